@@ -1,0 +1,33 @@
+package net.dig.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class Bytes32Test {
+    @Property
+    void hexRoundTrips(@ForAll @Size(32) byte[] bytes) {
+        Bytes32 value = Bytes32.wrap(bytes);
+        assertThat(Bytes32.fromHex(value.toHex())).isEqualTo(value);
+        assertThat(value.toHex()).startsWith("0x").hasSize(66).isLowerCase();
+    }
+
+    @Test
+    void rejectsWrongLengthAndBadDigitsWithAReason() {
+        assertThatThrownBy(() -> Bytes32.fromHex("0x1234")).hasMessageContaining("expected 32 bytes");
+        assertThatThrownBy(() -> Bytes32.fromHex("0x" + "zz".repeat(32))).hasMessageContaining("non-hex character at position 0");
+        assertThatThrownBy(() -> Hex.decode("abc")).hasMessageContaining("odd number");
+    }
+
+    @Test
+    void ordersUnsigned() {
+        byte[] low = new byte[32];
+        byte[] high = new byte[32];
+        high[0] = (byte) 0x80;
+        assertThat(Bytes32.wrap(low)).isLessThan(Bytes32.wrap(high));
+    }
+}
