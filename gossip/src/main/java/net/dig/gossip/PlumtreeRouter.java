@@ -203,7 +203,15 @@ public final class PlumtreeRouter {
         Missing m = missing.remove(id);
         eagerPush(message, from);
         lazyPush(id, message.type(), from, now);
-        makeEager(from);
+        if (lazy.contains(from)) {
+            // The payload was pushed before our PRUNE reached the sender, which has since made us lazy.
+            // Taking the link back into the tree must be agreed by both ends, or nobody pushes to us.
+            makeEager(from);
+            send(from, new Graft().toMessage());
+            graftsSent++;
+        } else {
+            makeEager(from);
+        }
         if (m != null) {
             optimise(m, from, now);
         }
