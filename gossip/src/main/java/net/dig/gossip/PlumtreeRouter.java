@@ -15,7 +15,7 @@ import net.dig.wire.Graft;
 import net.dig.wire.LazyAnnounce;
 import net.dig.wire.LazyAnnounce.Announcement;
 import net.dig.wire.Message;
-import net.dig.wire.PlumtreeFormatException;
+import net.dig.wire.WireException;
 import net.dig.wire.Prune;
 import net.dig.wire.RequestByHash;
 
@@ -181,7 +181,7 @@ public final class PlumtreeRouter {
                 case RequestByHash.OPCODE -> onRequest(from, RequestByHash.decode(message.data()), now);
                 default -> onPayload(from, message, now);
             }
-        } catch (PlumtreeFormatException e) {
+        } catch (WireException e) {
             penalize(from, PlumtreeViolation.MALFORMED_CONTROL, e.getMessage());
         }
     }

@@ -1,33 +1,34 @@
 package net.dig.wire;
 
-import java.util.OptionalInt;
-
 /**
- * DIG opcode 215, Plumtree PRUNE: "stop pushing payloads to me; announce them lazily instead".
+ * DIG opcode 215 (PlumtreePrune): "stop pushing payloads to me; announce them lazily instead".
  *
  * <pre>
  * offset  size  field
- * 0       1     version = 1
+ * 0       1     version  u8 = 1
  * </pre>
  *
- * The body is only a version byte so that later versions can add fields (for example a per-root tree id).
+ * Only a version byte, so a later version can add fields (a per-root tree id, for example).
  */
-public record Prune() {
+public record Prune() implements ProtocolMessage {
     public static final int OPCODE = 215;
-    public static final int VERSION = 1;
 
-    public byte[] encode() {
-        return new byte[] {VERSION};
+    @Override
+    public int messageType() {
+        return OPCODE;
     }
 
-    public Message toMessage() {
-        return new Message(OPCODE, OptionalInt.empty(), encode());
+    @Override
+    public void writeTo(StreamableWriter w) {
+        w.u8(PlumtreeBodies.VERSION);
+    }
+
+    public static Prune decode(StreamableReader r) {
+        PlumtreeBodies.readVersion(r, "Prune");
+        return new Prune();
     }
 
     public static Prune decode(byte[] data) {
-        PlumtreeBodyReader r = new PlumtreeBodyReader("Prune", data);
-        r.expectVersion(VERSION);
-        r.requireFullyConsumed();
-        return new Prune();
+        return Streamable.decodeFully(data, WireLimits.DEFAULT, Prune::decode);
     }
 }
