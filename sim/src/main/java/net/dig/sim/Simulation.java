@@ -246,7 +246,7 @@ public final class Simulation {
         if (!alive.get(from) || !adjacency.get(from).contains(to)) {
             return;
         }
-        int size = encodedSize(message);
+        int size = message.encodedSize();
         metrics.onSent(message, size);
         int hop = PlumtreeRouter.isControl(message.type()) ? 0 : metrics.hopOf(message, from) + 1;
         if (linkRandom.nextDouble() < links.loss()) {
@@ -279,10 +279,6 @@ public final class Simulation {
         x = x ^ (x >>> 29);
         long span = links.maxLatencyMillis() - links.minLatencyMillis() + 1;
         return (links.minLatencyMillis() + Math.floorMod(x, span)) * 1000;
-    }
-
-    static int encodedSize(Message m) {
-        return 1 + 1 + (m.id().isPresent() ? 2 : 0) + 4 + m.data().length;
     }
 
     private void penalize(int node, int peer, PlumtreeViolation violation) {
