@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param softwareVersion       sent in the handshake
  * @param shortBan              how long an address is banned after a failed handshake (default 10 s,
  *                              Chia's {@code INVALID_PROTOCOL_BAN_SECONDS})
+ * @param ipBanExempt           addresses never banned by IP (their PeerIds still are); default loopback, as Chia
  */
 public record TransportSettings(
         int maxFrameBytes,
@@ -37,7 +38,8 @@ public record TransportSettings(
         Optional<TlsIdentity.CaFiles> networkCa,
         List<Path> extraTrustedCas,
         String softwareVersion,
-        Duration shortBan) {
+        Duration shortBan,
+        java.util.Set<String> ipBanExempt) {
 
     public static final int DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
@@ -46,6 +48,7 @@ public record TransportSettings(
         Objects.requireNonNull(identityDir, "transport.identity-dir");
         Objects.requireNonNull(networkCa, "transport.network-ca");
         extraTrustedCas = List.copyOf(extraTrustedCas);
+        ipBanExempt = java.util.Set.copyOf(ipBanExempt);
         if (maxFrameBytes < 1024 || maxFrameBytes > 64 * 1024 * 1024) {
             throw new IllegalArgumentException("transport.max-frame-bytes must be in [1024, 64 MiB], got " + maxFrameBytes);
         }
@@ -64,32 +67,38 @@ public record TransportSettings(
     public static TransportSettings defaults() {
         return new TransportSettings(DEFAULT_MAX_FRAME_BYTES, 200, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), PeerTrust.NETWORK_CA, Optional.empty(), Optional.empty(), List.of(),
-                "dig-node/0.1.0", Duration.ofSeconds(10));
+                "dig-node/0.1.0", Duration.ofSeconds(10),
+                java.util.Set.of("127.0.0.1", "::1", "0:0:0:0:0:0:0:1"));
     }
 
     public TransportSettings withMaxFrameBytes(int value) {
         return new TransportSettings(value, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan);
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt);
     }
 
     public TransportSettings withTimeouts(Duration tls, Duration handshake, Duration request) {
         return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tls, handshake, request,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan);
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt);
     }
 
     public TransportSettings withMaxInflightHandshakes(int value) {
         return new TransportSettings(maxFrameBytes, value, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan);
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt);
     }
 
     public TransportSettings withIdentity(Optional<Path> dir, Optional<TlsIdentity.CaFiles> ca, PeerTrust trust) {
         return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                trust, dir, ca, extraTrustedCas, softwareVersion, shortBan);
+                trust, dir, ca, extraTrustedCas, softwareVersion, shortBan, ipBanExempt);
     }
 
     public TransportSettings withShortBan(Duration value) {
         return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, value);
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, value, ipBanExempt);
+    }
+
+    public TransportSettings withIpBanExempt(java.util.Set<String> value) {
+        return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, value);
     }
 
     private static void positive(Duration d, String key) {
