@@ -144,6 +144,17 @@ final class PlotWriter implements AutoCloseable {
         return offset;
     }
 
+    /**
+     * Moves the write position forward to {@code offset} without writing: the gap stays a hole in a
+     * sparse file. Used by tests to build plots larger than 2 GiB that take little disk.
+     */
+    void skipTo(long offset) {
+        if (offset < position) {
+            throw new IllegalArgumentException("cannot skip backwards from " + position + " to " + offset);
+        }
+        position = offset;
+    }
+
     static int chunkCount(long size) {
         return (int) ((size + PAGE - 1) / PAGE);
     }
