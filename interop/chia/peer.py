@@ -109,8 +109,12 @@ def init_root(root: Path, network_id: str, port: int, peers: list[tuple[str, int
     # port makes Chia skip it as a self-connection. enable_private_networks lets loopback
     # addresses into the address manager, so RespondPeers can carry 127.0.0.1 entries.
     full_node["introducer_peer"] = {"host": "127.0.0.1", "port": port, "enable_private_networks": True}
-    full_node["full_node_peers"] = [{"host": host, "port": p} for host, p in peers]
+    # Peers to dial are seeded into the address book (db/peers.dat), not `full_node_peers`: only
+    # connections made by node discovery run FullNodePeers.on_connect, which sends RequestPeers.
+    full_node["full_node_peers"] = []
     full_node["target_outbound_peer_count"] = len(peers)
+    if peers:
+        seed_address_book(root / full_node.get("peers_file_path", "db/peers.dat"), peers)
     full_node["exempt_peer_networks"] = ["127.0.0.0/8"]
     full_node["multiprocessing_start_method"] = "spawn"
     full_node["reserved_cores"] = 1
@@ -131,6 +135,21 @@ def init_root(root: Path, network_id: str, port: int, peers: list[tuple[str, int
     }
     emit("root", root=str(root), network_id=network_id, **paths)
     return paths
+
+
+def seed_address_book(path: Path, peers: list[tuple[str, int]]) -> None:
+    """Writes a Chia address book (Chia's own AddressManager serialization) holding `peers`."""
+    from chia.server.address_manager import AddressManager
+    from chia.types.peer_info import PeerInfo
+
+    manager = AddressManager()
+    manager.make_private_subnets_valid()
+    now = uint64(int(time.time()))
+    for host, port in peers:
+        manager.add_to_new_table_(TimestampedPeerInfo(host, uint16(port), now), PeerInfo(host, uint16(port)), 0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(manager.serialize_bytes())
+    emit("address_book_seeded", path=str(path), peers=[f"{h}:{p}" for h, p in peers])
 
 
 def free_port() -> int:
@@ -159,7 +178,9 @@ LOG_PATTERNS = [
 
 async def run_process(args: argparse.Namespace, dial_target: tuple[str, int] | None) -> int:
     root = Path(args.root)
-    port = args.port if dial_target is None else 0
+    # A dialing node still listens (Chia always does); a fixed free port lets the introducer
+    # entry point at the node itself, which Chia skips as a self-connection.
+    port = args.port if dial_target is None else (args.port or free_port())
     init_root(root, args.network_id, port, [dial_target] if dial_target else [])
     started = time.monotonic()
     process = await asyncio.create_subprocess_exec(
@@ -208,6 +229,10 @@ async def run_process(args: argparse.Namespace, dial_target: tuple[str, int] | N
                             return 0
                 elif name in ("sent", "received"):
                     emit(name, message=match.group(1), peer=match.group(2))
+                    if dial_target is not None and name == "received" and match.group(1) == "respond_peers":
+                        success = True
+                        if args.exit_after_exchange:
+                            return 0
                 else:
                     emit(name, line=line[-300:])
                 break

@@ -25,7 +25,7 @@ trap cleanup EXIT
 listener_pid=$!
 port=""
 for _ in $(seq 1 600); do
-  port="$(sed -n 's/.*"event": "listening", "port": \([0-9]*\).*/\1/p' "$work/listener.jsonl" | head -n1)"
+  port="$(sed -n 's/.*"event": "listening", "port": \([0-9]*\).*/\1/p' "$work/listener.jsonl" 2>/dev/null | head -n1 || true)"
   [[ -n "$port" ]] && break
   kill -0 "$listener_pid" 2>/dev/null || break
   sleep 0.1
@@ -48,3 +48,13 @@ if [[ $status -ne 0 ]] || ! grep -q '"event": "respond_peers"' "$work/dialer.jso
   exit 1
 fi
 echo "selftest: OK (handshake + RequestPeers/RespondPeers between chia_full_node and ChiaServer.start_client)"
+
+status=0
+"$py" "$here/peer.py" dial --process --root "$work/dialer-process" --network-id "$network" \
+  --addr "127.0.0.1:$port" --timeout 90 > "$work/dialer-process.jsonl" 2> "$work/dialer-process.err" || status=$?
+cat "$work/dialer-process.jsonl"
+if [[ $status -ne 0 ]] || ! grep -q '"event": "received", "message": "respond_peers"' "$work/dialer-process.jsonl"; then
+  echo "selftest: FAILED (full node process as dialer, exit $status)" >&2
+  exit 1
+fi
+echo "selftest: OK (a second chia_full_node process dialed the first, sent RequestPeers and got RespondPeers)"

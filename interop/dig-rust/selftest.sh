@@ -66,6 +66,16 @@ if [[ -x "$chia_py" ]]; then
     --addr "127.0.0.1:$port" --timeout 60 > "$work/chia-dial.jsonl" 2> "$work/chia-dial.err"
   expect "$work/chia-dial.jsonl" '"event": "respond_peers".*"port": 9444' "Chia client got RespondPeers from the Rust peer"
   echo "ok"
+
+  echo "== chia_full_node process (node discovery) -> rust listen"
+  "$bin" listen --port 0 --network-id "$network" --advertise 127.0.0.1:9444 --timeout-secs 90 \
+    > "$work/listen3.jsonl" 2>&1 & pids+=($!)
+  port="$(wait_port "$work/listen3.jsonl" "${pids[-1]}")"
+  "$chia_py" "$here/../chia/peer.py" dial --process --root "$work/chia-process" --network-id "$network" \
+    --addr "127.0.0.1:$port" --timeout 90 > "$work/chia-process.jsonl" 2> "$work/chia-process.err"
+  expect "$work/chia-process.jsonl" '"event": "received", "message": "respond_peers"' "chia_full_node got RespondPeers"
+  expect "$work/listen3.jsonl" '"type":43' "RequestPeers from chia_full_node"
+  echo "ok"
 else
   echo "(skipping the Chia part: run interop/chia/setup.sh to include it)"
 fi
