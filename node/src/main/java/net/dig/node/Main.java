@@ -1,10 +1,20 @@
 package net.dig.node;
 
-/** Entry point of the {@code dig-node} command. */
+import java.io.PrintWriter;
+import java.util.Map;
+
+/** Entry point of the {@code dig-node} command; see {@link DigNodeCommand}. */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.out.println("dig-node 0.1.0-SNAPSHOT");
+        int code = run(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        LogSetup.stop();
+        System.exit(code);
+    }
+
+    /** Runs one command line with the given environment and streams; returns the exit code. */
+    static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        return DigNodeCommand.commandLine(env, out, err).execute(args);
     }
 }

@@ -1,0 +1,166 @@
+package net.dig.api;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the HTTP API needs to start, validated on construction (a bad value fails with a message
+ * naming the field). {@link #defaults(Path)} gives the seed's values; the {@code with...} methods
+ * return modified copies.
+ *
+ * @param host                listen address of the API (default {@code 0.0.0.0})
+ * @param port                API port (default 8555; 0 = any free port, for tests)
+ * @param metricsHost         listen address of {@code /metrics} and {@code /health}
+ * @param metricsPort         metrics port (default 9090; 0 = any free port)
+ * @param eventLoops          server instances sharing the port, one per event loop
+ * @param jsonBodyLimit       largest accepted body of the JSON endpoints, bytes (413 above)
+ * @param pushBodyLimit       largest accepted {@code POST /datastore/push} body, bytes (413 above)
+ * @param maxHeaderSize       largest accepted request header block, bytes (431 above)
+ * @param idleTimeout         a connection with no traffic for this long is closed
+ * @param requestTimeout      a request (headers after a keep-alive pause, then body) must arrive within this
+ * @param pushTimeout         as {@code requestTimeout}, for the large push uploads
+ * @param adminToken          bearer token of the admin endpoints; {@code null} disables them (403)
+ * @param openPush            if true, {@code POST /datastore/push} and {@code POST /handle} need no token
+ * @param capsuleRetrieval    seed {@code capsule_retrieval} limit, per client IP
+ * @param validationChallenge seed {@code validation_challenge} limit, per client IP
+ * @param apiRequests         seed {@code api_requests} limit, per key (bearer token, else client IP)
+ * @param l1CacheBytes        RAM tier of decompressed capsules (0 disables)
+ * @param l2CacheDir          disk tier directory
+ * @param l2CacheBytes        disk tier bound (0 disables)
+ * @param dataDir             where the API keeps its own state ({@code handles.sqlite}, upload spool)
+ */
+public record ApiConfig(
+        String host, int port, String metricsHost, int metricsPort, int eventLoops,
+        long jsonBodyLimit, long pushBodyLimit, int maxHeaderSize,
+        Duration idleTimeout, Duration requestTimeout, Duration pushTimeout,
+        String adminToken, boolean openPush,
+        RateLimit capsuleRetrieval, RateLimit validationChallenge, RateLimit apiRequests,
+        long l1CacheBytes, Path l2CacheDir, long l2CacheBytes,
+        Path dataDir) {
+
+    public static final int DEFAULT_PORT = 8555;
+    public static final int DEFAULT_METRICS_PORT = 9090;
+
+    public ApiConfig {
+        requireText(host, "host");
+        requireText(metricsHost, "metricsHost");
+        requirePort(port, "port");
+        requirePort(metricsPort, "metricsPort");
+        if (eventLoops < 1 || eventLoops > 256) {
+            throw new IllegalArgumentException("eventLoops must be within 1..256, got " + eventLoops);
+        }
+        if (jsonBodyLimit < 1024) {
+            throw new IllegalArgumentException("jsonBodyLimit must be >= 1024 bytes, got " + jsonBodyLimit);
+        }
+        if (pushBodyLimit < jsonBodyLimit) {
+            throw new IllegalArgumentException("pushBodyLimit (" + pushBodyLimit
+                    + ") must be >= jsonBodyLimit (" + jsonBodyLimit + ")");
+        }
+        if (maxHeaderSize < 1024 || maxHeaderSize > 1 << 20) {
+            throw new IllegalArgumentException("maxHeaderSize must be within 1 KiB..1 MiB, got " + maxHeaderSize);
+        }
+        requirePositive(idleTimeout, "idleTimeout");
+        requirePositive(requestTimeout, "requestTimeout");
+        requirePositive(pushTimeout, "pushTimeout");
+        if (adminToken != null && adminToken.length() < 16) {
+            throw new IllegalArgumentException("adminToken must be at least 16 characters (or null to disable admin endpoints)");
+        }
+        Objects.requireNonNull(capsuleRetrieval, "capsuleRetrieval");
+        Objects.requireNonNull(validationChallenge, "validationChallenge");
+        Objects.requireNonNull(apiRequests, "apiRequests");
+        if (l1CacheBytes < 0 || l2CacheBytes < 0) {
+            throw new IllegalArgumentException("cache sizes must be >= 0, got l1=" + l1CacheBytes + " l2=" + l2CacheBytes);
+        }
+        Objects.requireNonNull(l2CacheDir, "l2CacheDir");
+        Objects.requireNonNull(dataDir, "dataDir");
+    }
+
+    /** The seed's defaults: API on 0.0.0.0:8555, metrics on 0.0.0.0:9090, seed rate limits. */
+    public static ApiConfig defaults(Path dataDir) {
+        return new ApiConfig("0.0.0.0", DEFAULT_PORT, "0.0.0.0", DEFAULT_METRICS_PORT,
+                Math.max(1, Runtime.getRuntime().availableProcessors()),
+                64 * 1024, 1L << 30, 8 * 1024,
+                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(10),
+                null, false,
+                RateLimit.perMinute(100), RateLimit.perMinute(10), RateLimit.perMinute(60),
+                256L << 20, dataDir.resolve("http-cache"), 4L << 30,
+                dataDir);
+    }
+
+    public ApiConfig withListen(String newHost, int newPort) {
+        return new ApiConfig(newHost, newPort, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
+                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
+                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+    }
+
+    public ApiConfig withMetricsListen(String newHost, int newPort) {
+        return new ApiConfig(host, port, newHost, newPort, eventLoops, jsonBodyLimit, pushBodyLimit,
+                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
+                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+    }
+
+    public ApiConfig withEventLoops(int n) {
+        return new ApiConfig(host, port, metricsHost, metricsPort, n, jsonBodyLimit, pushBodyLimit,
+                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
+                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+    }
+
+    public ApiConfig withAdmin(String token, boolean open) {
+        return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
+                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, token, open, capsuleRetrieval,
+                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+    }
+
+    public ApiConfig withRateLimits(RateLimit capsules, RateLimit challenges, RateLimit api) {
+        return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
+                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsules,
+                challenges, api, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+    }
+
+    public ApiConfig withLimits(long jsonLimit, long pushLimit, int headerSize) {
+        return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonLimit, pushLimit,
+                headerSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
+                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+    }
+
+    public ApiConfig withTimeouts(Duration idle, Duration request, Duration push) {
+        return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
+                maxHeaderSize, idle, request, push, adminToken, openPush, capsuleRetrieval,
+                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+    }
+
+    public ApiConfig withCaches(long l1Bytes, Path l2Dir, long l2Bytes) {
+        return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
+                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
+                validationChallenge, apiRequests, l1Bytes, l2Dir, l2Bytes, dataDir);
+    }
+
+    /** The admin token is never printed. */
+    @Override
+    public String toString() {
+        return "ApiConfig[" + host + ":" + port + ", metrics " + metricsHost + ":" + metricsPort
+                + ", eventLoops=" + eventLoops + ", jsonBodyLimit=" + jsonBodyLimit + ", pushBodyLimit=" + pushBodyLimit
+                + ", admin=" + (adminToken == null ? "disabled" : "token") + ", openPush=" + openPush
+                + ", limits=" + capsuleRetrieval + "/" + validationChallenge + "/" + apiRequests
+                + ", l1=" + l1CacheBytes + ", l2=" + l2CacheDir + " (" + l2CacheBytes + "), dataDir=" + dataDir + "]";
+    }
+
+    private static void requireText(String s, String name) {
+        if (s == null || s.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
+
+    private static void requirePort(int p, String name) {
+        if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException(name + " must be within 0..65535, got " + p);
+        }
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
+        }
+    }
+}

@@ -1,0 +1,485 @@
+package net.dig.api;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import net.dig.core.Clock;
+import net.dig.core.NodeIdentity;
+import net.dig.storage.StorageEngine;
+import net.dig.storage.StorageException;
+import net.dig.storage.UnknownDatastoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's HTTP API (the DIG Node seed's "API Specifications") and its metrics/health listener.
+ *
+ * <h2>What</h2>
+ * Two Vert.x HTTP listeners: the API (default {@code 0.0.0.0:8555}) with every seed endpoint plus
+ * {@code /datastore/{id}/file/{path}}, {@code /handle} registration and {@code /openapi.json}; and the
+ * metrics port (default {@code 0.0.0.0:9090}) with {@code GET /metrics} (Prometheus text) and
+ * {@code GET /health}. Routes are listed in {@code openapi.json}; a test keeps the two in step.
+ *
+ * <h2>Why this shape</h2>
+ * Capsule bodies are the hot path and must approach nginx: plain capsules go out with
+ * {@code sendFile(plot, offset, length)} (kernel zero copy), metadata (location and Merkle proof) is
+ * cached for {@link DatastoreViews#TTL}, and a cached capsule is answered without leaving the event
+ * loop. Everything that may block (SQLite, plot reads, the disk cache, Ed25519 signing) runs through
+ * {@link ApiContext#blocking} on Vert.x workers, never on an event loop.
+ *
+ * <h2>Concurrency</h2>
+ * {@link ApiConfig#eventLoops()} server instances share the port, one per event loop; they share one
+ * immutable router. Shared state is thread-safe by construction: Caffeine caches, token buckets with
+ * per-bucket locks, the synchronized handle table, Micrometer meters. Per-connection state (the
+ * request deadline) lives on the connection's event loop.
+ *
+ * <h2>Limits and failure modes</h2>
+ * Header block ({@link ApiConfig#maxHeaderSize()}, 431), JSON bodies and push bodies (413), per-IP and
+ * per-key token buckets (429 + {@code Retry-After}), a deadline for receiving each request
+ * ({@link ApiConfig#requestTimeout()}, push: {@link ApiConfig#pushTimeout()}; 408 and the connection is
+ * closed), and an idle timeout. Every error is {@code {"error": code, "message": text}}; unknown routes
+ * 404, wrong methods 405. Storage failures map to 503 (plot quarantined, disk offline), unknown data to
+ * 404, verification failures to 422. Nothing a client sends can leave partial state: pushes are
+ * verified in full by the storage engine before anything is committed.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final String ROUTE_KEY = "dig.route";
+
+    private final ApiConfig config;
+    private final Vertx vertx;
+    private final List<HttpServer> servers = new ArrayList<>();
+    private HttpServer metricsServer;
+    private final HandleTable handles;
+    private final PrometheusMeterRegistry registry;
+    private final Router router;
+    private final ApiContext context;
+    private final NodeRoutes nodeRoutes;
+    private final Counter bandwidthOut;
+    private final Counter bandwidthIn;
+    private final byte[] openApi;
+
+    private ApiServer(ApiConfig config, StorageEngine storage, NodeIdentity identity, Clock clock, PeerDirectory peers) {
+        this.config = config;
+        this.openApi = loadOpenApi();
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.handles = new HandleTable(config.dataDir().resolve("handles.sqlite"));
+        boolean ok = false;
+        Vertx v = null;
+        try {
+            prepareUploadDir(config.dataDir().resolve("http-uploads"));
+            v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+            this.vertx = v;
+            CapsuleTiers tiers = new CapsuleTiers(config.l1CacheBytes(), config.l2CacheDir(), config.l2CacheBytes(), registry);
+            long maxKeys = 100_000;
+            this.context = new ApiContext(config, storage, identity, clock, peers, v, registry, tiers, handles,
+                    new TokenBuckets(config.capsuleRetrieval(), clock, maxKeys),
+                    new TokenBuckets(config.validationChallenge(), clock, maxKeys),
+                    new TokenBuckets(config.apiRequests(), clock, maxKeys), clock.millis());
+            this.bandwidthOut = Counter.builder("bandwidth_out").baseUnit("bytes").description("bytes sent").register(registry);
+            this.bandwidthIn = Counter.builder("bandwidth_in").baseUnit("bytes").description("bytes received").register(registry);
+            Gauge.builder("peer_count", peers, p -> p.peers().size()).description("active peer connections").register(registry);
+            Gauge.builder("capsule_count", storage, s -> s.plots().stream().mapToLong(p -> p.capsuleCount()).sum())
+                    .description("capsules stored in plots").register(registry);
+            Gauge.builder("storage_bytes_used", storage, StorageEngine::plotBytesOnDisk).baseUnit("bytes").register(registry);
+            Gauge.builder("storage_utilization", storage, ApiServer::utilization)
+                    .description("plot bytes / (plot bytes + free space of the plot file systems)").register(registry);
+            DatastoreViews views = new DatastoreViews(storage, clock);
+            ContentRoutes content = new ContentRoutes(context, views);
+            PublishRoutes publish = new PublishRoutes(context, content);
+            this.nodeRoutes = new NodeRoutes(context, content);
+            this.router = buildRouter(content, publish, nodeRoutes);
+            ok = true;
+        } finally {
+            if (!ok) {
+                handles.close();
+                if (v != null) {
+                    v.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts both listeners and returns once they accept connections.
+     *
+     * @throws IllegalStateException naming the address if a port cannot be bound
+     */
+    public static ApiServer start(ApiConfig config, StorageEngine storage, NodeIdentity identity, Clock clock,
+            PeerDirectory peers) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(peers, "peers");
+        ApiServer s = new ApiServer(config, storage, identity, clock, peers);
+        try {
+            s.listen();
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        LOG.atInfo().addKeyValue("component", "api").addKeyValue("event", "api_started")
+                .addKeyValue("port", s.port()).addKeyValue("metrics_port", s.metricsPort())
+                .log("HTTP API listening on {}:{}, metrics on {}:{}", config.host(), s.port(), config.metricsHost(),
+                        s.metricsPort());
+        return s;
+    }
+
+    /** The bound API port (the real one when the config asked for 0). */
+    public int port() {
+        return servers.getFirst().actualPort();
+    }
+
+    /** The bound metrics port. */
+    public int metricsPort() {
+        return metricsServer.actualPort();
+    }
+
+    /** The registry behind {@code /metrics}; other components may add their meters to it. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+        } finally {
+            handles.close();
+            registry.close();
+        }
+    }
+
+    Router router() {
+        return router;
+    }
+
+    // ---------------------------------------------------------------- listeners
+
+    private void listen() {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setMaxHeaderSize(config.maxHeaderSize())
+                .setMaxInitialLineLength(Math.min(config.maxHeaderSize(), 8192))
+                .setIdleTimeout((int) config.idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setMaxFormAttributeSize(8 << 20)
+                .setMaxFormFields(1_000_000)
+                .setMaxFormBufferedBytes(64 * 1024)
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false);
+        int port = config.port();
+        for (int i = 0; i < config.eventLoops(); i++) {
+            HttpServer server = vertx.createHttpServer(options.setPort(port));
+            server.connectionHandler(this::onConnection);
+            server.requestHandler(router);
+            servers.add(server);
+            await(server.listen(), "API listener on " + config.host() + ":" + port);
+            if (i == 0) {
+                port = server.actualPort();
+            }
+        }
+        Router metricsRouter = Router.router(vertx);
+        metricsRouter.get("/metrics").handler(ctx -> context.blocking(registry::scrape)
+                .onSuccess(ApiContext.guarded(ctx, text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text)))
+                .onFailure(ctx::fail));
+        metricsRouter.get("/health").handler(this::health);
+        installErrorHandlers(metricsRouter);
+        metricsServer = vertx.createHttpServer(new HttpServerOptions().setHost(config.metricsHost())
+                .setPort(config.metricsPort()).setIdleTimeout((int) config.idleTimeout().toSeconds() + 1)
+                .setMaxHeaderSize(config.maxHeaderSize()));
+        metricsServer.requestHandler(metricsRouter);
+        await(metricsServer.listen(), "metrics listener on " + config.metricsHost() + ":" + config.metricsPort());
+    }
+
+    private static <T> T await(Future<T> f, String what) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the " + what, e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("cannot start the " + what + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    private void health(RoutingContext ctx) {
+        context.blocking(() -> {
+            boolean writable;
+            try {
+                writable = context.storage().writable();
+            } catch (RuntimeException e) {
+                writable = false;
+            }
+            return writable;
+        }).onComplete(ar -> {
+            boolean writable = ar.succeeded() && ar.result();
+            JsonObject body = new JsonObject().put("status", writable ? "UP" : "DOWN")
+                    .put("checks", new JsonObject().put("http", true).put("storage_writable", writable));
+            Http.json(ctx, writable ? 200 : 503, body);
+        });
+    }
+
+    private static double utilization(StorageEngine s) {
+        try {
+            long used = s.plotBytesOnDisk();
+            long free = 0;
+            java.util.Set<java.nio.file.FileStore> seen = new java.util.HashSet<>();
+            for (var p : s.plots()) {
+                Path dir = p.path().toAbsolutePath().getParent();
+                if (dir != null && Files.exists(dir)) {
+                    java.nio.file.FileStore fs = Files.getFileStore(dir);
+                    if (seen.add(fs)) {
+                        free += fs.getUsableSpace();
+                    }
+                }
+            }
+            return used + free == 0 ? 0.0 : (double) used / (used + free);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    // ---------------------------------------------------------------- connection deadlines
+
+    /**
+     * Request deadline per connection: from the moment a connection is opened or its previous response
+     * ended, a complete request (headers and body) must arrive within the timeout, else 408 and close.
+     * This bounds slowloris-style clients that trickle headers or bodies without ever being idle.
+     */
+    private void onConnection(HttpConnection conn) {
+        ConnectionDeadline d = new ConnectionDeadline(conn);
+        deadlines.put(conn, d);
+        conn.closeHandler(v -> {
+            d.cancel();
+            deadlines.remove(conn);
+        });
+        d.arm(config.requestTimeout().toMillis(), null);
+    }
+
+    private final class ConnectionDeadline {
+        private final HttpConnection conn;
+        private long timer = -1;
+
+        ConnectionDeadline(HttpConnection conn) {
+            this.conn = conn;
+        }
+
+        void arm(long millis, HttpServerRequest req) {
+            cancel();
+            timer = vertx.setTimer(millis, id -> expire(req));
+        }
+
+        void cancel() {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
+            }
+        }
+
+        private void expire(HttpServerRequest req) {
+            timer = -1;
+            if (req != null && !req.response().headWritten()) {
+                req.response().putHeader("Connection", "close");
+                Http.error(req.response(), 408, "request_timeout", "the request did not arrive within the deadline");
+            }
+            conn.close();
+        }
+    }
+
+    private static final String DEADLINE_KEY = "dig.deadline";
+
+    private void frontDoor(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        long start = context.clock().nanos();
+        ConnectionDeadline d = deadlineOf(req.connection());
+        if (d != null) {
+            if (req.isEnded()) {
+                d.cancel();
+            } else {
+                boolean push = req.path().equals("/datastore/push");
+                d.arm((push ? config.pushTimeout() : config.requestTimeout()).toMillis(), req);
+                req.end().onComplete(v -> d.cancel());
+            }
+        }
+        ctx.addEndHandler(v -> {
+            if (d != null && !ctx.response().closed()) {
+                d.arm(config.requestTimeout().toMillis(), null);
+            }
+            String route = ctx.get(ROUTE_KEY, "unmatched");
+            Timer.builder("request_latency").tag("route", route).tag("method", req.method().name())
+                    .tag("status", Integer.toString(ctx.response().getStatusCode()))
+                    .register(registry).record(context.clock().nanos() - start, TimeUnit.NANOSECONDS);
+            bandwidthOut.increment(ctx.response().bytesWritten());
+            bandwidthIn.increment(req.bytesRead());
+        });
+        ctx.next();
+    }
+
+    private final java.util.Map<HttpConnection, ConnectionDeadline> deadlines = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private ConnectionDeadline deadlineOf(HttpConnection conn) {
+        return deadlines.get(conn);
+    }
+
+    // ---------------------------------------------------------------- routes
+
+    private Router buildRouter(ContentRoutes content, PublishRoutes publish, NodeRoutes node) {
+        Router r = Router.router(vertx);
+        r.route().handler(this::frontDoor);
+        BodyHandler json = BodyHandler.create(false).setBodyLimit(config.jsonBodyLimit());
+        BodyHandler push = BodyHandler.create(config.dataDir().resolve("http-uploads").toString())
+                .setBodyLimit(config.pushBodyLimit()).setDeleteUploadedFilesOnEnd(true).setMergeFormAttributes(false);
+
+        r.get("/capsule/:datastore_id/:capsule_index").handler(named("capsule", content::capsule));
+        r.head("/capsule/:datastore_id/:capsule_index").handler(named("capsule", content::capsule));
+        r.get("/datastore/:datastore_id/manifest").handler(named("manifest", content::manifest));
+        r.get("/datastore/:datastore_id/file/*").handler(named("file", content::file));
+        r.get("/datastore/:datastore_id/file-proofs/*").handler(named("file_proofs", content::fileProofs));
+        // Admission (token) checks are routes of their own so they run before any body is read.
+        r.post("/datastore/push").handler(named("push", ctx -> {
+            context.requireAdmin(ctx, true);
+            ctx.next();
+        }));
+        r.post("/datastore/push").handler(push).handler(publish::push);
+        r.get("/handle/:handle/resolve").handler(named("handle_resolve", publish::resolve));
+        r.post("/handle").handler(named("handle_register", ctx -> {
+            context.requireAdmin(ctx, true);
+            ctx.next();
+        }));
+        r.post("/handle").handler(json).handler(publish::register);
+        r.get("/network/peers").handler(named("peers", node::peers));
+        r.post("/validation/challenge").handler(named("challenge", RoutingContext::next));
+        r.post("/validation/challenge").handler(json).handler(node::challenge);
+        r.get("/node/status").handler(named("status", node::status));
+        r.post("/plot/create").handler(named("plot_create", ctx -> {
+            context.requireAdmin(ctx, false);
+            ctx.next();
+        }));
+        r.post("/plot/create").handler(json).handler(node::createPlot);
+        r.get("/openapi.json").handler(named("openapi", ctx ->
+                ctx.response().putHeader("Content-Type", Http.JSON).end(io.vertx.core.buffer.Buffer.buffer(openApi))));
+        installErrorHandlers(r);
+        return r;
+    }
+
+    private static io.vertx.core.Handler<RoutingContext> named(String route, io.vertx.core.Handler<RoutingContext> h) {
+        return ctx -> {
+            ctx.put(ROUTE_KEY, route);
+            h.handle(ctx);
+        };
+    }
+
+    private void installErrorHandlers(Router r) {
+        r.route().failureHandler(this::failure);
+        r.errorHandler(404, ctx -> Http.error(ctx.response(), 404, "not_found",
+                "no such endpoint: " + ctx.request().method() + " " + clip(ctx.request().path())));
+        r.errorHandler(405, ctx -> Http.error(ctx.response(), 405, "method_not_allowed",
+                ctx.request().method() + " is not allowed on " + clip(ctx.request().path())));
+        r.errorHandler(413, ctx -> Http.error(ctx.response(), 413, "payload_too_large", "the request body exceeds the limit"));
+        r.errorHandler(500, ctx -> Http.error(ctx.response(), 500, "internal_error", "internal error"));
+    }
+
+    private static String clip(String s) {
+        return s == null ? "" : s.length() > 120 ? s.substring(0, 120) + "..." : s;
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable t = ctx.failure();
+        var resp = ctx.response();
+        if (t instanceof ApiException e) {
+            Http.error(resp, e.status(), e.code(), e.getMessage());
+        } else if (t instanceof UnknownDatastoreException e) {
+            Http.error(resp, 404, "unknown_datastore", e.getMessage());
+        } else if (t instanceof StorageException e) {
+            Http.error(resp, 503, "unavailable", e.getMessage());
+        } else if (t instanceof DecodeException) {
+            Http.error(resp, 400, "bad_json", "the request body is not valid JSON");
+        } else if (t instanceof IllegalArgumentException e) {
+            Http.error(resp, 400, "bad_request", e.getMessage());
+        } else if (t == null) {
+            int status = ctx.statusCode();
+            switch (status) {
+                case 413 -> Http.error(resp, 413, "payload_too_large", "the request body exceeds the limit");
+                case 400 -> Http.error(resp, 400, "bad_request", "malformed request");
+                case 404 -> Http.error(resp, 404, "not_found", "not found");
+                case 405 -> Http.error(resp, 405, "method_not_allowed", "method not allowed");
+                default -> Http.error(resp, status >= 400 ? status : 500, status >= 500 || status < 400 ? "internal_error"
+                        : "bad_request", "request failed with status " + status);
+            }
+        } else {
+            LOG.atError().addKeyValue("component", "api").addKeyValue("event", "request_failed")
+                    .addKeyValue("path", clip(ctx.request().path())).setCause(t).log("unexpected failure");
+            Http.error(resp, 500, "internal_error", "internal error (" + t.getClass().getSimpleName() + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void prepareUploadDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            try (var s = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the upload spool " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static byte[] loadOpenApi() {
+        try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the dig-api jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** For the node's own status needs (e.g. logs at shutdown). */
+    JsonObject statusJson() {
+        return nodeRoutes.statusJson();
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

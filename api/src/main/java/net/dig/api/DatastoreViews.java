@@ -1,0 +1,112 @@
+package net.dig.api;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import net.dig.core.Bytes32;
+import net.dig.core.Clock;
+import net.dig.core.MerkleProof;
+import net.dig.core.MerkleTree;
+import net.dig.storage.FileEntry;
+import net.dig.storage.Manifest;
+import net.dig.storage.StorageEngine;
+
+/**
+ * Short-lived snapshots of datastore metadata (manifest, file table, Merkle tree, encoded manifest
+ * JSON), so the hot read paths do not query SQLite or rebuild a tree per request.
+ *
+ * <p>A snapshot lives {@link #TTL} of injected-clock time; {@link #invalidate} drops it at once (push
+ * does). A new version stored by another component is therefore visible within {@link #TTL}. Every
+ * snapshot is self-consistent: its proofs are computed from its own manifest and checked against that
+ * manifest's signed {@code merkle_root} when the tree is built. Bounded by total capsule count.
+ */
+final class DatastoreViews {
+    static final Duration TTL = Duration.ofSeconds(2);
+
+    static final class View {
+        final Manifest manifest;
+        final Map<String, FileEntry> files;
+        private volatile MerkleTree tree;
+        private volatile String json;
+
+        View(Manifest manifest) {
+            this.manifest = manifest;
+            Map<String, FileEntry> f = new HashMap<>();
+            for (FileEntry e : manifest.files()) {
+                f.put(e.path(), e);
+            }
+            this.files = f;
+        }
+
+        MerkleProof proof(int index) {
+            MerkleTree t = tree;
+            if (t == null) {
+                List<Bytes32> leaves = new ArrayList<>(manifest.capsules().size());
+                for (int i = 0; i < manifest.capsules().size(); i++) {
+                    leaves.add(manifest.leafHash(i));
+                }
+                t = MerkleTree.of(leaves);
+                if (!t.root().equals(manifest.version().merkleRoot())) {
+                    throw ApiException.unavailable("the stored manifest of " + manifest.datastoreId().toHex()
+                            + " does not hash to its signed merkle_root; refusing to serve it");
+                }
+                tree = t;
+            }
+            return t.proof(index);
+        }
+
+        String json() {
+            String j = json;
+            if (j == null) {
+                j = ManifestJson.encode(manifest).encode();
+                json = j;
+            }
+            return j;
+        }
+    }
+
+    private final StorageEngine storage;
+    private final Cache<Bytes32, View> views;
+
+    DatastoreViews(StorageEngine storage, Clock clock) {
+        this.storage = storage;
+        Ticker ticker = clock::nanos;
+        this.views = Caffeine.newBuilder()
+                .maximumWeight(4_000_000)
+                .weigher((Bytes32 k, View v) -> 1 + v.manifest.capsules().size() + v.manifest.files().size())
+                .expireAfterWrite(TTL)
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .build();
+    }
+
+    /** The cached view, or null; never blocks. */
+    View cached(Bytes32 id) {
+        return views.getIfPresent(id);
+    }
+
+    /** Blocking: the view of a stored datastore, loading it if needed; 404 {@code unknown_datastore}. */
+    View load(Bytes32 id) {
+        View v = views.getIfPresent(id);
+        if (v != null) {
+            return v;
+        }
+        Optional<Manifest> m = storage.manifest(id);
+        if (m.isEmpty()) {
+            throw ApiException.notFound("unknown_datastore", "no datastore " + id.toHex() + " on this node");
+        }
+        v = new View(m.get());
+        views.put(id, v);
+        return v;
+    }
+
+    void invalidate(Bytes32 id) {
+        views.invalidate(id);
+    }
+}

@@ -1,0 +1,132 @@
+package net.dig.api;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import net.dig.core.Bytes32;
+
+/**
+ * The L2 tier: a size-bounded directory of decompressed capsules, one file per capsule named by the
+ * 64-hex SHA-256 of its bytes (content-addressed, so two datastores sharing a capsule share the file).
+ * Files are served with {@code sendFile} (zero copy).
+ *
+ * <p>Writes are atomic: bytes go to a unique {@code *.tmp} file, are forced to disk, then renamed over
+ * the final name; a crash leaves at most a {@code *.tmp}, deleted at the next open. The bound is kept
+ * by a Caffeine W-TinyLFU policy weighed in bytes; an evicted entry's file is deleted synchronously.
+ * On open the directory is re-indexed (oldest files first). A file deleted while being served is still
+ * readable by the open sendFile (POSIX unlink semantics).
+ *
+ * <p>Bytes are hash-checked when they enter the tier, not when they leave it (that would defeat zero
+ * copy); clients verify {@code X-Capsule-Hash} themselves.
+ */
+final class DiskCapsuleCache {
+    private static final Pattern NAME = Pattern.compile("[0-9a-f]{64}");
+
+    private final Path dir;
+    private final Cache<Bytes32, Long> entries;
+
+    DiskCapsuleCache(Path dir, long maxBytes) {
+        this.dir = dir;
+        this.entries = Caffeine.newBuilder()
+                .maximumWeight(Math.max(1, maxBytes))
+                .weigher((Bytes32 k, Long size) -> (int) Math.min(Integer.MAX_VALUE, size))
+                .evictionListener((Bytes32 k, Long size, RemovalCause cause) -> deleteQuietly(file(k)))
+                .executor(Runnable::run)
+                .build();
+        try {
+            Files.createDirectories(dir);
+            List<Path> found = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                for (Path p : ds) {
+                    String name = p.getFileName().toString();
+                    if (name.endsWith(".tmp")) {
+                        deleteQuietly(p);
+                    } else if (NAME.matcher(name).matches() && Files.isRegularFile(p)) {
+                        found.add(p);
+                    }
+                }
+            }
+            found.sort(Comparator.comparing(DiskCapsuleCache::modified));
+            for (Path p : found) {
+                entries.put(Bytes32.fromHex(p.getFileName().toString()), Files.size(p));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the L2 capsule cache at " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    Optional<Path> get(Bytes32 hash) {
+        if (entries.getIfPresent(hash) == null) {
+            return Optional.empty();
+        }
+        Path p = file(hash);
+        return Files.exists(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    /** Stores the (already hash-checked) bytes; blocking, call from a worker. Failures only lose the entry. */
+    void put(Bytes32 hash, byte[] bytes) {
+        if (entries.getIfPresent(hash) != null) {
+            return;
+        }
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, hash.toHex().substring(2, 18), ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, file(hash), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            entries.put(hash, (long) bytes.length);
+        } catch (IOException e) {
+            if (tmp != null) {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
+    long weightedBytes() {
+        return entries.policy().eviction().map(ev -> ev.weightedSize().orElse(0)).orElse(0L);
+    }
+
+    long entryCount() {
+        return entries.estimatedSize();
+    }
+
+    Path file(Bytes32 hash) {
+        return dir.resolve(hash.toHex().substring(2));
+    }
+
+    private static FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort: a leftover file is re-indexed or overwritten later
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package net.dig.gossip;
+
+/**
+ * Settings of one {@link PlumtreeRouter}, validated on construction. Defaults ({@link #defaults()}) follow
+ * the dig-gossip seed where it has a value and research/gossip.md §1.3 otherwise.
+ *
+ * @param gossipFanout             at most this many links a node makes eager on its own (seed: 8)
+ * @param maxSeenMessages          seen-set capacity (seed: 100,000)
+ * @param seenTtlMillis            how long an id stays in the seen-set
+ * @param cacheTtlMillis           how long a payload stays available to GRAFT/RequestByHash
+ * @param cacheMaxMessages         payload cache bound by count
+ * @param cacheMaxBytes            payload cache bound by bytes of message data
+ * @param lazyTimeoutMillis        timeout1: IHAVE received, payload still missing, ask the announcer
+ * @param retryTimeoutMillis       timeout2: asked announcer did not deliver, ask the next one
+ * @param dispatchIntervalMillis   IHAVEs to one peer are batched into one LazyAnnounce per interval (0 = at once)
+ * @param optimisationThresholdMillis tree optimisation: replace the eager parent by a lazy announcer whose IHAVE
+ *                                 came at least this much earlier than the payload (0 = off)
+ * @param maxMissing               bound on ids announced but not yet received
+ * @param maxAnnouncersPerMessage  announcers remembered per missing id
+ * @param requestRatePerSecond     RequestByHash ids one peer may ask for per second (token bucket refill)
+ * @param requestBurst             token bucket size
+ * @param requestDedupMillis       the same id asked by the same peer again within this window is not re-sent
+ */
+public record PlumtreeConfig(
+        int gossipFanout,
+        int maxSeenMessages,
+        long seenTtlMillis,
+        long cacheTtlMillis,
+        int cacheMaxMessages,
+        long cacheMaxBytes,
+        long lazyTimeoutMillis,
+        long retryTimeoutMillis,
+        long dispatchIntervalMillis,
+        long optimisationThresholdMillis,
+        int maxMissing,
+        int maxAnnouncersPerMessage,
+        int requestRatePerSecond,
+        int requestBurst,
+        long requestDedupMillis) {
+
+    public PlumtreeConfig {
+        positive("gossip_fanout", gossipFanout);
+        positive("max_seen_messages", maxSeenMessages);
+        positive("seen_ttl_millis", seenTtlMillis);
+        positive("cache_ttl_millis", cacheTtlMillis);
+        positive("cache_max_messages", cacheMaxMessages);
+        positive("cache_max_bytes", cacheMaxBytes);
+        positive("lazy_timeout_millis", lazyTimeoutMillis);
+        positive("retry_timeout_millis", retryTimeoutMillis);
+        notNegative("dispatch_interval_millis", dispatchIntervalMillis);
+        notNegative("optimisation_threshold_millis", optimisationThresholdMillis);
+        positive("max_missing", maxMissing);
+        positive("max_announcers_per_message", maxAnnouncersPerMessage);
+        positive("request_rate_per_second", requestRatePerSecond);
+        positive("request_burst", requestBurst);
+        notNegative("request_dedup_millis", requestDedupMillis);
+        long graftWindow = dispatchIntervalMillis + lazyTimeoutMillis + maxAnnouncersPerMessage * retryTimeoutMillis;
+        if (cacheTtlMillis <= graftWindow) {
+            throw new IllegalArgumentException("cache_ttl_millis " + cacheTtlMillis
+                    + " must outlast the graft window (dispatch + timeout1 + announcers x timeout2 = " + graftWindow + " ms)");
+        }
+        if (seenTtlMillis < cacheTtlMillis) {
+            throw new IllegalArgumentException("seen_ttl_millis " + seenTtlMillis
+                    + " must be at least cache_ttl_millis " + cacheTtlMillis
+                    + ", or a message could be served after its id was forgotten and loop back");
+        }
+    }
+
+    public static PlumtreeConfig defaults() {
+        return new PlumtreeConfig(8, 100_000, 120_000, 60_000, 10_000, 64L << 20,
+                500, 250, 50, 300, 10_000, 8, 512, 1024, 1_000);
+    }
+
+    public PlumtreeConfig withGossipFanout(int fanout) {
+        return new PlumtreeConfig(fanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
+                cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
+                optimisationThresholdMillis, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
+                requestBurst, requestDedupMillis);
+    }
+
+    public PlumtreeConfig withDispatchIntervalMillis(long interval) {
+        return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
+                cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, interval,
+                optimisationThresholdMillis, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
+                requestBurst, requestDedupMillis);
+    }
+
+    public PlumtreeConfig withOptimisationThresholdMillis(long threshold) {
+        return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
+                cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
+                threshold, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
+                requestBurst, requestDedupMillis);
+    }
+
+    private static void positive(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be positive but was " + value);
+        }
+    }
+
+    private static void notNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must not be negative but was " + value);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package net.dig.gossip;
+
+import java.util.Arrays;
+
+/**
+ * Per-opcode limits: Chia V2 for Chia opcodes (research chia-protocol.md §1.6, {@code rate_limit_numbers.py}
+ * V1 overlaid by V2) and dig-gossip's table for the DIG band (§2.5, {@code inbound_limits.rs}). Types not
+ * listed get the default row of chia-sdk-client: 100 per minute, 1 MiB each, 100 MiB per window,
+ * counted in the aggregate for Chia opcodes. Immutable.
+ */
+public final class RateLimitTable {
+    private static final int KIB = 1024;
+    private static final int MIB = 1024 * 1024;
+
+    /** Non-transaction aggregate per window (Chia {@code non_tx_freq}, {@code non_tx_max_total_size}). */
+    public static final int AGGREGATE_FREQUENCY = 1000;
+    public static final long AGGREGATE_MAX_TOTAL = 100L * MIB;
+
+    private final RateLimit[] rows;
+
+    private RateLimitTable(RateLimit[] rows) {
+        this.rows = rows;
+    }
+
+    public RateLimit limitFor(int type) {
+        return rows[type & 0xFF];
+    }
+
+    /** The table a DIG node uses for every connection (both sides advertise capability 3). */
+    public static RateLimitTable standard() {
+        RateLimit[] r = new RateLimit[256];
+        RateLimit chiaDefault = RateLimit.of(100, MIB, 100L * MIB, true);
+        RateLimit digDefault = RateLimit.of(100, MIB, 100L * MIB, false);
+        for (int t = 0; t < 256; t++) {
+            r[t] = t >= 200 && t < 255 ? digDefault : chiaDefault;
+        }
+        // Chia V2 (research §1.6 key rows).
+        r[1] = RateLimit.of(5, 10 * KIB, 50 * KIB, true);
+        r[20] = RateLimit.of(200, 512, true);
+        r[21] = RateLimit.of(5000, 100, 500_000, false);
+        r[22] = RateLimit.of(5000, 100, 500_000, false);
+        r[23] = RateLimit.of(5000, MIB, 20L * MIB, false);
+        r[24] = RateLimit.of(5, 100, true);
+        r[26] = RateLimit.of(200, 100, true);
+        r[27] = RateLimit.unlimited(2 * MIB);
+        r[28] = RateLimit.unlimited(100);
+        r[29] = RateLimit.of(500, 100, true);
+        r[30] = RateLimit.unlimited(50 * MIB);
+        r[31] = RateLimit.unlimited(100);
+        r[32] = RateLimit.of(200, 100, true);
+        r[92] = RateLimit.of(200, 100, true);
+        r[34] = RateLimit.of(200, 2 * MIB, 20L * MIB, true);
+        r[39] = RateLimit.of(5, MIB, true);
+        r[43] = RateLimit.of(10, 100, true);
+        r[44] = RateLimit.of(10, MIB, true);
+        r[63] = RateLimit.of(100, 100, true);
+        r[64] = RateLimit.of(100, MIB, true);
+        r[111] = RateLimit.of(5, 1024, 1024, true);
+        r[255] = RateLimit.of(50_000, 100, false);
+        // DIG band (research §2.5).
+        r[200] = RateLimit.of(100, 4096, false);
+        r[201] = RateLimit.of(10, 8192, false);
+        r[202] = RateLimit.of(100, 4096, false);
+        r[203] = RateLimit.of(10, 1024, false);
+        r[204] = RateLimit.of(10, 65536, false);
+        r[205] = RateLimit.of(10, 1024, false);
+        r[206] = RateLimit.of(10, 8192, false);
+        r[207] = RateLimit.of(10, 65536, false);
+        r[208] = RateLimit.of(10, 4096, false);
+        r[218] = RateLimit.of(4, 512, false);
+        r[219] = RateLimit.of(4, 256, false);
+        r[221] = RateLimit.of(10, 164, false).droppingWhenOverRate();
+        r[222] = RateLimit.of(20, 128 * KIB, false).droppingWhenOverRate();
+        r[223] = RateLimit.of(20, 64, false);
+        r[224] = RateLimit.of(60, 64, false);
+        // dig-gossip lists 1 MiB; the body allows a 1 MiB profile plus its 68-byte header, so the cap leaves room for it.
+        r[225] = RateLimit.of(60, MIB + 128, false);
+        return new RateLimitTable(r);
+    }
+
+    /** A copy with one row replaced (for tests and for operator overrides). */
+    public RateLimitTable with(int type, RateLimit limit) {
+        RateLimit[] copy = Arrays.copyOf(rows, rows.length);
+        copy[type & 0xFF] = limit;
+        return new RateLimitTable(copy);
+    }
+}

@@ -1,0 +1,91 @@
+package net.dig.gossip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Set;
+import net.dig.core.Bytes32;
+import org.junit.jupiter.api.Test;
+
+class PeerReputationsTest {
+    private static final PeerId A = new PeerId(Bytes32.fromHex("aa".repeat(32)));
+    private static final PeerId B = new PeerId(Bytes32.fromHex("bb".repeat(32)));
+    private static final long T0 = 1_700_000_000_000L;
+    private static final long HOUR = 3_600_000L;
+
+    @Test
+    void penaltiesAccumulateAndBanAtOneHundred() {
+        PeerReputations r = new PeerReputations(BanPolicy.DEFAULT);
+        assertThat(r.penalize(A, "203.0.113.1", PenaltyReason.PROTOCOL_VIOLATION, T0).bannedNow()).isFalse();
+        assertThat(r.penalize(A, "203.0.113.1", PenaltyReason.SPAM, T0).pointsNow()).isEqualTo(75);
+        assertThat(r.penalize(A, "203.0.113.1", PenaltyReason.RATE_LIMIT_EXCEEDED, T0).bannedNow()).isFalse();
+        var ban = r.penalize(A, "203.0.113.1", PenaltyReason.CONNECTION_ISSUE, T0 + 5);
+        assertThat(ban.bannedNow()).isTrue();
+        assertThat(ban.pointsNow()).isEqualTo(100);
+        assertThat(ban.banUntilMillis()).isEqualTo(T0 + 5 + HOUR);
+        assertThat(r.isBanned(A, T0 + HOUR)).isTrue();
+        assertThat(r.isIpBanned("203.0.113.1", T0 + HOUR)).isTrue();
+        assertThat(r.isBanned(B, T0)).isFalse();
+    }
+
+    @Test
+    void bansExpireAndPointsResetToZero() {
+        PeerReputations r = new PeerReputations(BanPolicy.DEFAULT);
+        r.penalize(A, "203.0.113.1", PenaltyReason.INVALID_BLOCK, T0);
+        assertThat(r.reputation(A, T0).banned()).isTrue();
+        assertThat(r.reputation(A, T0).banExpiryMillis()).hasValue(T0 + HOUR);
+        long after = T0 + HOUR;
+        assertThat(r.isBanned(A, after)).isFalse();
+        assertThat(r.isIpBanned("203.0.113.1", after)).isFalse();
+        PeerReputation rep = r.reputation(A, after);
+        assertThat(rep.penaltyPoints()).isZero();
+        assertThat(rep.banCount()).isEqualTo(1);
+        assertThat(r.penalize(A, "203.0.113.1", PenaltyReason.SPAM, after).pointsNow()).isEqualTo(25);
+    }
+
+    @Test
+    void loopbackIpIsNeverBannedButItsPeerIdIs() {
+        PeerReputations r = new PeerReputations(BanPolicy.DEFAULT);
+        r.penalize(A, "127.0.0.1", PenaltyReason.CONSENSUS_ERROR, T0);
+        assertThat(r.isBanned(A, T0)).isTrue();
+        assertThat(r.isIpBanned("127.0.0.1", T0)).isFalse();
+        r.banIp("::1", 10_000, T0);
+        assertThat(r.isIpBanned("::1", T0)).isFalse();
+    }
+
+    @Test
+    void shortIpBansFromProtocolErrors() {
+        PeerReputations r = new PeerReputations(BanPolicy.DEFAULT);
+        r.banIp("198.51.100.9", CloseReason.INVALID_HANDSHAKE.banSeconds() * 1000L, T0);
+        assertThat(r.isIpBanned("198.51.100.9", T0 + 9_999)).isTrue();
+        assertThat(r.isIpBanned("198.51.100.9", T0 + 10_000)).isFalse();
+        assertThat(r.bannedIpCount(T0)).isEqualTo(1);
+        r.expire(T0 + 10_000);
+        assertThat(r.bannedIpCount(T0)).isZero();
+    }
+
+    @Test
+    void explicitBanAndStatsAndExpiryForgetsCleanEntries() {
+        PeerReputations r = new PeerReputations(new BanPolicy(100, Duration.ofSeconds(60), Set.of(), 3));
+        r.ban(B, null, T0);
+        assertThat(r.bannedPeerCount(T0)).isEqualTo(1);
+        assertThat(r.reputation(B, T0).penaltyPoints()).isEqualTo(100);
+        r.expire(T0 + 60_000);
+        assertThat(r.bannedPeerCount(T0 + 60_000)).isZero();
+    }
+
+    @Test
+    void rttRollingAverageAndScore() {
+        PeerReputations r = new PeerReputations(new BanPolicy(100, Duration.ofSeconds(60), Set.of(), 3));
+        r.recordRtt(A, 1000, T0);
+        r.recordRtt(A, 10, T0);
+        r.recordRtt(A, 20, T0);
+        r.recordRtt(A, 30, T0);
+        PeerReputation rep = r.reputation(A, T0);
+        assertThat(rep.avgRttMillis()).hasValue(20);
+        assertThat(rep.score()).isEqualTo(1.0 / 20);
+        r.penalize(A, "203.0.113.1", PenaltyReason.INVALID_ATTESTATION, T0);
+        assertThat(r.reputation(A, T0).score()).isEqualTo(0.5 / 20);
+        assertThat(r.reputation(B, T0).score()).isEqualTo(1.0 / 1000);
+    }
+}

@@ -1,0 +1,41 @@
+package net.dig.gossip;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.dig.wire.Message;
+
+/** Collects a router's effects for assertions. */
+final class RecordingOutput implements PlumtreeOutput {
+    record Sent(PeerId to, Message message) {}
+
+    record Penalty(PeerId peer, PlumtreeViolation violation, String detail) {}
+
+    final List<Sent> sent = new ArrayList<>();
+    final List<Message> delivered = new ArrayList<>();
+    final List<Penalty> penalties = new ArrayList<>();
+
+    @Override
+    public void send(PeerId to, Message message) {
+        sent.add(new Sent(to, message));
+    }
+
+    @Override
+    public void deliver(PeerId from, Message message) {
+        delivered.add(message);
+    }
+
+    @Override
+    public void penalize(PeerId peer, PlumtreeViolation violation, String detail) {
+        penalties.add(new Penalty(peer, violation, detail));
+    }
+
+    List<Sent> sentOfType(int type) {
+        return sent.stream().filter(s -> s.message().type() == type).toList();
+    }
+
+    List<Sent> drain() {
+        List<Sent> copy = List.copyOf(sent);
+        sent.clear();
+        return copy;
+    }
+}

@@ -1,0 +1,368 @@
+package net.dig.net;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import net.dig.core.Bytes32;
+import net.dig.gossip.PeerId;
+
+/**
+ * Configuration of the gossip service: every field of the dig-gossip seed's {@code GossipConfig},
+ * with its default, plus {@link TransportSettings} for what the seed leaves unnamed.
+ * Validated on construction; a bad value fails with a message naming the key.
+ *
+ * @param listenAddr            TCP listen address (default {@code 0.0.0.0:9444}); port 0 picks a free port
+ * @param peerId                this node's PeerId; empty = derived from the loaded certificate at start. If set
+ *                              it must match the certificate, or {@code new GossipService} fails
+ * @param networkId             the network's 32-byte id; the handshake carries it as 64 lower-case hex
+ *                              characters (dig-gossip). Default all-zero, as dig-gossip's {@code Default}
+ * @param network               which network's DNS seeds to ask (default {@link Network#MAINNET})
+ * @param dnsSeedTimeout        DNS seed resolution timeout (default 30 s)
+ * @param dnsSeedBatchSize      DNS seeds queried per discovery round (default 2)
+ * @param targetOutboundCount   outbound connections the discovery loop keeps (default 8)
+ * @param maxConnections        hard cap on inbound + outbound connections (default 50)
+ * @param bootstrapPeers        static peers dialled first (default none)
+ * @param introducer            introducer for peer discovery (default none)
+ * @param relay                 relay for NAT traversal (default none; not implemented yet, see docs/decisions.md)
+ * @param certPath              leaf certificate PEM; "" = use {@code transport.identityDir} or an ephemeral identity
+ * @param keyPath               leaf private key PEM; "" likewise
+ * @param peerConnectInterval   time between rounds of outbound connection attempts (default 30 s)
+ * @param gossipFanout          Plumtree eager-push fanout (default 8)
+ * @param maxSeenMessages       dedup set capacity (default 100 000)
+ * @param peersFilePath         where the address manager is persisted (default {@code peers.dat})
+ * @param peerOptions           per-connection options
+ * @param dandelion             Dandelion++ (default none = disabled)
+ * @param peerIdRotation        PeerId rotation (default none = disabled)
+ * @param tor                   Tor SOCKS5 proxy (default none = disabled)
+ * @param erlay                 ERLAY reconciliation (default none = disabled)
+ * @param backpressure          adaptive backpressure thresholds (default none = disabled)
+ * @param keepalivePingInterval override of {@link GossipConstants#PING_INTERVAL} (tests)
+ * @param keepalivePeerTimeout  override of {@link GossipConstants#PEER_TIMEOUT} (tests)
+ * @param transport             frame cap, handshake caps and timeouts, TLS identity and trust
+ */
+public record GossipConfig(
+        InetSocketAddress listenAddr,
+        Optional<PeerId> peerId,
+        Bytes32 networkId,
+        Network network,
+        Duration dnsSeedTimeout,
+        int dnsSeedBatchSize,
+        int targetOutboundCount,
+        int maxConnections,
+        List<InetSocketAddress> bootstrapPeers,
+        Optional<IntroducerConfig> introducer,
+        Optional<RelayConfig> relay,
+        String certPath,
+        String keyPath,
+        Duration peerConnectInterval,
+        int gossipFanout,
+        int maxSeenMessages,
+        Path peersFilePath,
+        PeerOptions peerOptions,
+        Optional<DandelionConfig> dandelion,
+        Optional<PeerIdRotationConfig> peerIdRotation,
+        Optional<TorConfig> tor,
+        Optional<ErlayConfig> erlay,
+        Optional<BackpressureConfig> backpressure,
+        Optional<Duration> keepalivePingInterval,
+        Optional<Duration> keepalivePeerTimeout,
+        TransportSettings transport) {
+
+    public GossipConfig {
+        Objects.requireNonNull(listenAddr, "listen_addr");
+        Objects.requireNonNull(peerId, "peer_id");
+        Objects.requireNonNull(networkId, "network_id");
+        Objects.requireNonNull(network, "network");
+        positive(dnsSeedTimeout, "dns_seed_timeout");
+        atLeast(dnsSeedBatchSize, 1, "dns_seed_batch_size");
+        atLeast(targetOutboundCount, 0, "target_outbound_count");
+        atLeast(maxConnections, 1, "max_connections");
+        if (targetOutboundCount > maxConnections) {
+            throw new IllegalArgumentException("target_outbound_count (" + targetOutboundCount
+                    + ") must not exceed max_connections (" + maxConnections + ")");
+        }
+        bootstrapPeers = List.copyOf(bootstrapPeers);
+        Objects.requireNonNull(introducer, "introducer");
+        Objects.requireNonNull(relay, "relay");
+        Objects.requireNonNull(certPath, "cert_path");
+        Objects.requireNonNull(keyPath, "key_path");
+        if (certPath.isEmpty() != keyPath.isEmpty()) {
+            throw new IllegalArgumentException("cert_path and key_path must be set together (cert_path='" + certPath
+                    + "', key_path='" + keyPath + "')");
+        }
+        positive(peerConnectInterval, "peer_connect_interval");
+        atLeast(gossipFanout, 1, "gossip_fanout");
+        atLeast(maxSeenMessages, 1, "max_seen_messages");
+        Objects.requireNonNull(peersFilePath, "peers_file_path");
+        Objects.requireNonNull(peerOptions, "peer_options");
+        Objects.requireNonNull(dandelion, "dandelion");
+        Objects.requireNonNull(peerIdRotation, "peer_id_rotation");
+        Objects.requireNonNull(tor, "tor");
+        Objects.requireNonNull(erlay, "erlay");
+        Objects.requireNonNull(backpressure, "backpressure");
+        keepalivePingInterval.ifPresent(d -> positive(d, "keepalive_ping_interval_secs"));
+        keepalivePeerTimeout.ifPresent(d -> positive(d, "keepalive_peer_timeout_secs"));
+        Objects.requireNonNull(transport, "transport");
+    }
+
+    /** The seed's {@code GossipConfig::default()}. */
+    public static GossipConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Effective keepalive probe interval. */
+    public Duration pingInterval() {
+        return keepalivePingInterval.orElse(GossipConstants.PING_INTERVAL);
+    }
+
+    /** Effective keepalive timeout. */
+    public Duration peerTimeout() {
+        return keepalivePeerTimeout.orElse(GossipConstants.PEER_TIMEOUT);
+    }
+
+    /** The network id as sent in the handshake: 64 lower-case hex characters. */
+    public String networkIdHex() {
+        return networkId.toHex();
+    }
+
+    /** Which network's DNS seeds to use. No seed is reachable from tests; they use loopback introducers. */
+    public enum Network {
+        MAINNET(List.of("dns-introducer.chia.net", "chia.ctrlaltdel.ch", "seeder.dexie.space", "chia.hoffmang.com")),
+        TESTNET11(List.of("dns-introducer-testnet11.chia.net")),
+        /** No DNS seeds: bootstrap peers and introducers only. */
+        LOCAL(List.of());
+
+        private final List<String> dnsSeeds;
+
+        Network(List<String> dnsSeeds) {
+            this.dnsSeeds = dnsSeeds;
+        }
+
+        public List<String> dnsSeeds() {
+            return dnsSeeds;
+        }
+    }
+
+    /**
+     * DIG introducer (research chia-protocol.md §2.6).
+     *
+     * @param endpoint              {@code wss://host:port} (a {@code ws://} prefix is accepted, TLS is used regardless)
+     * @param connectionTimeout     default 10 s
+     * @param requestTimeout        default 30 s
+     * @param networkId             the introducer's network label, default {@code "DIG_MAINNET"}
+     */
+    public record IntroducerConfig(String endpoint, Duration connectionTimeout, Duration requestTimeout, String networkId) {
+        public IntroducerConfig {
+            Objects.requireNonNull(endpoint, "introducer.endpoint");
+            positive(connectionTimeout, "introducer.connection_timeout_secs");
+            positive(requestTimeout, "introducer.request_timeout_secs");
+            Objects.requireNonNull(networkId, "introducer.network_id");
+            address(endpoint);
+        }
+
+        public static IntroducerConfig of(String endpoint) {
+            return new IntroducerConfig(endpoint, Duration.ofSeconds(10), Duration.ofSeconds(30), "DIG_MAINNET");
+        }
+
+        /** The host and port of {@link #endpoint()} (default port 9448). */
+        public InetSocketAddress address() {
+            return address(endpoint);
+        }
+
+        private static InetSocketAddress address(String endpoint) {
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(endpoint.contains("://") ? endpoint : "wss://" + endpoint);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("introducer.endpoint is not a URL: " + endpoint, e);
+            }
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("introducer.endpoint has no host: " + endpoint);
+            }
+            int port = uri.getPort() < 0 ? GossipConstants.DEFAULT_INTRODUCER_PORT : uri.getPort();
+            return InetSocketAddress.createUnresolved(uri.getHost(), port);
+        }
+    }
+
+    /** Relay for NAT traversal: configuration is accepted and validated; the relay client is not built yet. */
+    public record RelayConfig(String endpoint, boolean enabled, Duration reconnectDelay, int maxReconnectAttempts) {
+        public RelayConfig {
+            Objects.requireNonNull(endpoint, "relay.endpoint");
+            positive(reconnectDelay, "relay.reconnect_delay");
+            atLeast(maxReconnectAttempts, 0, "relay.max_reconnect_attempts");
+        }
+    }
+
+    /** Per-connection options. {@code rateLimitFactor} scales the outbound rate limits (1.0 = the table as is). */
+    public record PeerOptions(double rateLimitFactor) {
+        public PeerOptions {
+            if (!(rateLimitFactor > 0 && rateLimitFactor <= 10)) {
+                throw new IllegalArgumentException("peer_options.rate_limit_factor must be in (0, 10], got " + rateLimitFactor);
+            }
+        }
+
+        public static PeerOptions defaults() {
+            return new PeerOptions(1.0);
+        }
+    }
+
+    /** Dandelion++: fluff probability per hop 0.1, stem timeout 30 s, epoch 600 s by default. */
+    public record DandelionConfig(boolean enabled, double fluffProbability, Duration stemTimeout, Duration epoch) {
+        public DandelionConfig {
+            if (!(fluffProbability >= 0 && fluffProbability <= 1)) {
+                throw new IllegalArgumentException("dandelion.fluff_probability must be in [0, 1], got " + fluffProbability);
+            }
+            positive(stemTimeout, "dandelion.stem_timeout_secs");
+            positive(epoch, "dandelion.epoch_secs");
+        }
+
+        public static DandelionConfig defaults() {
+            return new DandelionConfig(true, 0.1, Duration.ofSeconds(30), Duration.ofSeconds(600));
+        }
+    }
+
+    /** PeerId rotation: a fresh certificate every 24 h by default. */
+    public record PeerIdRotationConfig(boolean enabled, Duration rotationInterval, boolean reconnectOnRotation) {
+        public PeerIdRotationConfig {
+            positive(rotationInterval, "peer_id_rotation.rotation_interval_secs");
+        }
+
+        public static PeerIdRotationConfig defaults() {
+            return new PeerIdRotationConfig(true, Duration.ofSeconds(86_400), true);
+        }
+    }
+
+    /** Tor SOCKS5 proxy (default 127.0.0.1:9050). */
+    public record TorConfig(InetSocketAddress socksProxy) {
+        public TorConfig {
+            Objects.requireNonNull(socksProxy, "tor.socks_proxy");
+        }
+    }
+
+    /** ERLAY: 1 flood peer, reconcile every 2000 ms, sketch capacity 8 by default (the seed's values). */
+    public record ErlayConfig(int floodPeerCount, Duration reconciliationInterval, int sketchCapacity) {
+        public ErlayConfig {
+            atLeast(floodPeerCount, 0, "erlay.flood_peer_count");
+            positive(reconciliationInterval, "erlay.reconciliation_interval_ms");
+            atLeast(sketchCapacity, 1, "erlay.sketch_capacity");
+        }
+
+        public static ErlayConfig defaults() {
+            return new ErlayConfig(1, Duration.ofMillis(2000), 8);
+        }
+    }
+
+    /** Queue depths at which duplicate transactions are dropped, bulk is dropped, normal is delayed (25/50/100). */
+    public record BackpressureConfig(int txDedupThreshold, int bulkDropThreshold, int normalDelayThreshold) {
+        public BackpressureConfig {
+            atLeast(txDedupThreshold, 1, "backpressure.tx_dedup_threshold");
+            atLeast(bulkDropThreshold, 1, "backpressure.bulk_drop_threshold");
+            atLeast(normalDelayThreshold, 1, "backpressure.normal_delay_threshold");
+        }
+
+        public static BackpressureConfig defaults() {
+            return new BackpressureConfig(25, 50, 100);
+        }
+    }
+
+    /** Mutable builder; {@link #build()} validates. */
+    public static final class Builder {
+        private InetSocketAddress listenAddr = new InetSocketAddress("0.0.0.0", GossipConstants.DEFAULT_P2P_PORT);
+        private Optional<PeerId> peerId = Optional.empty();
+        private Bytes32 networkId = Bytes32.ZERO;
+        private Network network = Network.MAINNET;
+        private Duration dnsSeedTimeout = Duration.ofSeconds(30);
+        private int dnsSeedBatchSize = 2;
+        private int targetOutboundCount = 8;
+        private int maxConnections = 50;
+        private List<InetSocketAddress> bootstrapPeers = List.of();
+        private Optional<IntroducerConfig> introducer = Optional.empty();
+        private Optional<RelayConfig> relay = Optional.empty();
+        private String certPath = "";
+        private String keyPath = "";
+        private Duration peerConnectInterval = Duration.ofSeconds(30);
+        private int gossipFanout = 8;
+        private int maxSeenMessages = 100_000;
+        private Path peersFilePath = Path.of("peers.dat");
+        private PeerOptions peerOptions = PeerOptions.defaults();
+        private Optional<DandelionConfig> dandelion = Optional.empty();
+        private Optional<PeerIdRotationConfig> peerIdRotation = Optional.empty();
+        private Optional<TorConfig> tor = Optional.empty();
+        private Optional<ErlayConfig> erlay = Optional.empty();
+        private Optional<BackpressureConfig> backpressure = Optional.empty();
+        private Optional<Duration> keepalivePingInterval = Optional.empty();
+        private Optional<Duration> keepalivePeerTimeout = Optional.empty();
+        private TransportSettings transport = TransportSettings.defaults();
+
+        private Builder() {}
+
+        private Builder(GossipConfig c) {
+            listenAddr = c.listenAddr; peerId = c.peerId; networkId = c.networkId; network = c.network;
+            dnsSeedTimeout = c.dnsSeedTimeout; dnsSeedBatchSize = c.dnsSeedBatchSize;
+            targetOutboundCount = c.targetOutboundCount; maxConnections = c.maxConnections;
+            bootstrapPeers = c.bootstrapPeers; introducer = c.introducer; relay = c.relay;
+            certPath = c.certPath; keyPath = c.keyPath; peerConnectInterval = c.peerConnectInterval;
+            gossipFanout = c.gossipFanout; maxSeenMessages = c.maxSeenMessages; peersFilePath = c.peersFilePath;
+            peerOptions = c.peerOptions; dandelion = c.dandelion; peerIdRotation = c.peerIdRotation; tor = c.tor;
+            erlay = c.erlay; backpressure = c.backpressure; keepalivePingInterval = c.keepalivePingInterval;
+            keepalivePeerTimeout = c.keepalivePeerTimeout; transport = c.transport;
+        }
+
+        public Builder listenAddr(InetSocketAddress v) { listenAddr = v; return this; }
+        public Builder peerId(PeerId v) { peerId = Optional.of(v); return this; }
+        public Builder networkId(Bytes32 v) { networkId = v; return this; }
+        public Builder network(Network v) { network = v; return this; }
+        public Builder dnsSeedTimeout(Duration v) { dnsSeedTimeout = v; return this; }
+        public Builder dnsSeedBatchSize(int v) { dnsSeedBatchSize = v; return this; }
+        public Builder targetOutboundCount(int v) { targetOutboundCount = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder bootstrapPeers(List<InetSocketAddress> v) { bootstrapPeers = v; return this; }
+        public Builder introducer(IntroducerConfig v) { introducer = Optional.ofNullable(v); return this; }
+        public Builder relay(RelayConfig v) { relay = Optional.ofNullable(v); return this; }
+        public Builder certPath(String v) { certPath = v; return this; }
+        public Builder keyPath(String v) { keyPath = v; return this; }
+        public Builder peerConnectInterval(Duration v) { peerConnectInterval = v; return this; }
+        public Builder gossipFanout(int v) { gossipFanout = v; return this; }
+        public Builder maxSeenMessages(int v) { maxSeenMessages = v; return this; }
+        public Builder peersFilePath(Path v) { peersFilePath = v; return this; }
+        public Builder peerOptions(PeerOptions v) { peerOptions = v; return this; }
+        public Builder dandelion(DandelionConfig v) { dandelion = Optional.ofNullable(v); return this; }
+        public Builder peerIdRotation(PeerIdRotationConfig v) { peerIdRotation = Optional.ofNullable(v); return this; }
+        public Builder tor(TorConfig v) { tor = Optional.ofNullable(v); return this; }
+        public Builder erlay(ErlayConfig v) { erlay = Optional.ofNullable(v); return this; }
+        public Builder backpressure(BackpressureConfig v) { backpressure = Optional.ofNullable(v); return this; }
+        public Builder keepalivePingInterval(Duration v) { keepalivePingInterval = Optional.ofNullable(v); return this; }
+        public Builder keepalivePeerTimeout(Duration v) { keepalivePeerTimeout = Optional.ofNullable(v); return this; }
+        public Builder transport(TransportSettings v) { transport = v; return this; }
+
+        public GossipConfig build() {
+            return new GossipConfig(listenAddr, peerId, networkId, network, dnsSeedTimeout, dnsSeedBatchSize,
+                    targetOutboundCount, maxConnections, bootstrapPeers, introducer, relay, certPath, keyPath,
+                    peerConnectInterval, gossipFanout, maxSeenMessages, peersFilePath, peerOptions, dandelion,
+                    peerIdRotation, tor, erlay, backpressure, keepalivePingInterval, keepalivePeerTimeout, transport);
+        }
+    }
+
+    private static void positive(Duration d, String key) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(key + " must be a positive duration, got " + d);
+        }
+    }
+
+    private static void atLeast(int value, int min, String key) {
+        if (value < min) {
+            throw new IllegalArgumentException(key + " must be >= " + min + ", got " + value);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package net.dig.net;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import net.dig.gossip.PeerId;
+import net.dig.gossip.PenaltyReason;
+import net.dig.wire.Message;
+import net.dig.wire.ProtocolMessage;
+import net.dig.wire.RegisterAck;
+import net.dig.wire.RespondPeers;
+import net.dig.wire.StreamableReader;
+import net.dig.wire.TimestampedPeerInfo;
+
+/**
+ * The live gossip service (the seed's {@code GossipHandle}): thread-safe, cheap to share.
+ *
+ * <p>Every operation returns a {@link CompletableFuture} and never blocks the caller; failures
+ * complete it exceptionally with a {@link GossipException} whose {@link GossipException#error()} is
+ * one of the {@link GossipError} variants. After {@link GossipService#stop()} every call fails with
+ * {@link GossipError.ServiceNotStarted}.
+ */
+public interface GossipHandle {
+    /** Completes normally while the service runs and its listener is bound. */
+    CompletableFuture<Void> healthCheck();
+
+    CompletableFuture<GossipStats> stats();
+
+    /** A new, independent subscription to every inbound message (throws if the service is stopped). */
+    InboundReceiver inboundReceiver();
+
+    /** Sends {@code message} to every connected peer except {@code excludePeer}; completes with how many. */
+    CompletableFuture<Integer> broadcast(Message message, Optional<PeerId> excludePeer);
+
+    /** {@link #broadcast} of a typed body (sent with id None). */
+    CompletableFuture<Integer> broadcastTyped(ProtocolMessage body, Optional<PeerId> excludePeer);
+
+    /** Sends a typed body to one peer. */
+    CompletableFuture<Void> sendTo(PeerId peer, ProtocolMessage body);
+
+    /** Sends a raw message to one peer. */
+    CompletableFuture<Void> sendTo(PeerId peer, Message message);
+
+    /**
+     * Sends {@code body} with a fresh request id and decodes the reply carrying that id with
+     * {@code replyDecoder} (e.g. {@code RespondPeers::decode}). A reply that does not decode fails
+     * with {@link GossipError.UnexpectedReply}; none in time, {@link GossipError.RequestTimeout}.
+     */
+    <T> CompletableFuture<T> request(PeerId peer, ProtocolMessage body, Function<StreamableReader, T> replyDecoder);
+
+    /** Raw form of {@link #request}: completes with the reply envelope. */
+    CompletableFuture<Message> request(PeerId peer, Message message);
+
+    /** Dials {@code address}: mTLS, WebSocket, handshake, then RequestPeers. Completes with the peer's PeerId. */
+    CompletableFuture<PeerId> connectTo(InetSocketAddress address);
+
+    CompletableFuture<Void> disconnect(PeerId peer);
+
+    /** Bans the peer (PeerId and IP) for the ban duration at once and disconnects it. */
+    CompletableFuture<Void> banPeer(PeerId peer, PenaltyReason reason);
+
+    /** Adds the reason's points; at 100 the peer is banned and disconnected. */
+    CompletableFuture<Void> penalizePeer(PeerId peer, PenaltyReason reason);
+
+    CompletableFuture<List<PeerConnection>> connectedPeers();
+
+    CompletableFuture<Integer> peerCount();
+
+    /** Asks the configured introducer for peers (Chia 63 -> 64) and adds them to the address book. */
+    CompletableFuture<List<TimestampedPeerInfo>> discoverFromIntroducer();
+
+    /** Registers this node's listen address with the configured introducer (DIG 218 -> 219). */
+    CompletableFuture<RegisterAck> registerWithIntroducer();
+
+    /** Sends RequestPeers to one peer and returns its answer. */
+    CompletableFuture<RespondPeers> requestPeersFrom(PeerId peer);
+}

@@ -1,0 +1,832 @@
+package net.dig.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import net.dig.core.Clock;
+import net.dig.gossip.BanPolicy;
+import net.dig.gossip.HandshakeRules;
+import net.dig.gossip.PeerId;
+import net.dig.gossip.PeerReputations;
+import net.dig.gossip.PenaltyReason;
+import net.dig.gossip.RateLimitTable;
+import net.dig.gossip.RateLimiter;
+import net.dig.wire.ChiaMessageType;
+import net.dig.wire.Handshake;
+import net.dig.wire.Message;
+import net.dig.wire.NodeType;
+import net.dig.wire.ProtocolMessage;
+import net.dig.wire.RegisterAck;
+import net.dig.wire.RegisterPeer;
+import net.dig.wire.RequestPeers;
+import net.dig.wire.RequestPeersIntroducer;
+import net.dig.wire.RespondPeers;
+import net.dig.wire.RespondPeersIntroducer;
+import net.dig.wire.StreamableReader;
+import net.dig.wire.TimestampedPeerInfo;
+import net.dig.wire.WireException;
+import net.dig.wire.WireLimits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gossip service of the dig-gossip seed: binds the P2P listener, dials peers, keeps the peer
+ * table, and hands out a {@link GossipHandle}.
+ *
+ * <h2>What</h2>
+ * One listener ({@link PeerChannels} pipelines: admission before TLS, mTLS 1.3, WebSocket at
+ * {@code /ws}, frame cap) and any number of dialled connections, each driven by a
+ * {@link PeerConnectionHandler}. The service owns the policies the connections consult:
+ * {@link HandshakeRules} (network id, versions, node type, self, duplicate, banned),
+ * {@link PeerReputations} (penalties, 100 points = ban for 3600 s, short IP bans after a refused
+ * handshake, enforced when dialling, at the WebSocket upgrade (HTTP 403) and at the handshake),
+ * per-connection {@link RateLimiter}s, {@code max_connections} and the in-flight handshake cap.
+ * An {@link AddressBook} answers RequestPeers and takes in RespondPeers; the discovery loop and the
+ * introducer client fill it.
+ *
+ * <h2>API style</h2>
+ * {@link #start()} and {@link #stop()} block (binding and shutting down take milliseconds and
+ * callers want to know they happened); every {@link GossipHandle} operation returns a
+ * {@link CompletableFuture} and never blocks. Failures are {@link GossipException}s carrying a
+ * {@link GossipError}.
+ *
+ * <h2>Concurrency</h2>
+ * Each connection's state belongs to its Netty event loop. Shared state is: the peer table (a
+ * concurrent map; admission uses {@code putIfAbsent}), the reputations (not thread-safe by design,
+ * so every access holds its monitor; critical sections are a few map operations, never I/O), and
+ * the receivers list (copy-on-write). Periodic work (keepalive rounds, ban expiry, discovery) runs
+ * on one control event loop and reads time from the injected {@link Clock}; tests call
+ * {@link #runKeepaliveRound()} after moving a {@code ManualClock} instead of sleeping.
+ *
+ * <h2>Failure modes</h2>
+ * A misbehaving peer costs penalty points (mapped from {@link Misbehaviour}) and its connection;
+ * nothing a peer sends can throw out of an event loop or stop the listener. A refused handshake
+ * bans the address for a short time (Chia: 10 s), a rate-limit violation for 300 s; addresses in
+ * {@code transport.ipBanExempt} are only banned by PeerId.
+ */
+public final class GossipService {
+    private static final Logger LOG = LoggerFactory.getLogger(GossipService.class);
+    private static final int RECEIVER_CAPACITY = 4096;
+    private static final int RATE_LIMIT_BAN_SECONDS = 300;
+
+    private enum State { NEW, RUNNING, STOPPED }
+
+    final GossipConfig config;
+    final Clock clock;
+    final RandomGenerator random;
+    final TlsIdentity identity;
+    final PeerId ownPeerId;
+    final AddressBook addressBook;
+    private final HandshakeRules rules;
+    private final PeerReputations reputations;
+    private final SslContext serverTls;
+    private final SslContext clientTls;
+    private final ConcurrentHashMap<PeerId, PeerConnectionHandler> peers = new ConcurrentHashMap<>();
+    private final Set<PeerConnectionHandler> links = ConcurrentHashMap.newKeySet();
+    private final CopyOnWriteArrayList<InboundReceiver> receivers = new CopyOnWriteArrayList<>();
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final AtomicInteger pendingDials = new AtomicInteger();
+    private final LongAdder closedMessagesSent = new LongAdder();
+    private final LongAdder closedMessagesReceived = new LongAdder();
+    private final LongAdder closedBytesSent = new LongAdder();
+    private final LongAdder closedBytesReceived = new LongAdder();
+    private final Admission admission;
+    private volatile MessageHook hook = MessageHook.NONE;
+    private final java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean introducerBusy = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private EventLoopGroup acceptGroup;
+    private EventLoopGroup ioGroup;
+    private EventLoop control;
+    private Channel listener;
+    private volatile int listenPort;
+    private final Handle handle = new Handle();
+
+    /** Production wiring: the machine's clock and a fresh random generator. */
+    public GossipService(GossipConfig config) {
+        this(config, Clock.system(), RandomGenerator.getDefault());
+    }
+
+    /**
+     * Loads (or creates) the TLS identity and validates the configuration; binds nothing yet.
+     *
+     * @throws GossipException with {@link GossipError.ClientError} if the certificate files cannot be used
+     */
+    public GossipService(GossipConfig config, Clock clock, RandomGenerator random) {
+        this.config = config;
+        this.clock = clock;
+        this.random = random;
+        TransportSettings t = config.transport();
+        try {
+            TlsIdentity loaded;
+            if (!config.certPath().isEmpty()) {
+                List<Path> cas = new ArrayList<>(t.extraTrustedCas());
+                t.networkCa().ifPresent(ca -> cas.add(ca.certificate()));
+                loaded = TlsIdentity.fromFiles(Path.of(config.certPath()), Path.of(config.keyPath()), cas);
+            } else if (t.identityDir().isPresent()) {
+                loaded = TlsIdentity.loadOrCreate(t.identityDir().get(), t.networkCa(), clock);
+            } else {
+                loaded = TlsIdentity.ephemeral(clock);
+            }
+            if (!t.extraTrustedCas().isEmpty() && config.certPath().isEmpty()) {
+                loaded = loaded.alsoTrusting(t.extraTrustedCas().stream().map(PemFiles::readCertificate).toList());
+            }
+            this.identity = loaded;
+        } catch (TlsIdentityException e) {
+            throw new GossipException(new GossipError.ClientError(e.getMessage()));
+        }
+        this.ownPeerId = new PeerId(identity.peerId());
+        if (config.peerId().isPresent() && !config.peerId().get().equals(ownPeerId)) {
+            throw new GossipException(new GossipError.ClientError("configured peer_id " + config.peerId().get()
+                    + " does not match the certificate's PeerId " + ownPeerId));
+        }
+        this.rules = new HandshakeRules(HandshakeRules.Settings.of(config.networkIdHex()));
+        this.reputations = new PeerReputations(new BanPolicy(GossipConstants.PENALTY_BAN_THRESHOLD,
+                GossipConstants.BAN_DURATION, t.ipBanExempt(), 10));
+        this.serverTls = identity.serverContext(t.peerTrust());
+        this.clientTls = identity.clientContext(t.peerTrust());
+        this.addressBook = new AddressBook(clock, random);
+        this.admission = new Admission(config.maxConnections(), t.maxInflightHandshakes(), peers::size,
+                address -> ipBanned(address.getHostAddress()));
+    }
+
+    /** Binds the listener and starts the periodic tasks. Blocks until bound. */
+    public GossipHandle start() {
+        if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+            throw new GossipException(state.get() == State.RUNNING ? new GossipError.AlreadyStarted() : new GossipError.ServiceNotStarted());
+        }
+        acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("dig-p2p-accept", true), NioIoHandler.newFactory());
+        ioGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("dig-p2p-io", true), NioIoHandler.newFactory());
+        control = ioGroup.next();
+        try {
+            listener = new ServerBootstrap().group(acceptGroup, ioGroup).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            PeerChannels.accepting(ch, serverTls, config.transport(), admission, newConnection(false, Purpose.PEER));
+                        }
+                    })
+                    .bind(config.listenAddr()).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            shutdownGroups();
+            state.set(State.STOPPED);
+            throw new GossipException(new GossipError.Io(new java.io.IOException("cannot bind " + config.listenAddr() + ": " + e.getMessage(), e)));
+        }
+        listenPort = ((InetSocketAddress) listener.localAddress()).getPort();
+        control.scheduleAtFixedRate(this::runKeepaliveRound, 1, 1, TimeUnit.SECONDS);
+        control.scheduleAtFixedRate(this::expireBans, 10, 10, TimeUnit.SECONDS);
+        if (config.targetOutboundCount() > 0) {
+            for (InetSocketAddress bootstrap : config.bootstrapPeers()) {
+                if (!bootstrap.isUnresolved()) {
+                    addressBook.heardOf(bootstrap);
+                }
+            }
+            long every = config.peerConnectInterval().toMillis();
+            control.scheduleWithFixedDelay(this::runDiscoveryRound, 0, every, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("gossip listening on {} as {}", listener.localAddress(), ownPeerId.shortHex());
+        return handle;
+    }
+
+    /** Disconnects every peer, closes the listener and stops the event loops. Blocks until done. */
+    public void stop() {
+        if (state.getAndSet(State.STOPPED) != State.RUNNING) {
+            return;
+        }
+        for (InboundReceiver r : receivers) {
+            r.close();
+        }
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        for (PeerConnectionHandler link : links) {
+            if (link.channel() != null) {
+                link.channel().close();
+            }
+        }
+        shutdownGroups();
+    }
+
+    private void shutdownGroups() {
+        if (acceptGroup != null) {
+            acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (ioGroup != null) {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** The handle (usable only while running). */
+    public GossipHandle handle() {
+        return handle;
+    }
+
+    /** The bound address (resolves port 0). */
+    public InetSocketAddress listenAddress() {
+        return new InetSocketAddress(config.listenAddr().getAddress(), listenPort);
+    }
+
+    public PeerId peerId() {
+        return ownPeerId;
+    }
+
+    // ---- connections -----------------------------------------------------------------------
+
+    /** Why a connection exists: a peer in the table, or a short-lived link to an introducer. */
+    enum Purpose { PEER, INTRODUCER }
+
+    private PeerConnectionHandler newConnection(boolean outbound, Purpose purpose) {
+        RateLimiter outboundLimits = new RateLimiter(RateLimiter.Direction.OUTBOUND,
+                (int) Math.max(1, Math.min(100, Math.round(30 * config.peerOptions().rateLimitFactor()))), RateLimitTable.standard());
+        PeerConnectionHandler handler = new PeerConnectionHandler(outbound, new ConnectionEvents(outbound, purpose),
+                config.transport(), clock, outboundLimits);
+        links.add(handler);
+        handler.established().whenComplete((p, e) -> { });
+        return handler;
+    }
+
+    CompletableFuture<PeerConnectionHandler> dial(InetSocketAddress target, Purpose purpose) {
+        CompletableFuture<PeerConnectionHandler> result = new CompletableFuture<>();
+        if (state.get() != State.RUNNING) {
+            result.completeExceptionally(new GossipException(new GossipError.ServiceNotStarted()));
+            return result;
+        }
+        InetSocketAddress resolved = target.isUnresolved() ? new InetSocketAddress(target.getHostString(), target.getPort()) : target;
+        if (resolved.isUnresolved()) {
+            result.completeExceptionally(new GossipException(new GossipError.ClientError("cannot resolve " + target.getHostString())));
+            return result;
+        }
+        if (isOwnAddress(resolved)) {
+            result.completeExceptionally(new GossipException(new GossipError.SelfConnection()));
+            return result;
+        }
+        if (ipBanned(resolved.getAddress().getHostAddress())) {
+            result.completeExceptionally(new GossipException(new GossipError.ConnectionFiltered(
+                    resolved.getAddress().getHostAddress() + " is banned")));
+            return result;
+        }
+        if (purpose == Purpose.PEER && peers.size() + pendingDials.get() >= config.maxConnections()) {
+            result.completeExceptionally(new GossipException(new GossipError.MaxConnectionsReached(config.maxConnections())));
+            return result;
+        }
+        if (purpose == Purpose.PEER) {
+            pendingDials.incrementAndGet();
+        }
+        PeerConnectionHandler handler = newConnection(true, purpose);
+        ChannelFuture connect = new Bootstrap().group(ioGroup).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.transport().tlsHandshakeTimeout().toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        PeerChannels.dialing(ch, clientTls, config.transport(), resolved, handler);
+                    }
+                })
+                .connect(resolved);
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                links.remove(handler);
+                if (purpose == Purpose.PEER) {
+                    pendingDials.decrementAndGet();
+                }
+                result.completeExceptionally(new GossipException(new GossipError.ClientError(
+                        "cannot connect to " + resolved + ": " + f.cause().getMessage())));
+            }
+        });
+        handler.established().whenComplete((peer, error) -> {
+            if (connect.isSuccess() && purpose == Purpose.PEER) {
+                pendingDials.decrementAndGet();
+            }
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(handler);
+            }
+        });
+        return result;
+    }
+
+    private boolean isOwnAddress(InetSocketAddress target) {
+        if (target.getPort() != listenPort) {
+            return false;
+        }
+        InetAddress bound = config.listenAddr().getAddress();
+        InetAddress address = target.getAddress();
+        return address.equals(bound) || (bound.isAnyLocalAddress() && (address.isLoopbackAddress() || isLocalInterface(address)));
+    }
+
+    private static boolean isLocalInterface(InetAddress address) {
+        try {
+            return java.net.NetworkInterface.getByInetAddress(address) != null;
+        } catch (java.net.SocketException e) {
+            return false;
+        }
+    }
+
+    boolean ipBanned(String ip) {
+        synchronized (reputations) {
+            return reputations.isIpBanned(ip, clock.millis());
+        }
+    }
+
+    /** One keepalive step on every connection: ping when due, close the silent ones. */
+    void runKeepaliveRound() {
+        for (PeerConnectionHandler link : links) {
+            Channel ch = link.channel();
+            if (ch != null) {
+                ch.eventLoop().execute(() -> link.onKeepaliveTick(config.pingInterval(), config.peerTimeout()));
+            }
+        }
+    }
+
+    /**
+     * One round of the discovery loop (seed: bootstrap peers, then the introducer, then peer
+     * exchange): registers with the introducer until it acknowledges, asks it for peers when the
+     * address book has nothing left to try, and dials up to {@link GossipConstants#PARALLEL_CONNECT_BATCH_SIZE}
+     * candidates at once until {@code target_outbound_count} outbound connections are live.
+     * DNS seeds are not queried yet (see docs/decisions.md). Runs on the control loop; never blocks.
+     */
+    void runDiscoveryRound() {
+        if (state.get() != State.RUNNING) {
+            return;
+        }
+        if (config.introducer().isPresent() && !registered.get() && introducerBusy.compareAndSet(false, true)) {
+            handle.registerWithIntroducer().whenComplete((ack, e) -> {
+                registered.set(e == null && ack.success());
+                introducerBusy.set(false);
+            });
+        }
+        int outbound = (int) peers.values().stream().filter(PeerConnectionHandler::isOutbound).count() + pendingDials.get();
+        int wanted = Math.min(config.targetOutboundCount() - outbound, GossipConstants.PARALLEL_CONNECT_BATCH_SIZE);
+        if (wanted <= 0) {
+            return;
+        }
+        Set<InetSocketAddress> connected = new java.util.HashSet<>();
+        for (PeerConnectionHandler c : peers.values()) {
+            if (c.isOutbound()) {
+                connected.add(c.remoteAddress());
+            } else if (c.remoteHandshake() != null && c.remoteHandshake().serverPort() > 0) {
+                connected.add(new InetSocketAddress(c.remoteAddress().getAddress(), c.remoteHandshake().serverPort()));
+            }
+        }
+        List<InetSocketAddress> candidates = addressBook.candidates(a -> connected.contains(a) || isOwnAddress(a), wanted);
+        if (candidates.size() < wanted && config.introducer().isPresent() && introducerBusy.compareAndSet(false, true)) {
+            handle.discoverFromIntroducer().whenComplete((list, e) -> introducerBusy.set(false));
+        }
+        for (InetSocketAddress candidate : candidates) {
+            addressBook.attempted(candidate);
+            dial(candidate, Purpose.PEER).exceptionally(e -> null);
+        }
+    }
+
+    private void expireBans() {
+        synchronized (reputations) {
+            reputations.expire(clock.millis());
+        }
+    }
+
+    void setHook(MessageHook hook) {
+        this.hook = hook;
+    }
+
+    Optional<PeerConnectionHandler> connection(PeerId peer) {
+        return Optional.ofNullable(peers.get(peer));
+    }
+
+    List<PeerConnectionHandler> liveConnections() {
+        return List.copyOf(peers.values());
+    }
+
+    int listenPort() {
+        return listenPort;
+    }
+
+    EventLoopGroup ioGroup() {
+        return ioGroup;
+    }
+
+    EventLoop control() {
+        return control;
+    }
+
+    boolean isRunning() {
+        return state.get() == State.RUNNING;
+    }
+
+    /** What a connection needs from the service; one instance per connection. */
+    private final class ConnectionEvents implements PeerConnectionHandler.Events {
+        private final boolean outbound;
+        private final Purpose purpose;
+
+        ConnectionEvents(boolean outbound, Purpose purpose) {
+            this.outbound = outbound;
+            this.purpose = purpose;
+        }
+
+        @Override
+        public Handshake localHandshake() {
+            return rules.localHandshake(GossipConstants.PROTOCOL_VERSION, config.transport().softwareVersion(),
+                    listenPort, NodeType.FULL_NODE);
+        }
+
+        @Override
+        public Optional<PeerConnectionHandler.Refusal> checkHandshake(PeerConnectionHandler connection, Handshake remote) {
+            PeerId remoteId = connection.peerId();
+            boolean banned;
+            synchronized (reputations) {
+                banned = reputations.isBanned(remoteId, clock.millis());
+            }
+            Set<NodeType> expected = purpose == Purpose.INTRODUCER
+                    ? EnumSet.of(NodeType.FULL_NODE, NodeType.INTRODUCER) : EnumSet.of(NodeType.FULL_NODE);
+            HandshakeRules.Verdict verdict = rules.evaluate(remote, new HandshakeRules.Context(outbound, expected, ownPeerId,
+                    remoteId, purpose == Purpose.PEER && peers.containsKey(remoteId), banned));
+            if (verdict instanceof HandshakeRules.Rejected rejected) {
+                GossipError error = switch (rejected.reason()) {
+                    case SELF_CONNECTION -> new GossipError.SelfConnection();
+                    case DUPLICATE_CONNECTION -> new GossipError.DuplicateConnection(remoteId);
+                    case BANNED -> new GossipError.PeerBanned(remoteId);
+                    default -> new GossipError.HandshakeFailed(rejected.reason().chiaErrorCode(), rejected.detail());
+                };
+                int ban = rejected.reason().banSeconds() == PeerConnectionHandler.INVALID_PROTOCOL_BAN_SECONDS
+                        ? (int) config.transport().shortBan().toSeconds() : rejected.reason().banSeconds();
+                LOG.debug("refused handshake from {}: {}", connection.remoteAddress(), rejected.detail());
+                return Optional.of(new PeerConnectionHandler.Refusal(error, rejected.reason().chiaErrorCode(), ban));
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<GossipError> admit(PeerConnectionHandler connection) {
+            if (purpose == Purpose.PEER) {
+                if (peers.size() >= config.maxConnections()) {
+                    return Optional.of(new GossipError.MaxConnectionsReached(config.maxConnections()));
+                }
+                if (peers.putIfAbsent(connection.peerId(), connection) != null) {
+                    return Optional.of(new GossipError.DuplicateConnection(connection.peerId()));
+                }
+            }
+            AdmissionHandler slot = connection.channel().pipeline().get(AdmissionHandler.class);
+            if (slot != null) {
+                slot.handshakeDone();
+            }
+            Handshake remote = connection.remoteHandshake();
+            if (!outbound && purpose == Purpose.PEER && remote.nodeType() == NodeType.FULL_NODE.code() && remote.serverPort() > 0) {
+                addressBook.heardOf(new InetSocketAddress(connection.remoteAddress().getAddress(), remote.serverPort()));
+            }
+            if (outbound && purpose == Purpose.PEER) {
+                addressBook.connected(connection.remoteAddress());
+            }
+            hook.onAdmitted(connection);
+            return Optional.empty();
+        }
+
+        @Override
+        public void removed(PeerConnectionHandler connection) {
+            links.remove(connection);
+            if (purpose == Purpose.PEER) {
+                peers.remove(connection.peerId(), connection);
+            }
+            PeerConnection last = connection.snapshot();
+            closedMessagesSent.add(last.messagesSent());
+            closedMessagesReceived.add(last.messagesReceived());
+            closedBytesSent.add(last.bytesSent());
+            closedBytesReceived.add(last.bytesReceived());
+        }
+
+        @Override
+        public void received(PeerConnectionHandler connection, Message message) {
+            if (message.type() == ChiaMessageType.REQUEST_PEERS.code()) {
+                RespondPeers answer = new RespondPeers(addressBook.peersToShare(connection.remoteAddress()));
+                Message reply = message.id().isPresent() ? answer.toMessage(message.id().getAsInt()) : answer.toMessage();
+                connection.send(reply);
+            } else if (message.type() == ChiaMessageType.RESPOND_PEERS.code() && purpose == Purpose.PEER) {
+                try {
+                    RespondPeers peersMessage = message.body(WireLimits.DEFAULT, RespondPeers::decode);
+                    addressBook.learned(peersMessage.peerList(), connection.remoteAddress());
+                } catch (WireException e) {
+                    misbehaved(connection, Misbehaviour.MALFORMED_MESSAGE, e.getMessage());
+                    connection.disconnect();
+                    return;
+                }
+            }
+            if (hook.handle(connection, message) || purpose != Purpose.PEER) {
+                return;
+            }
+            InboundMessage inbound = new InboundMessage(connection.peerId(), message);
+            for (InboundReceiver receiver : receivers) {
+                receiver.offer(inbound);
+            }
+        }
+
+        @Override
+        public void misbehaved(PeerConnectionHandler connection, Misbehaviour kind, String detail) {
+            PenaltyReason reason = switch (kind) {
+                case MALFORMED_MESSAGE -> PenaltyReason.MALFORMED_MESSAGE;
+                case OVERSIZE_FRAME, PROTOCOL_VIOLATION -> PenaltyReason.PROTOCOL_VIOLATION;
+                case RATE_LIMIT_EXCEEDED -> PenaltyReason.RATE_LIMIT_EXCEEDED;
+                case KEEPALIVE_TIMEOUT -> PenaltyReason.CONNECTION_ISSUE;
+            };
+            LOG.debug("peer {} misbehaved ({}): {}", connection.peerId(), kind, detail);
+            String ip = connection.remoteAddress() == null ? null : connection.remoteAddress().getAddress().getHostAddress();
+            if (connection.peerId() != null) {
+                penalize(connection.peerId(), ip, reason);
+            }
+            if (kind == Misbehaviour.RATE_LIMIT_EXCEEDED && ip != null) {
+                synchronized (reputations) {
+                    reputations.banIp(ip, TimeUnit.SECONDS.toMillis(RATE_LIMIT_BAN_SECONDS), clock.millis());
+                }
+            }
+        }
+
+        @Override
+        public void handshakeRefused(InetSocketAddress remote, PeerConnectionHandler.Refusal refusal) {
+            if (refusal.banSeconds() > 0) {
+                synchronized (reputations) {
+                    reputations.banIp(remote.getAddress().getHostAddress(), TimeUnit.SECONDS.toMillis(refusal.banSeconds()), clock.millis());
+                }
+            }
+        }
+
+        @Override
+        public Optional<GossipError> precheck(PeerConnectionHandler connection) {
+            PeerId remote = connection.peerId();
+            if (remote.equals(ownPeerId)) {
+                return Optional.of(new GossipError.SelfConnection());
+            }
+            if (purpose == Purpose.PEER && peers.containsKey(remote)) {
+                return Optional.of(new GossipError.DuplicateConnection(remote));
+            }
+            synchronized (reputations) {
+                if (reputations.isBanned(remote, clock.millis())) {
+                    return Optional.of(new GossipError.PeerBanned(remote));
+                }
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public void rttSample(PeerConnectionHandler connection, long rttMillis) {
+            synchronized (reputations) {
+                reputations.recordRtt(connection.peerId(), rttMillis, clock.millis());
+            }
+        }
+    }
+
+    private void penalize(PeerId peer, String ip, PenaltyReason reason) {
+        PeerReputations.PenaltyOutcome outcome;
+        synchronized (reputations) {
+            outcome = reputations.penalize(peer, ip, reason, clock.millis());
+        }
+        if (outcome.bannedNow()) {
+            PeerConnectionHandler live = peers.get(peer);
+            if (live != null) {
+                live.disconnect();
+            }
+        }
+    }
+
+    /** Lets a server built on this service (the introducer) see messages before the application. */
+    interface MessageHook {
+        MessageHook NONE = new MessageHook() { };
+
+        /** True if the hook consumed the message. */
+        default boolean handle(PeerConnectionHandler connection, Message message) {
+            return false;
+        }
+
+        default void onAdmitted(PeerConnectionHandler connection) { }
+    }
+
+    // ---- the handle ------------------------------------------------------------------------
+
+    private final class Handle implements GossipHandle {
+        private <T> Optional<CompletableFuture<T>> notRunning() {
+            if (state.get() == State.RUNNING) {
+                return Optional.empty();
+            }
+            return Optional.of(CompletableFuture.failedFuture(new GossipException(new GossipError.ServiceNotStarted())));
+        }
+
+        private CompletableFuture<PeerConnectionHandler> live(PeerId peer) {
+            PeerConnectionHandler c = peers.get(peer);
+            return c == null ? CompletableFuture.failedFuture(new GossipException(new GossipError.PeerNotConnected(peer)))
+                    : CompletableFuture.completedFuture(c);
+        }
+
+        @Override
+        public CompletableFuture<Void> healthCheck() {
+            return this.<Void>notRunning().orElseGet(() -> listener != null && listener.isActive()
+                    ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(new GossipException(new GossipError.ChannelClosed())));
+        }
+
+        @Override
+        public CompletableFuture<GossipStats> stats() {
+            return this.<GossipStats>notRunning().orElseGet(() -> {
+                long sent = closedMessagesSent.sum();
+                long received = closedMessagesReceived.sum();
+                long bytesOut = closedBytesSent.sum();
+                long bytesIn = closedBytesReceived.sum();
+                int in = 0;
+                int out = 0;
+                for (PeerConnectionHandler c : peers.values()) {
+                    PeerConnection s = c.snapshot();
+                    sent += s.messagesSent();
+                    received += s.messagesReceived();
+                    bytesOut += s.bytesSent();
+                    bytesIn += s.bytesReceived();
+                    if (s.isOutbound()) {
+                        out++;
+                    } else {
+                        in++;
+                    }
+                }
+                int bannedPeers;
+                int bannedIps;
+                synchronized (reputations) {
+                    bannedPeers = reputations.bannedPeerCount(clock.millis());
+                    bannedIps = reputations.bannedIpCount(clock.millis());
+                }
+                return CompletableFuture.completedFuture(new GossipStats(in + out + admission.inflight(), in + out, in, out,
+                        sent, received, bytesOut, bytesIn, addressBook.size(), 0, false, 0, bannedPeers, bannedIps,
+                        admission.refused(), admission.inflight()));
+            });
+        }
+
+        @Override
+        public InboundReceiver inboundReceiver() {
+            if (state.get() != State.RUNNING) {
+                throw new GossipException(new GossipError.ServiceNotStarted());
+            }
+            AtomicReference<InboundReceiver> self = new AtomicReference<>();
+            InboundReceiver receiver = new InboundReceiver(RECEIVER_CAPACITY, () -> receivers.remove(self.get()));
+            self.set(receiver);
+            receivers.add(receiver);
+            return receiver;
+        }
+
+        @Override
+        public CompletableFuture<Integer> broadcast(Message message, Optional<PeerId> excludePeer) {
+            return this.<Integer>notRunning().orElseGet(() -> {
+                int count = 0;
+                for (PeerConnectionHandler c : peers.values()) {
+                    if (excludePeer.isPresent() && excludePeer.get().equals(c.peerId())) {
+                        continue;
+                    }
+                    c.send(message);
+                    count++;
+                }
+                return CompletableFuture.completedFuture(count);
+            });
+        }
+
+        @Override
+        public CompletableFuture<Integer> broadcastTyped(ProtocolMessage body, Optional<PeerId> excludePeer) {
+            return broadcast(body.toMessage(), excludePeer);
+        }
+
+        @Override
+        public CompletableFuture<Void> sendTo(PeerId peer, ProtocolMessage body) {
+            return sendTo(peer, body.toMessage());
+        }
+
+        @Override
+        public CompletableFuture<Void> sendTo(PeerId peer, Message message) {
+            return this.<Void>notRunning().orElseGet(() -> live(peer).thenCompose(c -> c.send(message)));
+        }
+
+        @Override
+        public <T> CompletableFuture<T> request(PeerId peer, ProtocolMessage body, Function<StreamableReader, T> replyDecoder) {
+            return request(peer, body.toMessage()).thenApply(reply -> decodeReply(peer, reply, replyDecoder));
+        }
+
+        @Override
+        public CompletableFuture<Message> request(PeerId peer, Message message) {
+            return this.<Message>notRunning().orElseGet(() -> live(peer).thenCompose(c -> c.request(message)));
+        }
+
+        @Override
+        public CompletableFuture<PeerId> connectTo(InetSocketAddress address) {
+            return dial(address, Purpose.PEER).thenApply(PeerConnectionHandler::peerId);
+        }
+
+        @Override
+        public CompletableFuture<Void> disconnect(PeerId peer) {
+            return this.<Void>notRunning().orElseGet(() -> live(peer).thenAccept(PeerConnectionHandler::disconnect));
+        }
+
+        @Override
+        public CompletableFuture<Void> banPeer(PeerId peer, PenaltyReason reason) {
+            return this.<Void>notRunning().orElseGet(() -> {
+                PeerConnectionHandler c = peers.get(peer);
+                String ip = c == null || c.remoteAddress() == null ? null : c.remoteAddress().getAddress().getHostAddress();
+                synchronized (reputations) {
+                    reputations.ban(peer, ip, clock.millis());
+                }
+                LOG.info("banned {} ({})", peer.shortHex(), reason);
+                if (c != null) {
+                    c.disconnect();
+                }
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+
+        @Override
+        public CompletableFuture<Void> penalizePeer(PeerId peer, PenaltyReason reason) {
+            return this.<Void>notRunning().orElseGet(() -> {
+                PeerConnectionHandler c = peers.get(peer);
+                String ip = c == null || c.remoteAddress() == null ? null : c.remoteAddress().getAddress().getHostAddress();
+                penalize(peer, ip, reason);
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+
+        @Override
+        public CompletableFuture<List<PeerConnection>> connectedPeers() {
+            return this.<List<PeerConnection>>notRunning().orElseGet(() ->
+                    CompletableFuture.completedFuture(peers.values().stream().map(PeerConnectionHandler::snapshot).toList()));
+        }
+
+        @Override
+        public CompletableFuture<Integer> peerCount() {
+            return this.<Integer>notRunning().orElseGet(() -> CompletableFuture.completedFuture(peers.size()));
+        }
+
+        @Override
+        public CompletableFuture<List<TimestampedPeerInfo>> discoverFromIntroducer() {
+            return this.<List<TimestampedPeerInfo>>notRunning().orElseGet(() -> withIntroducer(link ->
+                    link.request(new RequestPeersIntroducer().toMessage())
+                            .thenApply(reply -> {
+                                RespondPeersIntroducer answer = decodeReply(link.peerId(), reply, RespondPeersIntroducer::decode);
+                                addressBook.learnedFromIntroducer(answer.peerList());
+                                return answer.peerList();
+                            })));
+        }
+
+        @Override
+        public CompletableFuture<RegisterAck> registerWithIntroducer() {
+            return this.<RegisterAck>notRunning().orElseGet(() -> withIntroducer(link -> {
+                InetAddress host = config.listenAddr().getAddress();
+                String ip = host.isAnyLocalAddress() ? "" : host.getHostAddress();
+                return link.request(new RegisterPeer(ip, listenPort, NodeType.FULL_NODE.code()).toMessage())
+                        .thenApply(reply -> decodeReply(link.peerId(), reply, RegisterAck::decode));
+            }));
+        }
+
+        @Override
+        public CompletableFuture<RespondPeers> requestPeersFrom(PeerId peer) {
+            return request(peer, new RequestPeers(), RespondPeers::decode).thenApply(answer -> {
+                addressBook.learned(answer.peerList(), peers.containsKey(peer) ? peers.get(peer).remoteAddress() : null);
+                return answer;
+            });
+        }
+
+        private <T> CompletableFuture<T> withIntroducer(Function<PeerConnectionHandler, CompletableFuture<T>> exchange) {
+            if (config.introducer().isEmpty()) {
+                return CompletableFuture.failedFuture(new GossipException(new GossipError.NotConfigured("introducer")));
+            }
+            InetSocketAddress target = config.introducer().get().address();
+            return dial(target, Purpose.INTRODUCER)
+                    .exceptionallyCompose(e -> CompletableFuture.failedFuture(new GossipException(new GossipError.DiscoveryError(
+                            "introducer " + target + ": " + (e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e).getMessage()))))
+                    .thenCompose(link -> exchange.apply(link).whenComplete((r, e) -> link.disconnect()));
+        }
+    }
+
+    static <T> T decodeReply(PeerId peer, Message reply, Function<StreamableReader, T> decoder) {
+        try {
+            return reply.body(WireLimits.DEFAULT, decoder);
+        } catch (WireException | IllegalArgumentException e) {
+            throw new GossipException(new GossipError.UnexpectedReply(peer, reply.type(), e.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package net.dig.net;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
+import java.net.URI;
+
+/**
+ * Assembles the P2P pipelines in one place (research chia-protocol.md §1.1: WebSocket over TLS at
+ * {@code /ws}, one binary frame per message).
+ *
+ * <pre>
+ * accepting:  AdmissionHandler -> SslHandler(server, mTLS 1.3) -> HttpServerCodec -> HttpObjectAggregator(8 KiB)
+ *             -> UpgradeGate (404 / 403 banned) -> WebSocketServerProtocolHandler(/ws) -> WebSocketFrameAggregator
+ *             -> connection handler
+ * dialing:    SslHandler(client, mTLS 1.3) -> HttpClientCodec -> HttpObjectAggregator(8 KiB)
+ *             -> WebSocketClientProtocolHandler(wss://host:port/ws) -> WebSocketFrameAggregator -> connection handler
+ * </pre>
+ *
+ * Close frames are not handled by Netty's protocol handlers but passed to the connection handler, which
+ * needs the peer's close code (1002 = handshake refused) and answers the close itself.
+ *
+ * <p>The frame cap ({@link TransportSettings#maxFrameBytes}) is enforced by the WebSocket frame decoder on
+ * the length field of each frame header, before the payload is allocated, and again by the aggregator
+ * over continuation frames; a violation closes with 1009 (message too big). The TLS handshake has its
+ * own timeout, so a client that opens TCP and never finishes TLS is dropped (slow-TLS attack).
+ */
+final class PeerChannels {
+    private static final int MAX_HTTP_BYTES = 8192;
+
+    private PeerChannels() {}
+
+    static void accepting(SocketChannel ch, SslContext ssl, TransportSettings settings, Admission admission, ChannelHandler connection) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("admission", new AdmissionHandler(admission));
+        SslHandler tls = ssl.newHandler(ch.alloc());
+        tls.setHandshakeTimeoutMillis(settings.tlsHandshakeTimeout().toMillis());
+        p.addLast("tls", tls);
+        p.addLast("http", new HttpServerCodec(4096, MAX_HTTP_BYTES, MAX_HTTP_BYTES));
+        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BYTES));
+        p.addLast("gate", new UpgradeGate(admission));
+        p.addLast("ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(UpgradeGate.PATH)
+                .checkStartsWith(false)
+                .handleCloseFrames(false)
+                .handshakeTimeoutMillis(settings.peerHandshakeTimeout().toMillis())
+                .dropPongFrames(false)
+                .decoderConfig(decoderConfig(settings))
+                .build()));
+        p.addLast("ws-aggregator", new WebSocketFrameAggregator(settings.maxFrameBytes()));
+        p.addLast("peer", connection);
+    }
+
+    static void dialing(SocketChannel ch, SslContext ssl, TransportSettings settings, InetSocketAddress target, ChannelHandler connection) {
+        ChannelPipeline p = ch.pipeline();
+        SslHandler tls = ssl.newHandler(ch.alloc());
+        tls.setHandshakeTimeoutMillis(settings.tlsHandshakeTimeout().toMillis());
+        p.addLast("tls", tls);
+        p.addLast("http", new HttpClientCodec(4096, MAX_HTTP_BYTES, MAX_HTTP_BYTES));
+        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BYTES));
+        p.addLast("ws", new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(uri(target))
+                .handshakeTimeoutMillis(settings.peerHandshakeTimeout().toMillis())
+                .maxFramePayloadLength(settings.maxFrameBytes())
+                .dropPongFrames(false)
+                .absoluteUpgradeUrl(false)
+                .handleCloseFrames(false)
+                .build()));
+        p.addLast("ws-aggregator", new WebSocketFrameAggregator(settings.maxFrameBytes()));
+        p.addLast("peer", connection);
+    }
+
+    static URI uri(InetSocketAddress target) {
+        String host = target.getAddress() != null ? target.getAddress().getHostAddress() : target.getHostString();
+        if (host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        return URI.create("wss://" + host + ":" + target.getPort() + UpgradeGate.PATH);
+    }
+
+    private static WebSocketDecoderConfig decoderConfig(TransportSettings settings) {
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(settings.maxFrameBytes())
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+    }
+}

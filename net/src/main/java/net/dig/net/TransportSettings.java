@@ -1,0 +1,109 @@
+package net.dig.net;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Transport knobs that the dig-gossip seed does not name but a Java node needs; a component of
+ * {@link GossipConfig}. Every limit here has an {@code attack_*} test.
+ *
+ * @param maxFrameBytes         largest WebSocket message accepted or sent (default 8 MiB, dig-gossip's
+ *                              {@code WS_MAX_MESSAGE_BYTES}; Chia uses 50 MiB). Enforced before allocation.
+ * @param maxInflightHandshakes connections accepted but not yet through the handshake (default 200 =
+ *                              4 x max_connections, as dig-gossip)
+ * @param tlsHandshakeTimeout   time allowed to finish TLS after TCP accept/connect (default 10 s)
+ * @param peerHandshakeTimeout  time allowed for the WebSocket upgrade plus the Chia handshake (default 30 s,
+ *                              dig-gossip's {@code INBOUND_HANDSHAKE_TIMEOUT})
+ * @param requestTimeout        how long {@code request} waits for the reply with the same id (default 30 s)
+ * @param peerTrust             which peer certificates TLS accepts (default {@link PeerTrust#NETWORK_CA})
+ * @param identityDir           where the generated identity is kept; empty = ephemeral, in memory only
+ * @param networkCa             the network CA that issues this node's leaf (Chia's model); empty = own CA
+ * @param extraTrustedCas       more CA certificates (PEM paths) whose leaves are accepted
+ * @param softwareVersion       sent in the handshake
+ * @param shortBan              how long an address is banned after a failed handshake (default 10 s,
+ *                              Chia's {@code INVALID_PROTOCOL_BAN_SECONDS})
+ * @param ipBanExempt           addresses never banned by IP (their PeerIds still are); default loopback, as Chia
+ */
+public record TransportSettings(
+        int maxFrameBytes,
+        int maxInflightHandshakes,
+        Duration tlsHandshakeTimeout,
+        Duration peerHandshakeTimeout,
+        Duration requestTimeout,
+        PeerTrust peerTrust,
+        Optional<Path> identityDir,
+        Optional<TlsIdentity.CaFiles> networkCa,
+        List<Path> extraTrustedCas,
+        String softwareVersion,
+        Duration shortBan,
+        java.util.Set<String> ipBanExempt) {
+
+    public static final int DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
+    public TransportSettings {
+        Objects.requireNonNull(peerTrust, "transport.peer-trust");
+        Objects.requireNonNull(identityDir, "transport.identity-dir");
+        Objects.requireNonNull(networkCa, "transport.network-ca");
+        extraTrustedCas = List.copyOf(extraTrustedCas);
+        ipBanExempt = java.util.Set.copyOf(ipBanExempt);
+        if (maxFrameBytes < 1024 || maxFrameBytes > 64 * 1024 * 1024) {
+            throw new IllegalArgumentException("transport.max-frame-bytes must be in [1024, 64 MiB], got " + maxFrameBytes);
+        }
+        if (maxInflightHandshakes < 1) {
+            throw new IllegalArgumentException("transport.max-inflight-handshakes must be >= 1, got " + maxInflightHandshakes);
+        }
+        positive(tlsHandshakeTimeout, "transport.tls-handshake-timeout");
+        positive(peerHandshakeTimeout, "transport.peer-handshake-timeout");
+        positive(requestTimeout, "transport.request-timeout");
+        positive(shortBan, "transport.short-ban");
+        if (softwareVersion == null || softwareVersion.isEmpty() || softwareVersion.length() > 128) {
+            throw new IllegalArgumentException("transport.software-version must be 1..128 characters");
+        }
+    }
+
+    public static TransportSettings defaults() {
+        return new TransportSettings(DEFAULT_MAX_FRAME_BYTES, 200, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), PeerTrust.NETWORK_CA, Optional.empty(), Optional.empty(), List.of(),
+                "dig-node/0.1.0", Duration.ofSeconds(10),
+                java.util.Set.of("127.0.0.1", "::1", "0:0:0:0:0:0:0:1"));
+    }
+
+    public TransportSettings withMaxFrameBytes(int value) {
+        return new TransportSettings(value, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt);
+    }
+
+    public TransportSettings withTimeouts(Duration tls, Duration handshake, Duration request) {
+        return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tls, handshake, request,
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt);
+    }
+
+    public TransportSettings withMaxInflightHandshakes(int value) {
+        return new TransportSettings(maxFrameBytes, value, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt);
+    }
+
+    public TransportSettings withIdentity(Optional<Path> dir, Optional<TlsIdentity.CaFiles> ca, PeerTrust trust) {
+        return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
+                trust, dir, ca, extraTrustedCas, softwareVersion, shortBan, ipBanExempt);
+    }
+
+    public TransportSettings withShortBan(Duration value) {
+        return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, value, ipBanExempt);
+    }
+
+    public TransportSettings withIpBanExempt(java.util.Set<String> value) {
+        return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, value);
+    }
+
+    private static void positive(Duration d, String key) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(key + " must be a positive duration, got " + d);
+        }
+    }
+}

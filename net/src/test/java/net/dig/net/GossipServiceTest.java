@@ -1,0 +1,209 @@
+package net.dig.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import net.dig.core.Bytes32;
+import net.dig.testkit.ManualClock;
+import net.dig.wire.Message;
+import net.dig.wire.RespondPeers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GossipServiceTest {
+    private static final Duration BOUND = Duration.ofSeconds(20);
+    @TempDir Path dir;
+    private final ManualClock clock = new ManualClock(System.currentTimeMillis());
+    private TestNodes nodes;
+
+    @BeforeEach
+    void setUp() {
+        nodes = new TestNodes(dir, clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        nodes.close();
+    }
+
+    static <T> T get(CompletableFuture<T> future) throws Exception {
+        return future.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    static GossipError errorOf(CompletableFuture<?> future) {
+        try {
+            future.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GossipException g) {
+                return g.error();
+            }
+            throw new AssertionError("unexpected failure", e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("the future succeeded");
+    }
+
+    @Test
+    void twoNodesHandshakeAsDialerAndAsListener() throws Exception {
+        GossipService a = nodes.start();
+        GossipService b = nodes.start();
+        GossipService c = nodes.start();
+
+        assertThat(get(a.handle().connectTo(TestNodes.loopback(b)))).isEqualTo(b.peerId());
+        assertThat(get(c.handle().connectTo(TestNodes.loopback(a)))).isEqualTo(a.peerId());
+
+        await().atMost(BOUND).until(() -> get(b.handle().peerCount()) == 1 && get(a.handle().peerCount()) == 2);
+        PeerConnection seenByB = get(b.handle().connectedPeers()).getFirst();
+        assertThat(seenByB.peerId()).isEqualTo(a.peerId());
+        assertThat(seenByB.isOutbound()).isFalse();
+        assertThat(seenByB.nodeType()).isEqualTo(1);
+        assertThat(seenByB.protocolVersion()).isEqualTo(GossipConstants.PROTOCOL_VERSION);
+        assertThat(seenByB.peerServerPort()).isEqualTo(a.listenAddress().getPort());
+        assertThat(get(a.handle().connectedPeers())).extracting(PeerConnection::peerId, PeerConnection::isOutbound)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(b.peerId(), true),
+                        org.assertj.core.groups.Tuple.tuple(c.peerId(), false));
+        // the dialer sent RequestPeers right after the handshake and B answered it
+        await().atMost(BOUND).until(() -> get(b.handle().stats()).messagesReceived() >= 2);
+        assertThat(get(a.handle().healthCheck())).isNull();
+    }
+
+    @Test
+    void wrongNetworkIdIsRefusedWith1002AndTheAddressIsBannedForAShortTime() throws Exception {
+        GossipService a = nodes.start();
+        GossipService stranger = nodes.start(cfg -> cfg.networkId(Bytes32.fromHex("22".repeat(32))));
+
+        GossipError error = errorOf(stranger.handle().connectTo(TestNodes.loopback(a)));
+        assertThat(error).isEqualTo(new GossipError.HandshakeFailed(110, "peer closed with 1002 110"));
+        assertThat(get(a.handle().peerCount())).isZero();
+        assertThat(get(a.handle().stats()).bannedAddresses()).isEqualTo(1);
+
+        GossipService honest = nodes.start();
+        assertThat(errorOf(honest.handle().connectTo(TestNodes.loopback(a))))
+                .isInstanceOfSatisfying(GossipError.ClientError.class, e -> assertThat(e.detail()).contains("403"));
+
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(get(honest.handle().connectTo(TestNodes.loopback(a)))).isEqualTo(a.peerId());
+    }
+
+    @Test
+    void selfConnectionIsDetectedByAddressAndByPeerId() throws Exception {
+        GossipService a = nodes.start();
+        assertThat(errorOf(a.handle().connectTo(TestNodes.loopback(a)))).isInstanceOf(GossipError.SelfConnection.class);
+
+        Path identity = nodes.dir.resolve("node-1");
+        GossipService twin = nodes.start(cfg -> cfg.certPath(identity.resolve("node.crt").toString())
+                .keyPath(identity.resolve("node.key").toString())
+                .transport(cfg.build().transport().withIdentity(Optional.empty(),
+                        Optional.of(new TlsIdentity.CaFiles(nodes.pki.caCertificatePath(), nodes.pki.caKeyPath())), PeerTrust.NETWORK_CA)));
+        assertThat(twin.peerId()).isEqualTo(a.peerId());
+        assertThat(errorOf(a.handle().connectTo(TestNodes.loopback(twin)))).isInstanceOf(GossipError.SelfConnection.class);
+        assertThat(get(a.handle().peerCount())).isZero();
+    }
+
+    @Test
+    void duplicateConnectionIsRefused() throws Exception {
+        GossipService a = nodes.start();
+        GossipService b = nodes.start();
+        get(a.handle().connectTo(TestNodes.loopback(b)));
+        assertThat(errorOf(a.handle().connectTo(TestNodes.loopback(b)))).isEqualTo(new GossipError.DuplicateConnection(b.peerId()));
+        await().atMost(BOUND).until(() -> get(b.handle().peerCount()) == 1);
+        assertThat(get(a.handle().peerCount())).isEqualTo(1);
+    }
+
+    @Test
+    void requestsAreMatchedByIdAndUnmatchedIdsReachTheApplication() throws Exception {
+        GossipService a = nodes.start();
+        GossipService b = nodes.start();
+        InboundReceiver atA = a.handle().inboundReceiver();
+        InboundReceiver atB = b.handle().inboundReceiver();
+        get(a.handle().connectTo(TestNodes.loopback(b)));
+
+        RespondPeers peersOfB = get(a.handle().requestPeersFrom(b.peerId()));
+        assertThat(peersOfB.peerList()).isNotNull();
+
+        CompletableFuture<Message> reply = a.handle().request(b.peerId(), Message.of(205, new byte[] {7}));
+        InboundMessage request = receive(atB, 205);
+        assertThat(request.peer()).isEqualTo(a.peerId());
+        int id = request.message().id().orElseThrow();
+        assertThat(id).as("dialer ids are 0..32767").isBetween(0, 32767);
+        get(b.handle().sendTo(a.peerId(), new Message(206, OptionalInt.of(id), new byte[] {8})));
+        assertThat(get(reply).data()).containsExactly(8);
+
+        get(b.handle().sendTo(a.peerId(), new Message(206, OptionalInt.of(12345), new byte[] {9})));
+        InboundMessage unmatched = receive(atA, 206);
+        assertThat(unmatched.message().id()).hasValue(12345);
+        assertThat(unmatched.message().data()).containsExactly(9);
+
+        CompletableFuture<Message> fromListener = b.handle().request(a.peerId(), Message.of(205, new byte[0]));
+        int listenerId = receive(atA, 205).message().id().orElseThrow();
+        assertThat(listenerId).as("listener ids are 32768..65535").isBetween(32768, 65535);
+        get(a.handle().sendTo(b.peerId(), new Message(206, OptionalInt.of(listenerId), new byte[0])));
+        assertThat(get(fromListener).type()).isEqualTo(206);
+    }
+
+    @Test
+    void keepalivePingsMeasureRttAndSilentPeersAreDropped() throws Exception {
+        GossipService a = nodes.start(cfg -> cfg.keepalivePingInterval(Duration.ofSeconds(30)).keepalivePeerTimeout(Duration.ofSeconds(90)));
+        GossipService b = nodes.start();
+        get(a.handle().connectTo(TestNodes.loopback(b)));
+        await().atMost(BOUND).until(() -> get(b.handle().peerCount()) == 1);
+
+        clock.advance(Duration.ofSeconds(31));
+        a.runKeepaliveRound();
+        await().atMost(BOUND).until(() -> get(a.handle().connectedPeers()).getFirst().avgRttMillis().isPresent());
+
+        clock.advance(Duration.ofSeconds(89));
+        a.runKeepaliveRound();
+        assertThat(get(a.handle().peerCount())).isEqualTo(1);
+
+        b.stop();
+        a.runKeepaliveRound();
+        await().atMost(BOUND).until(() -> get(a.handle().peerCount()) == 0);
+    }
+
+    @Test
+    void silentPeerIsDisconnectedAfterThePeerTimeout() throws Exception {
+        GossipService a = nodes.start(cfg -> cfg.keepalivePingInterval(Duration.ofSeconds(30)).keepalivePeerTimeout(Duration.ofSeconds(90)));
+        GossipService b = nodes.start();
+        get(a.handle().connectTo(TestNodes.loopback(b)));
+        await().atMost(BOUND).until(() -> get(b.handle().peerCount()) == 1);
+        // nothing is heard while the clock jumps past the timeout (the ping is never due before the check)
+        clock.advance(Duration.ofSeconds(91));
+        a.runKeepaliveRound();
+        await().atMost(BOUND).until(() -> get(a.handle().peerCount()) == 0);
+        await().atMost(BOUND).until(() -> get(b.handle().peerCount()) == 0);
+    }
+
+    @Test
+    void handleFailsAfterStop() throws Exception {
+        GossipService a = nodes.start();
+        GossipHandle handle = a.handle();
+        a.stop();
+        assertThat(errorOf(handle.peerCount())).isInstanceOf(GossipError.ServiceNotStarted.class);
+        assertThatThrownBy(handle::inboundReceiver).isInstanceOf(GossipException.class);
+        assertThatThrownBy(a::start).isInstanceOf(GossipException.class);
+    }
+
+    static InboundMessage receive(InboundReceiver receiver, int type) throws InterruptedException {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<InboundMessage> m = receiver.receive(Duration.ofMillis(200));
+            if (m.isPresent() && m.get().message().type() == type) {
+                return m.get();
+            }
+        }
+        throw new AssertionError("no message of type " + type);
+    }
+
+}

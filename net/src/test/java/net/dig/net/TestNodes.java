@@ -1,0 +1,67 @@
+package net.dig.net;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+import net.dig.core.Bytes32;
+import net.dig.core.Clock;
+import net.dig.testkit.TestPki;
+
+/** Starts gossip services on 127.0.0.1:0 sharing one test network CA, and stops them all. */
+final class TestNodes implements AutoCloseable {
+    static final Bytes32 NETWORK = Bytes32.fromHex("11".repeat(32));
+    final Path dir;
+    final TestPki pki;
+    final Clock clock;
+    private final List<GossipService> started = new ArrayList<>();
+    private int counter;
+
+    TestNodes(Path dir, Clock clock) {
+        this.dir = dir;
+        this.clock = clock;
+        this.pki = new TestPki(dir.resolve("pki"), Clock.system().instant());
+    }
+
+    GossipConfig.Builder config() {
+        int n = ++counter;
+        TransportSettings transport = TransportSettings.defaults()
+                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5))
+                .withIdentity(Optional.of(dir.resolve("node-" + n)),
+                        Optional.of(new TlsIdentity.CaFiles(pki.caCertificatePath(), pki.caKeyPath())), PeerTrust.NETWORK_CA)
+                .withIpBanExempt(Set.of());
+        return GossipConfig.builder()
+                .listenAddr(new InetSocketAddress("127.0.0.1", 0))
+                .networkId(NETWORK)
+                .network(GossipConfig.Network.LOCAL)
+                .peersFilePath(dir.resolve("peers-" + n + ".dat"))
+                .transport(transport);
+    }
+
+    GossipService start(UnaryOperator<GossipConfig.Builder> customise) {
+        GossipService service = new GossipService(customise.apply(config()).build(), clock, new SplittableRandom(counter));
+        service.start();
+        started.add(service);
+        return service;
+    }
+
+    GossipService start() {
+        return start(b -> b);
+    }
+
+    static InetSocketAddress loopback(GossipService service) {
+        return new InetSocketAddress("127.0.0.1", service.listenAddress().getPort());
+    }
+
+    @Override
+    public void close() {
+        for (GossipService s : started) {
+            s.stop();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package net.dig.node;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import net.dig.node.ConfigLoader.Setting;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code dig-node} command line (picocli).
+ *
+ * <p>Design: option classes only map flags into configuration ({@link ConfigLoader.Setting}s and
+ * the home directory); all behaviour lives in the command bodies, which load one {@link NodeContext}
+ * and report failures by throwing {@link CliException} or {@link ConfigException}. The exception
+ * handler installed by {@link #commandLine} turns each into one line on stderr and an exit code
+ * ({@link ExitCodes}): 2 when the request was wrong (nothing was done), 1 when the work failed.
+ * Bad input is checked before anything is written, so a rejected command leaves the disk unchanged.
+ *
+ * <p>Streams: results go to {@code out} (plain text, or JSON with {@code --json}); messages and
+ * logs go to {@code err}, so {@code out} stays machine-readable.
+ */
+@Command(name = "dig-node",
+        mixinStandardHelpOptions = true,
+        version = "dig-node " + DigNodeCommand.VERSION,
+        description = "A DIG Network storage node: datastores in crash-safe plot files, served over HTTP with Merkle proofs.",
+        subcommands = {InitCommand.class, StartCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:success",
+                "1:the operation failed (I/O or storage error, full disk, verification found problems)",
+                "2:bad request, nothing done (unknown flag, bad config, missing path, malformed or unknown id)"},
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+                "  DIG_NODE_HOME                 the data directory when --data-dir is not given",
+                "  DIG_NODE_<SECTION>_<KEY>      overrides node.yaml, e.g. DIG_NODE_STORAGE_MAX_PLOTS=50"})
+final class DigNodeCommand implements Callable<Integer> {
+    static final String VERSION = "0.1.0-SNAPSHOT";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "The node's home: config, key, index, plots (default: $DIG_NODE_HOME, else ~/.dig-node).")
+    Path dataDir;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The YAML config file (default: <data-dir>/node.yaml when it exists, else built-in defaults).")
+    Path configFile;
+
+    @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE",
+            description = "Override one config key, e.g. --set storage.max_plots=50 (repeatable; lists comma-separated).")
+    List<String> settings = new ArrayList<>();
+
+    @Option(names = "--plots", paramLabel = "DIR", description = "Plot directory (storage.plots_dir; repeatable).")
+    List<String> plots = new ArrayList<>();
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Cache directory (storage.cache_dir).")
+    String cache;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (monitoring.log_level).")
+    String logLevel;
+
+    private final Map<String, String> env;
+
+    DigNodeCommand(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** A command line wired with the exit-code rules; {@code Main} and the tests run it. */
+    static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new DigNodeCommand(env));
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(DigNodeCommand::handle);
+        return cl;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
+    static DigNodeCommand root(CommandSpec spec) {
+        return (DigNodeCommand) spec.root().userObject();
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    NodeHome home() {
+        return NodeHome.resolve(Optional.ofNullable(dataDir), env, System.getProperty("user.home"));
+    }
+
+    /** Settings from the flags, in the order they take effect (the generic --set last). */
+    List<Setting> flagSettings() {
+        List<Setting> out = new ArrayList<>();
+        if (!plots.isEmpty()) {
+            for (String p : plots) {
+                if (p.contains(",")) {
+                    throw new ConfigException("--plots " + p, "a directory name may not contain a comma here; use node.yaml");
+                }
+            }
+            out.add(new Setting("storage.plots_dir", String.join(",", plots), "--plots"));
+        }
+        if (cache != null) {
+            out.add(new Setting("storage.cache_dir", cache, "--cache"));
+        }
+        if (logLevel != null) {
+            out.add(new Setting("monitoring.log_level", logLevel, "--log-level"));
+        }
+        for (String s : settings) {
+            out.add(Setting.parse(s));
+        }
+        return out;
+    }
+
+    /** The config file to read: the flag (must exist), else home/node.yaml when it exists. */
+    Optional<Path> configSource(NodeHome home) {
+        if (configFile != null) {
+            return Optional.of(NodeHome.expand(configFile.toString(), System.getProperty("user.home")).toAbsolutePath());
+        }
+        Path implicit = home.defaultConfigFile();
+        return Files.exists(implicit) ? Optional.of(implicit) : Optional.empty();
+    }
+
+    /** Home and validated config; throws {@link ConfigException} (exit 2) on any bad value. */
+    NodeContext context() {
+        NodeHome home = home();
+        Optional<Path> source = configSource(home);
+        NodeConfig config = ConfigLoader.load(source, env, flagSettings());
+        return new NodeContext(home, config, source);
+    }
+
+    private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        int code;
+        switch (ex) {
+            case CliException e -> {
+                err.println("dig-node: " + e.getMessage());
+                code = e.exitCode();
+            }
+            case ConfigException e -> {
+                err.println("dig-node: invalid configuration: " + e.getMessage());
+                code = ExitCodes.USAGE;
+            }
+            default -> {
+                err.println("dig-node: " + StorageErrors.describe(ex));
+                code = StorageErrors.exitCode(ex);
+            }
+        }
+        err.flush();
+        return code;
+    }
+
+    /** What every command works with: where the node lives and how it is configured. */
+    record NodeContext(NodeHome home, NodeConfig config, Optional<Path> configSource) {}
+}

@@ -1,0 +1,94 @@
+package net.dig.node;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import java.io.FilterOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Points Logback at the console (and optionally a file) with {@link SeedJsonEncoder}, replacing the
+ * bootstrap {@code logback.xml} (stderr, INFO). {@code start} logs to stdout, as services do; every
+ * other command logs to stderr so that its stdout ({@code --json}) stays machine-readable.
+ */
+final class LogSetup {
+    enum Console { STDOUT, STDERR }
+
+    private LogSetup() {}
+
+    static void toConsole(Console console, String level, Optional<Path> logFile) {
+        LoggerContext ctx = reset(level);
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setTarget(console == Console.STDOUT ? "System.out" : "System.err");
+        attach(ctx, appender, "console");
+        logFile.ifPresent(file -> {
+            FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
+            fileAppender.setFile(file.toString());
+            fileAppender.setAppend(true);
+            attach(ctx, fileAppender, "file");
+        });
+    }
+
+    /** Logs to a stream that is never closed by Logback (tests). */
+    static void toStream(OutputStream out, String level) {
+        LoggerContext ctx = reset(level);
+        OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
+        appender.setOutputStream(new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                flush();
+            }
+        });
+        attach(ctx, appender, "stream");
+    }
+
+    /** Sets the {@code node_id} of every following log line. */
+    static void nodeId(String nodeId) {
+        context().putProperty(SeedJsonEncoder.NODE_ID_PROPERTY, nodeId);
+    }
+
+    /** Flushes and closes the appenders (end of the process). */
+    static void stop() {
+        context().stop();
+    }
+
+    private static LoggerContext reset(String level) {
+        LoggerContext ctx = context();
+        String nodeId = ctx.getProperty(SeedJsonEncoder.NODE_ID_PROPERTY);
+        ctx.reset();
+        if (nodeId != null) {
+            ctx.putProperty(SeedJsonEncoder.NODE_ID_PROPERTY, nodeId);
+        }
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(level.toUpperCase(Locale.ROOT), Level.INFO));
+        return ctx;
+    }
+
+    private static void attach(LoggerContext ctx, OutputStreamAppender<ILoggingEvent> appender, String name) {
+        SeedJsonEncoder encoder = new SeedJsonEncoder();
+        encoder.setContext(ctx);
+        encoder.start();
+        appender.setContext(ctx);
+        appender.setName(name);
+        appender.setEncoder(encoder);
+        appender.start();
+        ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+    }
+
+    private static LoggerContext context() {
+        return (LoggerContext) LoggerFactory.getILoggerFactory();
+    }
+}

@@ -1,0 +1,219 @@
+package net.dig.node;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The node's configuration: the DIG Node seed's {@code node.yaml}, section for section, plus the
+ * additions documented in {@code default-node.yaml} ({@code storage.index}, {@code network.network_id},
+ * the {@code api} section).
+ *
+ * <p>Every record validates itself in its compact constructor and throws {@link ConfigException}
+ * naming the key relative to its section; {@link ConfigLoader} adds the section, so operators read
+ * {@code storage.max_plots: must be >= 1, got -3}. Paths stay as written (relative ones are resolved
+ * against the data directory by {@link NodeHome}), so the records describe the file, not the machine.
+ */
+record NodeConfig(
+        NodeSection node,
+        StorageSection storage,
+        NetworkSection network,
+        ValidationSection validation,
+        EconomicSection economic,
+        MonitoringSection monitoring,
+        ApiSection api) {
+
+    NodeConfig {
+        require(node, "node");
+        require(storage, "storage");
+        require(network, "network");
+        require(validation, "validation");
+        require(economic, "economic");
+        require(monitoring, "monitoring");
+        require(api, "api");
+    }
+
+    enum Mode { ARCHIVE, CACHE, SELECTIVE }
+
+    /** {@code node:} - identity and operating mode. */
+    record NodeSection(String id, String mode) {
+        private static final Pattern NODE_ID = Pattern.compile("dig1[0-9a-f]{16}");
+
+        NodeSection {
+            if (id != null && !NODE_ID.matcher(id).matches()) {
+                throw new ConfigException("id", "must be \"dig1\" followed by 16 lower-case hex digits, got \"" + id + "\"");
+            }
+            oneOf("mode", mode, "archive", "cache", "selective");
+        }
+
+        Optional<String> expectedId() {
+            return Optional.ofNullable(id);
+        }
+
+        Mode operatingMode() {
+            return Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** {@code storage:} - where plots, cache and index live. */
+    record StorageSection(List<String> plotsDir, String cacheDir, int maxPlots, String compression, String index) {
+        StorageSection {
+            require(plotsDir, "plots_dir");
+            if (plotsDir.isEmpty()) {
+                throw new ConfigException("plots_dir", "needs at least one directory");
+            }
+            for (int i = 0; i < plotsDir.size(); i++) {
+                if (plotsDir.get(i) == null || plotsDir.get(i).isBlank()) {
+                    throw new ConfigException("plots_dir[" + i + "]", "must be a directory path, got an empty value");
+                }
+            }
+            plotsDir = List.copyOf(plotsDir);
+            nonBlank("cache_dir", cacheDir);
+            atLeast("max_plots", maxPlots, 1);
+            oneOf("compression", compression, "zstd", "none");
+            nonBlank("index", index);
+            if (!java.nio.file.Path.of(index).getFileName().toString().equals("index.sqlite")) {
+                throw new ConfigException("index", "the file must be named index.sqlite (only its directory can be chosen), got \"" + index + "\"");
+            }
+        }
+    }
+
+    /** {@code network:} - the P2P side (dig-gossip). */
+    record NetworkSection(String listenAddress, List<String> bootstrapNodes, int maxPeers, List<String> gunP2pPeers,
+                          String networkId) {
+        NetworkSection {
+            hostPort("listen_address", listenAddress);
+            require(bootstrapNodes, "bootstrap_nodes");
+            for (int i = 0; i < bootstrapNodes.size(); i++) {
+                hostPort("bootstrap_nodes[" + i + "]", bootstrapNodes.get(i));
+            }
+            bootstrapNodes = List.copyOf(bootstrapNodes);
+            atLeast("max_peers", maxPeers, 1);
+            require(gunP2pPeers, "gun_p2p_peers");
+            gunP2pPeers = List.copyOf(gunP2pPeers);
+            nonBlank("network_id", networkId);
+            if (networkId.length() > 128) {
+                throw new ConfigException("network_id", "must be at most 128 characters, got " + networkId.length());
+            }
+        }
+    }
+
+    /** {@code validation:} - validator participation (inert until the proofs work lands). */
+    record ValidationSection(double stakeAmount, double minUptime) {
+        ValidationSection {
+            if (!(stakeAmount >= 0) || Double.isInfinite(stakeAmount)) {
+                throw new ConfigException("stake_amount", "must be a finite number >= 0, got " + stakeAmount);
+            }
+            if (!(minUptime >= 0 && minUptime <= 1)) {
+                throw new ConfigException("min_uptime", "must be between 0 and 1, got " + minUptime);
+            }
+        }
+    }
+
+    /** {@code economic:} - what content this node prefers and accepts. */
+    record EconomicSection(List<Integer> tierPreference, double minReward, boolean acceptBribes) {
+        EconomicSection {
+            require(tierPreference, "tier_preference");
+            for (int i = 0; i < tierPreference.size(); i++) {
+                Integer tier = tierPreference.get(i);
+                if (tier == null || tier < 1 || tier > 6) {
+                    throw new ConfigException("tier_preference[" + i + "]", "must be a tier 1..6, got " + tier);
+                }
+            }
+            tierPreference = List.copyOf(tierPreference);
+            if (!(minReward >= 0) || Double.isInfinite(minReward)) {
+                throw new ConfigException("min_reward", "must be a finite number >= 0, got " + minReward);
+            }
+        }
+    }
+
+    /** {@code monitoring:} - metrics port and logging. */
+    record MonitoringSection(int metricsPort, String logLevel, String logFile) {
+        MonitoringSection {
+            port("metrics_port", metricsPort);
+            oneOf("log_level", logLevel, "trace", "debug", "info", "warn", "error");
+            if (logFile != null && logFile.isBlank()) {
+                throw new ConfigException("log_file", "must be a file path or null, got an empty value");
+            }
+        }
+
+        Optional<String> logFilePath() {
+            return Optional.ofNullable(logFile);
+        }
+    }
+
+    /** {@code api:} - the HTTP API (addition to the seed). */
+    record ApiSection(String listenAddress) {
+        ApiSection {
+            hostPort("listen_address", listenAddress);
+        }
+    }
+
+    private static void require(Object value, String key) {
+        if (value == null) {
+            throw new ConfigException(key, "must be set");
+        }
+    }
+
+    private static void nonBlank(String key, String value) {
+        require(value, key);
+        if (value.isBlank()) {
+            throw new ConfigException(key, "must not be empty");
+        }
+    }
+
+    private static void atLeast(String key, long value, long min) {
+        if (value < min) {
+            throw new ConfigException(key, "must be >= " + min + ", got " + value);
+        }
+    }
+
+    private static void port(String key, int value) {
+        if (value < 0 || value > 65535) {
+            throw new ConfigException(key, "must be a port 0..65535, got " + value);
+        }
+    }
+
+    private static void oneOf(String key, String value, String... allowed) {
+        require(value, key);
+        for (String a : allowed) {
+            if (a.equals(value)) {
+                return;
+            }
+        }
+        throw new ConfigException(key, "must be one of " + String.join(", ", allowed) + ", got \"" + value + "\"");
+    }
+
+    /** {@code host:port}; the port may be 0 (any free port, useful in tests). */
+    private static void hostPort(String key, String value) {
+        nonBlank(key, value);
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new ConfigException(key, "must be host:port, got \"" + value + "\"");
+        }
+        int portNumber;
+        try {
+            portNumber = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, "must be host:port with a numeric port, got \"" + value + "\"");
+        }
+        port(key, portNumber);
+    }
+
+    static HostPort parseHostPort(String value) {
+        int colon = value.lastIndexOf(':');
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new HostPort(host, Integer.parseInt(value.substring(colon + 1)));
+    }
+
+    record HostPort(String host, int port) {
+        HostPort {
+            Objects.requireNonNull(host, "host");
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package net.dig.node;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import net.dig.core.Clock;
+import net.dig.core.NodeIdentity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dig-node start}: runs the node until SIGTERM or SIGINT.
+ *
+ * <p>Lifecycle: validate config → JSON logs on stdout → load (or create) the node key → start the
+ * services ({@link NodeRuntime}) → log {@code node_started} → write the {@code --ready-file} (tests
+ * and supervisors wait for it, or for the log line, instead of sleeping) → wait for a signal →
+ * close the services in reverse order → log {@code node_stopped} → delete the ready file → exit 0.
+ *
+ * <p>Signals: SIGTERM and SIGINT are caught (they would otherwise end the JVM with 143/130) and
+ * only release the main thread, which does the orderly stop and exits 0. A shutdown hook also
+ * closes the runtime (idempotently) when the JVM ends for any other reason.
+ */
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = "Start the node (storage, HTTP API) and run until SIGTERM or Ctrl-C.")
+final class StartCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--ready-file", paramLabel = "FILE",
+            description = "Write this file (JSON: node_id, pid, facts) once the node is up; deleted at stop.")
+    Path readyFile;
+
+    @Override
+    public Integer call() throws Exception {
+        DigNodeCommand root = DigNodeCommand.root(spec);
+        DigNodeCommand.NodeContext ctx = root.context();
+        NodeConfig config = ctx.config();
+        LogSetup.toConsole(LogSetup.Console.STDOUT, config.monitoring().logLevel(), ctx.home().logFile(config));
+
+        Files.createDirectories(ctx.home().dir());
+        NodeIdentity identity = NodeIdentity.loadOrCreate(ctx.home().keyFile(), new SecureRandom());
+        config.node().expectedId().ifPresent(expected -> {
+            if (!expected.equals(identity.nodeId())) {
+                throw new ConfigException("node.id", "is " + expected + " but the key " + ctx.home().keyFile()
+                        + " belongs to " + identity.nodeId() + " (remove node.id or restore the key)");
+            }
+        });
+        LogSetup.nodeId(identity.nodeId());
+
+        CountDownLatch stop = new CountDownLatch(1);
+        SignalTrap.onTermination(stop::countDown);
+        NodeRuntime runtime = NodeRuntime.start(ctx, identity, Clock.system());
+        Thread hook = new Thread(runtime::close, "dig-node-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (readyFile != null) {
+            Map<String, Object> ready = new java.util.LinkedHashMap<>();
+            ready.put("node_id", identity.nodeId());
+            ready.put("pid", ProcessHandle.current().pid());
+            ready.putAll(runtime.facts());
+            InitCommand.writeAtomically(readyFile, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(ready) + "\n");
+        }
+        stop.await();
+        runtime.close();
+        deleteReadyFile();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or has run; close() is idempotent
+        }
+        return ExitCodes.OK;
+    }
+
+    private void deleteReadyFile() {
+        if (readyFile != null) {
+            try {
+                Files.deleteIfExists(readyFile);
+            } catch (IOException e) {
+                NodeLog.warn("node", "ready_file_not_deleted", Map.of("path", readyFile.toString(), "error", e.toString()));
+            }
+        }
+    }
+}

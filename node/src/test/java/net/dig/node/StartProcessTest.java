@@ -1,0 +1,74 @@
+package net.dig.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dig-node start} as a real child process: starts, logs JSON, stops cleanly on SIGTERM. */
+class StartProcessTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void startsLogsAndStopsOnSigterm() throws Exception {
+        Path home = tmp.resolve("home");
+        Path ready = tmp.resolve("ready.json");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "net.dig.node.Main", "--data-dir", home.toString(),
+                "--set", "api.listen_address=127.0.0.1:0", "--set", "network.listen_address=127.0.0.1:0",
+                "start", "--ready-file", ready.toString());
+        Path output = tmp.resolve("output.log");
+        pb.redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("DIG_NODE_"));
+        Process p = pb.start();
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(ready) || !p.isAlive());
+            assertThat(p.isAlive()).as("still running; output: %s", Files.readString(output)).isTrue();
+            ObjectMapper json = new ObjectMapper();
+            JsonNode readyDoc = json.readTree(Files.readString(ready));
+            String nodeId = readyDoc.get("node_id").asText();
+            assertThat(nodeId).matches("dig1[0-9a-f]{16}");
+            assertThat(readyDoc.get("pid").asLong()).isEqualTo(p.pid());
+
+            JsonNode started = event(Files.readAllLines(output), "node_started");
+            assertThat(started.get("level").asText()).isEqualTo("INFO");
+            assertThat(started.get("node_id").asText()).isEqualTo(nodeId);
+            assertThat(started.get("component").asText()).isEqualTo("node");
+            assertThat(started.get("details").get("data_dir").asText()).isEqualTo(home.toString());
+
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
+            List<String> lines = Files.readAllLines(output);
+            assertThat(p.exitValue()).as("exit code; output: %s", lines).isZero();
+            JsonNode stopped = event(lines, "node_stopped");
+            assertThat(stopped.get("node_id").asText()).isEqualTo(nodeId);
+            assertThat(stopped.get("details").has("uptime_ms")).isTrue();
+            assertThat(ready).doesNotExist();
+            for (String line : lines) {
+                assertThat(json.readTree(line).has("event")).as("every output line is a JSON log event: %s", line).isTrue();
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static JsonNode event(List<String> lines, String name) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        for (String line : lines) {
+            if (line.contains("\"event\":\"" + name + "\"")) {
+                return json.readTree(line);
+            }
+        }
+        throw new AssertionError("no " + name + " line in " + lines);
+    }
+}

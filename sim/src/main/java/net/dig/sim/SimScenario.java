@@ -1,0 +1,33 @@
+package net.dig.sim;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The situations the simulator reproduces (issue 5). */
+public enum SimScenario {
+    /** No faults: the tree settles during warm-up, then measured broadcasts from random origins. */
+    STEADY,
+    /** 20 % of the nodes fail at once; measured broadcasts start at the moment of failure. */
+    FAILURE,
+    /** The overlay is cut in two halves (links silently drop), broadcasts happen on each side, then it heals. */
+    PARTITION,
+    /** Nodes keep leaving and new ones joining (each with fresh links) while measured broadcasts run. */
+    CHURN,
+    /** One node announces ids it does not have and swallows every payload. */
+    BYZANTINE;
+
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static SimScenario parse(String name) {
+        for (SimScenario s : values()) {
+            if (s.cliName().equals(name.toLowerCase(Locale.ROOT))) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown scenario '" + name + "'; expected one of "
+                + Arrays.stream(values()).map(SimScenario::cliName).collect(Collectors.joining(", ")));
+    }
+}

@@ -1,0 +1,298 @@
+package net.dig.storage;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import net.dig.core.Bytes32;
+
+/**
+ * The SQLite index (WAL) of datastores, versions, capsule locations and plots. Plot files are the
+ * source of truth; everything here can be rebuilt from them ({@link StorageEngine#rebuildIndex()}).
+ *
+ * <pre>
+ *   plots(path PK, plot_id, size_bytes, capsule_count, creation_time, status, reason)
+ *   datastores(datastore_id PK, name, current_version)
+ *   versions(datastore_id, version, merkle_root, capsule_count, total_size, capsule_size, creation_time,
+ *            owner_key, signature, name, manifest  -- Manifest.encode(); PK (datastore_id, version))
+ *   capsules(datastore_id, version, capsule_index, plot_path, plot_id, offset, stored_length, codec, size,
+ *            hash, chunk_hashes_offset; PK (datastore_id, version, capsule_index, plot_path))
+ * </pre>
+ * Ids are {@code 0x} hex text so the file reads well in {@code sqlite3}. No column depends on when or
+ * in which order rows were written, so a rebuilt index equals the original row for row.
+ *
+ * <p>Concurrency: one JDBC connection, every method synchronized on this object. Write batches run in
+ * one transaction each.
+ */
+final class CapsuleIndex implements AutoCloseable {
+    static final int SCHEMA_VERSION = 1;
+
+    private final Connection db;
+
+    record PlotRow(String path, String plotId, long sizeBytes, int capsuleCount, long creationTime, PlotStatus status,
+                   String reason) {
+        PlotSummary summary() {
+            return new PlotSummary(plotId == null ? Bytes32.ZERO : Bytes32.fromHex(plotId), Path.of(path), sizeBytes,
+                    capsuleCount, creationTime, status, reason);
+        }
+    }
+
+    record CapsuleRow(String plotPath, String plotId, long offset, int storedLength, Compression codec, int size,
+                      Bytes32 hash, long chunkHashesOffset, PlotStatus plotStatus, String plotReason) {}
+
+    CapsuleIndex(Path file) throws SQLException {
+        db = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=FULL");
+            s.execute("PRAGMA foreign_keys=OFF");
+            s.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+            s.execute("INSERT OR IGNORE INTO meta VALUES('schema_version', '" + SCHEMA_VERSION + "')");
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS plots(path TEXT PRIMARY KEY, plot_id TEXT, size_bytes INTEGER NOT NULL,
+                      capsule_count INTEGER NOT NULL, creation_time INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT)""");
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS datastores(datastore_id TEXT PRIMARY KEY, name TEXT NOT NULL,
+                      current_version INTEGER NOT NULL)""");
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS versions(datastore_id TEXT NOT NULL, version INTEGER NOT NULL,
+                      merkle_root TEXT NOT NULL, capsule_count INTEGER NOT NULL, total_size INTEGER NOT NULL,
+                      capsule_size INTEGER NOT NULL, creation_time INTEGER NOT NULL, owner_key BLOB NOT NULL,
+                      signature BLOB NOT NULL, name TEXT NOT NULL, manifest BLOB NOT NULL,
+                      PRIMARY KEY(datastore_id, version))""");
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS capsules(datastore_id TEXT NOT NULL, version INTEGER NOT NULL,
+                      capsule_index INTEGER NOT NULL, plot_path TEXT NOT NULL, plot_id TEXT NOT NULL,
+                      offset INTEGER NOT NULL, stored_length INTEGER NOT NULL, codec TEXT NOT NULL, size INTEGER NOT NULL,
+                      hash TEXT NOT NULL, chunk_hashes_offset INTEGER NOT NULL,
+                      PRIMARY KEY(datastore_id, version, capsule_index, plot_path))""");
+            s.execute("CREATE INDEX IF NOT EXISTS capsules_by_plot ON capsules(plot_path)");
+        }
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key='schema_version'")) {
+            int v = rs.next() ? Integer.parseInt(rs.getString(1)) : -1;
+            if (v != SCHEMA_VERSION) {
+                db.close();
+                throw new SQLException("index schema version " + v + " is not supported (expected " + SCHEMA_VERSION + ")");
+            }
+        }
+    }
+
+    /** Adds a valid plot: its row, its manifests (new versions only) and its capsule rows, in one transaction. */
+    synchronized void addPlot(PlotReader plot) throws SQLException {
+        inTransaction(() -> addPlotRows(plot));
+    }
+
+    private void addPlotRows(PlotReader plot) throws SQLException {
+        String path = plot.path().toString();
+        putPlotRow(new PlotRow(path, plot.plotId().toHex(), plot.fileSize(), plot.entries().size(), plot.creationTime(),
+                PlotStatus.OK, null));
+        for (Manifest m : plot.manifests()) {
+            putManifest(m);
+        }
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT OR REPLACE INTO capsules VALUES(?,?,?,?,?,?,?,?,?,?,?)")) {
+            for (PlotReader.Entry e : plot.entries()) {
+                Manifest m = plot.manifest(e.datastoreId());
+                ps.setString(1, e.datastoreId().toHex());
+                ps.setLong(2, m.version().version());
+                ps.setInt(3, e.index());
+                ps.setString(4, path);
+                ps.setString(5, plot.plotId().toHex());
+                ps.setLong(6, e.offset());
+                ps.setInt(7, e.storedLength());
+                ps.setString(8, e.codec().label());
+                ps.setInt(9, e.size());
+                ps.setString(10, e.hash().toHex());
+                ps.setLong(11, e.chunkHashesOffset());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void putManifest(Manifest m) throws SQLException {
+        DatastoreVersion v = m.version();
+        String id = v.datastoreId().toHex();
+        try (PreparedStatement ps = db.prepareStatement("INSERT OR IGNORE INTO versions VALUES(?,?,?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, id);
+            ps.setLong(2, v.version());
+            ps.setString(3, v.merkleRoot().toHex());
+            ps.setInt(4, v.capsuleCount());
+            ps.setLong(5, v.totalSize());
+            ps.setInt(6, v.capsuleSize());
+            ps.setLong(7, v.creationTime());
+            ps.setBytes(8, v.ownerPublicKey());
+            ps.setBytes(9, v.signature());
+            ps.setString(10, m.name());
+            ps.setBytes(11, m.encode());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = db.prepareStatement("""
+                INSERT INTO datastores VALUES(?,?,?) ON CONFLICT(datastore_id) DO UPDATE
+                  SET name=excluded.name, current_version=excluded.current_version
+                  WHERE excluded.current_version > datastores.current_version""")) {
+            ps.setString(1, id);
+            ps.setString(2, m.name());
+            ps.setLong(3, v.version());
+            ps.executeUpdate();
+        }
+    }
+
+    synchronized void putPlot(PlotRow row) throws SQLException {
+        putPlotRow(row);
+    }
+
+    private void putPlotRow(PlotRow row) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO plots VALUES(?,?,?,?,?,?,?)")) {
+            ps.setString(1, row.path());
+            ps.setString(2, row.plotId());
+            ps.setLong(3, row.sizeBytes());
+            ps.setInt(4, row.capsuleCount());
+            ps.setLong(5, row.creationTime());
+            ps.setString(6, row.status().name());
+            ps.setString(7, row.reason());
+            ps.executeUpdate();
+        }
+    }
+
+    synchronized List<PlotRow> plots() throws SQLException {
+        List<PlotRow> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM plots ORDER BY path"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(plotRow(rs));
+            }
+        }
+        return out;
+    }
+
+    private static PlotRow plotRow(ResultSet rs) throws SQLException {
+        return new PlotRow(rs.getString("path"), rs.getString("plot_id"), rs.getLong("size_bytes"), rs.getInt("capsule_count"),
+                rs.getLong("creation_time"), PlotStatus.valueOf(rs.getString("status")), rs.getString("reason"));
+    }
+
+    synchronized Optional<Long> currentVersion(Bytes32 datastoreId) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT current_version FROM datastores WHERE datastore_id=?")) {
+            ps.setString(1, datastoreId.toHex());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    synchronized Optional<Manifest> manifest(Bytes32 datastoreId, long version) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT manifest FROM versions WHERE datastore_id=? AND version=?")) {
+            ps.setString(1, datastoreId.toHex());
+            ps.setLong(2, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Manifest.decode(rs.getBytes(1))) : Optional.empty();
+            }
+        }
+    }
+
+    synchronized List<DatastoreSummary> datastores() throws SQLException {
+        List<DatastoreSummary> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("""
+                SELECT d.datastore_id, d.name, d.current_version, v.capsule_count, v.total_size, v.merkle_root, v.creation_time
+                FROM datastores d JOIN versions v ON v.datastore_id = d.datastore_id AND v.version = d.current_version
+                ORDER BY d.name, d.datastore_id""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new DatastoreSummary(Bytes32.fromHex(rs.getString(1)), rs.getString(2), rs.getLong(3), rs.getInt(4),
+                        rs.getLong(5), Bytes32.fromHex(rs.getString(6)), rs.getLong(7)));
+            }
+        }
+        return out;
+    }
+
+    /** Every copy of a capsule, plots that may be served first. */
+    synchronized List<CapsuleRow> capsule(Bytes32 datastoreId, long version, int index) throws SQLException {
+        List<CapsuleRow> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("""
+                SELECT c.plot_path, c.plot_id, c.offset, c.stored_length, c.codec, c.size, c.hash, c.chunk_hashes_offset,
+                       p.status, p.reason
+                FROM capsules c JOIN plots p ON p.path = c.plot_path
+                WHERE c.datastore_id=? AND c.version=? AND c.capsule_index=?
+                ORDER BY CASE p.status WHEN 'OK' THEN 0 ELSE 1 END, c.plot_path""")) {
+            ps.setString(1, datastoreId.toHex());
+            ps.setLong(2, version);
+            ps.setInt(3, index);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new CapsuleRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4),
+                            Compression.parse(rs.getString(5)), rs.getInt(6), Bytes32.fromHex(rs.getString(7)), rs.getLong(8),
+                            PlotStatus.valueOf(rs.getString(9)), rs.getString(10)));
+                }
+            }
+        }
+        return out;
+    }
+
+    synchronized void clear() throws SQLException {
+        inTransaction(() -> {
+            try (Statement s = db.createStatement()) {
+                s.execute("DELETE FROM capsules");
+                s.execute("DELETE FROM versions");
+                s.execute("DELETE FROM datastores");
+                s.execute("DELETE FROM plots");
+            }
+        });
+    }
+
+    /** All rows of the four tables in a fixed order, as text (for comparing indexes). */
+    synchronized List<String> dump() throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (String q : List.of("SELECT * FROM plots ORDER BY path",
+                "SELECT * FROM datastores ORDER BY datastore_id",
+                "SELECT * FROM versions ORDER BY datastore_id, version",
+                "SELECT * FROM capsules ORDER BY datastore_id, version, capsule_index, plot_path")) {
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(q)) {
+                int cols = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    StringBuilder row = new StringBuilder(rs.getMetaData().getTableName(1)).append(':');
+                    for (int c = 1; c <= cols; c++) {
+                        Object o = rs.getObject(c);
+                        row.append(o instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : String.valueOf(o)).append('|');
+                    }
+                    out.add(row.toString());
+                }
+            }
+        }
+        return out;
+    }
+
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    private void inTransaction(Work work) throws SQLException {
+        db.setAutoCommit(false);
+        try {
+            work.run();
+            db.commit();
+        } catch (SQLException | RuntimeException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(true);
+        }
+    }
+
+    boolean isOpen() {
+        try {
+            return !db.isClosed();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        db.close();
+    }
+}

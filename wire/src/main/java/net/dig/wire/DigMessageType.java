@@ -1,0 +1,61 @@
+package net.dig.wire;
+
+import java.util.Optional;
+
+/**
+ * DIG opcodes carried in the same envelope as Chia's (research §2.4, dig-peer-protocol
+ * {@code src/opcodes.rs}). 200..219 is the consensus band, 220+ the free band; assignments are
+ * append-only. Bodies of 200..210 are consumer-defined (opaque here); 211..217 have no DIG producer
+ * and this project defines its own (Plumtree bodies, {@code docs/formats/wire.md}).
+ */
+public enum DigMessageType {
+    NEW_ATTESTATION(200),
+    NEW_CHECKPOINT_PROPOSAL(201),
+    NEW_CHECKPOINT_SIGNATURE(202),
+    REQUEST_CHECKPOINT_SIGNATURES(203),
+    RESPOND_CHECKPOINT_SIGNATURES(204),
+    REQUEST_STATUS(205),
+    RESPOND_STATUS(206),
+    NEW_CHECKPOINT_SUBMISSION(207),
+    VALIDATOR_ANNOUNCE(208),
+    REQUEST_BLOCK_TRANSACTIONS(209),
+    RESPOND_BLOCK_TRANSACTIONS(210),
+    RECONCILIATION_SKETCH(211),
+    RECONCILIATION_RESPONSE(212),
+    STEM_TRANSACTION(213),
+    PLUMTREE_LAZY_ANNOUNCE(214),
+    PLUMTREE_PRUNE(215),
+    PLUMTREE_GRAFT(216),
+    PLUMTREE_REQUEST_BY_HASH(217),
+    REGISTER_PEER(218),
+    REGISTER_ACK(219),
+    DIG_MESSAGE(220),
+    STORE_MELTED(221),
+    HOLDINGS_ANNOUNCE(222),
+    PROFILE_ROOT_ANNOUNCE(223),
+    PROFILE_BODY_REQUEST(224),
+    PROFILE_BODY(225),
+    DISTRIBUTOR_ANNOUNCE(226);
+
+    public static final int FIRST = 200;
+    public static final int LAST = 226;
+
+    private final int code;
+
+    DigMessageType(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public static Optional<DigMessageType> of(int code) {
+        return code < FIRST || code > LAST ? Optional.empty() : Optional.of(values()[code - FIRST]);
+    }
+
+    /** True for the DIG band (>= 200), which the dispatcher routes to DIG handlers. */
+    public static boolean isDigBand(int rawType) {
+        return rawType >= FIRST && rawType <= 0xFF && rawType != 255;
+    }
+}
