@@ -100,15 +100,13 @@ final class AddressBook {
 
     private static java.util.Optional<InetSocketAddress> literal(TimestampedPeerInfo peer) {
         String host = peer.host();
-        boolean ipv4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean ipv6 = host.indexOf(':') >= 0 && host.matches("[0-9a-fA-F:.]+");
-        if (host.length() > 45 || peer.port() == 0 || !(ipv4 || ipv6)) {
+        if (host.length() > 45 || peer.port() == 0) {
             return java.util.Optional.empty();
         }
         try {
-            // an IP literal: getByName parses it without a DNS lookup
-            return java.util.Optional.of(new InetSocketAddress(InetAddress.getByName(host), peer.port()));
-        } catch (java.net.UnknownHostException e) {
+            // literals only: never a DNS lookup on an event loop
+            return java.util.Optional.of(new InetSocketAddress(InetAddress.ofLiteral(host), peer.port()));
+        } catch (IllegalArgumentException e) {
             return java.util.Optional.empty();
         }
     }

@@ -121,6 +121,8 @@ public final class GossipService {
     private final LongAdder closedBytesReceived = new LongAdder();
     private final Admission admission;
     private volatile MessageHook hook = MessageHook.NONE;
+    private final java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean introducerBusy = new java.util.concurrent.atomic.AtomicBoolean();
 
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
@@ -203,6 +205,15 @@ public final class GossipService {
         listenPort = ((InetSocketAddress) listener.localAddress()).getPort();
         control.scheduleAtFixedRate(this::runKeepaliveRound, 1, 1, TimeUnit.SECONDS);
         control.scheduleAtFixedRate(this::expireBans, 10, 10, TimeUnit.SECONDS);
+        if (config.targetOutboundCount() > 0) {
+            for (InetSocketAddress bootstrap : config.bootstrapPeers()) {
+                if (!bootstrap.isUnresolved()) {
+                    addressBook.heardOf(bootstrap);
+                }
+            }
+            long every = config.peerConnectInterval().toMillis();
+            control.scheduleWithFixedDelay(this::runDiscoveryRound, 0, every, TimeUnit.MILLISECONDS);
+        }
         LOG.info("gossip listening on {} as {}", listener.localAddress(), ownPeerId.shortHex());
         return handle;
     }
@@ -357,6 +368,46 @@ public final class GossipService {
         }
     }
 
+    /**
+     * One round of the discovery loop (seed: bootstrap peers, then the introducer, then peer
+     * exchange): registers with the introducer until it acknowledges, asks it for peers when the
+     * address book has nothing left to try, and dials up to {@link GossipConstants#PARALLEL_CONNECT_BATCH_SIZE}
+     * candidates at once until {@code target_outbound_count} outbound connections are live.
+     * DNS seeds are not queried yet (see docs/decisions.md). Runs on the control loop; never blocks.
+     */
+    void runDiscoveryRound() {
+        if (state.get() != State.RUNNING) {
+            return;
+        }
+        if (config.introducer().isPresent() && !registered.get() && introducerBusy.compareAndSet(false, true)) {
+            handle.registerWithIntroducer().whenComplete((ack, e) -> {
+                registered.set(e == null && ack.success());
+                introducerBusy.set(false);
+            });
+        }
+        int outbound = (int) peers.values().stream().filter(PeerConnectionHandler::isOutbound).count() + pendingDials.get();
+        int wanted = Math.min(config.targetOutboundCount() - outbound, GossipConstants.PARALLEL_CONNECT_BATCH_SIZE);
+        if (wanted <= 0) {
+            return;
+        }
+        Set<InetSocketAddress> connected = new java.util.HashSet<>();
+        for (PeerConnectionHandler c : peers.values()) {
+            if (c.isOutbound()) {
+                connected.add(c.remoteAddress());
+            } else if (c.remoteHandshake() != null && c.remoteHandshake().serverPort() > 0) {
+                connected.add(new InetSocketAddress(c.remoteAddress().getAddress(), c.remoteHandshake().serverPort()));
+            }
+        }
+        List<InetSocketAddress> candidates = addressBook.candidates(a -> connected.contains(a) || isOwnAddress(a), wanted);
+        if (candidates.size() < wanted && config.introducer().isPresent() && introducerBusy.compareAndSet(false, true)) {
+            handle.discoverFromIntroducer().whenComplete((list, e) -> introducerBusy.set(false));
+        }
+        for (InetSocketAddress candidate : candidates) {
+            addressBook.attempted(candidate);
+            dial(candidate, Purpose.PEER).exceptionally(e -> null);
+        }
+    }
+
     private void expireBans() {
         synchronized (reputations) {
             reputations.expire(clock.millis());
@@ -377,6 +428,18 @@ public final class GossipService {
 
     int listenPort() {
         return listenPort;
+    }
+
+    EventLoopGroup ioGroup() {
+        return ioGroup;
+    }
+
+    EventLoop control() {
+        return control;
+    }
+
+    boolean isRunning() {
+        return state.get() == State.RUNNING;
     }
 
     /** What a connection needs from the service; one instance per connection. */

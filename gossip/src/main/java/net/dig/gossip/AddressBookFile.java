@@ -1,0 +1,150 @@
+package net.dig.gossip;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import net.dig.core.Bytes32;
+import net.dig.core.Clock;
+import net.dig.core.Sha256;
+import net.dig.wire.StreamableReader;
+import net.dig.wire.StreamableWriter;
+import net.dig.wire.WireException;
+import net.dig.wire.WireLimits;
+
+/**
+ * The address book on disk ({@code peers_file_path}, default {@code peers.dat}). Streamable encoding,
+ * big-endian:
+ * <pre>
+ *  magic          8   "DIGPEERS"
+ *  version        u16 1
+ *  secret key     32  the bucket key (placement is only reproducible with it)
+ *  last_good      u64 epoch seconds of the last markGood
+ *  entries        List (u32 count) of:
+ *      host str, port u16, source host str, source port u16,
+ *      timestamp u64, last_try u64, last_success u64, last_count_attempt u64,
+ *      attempts u32, tried bool, new_buckets List&lt;u16&gt;
+ *  checksum       32  SHA-256 of every byte before it
+ * </pre>
+ * Saving writes a temporary file in the same directory, fsyncs it, renames it over the old file
+ * atomically and fsyncs the directory, so a crash leaves either the old or the new book. Loading
+ * verifies magic, version and checksum and rebuilds the tables through the placement rules; a file
+ * that fails any check is refused with an {@link IOException} saying why (the caller then starts empty).
+ */
+public final class AddressBookFile {
+    static final byte[] MAGIC = "DIGPEERS".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    private static final WireLimits LIMITS = new WireLimits(0, 0, 256, 1 << 20);
+
+    private AddressBookFile() {}
+
+    public static byte[] encode(AddressManager book) {
+        StreamableWriter w = new StreamableWriter(64 * 1024);
+        w.raw(MAGIC).u16(VERSION).bytes32(book.secretKey()).u64(book.lastGood());
+        List<AddressManager.KnownAddress> entries = book.entries();
+        w.u32(entries.size());
+        for (AddressManager.KnownAddress k : entries) {
+            w.str(k.address().host()).u16(k.address().port()).str(k.source().host()).u16(k.source().port());
+            w.u64(k.timestamp()).u64(k.lastTry()).u64(k.lastSuccess()).u64(book.lastCountAttemptOf(k.address()));
+            w.u32(k.attempts()).bool(k.tried());
+            w.list(book.newBucketsOf(k.address()), StreamableWriter::u16);
+        }
+        byte[] body = w.toByteArray();
+        return concat(body, Sha256.hash(body).toArray());
+    }
+
+    public static AddressManager decode(byte[] file, Clock clock, RandomGenerator random, boolean allowPrivateSubnets)
+            throws IOException {
+        if (file.length < MAGIC.length + 2 + 32 + 8 + 4 + 32) {
+            throw new IOException("address book too short (" + file.length + " bytes)");
+        }
+        if (!Arrays.equals(file, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new IOException("not an address book: bad magic");
+        }
+        int bodyLength = file.length - 32;
+        Bytes32 expected = Sha256.hash(file, 0, bodyLength);
+        if (!expected.equals(Bytes32.wrap(file, bodyLength))) {
+            throw new IOException("address book checksum mismatch (file damaged)");
+        }
+        try {
+            StreamableReader r = new StreamableReader(file, MAGIC.length, bodyLength - MAGIC.length, LIMITS);
+            int version = r.u16();
+            if (version != VERSION) {
+                throw new IOException("address book version " + version + " is not supported (expected " + VERSION + ")");
+            }
+            AddressManager book = new AddressManager(clock, random, r.bytes32(), allowPrivateSubnets);
+            book.setLastGood(r.u64());
+            long count = r.u32();
+            for (long i = 0; i < count; i++) {
+                PeerAddress addr = address(r.str(), r.u16());
+                PeerAddress src = address(r.str(), r.u16());
+                long timestamp = r.u64();
+                long lastTry = r.u64();
+                long lastSuccess = r.u64();
+                long lastCount = r.u64();
+                int attempts = (int) Math.min(Integer.MAX_VALUE, r.u32());
+                boolean tried = r.bool();
+                List<Integer> buckets = r.list(StreamableReader::u16, 2);
+                book.restore(new AddressManager.KnownAddress(addr, src, timestamp, lastTry, lastSuccess, attempts, tried, 0),
+                        buckets, lastCount);
+            }
+            r.requireFullyConsumed();
+            book.checkConsistency();
+            return book;
+        } catch (WireException | IllegalArgumentException | IllegalStateException e) {
+            throw new IOException("address book is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    private static PeerAddress address(String host, int port) {
+        return PeerAddress.parse(host, port).orElseThrow(() -> new IllegalArgumentException("bad host '" + host + "'"));
+    }
+
+    /** Writes the book atomically (temp file, fsync, rename, fsync directory). */
+    public static void save(Path path, AddressManager book) throws IOException {
+        byte[] bytes = encode(book);
+        Path dir = path.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot replace " + path + " atomically on this file system", e);
+            }
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            } catch (IOException ignored) {
+                // Some platforms cannot open a directory for fsync; the rename is still atomic.
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public static AddressManager load(Path path, Clock clock, RandomGenerator random, boolean allowPrivateSubnets)
+            throws IOException {
+        return decode(Files.readAllBytes(path), clock, random, allowPrivateSubnets);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
