@@ -100,4 +100,17 @@ class NodeIdentityTest {
         assertThatThrownBy(() -> NodeIdentity.load(dir.resolve("absent.key")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no such file");
     }
+
+    @Test
+    void keyFileMatchesVector() throws IOException {
+        HexFormat hex = HexFormat.of();
+        NodeIdentity id = NodeIdentity.fromSeed(hex.parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
+        String expected;
+        try (var in = getClass().getResourceAsStream("/vectors/node-key-v1.hex")) {
+            expected = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+        }
+        assertThat(hex.formatHex(id.encodeFile())).isEqualTo(expected);
+        Path key = Files.write(dir.resolve("vector.key"), hex.parseHex(expected));
+        assertThat(NodeIdentity.load(key).publicKey()).isEqualTo(id.publicKey());
+    }
 }

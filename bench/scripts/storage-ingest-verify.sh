@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Storage benchmarks (DESIGN.md §5), side by side in one run on this machine:
+#   1. ingest 1 GiB of random data (fsync included)  vs  dd if=data of=x bs=4M conv=fsync
+#   2. verify the resulting plot (both cores)         vs  openssl dgst -sha256 of the same plot file
+#   3. random capsule / 4 KiB chunk reads from a plot larger than 2 GiB
+# Usage: bench/scripts/storage-ingest-verify.sh [WORK_DIR]   (needs ~6 GiB free in WORK_DIR)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+WORK="${1:-$(mktemp -d /tmp/dig-storage-bench.XXXXXX)}"
+mkdir -p "$WORK"
+. .mvn/find-jdk.sh
+dig_find_jdk || { echo "no JDK >= 25 found" >&2; exit 2; }
+JAVA="$JAVA_HOME/bin/java"
+
+./mvnw -B -q -pl bench -am package -DskipTests
+JAR=bench/target/dig-bench.jar
+bench() { "$JAVA" -Xmx4g -cp "$JAR" net.dig.bench.StorageBench "$@"; }
+secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+
+echo "# data"
+head -c 1073741824 /dev/urandom > "$WORK/data.bin"
+sync
+
+echo "# 1. ingest vs dd"
+rm -f "$WORK/dd.out"
+DD=$(secs dd if="$WORK/data.bin" of="$WORK/dd.out" bs=4M conv=fsync)
+rm -f "$WORK/dd.out"; sync
+rm -rf "$WORK/home-none" "$WORK/home-zstd"
+bench ingest "$WORK/home-none" "$WORK/data.bin" none | tee "$WORK/ingest-none.txt"
+bench ingest "$WORK/home-zstd" "$WORK/data.bin" zstd | tee "$WORK/ingest-zstd.txt"
+ING=$(grep ingest_seconds "$WORK/ingest-none.txt" | cut -d= -f2)
+INGZ=$(grep ingest_seconds "$WORK/ingest-zstd.txt" | cut -d= -f2)
+echo "dd_seconds=$DD"
+echo "ingest_vs_dd_ratio(none)=$(echo "scale=2; $DD / $ING" | bc)"
+echo "ingest_vs_dd_ratio(zstd)=$(echo "scale=2; $DD / $INGZ" | bc)"
+
+echo "# 2. verify vs openssl"
+PLOT=$(ls "$WORK"/home-none/plots/*.plot)
+cat "$PLOT" > /dev/null
+OSSL=$(secs openssl dgst -sha256 "$PLOT")
+bench verify "$WORK/home-none" | tee "$WORK/verify.txt"
+VER=$(grep verify_seconds "$WORK/verify.txt" | cut -d= -f2)
+echo "openssl_seconds=$OSSL"
+echo "verify_vs_openssl_ratio=$(echo "scale=2; $OSSL / $VER" | bc)"
+
+echo "# 3. random reads from a plot > 2 GiB"
+rm -rf "$WORK/home-none" "$WORK/home-zstd"
+cat "$WORK/data.bin" "$WORK/data.bin" > "$WORK/big.bin"
+head -c 268435456 "$WORK/data.bin" >> "$WORK/big.bin"
+rm -f "$WORK/data.bin"
+bench ingest "$WORK/home-big" "$WORK/big.bin" none
+rm -f "$WORK/big.bin"
+ls -l "$WORK"/home-big/plots/*.plot
+bench read "$WORK/home-big" 400 42
+rm -rf "$WORK/home-big"
