@@ -3,6 +3,7 @@ package net.dig.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -68,7 +69,8 @@ import net.dig.core.Sha256;
  *
  * <h2>Durability</h2>
  * Everything is written to a temporary file {@code .plot-*.plot.tmp} in the target directory; then
- * fsync, atomic rename to {@code <plot_id hex>.plot}, fsync of the directory. A crash leaves either no
+ * fsync, an atomic no-replace rename to {@code <plot_id hex>.plot} (hard link + unlink), fsync of the
+ * directory. A crash leaves either no
  * plot (and a temp file that {@link StorageEngine#open} deletes) or a complete one. Any failure deletes
  * the temp file and reports the directory.
  *
@@ -203,10 +205,7 @@ final class PlotWriter implements AutoCloseable {
             channel.force(true);
             channel.close();
             Path target = dir.resolve(plotId.toHex().substring(2) + PLOT_SUFFIX);
-            if (Files.exists(target)) {
-                throw new IOException("plot " + target + " already exists");
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            publish(temp, target);
             done = true;
             fsyncDirectory(dir);
             return new Written(plotId, target, fileSize, records.size(), creationTime, List.copyOf(records), c4Start);
@@ -214,6 +213,31 @@ final class PlotWriter implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Atomically gives the temporary file its final name without ever replacing an existing plot: a hard
+     * link (fails if the name exists) then removal of the temporary name. A crash between the two leaves
+     * a temporary file that {@link StorageEngine#open} deletes. File systems without hard links get a
+     * checked atomic rename.
+     */
+    private static void publish(Path temp, Path target) throws IOException {
+        try {
+            Files.createLink(target, temp);
+        } catch (FileAlreadyExistsException e) {
+            throw new FileAlreadyExistsException(target.toString(), null, "an identical plot already exists");
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            if (e instanceof java.nio.file.FileSystemException fse && !"Operation not permitted".equals(fse.getReason())
+                    && !(e instanceof java.nio.file.AccessDeniedException)) {
+                throw fse;
+            }
+            if (Files.exists(target)) {
+                throw new FileAlreadyExistsException(target.toString(), null, "an identical plot already exists");
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            return;
+        }
+        Files.delete(temp);
     }
 
     private List<byte[]> buildTables(List<Manifest> manifests) {

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 import net.dig.core.Bytes32;
@@ -78,6 +79,7 @@ public final class StorageEngine implements AutoCloseable {
     private final Map<String, PlotReader> readers = new ConcurrentHashMap<>();
     private final Map<String, MerkleTree> trees = new ConcurrentHashMap<>();
     private final Object commitLock = new Object();
+    private final Map<Bytes32, ReentrantLock> storeLocks = new ConcurrentHashMap<>();
     /** Tests turn this off to reach a real out-of-space error during the write. */
     volatile boolean checkFreeSpace = true;
     private volatile boolean closed;
@@ -211,14 +213,21 @@ public final class StorageEngine implements AutoCloseable {
         Objects.requireNonNull(source, "capsule source");
         Manifest manifest = new Manifest(signedVersion, name, capsules, files == null ? List.of() : files);
         manifest.validate();
-        checkNewer(manifest);
-        List<Integer> all = new ArrayList<>(capsules.size());
-        for (int i = 0; i < capsules.size(); i++) {
-            all.add(i);
+        // one store at a time per datastore, so a second push of the same version is refused cleanly
+        ReentrantLock lock = storeLocks.computeIfAbsent(signedVersion.datastoreId(), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            checkNewer(manifest);
+            List<Integer> all = new ArrayList<>(capsules.size());
+            for (int i = 0; i < capsules.size(); i++) {
+                all.add(i);
+            }
+            writePlot(manifest, all, source, compression == null ? Compression.NONE : compression, true);
+            trees.clear();
+            return manifest;
+        } finally {
+            lock.unlock();
         }
-        writePlot(manifest, all, source, compression == null ? Compression.NONE : compression, true);
-        trees.clear();
-        return manifest;
     }
 
     /** Re-plots capsules of a stored datastore (empty list = all) into a new plot. */
