@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         version = "dig-node " + DigNodeCommand.VERSION,
         description = "A DIG Network storage node: datastores in crash-safe plot files, served over HTTP with Merkle proofs.",
         subcommands = {InitCommand.class, StartCommand.class, DatastoreCommand.class, PlotCommand.class, IndexCommand.class,
-                CommandLine.HelpCommand.class},
+                SimCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
