@@ -59,6 +59,10 @@ class AddressManagerTest {
         assertThat(hex.formatHex(a("2001:db8::1", 9444).key())).isEqualTo("20010db800000000000000000000000124e4");
         assertThat(hex.formatHex(a("2001:db8::1", 9444).group())).isEqualTo("0020010db8");
         assertThat(a("::ffff:1.2.3.4", 1).isIpv4()).isTrue();
+        assertThat(PeerAddress.parse("[2001:db8::1]", 1)).contains(a("2001:db8::1", 1));
+        for (String bad : List.of("127.1", "1", "01.2.3.4", "1.2.3.256", "host.example", "", "1.2.3.4 ", "0x7f.0.0.1")) {
+            assertThat(PeerAddress.parse(bad, 1)).as(bad).isEmpty();
+        }
     }
 
     @Test
