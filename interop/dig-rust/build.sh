@@ -3,6 +3,8 @@
 # Cargo.lock (--locked: no resolution at build time). Prints the seconds it took.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+# rustup installs into ~/.cargo/bin, which a non-login shell may not have on PATH.
+command -v cargo >/dev/null || PATH="$HOME/.cargo/bin:$PATH"
 command -v cargo >/dev/null || { echo "dig-rust build: cargo not found (install Rust via rustup or Debian's cargo)" >&2; exit 1; }
 start=$SECONDS
 cargo build --release --locked --quiet --manifest-path "$here/Cargo.toml"
