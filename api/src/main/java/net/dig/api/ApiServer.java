@@ -95,7 +95,8 @@ public final class ApiServer implements AutoCloseable {
         Vertx v = null;
         try {
             prepareUploadDir(config.dataDir().resolve("http-uploads"));
-            v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+            v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
+                    .setMaxWorkerExecuteTime(30).setMaxWorkerExecuteTimeUnit(TimeUnit.MINUTES));
             this.vertx = v;
             CapsuleTiers tiers = new CapsuleTiers(config.l1CacheBytes(), config.l2CacheDir(), config.l2CacheBytes(), registry);
             long maxKeys = 100_000;
@@ -299,9 +300,18 @@ public final class ApiServer implements AutoCloseable {
             this.conn = conn;
         }
 
-        void arm(long millis, HttpServerRequest req) {
+        /** Arms the deadline; returns its timer id, for {@link #cancel(long)}. */
+        long arm(long millis, HttpServerRequest req) {
             cancel();
             timer = vertx.setTimer(millis, id -> expire(req));
+            return timer;
+        }
+
+        /** Cancels the deadline only if it is still the one armed as {@code id}. */
+        void cancel(long id) {
+            if (timer == id) {
+                cancel();
+            }
         }
 
         void cancel() {
@@ -314,9 +324,25 @@ public final class ApiServer implements AutoCloseable {
         private void expire(HttpServerRequest req) {
             timer = -1;
             if (req != null && !req.response().headWritten()) {
-                req.response().putHeader("Connection", "close");
-                Http.error(req.response(), 408, "request_timeout", "the request did not arrive within the deadline");
+                req.response().setStatusCode(408).putHeader("Content-Type", Http.JSON).putHeader("Connection", "close")
+                        .end(new JsonObject().put("error", "request_timeout")
+                                .put("message", "the request did not arrive within the deadline").encode())
+                        .onComplete(v -> forceClose(conn));
+            } else {
+                forceClose(conn);
             }
+        }
+    }
+
+    /**
+     * Closes the TCP connection now. {@link HttpConnection#close()} is graceful on HTTP/1.x and waits for
+     * a request that is still being received, which is exactly what a slow client never finishes; the
+     * Netty channel of Vert.x's connection implementation is closed instead when available.
+     */
+    private static void forceClose(HttpConnection conn) {
+        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            base.channel().close();
+        } else {
             conn.close();
         }
     }
@@ -332,8 +358,8 @@ public final class ApiServer implements AutoCloseable {
                 d.cancel();
             } else {
                 boolean push = req.path().equals("/datastore/push");
-                d.arm((push ? config.pushTimeout() : config.requestTimeout()).toMillis(), req);
-                req.end().onComplete(v -> d.cancel());
+                long armed = d.arm((push ? config.pushTimeout() : config.requestTimeout()).toMillis(), req);
+                req.end().onComplete(v -> d.cancel(armed));
             }
         }
         ctx.addEndHandler(v -> {
@@ -427,6 +453,8 @@ public final class ApiServer implements AutoCloseable {
             Http.error(resp, 404, "unknown_datastore", e.getMessage());
         } else if (t instanceof StorageException e) {
             Http.error(resp, 503, "unavailable", e.getMessage());
+        } else if (t instanceof io.vertx.core.http.HttpClosedException) {
+            return; // the client went away; there is no one to answer
         } else if (t instanceof DecodeException) {
             Http.error(resp, 400, "bad_json", "the request body is not valid JSON");
         } else if (t instanceof IllegalArgumentException e) {

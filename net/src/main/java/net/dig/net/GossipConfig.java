@@ -133,7 +133,7 @@ public record GossipConfig(
 
     /** The network id as sent in the handshake: 64 lower-case hex characters. */
     public String networkIdHex() {
-        return networkId.toHex();
+        return net.dig.core.Hex.encodePlain(networkId.toArray());
     }
 
     /** Which network's DNS seeds to use. No seed is reachable from tests; they use loopback introducers. */

@@ -28,11 +28,11 @@ public sealed interface GossipError {
 
     /** The peer (or its address) is banned. */
     record PeerBanned(PeerId peer) implements GossipError {
-        public String describe() { return "peer " + peer.value().toHex() + " is banned"; }
+        public String describe() { return "peer " + peer.toHex() + " is banned"; }
     }
 
     record DuplicateConnection(PeerId peer) implements GossipError {
-        public String describe() { return "already connected to " + peer.value().toHex(); }
+        public String describe() { return "already connected to " + peer.toHex(); }
     }
 
     record MaxConnectionsReached(int max) implements GossipError {
@@ -67,7 +67,7 @@ public sealed interface GossipError {
 
     /** No live connection to that peer. */
     record PeerNotConnected(PeerId peer) implements GossipError {
-        public String describe() { return "not connected to " + peer.value().toHex(); }
+        public String describe() { return "not connected to " + peer.toHex(); }
     }
 
     /** The Chia handshake was refused; {@code chiaErrorCode} is Chia's {@code Err} code (e.g. 110 wrong network). */
@@ -77,12 +77,12 @@ public sealed interface GossipError {
 
     /** No reply with the request's id arrived in time. */
     record RequestTimeout(PeerId peer, int messageType) implements GossipError {
-        public String describe() { return "no reply from " + peer.value().toHex() + " to message type " + messageType; }
+        public String describe() { return "no reply from " + peer.toHex() + " to message type " + messageType; }
     }
 
     /** The peer answered with bytes that do not decode as the expected reply. */
     record UnexpectedReply(PeerId peer, int messageType, String detail) implements GossipError {
-        public String describe() { return "bad reply of type " + messageType + " from " + peer.value().toHex() + ": " + detail; }
+        public String describe() { return "bad reply of type " + messageType + " from " + peer.toHex() + ": " + detail; }
     }
 
     /** The message is larger than the frame cap, or a request could get no free id. */

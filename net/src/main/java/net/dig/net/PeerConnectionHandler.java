@@ -147,6 +147,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
     private final LongAdder bytesSent = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
     private final long createdMillis;
+    private final java.util.function.Function<Channel, PeerId> peerIdOf;
 
     private Channel channel;
     private Phase phase = Phase.UPGRADING;
@@ -160,7 +161,14 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
     private Optional<GossipError> failure = Optional.empty();
 
     PeerConnectionHandler(boolean outbound, Events events, TransportSettings settings, Clock clock, RateLimiter outboundLimits) {
+        this(outbound, events, settings, clock, outboundLimits, ch -> new PeerId(RemotePeer.peerId(ch)));
+    }
+
+    /** With a custom way to learn the remote PeerId (tests without TLS). */
+    PeerConnectionHandler(boolean outbound, Events events, TransportSettings settings, Clock clock, RateLimiter outboundLimits,
+            java.util.function.Function<Channel, PeerId> peerIdOf) {
         super(true);
+        this.peerIdOf = peerIdOf;
         this.outbound = outbound;
         this.events = events;
         this.settings = settings;
@@ -225,7 +233,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
         lastHeardNanos = clock.nanos();
         lastPingNanos = lastHeardNanos;
         try {
-            peerId = new PeerId(RemotePeer.peerId(ctx.channel()));
+            peerId = peerIdOf.apply(ctx.channel());
         } catch (IllegalStateException e) {
             fail(new GossipError.ClientError(e.getMessage()));
             ctx.close();
@@ -273,7 +281,12 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
             }
         }
         fail(new GossipError.ClientError(String.valueOf(root.getMessage())));
-        ctx.close();
+        if (root instanceof CorruptedWebSocketFrameException) {
+            // the frame decoder has already sent its close frame (e.g. 1009) and closes after it is written
+            ctx.executor().schedule(() -> { ctx.close(); }, 2, TimeUnit.SECONDS);
+        } else {
+            ctx.close();
+        }
     }
 
     // ---- inbound ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -71,7 +72,9 @@ import net.dig.core.Sha256;
  * Everything is written to a temporary file {@code .plot-*.plot.tmp} in the target directory; then
  * fsync, an atomic no-replace rename to {@code <plot_id hex>.plot} (hard link + unlink), fsync of the
  * directory. A crash leaves either no
- * plot (and a temp file that {@link StorageEngine#open} deletes) or a complete one. Any failure deletes
+ * plot (and a temp file that {@link StorageEngine#open} deletes) or a complete one. The writer holds
+ * an exclusive file lock on its temporary file, so {@code open} in another process (a CLI command next
+ * to a running node) leaves a temporary file that is still being written alone. Any failure deletes
  * the temp file and reports the directory.
  *
  * <h2>Concurrency</h2>
@@ -112,10 +115,20 @@ final class PlotWriter implements AutoCloseable {
 
     /** Starts a plot in {@code dir} (a temporary file until {@link #finish}). */
     static PlotWriter create(Path dir) throws IOException {
-        Path temp = Files.createTempFile(dir, ".plot-", TEMP_SUFFIX);
+        // 0644: plots hold public content, and operators inspect and serve them with other tools
+        Path temp = Files.createTempFile(dir, ".plot-", TEMP_SUFFIX,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        FileChannel ch = null;
         try {
-            return new PlotWriter(dir, temp, FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.READ));
-        } catch (IOException e) {
+            ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            // held until the channel closes: tells StorageEngine.open in another process that this
+            // temporary file is being written, not left over from a crash
+            ch.lock();
+            return new PlotWriter(dir, temp, ch);
+        } catch (IOException | RuntimeException e) {
+            if (ch != null) {
+                ch.close();
+            }
             Files.deleteIfExists(temp);
             throw e;
         }

@@ -1,7 +1,11 @@
 package net.dig.storage;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +82,9 @@ public final class StorageEngine implements AutoCloseable {
     private final int threads;
     private final Map<String, PlotReader> readers = new ConcurrentHashMap<>();
     private final Map<String, MerkleTree> trees = new ConcurrentHashMap<>();
+    /** Current manifests, read through from the index; {@code cacheGeneration} guards against stale fills. */
+    private final Map<Bytes32, Manifest> manifests = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong cacheGeneration = new java.util.concurrent.atomic.AtomicLong();
     private final Object commitLock = new Object();
     private final Map<Bytes32, ReentrantLock> storeLocks = new ConcurrentHashMap<>();
     /** Tests turn this off to reach a real out-of-space error during the write. */
@@ -223,7 +230,6 @@ public final class StorageEngine implements AutoCloseable {
                 all.add(i);
             }
             writePlot(manifest, all, source, compression == null ? Compression.NONE : compression, true);
-            trees.clear();
             return manifest;
         } finally {
             lock.unlock();
@@ -334,7 +340,7 @@ public final class StorageEngine implements AutoCloseable {
             }
             PlotReader old = readers.put(plot.toString(), reader);
             closeQuietly(old);
-            trees.clear();
+            invalidateCaches();
         }
         return reader;
     }
@@ -409,10 +415,32 @@ public final class StorageEngine implements AutoCloseable {
     public Optional<Manifest> manifest(Bytes32 datastoreId) {
         checkOpen();
         Objects.requireNonNull(datastoreId, "datastore id");
-        return query(() -> {
+        Manifest cached = manifests.get(datastoreId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        long generation = cacheGeneration.get();
+        Optional<Manifest> m = query(() -> {
             Optional<Long> v = index.currentVersion(datastoreId);
             return v.isEmpty() ? Optional.empty() : index.manifest(datastoreId, v.get());
         });
+        if (m.isPresent()) {
+            synchronized (manifests) {
+                if (cacheGeneration.get() == generation) {
+                    manifests.put(datastoreId, m.get());
+                }
+            }
+        }
+        return m;
+    }
+
+    /** Forgets cached manifests and trees; called whenever the index changes which version is current. */
+    private void invalidateCaches() {
+        synchronized (manifests) {
+            cacheGeneration.incrementAndGet();
+            manifests.clear();
+            trees.clear();
+        }
     }
 
     public List<PlotSummary> plots() {
@@ -564,10 +592,23 @@ public final class StorageEngine implements AutoCloseable {
 
     private PlotReader reader(String path) throws IOException {
         PlotReader r = readers.get(path);
-        if (r == null) {
-            throw new IOException("plot " + path + " is not open");
+        if (r != null) {
+            return r;
         }
-        return r;
+        // indexed by another process (a CLI ingest next to a running node): open and check it once
+        synchronized (readers) {
+            r = readers.get(path);
+            if (r == null) {
+                try {
+                    r = PlotReader.open(Path.of(path));
+                } catch (PlotReader.Corrupt e) {
+                    quarantine(Path.of(path), (e.inHeader ? "header: " : "tables: ") + e.getMessage());
+                    throw new IOException("plot " + path + " is quarantined: " + e.getMessage());
+                }
+                readers.put(path, r);
+            }
+            return r;
+        }
     }
 
     private Manifest requireManifest(Bytes32 datastoreId) {
@@ -689,12 +730,14 @@ public final class StorageEngine implements AutoCloseable {
                 closeQuietly(r);
             }
             readers.clear();
-            trees.clear();
+            invalidateCaches();
             query(() -> {
                 index.clear();
                 return null;
             });
-            return scanPlots();
+            RebuildReport report = scanPlots();
+            invalidateCaches();
+            return report;
         }
     }
 
@@ -757,13 +800,31 @@ public final class StorageEngine implements AutoCloseable {
         for (Path dir : config.plotDirs()) {
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.filter(f -> f.getFileName().toString().endsWith(PlotWriter.TEMP_SUFFIX)).toList()) {
-                    Files.deleteIfExists(p);
-                    LOG.log(System.Logger.Level.INFO, "removed unfinished plot " + p);
+                    removeIfAbandoned(p);
                 }
                 PlotWriter.fsyncDirectory(dir);
             } catch (IOException e) {
                 throw new StorageException("cannot clean plot directory " + dir + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Deletes a temporary plot unless a live writer (in any process) holds its lock. */
+    private static void removeIfAbandoned(Path temp) throws IOException {
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                return; // being written by this JVM
+            }
+            if (lock == null) {
+                return; // being written by another process
+            }
+            Files.deleteIfExists(temp);
+            LOG.log(System.Logger.Level.INFO, "removed unfinished plot " + temp);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // finished or removed meanwhile
         }
     }
 

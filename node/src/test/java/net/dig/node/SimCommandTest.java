@@ -1,0 +1,60 @@
+package net.dig.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimCommandTest {
+    @TempDir
+    Path tmp;
+
+    private CliRun.Result sim(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "sim";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return new CliRun(tmp.resolve("unused"), Map.of()).run(all);
+    }
+
+    @Test
+    void printsATableAJsonObjectOrCsvAndTheSameSeedGivesTheSameFigures() {
+        CliRun.Result table = sim("--nodes", "40", "--seed", "9", "--scenario", "failure");
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out()).contains("scenario failure, 40 nodes, seed 9").contains("reliability %")
+                .contains("RMR").contains("bytes vs flood %").contains("latency p99 ms");
+
+        CliRun.Result json = sim("--nodes", "40", "--seed", "9", "--scenario", "failure", "--json");
+        assertThat(json.code()).isZero();
+        assertThat(json.out().strip()).startsWith("{\"scenario\":\"failure\",\"nodes\":40,\"seed\":9,").endsWith("}")
+                .contains("\"plumtree\":{\"reliability_percent\":100.000");
+        CliRun.Result again = sim("--nodes", "40", "--seed", "9", "--scenario", "failure", "--json");
+        assertThat(withoutElapsed(again.out())).isEqualTo(withoutElapsed(json.out()));
+
+        CliRun.Result csv = sim("--nodes", "20", "--seed", "3", "--scenario", "byzantine", "--csv");
+        assertThat(csv.code()).isZero();
+        assertThat(csv.out().lines().toList()).hasSize(3);
+        assertThat(csv.out()).startsWith("scenario,nodes,seed,protocol,").contains("\nbyzantine,20,3,plumtree,")
+                .contains("\nbyzantine,20,3,flood,");
+    }
+
+    @Test
+    void badArgumentsExitWithUsageAndAReason() {
+        CliRun.Result unknown = sim("--scenario", "meltdown", "--nodes", "10");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("unknown scenario 'meltdown'");
+        CliRun.Result tooFew = sim("--nodes", "1");
+        assertThat(tooFew.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(tooFew.err()).contains("at least 2 nodes");
+        CliRun.Result both = sim("--nodes", "10", "--json", "--csv");
+        assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(both.err()).contains("--json and --csv are exclusive");
+        CliRun.Result oddDegree = sim("--nodes", "10", "--degree", "7");
+        assertThat(oddDegree.err()).contains("even number");
+    }
+
+    private static String withoutElapsed(String json) {
+        return json.replaceAll("\"elapsed_seconds\":[0-9.]+", "");
+    }
+}
