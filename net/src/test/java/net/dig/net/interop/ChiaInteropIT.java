@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -52,6 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ChiaInteropIT {
     private static final Bytes32 NETWORK = Sha256.hash("dig-interop".getBytes(StandardCharsets.UTF_8));
+    /** The handshake's network_id: lower-case hex without a prefix (research §2.3). */
+    private static final String NETWORK_HEX = HexFormat.of().formatHex(NETWORK.toArray());
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     @TempDir
@@ -98,7 +101,7 @@ class ChiaInteropIT {
     private ExternalPeer chia(String name, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(python.toString(), harness.toString()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--network-id", NETWORK.toHex()));
+        command.addAll(List.of("--network-id", NETWORK_HEX));
         return ExternalPeer.start(name, dir, command);
     }
 

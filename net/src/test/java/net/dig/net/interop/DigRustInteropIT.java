@@ -49,6 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DigRustInteropIT {
     private static final Bytes32 NETWORK = Sha256.hash("dig-interop".getBytes(StandardCharsets.UTF_8));
+    /** The handshake's network_id: lower-case hex without a prefix (research §2.3). */
+    private static final String NETWORK_HEX = HexFormat.of().formatHex(NETWORK.toArray());
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
@@ -91,7 +93,7 @@ class DigRustInteropIT {
     private ExternalPeer rust(String name, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(binary.toString()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--network-id", NETWORK.toHex(), "--timeout-secs", "60"));
+        command.addAll(List.of("--network-id", NETWORK_HEX, "--timeout-secs", "60"));
         return ExternalPeer.start(name, dir, command);
     }
 
@@ -107,7 +109,7 @@ class DigRustInteropIT {
 
             String handshake = dialer.events("handshake").stream()
                     .filter(l -> l.contains("\"direction\":\"received\"")).findFirst().orElseThrow();
-            assertThat(ExternalPeer.string(handshake, "network_id")).contains(NETWORK.toHex());
+            assertThat(ExternalPeer.string(handshake, "network_id")).contains(NETWORK_HEX);
             assertThat(ExternalPeer.number(handshake, "node_type")).contains(1L);
             assertThat(ExternalPeer.number(handshake, "server_port")).contains((long) port);
             assertThat(dialer.events("respond_peers")).as(dialer.describe()).hasSize(1);
