@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.luben.zstd.Zstd;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -491,9 +490,5 @@ class ApiEndpointsTest {
         assertError(f.send("GET", "/", null), 404, "not_found");
         assertError(f.send("PUT", "/node/status", "{}"), 405, "method_not_allowed");
         assertError(f.send("GET", "/datastore/push", null), 405, "method_not_allowed");
-    }
-
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }
