@@ -224,6 +224,11 @@ class ApiEndpointsTest {
             assertThat(mp.verifies(MerkleTree.leafHash(leaf), root)).isTrue();
         }
 
+        // a zstd-stored single-file datastore: its file is decompressed through the cache tiers
+        String logName = f.zstd.files().getFirst().path();
+        HttpResponse<byte[]> log = f.get("/datastore/" + f.zstd.datastoreId().toHex() + "/file/" + logName);
+        assertThat(log.body()).isEqualTo(Files.readAllBytes(tmp.resolve("src/log.txt")));
+
         assertError(f.send("GET", base + "/file/missing.txt", null), 404, "unknown_file");
         assertError(f.send("GET", "/datastore/" + "cd".repeat(32) + "/file/index.html", null), 404, "unknown_datastore");
     }
