@@ -14,8 +14,11 @@ JAVA="$JAVA_HOME/bin/java"
 
 ./mvnw -B -q -pl bench -am package -DskipTests
 JAR=bench/target/dig-bench.jar
-bench() { "$JAVA" -Xmx4g -cp "$JAR" net.dig.bench.StorageBench "$@"; }
+# each JVM's CPU use (user+sys, JVM start included) goes to stderr as cpu_seconds=...
+bench() { /usr/bin/time -f "cpu_seconds=%U+%S wall_seconds=%e" "$JAVA" -Xmx4g --enable-native-access=ALL-UNNAMED \
+  -cp "$JAR" net.dig.bench.StorageBench "$@" 2> >(grep -E "^cpu_seconds" >&2); }
 secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+echo "load_average_before=$(cut -d' ' -f1-3 /proc/loadavg) cores=$(nproc)"
 
 echo "# data"
 head -c 1073741824 /dev/urandom > "$WORK/data.bin"
@@ -53,3 +56,4 @@ rm -f "$WORK/big.bin"
 ls -l "$WORK"/home-big/plots/*.plot
 bench read "$WORK/home-big" 400 42
 rm -rf "$WORK/home-big"
+echo "load_average_after=$(cut -d' ' -f1-3 /proc/loadavg)"

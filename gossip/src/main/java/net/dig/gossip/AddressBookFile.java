@@ -28,7 +28,7 @@ import net.dig.wire.WireLimits;
  *  version        u16 1
  *  secret key     32  the bucket key (placement is only reproducible with it)
  *  last_good      u64 epoch seconds of the last markGood
- *  entries        List (u32 count) of:
+ *  entries        List (u32 count), sorted by Chia key (address ‖ port), of:
  *      host str, port u16, source host str, source port u16,
  *      timestamp u64, last_try u64, last_success u64, last_count_attempt u64,
  *      attempts u32, tried bool, new_buckets List&lt;u16&gt;
@@ -49,7 +49,8 @@ public final class AddressBookFile {
     public static byte[] encode(AddressManager book) {
         StreamableWriter w = new StreamableWriter(64 * 1024);
         w.raw(MAGIC).u16(VERSION).bytes32(book.secretKey()).u64(book.lastGood());
-        List<AddressManager.KnownAddress> entries = book.entries();
+        List<AddressManager.KnownAddress> entries = book.entries().stream()
+                .sorted((x, y) -> Arrays.compareUnsigned(x.address().key(), y.address().key())).toList();
         w.u32(entries.size());
         for (AddressManager.KnownAddress k : entries) {
             w.str(k.address().host()).u16(k.address().port()).str(k.source().host()).u16(k.source().port());

@@ -27,7 +27,7 @@ import java.util.random.RandomGenerator;
  * met it starts a feeler connection at Poisson intervals (mean 240 s), preferring the occupant of a
  * pending tried-table collision. Every tick settles tried collisions; every 30 minutes with at least
  * 3 connections it cleans the book (entries older than 14 days with 10 failures); every 15 minutes it
- * asks for the book to be saved.
+ * asks for the book to be saved; every 24 h it asks for a self-advertisement ({@link AdvertiseSelf}).
  *
  * <p>Sans-I/O: time ({@code nowMillis}) is an argument, randomness injected. Not thread-safe; one owner.
  */
@@ -59,7 +59,7 @@ public final class DiscoveryPlanner {
     }
 
     /** Something the net layer should do. */
-    public sealed interface Action permits Dial, QueryIntroducer, SaveAddressBook {}
+    public sealed interface Action permits Dial, QueryIntroducer, SaveAddressBook, AdvertiseSelf {}
 
     /** Open an outbound connection; a feeler is closed right after a successful handshake. */
     public record Dial(PeerAddress address, boolean feeler) implements Action {}
@@ -70,9 +70,16 @@ public final class DiscoveryPlanner {
     /** Persist the address book now. */
     public record SaveAddressBook() implements Action {}
 
+    /**
+     * Every 24 h: send {@code RespondPeers([our ip:port, now])} to every connected full node, then
+     * call {@link AddressRelay#forgetDaily()} (Chia {@code _periodically_self_advertise_and_clean_data}).
+     */
+    public record AdvertiseSelf() implements Action {}
+
     static final int MAX_DRAWS_PER_TICK = 100;
     static final long CLEANUP_INTERVAL_MILLIS = 30 * 60_000L;
     static final long SAVE_INTERVAL_MILLIS = 15 * 60_000L;
+    static final long SELF_ADVERTISE_INTERVAL_MILLIS = 24 * 3_600_000L;
     static final long INTRODUCER_BACKOFF_START_MILLIS = 1_000;
 
     private final Settings settings;
@@ -89,6 +96,7 @@ public final class DiscoveryPlanner {
     private boolean introducerQueryPending;
     private long lastCleanupMillis = Long.MIN_VALUE;
     private long lastSaveMillis = Long.MIN_VALUE;
+    private long lastAdvertiseMillis;
 
     public DiscoveryPlanner(Settings settings, AddressManager book, RandomGenerator random) {
         this.settings = settings;
@@ -102,6 +110,11 @@ public final class DiscoveryPlanner {
         if (lastSaveMillis == Long.MIN_VALUE) {
             lastSaveMillis = nowMillis;
             lastCleanupMillis = nowMillis;
+            lastAdvertiseMillis = nowMillis;
+        }
+        if (nowMillis - lastAdvertiseMillis >= SELF_ADVERTISE_INTERVAL_MILLIS) {
+            lastAdvertiseMillis = nowMillis;
+            actions.add(new AdvertiseSelf());
         }
         if (nowMillis - lastCleanupMillis >= CLEANUP_INTERVAL_MILLIS) {
             lastCleanupMillis = nowMillis;

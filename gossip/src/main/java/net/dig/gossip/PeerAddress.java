@@ -12,6 +12,9 @@ public record PeerAddress(InetAddress ip, int port) {
     /** Longest host string accepted from a peer list (Chia skips hosts over 45 characters). */
     public static final int MAX_HOST_CHARS = 45;
 
+    private static final java.util.regex.Pattern DOTTED_QUAD =
+            java.util.regex.Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+
     public PeerAddress {
         if (ip == null) {
             throw new NullPointerException("ip is required");
@@ -21,12 +24,18 @@ public record PeerAddress(InetAddress ip, int port) {
         }
     }
 
-    /** Parses an IP literal (IPv4 dotted quad or IPv6, brackets allowed); empty if it is not one. */
+    /**
+     * Parses an IP literal (IPv4 dotted quad without leading zeros, or IPv6, brackets allowed); empty
+     * if it is not one. Never resolves names.
+     */
     public static Optional<PeerAddress> parse(String host, int port) {
         if (host == null || host.isEmpty() || host.length() > MAX_HOST_CHARS + 2 || (port & ~0xFFFF) != 0) {
             return Optional.empty();
         }
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.indexOf(':') < 0 && !DOTTED_QUAD.matcher(h).matches()) {
+            return Optional.empty(); // refuse the shorthand forms "127.1" or "1" that Python's ipaddress refuses too
+        }
         try {
             return Optional.of(new PeerAddress(InetAddress.ofLiteral(h), port));
         } catch (IllegalArgumentException e) {

@@ -59,6 +59,10 @@ class AddressManagerTest {
         assertThat(hex.formatHex(a("2001:db8::1", 9444).key())).isEqualTo("20010db800000000000000000000000124e4");
         assertThat(hex.formatHex(a("2001:db8::1", 9444).group())).isEqualTo("0020010db8");
         assertThat(a("::ffff:1.2.3.4", 1).isIpv4()).isTrue();
+        assertThat(PeerAddress.parse("[2001:db8::1]", 1)).contains(a("2001:db8::1", 1));
+        for (String bad : List.of("127.1", "1", "01.2.3.4", "1.2.3.256", "host.example", "", "1.2.3.4 ", "0x7f.0.0.1")) {
+            assertThat(PeerAddress.parse(bad, 1)).as(bad).isEmpty();
+        }
     }
 
     @Test
@@ -329,5 +333,63 @@ class AddressManagerTest {
         Path file = dir.resolve("peers.dat");
         Files.write(file, flipped);
         assertThatThrownBy(() -> AddressBookFile.load(file, clock, random, false)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void isTerribleRules() {
+        long now = 1_700_000_000L;
+        AddressManager.Entry e = new AddressManager.Entry(1, a("8.8.8.8", 1), a("8.8.8.8", 1));
+        e.timestamp = now - 3600;
+        assertThat(e.isTerrible(now)).isFalse();
+        e.timestamp = now + 601;
+        assertThat(e.isTerrible(now)).as("more than 10 minutes in the future").isTrue();
+        e.timestamp = 0;
+        assertThat(e.isTerrible(now)).as("never seen").isTrue();
+        e.timestamp = now - 30 * 86_400L - 1;
+        assertThat(e.isTerrible(now)).as("older than 30 days").isTrue();
+        e.lastTry = now - 59;
+        assertThat(e.isTerrible(now)).as("tried in the last minute: never terrible").isFalse();
+        e.lastTry = now - 61;
+        e.timestamp = now - 3600;
+        e.numAttempts = 3;
+        assertThat(e.isTerrible(now)).as("3 attempts, never a success").isTrue();
+        e.lastSuccess = now - 8 * 86_400L;
+        assertThat(e.isTerrible(now)).isFalse();
+        e.numAttempts = 10;
+        assertThat(e.isTerrible(now)).as("10 failures, no success in 7 days").isTrue();
+        e.lastSuccess = now - 6 * 86_400L;
+        assertThat(e.isTerrible(now)).isFalse();
+    }
+
+    @Test
+    void selectionChanceRules() {
+        long now = 1_700_000_000L;
+        AddressManager.Entry e = new AddressManager.Entry(1, a("8.8.8.8", 1), a("8.8.8.8", 1));
+        e.lastTry = now - 3600;
+        assertThat(e.selectionChance(now)).isEqualTo(1.0);
+        e.lastTry = now - 599;
+        assertThat(e.selectionChance(now)).isEqualTo(0.01);
+        e.lastTry = now - 3600;
+        e.numAttempts = 2;
+        assertThat(e.selectionChance(now)).isCloseTo(0.66 * 0.66, org.assertj.core.data.Offset.offset(1e-12));
+        e.numAttempts = 20;
+        assertThat(e.selectionChance(now)).isCloseTo(Math.pow(0.66, 8), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void selectFavoursAddressesNotTriedRecently() {
+        AddressManager m = book(false);
+        PeerAddress recent = a("8.8.8.8", 8444);
+        PeerAddress rested = a("9.9.9.9", 8444);
+        add(m, recent, a("1.1.1.1", 8444));
+        add(m, rested, a("2.2.2.2", 8444));
+        m.attempt(recent, false);
+        int recentPicks = 0;
+        for (int i = 0; i < 2000; i++) {
+            if (m.select(false).orElseThrow().address().equals(recent)) {
+                recentPicks++;
+            }
+        }
+        assertThat(recentPicks).as("chance 0.01 vs 1.0").isLessThan(100);
     }
 }

@@ -138,4 +138,15 @@ class DiscoveryPlannerTest {
         clock.advance(Duration.ofMinutes(15));
         assertThat(p.tick(ms())).contains(new DiscoveryPlanner.SaveAddressBook());
     }
+
+    @Test
+    void asksForASelfAdvertisementEveryDay() {
+        DiscoveryPlanner p = new DiscoveryPlanner(DiscoveryPlanner.Settings.defaults(List.of(), false), book, new SplittableRandom(1));
+        assertThat(p.tick(ms())).doesNotContain(new DiscoveryPlanner.AdvertiseSelf());
+        clock.advance(Duration.ofHours(23));
+        assertThat(p.tick(ms())).doesNotContain(new DiscoveryPlanner.AdvertiseSelf());
+        clock.advance(Duration.ofHours(1));
+        assertThat(p.tick(ms())).contains(new DiscoveryPlanner.AdvertiseSelf());
+        assertThat(p.tick(ms())).doesNotContain(new DiscoveryPlanner.AdvertiseSelf());
+    }
 }

@@ -122,4 +122,21 @@ class HandshakeRulesTest {
         assertThat(h.capabilities()).isEqualTo(CAPS);
         assertThat(h.hasCapability(Capability.RATE_LIMITS_V3)).isFalse();
     }
+
+    /** The research file's golden handshakes (wire vectors) pass the rules they were written for. */
+    @Test
+    void goldenHandshakesFromTheResearchFile() {
+        byte[] chia = java.util.HexFormat.of().parseHex("010000000041000000076d61696e6e657400000006302e302e333600000005322e352e30"
+                + "20fc010000000400010000000131000200000001310003000000013100050000000131");
+        var mainnet = new HandshakeRules(HandshakeRules.Settings.of("mainnet"));
+        var v = (HandshakeRules.Accepted) mainnet.evaluate(
+                Message.decode(chia, net.dig.wire.WireLimits.DEFAULT), dialing());
+        assertThat(v.enabledCapabilities()).containsExactlyInAnyOrder(1, 2, 3, 5);
+        assertThat(v.sanitizedSoftwareVersion()).isEqualTo("2.5.0");
+        assertThat(v.rateLimitsV2()).isTrue();
+        // The DIG dialer handshake (node_type WALLET) is accepted by a listener on the all-zero network.
+        Handshake digDialer = new Handshake(NET, "0.0.37", "dig-gossip/0.28.0", 0, NodeType.WALLET.code(), CAPS);
+        assertThat(RULES.evaluate(digDialer.toMessage(), accepting())).isInstanceOf(HandshakeRules.Accepted.class);
+        assertThat(rejected(mainnet.evaluate(digDialer.toMessage(), accepting()))).isEqualTo(CloseReason.INCOMPATIBLE_NETWORK_ID);
+    }
 }

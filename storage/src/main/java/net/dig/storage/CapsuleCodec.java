@@ -19,8 +19,13 @@ final class CapsuleCodec {
     static Encoded encode(byte[] raw, int length, Compression wanted) {
         if (wanted == Compression.ZSTD && length > 0) {
             byte[] dst = new byte[(int) Zstd.compressBound(length)];
-            long n = Zstd.compressByteArray(dst, 0, dst.length, raw, 0, length, LEVEL);
-            if (!Zstd.isError(n) && n * 10 <= (long) length * 9) {
+            long n;
+            try {
+                n = Zstd.compressByteArray(dst, 0, dst.length, raw, 0, length, LEVEL);
+            } catch (RuntimeException e) {
+                n = -1; // keep the capsule plain
+            }
+            if (n > 0 && !Zstd.isError(n) && n * 10 <= (long) length * 9) {
                 return new Encoded(dst, (int) n, Compression.ZSTD);
             }
         }
@@ -32,7 +37,12 @@ final class CapsuleCodec {
             return stored;
         }
         byte[] out = new byte[size];
-        long n = Zstd.decompressByteArray(out, 0, size, stored, 0, stored.length);
+        long n;
+        try {
+            n = Zstd.decompressByteArray(out, 0, size, stored, 0, stored.length);
+        } catch (RuntimeException e) { // zstd-jni reports some errors as ZstdException
+            throw new IOException("zstd frame does not decode to " + size + " bytes: " + e.getMessage(), e);
+        }
         if (Zstd.isError(n) || n != size) {
             throw new IOException("zstd frame does not decode to " + size + " bytes"
                     + (Zstd.isError(n) ? ": " + Zstd.getErrorName(n) : ""));

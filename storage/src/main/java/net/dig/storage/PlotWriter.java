@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -114,7 +115,9 @@ final class PlotWriter implements AutoCloseable {
 
     /** Starts a plot in {@code dir} (a temporary file until {@link #finish}). */
     static PlotWriter create(Path dir) throws IOException {
-        Path temp = Files.createTempFile(dir, ".plot-", TEMP_SUFFIX);
+        // 0644: plots hold public content, and operators inspect and serve them with other tools
+        Path temp = Files.createTempFile(dir, ".plot-", TEMP_SUFFIX,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
         FileChannel ch = null;
         try {
             ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.READ);

@@ -256,6 +256,36 @@ class StorageEngineTest {
         }
     }
 
+    @Test
+    void aSourceFailingMidwayLeavesNothingBehind() throws IOException {
+        byte[] data = randomBytes(3 * KB256, 11);
+        Path src = write(tmp.resolve("d"), data);
+        Manifest m;
+        try (StorageEngine origin = StorageTestSupport.open(tmp.resolve("origin"))) {
+            m = origin.ingest(src, new IngestOptions(KB256, Compression.NONE, null), OWNER, Progress.none());
+        }
+        StorageConfig config = StorageConfig.under(tmp.resolve("home"));
+        try (StorageEngine engine = StorageTestSupport.open(config)) {
+            List<String> before = engine.indexDump();
+            CapsuleSource failing = i -> {
+                if (i == 2) {
+                    throw new IOException("peer went away");
+                }
+                return Arrays.copyOfRange(data, i * KB256, (i + 1) * KB256);
+            };
+            assertThatThrownBy(() -> engine.store(m.version(), m.name(), m.files(), m.capsules(), failing, Compression.ZSTD))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("peer went away")
+                    .hasMessageContaining(config.plotDirs().getFirst().toString());
+            assertThat(StorageTestSupport.countTempFiles(config)).isZero();
+            assertThat(StorageTestSupport.countPlotFiles(config)).isZero();
+            assertThat(engine.indexDump()).isEqualTo(before);
+            // and the same push succeeds afterwards
+            engine.store(m.version(), m.name(), m.files(), m.capsules(),
+                    i -> Arrays.copyOfRange(data, i * KB256, (i + 1) * KB256), Compression.ZSTD);
+            assertThat(engine.readCapsule(m.datastoreId(), 2)).isEqualTo(Arrays.copyOfRange(data, 2 * KB256, 3 * KB256));
+        }
+    }
+
     static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -15,6 +15,9 @@ import java.util.List;
  * decoder per connection, driven by its event loop.
  */
 public final class MessageStreamDecoder {
+    /** A buffer grown for one large frame is shrunk back to this once the frame is consumed. */
+    static final int RETAINED_CAPACITY = 64 * 1024;
+
     private final WireLimits limits;
     private byte[] pending = new byte[64];
     private int pendingSize;
@@ -52,8 +55,15 @@ public final class MessageStreamDecoder {
         if (consumed > 0) {
             System.arraycopy(pending, consumed, pending, 0, pendingSize - consumed);
             pendingSize -= consumed;
+            if (pending.length > RETAINED_CAPACITY && pendingSize < pending.length / 4) {
+                pending = Arrays.copyOf(pending, Math.max(RETAINED_CAPACITY, pendingSize));
+            }
         }
         return out;
+    }
+
+    int capacity() {
+        return pending.length;
     }
 
     /** Bytes held that do not yet form a whole envelope. */

@@ -102,4 +102,12 @@ class WireAttackTest {
         assertThatThrownBy(() -> Streamable.decodeFully(body, L, DistributorAnnounce::decode))
                 .hasMessageContaining("65535 launcher ids, more than 32");
     }
+
+    @Test
+    void attack_oneLargeFrameDoesNotPinItsBufferForever() {
+        MessageStreamDecoder decoder = new MessageStreamDecoder(L);
+        byte[] big = Message.of(220, new byte[1 << 20]).encode();
+        assertThat(decoder.feed(big)).hasSize(1);
+        assertThat(decoder.capacity()).isLessThanOrEqualTo(MessageStreamDecoder.RETAINED_CAPACITY);
+    }
 }

@@ -214,4 +214,18 @@ class WireRoundTripProperties {
             }
         }
     }
+
+    /** Arbitrary byte streams in arbitrary pieces: the stream decoder yields messages or a WireException, nothing else. */
+    @Property(tries = 300)
+    void streamDecoderSurvivesGarbage(@ForAll("blobsP") byte[] garbage, @ForAll("cut") int cut) {
+        MessageStreamDecoder d = new MessageStreamDecoder(L.withMaxMessageData(256));
+        int at = Math.floorMod(cut, garbage.length + 1);
+        try {
+            d.feed(java.util.Arrays.copyOfRange(garbage, 0, at));
+            d.feed(java.util.Arrays.copyOfRange(garbage, at, garbage.length));
+            assertThat(d.buffered()).isLessThanOrEqualTo(garbage.length);
+        } catch (WireException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
 }
