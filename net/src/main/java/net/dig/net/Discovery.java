@@ -40,6 +40,7 @@ final class Discovery {
     private final AddressManager book;
     private final PeerIntake intake;
     private final DiscoveryPlanner planner;
+    private final net.dig.gossip.AddressRelay relay;
     private volatile int known;
 
     Discovery(GossipConfig config, Clock clock, RandomGenerator random, Duration redialInterval, Duration introducerBackoffMax) {
@@ -62,6 +63,9 @@ final class Discovery {
         this.planner = new DiscoveryPlanner(new DiscoveryPlanner.Settings(config.targetOutboundCount(),
                 GossipConstants.PARALLEL_CONNECT_BATCH_SIZE, defaults.feelerMeanInterval(), redialInterval, bootstrap,
                 config.introducer().isPresent(), introducerBackoffMax, defaults.exemptPrivateFromGroupRule()), book, random);
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        this.relay = new net.dig.gossip.AddressRelay(net.dig.core.Bytes32.wrap(secret));
         this.known = book.size();
     }
 
@@ -88,12 +92,28 @@ final class Discovery {
         refresh();
     }
 
-    void onPeerList(InetSocketAddress sender, List<TimestampedPeerInfo> peers) {
+    /**
+     * Takes in a peer list; returns the relays to perform (a fresh single address goes on to two
+     * neighbours, dig-gossip's {@link net.dig.gossip.AddressRelay}).
+     */
+    List<net.dig.gossip.AddressRelay.Relay> onPeerList(InetSocketAddress sender, List<TimestampedPeerInfo> peers,
+            List<InetSocketAddress> neighbours) {
         PeerIntake.Outcome outcome = intake.onPeerList(peerAddress(sender), peers, clock.epochSeconds());
+        refresh();
         if (!outcome.accepted()) {
             LOG.debug("ignored peer list from {}: {}", sender, outcome.reason());
+            return List.of();
         }
-        refresh();
+        return relay.onPeerList(peerAddress(sender), peers, neighbours.stream().map(Discovery::peerAddress).toList(),
+                clock.epochSeconds());
+    }
+
+    void onNeighbourGone(InetSocketAddress neighbour) {
+        relay.onDisconnected(peerAddress(neighbour));
+    }
+
+    void forgetDailyRelays() {
+        relay.forgetDaily();
     }
 
     int onIntroducerPeers(List<TimestampedPeerInfo> peers) {

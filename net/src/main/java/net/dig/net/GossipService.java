@@ -413,6 +413,7 @@ public final class GossipService {
                 case net.dig.gossip.DiscoveryPlanner.QueryIntroducer q -> queryIntroducer().whenCompleteAsync((added, e) ->
                         discovery.planner().onIntroducerAnswer(e == null ? added : 0, clock.millis()), control);
                 case net.dig.gossip.DiscoveryPlanner.SaveAddressBook s -> discovery.saveInBackground();
+                case net.dig.gossip.DiscoveryPlanner.AdvertiseSelf a -> advertiseSelf();
             }
         }
         topUp(dialling);
@@ -467,6 +468,44 @@ public final class GossipService {
                 plannedDials.put(connection, address);
             }
         }, control);
+    }
+
+    /**
+     * Sends {@code RespondPeers([our ip:port, now])} to every connected full node (Chia's daily
+     * self-advertisement). Skipped when the node listens on a wildcard address: it does not know
+     * which of its addresses others can reach.
+     */
+    private void advertiseSelf() {
+        discovery.forgetDailyRelays();
+        InetAddress host = config.listenAddr().getAddress();
+        if (host.isAnyLocalAddress()) {
+            return;
+        }
+        Message self = new RespondPeers(List.of(new TimestampedPeerInfo(host.getHostAddress(), listenPort, clock.epochSeconds()))).toMessage();
+        for (PeerConnectionHandler c : peers.values()) {
+            if (c.remoteHandshake() != null && c.remoteHandshake().nodeType() == NodeType.FULL_NODE.code()) {
+                c.send(self);
+            }
+        }
+    }
+
+    /** Peer list intake on the control loop, then the address relay it calls for. */
+    private void takePeerList(InetSocketAddress sender, List<TimestampedPeerInfo> list) {
+        Map<InetSocketAddress, PeerConnectionHandler> neighbours = new java.util.HashMap<>();
+        for (PeerConnectionHandler c : peers.values()) {
+            if (c.remoteHandshake() != null && c.remoteHandshake().nodeType() == NodeType.FULL_NODE.code()) {
+                neighbours.put(senderAddress(c), c);
+            }
+        }
+        for (net.dig.gossip.AddressRelay.Relay relay : discovery.onPeerList(sender, list, List.copyOf(neighbours.keySet()))) {
+            Message forward = new RespondPeers(List.of(relay.entry())).toMessage();
+            for (net.dig.gossip.PeerAddress to : relay.to()) {
+                PeerConnectionHandler c = neighbours.get(Discovery.socketAddress(to));
+                if (c != null) {
+                    c.send(forward);
+                }
+            }
+        }
     }
 
     /** Asks the introducer for peers; completes with how many new addresses the book gained. */
@@ -602,7 +641,11 @@ public final class GossipService {
             if (purpose == Purpose.PEER) {
                 peers.remove(connection.peerId(), connection);
                 net.dig.gossip.PeerAddress planned = plannedDials.remove(connection);
+                InetSocketAddress gone = connection.remoteHandshake() == null ? null : senderAddress(connection);
                 onControl(() -> {
+                    if (gone != null) {
+                        discovery.onNeighbourGone(gone);
+                    }
                     if (planned != null) {
                         discovery.planner().onOutboundClosed(planned);
                     } else if (!outbound) {
@@ -628,7 +671,7 @@ public final class GossipService {
                 try {
                     RespondPeers peersMessage = message.body(WireLimits.DEFAULT, RespondPeers::decode);
                     InetSocketAddress sender = senderAddress(connection);
-                    onControl(() -> discovery.onPeerList(sender, peersMessage.peerList()));
+                    onControl(() -> takePeerList(sender, peersMessage.peerList()));
                 } catch (WireException e) {
                     misbehaved(connection, Misbehaviour.MALFORMED_MESSAGE, e.getMessage());
                     connection.disconnect();
@@ -908,7 +951,7 @@ public final class GossipService {
                 PeerConnectionHandler c = peers.get(peer);
                 if (c != null) {
                     InetSocketAddress sender = senderAddress(c);
-                    onControl(() -> discovery.onPeerList(sender, answer.peerList()));
+                    onControl(() -> takePeerList(sender, answer.peerList()));
                 }
                 return answer;
             });
