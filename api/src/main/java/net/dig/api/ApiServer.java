@@ -95,7 +95,8 @@ public final class ApiServer implements AutoCloseable {
         Vertx v = null;
         try {
             prepareUploadDir(config.dataDir().resolve("http-uploads"));
-            v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+            v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
+                    .setMaxWorkerExecuteTime(30).setMaxWorkerExecuteTimeUnit(TimeUnit.MINUTES));
             this.vertx = v;
             CapsuleTiers tiers = new CapsuleTiers(config.l1CacheBytes(), config.l2CacheDir(), config.l2CacheBytes(), registry);
             long maxKeys = 100_000;

@@ -50,7 +50,7 @@ final class InitCommand implements Callable<Integer> {
         Files.createDirectories(home.cacheDir(config));
         Files.createDirectories(home.indexFile(config).getParent());
         NodeIdentity identity = NodeIdentity.loadOrCreate(home.keyFile(), new SecureRandom());
-        StorageWiring.initialize(home, config, identity);
+        StorageWiring.initialize(new DigNodeCommand.NodeContext(home, config, Optional.of(configTarget)), identity);
         if (!configExists) {
             writeAtomically(configTarget, ConfigLoader.defaultYaml());
         }

@@ -7,6 +7,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
+import net.dig.api.ApiConfig;
+import net.dig.api.ApiServer;
+import net.dig.api.PeerDirectory;
+import net.dig.storage.StorageEngine;
 
 /**
  * A running node: the services {@code dig-node start} brings up, in order, and takes down in reverse.
@@ -14,8 +18,8 @@ import net.dig.core.NodeIdentity;
  * <p>Services, each an {@link AutoCloseable} pushed onto a stack as soon as it has started:
  * <ol>
  *   <li>storage: the {@code StorageEngine} over the configured plot directories and index;</li>
- *   <li>HTTP API ({@code net.dig.api.ApiServer}) on {@code api.listen_address} - seam: started here
- *       once dig-api publishes it;</li>
+ *   <li>HTTP API ({@code net.dig.api.ApiServer}) on {@code api.listen_address}, metrics and
+ *       {@code /health} on {@code monitoring.metrics_port};</li>
  *   <li>gossip ({@code net.dig.net.GossipService}) on {@code network.listen_address} - seam: started
  *       here once dig-net publishes it.</li>
  * </ol>
@@ -51,17 +55,40 @@ final class NodeRuntime implements AutoCloseable {
             runtime.facts.put("mode", config.node().mode());
             runtime.facts.put("plots_dirs", ctx.home().plotDirs(config).stream().map(Object::toString).toList());
             runtime.facts.put("network_id", config.network().networkId());
-            StorageWiring.startServices(runtime, ctx, identity, clock);
-            // HTTP API seam: when net.dig.api.ApiServer is on main, start it here on
-            // config.api().listen_address() over the storage engine and register it with add().
-            // Gossip seam: when net.dig.net.GossipService is on main, start it here on
-            // config.network() (listen_address, bootstrap_nodes, max_peers, network_id) and add() it.
+            StorageEngine storage = StorageWiring.startServices(runtime, ctx, identity, clock);
+            ApiServer api = ApiServer.start(apiConfig(ctx), storage, identity, clock, PeerDirectory.none());
+            runtime.add("api", api);
+            runtime.fact("api", NodeConfig.parseHostPort(config.api().listenAddress()).host() + ":" + api.port());
+            runtime.fact("api_port", api.port());
+            runtime.fact("metrics_port", api.metricsPort());
+            // Gossip seam: when net.dig.net.GossipService is wired, start it here on config.network()
+            // (listen_address, bootstrap_nodes, max_peers, network_id), add() it, and hand the API a
+            // PeerDirectory over its connected peers instead of PeerDirectory.none().
         } catch (RuntimeException e) {
             runtime.closeServices();
             throw e;
         }
         NodeLog.info("node", "node_started", runtime.facts);
         return runtime;
+    }
+
+    /**
+     * The HTTP API's settings from the node config: {@code api.listen_address}; metrics and
+     * {@code /health} on {@code monitoring.metrics_port} at the API's host; the API's disk cache tier
+     * under {@code storage.cache_dir}; its own state ({@code handles.sqlite}) in the home.
+     */
+    static ApiConfig apiConfig(DigNodeCommand.NodeContext ctx) {
+        NodeConfig config = ctx.config();
+        NodeConfig.HostPort listen = NodeConfig.parseHostPort(config.api().listenAddress());
+        ApiConfig defaults = ApiConfig.defaults(ctx.home().dir());
+        if (listen.port() == 0) {
+            // ApiServer binds its first event loop's server to port 0 and the others to the port it
+            // got, which Vert.x refuses (EADDRINUSE); an "any free port" API gets one event loop.
+            defaults = defaults.withEventLoops(1);
+        }
+        return defaults.withListen(listen.host(), listen.port())
+                .withMetricsListen(listen.host(), config.monitoring().metricsPort())
+                .withCaches(defaults.l1CacheBytes(), ctx.home().cacheDir(config).resolve("http"), defaults.l2CacheBytes());
     }
 
     /** Registers a started service, to be closed before everything registered earlier. */

@@ -29,7 +29,8 @@ import org.slf4j.event.KeyValuePair;
  *       before the node key is loaded.</li>
  *   <li>{@code component}: the key-value pair {@code component} when given, else the module of a
  *       {@code net.dig.<module>…} logger, else the logger name (third-party libraries).</li>
- *   <li>{@code event}: the formatted message; by convention a snake_case event name.</li>
+ *   <li>{@code event}: the key-value pair {@code event} when given (the formatted message then goes
+ *       to {@code details.message}), else the formatted message; by convention a snake_case name.</li>
  *   <li>{@code details}: every other SLF4J key-value pair (fluent API {@code addKeyValue}) in order,
  *       plus {@code error} and {@code stack} when a throwable is attached.</li>
  * </ul>
@@ -64,11 +65,15 @@ public final class SeedJsonEncoder extends EncoderBase<ILoggingEvent> {
             g.writeStringField("level", event.getLevel().toString());
             g.writeStringField("node_id", getContext() == null ? null : getContext().getProperty(NODE_ID_PROPERTY));
             g.writeStringField("component", component(event));
-            g.writeStringField("event", event.getFormattedMessage());
+            String eventName = keyValue(event, "event");
+            g.writeStringField("event", eventName != null ? eventName : event.getFormattedMessage());
             g.writeObjectFieldStart("details");
+            if (eventName != null) {
+                g.writeStringField("message", event.getFormattedMessage());
+            }
             if (event.getKeyValuePairs() != null) {
                 for (KeyValuePair kv : event.getKeyValuePairs()) {
-                    if (!"component".equals(kv.key)) {
+                    if (!"component".equals(kv.key) && !"event".equals(kv.key)) {
                         g.writeFieldName(kv.key);
                         writeValue(g, kv.value);
                     }
@@ -93,13 +98,21 @@ public final class SeedJsonEncoder extends EncoderBase<ILoggingEvent> {
         return out.toByteArray();
     }
 
-    private static String component(ILoggingEvent event) {
+    private static String keyValue(ILoggingEvent event, String key) {
         if (event.getKeyValuePairs() != null) {
             for (KeyValuePair kv : event.getKeyValuePairs()) {
-                if ("component".equals(kv.key) && kv.value != null) {
+                if (key.equals(kv.key) && kv.value != null) {
                     return kv.value.toString();
                 }
             }
+        }
+        return null;
+    }
+
+    private static String component(ILoggingEvent event) {
+        String given = keyValue(event, "component");
+        if (given != null) {
+            return given;
         }
         String logger = event.getLoggerName();
         if (logger.startsWith("net.dig.")) {

@@ -29,7 +29,7 @@ class LayeringTest {
 
     @Test
     void theImportSeesEveryModule() {
-        for (String pkg : new String[] {"net.dig.core", "net.dig.node"}) {
+        for (String pkg : new String[] {"net.dig.core", "net.dig.node", "net.dig.storage", "net.dig.api"}) {
             org.assertj.core.api.Assertions.assertThat(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)))
                     .as("classes of %s imported", pkg).isTrue();
         }

@@ -82,6 +82,25 @@ class SeedJsonEncoderTest {
     }
 
     @Test
+    void systemLoggerCallsBecomeSeedLines() throws Exception {
+        System.getLogger("net.dig.storage.StorageEngine").log(System.Logger.Level.WARNING, "plot {0} quarantined", "p.dig1");
+        JsonNode line = lines().getFirst();
+        assertThat(line.get("level").asText()).isEqualTo("WARN");
+        assertThat(line.get("component").asText()).isEqualTo("storage");
+        assertThat(line.get("event").asText()).isEqualTo("plot p.dig1 quarantined");
+    }
+
+    @Test
+    void anEventKeyValueIsTheEventAndTheMessageMovesToDetails() throws Exception {
+        LoggerFactory.getLogger("net.dig.api.ApiServer").atInfo().addKeyValue("component", "api")
+                .addKeyValue("event", "api_started").addKeyValue("port", 8555).log("HTTP API listening on {}", 8555);
+        JsonNode line = lines().getFirst();
+        assertThat(line.get("component").asText()).isEqualTo("api");
+        assertThat(line.get("event").asText()).isEqualTo("api_started");
+        assertThat(line.get("details").toString()).isEqualTo("{\"message\":\"HTTP API listening on 8555\",\"port\":8555}");
+    }
+
+    @Test
     void levelFiltersDebug() throws Exception {
         NodeLog.log(org.slf4j.event.Level.DEBUG, "node", "hidden", Map.of(), null);
         assertThat(lines()).isEmpty();

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code dig-node start} as a real child process: starts, logs JSON, stops cleanly on SIGTERM. */
+/**
+ * {@code dig-node start} as a real child process (API and metrics on 127.0.0.1, any free port):
+ * starts, serves HTTP, logs only JSON in the seed's format, stops cleanly on SIGTERM with exit 0.
+ */
 class StartProcessTest {
     @TempDir
     Path tmp;
@@ -23,9 +30,10 @@ class StartProcessTest {
         Path home = tmp.resolve("home");
         Path ready = tmp.resolve("ready.json");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "net.dig.node.Main", "--data-dir", home.toString(),
                 "--set", "api.listen_address=127.0.0.1:0", "--set", "network.listen_address=127.0.0.1:0",
+                "--set", "monitoring.metrics_port=0",
                 "start", "--ready-file", ready.toString());
         Path output = tmp.resolve("output.log");
         pb.redirectErrorStream(true).redirectOutput(output.toFile());
@@ -39,6 +47,19 @@ class StartProcessTest {
             String nodeId = readyDoc.get("node_id").asText();
             assertThat(nodeId).matches("dig1[0-9a-f]{16}");
             assertThat(readyDoc.get("pid").asLong()).isEqualTo(p.pid());
+
+            int apiPort = readyDoc.get("api_port").asInt();
+            int metricsPort = readyDoc.get("metrics_port").asInt();
+            assertThat(apiPort).isPositive();
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/node/status"))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(status.statusCode()).isEqualTo(200);
+                assertThat(json.readTree(status.body()).get("node_id").asText()).isEqualTo(nodeId);
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/health"))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).isEqualTo(200);
+            }
 
             JsonNode started = event(Files.readAllLines(output), "node_started");
             assertThat(started.get("level").asText()).isEqualTo("INFO");

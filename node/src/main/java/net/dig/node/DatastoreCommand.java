@@ -1,0 +1,215 @@
+package net.dig.node;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import net.dig.core.Bytes32;
+import net.dig.storage.Compression;
+import net.dig.storage.DatastoreSummary;
+import net.dig.storage.IngestOptions;
+import net.dig.storage.Manifest;
+import net.dig.storage.UnknownDatastoreException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code dig-node datastore add|list|show}. */
+@Command(name = "datastore", mixinStandardHelpOptions = true,
+        description = "Add, list and show datastores.",
+        subcommands = {DatastoreCommand.Add.class, DatastoreCommand.ListDatastores.class, DatastoreCommand.Show.class})
+final class DatastoreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
+    /** A {@code 0x}-hex id from the command line, or exit 2 naming the argument. */
+    static Bytes32 parseId(String what, String text) {
+        try {
+            return Bytes32.fromHex(text);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(what + " '" + text + "' is not a 32-byte hex id: " + e.getMessage());
+        }
+    }
+
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Turn a file or a directory into a new datastore in a new plot.")
+    static final class Add implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "PATH", description = "The file or directory to add.")
+        Path source;
+
+        @Option(names = "--capsule-size", paramLabel = "SIZE", description = "256KiB, 1MiB, 4MiB or 16MiB (default 16MiB).")
+        String capsuleSize = "16MiB";
+
+        @Option(names = "--compression", paramLabel = "CODEC", description = "zstd or none (default: storage.compression).")
+        String compression;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "Display name (default: the file or directory name).")
+        String name;
+
+        @Option(names = "--json", description = "Print the new datastore's manifest as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
+            IngestOptions options = options(ctx);
+            if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS) && !Files.exists(source)) {
+                throw CliException.usage(source + ": no such file or directory");
+            }
+            if (!Files.isReadable(source) || (Files.isDirectory(source) && !Files.isExecutable(source))) {
+                throw CliException.usage(source + ": permission denied (cannot read it)");
+            }
+            if (!Files.isRegularFile(source) && !Files.isDirectory(source)) {
+                throw CliException.usage(source + ": not a regular file or directory");
+            }
+            try (StorageSession s = StorageSession.open(spec, ctx, true)) {
+                Manifest m = s.engine.ingest(source, options, s.identity, s.progress());
+                var details = new java.util.LinkedHashMap<String, Object>();
+                details.put("datastore_id", m.datastoreId().toHex());
+                details.put("capsule_count", m.version().capsuleCount());
+                details.put("total_size", m.version().totalSize());
+                NodeLog.info("storage", "datastore_added", details);
+                PrintWriter out = s.out();
+                if (json) {
+                    out.println(ManifestJson.write(ManifestJson.manifest(m)));
+                } else {
+                    out.println("Added datastore " + m.datastoreId().toHex());
+                    out.println("  name:        " + m.name());
+                    out.println("  size:        " + m.version().totalSize() + " bytes (" + size(m.version().totalSize()) + ")");
+                    out.println("  capsules:    " + m.version().capsuleCount() + " x " + size(m.version().capsuleSize()));
+                    out.println("  files:       " + m.files().size());
+                    out.println("  merkle root: " + m.version().merkleRoot().toHex());
+                }
+                out.flush();
+            }
+            return ExitCodes.OK;
+        }
+
+        private IngestOptions options(DigNodeCommand.NodeContext ctx) {
+            int bytes = switch (capsuleSize.trim().toLowerCase(Locale.ROOT)) {
+                case "256kib", "262144" -> 262_144;
+                case "1mib", "1048576" -> 1_048_576;
+                case "4mib", "4194304" -> 4_194_304;
+                case "16mib", "16777216" -> 16_777_216;
+                default -> throw CliException.usage("--capsule-size must be one of 256KiB, 1MiB, 4MiB, 16MiB, got '" + capsuleSize + "'");
+            };
+            String codecText = compression != null ? compression : ctx.config().storage().compression();
+            Compression codec;
+            try {
+                codec = Compression.parse(codecText);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--compression must be zstd or none, got '" + codecText + "'");
+            }
+            if (name != null && name.isBlank()) {
+                throw CliException.usage("--name must not be empty");
+            }
+            return new IngestOptions(bytes, codec, name);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the stored datastores.")
+    static final class ListDatastores implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "Print a JSON array.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
+            try (StorageSession s = StorageSession.open(spec, ctx, false)) {
+                List<DatastoreSummary> all = s.engine.datastores();
+                PrintWriter out = s.out();
+                if (json) {
+                    out.println(ManifestJson.write(ManifestJson.datastores(all)));
+                } else if (all.isEmpty()) {
+                    out.println("No datastores. Add one with: dig-node datastore add PATH");
+                } else {
+                    out.printf(Locale.ROOT, "%-66s  %-24s  %7s  %8s  %10s%n", "DATASTORE ID", "NAME", "VERSION", "CAPSULES", "SIZE");
+                    for (DatastoreSummary d : all) {
+                        out.printf(Locale.ROOT, "%-66s  %-24s  %7d  %8d  %10s%n", d.datastoreId().toHex(),
+                                abbreviate(d.name(), 24), d.version(), d.capsuleCount(), size(d.totalSize()));
+                    }
+                }
+                out.flush();
+            }
+            return ExitCodes.OK;
+        }
+
+        private static String abbreviate(String s, int max) {
+            return s == null ? "" : s.length() <= max ? s : s.substring(0, max - 1) + "…";
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show a datastore's manifest (with --json: the document GET /datastore/{id}/manifest serves).")
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", description = "The datastore id (0x + 64 hex digits).")
+        String id;
+
+        @Option(names = "--json", description = "Print the manifest JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
+            Bytes32 datastoreId = parseId("datastore id", id);
+            try (StorageSession s = StorageSession.open(spec, ctx, false)) {
+                Manifest m = s.engine.manifest(datastoreId).orElseThrow(() -> new UnknownDatastoreException(datastoreId));
+                PrintWriter out = s.out();
+                if (json) {
+                    out.println(ManifestJson.write(ManifestJson.manifest(m)));
+                } else {
+                    var v = m.version();
+                    out.println("Datastore " + v.datastoreId().toHex());
+                    out.println("  name:          " + m.name());
+                    out.println("  version:       " + v.version());
+                    out.println("  owner:         " + net.dig.core.Hex.encode(v.ownerPublicKey()));
+                    out.println("  merkle root:   " + v.merkleRoot().toHex());
+                    out.println("  total size:    " + v.totalSize() + " bytes (" + size(v.totalSize()) + ")");
+                    out.println("  capsules:      " + v.capsuleCount() + " x " + size(v.capsuleSize()));
+                    out.println("  created:       " + java.time.Instant.ofEpochSecond(v.creationTime()));
+                    out.println("  signature:     " + (v.signatureValid() ? "valid" : "INVALID"));
+                    out.println("  files (" + m.files().size() + "):");
+                    for (var f : m.files()) {
+                        out.printf(Locale.ROOT, "    %12d  %s%n", f.length(), f.path());
+                    }
+                }
+                out.flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package net.dig.node;
+
+import java.io.PrintWriter;
+import net.dig.core.Clock;
+import net.dig.core.NodeIdentity;
+import net.dig.core.Progress;
+import net.dig.storage.StorageEngine;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What a storage command (datastore, plot, index) works with: the validated context, the node key
+ * and an open engine, closed at the end. Commands check their own arguments before calling
+ * {@link #open}, so rejected input never creates anything. Read-only commands require an
+ * initialized home (an index file) rather than creating one.
+ */
+final class StorageSession implements AutoCloseable {
+    final DigNodeCommand.NodeContext ctx;
+    final NodeIdentity identity;
+    final StorageEngine engine;
+    final boolean terminal;
+    private final CommandSpec spec;
+
+    private StorageSession(CommandSpec spec, DigNodeCommand.NodeContext ctx, NodeIdentity identity, StorageEngine engine,
+                           boolean terminal) {
+        this.spec = spec;
+        this.ctx = ctx;
+        this.identity = identity;
+        this.engine = engine;
+        this.terminal = terminal;
+    }
+
+    /** The context alone: validates config before a command checks its arguments. */
+    static DigNodeCommand.NodeContext context(CommandSpec spec) {
+        return DigNodeCommand.root(spec).context();
+    }
+
+    static StorageSession open(CommandSpec spec, DigNodeCommand.NodeContext ctx, boolean createIfMissing) {
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        LogSetup.toConsole(LogSetup.Console.STDERR, terminal ? "warn" : ctx.config().monitoring().logLevel(),
+                java.util.Optional.empty());
+        if (!createIfMissing && !StorageWiring.initialized(ctx)) {
+            throw CliException.usage("no dig-node data in " + ctx.home().dir() + " (no "
+                    + ctx.home().indexFile(ctx.config()).getFileName() + "); run 'dig-node init' first or pass --data-dir");
+        }
+        NodeIdentity identity = StorageWiring.identity(ctx);
+        LogSetup.nodeId(identity.nodeId());
+        StorageEngine engine = StorageWiring.open(ctx, identity, Clock.system());
+        return new StorageSession(spec, ctx, identity, engine, terminal);
+    }
+
+    Progress progress() {
+        return terminal ? new TerminalProgress(System.err) : new JsonProgress("storage", Clock.system(), 1000);
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}
