@@ -405,11 +405,23 @@ public final class GossipService {
             });
         }
         List<net.dig.gossip.DiscoveryPlanner.Action> actions = discovery.tick();
+        Set<InetSocketAddress> connected = new java.util.HashSet<>();
+        for (PeerConnectionHandler c : peers.values()) {
+            connected.add(senderAddress(c));
+        }
         boolean dialling = false;
         for (net.dig.gossip.DiscoveryPlanner.Action action : actions) {
-            dialling |= action instanceof net.dig.gossip.DiscoveryPlanner.Dial;
             switch (action) {
-                case net.dig.gossip.DiscoveryPlanner.Dial d -> dialPlanned(d.address(), d.feeler());
+                case net.dig.gossip.DiscoveryPlanner.Dial d -> {
+                    InetSocketAddress target = Discovery.socketAddress(d.address());
+                    if (connected.contains(target) || isOwnAddress(target)) {
+                        // already a peer (it dialled us) or ourselves: nothing to dial
+                        discovery.planner().onDialFailed(d.address(), clock.millis());
+                    } else {
+                        dialling = true;
+                        dialPlanned(d.address(), d.feeler());
+                    }
+                }
                 case net.dig.gossip.DiscoveryPlanner.QueryIntroducer q -> queryIntroducer().whenCompleteAsync((added, e) ->
                         discovery.planner().onIntroducerAnswer(e == null ? added : 0, clock.millis()), control);
                 case net.dig.gossip.DiscoveryPlanner.SaveAddressBook s -> discovery.saveInBackground();
