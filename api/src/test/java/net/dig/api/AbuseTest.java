@@ -185,6 +185,12 @@ class AbuseTest {
         assertThat(status(f.raw("POST /datastore/push HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nConnection: close\r\n\r\n0123456789")))
                 .isEqualTo("401");
         assertStillServingAndUnchanged();
+        // partial upload files of the vanished clients do not stay in the spool
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            try (var files = java.nio.file.Files.list(f.root.resolve("api/http-uploads"))) {
+                return files.findAny().isEmpty();
+            }
+        });
     }
 
     @Test

@@ -22,8 +22,9 @@ import net.dig.storage.VerifyReport;
  * the operation itself (not JVM start) and prints one {@code key=value} line per figure.
  *
  * <pre>
- *   ingest HOME FILE none|zstd   ingest FILE (16 MiB capsules, fsync included) into a store at HOME
- *   verify HOME                  rehash every plot of HOME (both cores)
+ *   ingest HOME FILE none|zstd [W]  ingest FILE (16 MiB capsules, fsync included) into a store at HOME,
+ *                                after W unmeasured warm-up ingests into throw-away stores (warm JIT)
+ *   verify HOME [R]              rehash every plot of HOME (both cores); the last of R runs is reported
  *   read   HOME COUNT SEED       random capsule and 4 KiB chunk reads over every datastore of HOME
  * </pre>
  */
@@ -40,11 +41,17 @@ public final class StorageBench {
                     Path file = Path.of(args[2]);
                     Compression c = Compression.parse(args[3]);
                     NodeIdentity owner = NodeIdentity.generate(new SecureRandom());
-                    int repeat = args.length > 4 ? Integer.parseInt(args[4]) : 1;
-                    for (int r = 1; r < repeat; r++) {
-                        long w0 = System.nanoTime();
-                        engine.ingest(file, IngestOptions.defaults().withCompression(c), owner, Progress.none());
-                        System.out.printf("warmup_ingest_seconds=%.3f%n", (System.nanoTime() - w0) / 1e9);
+                    int warmups = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+                    for (int w = 0; w < warmups; w++) {
+                        // same code path in a throw-away store, so the measured run has a warm JIT
+                        Path warmHome = Path.of(home + "-warmup-" + w);
+                        try (StorageEngine warm = StorageEngine.open(StorageConfig.under(warmHome), Clock.system(),
+                                NodeIdentity.generate(new SecureRandom()), new SecureRandom())) {
+                            long w0 = System.nanoTime();
+                            warm.ingest(file, IngestOptions.defaults().withCompression(c), owner, Progress.none());
+                            System.out.printf("warmup_ingest_seconds=%.3f%n", (System.nanoTime() - w0) / 1e9);
+                        }
+                        deleteTree(warmHome);
                     }
                     long t0 = System.nanoTime();
                     Manifest m = engine.ingest(file, IngestOptions.defaults().withCompression(c), owner, Progress.none());
@@ -68,6 +75,14 @@ public final class StorageBench {
                 }
                 case "read" -> read(engine, Integer.parseInt(args[2]), Long.parseLong(args[3]));
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
             }
         }
     }
