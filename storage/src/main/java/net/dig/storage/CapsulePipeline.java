@@ -55,7 +55,16 @@ final class CapsulePipeline {
                         queue.put(CompletableFuture.failedFuture(e));
                         return;
                     }
-                    queue.put(workers.submit(() -> process(index, raw, compression)));
+                    Future<Processed> hashed;
+                    try {
+                        hashed = workers.submit(() -> process(index, raw, compression));
+                    } catch (RuntimeException e) {
+                        hashed = CompletableFuture.failedFuture(e);
+                    }
+                    queue.put(hashed);
+                    if (hashed.isDone() && hashed.state() == Future.State.FAILED) {
+                        return;
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -59,7 +58,8 @@ import net.dig.core.Sha256;
  *
  * <h2>Concurrency</h2>
  * Thread-safe. Methods block; callers may use virtual threads. Hashing runs on a fixed pool of one
- * worker per core; each ingest has its own reader thread and writes on the calling thread. Index access
+ * worker per core with a bounded queue (when it is full the submitting thread hashes the capsule
+ * itself); each ingest has its own reader thread and writes on the calling thread. Index access
  * is serialized by {@link CapsuleIndex}; commits of new plots are serialized by {@code commitLock} so the
  * "newer version only" rule holds under concurrent pushes. Reads use positional I/O on shared channels.
  *
@@ -98,7 +98,17 @@ public final class StorageEngine implements AutoCloseable {
         this.node = node;
         this.index = index;
         this.threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        this.workers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("dig-storage-hash-", 0).daemon().factory());
+        // bounded hand-off: when every worker is busy and the queue is full, the submitting thread hashes
+        // the capsule itself, so concurrent ingests and verifies slow down instead of queueing without limit
+        this.workers = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 0, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(4 * threads),
+                Thread.ofPlatform().name("dig-storage-hash-", 0).daemon().factory(),
+                (task, pool) -> {
+                    if (pool.isShutdown()) {
+                        throw new java.util.concurrent.RejectedExecutionException("storage engine is closed");
+                    }
+                    task.run();
+                });
     }
 
     /**
@@ -675,9 +685,17 @@ public final class StorageEngine implements AutoCloseable {
             return new PlotVerification(PlotReader.claimedPlotId(file), file, false, false, List.of());
         }
         try (reader) {
-            List<Future<CapsuleProblem>> checks = new ArrayList<>();
+            // at most 2 x cores capsules in flight: a sliding window over the plot, no unbounded queue
+            java.util.ArrayDeque<Future<CapsuleProblem>> window = new java.util.ArrayDeque<>();
+            List<CapsuleProblem> bad = new ArrayList<>();
             for (PlotReader.Entry e : reader.entries()) {
-                checks.add(workers.submit(() -> {
+                if (window.size() >= 2 * threads) {
+                    CapsuleProblem problem = window.removeFirst().get();
+                    if (problem != null) {
+                        bad.add(problem);
+                    }
+                }
+                window.addLast(workers.submit(() -> {
                     String why = reader.checkCapsule(e);
                     if (why == null) {
                         try {
@@ -693,8 +711,7 @@ public final class StorageEngine implements AutoCloseable {
                     return why == null ? null : new CapsuleProblem(e.datastoreId(), e.index(), why);
                 }));
             }
-            List<CapsuleProblem> bad = new ArrayList<>();
-            for (Future<CapsuleProblem> f : checks) {
+            for (Future<CapsuleProblem> f : window) {
                 CapsuleProblem problem = f.get();
                 if (problem != null) {
                     bad.add(problem);
