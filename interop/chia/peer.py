@@ -36,7 +36,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -225,13 +224,13 @@ async def run_process(args: argparse.Namespace, dial_target: tuple[str, int] | N
                     emit("respond_peers", count=int(match.group(1)))
                     if dial_target is not None:
                         success = True
-                        if args.exit_after_exchange:
+                        if not args.keep_running:
                             return 0
                 elif name in ("sent", "received"):
                     emit(name, message=match.group(1), peer=match.group(2))
                     if dial_target is not None and name == "received" and match.group(1) == "respond_peers":
                         success = True
-                        if args.exit_after_exchange:
+                        if not args.keep_running:
                             return 0
                 else:
                     emit(name, line=line[-300:])
@@ -480,7 +479,8 @@ def main() -> int:
     parser.add_argument("--advertise", type=parse_addr, action="append", default=[])
     parser.add_argument("--in-process", action="store_true")
     parser.add_argument("--process", action="store_true")
-    parser.add_argument("--exit-after-exchange", action="store_true", default=True)
+    parser.add_argument("--keep-running", action="store_true",
+                        help="dial --process: keep the full node running after the exchange (until --timeout)")
     parser.add_argument("--capture")
     parser.add_argument("--log-level", default="WARNING")
     args = parser.parse_args()
