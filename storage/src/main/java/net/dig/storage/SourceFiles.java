@@ -28,6 +28,13 @@ import net.dig.core.Sha256;
  * <p>Not thread-safe: one reader thread calls {@link #nextCapsule} in order.
  */
 final class SourceFiles implements AutoCloseable {
+    /** Reading the source (not writing the plot) failed; the message names the file. */
+    static final class SourceReadException extends IOException {
+        SourceReadException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     record Item(Path file, String relative, long offset, long length) {}
 
     private final List<Item> items;
@@ -105,6 +112,19 @@ final class SourceFiles implements AutoCloseable {
 
     /** Reads the next {@code length} bytes of the stream. */
     byte[] nextCapsule(int length) throws IOException {
+        try {
+            return readCapsule(length);
+        } catch (SourceReadException e) {
+            throw e;
+        } catch (IOException e) {
+            String file = current >= 0 && current < items.size() ? items.get(current).file().toString() : "source";
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new SourceReadException("cannot read " + file + ": " + why, e);
+        }
+    }
+
+    private byte[] readCapsule(int length) throws IOException {
         byte[] out = new byte[length];
         int filled = 0;
         while (filled < length) {
@@ -117,7 +137,7 @@ final class SourceFiles implements AutoCloseable {
             while (b.hasRemaining()) {
                 int n = channel.read(b);
                 if (n < 0) {
-                    throw new IOException("file " + it.file() + " shrank while it was being read");
+                    throw new SourceReadException("file " + it.file() + " shrank while it was being read", null);
                 }
             }
             digest.update(out, filled, want);
@@ -148,7 +168,7 @@ final class SourceFiles implements AutoCloseable {
     private void finishFile() throws IOException {
         Item it = items.get(current);
         if (channel.size() != it.length()) {
-            throw new IOException("file " + it.file() + " changed size while it was being read");
+            throw new SourceReadException("file " + it.file() + " changed size while it was being read", null);
         }
         channel.close();
         channel = null;

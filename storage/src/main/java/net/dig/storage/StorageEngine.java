@@ -211,6 +211,8 @@ public final class StorageEngine implements AutoCloseable {
             PlotWriter.Written written = writer.finish(node, now, List.of(manifest));
             commit(written.path(), null);
             return manifest;
+        } catch (SourceFiles.SourceReadException e) {
+            throw new StorageException("cannot ingest " + source + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw writeFailure(dir, e);
         } finally {
