@@ -347,8 +347,6 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static final String DEADLINE_KEY = "dig.deadline";
-
     private void frontDoor(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         long start = context.clock().nanos();
@@ -502,12 +500,8 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** For the node's own status needs (e.g. logs at shutdown). */
-    JsonObject statusJson() {
+    /** The {@code GET /node/status} document (blocking: reads the storage index). */
+    public JsonObject status() {
         return nodeRoutes.statusJson();
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

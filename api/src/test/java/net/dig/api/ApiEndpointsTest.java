@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.luben.zstd.Zstd;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -224,6 +223,11 @@ class ApiEndpointsTest {
             MerkleProof mp = MerkleProof.decode(Base64.getDecoder().decode(c.getString("proof")));
             assertThat(mp.verifies(MerkleTree.leafHash(leaf), root)).isTrue();
         }
+
+        // a zstd-stored single-file datastore: its file is decompressed through the cache tiers
+        String logName = f.zstd.files().getFirst().path();
+        HttpResponse<byte[]> log = f.get("/datastore/" + f.zstd.datastoreId().toHex() + "/file/" + logName);
+        assertThat(log.body()).isEqualTo(Files.readAllBytes(tmp.resolve("src/log.txt")));
 
         assertError(f.send("GET", base + "/file/missing.txt", null), 404, "unknown_file");
         assertError(f.send("GET", "/datastore/" + "cd".repeat(32) + "/file/index.html", null), 404, "unknown_datastore");
@@ -491,9 +495,5 @@ class ApiEndpointsTest {
         assertError(f.send("GET", "/", null), 404, "not_found");
         assertError(f.send("PUT", "/node/status", "{}"), 405, "method_not_allowed");
         assertError(f.send("GET", "/datastore/push", null), 405, "method_not_allowed");
-    }
-
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }
