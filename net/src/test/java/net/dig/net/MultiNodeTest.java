@@ -135,7 +135,7 @@ class MultiNodeTest {
             InboundMessage got = GossipServiceTest.receive(r, 200);
             assertThat(got.message().data()).containsExactly(42);
         }
-        assertThat(GossipServiceTest.get(network.get(NODES - 1).handle().stats()).seenMessages()).isGreaterThanOrEqualTo(1);
+        await().atMost(BOUND).until(() -> GossipServiceTest.get(network.get(NODES - 1).handle().stats()).seenMessages() >= 1);
     }
 
     private TlsIdentity leaf() {
