@@ -346,6 +346,16 @@ def peer_json(p: Any) -> dict[str, Any]:
     return {"host": p.host, "port": int(p.port), "timestamp": int(p.timestamp)}
 
 
+class NoChainNode:
+    """The `node` ChiaServer consults on inbound connections to a FULL_NODE (its hard-fork check
+    reads `blockchain.get_peak_height()`): this harness holds no chain, so there is no peak."""
+
+    class blockchain:  # noqa: N801 - mirrors FullNode.blockchain
+        @staticmethod
+        def get_peak_height() -> None:
+            return None
+
+
 def make_server(root: Path, network_id: str, port: int | None, api: Any) -> Any:
     from chia.apis import StubMetadataRegistry
     from chia.protocols.outbound_message import NodeType
@@ -357,7 +367,7 @@ def make_server(root: Path, network_id: str, port: int | None, api: Any) -> Any:
     config = load_config(root, "config.yaml")
     return ChiaServer.create(
         port,
-        None,
+        NoChainNode(),
         api,
         NodeType.FULL_NODE,
         config["ping_interval"],

@@ -15,6 +15,8 @@ package net.dig.gossip;
  * @param dispatchIntervalMillis   IHAVEs to one peer are batched into one LazyAnnounce per interval (0 = at once)
  * @param optimisationThresholdMillis tree optimisation: replace the eager parent by a lazy announcer whose IHAVE
  *                                 came at least this much earlier than the payload (0 = off)
+ * @param pruneProtectionMillis    a duplicate from a peer that delivered a first copy within this window does not
+ *                                 prune it (0 = the paper: every duplicate prunes)
  * @param maxMissing               bound on ids announced but not yet received
  * @param maxAnnouncersPerMessage  announcers remembered per missing id
  * @param requestRatePerSecond     RequestByHash ids one peer may ask for per second (token bucket refill)
@@ -32,6 +34,7 @@ public record PlumtreeConfig(
         long retryTimeoutMillis,
         long dispatchIntervalMillis,
         long optimisationThresholdMillis,
+        long pruneProtectionMillis,
         int maxMissing,
         int maxAnnouncersPerMessage,
         int requestRatePerSecond,
@@ -49,6 +52,7 @@ public record PlumtreeConfig(
         positive("retry_timeout_millis", retryTimeoutMillis);
         notNegative("dispatch_interval_millis", dispatchIntervalMillis);
         notNegative("optimisation_threshold_millis", optimisationThresholdMillis);
+        notNegative("prune_protection_millis", pruneProtectionMillis);
         positive("max_missing", maxMissing);
         positive("max_announcers_per_message", maxAnnouncersPerMessage);
         positive("request_rate_per_second", requestRatePerSecond);
@@ -68,27 +72,34 @@ public record PlumtreeConfig(
 
     public static PlumtreeConfig defaults() {
         return new PlumtreeConfig(8, 100_000, 120_000, 60_000, 10_000, 64L << 20,
-                500, 250, 50, 300, 10_000, 8, 512, 1024, 1_000);
+                500, 250, 50, 400, 5_000, 10_000, 8, 512, 1024, 1_000);
     }
 
     public PlumtreeConfig withGossipFanout(int fanout) {
         return new PlumtreeConfig(fanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
                 cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
-                optimisationThresholdMillis, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
+                optimisationThresholdMillis, pruneProtectionMillis, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
                 requestBurst, requestDedupMillis);
     }
 
     public PlumtreeConfig withDispatchIntervalMillis(long interval) {
         return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
                 cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, interval,
-                optimisationThresholdMillis, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
+                optimisationThresholdMillis, pruneProtectionMillis, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
+                requestBurst, requestDedupMillis);
+    }
+
+    public PlumtreeConfig withPruneProtectionMillis(long protection) {
+        return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
+                cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
+                optimisationThresholdMillis, protection, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
                 requestBurst, requestDedupMillis);
     }
 
     public PlumtreeConfig withOptimisationThresholdMillis(long threshold) {
         return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
                 cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
-                threshold, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
+                threshold, pruneProtectionMillis, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
                 requestBurst, requestDedupMillis);
     }
 

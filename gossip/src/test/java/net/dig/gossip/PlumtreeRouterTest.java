@@ -120,6 +120,24 @@ class PlumtreeRouterTest {
     }
 
     @Test
+    void aLinkThatRecentlyBroughtAFirstCopyIsNotPrunedForADuplicate() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = router(out);
+        r.onNeighborUp(peer(1));
+        r.onNeighborUp(peer(2));
+        r.onMessage(peer(2), payload("from two first"));
+        r.onMessage(peer(1), payload("from one first"));
+        r.onMessage(peer(2), payload("from one first"));
+        assertThat(out.sentOfType(Prune.OPCODE)).isEmpty();
+        assertThat(r.eagerPeers()).containsExactlyInAnyOrder(peer(1), peer(2));
+        clock.advance(Duration.ofMillis(5_000));
+        r.onMessage(peer(1), payload("later"));
+        r.onMessage(peer(2), payload("later"));
+        assertThat(out.sentOfType(Prune.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
+        assertThat(r.lazyPeers()).containsExactly(peer(2));
+    }
+
+    @Test
     void newNeighboursBeyondTheFanoutStartLazy() {
         RecordingOutput out = new RecordingOutput();
         PlumtreeRouter r = router(out);
@@ -302,7 +320,7 @@ class PlumtreeRouterTest {
     void configRejectsACacheThatDoesNotOutlastTheGraftWindow() {
         PlumtreeConfig d = PlumtreeConfig.defaults();
         assertThatThrownBy(() -> new PlumtreeConfig(8, 100_000, 120_000, 1_000, 10, 1 << 20, 500, 250, 50, 300,
-                10, 8, 10, 10, 10)).hasMessageContaining("must outlast the graft window");
+                0, 10, 8, 10, 10, 10)).hasMessageContaining("must outlast the graft window");
         assertThatThrownBy(() -> d.withGossipFanout(0)).hasMessageContaining("gossip_fanout must be positive");
         assertThatThrownBy(() -> new PlumtreeRouter(d, clock, new RecordingOutput())
                 .broadcast(new Prune().toMessage(), Optional.empty())).hasMessageContaining("Plumtree control");

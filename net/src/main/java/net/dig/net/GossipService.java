@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -70,8 +72,9 @@ import org.slf4j.LoggerFactory;
  * {@link PeerReputations} (penalties, 100 points = ban for 3600 s, short IP bans after a refused
  * handshake, enforced when dialling, at the WebSocket upgrade (HTTP 403) and at the handshake),
  * per-connection {@link RateLimiter}s, {@code max_connections} and the in-flight handshake cap.
- * An {@link AddressBook} answers RequestPeers and takes in RespondPeers; the discovery loop and the
- * introducer client fill it.
+ * {@link Discovery} (dig-gossip's AddressManager, PeerIntake and DiscoveryPlanner) answers
+ * RequestPeers, takes in RespondPeers and introducer answers, and decides whom to dial; the
+ * service executes the planner's actions every {@code peer_connect_interval}.
  *
  * <h2>API style</h2>
  * {@link #start()} and {@link #stop()} block (binding and shutting down take milliseconds and
@@ -97,6 +100,8 @@ public final class GossipService {
     private static final Logger LOG = LoggerFactory.getLogger(GossipService.class);
     private static final int RECEIVER_CAPACITY = 4096;
     private static final int RATE_LIMIT_BAN_SECONDS = 300;
+    static final Duration DEFAULT_REDIAL_INTERVAL = Duration.ofMinutes(30);
+    static final Duration DEFAULT_INTRODUCER_BACKOFF_MAX = Duration.ofSeconds(300);
 
     private enum State { NEW, RUNNING, STOPPED }
 
@@ -105,7 +110,11 @@ public final class GossipService {
     final RandomGenerator random;
     final TlsIdentity identity;
     final PeerId ownPeerId;
-    final AddressBook addressBook;
+    private Discovery discovery;
+    private Duration discoveryBackoffMax = DEFAULT_INTRODUCER_BACKOFF_MAX;
+    private long nextTopUpMillis;
+    private long topUpBackoffMillis = 1000;
+    private final Map<PeerConnectionHandler, net.dig.gossip.PeerAddress> plannedDials = new ConcurrentHashMap<>();
     private final HandshakeRules rules;
     private final PeerReputations reputations;
     private final SslContext serverTls;
@@ -124,6 +133,7 @@ public final class GossipService {
     private final java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean introducerBusy = new java.util.concurrent.atomic.AtomicBoolean();
 
+    private final EventLoopGroup sharedIo;
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private EventLoop control;
@@ -142,6 +152,16 @@ public final class GossipService {
      * @throws GossipException with {@link GossipError.ClientError} if the certificate files cannot be used
      */
     public GossipService(GossipConfig config, Clock clock, RandomGenerator random) {
+        this(config, clock, random, null);
+    }
+
+    /**
+     * As {@link #GossipService(GossipConfig, Clock, RandomGenerator)}, but connections run on
+     * {@code sharedIo}, which {@link #stop()} leaves running (many services in one process, e.g.
+     * benchmarks and simulations).
+     */
+    public GossipService(GossipConfig config, Clock clock, RandomGenerator random, EventLoopGroup sharedIo) {
+        this.sharedIo = sharedIo;
         this.config = config;
         this.clock = clock;
         this.random = random;
@@ -174,7 +194,7 @@ public final class GossipService {
                 GossipConstants.BAN_DURATION, t.ipBanExempt(), 10));
         this.serverTls = identity.serverContext(t.peerTrust());
         this.clientTls = identity.clientContext(t.peerTrust());
-        this.addressBook = new AddressBook(clock, random);
+        this.discovery = new Discovery(config, clock, random, DEFAULT_REDIAL_INTERVAL, DEFAULT_INTRODUCER_BACKOFF_MAX);
         this.admission = new Admission(config.maxConnections(), t.maxInflightHandshakes(), peers::size,
                 address -> ipBanned(address.getHostAddress()));
     }
@@ -184,8 +204,13 @@ public final class GossipService {
         if (!state.compareAndSet(State.NEW, State.RUNNING)) {
             throw new GossipException(state.get() == State.RUNNING ? new GossipError.AlreadyStarted() : new GossipError.ServiceNotStarted());
         }
-        acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("dig-p2p-accept", true), NioIoHandler.newFactory());
-        ioGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("dig-p2p-io", true), NioIoHandler.newFactory());
+        if (sharedIo != null) {
+            acceptGroup = sharedIo;
+            ioGroup = sharedIo;
+        } else {
+            acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("dig-p2p-accept", true), NioIoHandler.newFactory());
+            ioGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("dig-p2p-io", true), NioIoHandler.newFactory());
+        }
         control = ioGroup.next();
         try {
             listener = new ServerBootstrap().group(acceptGroup, ioGroup).channel(NioServerSocketChannel.class)
@@ -206,11 +231,6 @@ public final class GossipService {
         control.scheduleAtFixedRate(this::runKeepaliveRound, 1, 1, TimeUnit.SECONDS);
         control.scheduleAtFixedRate(this::expireBans, 10, 10, TimeUnit.SECONDS);
         if (config.targetOutboundCount() > 0) {
-            for (InetSocketAddress bootstrap : config.bootstrapPeers()) {
-                if (!bootstrap.isUnresolved()) {
-                    addressBook.heardOf(bootstrap);
-                }
-            }
             long every = config.peerConnectInterval().toMillis();
             control.scheduleWithFixedDelay(this::runDiscoveryRound, 0, every, TimeUnit.MILLISECONDS);
         }
@@ -234,10 +254,16 @@ public final class GossipService {
                 link.channel().close();
             }
         }
+        if (config.targetOutboundCount() > 0 && control != null) {
+            control.submit(discovery::saveNow).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         shutdownGroups();
     }
 
     private void shutdownGroups() {
+        if (sharedIo != null) {
+            return;
+        }
         if (acceptGroup != null) {
             acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
@@ -369,11 +395,23 @@ public final class GossipService {
     }
 
     /**
-     * One round of the discovery loop (seed: bootstrap peers, then the introducer, then peer
-     * exchange): registers with the introducer until it acknowledges, asks it for peers when the
-     * address book has nothing left to try, and dials up to {@link GossipConstants#PARALLEL_CONNECT_BATCH_SIZE}
-     * candidates at once until {@code target_outbound_count} outbound connections are live.
-     * DNS seeds are not queried yet (see docs/decisions.md). Runs on the control loop; never blocks.
+     * Discovery timing for tests and devnets (before {@link #start()}): the minimum time between two
+     * dials of one address (Chia: 30 min) and the ceiling of the introducer backoff (300 s).
+     */
+    void tuneDiscovery(Duration redialInterval, Duration introducerBackoffMax) {
+        if (state.get() != State.NEW) {
+            throw new IllegalStateException("tune discovery before start");
+        }
+        this.discovery = new Discovery(config, clock, random, redialInterval, introducerBackoffMax);
+        this.discoveryBackoffMax = introducerBackoffMax;
+    }
+
+    /**
+     * One round of the discovery loop (seed: bootstrap peers, introducer, peer exchange): registers
+     * with the introducer until it acknowledges, then executes what dig-gossip's
+     * {@link net.dig.gossip.DiscoveryPlanner} asks for: dials (feelers are closed once their handshake
+     * succeeds), introducer queries, address-book saves. DNS seeds are not queried yet (see
+     * docs/decisions.md). Runs on the control loop; never blocks.
      */
     void runDiscoveryRound() {
         if (state.get() != State.RUNNING) {
@@ -385,33 +423,148 @@ public final class GossipService {
                 introducerBusy.set(false);
             });
         }
-        int outbound = (int) peers.values().stream().filter(PeerConnectionHandler::isOutbound).count() + pendingDials.get();
-        int wanted = Math.min(config.targetOutboundCount() - outbound, GossipConstants.PARALLEL_CONNECT_BATCH_SIZE);
-        if (wanted <= 0) {
-            return;
-        }
+        List<net.dig.gossip.DiscoveryPlanner.Action> actions = discovery.tick();
         Set<InetSocketAddress> connected = new java.util.HashSet<>();
         for (PeerConnectionHandler c : peers.values()) {
-            if (c.isOutbound()) {
-                connected.add(c.remoteAddress());
-            } else if (c.remoteHandshake() != null && c.remoteHandshake().serverPort() > 0) {
-                connected.add(new InetSocketAddress(c.remoteAddress().getAddress(), c.remoteHandshake().serverPort()));
+            connected.add(senderAddress(c));
+        }
+        boolean dialling = false;
+        for (net.dig.gossip.DiscoveryPlanner.Action action : actions) {
+            switch (action) {
+                case net.dig.gossip.DiscoveryPlanner.Dial d -> {
+                    InetSocketAddress target = Discovery.socketAddress(d.address());
+                    if (connected.contains(target) || isOwnAddress(target)) {
+                        // already a peer (it dialled us) or ourselves: nothing to dial
+                        discovery.planner().onDialFailed(d.address(), clock.millis());
+                    } else {
+                        dialling = true;
+                        dialPlanned(d.address(), d.feeler());
+                    }
+                }
+                case net.dig.gossip.DiscoveryPlanner.QueryIntroducer q -> queryIntroducer().whenCompleteAsync((added, e) ->
+                        discovery.planner().onIntroducerAnswer(e == null ? added : 0, clock.millis()), control);
+                case net.dig.gossip.DiscoveryPlanner.SaveAddressBook s -> discovery.saveInBackground();
+                case net.dig.gossip.DiscoveryPlanner.AdvertiseSelf a -> advertiseSelf();
             }
         }
-        List<InetSocketAddress> candidates = addressBook.candidates(a -> connected.contains(a) || isOwnAddress(a), wanted);
-        if (candidates.size() < wanted && config.introducer().isPresent() && introducerBusy.compareAndSet(false, true)) {
-            handle.discoverFromIntroducer().whenComplete((list, e) -> introducerBusy.set(false));
+        topUp(dialling);
+    }
+
+    /**
+     * The planner asks the introducer only while the address book is empty. A node whose book holds
+     * nothing but peers already connected to it (typically inbound ones) would then stay below its
+     * outbound target for good. When a round dials nobody and the target is not met, this asks one
+     * random live peer for its addresses (peer exchange) and, if configured, the introducer, with a
+     * backoff doubling from {@code peer_connect_interval} to the introducer backoff ceiling.
+     */
+    private void topUp(boolean dialling) {
+        long now = clock.millis();
+        int outbound = discovery.planner().outboundCount() + discovery.planner().inFlightCount();
+        if (dialling || outbound >= config.targetOutboundCount()) {
+            topUpBackoffMillis = config.peerConnectInterval().toMillis();
+            nextTopUpMillis = now;
+            return;
         }
-        for (InetSocketAddress candidate : candidates) {
-            addressBook.attempted(candidate);
-            dial(candidate, Purpose.PEER).exceptionally(e -> null);
+        if (now < nextTopUpMillis) {
+            return;
         }
+        nextTopUpMillis = now + topUpBackoffMillis;
+        topUpBackoffMillis = Math.min(topUpBackoffMillis * 2, discoveryBackoffMax.toMillis());
+        List<PeerConnectionHandler> live = List.copyOf(peers.values());
+        if (!live.isEmpty()) {
+            handle.requestPeersFrom(live.get(random.nextInt(live.size())).peerId()).exceptionally(e -> null);
+        }
+        if (config.introducer().isPresent() && introducerBusy.compareAndSet(false, true)) {
+            queryIntroducer().whenComplete((added, e) -> introducerBusy.set(false));
+        }
+    }
+
+    private void dialPlanned(net.dig.gossip.PeerAddress address, boolean feeler) {
+        InetSocketAddress target = Discovery.socketAddress(address);
+        if (isOwnAddress(target)) {
+            discovery.planner().onDialFailed(address, clock.millis());
+            return;
+        }
+        dial(target, Purpose.PEER).whenCompleteAsync((connection, error) -> {
+            if (error != null) {
+                discovery.planner().onDialFailed(address, clock.millis());
+                return;
+            }
+            discovery.planner().onDialSucceeded(address, clock.millis());
+            if (feeler) {
+                connection.disconnect();
+            } else if (connection.phase() == PeerConnectionHandler.Phase.CLOSED) {
+                discovery.planner().onOutboundClosed(address);
+            } else {
+                plannedDials.put(connection, address);
+            }
+        }, control);
+    }
+
+    /**
+     * Sends {@code RespondPeers([our ip:port, now])} to every connected full node (Chia's daily
+     * self-advertisement). Skipped when the node listens on a wildcard address: it does not know
+     * which of its addresses others can reach.
+     */
+    private void advertiseSelf() {
+        discovery.forgetDailyRelays();
+        InetAddress host = config.listenAddr().getAddress();
+        if (host.isAnyLocalAddress()) {
+            return;
+        }
+        Message self = new RespondPeers(List.of(new TimestampedPeerInfo(host.getHostAddress(), listenPort, clock.epochSeconds()))).toMessage();
+        for (PeerConnectionHandler c : peers.values()) {
+            if (c.remoteHandshake() != null && c.remoteHandshake().nodeType() == NodeType.FULL_NODE.code()) {
+                c.send(self);
+            }
+        }
+    }
+
+    /** Peer list intake on the control loop, then the address relay it calls for. */
+    private void takePeerList(InetSocketAddress sender, List<TimestampedPeerInfo> list) {
+        Map<InetSocketAddress, PeerConnectionHandler> neighbours = new java.util.HashMap<>();
+        for (PeerConnectionHandler c : peers.values()) {
+            if (c.remoteHandshake() != null && c.remoteHandshake().nodeType() == NodeType.FULL_NODE.code()) {
+                neighbours.put(senderAddress(c), c);
+            }
+        }
+        for (net.dig.gossip.AddressRelay.Relay relay : discovery.onPeerList(sender, list, List.copyOf(neighbours.keySet()))) {
+            Message forward = new RespondPeers(List.of(relay.entry())).toMessage();
+            for (net.dig.gossip.PeerAddress to : relay.to()) {
+                PeerConnectionHandler c = neighbours.get(Discovery.socketAddress(to));
+                if (c != null) {
+                    c.send(forward);
+                }
+            }
+        }
+    }
+
+    /** Asks the introducer for peers; completes with how many new addresses the book gained. */
+    private CompletableFuture<Integer> queryIntroducer() {
+        return handle.discoverFromIntroducerRaw().thenApplyAsync(discovery::onIntroducerPeers, control);
     }
 
     private void expireBans() {
         synchronized (reputations) {
             reputations.expire(clock.millis());
         }
+    }
+
+    /** Runs {@code task} on the control loop (the owner of discovery state); dropped once stopped. */
+    void onControl(Runnable task) {
+        EventLoop loop = control;
+        if (loop != null && !loop.isShuttingDown()) {
+            loop.execute(task);
+        }
+    }
+
+    /** The address a peer listens on: for dialled peers the address we dialled, else its IP and advertised port. */
+    private static InetSocketAddress senderAddress(PeerConnectionHandler c) {
+        Handshake h = c.remoteHandshake();
+        if (c.isOutbound() || h == null || h.serverPort() == 0) {
+            return c.remoteAddress();
+        }
+        return new InetSocketAddress(c.remoteAddress().getAddress(), h.serverPort());
     }
 
     void setHook(MessageHook hook) {
@@ -499,11 +652,15 @@ public final class GossipService {
                 slot.handshakeDone();
             }
             Handshake remote = connection.remoteHandshake();
-            if (!outbound && purpose == Purpose.PEER && remote.nodeType() == NodeType.FULL_NODE.code() && remote.serverPort() > 0) {
-                addressBook.heardOf(new InetSocketAddress(connection.remoteAddress().getAddress(), remote.serverPort()));
-            }
-            if (outbound && purpose == Purpose.PEER) {
-                addressBook.connected(connection.remoteAddress());
+            if (!outbound && purpose == Purpose.PEER) {
+                InetSocketAddress listening = new InetSocketAddress(connection.remoteAddress().getAddress(), remote.serverPort());
+                boolean fullNode = remote.nodeType() == NodeType.FULL_NODE.code() && remote.serverPort() > 0;
+                onControl(() -> {
+                    discovery.planner().onInboundOpened();
+                    if (fullNode) {
+                        discovery.onInboundFullNode(listening);
+                    }
+                });
             }
             hook.onAdmitted(connection);
             return Optional.empty();
@@ -514,6 +671,18 @@ public final class GossipService {
             links.remove(connection);
             if (purpose == Purpose.PEER) {
                 peers.remove(connection.peerId(), connection);
+                net.dig.gossip.PeerAddress planned = plannedDials.remove(connection);
+                InetSocketAddress gone = connection.remoteHandshake() == null ? null : senderAddress(connection);
+                onControl(() -> {
+                    if (gone != null) {
+                        discovery.onNeighbourGone(gone);
+                    }
+                    if (planned != null) {
+                        discovery.planner().onOutboundClosed(planned);
+                    } else if (!outbound) {
+                        discovery.planner().onInboundClosed();
+                    }
+                });
             }
             PeerConnection last = connection.snapshot();
             closedMessagesSent.add(last.messagesSent());
@@ -525,13 +694,15 @@ public final class GossipService {
         @Override
         public void received(PeerConnectionHandler connection, Message message) {
             if (message.type() == ChiaMessageType.REQUEST_PEERS.code()) {
-                RespondPeers answer = new RespondPeers(addressBook.peersToShare(connection.remoteAddress()));
-                Message reply = message.id().isPresent() ? answer.toMessage(message.id().getAsInt()) : answer.toMessage();
-                connection.send(reply);
+                onControl(() -> {
+                    RespondPeers answer = new RespondPeers(discovery.peersToShare());
+                    connection.send(message.id().isPresent() ? answer.toMessage(message.id().getAsInt()) : answer.toMessage());
+                });
             } else if (message.type() == ChiaMessageType.RESPOND_PEERS.code() && purpose == Purpose.PEER) {
                 try {
                     RespondPeers peersMessage = message.body(WireLimits.DEFAULT, RespondPeers::decode);
-                    addressBook.learned(peersMessage.peerList(), connection.remoteAddress());
+                    InetSocketAddress sender = senderAddress(connection);
+                    onControl(() -> takePeerList(sender, peersMessage.peerList()));
                 } catch (WireException e) {
                     misbehaved(connection, Misbehaviour.MALFORMED_MESSAGE, e.getMessage());
                     connection.disconnect();
@@ -677,7 +848,7 @@ public final class GossipService {
                     bannedIps = reputations.bannedIpCount(clock.millis());
                 }
                 return CompletableFuture.completedFuture(new GossipStats(in + out + admission.inflight(), in + out, in, out,
-                        sent, received, bytesOut, bytesIn, addressBook.size(), 0, false, 0, bannedPeers, bannedIps,
+                        sent, received, bytesOut, bytesIn, discovery.knownAddresses(), 0, false, 0, bannedPeers, bannedIps,
                         admission.refused(), admission.inflight()));
             });
         }
@@ -783,13 +954,16 @@ public final class GossipService {
 
         @Override
         public CompletableFuture<List<TimestampedPeerInfo>> discoverFromIntroducer() {
+            return discoverFromIntroducerRaw().thenComposeAsync(list -> {
+                discovery.onIntroducerPeers(list);
+                return CompletableFuture.completedFuture(list);
+            }, control);
+        }
+
+        CompletableFuture<List<TimestampedPeerInfo>> discoverFromIntroducerRaw() {
             return this.<List<TimestampedPeerInfo>>notRunning().orElseGet(() -> withIntroducer(link ->
                     link.request(new RequestPeersIntroducer().toMessage())
-                            .thenApply(reply -> {
-                                RespondPeersIntroducer answer = decodeReply(link.peerId(), reply, RespondPeersIntroducer::decode);
-                                addressBook.learnedFromIntroducer(answer.peerList());
-                                return answer.peerList();
-                            })));
+                            .thenApply(reply -> decodeReply(link.peerId(), reply, RespondPeersIntroducer::decode).peerList())));
         }
 
         @Override
@@ -805,7 +979,11 @@ public final class GossipService {
         @Override
         public CompletableFuture<RespondPeers> requestPeersFrom(PeerId peer) {
             return request(peer, new RequestPeers(), RespondPeers::decode).thenApply(answer -> {
-                addressBook.learned(answer.peerList(), peers.containsKey(peer) ? peers.get(peer).remoteAddress() : null);
+                PeerConnectionHandler c = peers.get(peer);
+                if (c != null) {
+                    InetSocketAddress sender = senderAddress(c);
+                    onControl(() -> takePeerList(sender, answer.peerList()));
+                }
                 return answer;
             });
         }

@@ -7,15 +7,11 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import net.dig.core.Clock;
+import net.dig.gossip.IntroducerBook;
+import net.dig.gossip.PeerAddress;
 import net.dig.wire.ChiaMessageType;
 import net.dig.wire.DigMessageType;
 import net.dig.wire.Handshake;
@@ -24,7 +20,6 @@ import net.dig.wire.NodeType;
 import net.dig.wire.RegisterAck;
 import net.dig.wire.RegisterPeer;
 import net.dig.wire.RespondPeersIntroducer;
-import net.dig.wire.TimestampedPeerInfo;
 import net.dig.wire.WireException;
 import net.dig.wire.WireLimits;
 
@@ -33,50 +28,42 @@ import net.dig.wire.WireLimits;
  * chia-protocol.md §1.8, §2.6).
  *
  * <h2>What</h2>
- * Built on a {@link GossipService} (same TLS, WebSocket, handshake, bans, rate limits) that makes no
- * outbound connections. It remembers:
- * <ul>
- * <li>every inbound full node's {@code (ip, handshake.server_port)} (Chia's {@code IntroducerPeers.add}),</li>
- * <li>every {@code RegisterPeer} (DIG 218): an empty or unspecified {@code ip} means "the address you
- *     see me at"; only full nodes with a non-zero port are accepted. The answer is {@code RegisterAck}
- *     (219) with the request's id; {@code success=false} is a policy refusal, not an error.</li>
- * </ul>
- * Each remembered address is <em>vetted</em> by a plain TCP connect with a 3 s timeout, right
- * after it is learned and again every {@code vetInterval} (Chia vets every 60 s and re-vets after an
- * hour). Vetted counts consecutive successes (positive) or failures (negative); an entry below -6
- * is dropped. {@code RequestPeersIntroducer} (63) is answered with {@code RespondPeersIntroducer}
- * (64): at most 20 addresses seen within the last 6000 s whose vetted count is positive, excluding
- * the asker, chosen at random (injected generator), timestamps forced to 0, as Chia does.
+ * A {@link GossipService} (same TLS, WebSocket, handshake, bans, rate limits) that makes no outbound
+ * connections, plus dig-gossip's {@link IntroducerBook}, which holds the policy: who is remembered
+ * (inbound full nodes' {@code (ip, server_port)}, and {@code RegisterPeer} (218) registrations),
+ * who is due for vetting, and what {@code RequestPeersIntroducer} (63) is answered with (at most 20
+ * recent, vetted peers other than the asker, timestamps 0). This class does the I/O: it answers 63
+ * with {@code RespondPeersIntroducer} (64) and 218 with {@code RegisterAck} (219), echoing the
+ * request id, and vets each due peer with a plain TCP connect (3 s timeout) every
+ * {@code vetInterval} (Chia: 60 s) and right after a new peer arrives.
  *
- * <p>The introducer answers the handshake as a FULL_NODE: dig-gossip's introducer client refuses
- * any other node type (§2.6); Chia's full node does not check it.
+ * <p>A registration with an empty or unspecified {@code ip} means "the address you see me at".
+ * The introducer answers the handshake as a FULL_NODE: dig-gossip's introducer client refuses any
+ * other node type (§2.6); Chia's full node does not check it.
  *
  * <h2>Concurrency</h2>
- * The registry is a concurrent map; message handling runs on connection event loops, vetting on
- * the service's event loops. Nothing blocks.
+ * The book is not thread-safe; it lives on the service's control loop, and connection loops reach
+ * it with {@code execute}. Vetting connects are asynchronous. Nothing blocks.
  */
 public final class IntroducerServer implements AutoCloseable {
-    static final Duration RECENT_PEER_THRESHOLD = Duration.ofSeconds(6000);
     private static final int VET_TIMEOUT_MILLIS = 3000;
-    private static final int DROP_BELOW = -6;
-
-    private record Entry(long seenMillis, int vetted) {}
 
     private final GossipService service;
     private final Clock clock;
-    private final RandomGenerator random;
     private final Duration vetInterval;
-    private final Map<InetSocketAddress, Entry> known = new ConcurrentHashMap<>();
+    private final IntroducerBook book;
+    private volatile int known;
 
     /**
-     * @param config      listener, network id, TLS; {@code target_outbound_count} is forced to 0
-     * @param vetInterval how often every known address is vetted again (Chia: 60 s)
+     * @param config      listener, network id, TLS; {@code target_outbound_count} is forced to 0.
+     *                    Loopback and private addresses are accepted only on {@link GossipConfig.Network#LOCAL}.
+     * @param vetInterval how often due peers are vetted (Chia: 60 s)
      */
     public IntroducerServer(GossipConfig config, Duration vetInterval, Clock clock, RandomGenerator random) {
         this.service = new GossipService(config.toBuilder().targetOutboundCount(0).build(), clock, random);
         this.clock = clock;
-        this.random = random;
         this.vetInterval = vetInterval;
+        this.book = new IntroducerBook(IntroducerBook.Settings.defaults(config.network() == GossipConfig.Network.LOCAL), random);
         service.setHook(new Hook());
     }
 
@@ -84,7 +71,7 @@ public final class IntroducerServer implements AutoCloseable {
     public void start() {
         service.start();
         long every = vetInterval.toMillis();
-        service.control().scheduleWithFixedDelay(this::vetAll, every, every, TimeUnit.MILLISECONDS);
+        service.control().scheduleWithFixedDelay(this::vetDue, every, every, TimeUnit.MILLISECONDS);
     }
 
     public InetSocketAddress listenAddress() {
@@ -96,9 +83,9 @@ public final class IntroducerServer implements AutoCloseable {
         return service;
     }
 
-    /** Addresses currently known, vetted or not. */
+    /** Peers currently remembered, vetted or not. */
     public int knownCount() {
-        return known.size();
+        return known;
     }
 
     @Override
@@ -106,60 +93,32 @@ public final class IntroducerServer implements AutoCloseable {
         service.stop();
     }
 
-    /** Vets every known address now; completes when all attempts have finished. */
-    CompletableFuture<Void> vetAll() {
-        List<CompletableFuture<Void>> rounds = new ArrayList<>();
-        for (InetSocketAddress address : known.keySet()) {
-            rounds.add(vet(address));
+    /** Vets every peer the book says is due. Runs on the control loop. */
+    private void vetDue() {
+        for (PeerAddress address : book.peersToVet(clock.epochSeconds())) {
+            vet(address);
         }
-        return CompletableFuture.allOf(rounds.toArray(CompletableFuture[]::new));
+        known = book.size();
     }
 
-    private CompletableFuture<Void> vet(InetSocketAddress address) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    private void vet(PeerAddress address) {
         if (!service.isRunning()) {
-            done.complete(null);
-            return done;
+            return;
         }
         new Bootstrap().group(service.ioGroup()).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, VET_TIMEOUT_MILLIS)
                 .handler(new ChannelInboundHandlerAdapter())
-                .connect(address)
+                .connect(new InetSocketAddress(address.ip(), address.port()))
                 .addListener((io.netty.channel.ChannelFutureListener) f -> {
-                    boolean ok = f.isSuccess();
-                    if (ok) {
+                    boolean reachable = f.isSuccess();
+                    if (reachable) {
                         f.channel().close();
                     }
-                    known.computeIfPresent(address, (a, e) -> {
-                        int vetted = ok ? Math.max(1, e.vetted() + 1) : Math.min(-1, e.vetted() - 1);
-                        return vetted < DROP_BELOW ? null : new Entry(e.seenMillis(), vetted);
+                    service.onControl(() -> {
+                        book.onVetResult(address, reachable, clock.epochSeconds());
+                        known = book.size();
                     });
-                    done.complete(null);
                 });
-        return done;
-    }
-
-    private void remember(InetSocketAddress address) {
-        Entry previous = known.put(address, new Entry(clock.millis(),
-                known.containsKey(address) ? known.get(address).vetted() : 0));
-        if (previous == null || previous.vetted() <= 0) {
-            vet(address);
-        }
-    }
-
-    /** Up to 20 recent, vetted addresses other than {@code asker}, in random order, timestamps 0. */
-    List<TimestampedPeerInfo> answerFor(InetSocketAddress asker) {
-        long now = clock.millis();
-        List<InetSocketAddress> eligible = new ArrayList<>();
-        for (Map.Entry<InetSocketAddress, Entry> e : known.entrySet()) {
-            if (e.getValue().vetted() > 0 && now - e.getValue().seenMillis() <= RECENT_PEER_THRESHOLD.toMillis()
-                    && !e.getKey().equals(asker)) {
-                eligible.add(e.getKey());
-            }
-        }
-        Collections.shuffle(eligible, java.util.Random.from(random));
-        return eligible.stream().limit(GossipConstants.INTRODUCER_MAX_PEERS_TO_SEND)
-                .map(a -> new TimestampedPeerInfo(a.getAddress().getHostAddress(), a.getPort(), 0)).toList();
     }
 
     private final class Hook implements GossipService.MessageHook {
@@ -167,53 +126,62 @@ public final class IntroducerServer implements AutoCloseable {
         public void onAdmitted(PeerConnectionHandler connection) {
             Handshake h = connection.remoteHandshake();
             if (!connection.isOutbound() && h.nodeType() == NodeType.FULL_NODE.code() && h.serverPort() > 0) {
-                remember(new InetSocketAddress(connection.remoteAddress().getAddress(), h.serverPort()));
+                PeerAddress listening = new PeerAddress(connection.remoteAddress().getAddress(), h.serverPort());
+                service.onControl(() -> {
+                    if (book.onFullNodeConnected(listening, clock.epochSeconds())) {
+                        vetDue();
+                    }
+                });
             }
         }
 
         @Override
         public boolean handle(PeerConnectionHandler connection, Message message) {
             if (message.type() == ChiaMessageType.REQUEST_PEERS_INTRODUCER.code()) {
-                Handshake h = connection.remoteHandshake();
-                InetSocketAddress asker = new InetSocketAddress(connection.remoteAddress().getAddress(), h.serverPort());
-                RespondPeersIntroducer answer = new RespondPeersIntroducer(answerFor(asker));
-                connection.send(message.id().isPresent() ? answer.toMessage(message.id().getAsInt()) : answer.toMessage());
+                PeerAddress asker = new PeerAddress(connection.remoteAddress().getAddress(), connection.remoteHandshake().serverPort());
+                service.onControl(() -> {
+                    RespondPeersIntroducer answer = new RespondPeersIntroducer(book.answer(asker, clock.epochSeconds()));
+                    connection.send(message.id().isPresent() ? answer.toMessage(message.id().getAsInt()) : answer.toMessage());
+                });
                 return true;
             }
             if (message.type() == DigMessageType.REGISTER_PEER.code()) {
-                boolean accepted;
-                try {
-                    RegisterPeer registration = message.body(WireLimits.DEFAULT, RegisterPeer::decode);
-                    accepted = register(connection, registration);
-                } catch (WireException e) {
-                    accepted = false;
-                }
-                RegisterAck ack = new RegisterAck(accepted);
-                connection.send(message.id().isPresent() ? ack.toMessage(message.id().getAsInt()) : ack.toMessage());
+                java.util.Optional<PeerAddress> address = registeredAddress(connection, message);
+                service.onControl(() -> {
+                    RegisterAck ack = address.map(a -> book.onRegister(a, clock.epochSeconds())).orElse(new RegisterAck(false));
+                    if (ack.success()) {
+                        vetDue();
+                    }
+                    connection.send(message.id().isPresent() ? ack.toMessage(message.id().getAsInt()) : ack.toMessage());
+                });
                 return true;
             }
             return false;
         }
 
-        private boolean register(PeerConnectionHandler connection, RegisterPeer registration) {
+        private java.util.Optional<PeerAddress> registeredAddress(PeerConnectionHandler connection, Message message) {
+            RegisterPeer registration;
+            try {
+                registration = message.body(WireLimits.DEFAULT, RegisterPeer::decode);
+            } catch (WireException e) {
+                return java.util.Optional.empty();
+            }
             if (registration.port() == 0 || registration.nodeType() != NodeType.FULL_NODE.code()) {
-                return false;
+                return java.util.Optional.empty();
             }
             InetAddress ip = connection.remoteAddress().getAddress();
-            String claimed = registration.ip();
-            if (!claimed.isEmpty()) {
-                InetAddress parsed;
+            if (!registration.ip().isEmpty()) {
+                InetAddress claimed;
                 try {
-                    parsed = InetAddress.ofLiteral(claimed);
+                    claimed = InetAddress.ofLiteral(registration.ip());
                 } catch (IllegalArgumentException e) {
-                    return false;
+                    return java.util.Optional.empty();
                 }
-                if (!parsed.isAnyLocalAddress()) {
-                    ip = parsed;
+                if (!claimed.isAnyLocalAddress()) {
+                    ip = claimed;
                 }
             }
-            remember(new InetSocketAddress(ip, registration.port()));
-            return true;
+            return java.util.Optional.of(new PeerAddress(ip, registration.port()));
         }
     }
 }

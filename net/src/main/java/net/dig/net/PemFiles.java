@@ -99,6 +99,10 @@ final class PemFiles {
     }
 
     static void writeAtomically(Path target, String text, String permissions) {
+        writeAtomically(target, text.getBytes(StandardCharsets.US_ASCII), permissions);
+    }
+
+    static void writeAtomically(Path target, byte[] bytes, String permissions) {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve("." + target.getFileName() + ".tmp");
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
@@ -111,7 +115,10 @@ final class PemFiles {
                 Files.createFile(temp);
             }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
                 channel.force(true);
             }
             try {

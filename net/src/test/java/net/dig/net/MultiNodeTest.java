@@ -67,7 +67,16 @@ class MultiNodeTest {
                     .peerConnectInterval(Duration.ofMillis(250))));
         }
 
-        await().atMost(BOUND).pollInterval(Duration.ofMillis(250)).until(() -> network.stream().allMatch(n -> outbound(n) >= TARGET_OUTBOUND));
+        try {
+            await().atMost(BOUND).pollInterval(Duration.ofMillis(250)).until(() -> network.stream().allMatch(n -> outbound(n) >= TARGET_OUTBOUND));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            for (GossipService n : network) {
+                GossipStats st = GossipServiceTest.get(n.handle().stats());
+                System.err.println("DEBUG node " + n.listenAddress().getPort() + " out=" + st.outboundConnections() + " in=" + st.inboundConnections() + " known=" + st.knownAddresses());
+            }
+            System.err.println("DEBUG introducer known=" + introducer.knownCount());
+            throw e;
+        }
         assertThat(connectedComponents(network)).isEqualTo(1);
         assertThat(introducer.knownCount()).isEqualTo(NODES);
 

@@ -45,6 +45,7 @@ final class TestNodes implements AutoCloseable {
 
     GossipService start(UnaryOperator<GossipConfig.Builder> customise) {
         GossipService service = new GossipService(customise.apply(config()).build(), clock, new SplittableRandom(counter));
+        service.tuneDiscovery(Duration.ofSeconds(2), Duration.ofSeconds(1));
         service.start();
         started.add(service);
         return service;
@@ -60,8 +61,10 @@ final class TestNodes implements AutoCloseable {
 
     @Override
     public void close() {
-        for (GossipService s : started) {
-            s.stop();
+        try (var stopping = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (GossipService s : started) {
+                stopping.submit(s::stop);
+            }
         }
     }
 }

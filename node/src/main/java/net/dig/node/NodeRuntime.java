@@ -1,5 +1,6 @@
 package net.dig.node;
 
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -9,7 +10,8 @@ import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import net.dig.api.ApiConfig;
 import net.dig.api.ApiServer;
-import net.dig.api.PeerDirectory;
+import net.dig.net.GossipHandle;
+import net.dig.net.GossipService;
 import net.dig.storage.StorageEngine;
 
 /**
@@ -19,9 +21,9 @@ import net.dig.storage.StorageEngine;
  * <ol>
  *   <li>storage: the {@code StorageEngine} over the configured plot directories and index;</li>
  *   <li>HTTP API ({@code net.dig.api.ApiServer}) on {@code api.listen_address}, metrics and
- *       {@code /health} on {@code monitoring.metrics_port};</li>
- *   <li>gossip ({@code net.dig.net.GossipService}) on {@code network.listen_address} - seam: started
- *       here once dig-net publishes it.</li>
+ *       {@code /health} on {@code monitoring.metrics_port}, showing gossip's peers.</li>
+ *   <li>gossip ({@code net.dig.net.GossipService}) on {@code network.listen_address}
+ *       ({@link GossipWiring}: outbound only toward {@code bootstrap_nodes});</li>
  * </ol>
  *
  * <p>Failure modes: if a service fails to start, the ones already started are closed (reverse
@@ -56,14 +58,19 @@ final class NodeRuntime implements AutoCloseable {
             runtime.facts.put("plots_dirs", ctx.home().plotDirs(config).stream().map(Object::toString).toList());
             runtime.facts.put("network_id", config.network().networkId());
             StorageEngine storage = StorageWiring.startServices(runtime, ctx, identity, clock);
-            ApiServer api = ApiServer.start(apiConfig(ctx), storage, identity, clock, PeerDirectory.none());
+            GossipService gossip = new GossipService(GossipWiring.gossipConfig(ctx), clock, new SecureRandom());
+            GossipHandle peers = gossip.start();
+            runtime.add("gossip", gossip::stop);
+            runtime.fact("p2p", NodeConfig.parseHostPort(config.network().listenAddress()).host() + ":" + gossip.listenAddress().getPort());
+            runtime.fact("p2p_port", gossip.listenAddress().getPort());
+            runtime.fact("peer_id", gossip.peerId().toHex());
+            ApiServer api = ApiServer.start(apiConfig(ctx), storage, identity, clock, GossipWiring.peerDirectory(peers));
             runtime.add("api", api);
             runtime.fact("api", NodeConfig.parseHostPort(config.api().listenAddress()).host() + ":" + api.port());
             runtime.fact("api_port", api.port());
             runtime.fact("metrics_port", api.metricsPort());
-            // Gossip seam: when net.dig.net.GossipService is wired, start it here on config.network()
-            // (listen_address, bootstrap_nodes, max_peers, network_id), add() it, and hand the API a
-            // PeerDirectory over its connected peers instead of PeerDirectory.none().
+            // Next: subscribe to peers.inboundReceiver() for the DIGNodeMessage family (datastore
+            // gossip, capsule requests) once dig-node's replication lands.
         } catch (RuntimeException e) {
             runtime.closeServices();
             throw e;

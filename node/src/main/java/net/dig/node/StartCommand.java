@@ -3,7 +3,6 @@ package net.dig.node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,13 +43,7 @@ final class StartCommand implements Callable<Integer> {
         LogSetup.toConsole(LogSetup.Console.STDOUT, config.monitoring().logLevel(), ctx.home().logFile(config));
 
         Files.createDirectories(ctx.home().dir());
-        NodeIdentity identity = NodeIdentity.loadOrCreate(ctx.home().keyFile(), new SecureRandom());
-        config.node().expectedId().ifPresent(expected -> {
-            if (!expected.equals(identity.nodeId())) {
-                throw new ConfigException("node.id", "is " + expected + " but the key " + ctx.home().keyFile()
-                        + " belongs to " + identity.nodeId() + " (remove node.id or restore the key)");
-            }
-        });
+        NodeIdentity identity = StorageWiring.identity(ctx);
         LogSetup.nodeId(identity.nodeId());
 
         CountDownLatch stop = new CountDownLatch(1);

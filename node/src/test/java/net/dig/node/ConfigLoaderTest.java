@@ -105,6 +105,8 @@ class ConfigLoaderTest {
         rejects("node:\n  id: bob\n", "node.id: must be \"dig1\" followed by 16 lower-case hex digits, got \"bob\"");
         rejects("network:\n  listen_address: nowhere\n", "network.listen_address: must be host:port, got \"nowhere\"");
         rejects("network:\n  bootstrap_nodes: [\"a:1\", \"b:99999\"]\n", "network.bootstrap_nodes[1]: must be a port 0..65535, got 99999");
+        rejects("network:\n  network_id: mainnet\n",
+                "network.network_id: must be 64 hex digits (the 32-byte id the handshake carries), got \"mainnet\"");
         rejects("validation:\n  min_uptime: 1.5\n", "validation.min_uptime: must be between 0 and 1, got 1.5");
         rejects("economic:\n  tier_preference: [1, 7]\n", "economic.tier_preference[1]: must be a tier 1..6, got 7");
         rejects("economic:\n  accept_bribes: 1\n", "economic.accept_bribes: expected true or false, got 1");

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code dig-node start} as a real child process (API and metrics on 127.0.0.1, any free port):
+ * {@code dig-node start} as a real child process (P2P, API and metrics on 127.0.0.1, any free port):
  * starts, serves HTTP, logs only JSON in the seed's format, stops cleanly on SIGTERM with exit 0.
  */
 class StartProcessTest {
@@ -51,6 +51,12 @@ class StartProcessTest {
             int apiPort = readyDoc.get("api_port").asInt();
             int metricsPort = readyDoc.get("metrics_port").asInt();
             assertThat(apiPort).isPositive();
+            int p2pPort = readyDoc.get("p2p_port").asInt();
+            assertThat(p2pPort).isPositive();
+            assertThat(readyDoc.get("peer_id").asText()).matches("[0-9a-f]{64}");
+            try (java.net.Socket p2p = new java.net.Socket("127.0.0.1", p2pPort)) {
+                assertThat(p2p.isConnected()).as("the P2P listener accepts TCP").isTrue();
+            }
             try (HttpClient http = HttpClient.newHttpClient()) {
                 HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/node/status"))
                         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

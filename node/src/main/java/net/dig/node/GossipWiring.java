@@ -1,0 +1,65 @@
+package net.dig.node;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import net.dig.api.PeerDirectory;
+import net.dig.api.PeerView;
+import net.dig.core.Bytes32;
+import net.dig.net.GossipConfig;
+import net.dig.net.GossipHandle;
+import net.dig.net.PeerConnection;
+import net.dig.net.TransportSettings;
+
+/**
+ * How the node builds dig-gossip's {@link GossipConfig} from {@code network.*}, and shows the peer
+ * table to the HTTP API.
+ *
+ * <p>Policy: {@code listen_address} is the P2P listener; {@code max_peers} caps connections;
+ * {@code network_id} is the handshake's 32-byte id. Outbound peering only happens toward
+ * {@code bootstrap_nodes} (then up to 8 outbound connections, fewer if {@code max_peers} is
+ * smaller): no DNS seeds are asked (Chia's seeds are not DIG's, and the DIG genesis is not public),
+ * so with the default empty list the node only accepts inbound peers and sends nothing out. The TLS
+ * identity is generated once and kept in {@code <home>/tls}; the address book in
+ * {@code <home>/peers.dat}.
+ */
+final class GossipWiring {
+    private static final int TARGET_OUTBOUND = 8;
+
+    private GossipWiring() {}
+
+    static GossipConfig gossipConfig(DigNodeCommand.NodeContext ctx) {
+        NodeConfig.NetworkSection n = ctx.config().network();
+        NodeConfig.HostPort listen = NodeConfig.parseHostPort(n.listenAddress());
+        List<InetSocketAddress> bootstrap = n.bootstrapNodes().stream()
+                .map(NodeConfig::parseHostPort)
+                .map(hp -> new InetSocketAddress(hp.host(), hp.port()))
+                .toList();
+        TransportSettings defaults = TransportSettings.defaults();
+        return GossipConfig.builder()
+                .listenAddr(new InetSocketAddress(listen.host(), listen.port()))
+                .networkId(Bytes32.fromHex(n.networkId()))
+                .network(GossipConfig.Network.LOCAL)
+                .maxConnections(n.maxPeers())
+                .targetOutboundCount(bootstrap.isEmpty() ? 0 : Math.min(TARGET_OUTBOUND, n.maxPeers()))
+                .bootstrapPeers(bootstrap)
+                .peersFilePath(ctx.home().dir().resolve("peers.dat"))
+                .transport(defaults.withIdentity(Optional.of(ctx.home().dir().resolve("tls")), Optional.empty(), defaults.peerTrust()))
+                .build();
+    }
+
+    /**
+     * The connected peers for {@code GET /network/peers}. Gossip knows peers by PeerId (SHA-256 of
+     * their TLS key), not by DIG node id, so {@code node_id} carries the PeerId hex; reputation is
+     * the neutral 0.5 until the reputation work exposes scores.
+     */
+    static PeerDirectory peerDirectory(GossipHandle handle) {
+        return () -> handle.connectedPeers().getNow(List.of()).stream().map(GossipWiring::view).toList();
+    }
+
+    private static PeerView view(PeerConnection c) {
+        int port = c.isOutbound() ? c.address().getPort() : c.peerServerPort();
+        String endpoint = c.address().getAddress().getHostAddress() + ":" + port;
+        return new PeerView(c.peerId().toHex(), endpoint, List.of("storage", "retrieval"), 0.5, c.creationTimeMillis());
+    }
+}
