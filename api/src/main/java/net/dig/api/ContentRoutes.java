@@ -90,6 +90,11 @@ final class ContentRoutes {
     private void serve(RoutingContext ctx, Key key, Meta m) {
         HttpServerResponse r = ctx.response();
         CapsuleLocation loc = m.location();
+        if (!c.storage().plotServable(loc.plotId())) {
+            meta.invalidate(key);
+            throw new ApiException(503, "plot_unavailable", "plot " + loc.plotId().toHex()
+                    + " failed verification (quarantined or bad capsules); capsule " + key.index() + " is not served");
+        }
         String etag = "\"" + loc.hash().toHex().substring(2) + "\"";
         r.putHeader("ETag", etag)
                 .putHeader("X-Capsule-Hash", loc.hash().toHex())
