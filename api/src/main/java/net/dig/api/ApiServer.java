@@ -482,6 +482,9 @@ public final class ApiServer implements AutoCloseable {
         Throwable t = ctx.failure();
         var resp = ctx.response();
         if (t instanceof ApiException e) {
+            if (e.retryAfterSeconds() > 0 && !resp.headWritten()) {
+                resp.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+            }
             Http.error(resp, e.status(), e.code(), e.getMessage());
         } else if (t instanceof UnknownDatastoreException e) {
             Http.error(resp, 404, "unknown_datastore", e.getMessage());
