@@ -60,7 +60,7 @@ final class ContentRoutes {
     void capsule(RoutingContext ctx) {
         Bytes32 id = Http.datastoreId(ctx.pathParam("datastore_id"), "datastore_id");
         int index = Http.capsuleIndex(ctx.pathParam("capsule_index"));
-        ApiContext.limit(ctx, c.capsuleLimiter(), ApiContext.clientIp(ctx), "capsule_retrieval");
+        ApiContext.limit(ctx, c.capsuleLimiter(), ApiContext.clientKey(ctx), "capsule_retrieval");
         Key key = new Key(id, index);
         Meta m = meta.getIfPresent(key);
         if (m != null) {
@@ -235,7 +235,7 @@ final class ContentRoutes {
 
     void manifest(RoutingContext ctx) {
         Bytes32 id = Http.datastoreId(ctx.pathParam("datastore_id"), "datastore_id");
-        ApiContext.limit(ctx, c.apiLimiter(), ApiContext.apiKey(ctx), "api_requests");
+        ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
         DatastoreViews.View v = views.cached(id);
         if (v != null) {
             sendManifest(ctx, v);
@@ -273,7 +273,7 @@ final class ContentRoutes {
         Bytes32 id = Http.datastoreId(ctx.pathParam("datastore_id"), "datastore_id");
         String rawPath = rawTail(ctx, "file");
         String path = FilePaths.fromUrl(rawPath);
-        ApiContext.limit(ctx, c.capsuleLimiter(), ApiContext.clientIp(ctx), "capsule_retrieval");
+        ApiContext.limit(ctx, c.capsuleLimiter(), ApiContext.clientKey(ctx), "capsule_retrieval");
         c.blocking(() -> views.load(id)).onSuccess(ApiContext.guarded(ctx, v -> streamFile(ctx, v, path, rawPath))).onFailure(ctx::fail);
     }
 
@@ -345,7 +345,7 @@ final class ContentRoutes {
     void fileProofs(RoutingContext ctx) {
         Bytes32 id = Http.datastoreId(ctx.pathParam("datastore_id"), "datastore_id");
         String path = FilePaths.fromUrl(rawTail(ctx, "file-proofs"));
-        ApiContext.limit(ctx, c.apiLimiter(), ApiContext.apiKey(ctx), "api_requests");
+        ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
         c.blocking(() -> {
             DatastoreViews.View v = views.load(id);
             FileEntry f = entry(v, path);
