@@ -3,6 +3,7 @@ package net.dig.api;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything the HTTP API needs to start, validated on construction (a bad value fails with a message
@@ -29,6 +30,9 @@ import java.util.Objects;
  * @param l2CacheDir          disk tier directory
  * @param l2CacheBytes        disk tier bound (0 disables)
  * @param dataDir             where the API keeps its own state ({@code handles.sqlite}, upload spool)
+ * @param validatorKeys       Ed25519 public keys (64 lower-case hex digits, an optional {@code 0x} is
+ *                            dropped) of the validators whose {@code POST /validation/challenge} this node
+ *                            answers; empty (the default) = every challenge is refused with 403
  */
 public record ApiConfig(
         String host, int port, String metricsHost, int metricsPort, int eventLoops,
@@ -37,7 +41,7 @@ public record ApiConfig(
         String adminToken, boolean openPush,
         RateLimit capsuleRetrieval, RateLimit validationChallenge, RateLimit apiRequests,
         long l1CacheBytes, Path l2CacheDir, long l2CacheBytes,
-        Path dataDir) {
+        Path dataDir, Set<String> validatorKeys) {
 
     public static final int DEFAULT_PORT = 8555;
     public static final int DEFAULT_METRICS_PORT = 9090;
@@ -74,6 +78,23 @@ public record ApiConfig(
         }
         Objects.requireNonNull(l2CacheDir, "l2CacheDir");
         Objects.requireNonNull(dataDir, "dataDir");
+        validatorKeys = normalizeKeys(validatorKeys);
+    }
+
+    private static Set<String> normalizeKeys(Set<String> keys) {
+        Objects.requireNonNull(keys, "validatorKeys");
+        Set<String> out = new java.util.TreeSet<>();
+        for (String k : keys) {
+            String hex = k == null ? "" : k.strip().toLowerCase(java.util.Locale.ROOT);
+            if (hex.startsWith("0x")) {
+                hex = hex.substring(2);
+            }
+            if (!hex.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("validatorKeys: '" + k + "' is not a 32-byte Ed25519 public key in hex");
+            }
+            out.add(hex);
+        }
+        return java.util.Collections.unmodifiableSet(out);
     }
 
     /** The seed's defaults: API on 0.0.0.0:8555, metrics on 0.0.0.0:9090, seed rate limits. */
@@ -85,55 +106,62 @@ public record ApiConfig(
                 null, false,
                 RateLimit.perMinute(100), RateLimit.perMinute(10), RateLimit.perMinute(60),
                 256L << 20, dataDir.resolve("http-cache"), 4L << 30,
-                dataDir);
+                dataDir, Set.of());
     }
 
     public ApiConfig withListen(String newHost, int newPort) {
         return new ApiConfig(newHost, newPort, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
                 maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
-                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
     }
 
     public ApiConfig withMetricsListen(String newHost, int newPort) {
         return new ApiConfig(host, port, newHost, newPort, eventLoops, jsonBodyLimit, pushBodyLimit,
                 maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
-                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
     }
 
     public ApiConfig withEventLoops(int n) {
         return new ApiConfig(host, port, metricsHost, metricsPort, n, jsonBodyLimit, pushBodyLimit,
                 maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
-                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
     }
 
     public ApiConfig withAdmin(String token, boolean open) {
         return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
                 maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, token, open, capsuleRetrieval,
-                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
     }
 
     public ApiConfig withRateLimits(RateLimit capsules, RateLimit challenges, RateLimit api) {
         return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
                 maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsules,
-                challenges, api, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+                challenges, api, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
     }
 
     public ApiConfig withLimits(long jsonLimit, long pushLimit, int headerSize) {
         return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonLimit, pushLimit,
                 headerSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
-                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
     }
 
     public ApiConfig withTimeouts(Duration idle, Duration request, Duration push) {
         return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
                 maxHeaderSize, idle, request, push, adminToken, openPush, capsuleRetrieval,
-                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir);
+                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
     }
 
     public ApiConfig withCaches(long l1Bytes, Path l2Dir, long l2Bytes) {
         return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
                 maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
-                validationChallenge, apiRequests, l1Bytes, l2Dir, l2Bytes, dataDir);
+                validationChallenge, apiRequests, l1Bytes, l2Dir, l2Bytes, dataDir, validatorKeys);
+    }
+
+    /** The validators whose challenges this node answers (replaces the list). */
+    public ApiConfig withValidatorKeys(Set<String> keys) {
+        return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
+                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
+                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, keys);
     }
 
     /** The admin token is never printed. */
@@ -143,7 +171,7 @@ public record ApiConfig(
                 + ", eventLoops=" + eventLoops + ", jsonBodyLimit=" + jsonBodyLimit + ", pushBodyLimit=" + pushBodyLimit
                 + ", admin=" + (adminToken == null ? "disabled" : "token") + ", openPush=" + openPush
                 + ", limits=" + capsuleRetrieval + "/" + validationChallenge + "/" + apiRequests
-                + ", l1=" + l1CacheBytes + ", l2=" + l2CacheDir + " (" + l2CacheBytes + "), dataDir=" + dataDir + "]";
+                + ", validators=" + validatorKeys.size() + ", l1=" + l1CacheBytes + ", l2=" + l2CacheDir + " (" + l2CacheBytes + "), dataDir=" + dataDir + "]";
     }
 
     private static void requireText(String s, String name) {

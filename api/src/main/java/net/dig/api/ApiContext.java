@@ -42,6 +42,40 @@ record ApiContext(ApiConfig config, StorageEngine storage, NodeIdentity identity
         return a == null ? "unknown" : a.hostAddress();
     }
 
+    /**
+     * The rate-limit key of a client address: an IPv4 address as is, an IPv6 address by its /64 (one
+     * host usually owns a whole /64, so per-address buckets would be free to multiply). Anything that is
+     * not an IP literal is returned unchanged; this never resolves names.
+     */
+    static String ipBucket(String hostAddress) {
+        if (hostAddress == null || hostAddress.indexOf(':') < 0) {
+            return hostAddress;
+        }
+        String literal = hostAddress.startsWith("[") && hostAddress.endsWith("]")
+                ? hostAddress.substring(1, hostAddress.length() - 1) : hostAddress;
+        int zone = literal.indexOf('%');
+        if (zone >= 0) {
+            literal = literal.substring(0, zone);
+        }
+        if (!literal.matches("[0-9A-Fa-f:.]+")) {
+            return hostAddress;
+        }
+        try {
+            byte[] a = java.net.InetAddress.getByName(literal).getAddress();
+            if (a.length != 16) {
+                return java.net.InetAddress.getByAddress(a).getHostAddress();
+            }
+            return net.dig.core.Hex.encodePlain(java.util.Arrays.copyOf(a, 8)) + "::/64";
+        } catch (java.net.UnknownHostException e) {
+            return hostAddress;
+        }
+    }
+
+    /** The per-client rate-limit key: {@link #ipBucket} of the peer address. */
+    static String clientKey(RoutingContext ctx) {
+        return ipBucket(clientIp(ctx));
+    }
+
     /** Applies a limiter keyed by {@code key}; throws 429 with the wait in {@code Retry-After}. */
     static void limit(RoutingContext ctx, TokenBuckets limiter, String key, String name) {
         Duration wait = limiter.acquire(key);
@@ -52,14 +86,21 @@ record ApiContext(ApiConfig config, StorageEngine storage, NodeIdentity identity
         }
     }
 
-    /** The {@code api_requests} key: the bearer token if one is sent, else the client IP. */
-    static String apiKey(RoutingContext ctx) {
+    /**
+     * The {@code api_requests} key: a bucket of its own for a bearer token that validates (the admin
+     * token), else the client's {@link #clientKey}. Unknown tokens never create buckets, so rotating
+     * random tokens neither escapes the limit nor floods the bucket map.
+     */
+    String apiKey(RoutingContext ctx) {
+        return config.adminToken() != null && bearerMatches(ctx, config.adminToken()) ? "key:admin" : "ip:" + clientKey(ctx);
+    }
+
+    /** Constant-time comparison of the request's {@code Authorization: Bearer} token with {@code token}. */
+    private static boolean bearerMatches(RoutingContext ctx, String token) {
         String auth = ctx.request().getHeader("Authorization");
-        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return "key:" + net.dig.core.Hex.encode(net.dig.core.Sha256.hash(auth.substring(7).trim()
-                    .getBytes(StandardCharsets.UTF_8)).toArray());
-        }
-        return "ip:" + clientIp(ctx);
+        byte[] given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        return MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), given);
     }
 
     /**
@@ -73,11 +114,7 @@ record ApiContext(ApiConfig config, StorageEngine storage, NodeIdentity identity
         if (config.adminToken() == null) {
             throw new ApiException(403, "admin_disabled", "admin endpoints are disabled: no admin token is configured");
         }
-        String auth = ctx.request().getHeader("Authorization");
-        byte[] expected = config.adminToken().getBytes(StandardCharsets.UTF_8);
-        byte[] given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (!MessageDigest.isEqual(expected, given)) {
+        if (!bearerMatches(ctx, config.adminToken())) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"dig-node\"");
             throw new ApiException(401, "unauthorized", "this endpoint needs 'Authorization: Bearer <admin token>'");
         }

@@ -28,7 +28,7 @@ import net.dig.core.Sha256;
  * Proofs use {@link MerkleProof#encode()} (DESIGN.md §4.1). {@code chunk_index} is not free: it is
  * {@link #chunkIndex(String, Bytes32, long)} of the challenge, so a node cannot pick an easy chunk.
  *
- * <p>Verification ({@link #verify(Bytes32)}): the chunk's leaf hash and the chunk proof give the
+ * <p>Verification ({@link #verify(Bytes32, int, long)}): index, length and leaf counts first, then the chunk's leaf hash and the chunk proof give the
  * capsule's chunk root; {@code leaf(capsule_hash ‖ chunk_root)} and the capsule proof give the
  * datastore root, which must equal the signed {@code merkle_root}; the signature must verify under
  * the embedded key (a validator also checks that key belongs to the node it challenged).
@@ -49,7 +49,7 @@ public record ChallengeProof(String challengeId, Bytes32 plotId, Bytes32 datasto
 
     /** The chunk a challenge designates: u32 of SHA-256("DIG-CHUNK" ‖ id ‖ capsule_hash) mod chunk count. */
     public static int chunkIndex(String challengeId, Bytes32 capsuleHash, long capsuleSize) {
-        long chunks = Math.max(1, (capsuleSize + CHUNK_SIZE - 1) / CHUNK_SIZE);
+        long chunks = chunkCount(capsuleSize);
         byte[] d = Sha256.hash("DIG-CHUNK".getBytes(StandardCharsets.US_ASCII),
                 challengeId.getBytes(StandardCharsets.UTF_8), capsuleHash.toArray()).toArray();
         long v = ByteBuffer.wrap(d, 0, 4).getInt() & 0xffffffffL;
@@ -131,19 +131,42 @@ public record ChallengeProof(String challengeId, Bytes32 plotId, Bytes32 datasto
         }
     }
 
-    /** True iff the chunk is included in the datastore whose signed root is {@code merkleRoot} and the signature holds. */
-    public boolean verify(Bytes32 merkleRoot) {
+    /**
+     * True iff this proves the chunk the challenge designates and the signature holds. The caller supplies
+     * what it knows independently from the signed manifest: {@code merkleRoot}, the datastore's
+     * {@code capsuleCount} and the challenged capsule's uncompressed {@code capsuleSize}. Checked: the chunk
+     * index is {@link #chunkIndex(String, Bytes32, long)} of (challenge id, capsule hash, size), the chunk
+     * has the length that index implies, the chunk proof spans {@code chunkCount(size)} leaves and the
+     * capsule proof {@code capsuleCount} leaves (a proof's path alone does not fix its leaf count: (2 of 3)
+     * and (1 of 2) have the same shape), both indexes match, and the roots chain up to {@code merkleRoot}.
+     */
+    public boolean verify(Bytes32 merkleRoot, int capsuleCount, long capsuleSize) {
         try {
+            long chunks = chunkCount(capsuleSize);
+            if (capsuleIndex < 0 || capsuleIndex >= capsuleCount
+                    || chunkIndex != chunkIndex(challengeId, capsuleHash, capsuleSize)
+                    || chunk.length != expectedChunkLength(capsuleSize, chunkIndex)
+                    || chunkProof.leafIndex() != chunkIndex || chunkProof.leafCount() != chunks
+                    || capsuleProof.leafIndex() != capsuleIndex || capsuleProof.leafCount() != capsuleCount) {
+                return false;
+            }
             Bytes32 chunkRoot = chunkProof.computeRoot(MerkleTree.leafHash(chunk));
             byte[] leafInput = new byte[64];
             capsuleHash.copyTo(leafInput, 0);
             chunkRoot.copyTo(leafInput, 32);
-            return chunkProof.leafIndex() == chunkIndex
-                    && capsuleProof.leafIndex() == capsuleIndex
-                    && capsuleProof.verifies(MerkleTree.leafHash(leafInput), merkleRoot)
+            return capsuleProof.verifies(MerkleTree.leafHash(leafInput), merkleRoot)
                     && NodeIdentity.verify(nodePublicKey, signedPart(), signature);
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** Chunks of a capsule of {@code size} bytes; an empty capsule has one (empty) chunk. */
+    static long chunkCount(long size) {
+        return Math.max(1, (size + CHUNK_SIZE - 1) / CHUNK_SIZE);
+    }
+
+    private static long expectedChunkLength(long size, int index) {
+        return Math.min(CHUNK_SIZE, size - (long) index * CHUNK_SIZE);
     }
 }

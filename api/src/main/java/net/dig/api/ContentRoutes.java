@@ -60,7 +60,7 @@ final class ContentRoutes {
     void capsule(RoutingContext ctx) {
         Bytes32 id = Http.datastoreId(ctx.pathParam("datastore_id"), "datastore_id");
         int index = Http.capsuleIndex(ctx.pathParam("capsule_index"));
-        ApiContext.limit(ctx, c.capsuleLimiter(), ApiContext.clientIp(ctx), "capsule_retrieval");
+        ApiContext.limit(ctx, c.capsuleLimiter(), ApiContext.clientKey(ctx), "capsule_retrieval");
         Key key = new Key(id, index);
         Meta m = meta.getIfPresent(key);
         if (m != null) {
@@ -90,6 +90,11 @@ final class ContentRoutes {
     private void serve(RoutingContext ctx, Key key, Meta m) {
         HttpServerResponse r = ctx.response();
         CapsuleLocation loc = m.location();
+        if (!c.storage().plotServable(loc.plotId())) {
+            meta.invalidate(key);
+            throw new ApiException(503, "plot_unavailable", "plot " + loc.plotId().toHex()
+                    + " failed verification (quarantined or bad capsules); capsule " + key.index() + " is not served");
+        }
         String etag = "\"" + loc.hash().toHex().substring(2) + "\"";
         r.putHeader("ETag", etag)
                 .putHeader("X-Capsule-Hash", loc.hash().toHex())
@@ -230,7 +235,7 @@ final class ContentRoutes {
 
     void manifest(RoutingContext ctx) {
         Bytes32 id = Http.datastoreId(ctx.pathParam("datastore_id"), "datastore_id");
-        ApiContext.limit(ctx, c.apiLimiter(), ApiContext.apiKey(ctx), "api_requests");
+        ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
         DatastoreViews.View v = views.cached(id);
         if (v != null) {
             sendManifest(ctx, v);
@@ -268,7 +273,7 @@ final class ContentRoutes {
         Bytes32 id = Http.datastoreId(ctx.pathParam("datastore_id"), "datastore_id");
         String rawPath = rawTail(ctx, "file");
         String path = FilePaths.fromUrl(rawPath);
-        ApiContext.limit(ctx, c.capsuleLimiter(), ApiContext.clientIp(ctx), "capsule_retrieval");
+        ApiContext.limit(ctx, c.capsuleLimiter(), ApiContext.clientKey(ctx), "capsule_retrieval");
         c.blocking(() -> views.load(id)).onSuccess(ApiContext.guarded(ctx, v -> streamFile(ctx, v, path, rawPath))).onFailure(ctx::fail);
     }
 
@@ -340,7 +345,7 @@ final class ContentRoutes {
     void fileProofs(RoutingContext ctx) {
         Bytes32 id = Http.datastoreId(ctx.pathParam("datastore_id"), "datastore_id");
         String path = FilePaths.fromUrl(rawTail(ctx, "file-proofs"));
-        ApiContext.limit(ctx, c.apiLimiter(), ApiContext.apiKey(ctx), "api_requests");
+        ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
         c.blocking(() -> {
             DatastoreViews.View v = views.load(id);
             FileEntry f = entry(v, path);

@@ -58,7 +58,7 @@ final class NodeRoutes {
     // ---- GET /network/peers
 
     void peers(RoutingContext ctx) {
-        ApiContext.limit(ctx, c.apiLimiter(), ApiContext.apiKey(ctx), "api_requests");
+        ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
         JsonArray peers = new JsonArray();
         for (PeerView p : c.peers().peers()) {
             peers.add(new JsonObject().put("node_id", p.nodeId()).put("endpoint", p.endpoint())
@@ -70,8 +70,13 @@ final class NodeRoutes {
 
     // ---- POST /validation/challenge
 
+    /** Admission, before the body is read: the {@code validation_challenge} limit per client IP. */
+    void challengeAdmission(RoutingContext ctx) {
+        ApiContext.limit(ctx, c.challengeLimiter(), ApiContext.clientKey(ctx), "validation_challenge");
+        ctx.next();
+    }
+
     void challenge(RoutingContext ctx) {
-        ApiContext.limit(ctx, c.challengeLimiter(), ApiContext.clientIp(ctx), "validation_challenge");
         JsonObject body = Http.jsonBody(ctx);
         String challengeId = Http.string(body, "challenge_id", true);
         if (challengeId.isEmpty() || challengeId.length() > 128 || challengeId.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e)) {
@@ -84,12 +89,21 @@ final class NodeRoutes {
         }
         byte[] validatorSignature = Http.hexBytes(Http.string(body, "validator_signature", true), 64, "validator_signature");
         String validatorKey = Http.string(body, "validator_public_key", false);
-        if (validatorKey != null) {
-            byte[] key = Http.hexBytes(validatorKey, 32, "validator_public_key");
-            if (!NodeIdentity.verify(key, challengeSigningBytes(challengeId, capsuleHash, type), validatorSignature)) {
-                challengesFailed.increment();
-                throw new ApiException(422, "bad_signature", "validator_signature does not verify under validator_public_key");
-            }
+        if (validatorKey == null) {
+            challengesFailed.increment();
+            throw new ApiException(401, "validator_key_required",
+                    "validator_public_key is required: only challenges signed by a configured validator are answered");
+        }
+        byte[] key = Http.hexBytes(validatorKey, 32, "validator_public_key");
+        if (!c.config().validatorKeys().contains(Hex.encodePlain(key))) {
+            challengesFailed.increment();
+            throw new ApiException(403, "validator_not_allowed", c.config().validatorKeys().isEmpty()
+                    ? "this node answers no storage challenges: no validator keys are configured (validatorKeys)"
+                    : "validator_public_key is not one of the validators this node answers (validatorKeys)");
+        }
+        if (!NodeIdentity.verify(key, challengeSigningBytes(challengeId, capsuleHash, type), validatorSignature)) {
+            challengesFailed.increment();
+            throw new ApiException(422, "bad_signature", "validator_signature does not verify under validator_public_key");
         }
         c.blocking(() -> answer(challengeId, capsuleHash))
                 .onSuccess(ApiContext.guarded(ctx, json -> Http.json(ctx, 200, json)))
@@ -182,7 +196,7 @@ final class NodeRoutes {
     // ---- GET /node/status
 
     void status(RoutingContext ctx) {
-        ApiContext.limit(ctx, c.apiLimiter(), ApiContext.apiKey(ctx), "api_requests");
+        ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
         c.blocking(this::statusJson).onSuccess(ApiContext.guarded(ctx, json -> Http.json(ctx, 200, json))).onFailure(ctx::fail);
     }
 
@@ -228,7 +242,7 @@ final class NodeRoutes {
 
     void createPlot(RoutingContext ctx) {
         c.requireAdmin(ctx, false);
-        ApiContext.limit(ctx, c.apiLimiter(), ApiContext.apiKey(ctx), "api_requests");
+        ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
         JsonObject body = Http.jsonBody(ctx);
         Bytes32 id = Http.datastoreId(Http.string(body, "datastore_id", true), "datastore_id");
         List<Integer> indices = new ArrayList<>();

@@ -49,7 +49,7 @@ final class PublishRoutes {
 
     void push(RoutingContext ctx) {
         c.requireAdmin(ctx, true);
-        ApiContext.limit(ctx, c.apiLimiter(), ApiContext.apiKey(ctx), "api_requests");
+        ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
         String manifestText = ctx.request().getFormAttribute("manifest");
         String compressionText = ctx.request().getFormAttribute("compression");
         Map<Integer, Path> parts = new HashMap<>();
@@ -171,7 +171,7 @@ final class PublishRoutes {
 
     void register(RoutingContext ctx) {
         c.requireAdmin(ctx, true);
-        ApiContext.limit(ctx, c.apiLimiter(), ApiContext.apiKey(ctx), "api_requests");
+        ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
         JsonObject body = Http.jsonBody(ctx);
         String handle = Http.string(body, "handle", true);
         HandleRegistration.checkHandle(handle);
@@ -216,7 +216,7 @@ final class PublishRoutes {
     void resolve(RoutingContext ctx) {
         String handle = ctx.pathParam("handle");
         HandleRegistration.checkHandle(handle);
-        ApiContext.limit(ctx, c.apiLimiter(), ApiContext.apiKey(ctx), "api_requests");
+        ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
         c.blocking(() -> c.handles().find(handle).orElseThrow(() ->
                         ApiException.notFound("unknown_handle", "handle '" + handle + "' is not registered on this node")))
                 .onSuccess(ApiContext.guarded(ctx, e -> Http.json(ctx, 200, resolveJson(e))))

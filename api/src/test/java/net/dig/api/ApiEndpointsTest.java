@@ -378,13 +378,13 @@ class ApiEndpointsTest {
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                 JsonObject j = json(r);
                 ChallengeProof p = ChallengeProof.decode(Hex.decode(j.getString("proof")));
-                assertThat(p.verify(m.version().merkleRoot())).isTrue();
+                assertThat(p.verify(m.version().merkleRoot(), m.capsules().size(), ci.size())).isTrue();
                 assertThat(p.challengeId()).isEqualTo(id);
                 assertThat(p.chunkIndex()).isEqualTo(ChallengeProof.chunkIndex(id, ci.hash(), ci.size()));
                 assertThat(p.nodePublicKey()).isEqualTo(f.node.publicKey());
                 assertThat(j.getString("plot_id")).isEqualTo(p.plotId().toHex());
                 assertThat(j.getLong("generation_time_ms")).isNotNegative();
-                assertThat(p.verify(f.zstd.version().merkleRoot()) && m != f.zstd).isFalse();
+                assertThat(p.verify(f.zstd.version().merkleRoot(), m.capsules().size(), ci.size()) && m != f.zstd).isFalse();
             }
         }
         assertError(f.postJson("/validation/challenge", challenge("c1", Bytes32.fromHex("01".repeat(32)), validator), false),

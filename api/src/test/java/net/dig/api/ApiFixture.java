@@ -38,6 +38,8 @@ import net.dig.storage.StorageEngine;
  */
 final class ApiFixture implements AutoCloseable {
     static final String ADMIN = "test-admin-token-0123456789";
+    /** The validator whose challenges the fixture's node answers (in {@code validatorKeys}). */
+    static final NodeIdentity VALIDATOR = NodeIdentity.fromSeed(seed(5));
 
     final Path root;
     final NodeIdentity node;
@@ -77,7 +79,8 @@ final class ApiFixture implements AutoCloseable {
                 .withListen("127.0.0.1", 0).withMetricsListen("127.0.0.1", 0).withEventLoops(1)
                 .withAdmin(ADMIN, false)
                 .withRateLimits(RateLimit.unlimited(), RateLimit.unlimited(), RateLimit.unlimited())
-                .withCaches(8 << 20, root.resolve("api/l2"), 16 << 20);
+                .withCaches(8 << 20, root.resolve("api/l2"), 16 << 20)
+                .withValidatorKeys(java.util.Set.of(net.dig.core.Hex.encode(VALIDATOR.publicKey())));
         this.server = ApiServer.start(tweak.apply(config), storage, node, clock, peers);
     }
 

@@ -133,6 +133,7 @@ public final class GossipService {
     private final java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean introducerBusy = new java.util.concurrent.atomic.AtomicBoolean();
 
+    private final EventLoopGroup sharedIo;
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private EventLoop control;
@@ -151,6 +152,16 @@ public final class GossipService {
      * @throws GossipException with {@link GossipError.ClientError} if the certificate files cannot be used
      */
     public GossipService(GossipConfig config, Clock clock, RandomGenerator random) {
+        this(config, clock, random, null);
+    }
+
+    /**
+     * As {@link #GossipService(GossipConfig, Clock, RandomGenerator)}, but connections run on
+     * {@code sharedIo}, which {@link #stop()} leaves running (many services in one process, e.g.
+     * benchmarks and simulations).
+     */
+    public GossipService(GossipConfig config, Clock clock, RandomGenerator random, EventLoopGroup sharedIo) {
+        this.sharedIo = sharedIo;
         this.config = config;
         this.clock = clock;
         this.random = random;
@@ -193,8 +204,13 @@ public final class GossipService {
         if (!state.compareAndSet(State.NEW, State.RUNNING)) {
             throw new GossipException(state.get() == State.RUNNING ? new GossipError.AlreadyStarted() : new GossipError.ServiceNotStarted());
         }
-        acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("dig-p2p-accept", true), NioIoHandler.newFactory());
-        ioGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("dig-p2p-io", true), NioIoHandler.newFactory());
+        if (sharedIo != null) {
+            acceptGroup = sharedIo;
+            ioGroup = sharedIo;
+        } else {
+            acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("dig-p2p-accept", true), NioIoHandler.newFactory());
+            ioGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("dig-p2p-io", true), NioIoHandler.newFactory());
+        }
         control = ioGroup.next();
         try {
             listener = new ServerBootstrap().group(acceptGroup, ioGroup).channel(NioServerSocketChannel.class)
@@ -245,6 +261,9 @@ public final class GossipService {
     }
 
     private void shutdownGroups() {
+        if (sharedIo != null) {
+            return;
+        }
         if (acceptGroup != null) {
             acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }

@@ -104,7 +104,7 @@ final class DatastoreCommand implements Callable<Integer> {
                     out.println("Added datastore " + m.datastoreId().toHex());
                     out.println("  name:        " + m.name());
                     out.println("  size:        " + m.version().totalSize() + " bytes (" + size(m.version().totalSize()) + ")");
-                    out.println("  capsules:    " + m.version().capsuleCount() + " x " + size(m.version().capsuleSize()));
+                    out.println("  capsules:    " + m.version().capsuleCount() + " (capsule size " + size(m.version().capsuleSize()) + ")");
                     out.println("  files:       " + m.files().size());
                     out.println("  merkle root: " + m.version().merkleRoot().toHex());
                 }
@@ -199,7 +199,7 @@ final class DatastoreCommand implements Callable<Integer> {
                     out.println("  owner:         " + net.dig.core.Hex.encode(v.ownerPublicKey()));
                     out.println("  merkle root:   " + v.merkleRoot().toHex());
                     out.println("  total size:    " + v.totalSize() + " bytes (" + size(v.totalSize()) + ")");
-                    out.println("  capsules:      " + v.capsuleCount() + " x " + size(v.capsuleSize()));
+                    out.println("  capsules:      " + v.capsuleCount() + " (capsule size " + size(v.capsuleSize()) + ")");
                     out.println("  created:       " + java.time.Instant.ofEpochSecond(v.creationTime()));
                     out.println("  signature:     " + (v.signatureValid() ? "valid" : "INVALID"));
                     out.println("  files (" + m.files().size() + "):");

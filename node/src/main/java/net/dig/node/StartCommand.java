@@ -48,7 +48,13 @@ final class StartCommand implements Callable<Integer> {
 
         CountDownLatch stop = new CountDownLatch(1);
         SignalTrap.onTermination(stop::countDown);
-        NodeRuntime runtime = NodeRuntime.start(ctx, identity, Clock.system());
+        NodeRuntime runtime;
+        try {
+            runtime = NodeRuntime.start(ctx, identity, Clock.system());
+        } catch (RuntimeException e) {
+            NodeLog.error("node", "node_start_failed", Map.of("error", String.valueOf(e.getMessage())), null);
+            throw e;
+        }
         Thread hook = new Thread(runtime::close, "dig-node-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         if (readyFile != null) {

@@ -97,6 +97,9 @@ final class PlotWriter implements AutoCloseable {
     private final Path temp;
     private final FileChannel channel;
     private long position = HEADER_SIZE;
+    private long unflushed;
+    /** Bytes of capsule data written between intermediate flushes. */
+    static final long FLUSH_EVERY = 64L << 20;
     private final List<Record> records = new ArrayList<>();
     private boolean done;
 
@@ -155,6 +158,13 @@ final class PlotWriter implements AutoCloseable {
         long offset = alignUp(position);
         writeFully(ByteBuffer.wrap(stored, 0, storedLength), offset);
         position = offset + storedLength;
+        unflushed += storedLength;
+        if (unflushed >= FLUSH_EVERY) {
+            // start the disk on what is written while the other threads hash the next capsules, instead of
+            // leaving all of it to the final fsync (which then finds little left to do)
+            channel.force(false);
+            unflushed = 0;
+        }
         records.add(new Record(datastoreId, index, size, hash, offset, storedLength, codec, chunkRoot, chunkHashes));
         return offset;
     }

@@ -91,6 +91,29 @@ public final class StorageEngine implements AutoCloseable {
     volatile boolean checkFreeSpace = true;
     private volatile boolean closed;
 
+    // ---- api hook (owned by the api developer): which plots must not be served, in memory, non-blocking
+    /** Plots quarantined or found with bad capsules by {@link #verify} since open; a clean verify clears one. */
+    private final Set<Bytes32> unservablePlots = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Non-blocking, in-memory: false once a plot was quarantined or {@link #verify} found a bad capsule in
+     * it while this engine is open (until a later verify finds it clean). Servers that cache capsule
+     * locations check this before each zero-copy send. Plots quarantined before open are refused by
+     * {@link #locate} already.
+     */
+    public boolean plotServable(Bytes32 plotId) {
+        return !unservablePlots.contains(plotId);
+    }
+
+    private void noteVerification(PlotVerification v) {
+        if (v.ok()) {
+            unservablePlots.remove(v.plotId());
+        } else {
+            unservablePlots.add(v.plotId());
+        }
+    }
+    // ---- end of api hook
+
     private StorageEngine(StorageConfig config, Clock clock, RandomGenerator random, NodeIdentity node, CapsuleIndex index) {
         this.config = config;
         this.clock = clock;
@@ -666,7 +689,9 @@ public final class StorageEngine implements AutoCloseable {
         p.begin("verify", totalBytes);
         try {
             for (Path f : selected) {
-                results.add(verifyPlot(f, p));
+                PlotVerification v = verifyPlot(f, p);
+                noteVerification(v);
+                results.add(v);
             }
         } finally {
             p.end();
@@ -732,6 +757,7 @@ public final class StorageEngine implements AutoCloseable {
         PlotReader old = readers.remove(file.toString());
         closeQuietly(old);
         Bytes32 claimed = PlotReader.claimedPlotId(file);
+        unservablePlots.add(claimed);
         try {
             index.putPlot(new CapsuleIndex.PlotRow(file.toString(), claimed.equals(Bytes32.ZERO) ? null : claimed.toHex(),
                     sizeOf(file), 0, 0, PlotStatus.QUARANTINED, reason));
