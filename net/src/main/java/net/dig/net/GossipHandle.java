@@ -31,7 +31,12 @@ public interface GossipHandle {
     /** A new, independent subscription to every inbound message (throws if the service is stopped). */
     InboundReceiver inboundReceiver();
 
-    /** Sends {@code message} to every connected peer except {@code excludePeer}; completes with how many. */
+    /**
+     * Broadcasts a message originated here by Plumtree (dig-gossip {@code PlumtreeRouter}): the payload
+     * goes to the eager peers (at most {@code gossip_fanout}), an announcement to the lazy ones, and
+     * every node forwards it along the tree. Completes with the number of peers the payload was sent
+     * to. The message must carry no id and must not be a Plumtree control opcode (214-217).
+     */
     CompletableFuture<Integer> broadcast(Message message, Optional<PeerId> excludePeer);
 
     /** {@link #broadcast} of a typed body (sent with id None). */

@@ -74,7 +74,10 @@ import org.slf4j.LoggerFactory;
  * per-connection {@link RateLimiter}s, {@code max_connections} and the in-flight handshake cap.
  * {@link Discovery} (dig-gossip's AddressManager, PeerIntake and DiscoveryPlanner) answers
  * RequestPeers, takes in RespondPeers and introducer answers, and decides whom to dial; the
- * service executes the planner's actions every {@code peer_connect_interval}.
+ * service executes the planner's actions every {@code peer_connect_interval}. Broadcasts and
+ * inbound gossip ({@link #GOSSIP_TYPES} without id, and Plumtree control 214-217) go through
+ * dig-gossip's {@code PlumtreeRouter}, which dedups, forwards along the tree and delivers first copies
+ * to the application; everything else is delivered directly.
  *
  * <h2>API style</h2>
  * {@link #start()} and {@link #stop()} block (binding and shutting down take milliseconds and
@@ -86,7 +89,9 @@ import org.slf4j.LoggerFactory;
  * Each connection's state belongs to its Netty event loop. Shared state is: the peer table (a
  * concurrent map; admission uses {@code putIfAbsent}), the reputations (not thread-safe by design,
  * so every access holds its monitor; critical sections are a few map operations, never I/O), and
- * the receivers list (copy-on-write). Periodic work (keepalive rounds, ban expiry, discovery) runs
+ * the receivers list (copy-on-write). The Plumtree router and the discovery state belong to the
+ * control event loop; connection loops hand them events with {@code execute}. Periodic work
+ * (keepalive rounds, ban expiry, discovery, Plumtree timers every 50 ms) runs
  * on one control event loop and reads time from the injected {@link Clock}; tests call
  * {@link #runKeepaliveRound()} after moving a {@code ManualClock} instead of sleeping.
  *
@@ -101,6 +106,65 @@ public final class GossipService {
     private static final int RECEIVER_CAPACITY = 4096;
     private static final int RATE_LIMIT_BAN_SECONDS = 300;
     static final Duration DEFAULT_REDIAL_INTERVAL = Duration.ofMinutes(30);
+    private static final long PLUMTREE_TICK_MILLIS = 50;
+
+    /**
+     * Message types that travel by Plumtree when they carry no request id: the seed's gossiped
+     * payloads (Chia announcements, DIG 200-202/207/208 and the storage floods 221-223/226) and the
+     * Plumtree control opcodes 214-217. Everything else (requests, replies, peer exchange) goes
+     * straight to the application.
+     */
+    static final Set<Integer> GOSSIP_TYPES = Set.of(
+            ChiaMessageType.NEW_PEAK.code(), ChiaMessageType.NEW_TRANSACTION.code(),
+            ChiaMessageType.NEW_UNFINISHED_BLOCK.code(), ChiaMessageType.NEW_UNFINISHED_BLOCK2.code(),
+            ChiaMessageType.NEW_SIGNAGE_POINT_OR_END_OF_SUB_SLOT.code(), ChiaMessageType.NEW_COMPACT_VDF.code(),
+            200, 201, 202, 207, 208, 221, 222, 223, 226);
+
+    static boolean travelsByPlumtree(Message message) {
+        return message.id().isEmpty()
+                && (GOSSIP_TYPES.contains(message.type()) || net.dig.gossip.PlumtreeRouter.isControl(message.type()));
+    }
+
+    private static net.dig.gossip.PlumtreeConfig plumtreeConfig(GossipConfig config) {
+        net.dig.gossip.PlumtreeConfig d = net.dig.gossip.PlumtreeConfig.defaults().withGossipFanout(config.gossipFanout());
+        return new net.dig.gossip.PlumtreeConfig(d.gossipFanout(), config.maxSeenMessages(), d.seenTtlMillis(), d.cacheTtlMillis(),
+                d.cacheMaxMessages(), d.cacheMaxBytes(), d.lazyTimeoutMillis(), d.retryTimeoutMillis(), d.dispatchIntervalMillis(),
+                d.optimisationThresholdMillis(), d.pruneProtectionMillis(), d.maxMissing(), d.maxAnnouncersPerMessage(),
+                d.requestRatePerSecond(), d.requestBurst(), d.requestDedupMillis());
+    }
+
+    /** Executes the router's effects; called on the control loop from inside router methods. */
+    private final class RouterOutput implements net.dig.gossip.PlumtreeOutput {
+        @Override
+        public void send(PeerId to, Message message) {
+            PeerConnectionHandler c = peers.get(to);
+            if (c != null) {
+                c.send(message);
+            }
+        }
+
+        @Override
+        public void deliver(PeerId from, Message message) {
+            InboundMessage inbound = new InboundMessage(from, message);
+            for (InboundReceiver receiver : receivers) {
+                receiver.offer(inbound);
+            }
+        }
+
+        @Override
+        public void penalize(PeerId peer, net.dig.gossip.PlumtreeViolation violation, String detail) {
+            PenaltyReason reason = switch (violation) {
+                case MALFORMED_CONTROL -> PenaltyReason.MALFORMED_MESSAGE;
+                case INVALID_ANNOUNCEMENT -> PenaltyReason.PROTOCOL_VIOLATION;
+                case BROKEN_PROMISE -> PenaltyReason.SPAM;
+                case REQUEST_RATE_EXCEEDED -> PenaltyReason.RATE_LIMIT_EXCEEDED;
+            };
+            PeerConnectionHandler c = peers.get(peer);
+            String ip = c == null || c.remoteAddress() == null ? null : c.remoteAddress().getAddress().getHostAddress();
+            LOG.debug("plumtree: {} from {}: {}", violation, peer.shortHex(), detail);
+            GossipService.this.penalize(peer, ip, reason);
+        }
+    }
     static final Duration DEFAULT_INTRODUCER_BACKOFF_MAX = Duration.ofSeconds(300);
 
     private enum State { NEW, RUNNING, STOPPED }
@@ -134,6 +198,8 @@ public final class GossipService {
     private final java.util.concurrent.atomic.AtomicBoolean introducerBusy = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final EventLoopGroup sharedIo;
+    private net.dig.gossip.PlumtreeRouter router;
+    private volatile int seenMessages;
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private EventLoop control;
@@ -230,6 +296,11 @@ public final class GossipService {
         listenPort = ((InetSocketAddress) listener.localAddress()).getPort();
         control.scheduleAtFixedRate(this::runKeepaliveRound, 1, 1, TimeUnit.SECONDS);
         control.scheduleAtFixedRate(this::expireBans, 10, 10, TimeUnit.SECONDS);
+        router = new net.dig.gossip.PlumtreeRouter(plumtreeConfig(config), clock, new RouterOutput());
+        control.scheduleWithFixedDelay(() -> {
+            router.onTick(clock.millis());
+            seenMessages = router.stats().seenMessages();
+        }, PLUMTREE_TICK_MILLIS, PLUMTREE_TICK_MILLIS, TimeUnit.MILLISECONDS);
         if (config.targetOutboundCount() > 0) {
             long every = config.peerConnectInterval().toMillis();
             control.scheduleWithFixedDelay(this::runDiscoveryRound, 0, every, TimeUnit.MILLISECONDS);
@@ -652,6 +723,10 @@ public final class GossipService {
                 slot.handshakeDone();
             }
             Handshake remote = connection.remoteHandshake();
+            if (purpose == Purpose.PEER) {
+                PeerId up = connection.peerId();
+                onControl(() -> router.onNeighborUp(up));
+            }
             if (!outbound && purpose == Purpose.PEER) {
                 InetSocketAddress listening = new InetSocketAddress(connection.remoteAddress().getAddress(), remote.serverPort());
                 boolean fullNode = remote.nodeType() == NodeType.FULL_NODE.code() && remote.serverPort() > 0;
@@ -673,7 +748,9 @@ public final class GossipService {
                 peers.remove(connection.peerId(), connection);
                 net.dig.gossip.PeerAddress planned = plannedDials.remove(connection);
                 InetSocketAddress gone = connection.remoteHandshake() == null ? null : senderAddress(connection);
+                PeerId down = connection.peerId();
                 onControl(() -> {
+                    router.onNeighborDown(down);
                     if (gone != null) {
                         discovery.onNeighbourGone(gone);
                     }
@@ -710,6 +787,11 @@ public final class GossipService {
                 }
             }
             if (hook.handle(connection, message) || purpose != Purpose.PEER) {
+                return;
+            }
+            if (travelsByPlumtree(message)) {
+                PeerId from = connection.peerId();
+                onControl(() -> router.onMessage(from, message));
                 return;
             }
             InboundMessage inbound = new InboundMessage(connection.peerId(), message);
@@ -848,7 +930,7 @@ public final class GossipService {
                     bannedIps = reputations.bannedIpCount(clock.millis());
                 }
                 return CompletableFuture.completedFuture(new GossipStats(in + out + admission.inflight(), in + out, in, out,
-                        sent, received, bytesOut, bytesIn, discovery.knownAddresses(), 0, false, 0, bannedPeers, bannedIps,
+                        sent, received, bytesOut, bytesIn, discovery.knownAddresses(), seenMessages, false, 0, bannedPeers, bannedIps,
                         admission.refused(), admission.inflight()));
             });
         }
@@ -868,15 +950,12 @@ public final class GossipService {
         @Override
         public CompletableFuture<Integer> broadcast(Message message, Optional<PeerId> excludePeer) {
             return this.<Integer>notRunning().orElseGet(() -> {
-                int count = 0;
-                for (PeerConnectionHandler c : peers.values()) {
-                    if (excludePeer.isPresent() && excludePeer.get().equals(c.peerId())) {
-                        continue;
-                    }
-                    c.send(message);
-                    count++;
+                if (net.dig.gossip.PlumtreeRouter.isControl(message.type()) || message.id().isPresent()) {
+                    return CompletableFuture.failedFuture(new GossipException(new GossipError.MessageRejected(
+                            "type " + message.type() + (message.id().isPresent() ? " with a request id" : " is Plumtree control")
+                                    + " cannot be broadcast")));
                 }
-                return CompletableFuture.completedFuture(count);
+                return CompletableFuture.supplyAsync(() -> router.broadcast(message, excludePeer), control);
             });
         }
 

@@ -186,6 +186,29 @@ class GossipServiceTest {
     }
 
     @Test
+    void broadcastsTravelByPlumtreeAcrossAnIntermediateNode() throws Exception {
+        GossipService a = nodes.start();
+        GossipService b = nodes.start();
+        GossipService c = nodes.start();
+        InboundReceiver atB = b.handle().inboundReceiver();
+        InboundReceiver atC = c.handle().inboundReceiver();
+        get(a.handle().connectTo(TestNodes.loopback(b)));
+        get(b.handle().connectTo(TestNodes.loopback(c)));
+        await().atMost(BOUND).until(() -> get(b.handle().peerCount()) == 2 && get(c.handle().peerCount()) == 1);
+
+        assertThat(get(a.handle().broadcast(Message.of(201, new byte[] {5}), Optional.empty()))).isEqualTo(1);
+        assertThat(receive(atB, 201).peer()).isEqualTo(a.peerId());
+        InboundMessage forwarded = receive(atC, 201);
+        assertThat(forwarded.peer()).as("C got it from B, which forwarded it").isEqualTo(b.peerId());
+        assertThat(forwarded.message().data()).containsExactly(5);
+
+        assertThat(errorOf(a.handle().broadcast(Message.of(214, new byte[0]), Optional.empty())))
+                .isInstanceOf(GossipError.MessageRejected.class);
+        assertThat(errorOf(a.handle().broadcast(new Message(201, OptionalInt.of(3), new byte[0]), Optional.empty())))
+                .isInstanceOf(GossipError.MessageRejected.class);
+    }
+
+    @Test
     void handleFailsAfterStop() throws Exception {
         GossipService a = nodes.start();
         GossipHandle handle = a.handle();
