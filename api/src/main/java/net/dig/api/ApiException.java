@@ -7,11 +7,22 @@ package net.dig.api;
 final class ApiException extends RuntimeException {
     private final int status;
     private final String code;
+    private final long retryAfterSeconds;
 
     ApiException(int status, String code, String message) {
+        this(status, code, message, 0);
+    }
+
+    /** With {@code retryAfterSeconds > 0} the answer carries {@code Retry-After}. */
+    ApiException(int status, String code, String message, long retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     int status() {

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -206,6 +207,7 @@ public final class ApiServer implements AutoCloseable {
         for (int i = 0; i < config.eventLoops(); i++) {
             HttpServer server = vertx.createHttpServer(options.setPort(port));
             server.connectionHandler(this::onConnection);
+            server.invalidRequestHandler(ApiServer::invalidRequest);
             server.requestHandler(router);
             servers.add(server);
             await(server.listen(), "API listener on " + config.host() + ":" + port);
@@ -222,8 +224,42 @@ public final class ApiServer implements AutoCloseable {
         metricsServer = vertx.createHttpServer(new HttpServerOptions().setHost(config.metricsHost())
                 .setPort(config.metricsPort()).setIdleTimeout((int) config.idleTimeout().toSeconds() + 1)
                 .setMaxHeaderSize(config.maxHeaderSize()));
+        metricsServer.invalidRequestHandler(ApiServer::invalidRequest);
         metricsServer.requestHandler(metricsRouter);
         await(metricsServer.listen(), "metrics listener on " + config.metricsHost() + ":" + config.metricsPort());
+    }
+
+    /**
+     * Requests the HTTP decoder refused before routing (request line or header block too long, not HTTP
+     * at all) get the same JSON error body as every other error, then the connection is closed: after a
+     * decoder failure the rest of the byte stream cannot be trusted.
+     */
+    private static void invalidRequest(HttpServerRequest req) {
+        Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+        int status;
+        String code;
+        String message;
+        if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+            status = 414;
+            code = "uri_too_long";
+            message = "the request line is longer than the limit";
+        } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+            status = 431;
+            code = "headers_too_large";
+            message = "the request header block is larger than the limit";
+        } else {
+            status = 400;
+            code = "bad_request";
+            message = "the request is not valid HTTP/1.x";
+        }
+        HttpServerResponse r = req.response();
+        if (r.headWritten()) {
+            forceClose(req.connection());
+            return;
+        }
+        r.setStatusCode(status).putHeader("Content-Type", Http.JSON).putHeader("Connection", "close")
+                .end(new JsonObject().put("error", code).put("message", message).encode())
+                .onComplete(v -> forceClose(req.connection()));
     }
 
     private static <T> T await(Future<T> f, String what) {
@@ -446,6 +482,9 @@ public final class ApiServer implements AutoCloseable {
         Throwable t = ctx.failure();
         var resp = ctx.response();
         if (t instanceof ApiException e) {
+            if (e.retryAfterSeconds() > 0 && !resp.headWritten()) {
+                resp.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+            }
             Http.error(resp, e.status(), e.code(), e.getMessage());
         } else if (t instanceof UnknownDatastoreException e) {
             Http.error(resp, 404, "unknown_datastore", e.getMessage());

@@ -20,7 +20,8 @@ record ByteRange(long first, long last, long total) {
     /**
      * Parses a {@code Range} header against a body of {@code total} bytes.
      *
-     * @return empty if the header is absent, not a {@code bytes} range, or a multi-range (serve all)
+     * @return empty if the header is absent, not a {@code bytes} range, a multi-range, or an invalid
+     *         range-spec such as {@code bytes=5-2} (serve all, RFC 9110 §14.2)
      * @throws ApiException 416 if the range cannot be satisfied, 400 if it is malformed
      */
     static Optional<ByteRange> parse(String header, long total) {
@@ -52,7 +53,7 @@ record ByteRange(long first, long last, long total) {
         long first = number(a, header);
         long last = b.isEmpty() ? Long.MAX_VALUE : number(b, header);
         if (last < first) {
-            throw malformed(header);
+            return Optional.empty(); // an invalid range-spec: ignore the header, serve the whole body
         }
         if (first >= total) {
             throw unsatisfiable(total);

@@ -95,9 +95,8 @@ final class ContentRoutes {
             throw new ApiException(503, "plot_unavailable", "plot " + loc.plotId().toHex()
                     + " failed verification (quarantined or bad capsules); capsule " + key.index() + " is not served");
         }
-        String etag = "\"" + loc.hash().toHex().substring(2) + "\"";
-        r.putHeader("ETag", etag)
-                .putHeader("X-Capsule-Hash", loc.hash().toHex())
+        String identityTag = "\"" + loc.hash().toHex().substring(2) + "\"";
+        r.putHeader("X-Capsule-Hash", loc.hash().toHex())
                 .putHeader("X-Plot-ID", loc.plotId().toHex())
                 .putHeader("X-Merkle-Proof", m.proof())
                 .putHeader("Accept-Ranges", "bytes")
@@ -106,26 +105,40 @@ final class ContentRoutes {
         if (loc.codec() == Compression.ZSTD) {
             r.putHeader("Vary", "Accept-Encoding");
         }
+        // ranges apply to the identity representation; If-Range (strong ETag only) keeps them only if it matches
+        String rangeHeader = ctx.request().getHeader("Range");
+        String ifRange = ctx.request().getHeader("If-Range");
+        if (rangeHeader != null && ifRange != null && !ifRange.trim().equals(identityTag)) {
+            rangeHeader = null;
+        }
+        Optional<ByteRange> range = Optional.empty();
+        ApiException badRange = null;
+        try {
+            range = ByteRange.parse(rangeHeader, loc.size());
+        } catch (ApiException e) {
+            badRange = e;
+        }
+        boolean zstdOut = loc.codec() == Compression.ZSTD && range.isEmpty() && badRange == null
+                && acceptsZstd(ctx.request().getHeader("Accept-Encoding"));
+        String etag = zstdOut ? "\"" + loc.hash().toHex().substring(2) + "-zstd\"" : identityTag;
+        r.putHeader("ETag", etag);
         if (etagMatches(ctx.request().getHeader("If-None-Match"), etag)) {
             r.setStatusCode(304).end();
             return;
         }
-        boolean head = ctx.request().method() == HttpMethod.HEAD;
-        Optional<ByteRange> range;
-        try {
-            range = ByteRange.parse(ctx.request().getHeader("Range"), loc.size());
-        } catch (ApiException e) {
-            if (e.status() == 416) {
+        if (badRange != null) {
+            if (badRange.status() == 416) {
                 r.putHeader("Content-Range", "bytes */" + loc.size());
             }
-            throw e;
+            throw badRange;
         }
+        boolean head = ctx.request().method() == HttpMethod.HEAD;
         long first = range.map(ByteRange::first).orElse(0L);
         long length = range.map(ByteRange::length).orElse(loc.size());
         int status = range.isPresent() ? 206 : 200;
         range.ifPresent(br -> r.putHeader("Content-Range", br.contentRange()));
 
-        if (loc.codec() == Compression.ZSTD && range.isEmpty() && acceptsZstd(ctx.request().getHeader("Accept-Encoding"))) {
+        if (zstdOut) {
             r.putHeader("Content-Encoding", "zstd");
             sendRegion(ctx, loc.plotPath(), loc.offset(), loc.storedLength(), head, 200);
             return;

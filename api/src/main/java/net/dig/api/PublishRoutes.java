@@ -153,18 +153,49 @@ final class PublishRoutes {
         Manifest stored;
         try {
             stored = c.storage().store(pushed.version(), pushed.name(), pushed.files(), pushed.capsules(), source, compression);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(422, "verification_failed", e.getMessage());
-        } catch (StorageException e) {
-            if (c.storage().writable()) {
-                throw new ApiException(422, "verification_failed", e.getMessage());
-            }
-            throw e;
+        } catch (IllegalArgumentException | StorageException e) {
+            throw storeFailure(e, c.storage().writable());
         }
         LOG.atInfo().addKeyValue("component", "api").addKeyValue("event", "datastore_pushed")
                 .addKeyValue("datastore_id", id.toHex()).addKeyValue("version", pushed.version().version())
                 .addKeyValue("capsule_count", count).log("datastore pushed");
         return stored;
+    }
+
+    /**
+     * What a failed {@code StorageEngine.store} means for the client. The engine has no exception
+     * subclasses yet, so this reads its types, causes and message wording: {@link IllegalArgumentException}
+     * = the data does not verify (422); "is not newer" = a newer-or-equal version won (409); no room /
+     * {@code ENOSPC} = 507; a locked SQLite index = 503 with {@code Retry-After}; anything else is the
+     * node's fault (503), never blamed on the client. {@code writable} is {@code StorageEngine.writable()}.
+     */
+    static ApiException storeFailure(RuntimeException e, boolean writable) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof IllegalArgumentException) {
+            return new ApiException(422, "verification_failed", message);
+        }
+        if (message.contains("is not newer") || message.contains("is already at version")) {
+            return new ApiException(409, "stale_version", message);
+        }
+        if (message.contains("has room for") || causeSays(e, "No space left")) {
+            return new ApiException(507, "insufficient_storage", message);
+        }
+        if (causeSays(e, "SQLITE_BUSY") || causeSays(e, "database is locked")) {
+            return new ApiException(503, "index_busy", message, 1);
+        }
+        return ApiException.unavailable(writable ? message : message + " (storage is not writable)");
+    }
+
+    private static boolean causeSays(Throwable e, String text) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) {
+                return true;
+            }
+            if (t instanceof java.nio.file.FileSystemException fse && fse.getReason() != null && fse.getReason().contains(text)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- POST /handle

@@ -75,30 +75,49 @@ class AbuseTest {
         return response.length() >= 12 && response.startsWith("HTTP/1.") ? response.substring(9, 12) : "closed";
     }
 
+    /** Asserts a raw response has {@code status} and a JSON error body {@code {"error": code, "message": ...}}. */
+    private static void assertJsonError(String response, String status, String code) {
+        assertThat(status(response)).as(response.lines().findFirst().orElse("(nothing)")).isEqualTo(status);
+        int end = response.indexOf("\r\n\r\n");
+        assertThat(response.substring(0, end).toLowerCase(java.util.Locale.ROOT)).contains("content-type: application/json");
+        io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject(response.substring(end + 4));
+        assertThat(body.getString("error")).isEqualTo(code);
+        assertThat(body.getString("message")).isNotBlank();
+    }
+
+    private static String errorCode(String response) {
+        int end = response.indexOf("\r\n\r\n");
+        return new io.vertx.core.json.JsonObject(response.substring(end + 4)).getString("error");
+    }
+
     @Test
     void malformedRequestLinesAndIdsGetClearErrors() throws Exception {
-        String[] paths = {"/capsule/%00/0", "/capsule/" + "g".repeat(64) + "/0", "/capsule/" + "a".repeat(10_000) + "/0",
+        String[] paths = {"/capsule/%00/0", "/capsule/" + "g".repeat(64) + "/0",
             "/capsule//", "/capsule/0x/0", "/datastore/%ff%fe/manifest", "/handle/%2e%2e/resolve",
             "/capsule/" + f.dir.datastoreId().toHex() + "/2147483648"};
         for (String p : paths) {
             String resp = f.raw("GET " + p + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            assertThat(status(resp)).as(p.substring(0, Math.min(80, p.length())) + " -> " + resp.lines().findFirst().orElse(""))
-                    .isIn("400", "404", "414");
+            assertThat(status(resp)).as(p + " -> " + resp.lines().findFirst().orElse("")).isIn("400", "404");
+            assertThat(errorCode(resp)).as(p).isNotBlank();
         }
-        assertThat(status(f.raw("BREW /capsule HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))).isIn("400", "404", "405", "501");
-        assertThat(status(f.raw("garbage\r\n\r\n"))).isIn("400", "closed");
+        assertJsonError(f.raw("GET /capsule/" + "a".repeat(10_000) + "/0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+                "414", "uri_too_long");
+        String brew = f.raw("BREW /capsule HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(status(brew)).isIn("400", "404", "405");
+        assertThat(errorCode(brew)).isNotBlank();
+        assertJsonError(f.raw("garbage\r\n\r\n"), "400", "bad_request");
         assertStillServingAndUnchanged();
     }
 
     @Test
     void hugeHeadersAreRefused() throws Exception {
         String resp = f.raw("GET /node/status HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n");
-        assertThat(status(resp)).isIn("431", "400", "closed");
+        assertJsonError(resp, "431", "headers_too_large");
         StringBuilder many = new StringBuilder("GET /node/status HTTP/1.1\r\nHost: x\r\n");
         for (int i = 0; i < 2000; i++) {
             many.append("X-H").append(i).append(": v\r\n");
         }
-        assertThat(status(f.raw(many + "Connection: close\r\n\r\n"))).isIn("431", "400", "closed");
+        assertJsonError(f.raw(many + "Connection: close\r\n\r\n"), "431", "headers_too_large");
         assertStillServingAndUnchanged();
     }
 

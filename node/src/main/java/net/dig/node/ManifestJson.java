@@ -20,8 +20,9 @@ import net.dig.storage.CapsuleProblem;
  * ({@code datastore_id, capsule_count, merkle_root, total_size, creation_time, capsules[{index, hash,
  * size}]}) plus {@code chunk_root} per capsule, {@code version}, {@code owner}, {@code signature},
  * {@code files}, and {@code name}, {@code capsule_size}. Hashes and keys are 0x-lowercase hex,
- * times Unix seconds. dig-api renders the same document with its own mapping (dig-api cannot depend
- * on dig-node); the two are kept equal by field name.
+ * times Unix seconds. dig-api renders the same document with its own (package-private, Vert.x)
+ * mapping, and dig-api cannot depend on dig-node; {@code ManifestParityTest} asserts that both
+ * produce the same JSON for the same datastore.
  */
 final class ManifestJson {
     static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
