@@ -15,7 +15,8 @@ import net.dig.storage.StorageEngine;
 /** What the route classes share: configuration, collaborators, limiters, caches. */
 record ApiContext(ApiConfig config, StorageEngine storage, NodeIdentity identity, Clock clock, PeerDirectory peers,
         Vertx vertx, PrometheusMeterRegistry registry, CapsuleTiers tiers, HandleTable handles,
-        TokenBuckets capsuleLimiter, TokenBuckets challengeLimiter, TokenBuckets apiLimiter, long startedMillis) {
+        TokenBuckets capsuleLimiter, TokenBuckets challengeLimiter, TokenBuckets apiLimiter, LongTasks longTasks,
+        long startedMillis) {
 
     /** Runs blocking work (storage, SQLite, disk cache) on a worker, never on the event loop. */
     <T> Future<T> blocking(Callable<T> work) {

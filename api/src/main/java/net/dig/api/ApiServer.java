@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * {@code sendFile(plot, offset, length)} (kernel zero copy), metadata (location and Merkle proof) is
  * cached for {@link DatastoreViews#TTL}, and a cached capsule is answered without leaving the event
  * loop. Everything that may block (SQLite, plot reads, the disk cache, Ed25519 signing) runs through
- * {@link ApiContext#blocking} on Vert.x workers, never on an event loop.
+ * {@link ApiContext#blocking} on Vert.x workers, never on an event loop; long work (push commits, plot
+ * creation) runs on its own bounded pool ({@link LongTasks}) so it cannot starve the shared workers.
  *
  * <h2>Concurrency</h2>
  * {@link ApiConfig#eventLoops()} server instances share the port, one per event loop; they share one
@@ -104,7 +105,8 @@ public final class ApiServer implements AutoCloseable {
             this.context = new ApiContext(config, storage, identity, clock, peers, v, registry, tiers, handles,
                     new TokenBuckets(config.capsuleRetrieval(), clock, maxKeys),
                     new TokenBuckets(config.validationChallenge(), clock, maxKeys),
-                    new TokenBuckets(config.apiRequests(), clock, maxKeys), clock.millis());
+                    new TokenBuckets(config.apiRequests(), clock, maxKeys),
+                    new LongTasks(v, Math.max(2, Runtime.getRuntime().availableProcessors() / 2)), clock.millis());
             this.bandwidthOut = Counter.builder("bandwidth_out").baseUnit("bytes").description("bytes sent").register(registry);
             this.bandwidthIn = Counter.builder("bandwidth_in").baseUnit("bytes").description("bytes received").register(registry);
             Gauge.builder("peer_count", peers, p -> p.peers().size()).description("active peer connections").register(registry);
@@ -186,6 +188,10 @@ public final class ApiServer implements AutoCloseable {
 
     Router router() {
         return router;
+    }
+
+    ApiContext context() {
+        return context;
     }
 
     // ---------------------------------------------------------------- listeners
@@ -433,6 +439,7 @@ public final class ApiServer implements AutoCloseable {
         // Admission (token) checks are routes of their own so they run before any body is read.
         r.post("/datastore/push").handler(named("push", ctx -> {
             context.requireAdmin(ctx, true);
+            refuseIfLongPoolFull("a push");
             ctx.next();
         }));
         r.post("/datastore/push").handler(push).handler(publish::push);
@@ -448,6 +455,7 @@ public final class ApiServer implements AutoCloseable {
         r.get("/node/status").handler(named("status", node::status));
         r.post("/plot/create").handler(named("plot_create", ctx -> {
             context.requireAdmin(ctx, false);
+            refuseIfLongPoolFull("plot creation");
             ctx.next();
         }));
         r.post("/plot/create").handler(json).handler(node::createPlot);
@@ -455,6 +463,13 @@ public final class ApiServer implements AutoCloseable {
                 ctx.response().putHeader("Content-Type", Http.JSON).end(io.vertx.core.buffer.Buffer.buffer(openApi))));
         installErrorHandlers(r);
         return r;
+    }
+
+    /** Early refusal, before a (possibly 1 GiB) body is spooled, when no long-task slot is free. */
+    private void refuseIfLongPoolFull(String what) {
+        if (context.longTasks().full()) {
+            throw context.longTasks().busy(what);
+        }
     }
 
     private static io.vertx.core.Handler<RoutingContext> named(String route, io.vertx.core.Handler<RoutingContext> h) {

@@ -266,7 +266,7 @@ final class NodeRoutes {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("bad_compression", "compression must be 'none' or 'zstd'");
         }
-        c.blocking(() -> {
+        c.longTasks().submit("plot creation", () -> {
             Manifest m = c.storage().manifest(id).orElseThrow(() ->
                     ApiException.notFound("unknown_datastore", "no datastore " + id.toHex() + " on this node"));
             for (int i : indices) {

@@ -68,7 +68,7 @@ final class PublishRoutes {
             }
         }
         Path manifestPath = manifestFile;
-        c.blocking(() -> store(manifestText, manifestPath, compressionText, parts))
+        c.longTasks().submit("a push", () -> store(manifestText, manifestPath, compressionText, parts))
                 .onSuccess(ApiContext.guarded(ctx, m -> {
                     content.invalidate(m.datastoreId());
                     JsonArray peers = new JsonArray();

@@ -18,7 +18,10 @@ import java.util.Optional;
  * @param peerHandshakeTimeout  time allowed for the WebSocket upgrade plus the Chia handshake (default 30 s,
  *                              dig-gossip's {@code INBOUND_HANDSHAKE_TIMEOUT})
  * @param requestTimeout        how long {@code request} waits for the reply with the same id (default 30 s)
- * @param peerTrust             which peer certificates TLS accepts (default {@link PeerTrust#NETWORK_CA})
+ * @param peerTrust             which peer certificates TLS accepts (default {@link PeerTrust#ANY_CERTIFICATE},
+ *                              dig-gossip's model: nodes that generated their own CAs can still talk, and
+ *                              identity is the PeerId either way; set {@link PeerTrust#NETWORK_CA} together
+ *                              with {@code networkCa} for Chia's shared-CA model)
  * @param identityDir           where the generated identity is kept; empty = ephemeral, in memory only
  * @param networkCa             the network CA that issues this node's leaf (Chia's model); empty = own CA
  * @param extraTrustedCas       more CA certificates (PEM paths) whose leaves are accepted
@@ -66,7 +69,7 @@ public record TransportSettings(
 
     public static TransportSettings defaults() {
         return new TransportSettings(DEFAULT_MAX_FRAME_BYTES, 200, Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(30), PeerTrust.NETWORK_CA, Optional.empty(), Optional.empty(), List.of(),
+                Duration.ofSeconds(30), PeerTrust.ANY_CERTIFICATE, Optional.empty(), Optional.empty(), List.of(),
                 "dig-node/0.1.0", Duration.ofSeconds(10),
                 java.util.Set.of("127.0.0.1", "::1", "0:0:0:0:0:0:0:1"));
     }

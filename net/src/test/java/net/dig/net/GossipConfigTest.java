@@ -39,6 +39,7 @@ class GossipConfigTest {
         assertThat(c.peerTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.transport().maxFrameBytes()).isEqualTo(8 * 1024 * 1024);
         assertThat(c.transport().maxInflightHandshakes()).isEqualTo(200);
+        assertThat(c.transport().peerTrust()).isEqualTo(PeerTrust.ANY_CERTIFICATE);
         assertThat(GossipConfig.DandelionConfig.defaults().fluffProbability()).isEqualTo(0.1);
         assertThat(GossipConfig.ErlayConfig.defaults().reconciliationInterval()).isEqualTo(Duration.ofMillis(2000));
         assertThat(GossipConfig.PeerIdRotationConfig.defaults().rotationInterval()).isEqualTo(Duration.ofSeconds(86_400));

@@ -209,6 +209,19 @@ class GossipServiceTest {
     }
 
     @Test
+    void nodesWithTheirOwnGeneratedCasConnectUnderTheDefaultTrustButNotUnderNetworkCa() throws Exception {
+        java.util.function.UnaryOperator<GossipConfig.Builder> ownCa = cfg -> cfg.transport(TransportSettings.defaults()
+                .withIpBanExempt(java.util.Set.of()));
+        GossipService a = nodes.start(ownCa);
+        GossipService b = nodes.start(ownCa);
+        assertThat(get(a.handle().connectTo(TestNodes.loopback(b)))).isEqualTo(b.peerId());
+
+        GossipService strict = nodes.start(cfg -> cfg.transport(TransportSettings.defaults()
+                .withIdentity(Optional.empty(), Optional.empty(), PeerTrust.NETWORK_CA)));
+        assertThat(errorOf(strict.handle().connectTo(TestNodes.loopback(b)))).isInstanceOf(GossipError.ClientError.class);
+    }
+
+    @Test
     void handleFailsAfterStop() throws Exception {
         GossipService a = nodes.start();
         GossipHandle handle = a.handle();
