@@ -55,11 +55,37 @@ final class CapsuleTiers {
         return b;
     }
 
-    /** L2 lookup (after an L1 miss); counts a hit or a miss. */
+    /**
+     * L2 lookup after an L1 miss, in memory only (event-loop safe): the file if it is present and known
+     * sound; counts a hit. When empty, call {@link #loadDisk} on a worker (which counts the hit or miss).
+     */
     Optional<Path> disk(Bytes32 hash) {
-        Optional<Path> p = l2 == null ? Optional.empty() : l2.get(hash);
-        (p.isPresent() ? l2Hits : l2Misses).increment();
+        Optional<Path> p = l2 == null ? Optional.empty() : l2.verifiedPath(hash);
+        p.ifPresent(x -> l2Hits.increment());
         return p;
+    }
+
+    /**
+     * Blocking: the bytes from L2, hash-checked (a rotted file is dropped), and promoted to L1; counts a
+     * hit, or a miss ({@code null}) when there is no sound file.
+     */
+    byte[] loadDisk(Bytes32 hash) {
+        byte[] b = l2 == null ? null : l2.read(hash);
+        (b == null ? l2Misses : l2Hits).increment();
+        if (b != null) {
+            putMemory(hash, b);
+        }
+        return b;
+    }
+
+    /** Blocking: after a zero-copy send from L2, copies the (hash-checked) file into L1; counts nothing. */
+    void promote(Bytes32 hash) {
+        if (l1 != null && l2 != null) {
+            byte[] b = l2.read(hash);
+            if (b != null) {
+                putMemory(hash, b);
+            }
+        }
     }
 
     void putMemory(Bytes32 hash, byte[] bytes) {

@@ -9,7 +9,6 @@ import io.vertx.core.http.MimeMapping;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Optional;
@@ -155,9 +154,8 @@ final class ContentRoutes {
         Optional<Path> warm = c.tiers().disk(loc.hash());
         if (warm.isPresent()) {
             sendRegion(ctx, warm.get(), first, length, head, status);
-            Path p = warm.get();
             c.blocking(() -> {
-                c.tiers().putMemory(loc.hash(), Files.readAllBytes(p));
+                c.tiers().promote(loc.hash());
                 return null;
             });
             return;
@@ -167,8 +165,12 @@ final class ContentRoutes {
                 .onFailure(ctx::fail);
     }
 
-    /** Blocking: decompressed, hash-checked capsule bytes into L1 and L2. */
+    /** Blocking: decompressed, hash-checked capsule bytes from a sound L2 file, else from the plot into L1 and L2. */
     private byte[] fill(Bytes32 id, int index, Bytes32 hash) {
+        byte[] fromDisk = c.tiers().loadDisk(hash);
+        if (fromDisk != null) {
+            return fromDisk;
+        }
         byte[] bytes = c.storage().readCapsule(id, index);
         c.tiers().putMemory(hash, bytes);
         c.tiers().putDisk(hash, bytes);
@@ -344,15 +346,7 @@ final class ContentRoutes {
         if (hot != null) {
             return Future.succeededFuture(hot);
         }
-        return c.blocking(() -> {
-            Optional<Path> warm = c.tiers().disk(info.hash());
-            if (warm.isPresent()) {
-                byte[] b = Files.readAllBytes(warm.get());
-                c.tiers().putMemory(info.hash(), b);
-                return b;
-            }
-            return fill(id, info.index(), info.hash());
-        });
+        return c.blocking(() -> fill(id, info.index(), info.hash()));
     }
 
     void fileProofs(RoutingContext ctx) {

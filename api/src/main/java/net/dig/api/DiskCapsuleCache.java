@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import net.dig.core.Sha256;
 import java.util.regex.Pattern;
 import net.dig.core.Bytes32;
 
@@ -31,21 +34,30 @@ import net.dig.core.Bytes32;
  * On open the directory is re-indexed (oldest files first). A file deleted while being served is still
  * readable by the open sendFile (POSIX unlink semantics).
  *
- * <p>Bytes are hash-checked when they enter the tier, not when they leave it (that would defeat zero
- * copy); clients verify {@code X-Capsule-Hash} themselves.
+ * <p>Presence is known in memory only ({@link #verifiedPath} touches no file system, so it is safe on
+ * an event loop). Bytes are hash-checked when they enter the tier, and a file found at open (written
+ * by an earlier run, possibly rotted since) is hash-checked once by {@link #read} on a worker before
+ * it is ever served or promoted; a file that fails is deleted and its entry dropped, so the caller
+ * refetches from the plot. A verified file is then sent with zero copies, not re-hashed per request;
+ * clients verify {@code X-Capsule-Hash} themselves.
  */
 final class DiskCapsuleCache {
     private static final Pattern NAME = Pattern.compile("[0-9a-f]{64}");
 
     private final Path dir;
     private final Cache<Bytes32, Long> entries;
+    /** Entries whose file was written or hash-checked by this process. */
+    private final Set<Bytes32> verified = ConcurrentHashMap.newKeySet();
 
     DiskCapsuleCache(Path dir, long maxBytes) {
         this.dir = dir;
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(Math.max(1, maxBytes))
                 .weigher((Bytes32 k, Long size) -> (int) Math.min(Integer.MAX_VALUE, size))
-                .evictionListener((Bytes32 k, Long size, RemovalCause cause) -> deleteQuietly(file(k)))
+                .evictionListener((Bytes32 k, Long size, RemovalCause cause) -> {
+                    verified.remove(k);
+                    deleteQuietly(file(k));
+                })
                 .executor(Runnable::run)
                 .build();
         try {
@@ -70,17 +82,44 @@ final class DiskCapsuleCache {
         }
     }
 
-    Optional<Path> get(Bytes32 hash) {
+    /** In memory only (event-loop safe): the file of {@code hash} if it is present and known sound. */
+    Optional<Path> verifiedPath(Bytes32 hash) {
+        return verified.contains(hash) && entries.getIfPresent(hash) != null ? Optional.of(file(hash)) : Optional.empty();
+    }
+
+    /**
+     * Blocking: the bytes of {@code hash} from its file, checked against the hash (the file is then known
+     * sound); {@code null} if there is no entry, or the file is gone, unreadable or rotted (then the
+     * entry and the file are dropped).
+     */
+    byte[] read(Bytes32 hash) {
         if (entries.getIfPresent(hash) == null) {
-            return Optional.empty();
+            return null;
         }
         Path p = file(hash);
-        return Files.exists(p) ? Optional.of(p) : Optional.empty();
+        try {
+            byte[] bytes = Files.readAllBytes(p);
+            if (Sha256.hash(bytes).equals(hash)) {
+                verified.add(hash);
+                return bytes;
+            }
+        } catch (IOException e) {
+            // gone or unreadable: dropped below like a rotted file
+        }
+        drop(hash);
+        return null;
+    }
+
+    /** Forgets an entry and deletes its file. */
+    void drop(Bytes32 hash) {
+        verified.remove(hash);
+        entries.invalidate(hash);
+        deleteQuietly(file(hash));
     }
 
     /** Stores the (already hash-checked) bytes; blocking, call from a worker. Failures only lose the entry. */
     void put(Bytes32 hash, byte[] bytes) {
-        if (entries.getIfPresent(hash) != null) {
+        if (verified.contains(hash) && entries.getIfPresent(hash) != null) {
             return;
         }
         Path tmp = null;
@@ -95,6 +134,7 @@ final class DiskCapsuleCache {
             }
             Files.move(tmp, file(hash), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             entries.put(hash, (long) bytes.length);
+            verified.add(hash);
         } catch (IOException e) {
             if (tmp != null) {
                 deleteQuietly(tmp);

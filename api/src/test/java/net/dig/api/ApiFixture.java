@@ -45,7 +45,10 @@ final class ApiFixture implements AutoCloseable {
     final NodeIdentity node;
     final NodeIdentity owner;
     final StorageEngine storage;
-    final ApiServer server;
+    ApiServer server;
+    private final ApiConfig config;
+    private final Clock clock;
+    private final PeerDirectory peers;
     final Manifest dir;
     final Manifest zstd;
     final Manifest tiny;
@@ -81,7 +84,16 @@ final class ApiFixture implements AutoCloseable {
                 .withRateLimits(RateLimit.unlimited(), RateLimit.unlimited(), RateLimit.unlimited())
                 .withCaches(8 << 20, root.resolve("api/l2"), 16 << 20)
                 .withValidatorKeys(java.util.Set.of(net.dig.core.Hex.encode(VALIDATOR.publicKey())));
-        this.server = ApiServer.start(tweak.apply(config), storage, node, clock, peers);
+        this.config = tweak.apply(config);
+        this.clock = clock;
+        this.peers = peers;
+        this.server = ApiServer.start(this.config, storage, node, clock, peers);
+    }
+
+    /** Stops the API server and starts a new one on the same config, storage and directories (a node restart). */
+    void restartServer() {
+        server.close();
+        server = ApiServer.start(config, storage, node, clock, peers);
     }
 
     static byte[] seed(int b) {

@@ -35,9 +35,9 @@ class DiskCapsuleCacheTest {
         byte[] b = bytes(10_000, 1);
         Bytes32 h = sha(b);
         DiskCapsuleCache cache = new DiskCapsuleCache(dir, 1 << 20);
-        assertThat(cache.get(h)).isEmpty();
+        assertThat(cache.verifiedPath(h)).isEmpty();
         cache.put(h, b);
-        Path p = cache.get(h).orElseThrow();
+        Path p = cache.verifiedPath(h).orElseThrow();
         assertThat(p.getFileName().toString()).isEqualTo(h.toHex().substring(2));
         assertThat(Files.readAllBytes(p)).isEqualTo(b);
         try (var s = Files.list(dir)) {
@@ -46,9 +46,27 @@ class DiskCapsuleCacheTest {
 
         Files.writeString(dir.resolve("leftover-123.tmp"), "half a capsule");
         DiskCapsuleCache reopened = new DiskCapsuleCache(dir, 1 << 20);
-        assertThat(reopened.get(h)).contains(p);
+        // found again, but not served until its bytes are hash-checked once
         assertThat(reopened.weightedBytes()).isEqualTo(10_000);
+        assertThat(reopened.verifiedPath(h)).isEmpty();
+        assertThat(reopened.read(h)).isEqualTo(b);
+        assertThat(reopened.verifiedPath(h)).contains(p);
         assertThat(dir.resolve("leftover-123.tmp")).doesNotExist();
+    }
+
+    @Test
+    void aRottedFileFoundAtOpenIsDroppedNotServed() throws Exception {
+        byte[] b = bytes(10_000, 2);
+        Bytes32 h = sha(b);
+        new DiskCapsuleCache(dir, 1 << 20).put(h, b);
+        Path p = dir.resolve(h.toHex().substring(2));
+        b[5] ^= 1;
+        Files.write(p, b);
+        DiskCapsuleCache reopened = new DiskCapsuleCache(dir, 1 << 20);
+        assertThat(reopened.read(h)).isNull();
+        assertThat(p).doesNotExist();
+        assertThat(reopened.verifiedPath(h)).isEmpty();
+        assertThat(reopened.weightedBytes()).isZero();
     }
 
     @Test
@@ -74,6 +92,7 @@ class DiskCapsuleCacheTest {
         Bytes32 h = sha(b);
         assertThat(tiers.memory(h)).isNull();
         assertThat(tiers.disk(h)).isEmpty();
+        assertThat(tiers.loadDisk(h)).isNull();
         tiers.putMemory(h, b);
         tiers.putDisk(h, b);
         assertThat(tiers.memory(h)).isEqualTo(b);

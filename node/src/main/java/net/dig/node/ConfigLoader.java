@@ -160,12 +160,26 @@ final class ConfigLoader {
             if (!values.isObject()) {
                 throw new ConfigException(name, "must be a mapping of keys, got " + describe(values));
             }
-            for (var entry : values.properties()) {
-                if (!known.has(entry.getKey())) {
-                    throw new ConfigException(name + "." + entry.getKey(),
-                            "unknown key; known keys of " + name + ": " + fieldNames(known));
+            mergeKeys((ObjectNode) known, values, name);
+        }
+    }
+
+    /** Sets each key of {@code values} in {@code known}; a mapping the defaults have is merged key by key. */
+    private static void mergeKeys(ObjectNode known, JsonNode values, String path) {
+        for (var entry : values.properties()) {
+            String keyPath = path + "." + entry.getKey();
+            JsonNode current = known.get(entry.getKey());
+            if (current == null) {
+                throw new ConfigException(keyPath, "unknown key; known keys of " + path + ": " + fieldNames(known));
+            }
+            JsonNode value = entry.getValue();
+            if (current.isObject()) {
+                if (!value.isObject()) {
+                    throw new ConfigException(keyPath, "must be a mapping of keys (" + fieldNames(current) + "), got " + describe(value));
                 }
-                ((ObjectNode) known).set(entry.getKey(), entry.getValue());
+                mergeKeys((ObjectNode) current, value, keyPath);
+            } else {
+                known.set(entry.getKey(), value);
             }
         }
     }
@@ -179,8 +193,25 @@ final class ConfigLoader {
         if (underscore <= 0 || !tree.has(rest.substring(0, underscore))) {
             return; // not configuration, e.g. DIG_NODE_HOME
         }
-        apply(tree, rest.substring(0, underscore) + "." + rest.substring(underscore + 1), value,
+        String section = rest.substring(0, underscore);
+        apply(tree, section + "." + nested(tree.get(section), rest.substring(underscore + 1)), value,
                 "from environment variable " + name);
+    }
+
+    /**
+     * An environment key below a section, with dots where it enters a nested mapping:
+     * {@code rate_limits_capsule_retrieval} → {@code rate_limits.capsule_retrieval}.
+     */
+    private static String nested(JsonNode section, String key) {
+        if (section.has(key)) {
+            return key;
+        }
+        for (var field : section.properties()) {
+            if (field.getValue().isObject() && key.startsWith(field.getKey() + "_")) {
+                return field.getKey() + "." + nested(field.getValue(), key.substring(field.getKey().length() + 1));
+            }
+        }
+        return key;
     }
 
     private static void apply(ObjectNode tree, String path, String raw, String origin) {
@@ -190,10 +221,24 @@ final class ConfigLoader {
         if (dot < 0 || section == null) {
             throw new ConfigException(path, "unknown key (" + origin + "); keys are section.key with sections " + fieldNames(tree));
         }
+        String parentPath = sectionName;
         String key = path.substring(dot + 1);
+        for (int next = key.indexOf('.'); next > 0; next = key.indexOf('.')) {
+            JsonNode child = section.get(key.substring(0, next));
+            if (child == null || !child.isObject()) {
+                break;
+            }
+            parentPath = parentPath + "." + key.substring(0, next);
+            section = child;
+            key = key.substring(next + 1);
+        }
         JsonNode current = section.get(key);
         if (current == null) {
-            throw new ConfigException(path, "unknown key (" + origin + "); known keys of " + sectionName + ": " + fieldNames(section));
+            throw new ConfigException(path, "unknown key (" + origin + "); known keys of " + parentPath + ": " + fieldNames(section));
+        }
+        if (current.isObject()) {
+            throw new ConfigException(path, "is a mapping; set its keys (" + origin + "): " + parentPath + "." + key + ".<"
+                    + fieldNames(current).replace(", ", "|") + ">");
         }
         ((ObjectNode) section).set(key, typed(raw, current, key.equals("plots_dir")));
     }

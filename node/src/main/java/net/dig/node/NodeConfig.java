@@ -146,10 +146,155 @@ record NodeConfig(
         }
     }
 
-    /** {@code api:} - the HTTP API (addition to the seed). */
-    record ApiSection(String listenAddress) {
+    /**
+     * {@code api:} - the HTTP API (addition to the seed): listeners, the admin token, the seed's rate
+     * limits and the cache tiers. The token never appears in {@link #toString()}.
+     */
+    record ApiSection(String listenAddress, String metricsListenAddress, String adminToken, String adminTokenFile,
+                      boolean openPush, RateLimits rateLimits, String cacheSize, String diskCacheSize) {
+        static final int MIN_TOKEN_LENGTH = 16;
+
         ApiSection {
             hostPort("listen_address", listenAddress);
+            if (metricsListenAddress != null) {
+                hostPort("metrics_listen_address", metricsListenAddress);
+            }
+            if (adminToken != null && adminTokenFile != null) {
+                throw new ConfigException("admin_token", "set either admin_token or admin_token_file, not both");
+            }
+            if (adminToken != null) {
+                checkToken("admin_token", adminToken);
+            }
+            if (adminTokenFile != null && adminTokenFile.isBlank()) {
+                throw new ConfigException("admin_token_file", "must be a file path or null, got an empty value");
+            }
+            require(rateLimits, "rate_limits");
+            CacheSize.parse("cache_size", cacheSize);
+            ByteSize.parse("disk_cache_size", diskCacheSize);
+        }
+
+        /** A token from the config or its file: at least 16 characters, no white space (it travels in a header). */
+        static String checkToken(String key, String token) {
+            if (token.length() < MIN_TOKEN_LENGTH) {
+                throw new ConfigException(key, "must be at least " + MIN_TOKEN_LENGTH + " characters, got " + token.length());
+            }
+            for (int i = 0; i < token.length(); i++) {
+                char ch = token.charAt(i);
+                if (ch <= ' ' || ch > '~') {
+                    throw new ConfigException(key, "must be printable ASCII without spaces (it is sent as a bearer token)");
+                }
+            }
+            return token;
+        }
+
+        Optional<String> metricsListen() {
+            return Optional.ofNullable(metricsListenAddress);
+        }
+
+        Optional<String> tokenFile() {
+            return Optional.ofNullable(adminTokenFile);
+        }
+
+        @Override
+        public String toString() {
+            return "ApiSection[listen_address=" + listenAddress + ", metrics_listen_address=" + metricsListenAddress
+                    + ", admin_token=" + (adminToken == null ? "null" : "(hidden)") + ", admin_token_file=" + adminTokenFile
+                    + ", open_push=" + openPush + ", rate_limits=" + rateLimits + ", cache_size=" + cacheSize
+                    + ", disk_cache_size=" + diskCacheSize + "]";
+        }
+    }
+
+    /** {@code api.rate_limits:} - the seed's {@code RATE_LIMITS}, each {@code "N/second|minute|hour|day"} or {@code "unlimited"}. */
+    record RateLimits(String capsuleRetrieval, String validationChallenge, String apiRequests) {
+        RateLimits {
+            Rate.parse("capsule_retrieval", capsuleRetrieval);
+            Rate.parse("validation_challenge", validationChallenge);
+            Rate.parse("api_requests", apiRequests);
+        }
+    }
+
+    /** A parsed rate: {@code permits} per {@code window}; {@code permits == 0} is unlimited. */
+    record Rate(int permits, java.time.Duration window) {
+        private static final Pattern RATE = Pattern.compile("(\\d{1,9})\\s*/\\s*(second|minute|hour|day)");
+
+        static Rate parse(String key, String value) {
+            nonBlank(key, value);
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            if (v.equals("unlimited")) {
+                return new Rate(0, java.time.Duration.ofMinutes(1));
+            }
+            var m = RATE.matcher(v);
+            if (!m.matches() || Integer.parseInt(m.group(1)) < 1) {
+                throw new ConfigException(key, "must be \"N/second\", \"N/minute\", \"N/hour\" or \"N/day\" with N >= 1, or \"unlimited\"; got \"" + value + "\"");
+            }
+            java.time.Duration window = switch (m.group(2)) {
+                case "second" -> java.time.Duration.ofSeconds(1);
+                case "minute" -> java.time.Duration.ofMinutes(1);
+                case "hour" -> java.time.Duration.ofHours(1);
+                default -> java.time.Duration.ofDays(1);
+            };
+            return new Rate(Integer.parseInt(m.group(1)), window);
+        }
+    }
+
+    /**
+     * A byte size: a plain number of bytes or a number with a binary unit ({@code KiB, MiB, GiB, TiB});
+     * {@code 0} disables the tier.
+     */
+    static final class ByteSize {
+        private static final Pattern SIZE = Pattern.compile("(\\d{1,15})\\s*(B|KiB|MiB|GiB|TiB)?");
+
+        private ByteSize() {}
+
+        static long parse(String key, String value) {
+            nonBlank(key, value);
+            var m = SIZE.matcher(value.strip());
+            if (!m.matches()) {
+                throw new ConfigException(key, "must be a size like \"512MiB\" (units B, KiB, MiB, GiB, TiB), got \"" + value + "\"");
+            }
+            int shift = switch (m.group(2) == null ? "B" : m.group(2)) {
+                case "KiB" -> 10;
+                case "MiB" -> 20;
+                case "GiB" -> 30;
+                case "TiB" -> 40;
+                default -> 0;
+            };
+            long n = Long.parseLong(m.group(1));
+            if (n > (Long.MAX_VALUE >> shift)) {
+                throw new ConfigException(key, "is too large, got \"" + value + "\"");
+            }
+            return n << shift;
+        }
+    }
+
+    /**
+     * The seed's {@code cache_size}: a percentage of the JVM's maximum heap ({@code "10%"}, 0..90) or an
+     * absolute {@link ByteSize} ({@code "512MiB"}).
+     */
+    static final class CacheSize {
+        private static final Pattern PERCENT = Pattern.compile("(\\d{1,3}(?:\\.\\d+)?)\\s*%");
+        static final double MAX_PERCENT = 90;
+
+        private CacheSize() {}
+
+        static long parse(String key, String value) {
+            return bytes(key, value, Runtime.getRuntime().maxMemory());
+        }
+
+        static long bytes(String key, String value, long maxHeap) {
+            nonBlank(key, value);
+            var m = PERCENT.matcher(value.strip());
+            if (m.matches()) {
+                double percent = Double.parseDouble(m.group(1));
+                if (percent > MAX_PERCENT) {
+                    throw new ConfigException(key, "must be at most " + (int) MAX_PERCENT + "% of the heap, got \"" + value + "\"");
+                }
+                return (long) (maxHeap * (percent / 100.0));
+            }
+            if (value.contains("%")) {
+                throw new ConfigException(key, "must be a percentage like \"10%\" or a size like \"512MiB\", got \"" + value + "\"");
+            }
+            return ByteSize.parse(key, value);
         }
     }
 

@@ -57,6 +57,7 @@ final class NodeRuntime implements AutoCloseable {
             runtime.facts.put("mode", config.node().mode());
             runtime.facts.put("plots_dirs", ctx.home().plotDirs(config).stream().map(Object::toString).toList());
             runtime.facts.put("network_id", config.network().networkId());
+            ApiConfig apiConfig = apiConfig(ctx); // config errors (token file, cache size) before anything starts
             StorageEngine storage = StorageWiring.startServices(runtime, ctx, identity, clock);
             GossipService gossip = new GossipService(GossipWiring.gossipConfig(ctx), clock, new SecureRandom());
             GossipHandle peers = gossip.start();
@@ -64,7 +65,7 @@ final class NodeRuntime implements AutoCloseable {
             runtime.fact("p2p", NodeConfig.parseHostPort(config.network().listenAddress()).host() + ":" + gossip.listenAddress().getPort());
             runtime.fact("p2p_port", gossip.listenAddress().getPort());
             runtime.fact("peer_id", gossip.peerId().toHex());
-            ApiServer api = ApiServer.start(apiConfig(ctx), storage, identity, clock, GossipWiring.peerDirectory(peers));
+            ApiServer api = ApiServer.start(apiConfig, storage, identity, clock, GossipWiring.peerDirectory(peers));
             runtime.add("api", api);
             runtime.fact("api", NodeConfig.parseHostPort(config.api().listenAddress()).host() + ":" + api.port());
             runtime.fact("api_port", api.port());
@@ -81,21 +82,69 @@ final class NodeRuntime implements AutoCloseable {
 
     /**
      * The HTTP API's settings from the node config: {@code api.listen_address}; metrics and
-     * {@code /health} on {@code monitoring.metrics_port} at the API's host; the API's disk cache tier
-     * under {@code storage.cache_dir}; its own state ({@code handles.sqlite}) in the home.
+     * {@code /health} on {@code api.metrics_listen_address}, else on the API's host at
+     * {@code monitoring.metrics_port}; the admin token ({@code api.admin_token} or the content of
+     * {@code api.admin_token_file}) and {@code api.open_push}; the seed's rate limits; the RAM tier
+     * sized by {@code api.cache_size} and the disk tier under {@code storage.cache_dir}, bounded by
+     * {@code api.disk_cache_size}; its own state ({@code handles.sqlite}) in the home.
      */
     static ApiConfig apiConfig(DigNodeCommand.NodeContext ctx) {
         NodeConfig config = ctx.config();
-        NodeConfig.HostPort listen = NodeConfig.parseHostPort(config.api().listenAddress());
+        NodeConfig.ApiSection api = config.api();
+        NodeConfig.HostPort listen = NodeConfig.parseHostPort(api.listenAddress());
+        NodeConfig.HostPort metrics = api.metricsListen().map(NodeConfig::parseHostPort)
+                .orElse(new NodeConfig.HostPort(listen.host(), config.monitoring().metricsPort()));
         ApiConfig defaults = ApiConfig.defaults(ctx.home().dir());
         if (listen.port() == 0) {
             // ApiServer binds its first event loop's server to port 0 and the others to the port it
             // got, which Vert.x refuses (EADDRINUSE); an "any free port" API gets one event loop.
             defaults = defaults.withEventLoops(1);
         }
+        NodeConfig.RateLimits limits = api.rateLimits();
         return defaults.withListen(listen.host(), listen.port())
-                .withMetricsListen(listen.host(), config.monitoring().metricsPort())
-                .withCaches(defaults.l1CacheBytes(), ctx.home().cacheDir(config).resolve("http"), defaults.l2CacheBytes());
+                .withMetricsListen(metrics.host(), metrics.port())
+                .withAdmin(adminToken(ctx).orElse(null), api.openPush())
+                .withRateLimits(rateLimit("capsule_retrieval", limits.capsuleRetrieval()),
+                        rateLimit("validation_challenge", limits.validationChallenge()),
+                        rateLimit("api_requests", limits.apiRequests()))
+                .withCaches(l1CacheBytes(api.cacheSize(), Runtime.getRuntime().maxMemory()),
+                        ctx.home().cacheDir(config).resolve("http"),
+                        NodeConfig.ByteSize.parse("api.disk_cache_size", api.diskCacheSize()));
+    }
+
+    /** {@code api.cache_size} in bytes; an absolute size must leave the heap room to run (at most 90 %). */
+    static long l1CacheBytes(String cacheSize, long maxHeap) {
+        long bytes = NodeConfig.CacheSize.bytes("api.cache_size", cacheSize, maxHeap);
+        if (bytes > maxHeap * (NodeConfig.CacheSize.MAX_PERCENT / 100.0)) {
+            throw new ConfigException("api.cache_size", "is " + bytes + " bytes, more than 90% of the maximum heap ("
+                    + maxHeap + " bytes); give a percentage or a smaller size");
+        }
+        return bytes;
+    }
+
+    private static net.dig.api.RateLimit rateLimit(String key, String value) {
+        NodeConfig.Rate rate = NodeConfig.Rate.parse("api.rate_limits." + key, value);
+        return new net.dig.api.RateLimit(rate.permits(), rate.window());
+    }
+
+    /** The admin token from {@code api.admin_token} or {@code api.admin_token_file}; never logged. */
+    static java.util.Optional<String> adminToken(DigNodeCommand.NodeContext ctx) {
+        NodeConfig.ApiSection api = ctx.config().api();
+        if (api.adminToken() != null) {
+            return java.util.Optional.of(api.adminToken());
+        }
+        if (api.tokenFile().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        java.nio.file.Path file = ctx.home().resolve(api.adminTokenFile());
+        String token;
+        try {
+            token = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new ConfigException("api.admin_token_file", "cannot read " + file + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+        return java.util.Optional.of(NodeConfig.ApiSection.checkToken("api.admin_token_file", token));
     }
 
     /** Registers a started service, to be closed before everything registered earlier. */
