@@ -77,6 +77,26 @@ final class DatastoreCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print the new datastore's manifest as JSON.")
         boolean json;
 
+        /**
+         * Every file and directory below {@code dir} can be read, checked before the node is opened, so an
+         * unreadable member is a request error (exit 2) like an unreadable top-level path, not a failed ingest.
+         */
+        private static void requireReadableTree(Path dir) {
+            try (var paths = Files.walk(dir)) {
+                paths.filter(p -> !Files.isReadable(p) || (Files.isDirectory(p) && !Files.isExecutable(p)))
+                        .findFirst()
+                        .ifPresent(p -> {
+                            throw CliException.usage(p + ": permission denied (cannot read it)");
+                        });
+            } catch (java.io.UncheckedIOException | java.io.IOException e) {
+                Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+                if (cause instanceof java.nio.file.AccessDeniedException denied) {
+                    throw CliException.usage(denied.getFile() + ": permission denied (cannot read it)");
+                }
+                throw CliException.usage(dir + ": cannot list it: " + cause.getMessage());
+            }
+        }
+
         @Override
         public Integer call() {
             DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
@@ -89,6 +109,9 @@ final class DatastoreCommand implements Callable<Integer> {
             }
             if (!Files.isRegularFile(source) && !Files.isDirectory(source)) {
                 throw CliException.usage(source + ": not a regular file or directory");
+            }
+            if (Files.isDirectory(source)) {
+                requireReadableTree(source);
             }
             try (StorageSession s = StorageSession.open(spec, ctx, true)) {
                 Manifest m = s.engine.ingest(source, options, s.identity, s.progress());

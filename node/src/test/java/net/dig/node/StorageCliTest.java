@@ -1,7 +1,6 @@
 package net.dig.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -189,14 +188,61 @@ class StorageCliTest {
         expectUsage(before, "Unknown option: '--bogus'", "datastore", "list", "--bogus");
     }
 
+    /**
+     * A mode-000 file. CI runs as root, which reads every file through {@code CAP_DAC_OVERRIDE}; there the
+     * command runs in a child process that is still uid 0 (so it reads its class path and the home) but
+     * without {@code CAP_DAC_OVERRIDE} and {@code CAP_DAC_READ_SEARCH} ({@code setpriv}), so the file's
+     * permission bits apply to it as to any user.
+     */
     @Test
     void anUnreadableSourceIsExit2() throws Exception {
         Path secret = tmp.resolve("secret.bin");
         Files.write(secret, random(1000, 5));
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
-        assumeFalse(Files.isReadable(secret), "running as root: every file is readable");
         Map<String, Long> before = CliRun.tree(home);
-        expectUsage(before, "permission denied", "datastore", "add", secret.toString());
+        CliRun.Result r = runWithoutFileReadPrivilege(secret, "datastore", "add", secret.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(secret + ": permission denied");
+        assertThat(r.out()).isEmpty();
+        assertThat(CliRun.tree(home)).as("files after the refused add").isEqualTo(before);
+    }
+
+    @Test
+    void aDirectoryWithAnUnreadableFileIsRefusedAndLeavesNothing() throws Exception {
+        Path site = Files.createDirectories(tmp.resolve("site"));
+        Files.write(site.resolve("a.bin"), random(5000, 6));
+        Path secret = site.resolve("secret.bin");
+        Files.write(secret, random(1000, 7));
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
+        Map<String, Long> before = CliRun.tree(home);
+        CliRun.Result r = runWithoutFileReadPrivilege(secret, "datastore", "add", site.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(secret + ": permission denied");
+        assertThat(r.out()).isEmpty();
+        assertThat(CliRun.tree(home)).as("files after the refused add").isEqualTo(before);
+    }
+
+    /** In-process when {@code unreadable} really is unreadable to this process, else in a child without DAC capabilities. */
+    private CliRun.Result runWithoutFileReadPrivilege(Path unreadable, String... args) throws Exception {
+        if (!Files.isReadable(unreadable)) {
+            return cli.run(args);
+        }
+        String dropped = "-dac_override,-dac_read_search";
+        List<String> command = new ArrayList<>(List.of("setpriv", "--bounding-set=" + dropped, "--inh-caps=" + dropped, "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "net.dig.node.Main", "--data-dir", home.toString()));
+        command.addAll(List.of(args));
+        Path out = tmp.resolve("child.out");
+        Path err = tmp.resolve("child.err");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("DIG_NODE_"));
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).as("the child finished").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        return new CliRun.Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     @Test
