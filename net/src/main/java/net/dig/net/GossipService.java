@@ -198,6 +198,7 @@ public final class GossipService {
     private final java.util.concurrent.atomic.AtomicBoolean introducerBusy = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final EventLoopGroup sharedIo;
+    private final List<java.util.concurrent.Future<?>> periodic = new CopyOnWriteArrayList<>();
     private net.dig.gossip.PlumtreeRouter router;
     private volatile int seenMessages;
     private EventLoopGroup acceptGroup;
@@ -294,16 +295,16 @@ public final class GossipService {
             throw new GossipException(new GossipError.Io(new java.io.IOException("cannot bind " + config.listenAddr() + ": " + e.getMessage(), e)));
         }
         listenPort = ((InetSocketAddress) listener.localAddress()).getPort();
-        control.scheduleAtFixedRate(this::runKeepaliveRound, 1, 1, TimeUnit.SECONDS);
-        control.scheduleAtFixedRate(this::expireBans, 10, 10, TimeUnit.SECONDS);
+        periodic.add(control.scheduleAtFixedRate(this::runKeepaliveRound, 1, 1, TimeUnit.SECONDS));
+        periodic.add(control.scheduleAtFixedRate(this::expireBans, 10, 10, TimeUnit.SECONDS));
         router = new net.dig.gossip.PlumtreeRouter(plumtreeConfig(config), clock, new RouterOutput());
-        control.scheduleWithFixedDelay(() -> {
+        periodic.add(control.scheduleWithFixedDelay(() -> {
             router.onTick(clock.millis());
             seenMessages = router.stats().seenMessages();
-        }, PLUMTREE_TICK_MILLIS, PLUMTREE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }, PLUMTREE_TICK_MILLIS, PLUMTREE_TICK_MILLIS, TimeUnit.MILLISECONDS));
         if (config.targetOutboundCount() > 0) {
             long every = config.peerConnectInterval().toMillis();
-            control.scheduleWithFixedDelay(this::runDiscoveryRound, 0, every, TimeUnit.MILLISECONDS);
+            periodic.add(control.scheduleWithFixedDelay(this::runDiscoveryRound, 0, every, TimeUnit.MILLISECONDS));
         }
         LOG.info("gossip listening on {} as {}", listener.localAddress(), ownPeerId.shortHex());
         return handle;
@@ -313,6 +314,9 @@ public final class GossipService {
     public void stop() {
         if (state.getAndSet(State.STOPPED) != State.RUNNING) {
             return;
+        }
+        for (java.util.concurrent.Future<?> task : periodic) {
+            task.cancel(false);
         }
         for (InboundReceiver r : receivers) {
             r.close();
@@ -636,6 +640,11 @@ public final class GossipService {
             return c.remoteAddress();
         }
         return new InetSocketAddress(c.remoteAddress().getAddress(), h.serverPort());
+    }
+
+    /** Runs {@code task} every {@code period} on the control loop until {@link #stop()}. */
+    void every(Duration period, Runnable task) {
+        periodic.add(control.scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     void setHook(MessageHook hook) {

@@ -70,8 +70,7 @@ public final class IntroducerServer implements AutoCloseable {
     /** Binds the listener and starts vetting. */
     public void start() {
         service.start();
-        long every = vetInterval.toMillis();
-        service.control().scheduleWithFixedDelay(this::vetDue, every, every, TimeUnit.MILLISECONDS);
+        service.every(vetInterval, this::vetDue);
     }
 
     public InetSocketAddress listenAddress() {
