@@ -7,7 +7,6 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import net.dig.core.Clock;
 import net.dig.gossip.IntroducerBook;
