@@ -48,8 +48,11 @@ final class StorageSession implements AutoCloseable {
         return new StorageSession(spec, ctx, identity, engine, terminal);
     }
 
+    /** JVM property: milliseconds between {@code running} progress events off a terminal (default 1000). */
+    static final String PROGRESS_INTERVAL_PROPERTY = "dig.node.progress.interval.ms";
+
     Progress progress() {
-        return terminal ? new TerminalProgress(System.err) : new JsonProgress("storage", Clock.system(), 1000);
+        return terminal ? new TerminalProgress(System.err) : new JsonProgress("storage", Clock.system(), Long.getLong(PROGRESS_INTERVAL_PROPERTY, 1000));
     }
 
     PrintWriter out() {

@@ -33,6 +33,34 @@ final class CliRun {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /**
+     * Runs {@code dig-node} in a child JVM on this test's class path, stdout and stderr to files in
+     * {@code scratch} (so neither is a terminal), after {@code prefix} (e.g. {@code setpriv ... --}) and
+     * with {@code jvmOptions}; waits at most 90 s.
+     */
+    Result inChild(Path scratch, List<String> prefix, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "net.dig.node.Main", "--data-dir", home.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(scratch, "child", ".out");
+        Path err = Files.createTempFile(scratch, "child", ".err");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("DIG_NODE_"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("dig-node " + String.join(" ", args) + " did not finish within 90 s");
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     /** Every file and directory under {@code root} with its size, to compare before and after. */
     static Map<String, Long> tree(Path root) {
         Map<String, Long> out = new TreeMap<>();

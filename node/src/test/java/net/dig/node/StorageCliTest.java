@@ -228,21 +228,8 @@ class StorageCliTest {
             return cli.run(args);
         }
         String dropped = "-dac_override,-dac_read_search";
-        List<String> command = new ArrayList<>(List.of("setpriv", "--bounding-set=" + dropped, "--inh-caps=" + dropped, "--",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "net.dig.node.Main", "--data-dir", home.toString()));
-        command.addAll(List.of(args));
-        Path out = tmp.resolve("child.out");
-        Path err = tmp.resolve("child.err");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("DIG_NODE_"));
-        Process p = pb.start();
-        try {
-            assertThat(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).as("the child finished").isTrue();
-        } finally {
-            p.destroyForcibly();
-        }
-        return new CliRun.Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        Path scratch = Files.createDirectories(tmp.resolve("child"));
+        return cli.inChild(scratch, List.of("setpriv", "--bounding-set=" + dropped, "--inh-caps=" + dropped, "--"), List.of(), args);
     }
 
     @Test
