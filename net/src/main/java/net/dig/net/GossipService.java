@@ -256,7 +256,7 @@ public final class GossipService {
             throw new GossipException(new GossipError.ClientError("configured peer_id " + config.peerId().get()
                     + " does not match the certificate's PeerId " + ownPeerId));
         }
-        this.rules = new HandshakeRules(HandshakeRules.Settings.of(config.networkIdHex()));
+        this.rules = new HandshakeRules(HandshakeRules.Settings.of(config.networkId()));
         this.reputations = new PeerReputations(new BanPolicy(GossipConstants.PENALTY_BAN_THRESHOLD,
                 GossipConstants.BAN_DURATION, t.ipBanExempt(), 10));
         this.serverTls = identity.serverContext(t.peerTrust());
