@@ -209,17 +209,17 @@ public final class ApiServer implements AutoCloseable {
                 .setMaxFormBufferedBytes(64 * 1024)
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false);
-        int port = config.port();
+        // Vert.x shares one listening socket among servers that ask for the same host and port. Port 0
+        // gives every server its own random port, and asking for the port the first one got is a fresh
+        // bind that fails; a negative port asks Vert.x to choose one random port and share it.
+        int port = config.port() == 0 ? -1 : config.port();
         for (int i = 0; i < config.eventLoops(); i++) {
-            HttpServer server = vertx.createHttpServer(options.setPort(port));
+            HttpServer server = vertx.createHttpServer(options);
             server.connectionHandler(this::onConnection);
             server.invalidRequestHandler(ApiServer::invalidRequest);
             server.requestHandler(router);
             servers.add(server);
-            await(server.listen(), "API listener on " + config.host() + ":" + port);
-            if (i == 0) {
-                port = server.actualPort();
-            }
+            await(server.listen(port, config.host()), "API listener on " + config.host() + ":" + config.port());
         }
         Router metricsRouter = Router.router(vertx);
         metricsRouter.get("/metrics").handler(ctx -> context.blocking(registry::scrape)

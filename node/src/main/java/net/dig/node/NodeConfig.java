@@ -151,8 +151,10 @@ record NodeConfig(
      * limits and the cache tiers. The token never appears in {@link #toString()}.
      */
     record ApiSection(String listenAddress, String metricsListenAddress, String adminToken, String adminTokenFile,
-                      boolean openPush, RateLimits rateLimits, String cacheSize, String diskCacheSize) {
+                      boolean openPush, RateLimits rateLimits, String cacheSize, String diskCacheSize,
+                      List<String> validatorKeys) {
         static final int MIN_TOKEN_LENGTH = 16;
+        private static final Pattern PUBLIC_KEY = Pattern.compile("(0x)?[0-9a-fA-F]{64}");
 
         ApiSection {
             hostPort("listen_address", listenAddress);
@@ -171,6 +173,15 @@ record NodeConfig(
             require(rateLimits, "rate_limits");
             CacheSize.parse("cache_size", cacheSize);
             ByteSize.parse("disk_cache_size", diskCacheSize);
+            require(validatorKeys, "validator_keys");
+            for (int i = 0; i < validatorKeys.size(); i++) {
+                String key = validatorKeys.get(i);
+                if (key == null || !PUBLIC_KEY.matcher(key.strip()).matches()) {
+                    throw new ConfigException("validator_keys[" + i + "]", "must be an Ed25519 public key, 64 hex digits, got "
+                            + (key == null ? "null" : "\"" + key + "\""));
+                }
+            }
+            validatorKeys = List.copyOf(validatorKeys);
         }
 
         /** A token from the config or its file: at least 16 characters, no white space (it travels in a header). */
@@ -200,7 +211,7 @@ record NodeConfig(
             return "ApiSection[listen_address=" + listenAddress + ", metrics_listen_address=" + metricsListenAddress
                     + ", admin_token=" + (adminToken == null ? "null" : "(hidden)") + ", admin_token_file=" + adminTokenFile
                     + ", open_push=" + openPush + ", rate_limits=" + rateLimits + ", cache_size=" + cacheSize
-                    + ", disk_cache_size=" + diskCacheSize + "]";
+                    + ", disk_cache_size=" + diskCacheSize + ", validator_keys=" + validatorKeys + "]";
         }
     }
 

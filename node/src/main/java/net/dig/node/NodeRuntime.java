@@ -86,7 +86,7 @@ final class NodeRuntime implements AutoCloseable {
      * {@code monitoring.metrics_port}; the admin token ({@code api.admin_token} or the content of
      * {@code api.admin_token_file}) and {@code api.open_push}; the seed's rate limits; the RAM tier
      * sized by {@code api.cache_size} and the disk tier under {@code storage.cache_dir}, bounded by
-     * {@code api.disk_cache_size}; its own state ({@code handles.sqlite}) in the home.
+     * {@code api.disk_cache_size}; the validators it answers ({@code api.validator_keys}); its own state ({@code handles.sqlite}) in the home.
      */
     static ApiConfig apiConfig(DigNodeCommand.NodeContext ctx) {
         NodeConfig config = ctx.config();
@@ -104,6 +104,7 @@ final class NodeRuntime implements AutoCloseable {
         return defaults.withListen(listen.host(), listen.port())
                 .withMetricsListen(metrics.host(), metrics.port())
                 .withAdmin(adminToken(ctx).orElse(null), api.openPush())
+                .withValidatorKeys(java.util.Set.copyOf(api.validatorKeys().stream().map(String::strip).toList()))
                 .withRateLimits(rateLimit("capsule_retrieval", limits.capsuleRetrieval()),
                         rateLimit("validation_challenge", limits.validationChallenge()),
                         rateLimit("api_requests", limits.apiRequests()))

@@ -49,6 +49,7 @@ class ApiSectionConfigTest {
         assertThat(api.l1CacheBytes()).isEqualTo((long) (Runtime.getRuntime().maxMemory() * 0.10));
         assertThat(api.l2CacheDir()).isEqualTo(home.resolve("cache/http"));
         assertThat(api.l2CacheBytes()).isEqualTo(4L << 30);
+        assertThat(api.validatorKeys()).isEmpty();
     }
 
     @Test
@@ -64,9 +65,10 @@ class ApiSectionConfigTest {
                     api_requests: unlimited
                   cache_size: "64MiB"
                   disk_cache_size: "1GiB"
+                  validator_keys: ["0x%s", "%s"]
                 storage:
                   cache_dir: /var/cache/dig
-                """.formatted(TOKEN), Map.of()));
+                """.formatted(TOKEN, "AB".repeat(32), "cd".repeat(32)), Map.of()));
         assertThat(api.host()).isEqualTo("127.0.0.1");
         assertThat(api.port()).isEqualTo(8556);
         assertThat(api.metricsHost()).isEqualTo("127.0.0.2");
@@ -80,6 +82,7 @@ class ApiSectionConfigTest {
         assertThat(api.l1CacheBytes()).isEqualTo(64L << 20);
         assertThat(api.l2CacheDir()).isEqualTo(Path.of("/var/cache/dig/http"));
         assertThat(api.l2CacheBytes()).isEqualTo(1L << 30);
+        assertThat(api.validatorKeys()).containsExactly("ab".repeat(32), "cd".repeat(32));
     }
 
     @Test
@@ -130,6 +133,8 @@ class ApiSectionConfigTest {
         rejects("api:\n  cache_size: 10 percent\n", "api.cache_size: must be a size like \"512MiB\" (units B, KiB, MiB, GiB, TiB), got \"10 percent\"");
         rejects("api:\n  disk_cache_size: 4GB\n", "api.disk_cache_size: must be a size like \"512MiB\" (units B, KiB, MiB, GiB, TiB), got \"4GB\"");
         rejects("api:\n  metrics_listen_address: localhost\n", "api.metrics_listen_address: must be host:port, got \"localhost\"");
+        rejects("api:\n  validator_keys: [\"0x1234\"]\n",
+                "api.validator_keys[0]: must be an Ed25519 public key, 64 hex digits, got \"0x1234\"");
         rejects("api:\n  open_push: yes please\n", "api.open_push: expected true or false, got \"yes please\"");
         assertThatThrownBy(() -> context("", Map.of(), new Setting("api.rate_limits.nope", "1/second", "--set")))
                 .isInstanceOf(ConfigException.class)

@@ -19,9 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dig-node start} as a real child process (P2P, API and metrics on 127.0.0.1, any free port):
- * starts, serves HTTP, logs only JSON in the seed's format, stops cleanly on SIGTERM with exit 0.
+ * starts, serves HTTP, takes its admin token from {@code DIG_NODE_API_ADMIN_TOKEN} (and never logs it),
+ * logs only JSON in the seed's format, stops cleanly on SIGTERM with exit 0.
  */
 class StartProcessTest {
+    private static final String ADMIN_TOKEN = "start-process-admin-token-42";
     @TempDir
     Path tmp;
 
@@ -38,6 +40,7 @@ class StartProcessTest {
         Path output = tmp.resolve("output.log");
         pb.redirectErrorStream(true).redirectOutput(output.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("DIG_NODE_"));
+        pb.environment().put("DIG_NODE_API_ADMIN_TOKEN", ADMIN_TOKEN);
         Process p = pb.start();
         try {
             await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(ready) || !p.isAlive());
@@ -65,6 +68,13 @@ class StartProcessTest {
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/health"))
                         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(health.statusCode()).isEqualTo(200);
+                String unknownDatastore = "{\"datastore_id\":\"0x" + "ab".repeat(32) + "\"}";
+                HttpResponse<String> noToken = http.send(plotCreate(apiPort, unknownDatastore).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(noToken.statusCode()).as("admin endpoint without the token: %s", noToken.body()).isEqualTo(401);
+                HttpResponse<String> withToken = http.send(plotCreate(apiPort, unknownDatastore)
+                        .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(withToken.statusCode()).as("the token from DIG_NODE_API_ADMIN_TOKEN is accepted: %s", withToken.body())
+                        .isEqualTo(404);
             }
 
             JsonNode started = event(Files.readAllLines(output), "node_started");
@@ -81,12 +91,18 @@ class StartProcessTest {
             assertThat(stopped.get("node_id").asText()).isEqualTo(nodeId);
             assertThat(stopped.get("details").has("uptime_ms")).isTrue();
             assertThat(ready).doesNotExist();
+            assertThat(String.join("\n", lines)).as("the admin token is never logged").doesNotContain(ADMIN_TOKEN);
             for (String line : lines) {
                 assertThat(json.readTree(line).has("event")).as("every output line is a JSON log event: %s", line).isTrue();
             }
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    private static HttpRequest.Builder plotCreate(int apiPort, String body) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/plot/create")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     private static JsonNode event(List<String> lines, String name) throws Exception {

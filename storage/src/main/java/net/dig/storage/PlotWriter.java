@@ -73,8 +73,10 @@ import net.dig.core.Sha256;
  * fsync, an atomic no-replace rename to {@code <plot_id hex>.plot} (hard link + unlink), fsync of the
  * directory. A crash leaves either no
  * plot (and a temp file that {@link StorageEngine#open} deletes) or a complete one. The writer holds
- * an exclusive file lock on its temporary file, so {@code open} in another process (a CLI command next
- * to a running node) leaves a temporary file that is still being written alone. Any failure deletes
+ * an exclusive file lock on its temporary file until its final name exists, so {@code open} in another
+ * process (a CLI command next to a running node) leaves a temporary file that is still being written
+ * or published alone; within this process a registry of temporary files being written answers first
+ * (probing the lock through a second channel would drop it). Any failure deletes
  * the temp file and reports the directory.
  *
  * <h2>Concurrency</h2>
@@ -93,6 +95,13 @@ final class PlotWriter implements AutoCloseable {
     static final String TEMP_SUFFIX = ".plot.tmp";
     static final String PLOT_SUFFIX = ".plot";
 
+    /**
+     * Temporary files being written by this process. Consulted before the file lock, because probing the
+     * lock opens and closes a second channel on the file, and closing any channel drops every POSIX lock
+     * this process holds on it.
+     */
+    private static final java.util.Set<Path> WRITING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Path dir;
     private final Path temp;
     private final FileChannel channel;
@@ -102,6 +111,8 @@ final class PlotWriter implements AutoCloseable {
     static final long FLUSH_EVERY = 64L << 20;
     private final List<Record> records = new ArrayList<>();
     private boolean done;
+    /** Tests: runs just before the plot gets its final name. */
+    Runnable beforePublish;
 
     record Record(Bytes32 datastoreId, int index, int size, Bytes32 hash, long offset, int storedLength,
                   Compression codec, Bytes32 chunkRoot, byte[] chunkHashes) {}
@@ -127,6 +138,7 @@ final class PlotWriter implements AutoCloseable {
             // held until the channel closes: tells StorageEngine.open in another process that this
             // temporary file is being written, not left over from a crash
             ch.lock();
+            WRITING.add(temp.toAbsolutePath().normalize());
             return new PlotWriter(dir, temp, ch);
         } catch (IOException | RuntimeException e) {
             if (ch != null) {
@@ -226,10 +238,14 @@ final class PlotWriter implements AutoCloseable {
                 writeFully(ByteBuffer.allocate((int) (fileSize - channel.size())), channel.size());
             }
             channel.force(true);
-            channel.close();
             Path target = dir.resolve(plotId.toHex().substring(2) + PLOT_SUFFIX);
+            if (beforePublish != null) {
+                beforePublish.run();
+            }
+            // still holding the lock: nobody may take the temporary file for an abandoned one mid-publish
             publish(temp, target);
             done = true;
+            close();
             fsyncDirectory(dir);
             return new Written(plotId, target, fileSize, records.size(), creationTime, List.copyOf(records), c4Start);
         } catch (IOException | RuntimeException e) {
@@ -260,7 +276,8 @@ final class PlotWriter implements AutoCloseable {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             return;
         }
-        Files.delete(temp);
+        // the plot has its final name now; a temporary name already gone is no failure
+        Files.deleteIfExists(temp);
     }
 
     private List<byte[]> buildTables(List<Manifest> manifests) {
@@ -355,9 +372,18 @@ final class PlotWriter implements AutoCloseable {
                 channel.close();
             }
         } finally {
-            if (!done) {
-                Files.deleteIfExists(temp);
+            try {
+                if (!done) {
+                    Files.deleteIfExists(temp);
+                }
+            } finally {
+                WRITING.remove(temp.toAbsolutePath().normalize());
             }
         }
+    }
+
+    /** Whether this process is writing {@code temp} right now. */
+    static boolean beingWritten(Path temp) {
+        return WRITING.contains(temp.toAbsolutePath().normalize());
     }
 }

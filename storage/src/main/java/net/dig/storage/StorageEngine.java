@@ -89,6 +89,8 @@ public final class StorageEngine implements AutoCloseable {
     private final Map<Bytes32, ReentrantLock> storeLocks = new ConcurrentHashMap<>();
     /** Tests turn this off to reach a real out-of-space error during the write. */
     volatile boolean checkFreeSpace = true;
+    /** Tests run this in each writer just before its plot gets its final name. */
+    volatile Runnable beforePublish;
     private volatile boolean closed;
 
     // ---- api hook (owned by the api developer): which plots must not be served, in memory, non-blocking
@@ -389,8 +391,10 @@ public final class StorageEngine implements AutoCloseable {
         }
     }
 
-    private static PlotWriter createWriter(Path dir) throws IOException {
-        return PlotWriter.create(dir);
+    private PlotWriter createWriter(Path dir) throws IOException {
+        PlotWriter w = PlotWriter.create(dir);
+        w.beforePublish = beforePublish;
+        return w;
     }
 
     private StorageException writeFailure(Path dir, IOException e) {
@@ -676,11 +680,14 @@ public final class StorageEngine implements AutoCloseable {
         List<Path> files = plotFiles();
         List<PlotVerification> results = new ArrayList<>();
         List<Path> selected = new ArrayList<>();
+        Map<Path, Long> sizes = new java.util.HashMap<>();
         long totalBytes = 0;
         for (Path f : files) {
             if (plotId == null || plotId.isEmpty() || PlotReader.claimedPlotId(f).equals(plotId.get())) {
                 selected.add(f);
-                totalBytes += sizeOf(f);
+                long size = sizeOf(f);
+                sizes.put(f, size);
+                totalBytes += size;
             }
         }
         if (plotId != null && plotId.isPresent() && selected.isEmpty()) {
@@ -689,7 +696,7 @@ public final class StorageEngine implements AutoCloseable {
         p.begin("verify", totalBytes);
         try {
             for (Path f : selected) {
-                PlotVerification v = verifyPlot(f, p);
+                PlotVerification v = verifyPlot(f, sizes.get(f), p);
                 noteVerification(v);
                 results.add(v);
             }
@@ -699,7 +706,37 @@ public final class StorageEngine implements AutoCloseable {
         return new VerifyReport(results);
     }
 
-    private PlotVerification verifyPlot(Path file, Progress progress) {
+    /** Verifies one plot and advances {@code outer} by exactly {@code plotSize}, whatever happens. */
+    private PlotVerification verifyPlot(Path file, long plotSize, Progress outer) {
+        java.util.concurrent.atomic.AtomicLong advanced = new java.util.concurrent.atomic.AtomicLong();
+        Progress progress = new Progress() {
+            @Override
+            public void begin(String task, long totalUnits) {}
+
+            @Override
+            public void advance(long units) {
+                // capsule bytes never exceed the file, but a file that grew since it was measured could
+                long before = advanced.getAndAccumulate(units, (a, u) -> Math.min(plotSize, a + u));
+                long step = Math.min(plotSize, before + units) - before;
+                if (step > 0) {
+                    outer.advance(step);
+                }
+            }
+
+            @Override
+            public void end() {}
+        };
+        try {
+            return verifyPlotFile(file, progress);
+        } finally {
+            long rest = plotSize - advanced.getAndSet(plotSize);
+            if (rest > 0) {
+                outer.advance(rest); // header, tables and page padding
+            }
+        }
+    }
+
+    private PlotVerification verifyPlotFile(Path file, Progress progress) {
         PlotReader reader;
         try {
             reader = PlotReader.open(file);
@@ -856,6 +893,9 @@ public final class StorageEngine implements AutoCloseable {
 
     /** Deletes a temporary plot unless a live writer (in any process) holds its lock. */
     private static void removeIfAbandoned(Path temp) throws IOException {
+        if (PlotWriter.beingWritten(temp)) {
+            return; // being written by this JVM: do not even open it (closing a channel drops our lock)
+        }
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             FileLock lock;
             try {

@@ -1,0 +1,89 @@
+package net.dig.storage;
+
+import static net.dig.storage.StorageTestSupport.OWNER;
+import static net.dig.storage.StorageTestSupport.compressibleBytes;
+import static net.dig.storage.StorageTestSupport.countTempFiles;
+import static net.dig.storage.StorageTestSupport.open;
+import static net.dig.storage.StorageTestSupport.randomBytes;
+import static net.dig.storage.StorageTestSupport.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import net.dig.core.Progress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Regression tests for the defects a review found in the storage engine. */
+class ReviewFixesTest {
+    @TempDir
+    Path tmp;
+
+    /** Records every progress call. */
+    static final class RecordingProgress implements Progress {
+        long total = -1;
+        long done;
+        final List<Long> advances = new ArrayList<>();
+        boolean ended;
+
+        @Override
+        public synchronized void begin(String task, long totalUnits) {
+            total = totalUnits;
+        }
+
+        @Override
+        public synchronized void advance(long units) {
+            done += units;
+            advances.add(done);
+        }
+
+        @Override
+        public synchronized void end() {
+            ended = true;
+        }
+    }
+
+    @Test
+    void verifyProgressEndsAtExactlyItsTotal() throws Exception {
+        StorageConfig config = StorageConfig.under(tmp.resolve("home"));
+        try (StorageEngine e = open(config)) {
+            e.ingest(write(tmp.resolve("a.bin"), compressibleBytes(700_000, 1)),
+                    new IngestOptions(262_144, Compression.ZSTD, null), OWNER, Progress.none());
+            e.ingest(write(tmp.resolve("b.bin"), randomBytes(300_000, 2)),
+                    new IngestOptions(262_144, Compression.NONE, null), OWNER, Progress.none());
+            RecordingProgress p = new RecordingProgress();
+            VerifyReport report = e.verify(Optional.empty(), p);
+            assertThat(report.plots()).hasSize(2);
+            assertThat(p.total).isPositive();
+            assertThat(p.done).isEqualTo(p.total);
+            assertThat(p.advances).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(p.total));
+            assertThat(p.ended).isTrue();
+        }
+    }
+
+    @Test
+    void anotherEngineOpeningWhileAPlotIsPublishedLeavesItAlone() throws Exception {
+        StorageConfig config = StorageConfig.under(tmp.resolve("home"));
+        Path src = write(tmp.resolve("a.bin"), randomBytes(600_000, 3));
+        try (StorageEngine writer = open(config)) {
+            AtomicReference<Throwable> openFailure = new AtomicReference<>();
+            AtomicReference<Long> tempsSeen = new AtomicReference<>();
+            writer.beforePublish = () -> {
+                // a second engine on the same directories (as a CLI next to a running node) opens now
+                try (StorageEngine other = open(config)) {
+                    tempsSeen.set(countTempFiles(config));
+                } catch (Throwable t) {
+                    openFailure.set(t);
+                }
+            };
+            Manifest m = writer.ingest(src, new IngestOptions(262_144, Compression.NONE, null), OWNER, Progress.none());
+            assertThat(openFailure.get()).isNull();
+            assertThat(tempsSeen.get()).isEqualTo(1L);
+            assertThat(writer.readCapsule(m.datastoreId(), 0)).hasSize(262_144);
+            assertThat(countTempFiles(config)).isZero();
+        }
+    }
+}
