@@ -31,8 +31,9 @@ import java.util.HexFormat;
  * {@code node_id = "dig1" + the first 16 hex digits of the raw public key} (the seed's form).
  *
  * <p>Key file ({@link #loadOrCreate}), 104 bytes, big-endian, written with permissions 0600 through a
- * temporary file, fsync and an atomic rename (then the directory is fsynced), so a crash leaves either
- * no key or a whole key:
+ * temporary file, fsync and a hard link to the final name that never replaces an existing key (then the
+ * directory is fsynced), so a crash leaves either no key or a whole key, and of two processes creating
+ * the key at once the second loads the first one's key:
  * <pre>
  *   offset  size  field
  *   0       4     magic "DIGK" (0x4449474B)
@@ -51,6 +52,9 @@ public final class NodeIdentity {
     static final int VERSION = 1;
     static final int FILE_SIZE = 104;
     private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+
+    /** Tests: runs after the temporary key file is durable, just before it gets its final name. */
+    static volatile Runnable beforePublish;
 
     private final PrivateKey privateKey;
     private final byte[] seed;
@@ -212,15 +216,39 @@ public final class NodeIdentity {
                 }
                 ch.force(true);
             }
-            if (Files.exists(keyFile)) {
-                throw new FileAlreadyExistsException(keyFile.toString());
+            Runnable hook = beforePublish;
+            if (hook != null) {
+                hook.run();
             }
-            Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
+            publish(tmp, keyFile);
             try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
                 d.force(true);
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Gives the temporary key file its final name without ever replacing an existing key: a hard link
+     * fails with {@link FileAlreadyExistsException} when another process created the key first (a rename
+     * would silently replace it, leaving the loser signing with a key that is on no disk). File systems
+     * without hard links get a checked rename, which narrows the race but cannot close it.
+     */
+    private static void publish(Path tmp, Path keyFile) throws IOException {
+        try {
+            Files.createLink(keyFile, tmp);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            if (e instanceof java.nio.file.FileSystemException fse && !"Operation not permitted".equals(fse.getReason())
+                    && !(e instanceof AccessDeniedException)) {
+                throw fse;
+            }
+            if (Files.exists(keyFile)) {
+                throw new FileAlreadyExistsException(keyFile.toString());
+            }
+            Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 

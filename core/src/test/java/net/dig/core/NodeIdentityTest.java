@@ -113,4 +113,55 @@ class NodeIdentityTest {
         Path key = Files.write(dir.resolve("vector.key"), hex.parseHex(expected));
         assertThat(NodeIdentity.load(key).publicKey()).isEqualTo(id.publicKey());
     }
+
+    @Test
+    void concurrentLoadOrCreateOnAFreshPathAllEndWithTheKeyOnDisk() throws Exception {
+        int threads = 16;
+        for (int round = 0; round < 10; round++) {
+            Path key = dir.resolve("race-" + round + "/node.key");
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            java.util.List<java.util.concurrent.Future<byte[]>> results = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+                for (int t = 0; t < threads; t++) {
+                    long seed = round * 100L + t;
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return NodeIdentity.loadOrCreate(key, seeded(seed)).publicKey();
+                    }));
+                }
+                byte[] onDisk = null;
+                for (var f : results) {
+                    byte[] pub = f.get();
+                    if (onDisk == null) {
+                        onDisk = NodeIdentity.load(key).publicKey();
+                    }
+                    assertThat(pub).as("round %d", round).isEqualTo(onDisk);
+                }
+            }
+            try (var s = Files.list(key.getParent())) {
+                assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("node.key");
+            }
+        }
+    }
+
+    @Test
+    void aKeyCreatedByAnotherProcessMeanwhileIsNeverReplaced() throws Exception {
+        Path key = dir.resolve("node.key");
+        NodeIdentity[] other = new NodeIdentity[1];
+        NodeIdentity.beforePublish = () -> {
+            NodeIdentity.beforePublish = null;
+            other[0] = NodeIdentity.loadOrCreate(key, seeded(11)); // the other process wins the race
+        };
+        try {
+            NodeIdentity mine = NodeIdentity.loadOrCreate(key, seeded(12));
+            byte[] onDisk = NodeIdentity.load(key).publicKey();
+            assertThat(other[0].publicKey()).isEqualTo(onDisk);
+            assertThat(mine.publicKey()).isEqualTo(onDisk);
+        } finally {
+            NodeIdentity.beforePublish = null;
+        }
+        try (var s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("node.key");
+        }
+    }
 }
