@@ -1,12 +1,15 @@
 package net.dig.gossip;
 
 import java.util.Arrays;
+import net.dig.wire.LazyAnnounce;
+import net.dig.wire.RequestByHash;
 
 /**
  * Per-opcode limits: Chia V2 for Chia opcodes (research chia-protocol.md §1.6, {@code rate_limit_numbers.py}
  * V1 overlaid by V2) and dig-gossip's table for the DIG band (§2.5, {@code inbound_limits.rs}). Types not
  * listed get the default row of chia-sdk-client: 100 per minute, 1 MiB each, 100 MiB per window,
- * counted in the aggregate for Chia opcodes. Immutable.
+ * counted in the aggregate for Chia opcodes. Plumtree control (214-217) and the consensus gossip payloads
+ * get rows derived from the router's timers ({@link PlumtreeRateBudget}). Immutable.
  */
 public final class RateLimitTable {
     private static final int KIB = 1024;
@@ -26,8 +29,19 @@ public final class RateLimitTable {
         return rows[type & 0xFF];
     }
 
+    /**
+     * DIG opcodes Plumtree carries as payloads whose rows are sized by {@link PlumtreeRateBudget}: the
+     * consensus gossip band. The storage floods (221-223, 226) keep dig-gossip's own rows.
+     */
+    static final int[] PLUMTREE_PAYLOAD_ROWS = {200, 201, 202, 207, 208};
+
     /** The table a DIG node uses for every connection (both sides advertise capability 3). */
     public static RateLimitTable standard() {
+        return standard(PlumtreeConfig.defaults());
+    }
+
+    /** The standard table with the Plumtree rows sized for {@code plumtree} (docs/decisions.md D4). */
+    public static RateLimitTable standard(PlumtreeConfig plumtree) {
         RateLimit[] r = new RateLimit[256];
         RateLimit chiaDefault = RateLimit.of(100, MIB, 100L * MIB, true);
         RateLimit digDefault = RateLimit.of(100, MIB, 100L * MIB, false);
@@ -75,6 +89,13 @@ public final class RateLimitTable {
         r[224] = RateLimit.of(60, 64, false);
         // dig-gossip lists 1 MiB; the body allows a 1 MiB profile plus its 68-byte header, so the cap leaves room for it.
         r[225] = RateLimit.of(60, MIB + 128, false);
+        PlumtreeRateBudget budget = new PlumtreeRateBudget(plumtree);
+        for (int t = LazyAnnounce.OPCODE; t <= RequestByHash.OPCODE; t++) {
+            r[t] = RateLimit.of(budget.frequency(t), PlumtreeRateBudget.maxControlBodySize(t), false);
+        }
+        for (int t : PLUMTREE_PAYLOAD_ROWS) {
+            r[t] = RateLimit.of(Math.max(r[t].frequency(), budget.frequency(t)), r[t].maxSize(), false);
+        }
         return new RateLimitTable(r);
     }
 

@@ -25,6 +25,8 @@ import java.util.Optional;
 public final class RateLimiter {
     public static final long WINDOW_MILLIS = 60_000;
     public static final long OUTBOUND_RETRY_MILLIS = 1_000;
+    /** Share of each row a sender allows itself (Chia {@code outbound_rate_limit_percent}). */
+    public static final int DEFAULT_OUTBOUND_PERCENT = 30;
 
     public enum Direction { INBOUND, OUTBOUND }
 
@@ -79,7 +81,7 @@ public final class RateLimiter {
 
     /** Outbound at 30 % of the standard table (Chia {@code outbound_rate_limit_percent}). */
     public static RateLimiter outbound() {
-        return new RateLimiter(Direction.OUTBOUND, 30, RateLimitTable.standard());
+        return new RateLimiter(Direction.OUTBOUND, DEFAULT_OUTBOUND_PERCENT, RateLimitTable.standard());
     }
 
     public RateVerdict check(int type, int bodySize, long nowMillis) {
