@@ -158,6 +158,14 @@ public final class NodeIdentity {
 
     /** {@code "dig1" + first 16 hex digits of the public key}. */
     public String nodeId() {
+        return nodeIdOf(publicKey);
+    }
+
+    /** The node id of any 32-byte Ed25519 public key: {@code "dig1" + first 16 hex digits}. */
+    public static String nodeIdOf(byte[] publicKey) {
+        if (publicKey.length != 32) {
+            throw new IllegalArgumentException("an Ed25519 public key is 32 bytes, not " + publicKey.length);
+        }
         return "dig1" + HexFormat.of().formatHex(publicKey, 0, 8);
     }
 

@@ -36,10 +36,22 @@ final class PlotReader implements AutoCloseable {
     /** A plot that fails its checks. {@code inHeader} tells the header from the tables. */
     static final class Corrupt extends Exception {
         final boolean inHeader;
+        /** A valid plot made by another node: the message is the whole quarantine reason. */
+        final boolean foreign;
 
         Corrupt(boolean inHeader, String message) {
+            this(inHeader, false, message);
+        }
+
+        private Corrupt(boolean inHeader, boolean foreign, String message) {
             super(message);
             this.inHeader = inHeader;
+            this.foreign = foreign;
+        }
+
+        /** The reason recorded when the plot is quarantined. */
+        String reason() {
+            return foreign ? getMessage() : (inHeader ? "header: " : "tables: ") + getMessage();
         }
     }
 
@@ -83,6 +95,21 @@ final class PlotReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens and checks a plot that must have been made by the node whose key is {@code nodePublicKey}
+     * (DESIGN.md §4.3 binds a plot to its node): a plot signed by any other node is {@link Corrupt} with
+     * the reason {@code foreign plot: made by node <id>}, even when it is otherwise valid.
+     */
+    static PlotReader open(Path path, byte[] nodePublicKey) throws IOException, Corrupt {
+        PlotReader r = open(path);
+        if (!Arrays.equals(r.nodePublicKey, nodePublicKey)) {
+            r.close();
+            throw new Corrupt(true, true, "foreign plot: made by node " + NodeIdentity.nodeIdOf(r.nodePublicKey));
+        }
+        return r;
+    }
+
+    /** Opens and checks a plot made by any node. */
     static PlotReader open(Path path) throws IOException, Corrupt {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {

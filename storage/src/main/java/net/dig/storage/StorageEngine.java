@@ -356,7 +356,7 @@ public final class StorageEngine implements AutoCloseable {
     private PlotReader commit(Path plot, Manifest mustBeNewer) throws IOException {
         PlotReader reader;
         try {
-            reader = PlotReader.open(plot);
+            reader = PlotReader.open(plot, node.publicKey());
         } catch (PlotReader.Corrupt e) {
             deletePlot(plot);
             throw new IOException("the plot just written fails its own checks: " + e.getMessage());
@@ -639,9 +639,9 @@ public final class StorageEngine implements AutoCloseable {
             r = readers.get(path);
             if (r == null) {
                 try {
-                    r = PlotReader.open(Path.of(path));
+                    r = PlotReader.open(Path.of(path), node.publicKey());
                 } catch (PlotReader.Corrupt e) {
-                    quarantine(Path.of(path), (e.inHeader ? "header: " : "tables: ") + e.getMessage());
+                    quarantine(Path.of(path), e.reason());
                     throw new IOException("plot " + path + " is quarantined: " + e.getMessage());
                 }
                 readers.put(path, r);
@@ -739,9 +739,9 @@ public final class StorageEngine implements AutoCloseable {
     private PlotVerification verifyPlotFile(Path file, Progress progress) {
         PlotReader reader;
         try {
-            reader = PlotReader.open(file);
+            reader = PlotReader.open(file, node.publicKey());
         } catch (PlotReader.Corrupt e) {
-            quarantine(file, e.getMessage());
+            quarantine(file, e.foreign ? e.reason() : e.getMessage());
             progress.advance(sizeOf(file));
             return new PlotVerification(PlotReader.claimedPlotId(file), file, !e.inHeader, false, List.of());
         } catch (IOException e) {
@@ -832,7 +832,7 @@ public final class StorageEngine implements AutoCloseable {
         for (Path file : plotFiles()) {
             present.add(file.toString());
             try {
-                PlotReader reader = PlotReader.open(file);
+                PlotReader reader = PlotReader.open(file, node.publicKey());
                 index.addPlot(reader);
                 closeQuietly(readers.put(file.toString(), reader));
                 ok++;
@@ -841,7 +841,7 @@ public final class StorageEngine implements AutoCloseable {
                     datastores.add(m.datastoreId());
                 }
             } catch (PlotReader.Corrupt e) {
-                quarantine(file, (e.inHeader ? "header: " : "tables: ") + e.getMessage());
+                quarantine(file, e.reason());
             } catch (IOException e) {
                 quarantine(file, "cannot read: " + e.getMessage());
             } catch (SQLException e) {

@@ -86,4 +86,37 @@ class ReviewFixesTest {
             assertThat(countTempFiles(config)).isZero();
         }
     }
+
+    @Test
+    void aPlotMadeByAnotherNodeIsQuarantinedAndNeverServed() throws Exception {
+        StorageConfig theirs = StorageConfig.under(tmp.resolve("theirs"));
+        Manifest m;
+        try (StorageEngine e = open(theirs)) {
+            m = e.ingest(write(tmp.resolve("a.bin"), randomBytes(300_000, 4)),
+                    new IngestOptions(262_144, Compression.NONE, null), OWNER, Progress.none());
+        }
+        Path plot;
+        try (var s = java.nio.file.Files.list(theirs.plotDirs().getFirst())) {
+            plot = s.filter(p -> p.toString().endsWith(".plot")).findFirst().orElseThrow();
+        }
+        StorageConfig mine = StorageConfig.under(tmp.resolve("mine"));
+        java.nio.file.Files.createDirectories(mine.plotDirs().getFirst());
+        java.nio.file.Files.copy(plot, mine.plotDirs().getFirst().resolve(plot.getFileName()));
+        net.dig.core.NodeIdentity me = net.dig.core.NodeIdentity.fromSeed(StorageTestSupport.seed(9));
+        String reason = "foreign plot: made by node " + StorageTestSupport.NODE.nodeId();
+        try (StorageEngine e = StorageEngine.open(mine, new net.dig.testkit.ManualClock(), me, new java.util.SplittableRandom(1))) {
+            assertThat(e.plots()).singleElement().satisfies(p -> {
+                assertThat(p.status()).isEqualTo(PlotStatus.QUARANTINED);
+                assertThat(p.quarantineReason()).isEqualTo(reason);
+            });
+            assertThat(e.datastores()).isEmpty();
+            assertThat(e.manifest(m.datastoreId())).isEmpty();
+            e.rebuildIndex();
+            assertThat(e.plots()).singleElement().satisfies(p -> assertThat(p.quarantineReason()).isEqualTo(reason));
+            assertThat(e.datastores()).isEmpty();
+            VerifyReport report = e.verify(Optional.empty(), Progress.none());
+            assertThat(report.plots()).singleElement().satisfies(v -> assertThat(v.ok()).isFalse());
+            assertThat(e.plots()).singleElement().satisfies(p -> assertThat(p.quarantineReason()).isEqualTo(reason));
+        }
+    }
 }
