@@ -233,13 +233,25 @@ final class CapsuleIndex implements AutoCloseable {
         return out;
     }
 
-    synchronized void clear() throws SQLException {
+    /**
+     * In one transaction: optionally deletes every row ({@code replace}), then adds the valid plots and
+     * records the quarantined ones. Readers see the index before or after, never in between.
+     */
+    synchronized void indexPlots(boolean replace, List<PlotReader> valid, List<PlotRow> quarantined) throws SQLException {
         inTransaction(() -> {
-            try (Statement s = db.createStatement()) {
-                s.execute("DELETE FROM capsules");
-                s.execute("DELETE FROM versions");
-                s.execute("DELETE FROM datastores");
-                s.execute("DELETE FROM plots");
+            if (replace) {
+                try (Statement s = db.createStatement()) {
+                    s.execute("DELETE FROM capsules");
+                    s.execute("DELETE FROM versions");
+                    s.execute("DELETE FROM datastores");
+                    s.execute("DELETE FROM plots");
+                }
+            }
+            for (PlotReader plot : valid) {
+                addPlotRows(plot);
+            }
+            for (PlotRow row : quarantined) {
+                putPlotRow(row);
             }
         });
     }

@@ -91,6 +91,8 @@ public final class StorageEngine implements AutoCloseable {
     volatile boolean checkFreeSpace = true;
     /** Tests run this in each writer just before its plot gets its final name. */
     volatile Runnable beforePublish;
+    /** Tests run this after each plot a rebuild has read, while the rebuild is under way. */
+    volatile Runnable rebuildStep;
     private volatile boolean closed;
 
     // ---- api hook (owned by the api developer): which plots must not be served, in memory, non-blocking
@@ -178,7 +180,7 @@ public final class StorageEngine implements AutoCloseable {
         StorageEngine engine = new StorageEngine(config, clock, random, node, index);
         try {
             engine.removeTemporaryFiles();
-            engine.scanPlots();
+            engine.scanPlots(false);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -790,63 +792,96 @@ public final class StorageEngine implements AutoCloseable {
         }
     }
 
+    /** The index row of a quarantined plot; marks it unservable at once. */
+    private CapsuleIndex.PlotRow quarantineRow(Path file, String reason) {
+        Bytes32 claimed = PlotReader.claimedPlotId(file);
+        unservablePlots.add(claimed);
+        return new CapsuleIndex.PlotRow(file.toString(), claimed.equals(Bytes32.ZERO) ? null : claimed.toHex(),
+                sizeOf(file), 0, 0, PlotStatus.QUARANTINED, reason);
+    }
+
     private void quarantine(Path file, String reason) {
         PlotReader old = readers.remove(file.toString());
         closeQuietly(old);
-        Bytes32 claimed = PlotReader.claimedPlotId(file);
-        unservablePlots.add(claimed);
         try {
-            index.putPlot(new CapsuleIndex.PlotRow(file.toString(), claimed.equals(Bytes32.ZERO) ? null : claimed.toHex(),
-                    sizeOf(file), 0, 0, PlotStatus.QUARANTINED, reason));
+            index.putPlot(quarantineRow(file, reason));
         } catch (SQLException e) {
             throw new StorageException("cannot record quarantine of " + file + " in " + config.indexFile() + ": " + e.getMessage(), e);
         }
         LOG.log(System.Logger.Level.WARNING, "plot " + file + " quarantined: " + reason);
     }
 
-    /** Drops the index and rebuilds it from the plot files alone. */
+    /**
+     * Rebuilds the index from the plot files alone. Every plot is read and checked first; the old rows
+     * are then replaced by the new ones in ONE transaction, so a concurrent reader (in this process or
+     * another) sees either the old index or the new one, never a partial one.
+     */
     public RebuildReport rebuildIndex() {
         checkOpen();
         synchronized (commitLock) {
-            for (PlotReader r : readers.values()) {
-                closeQuietly(r);
-            }
-            readers.clear();
-            invalidateCaches();
-            query(() -> {
-                index.clear();
-                return null;
-            });
-            RebuildReport report = scanPlots();
+            RebuildReport report = scanPlots(true);
             invalidateCaches();
             return report;
         }
     }
 
-    private RebuildReport scanPlots() {
-        int ok = 0;
+    /**
+     * Reads and checks every plot file, then indexes the valid ones and quarantines the rest in one index
+     * transaction ({@code replace}: after deleting every old row). Open readers are swapped only after
+     * that commit.
+     */
+    private RebuildReport scanPlots(boolean replace) {
+        Map<String, PlotReader> valid = new java.util.LinkedHashMap<>();
+        Map<Path, String> bad = new java.util.LinkedHashMap<>();
+        Set<String> present = new HashSet<>();
         int capsules = 0;
         Set<Bytes32> datastores = new HashSet<>();
-        List<PlotSummary> quarantined = new ArrayList<>();
-        Set<String> present = new HashSet<>();
-        for (Path file : plotFiles()) {
-            present.add(file.toString());
-            try {
-                PlotReader reader = PlotReader.open(file, node.publicKey());
-                index.addPlot(reader);
-                closeQuietly(readers.put(file.toString(), reader));
-                ok++;
-                capsules += reader.entries().size();
-                for (Manifest m : reader.manifests()) {
-                    datastores.add(m.datastoreId());
+        try {
+            for (Path file : plotFiles()) {
+                present.add(file.toString());
+                try {
+                    PlotReader reader = PlotReader.open(file, node.publicKey());
+                    valid.put(file.toString(), reader);
+                    capsules += reader.entries().size();
+                    for (Manifest m : reader.manifests()) {
+                        datastores.add(m.datastoreId());
+                    }
+                } catch (PlotReader.Corrupt e) {
+                    bad.put(file, e.reason());
+                } catch (IOException e) {
+                    bad.put(file, "cannot read: " + e.getMessage());
                 }
-            } catch (PlotReader.Corrupt e) {
-                quarantine(file, e.reason());
-            } catch (IOException e) {
-                quarantine(file, "cannot read: " + e.getMessage());
-            } catch (SQLException e) {
-                throw new StorageException("cannot index plot " + file + " in " + config.indexFile() + ": " + e.getMessage(), e);
+                Runnable hook = rebuildStep;
+                if (hook != null) {
+                    hook.run();
+                }
             }
+            List<CapsuleIndex.PlotRow> quarantinedRows = new ArrayList<>();
+            for (Map.Entry<Path, String> b : bad.entrySet()) {
+                quarantinedRows.add(quarantineRow(b.getKey(), b.getValue()));
+            }
+            try {
+                index.indexPlots(replace, List.copyOf(valid.values()), quarantinedRows);
+            } catch (SQLException e) {
+                throw new StorageException("cannot index plots in " + config.indexFile() + ": " + e.getMessage(), e);
+            }
+        } catch (RuntimeException e) {
+            valid.values().forEach(StorageEngine::closeQuietly);
+            throw e;
+        }
+        for (Map.Entry<Path, String> b : bad.entrySet()) {
+            closeQuietly(readers.remove(b.getKey().toString()));
+            LOG.log(System.Logger.Level.WARNING, "plot " + b.getKey() + " quarantined: " + b.getValue());
+        }
+        if (replace) {
+            for (String path : List.copyOf(readers.keySet())) {
+                if (!valid.containsKey(path)) {
+                    closeQuietly(readers.remove(path));
+                }
+            }
+        }
+        for (Map.Entry<String, PlotReader> v : valid.entrySet()) {
+            closeQuietly(readers.put(v.getKey(), v.getValue()));
         }
         for (CapsuleIndex.PlotRow row : query(index::plots)) {
             if (!present.contains(row.path()) && row.status() == PlotStatus.OK) {
@@ -857,12 +892,13 @@ public final class StorageEngine implements AutoCloseable {
                 });
             }
         }
+        List<PlotSummary> quarantined = new ArrayList<>();
         for (CapsuleIndex.PlotRow row : query(index::plots)) {
             if (row.status() == PlotStatus.QUARANTINED) {
                 quarantined.add(row.summary());
             }
         }
-        return new RebuildReport(ok, datastores.size(), capsules, quarantined);
+        return new RebuildReport(valid.size(), datastores.size(), capsules, quarantined);
     }
 
     private List<Path> plotFiles() {

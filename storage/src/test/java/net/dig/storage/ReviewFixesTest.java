@@ -119,4 +119,53 @@ class ReviewFixesTest {
             assertThat(e.plots()).singleElement().satisfies(p -> assertThat(p.quarantineReason()).isEqualTo(reason));
         }
     }
+
+    @Test
+    void readersDuringARebuildAlwaysSeeEveryKnownDatastore() throws Exception {
+        StorageConfig config = StorageConfig.under(tmp.resolve("home"));
+        try (StorageEngine e = open(config)) {
+            List<net.dig.core.Bytes32> ids = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ids.add(e.ingest(write(tmp.resolve("f" + i + ".bin"), randomBytes(100_000, 10 + i)),
+                        new IngestOptions(262_144, Compression.NONE, "store-" + i), OWNER, Progress.none()).datastoreId());
+            }
+            List<String> before = e.indexDump();
+            List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicInteger steps = new java.util.concurrent.atomic.AtomicInteger();
+            e.rebuildStep = () -> {
+                steps.incrementAndGet();
+                // a reader in another thread (this engine) and another connection (another process)
+                Thread reader = Thread.ofPlatform().start(() -> {
+                    try {
+                        List<net.dig.core.Bytes32> seen = e.datastores().stream().map(DatastoreSummary::datastoreId).toList();
+                        for (net.dig.core.Bytes32 id : ids) {
+                            if (!seen.contains(id) || e.manifest(id).isEmpty()) {
+                                problems.add("engine misses " + id);
+                            }
+                        }
+                        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + config.indexFile());
+                             var rs = db.createStatement().executeQuery("SELECT count(*) FROM datastores")) {
+                            rs.next();
+                            if (rs.getInt(1) != ids.size()) {
+                                problems.add("another connection sees " + rs.getInt(1) + " datastores");
+                            }
+                        }
+                    } catch (Exception ex) {
+                        problems.add(ex.toString());
+                    }
+                });
+                try {
+                    reader.join();
+                } catch (InterruptedException ex) {
+                    throw new AssertionError(ex);
+                }
+            };
+            RebuildReport report = e.rebuildIndex();
+            e.rebuildStep = null;
+            assertThat(steps.get()).isGreaterThanOrEqualTo(3);
+            assertThat(problems).isEmpty();
+            assertThat(report.datastores()).isEqualTo(3);
+            assertThat(e.indexDump()).isEqualTo(before);
+        }
+    }
 }
