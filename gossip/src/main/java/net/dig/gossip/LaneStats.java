@@ -17,6 +17,19 @@ public record LaneStats(
         long droppedLaneFull,
         long criticalOverflows) {
 
+    /** All zero: the sum of no connections. */
+    public static final LaneStats NONE = new LaneStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Field-wise sum (aggregating the connections of a node). */
+    public LaneStats plus(LaneStats o) {
+        return new LaneStats(criticalDepth + o.criticalDepth, normalDepth + o.normalDepth,
+                delayedNormalDepth + o.delayedNormalDepth, bulkDepth + o.bulkDepth, queuedBytes + o.queuedBytes,
+                sentCritical + o.sentCritical, sentNormal + o.sentNormal, sentBulk + o.sentBulk,
+                bulkSentByStarvationGuard + o.bulkSentByStarvationGuard, delayedNormal + o.delayedNormal,
+                droppedDuplicateTransactions + o.droppedDuplicateTransactions, droppedBulk + o.droppedBulk,
+                droppedLaneFull + o.droppedLaneFull, criticalOverflows + o.criticalOverflows);
+    }
+
     public int depth() {
         return criticalDepth + normalDepth + delayedNormalDepth + bulkDepth;
     }

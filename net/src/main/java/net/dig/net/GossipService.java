@@ -920,7 +920,9 @@ public final class GossipService {
                 long bytesIn = closedBytesReceived.sum();
                 int in = 0;
                 int out = 0;
+                net.dig.gossip.LaneStats lanes = net.dig.gossip.LaneStats.NONE;
                 for (PeerConnectionHandler c : peers.values()) {
+                    lanes = lanes.plus(c.laneStats());
                     PeerConnection s = c.snapshot();
                     sent += s.messagesSent();
                     received += s.messagesReceived();
@@ -940,7 +942,7 @@ public final class GossipService {
                 }
                 return CompletableFuture.completedFuture(new GossipStats(in + out + admission.inflight(), in + out, in, out,
                         sent, received, bytesOut, bytesIn, discovery.knownAddresses(), seenMessages, false, 0, bannedPeers, bannedIps,
-                        admission.refused(), admission.inflight()));
+                        admission.refused(), admission.inflight(), lanes));
             });
         }
 

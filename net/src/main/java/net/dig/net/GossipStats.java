@@ -2,7 +2,8 @@ package net.dig.net;
 
 /**
  * Aggregate network metrics (the seed's {@code GossipStats}, plus ban and admission counters).
- * Message and byte counters include connections that have closed since start.
+ * Message and byte counters include connections that have closed since start. {@code lanes} sums the
+ * outbound priority lanes of the open connections (queue depths, bytes queued, sends per lane, drops).
  */
 public record GossipStats(
         int totalConnections,
@@ -20,4 +21,5 @@ public record GossipStats(
         int bannedPeers,
         int bannedAddresses,
         int refusedConnections,
-        int handshakesInFlight) {}
+        int handshakesInFlight,
+        net.dig.gossip.LaneStats lanes) {}

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -20,6 +21,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -27,6 +29,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import net.dig.core.Clock;
+import net.dig.gossip.LaneAdmission;
+import net.dig.gossip.LaneConfig;
+import net.dig.gossip.LaneScheduler;
+import net.dig.gossip.LaneStats;
 import net.dig.gossip.PeerId;
 import net.dig.gossip.RateLimiter;
 import net.dig.wire.ChiaMessageType;
@@ -61,6 +67,17 @@ import net.dig.wire.WireLimits;
  *     connection, an over-rate DIG flood frame is dropped silently. Outbound messages pass the
  *     outbound limiter: over rate they are retried every second (for at most a minute) or dropped,
  *     as the limiter says.</li>
+ * <li>Lanes and writability: a message that passed the outbound limiter (and every request) goes
+ *     into this connection's {@link LaneScheduler} (critical / normal / bulk, byte-aware starvation
+ *     guard, backpressure drops). The lanes are drained only while the channel is writable: the
+ *     write-buffer water marks ({@link #WATER_MARK}, set on the channel when the handler is added)
+ *     bound what sits in Netty's outbound buffer to about one high mark, and
+ *     {@code channelWritabilityChanged} resumes the drain. So nothing is queued without bound
+ *     (the lanes have hard bounds), and a critical message waits at most for the bytes already below
+ *     the high mark plus what the starvation guard releases, never for a whole bulk transfer. A drop
+ *     fails the send's future ({@link GossipError.MessageRejected}); a critical message that does not
+ *     fit its lane closes the connection (the peer reads too slowly), as the scheduler reports.
+ *     The handshake and the first RequestPeers bypass the lanes (nothing else is queued yet).</li>
  * <li>Keepalive: {@link #onKeepaliveTick} is called by the service's timer with the injected
  *     clock's reading. It sends a WebSocket Ping every ping interval (every implementation answers
  *     Pings: aiohttp and tungstenite auto-pong) and closes the connection when nothing at all was
@@ -87,6 +104,8 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
     static final int ERR_INCOMPATIBLE_NETWORK_ID = 110;
     static final int CLOSE_PROTOCOL_ERROR = 1002;
     private static final int MAX_SEND_RETRIES = 60;
+    /** Netty's outbound buffer of one connection: unwritable above 64 KiB, writable again below 32 KiB. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 << 10, 64 << 10);
     /** Chia's {@code INVALID_PROTOCOL_BAN_SECONDS}. */
     static final int INVALID_PROTOCOL_BAN_SECONDS = 10;
 
@@ -148,6 +167,11 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
     private final LongAdder bytesReceived = new LongAdder();
     private final long createdMillis;
     private final java.util.function.Function<Channel, PeerId> peerIdOf;
+    private final LaneScheduler lanes;
+    /** Futures of queued messages by message identity; one instance sent twice sits twice in one FIFO lane. */
+    private final Map<Message, java.util.ArrayDeque<CompletableFuture<Void>>> queued = new IdentityHashMap<>();
+    private volatile LaneStats laneStats;
+    private ScheduledFuture<?> delayedRelease;
 
     private Channel channel;
     private Phase phase = Phase.UPGRADING;
@@ -177,6 +201,8 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
         this.ids = new RequestIds(outbound);
         this.outboundLimits = outboundLimits;
         this.createdMillis = clock.millis();
+        this.lanes = new LaneScheduler(LaneConfig.defaults());
+        this.laneStats = lanes.stats();
     }
 
     // ---- lifecycle -------------------------------------------------------------------------
@@ -184,6 +210,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        channel.config().setWriteBufferWaterMark(WATER_MARK);
         if (channel.isActive()) {
             startHandshakeTimer(ctx);
         }
@@ -262,6 +289,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
             p.reply.completeExceptionally(new GossipException(new GossipError.ChannelClosed()));
         }
         pending.clear();
+        failQueued();
         fail(new GossipError.ChannelClosed());
         if (was == Phase.OPEN) {
             events.removed(this);
@@ -452,13 +480,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
         }
         RateLimiter.RateVerdict verdict = outboundLimits.check(message.type(), message.data().length, clock.millis());
         switch (verdict.action()) {
-            case ALLOW -> write(message).addListener(f -> {
-                if (f.isSuccess()) {
-                    done.complete(null);
-                } else {
-                    done.completeExceptionally(new GossipException(new GossipError.ChannelClosed()));
-                }
-            });
+            case ALLOW -> enqueue(message, done);
             case RETRY_LATER -> {
                 if (attempt >= MAX_SEND_RETRIES) {
                     done.completeExceptionally(new GossipException(new GossipError.MessageRejected("outbound rate limit: " + verdict.reason())));
@@ -499,7 +521,15 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
                 }
             }, settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             pending.put(id, new Pending(reply, timeout));
-            write(new Message(message.type(), OptionalInt.of(id), message.data()));
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            written.whenComplete((ok, error) -> {
+                Pending p = error == null ? null : pending.remove(id);
+                if (p != null) {
+                    p.timeout.cancel(false);
+                    p.reply.completeExceptionally(error);
+                }
+            });
+            enqueue(new Message(message.type(), OptionalInt.of(id), message.data()), written);
         });
         return reply;
     }
@@ -511,6 +541,97 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
                 closeWith(null, 1000, "");
             }
         });
+    }
+
+    /** Puts {@code message} into its lane and drains; {@code done} completes when it is written. On the loop. */
+    private void enqueue(Message message, CompletableFuture<Void> done) {
+        LaneAdmission admission = lanes.offer(message, clock.millis());
+        switch (admission) {
+            case QUEUED, DELAYED -> queued.computeIfAbsent(message, m -> new java.util.ArrayDeque<>(1)).add(done);
+            case CRITICAL_OVERFLOW -> {
+                done.completeExceptionally(new GossipException(new GossipError.MessageRejected(
+                        "critical lane full: the peer reads too slowly, closing")));
+                closeWith(null, 1008, "send queue full");
+            }
+            default -> done.completeExceptionally(new GossipException(new GossipError.MessageRejected(
+                    "outbound lanes: " + admission.name().toLowerCase(java.util.Locale.ROOT))));
+        }
+        drain();
+    }
+
+    /** Writes from the lanes while the channel is writable; schedules the release of delayed messages. */
+    private void drain() {
+        boolean wrote = false;
+        long now = clock.millis();
+        Message next;
+        while (channel.isWritable() && (next = lanes.poll(now)) != null) {
+            java.util.ArrayDeque<CompletableFuture<Void>> waiting = queued.get(next);
+            CompletableFuture<Void> done = waiting == null ? null : waiting.poll();
+            if (waiting != null && waiting.isEmpty()) {
+                queued.remove(next);
+            }
+            io.netty.channel.ChannelFuture written = writeUnflushed(next);
+            if (done != null) {
+                completeWhenWritten(written, done);
+            }
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+        long release = lanes.nextReleaseMillis();
+        if (release != Long.MAX_VALUE && delayedRelease == null && phase != Phase.CLOSED) {
+            delayedRelease = channel.eventLoop().schedule(() -> {
+                delayedRelease = null;
+                drain();
+            }, Math.max(0, release - now), TimeUnit.MILLISECONDS);
+        }
+        laneStats = lanes.stats();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && phase == Phase.OPEN) {
+            drain();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void failQueued() {
+        if (delayedRelease != null) {
+            delayedRelease.cancel(false);
+            delayedRelease = null;
+        }
+        while (lanes.poll(Long.MAX_VALUE) != null) {
+            // emptied: the messages are plain byte arrays, their futures fail below
+        }
+        for (java.util.ArrayDeque<CompletableFuture<Void>> waiting : queued.values()) {
+            waiting.forEach(done -> done.completeExceptionally(new GossipException(new GossipError.ChannelClosed())));
+        }
+        queued.clear();
+        laneStats = lanes.stats();
+    }
+
+    private static void completeWhenWritten(io.netty.channel.ChannelFuture written, CompletableFuture<Void> done) {
+        written.addListener(f -> {
+            if (f.isSuccess()) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(new GossipException(new GossipError.ChannelClosed()));
+            }
+        });
+    }
+
+    /** Queue depths and drops of this connection's lanes (a snapshot taken after the last change). */
+    LaneStats laneStats() {
+        return laneStats;
+    }
+
+    private io.netty.channel.ChannelFuture writeUnflushed(Message message) {
+        byte[] bytes = message.encode();
+        messagesSent.increment();
+        bytesSent.add(bytes.length);
+        return channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
     }
 
     private io.netty.channel.ChannelFuture write(Message message) {

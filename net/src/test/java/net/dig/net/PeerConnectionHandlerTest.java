@@ -183,6 +183,103 @@ class PeerConnectionHandlerTest {
         assertThat((Object) channel.readOutbound()).isNull();
     }
 
+    private void setWritable(boolean writable) {
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, writable);
+        channel.runPendingTasks();
+    }
+
+    @Test
+    void nothingIsWrittenWhileUnwritableThenCriticalGoesBeforeNormalBeforeBulk() {
+        completeHandshake();
+        setWritable(false);
+        Message bulk = Message.of(ChiaMessageType.RESPOND_BLOCKS.code(), new byte[200_000]);
+        Message normal = Message.of(ChiaMessageType.NEW_TRANSACTION.code(), new byte[] {7});
+        Message critical = Message.of(ChiaMessageType.RESPOND_BLOCK.code(), new byte[] {9});
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sent.add(handler.send(bulk));
+        }
+        sent.add(handler.send(normal));
+        sent.add(handler.send(critical));
+        channel.runPendingTasks();
+        assertThat((Object) channel.readOutbound()).as("nothing below Netty while unwritable").isNull();
+        assertThat(handler.laneStats().criticalDepth()).isEqualTo(1);
+        assertThat(handler.laneStats().normalDepth()).isEqualTo(1);
+        assertThat(handler.laneStats().bulkDepth()).isEqualTo(5);
+        assertThat(sent).noneMatch(CompletableFuture::isDone);
+
+        setWritable(true);
+        assertThat(readOutboundMessage()).isEqualTo(critical);
+        assertThat(readOutboundMessage()).isEqualTo(normal);
+        for (int i = 0; i < 5; i++) {
+            assertThat(readOutboundMessage()).isEqualTo(bulk);
+        }
+        assertThat(sent).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        assertThat(handler.laneStats().depth()).isZero();
+        assertThat(handler.laneStats().sentBulk()).isEqualTo(5);
+    }
+
+    @Test
+    void aDrainStopsWhenTheChannelTurnsUnwritableAndResumesOnWritabilityChange() {
+        completeHandshake();
+        Message bulk = Message.of(ChiaMessageType.RESPOND_BLOCKS.code(), new byte[40_000]);
+        Message critical = Message.of(ChiaMessageType.RESPOND_BLOCK.code(), new byte[] {9});
+        setWritable(false);
+        for (int i = 0; i < 3; i++) {
+            handler.send(bulk);
+        }
+        channel.runPendingTasks();
+        // The peer drains one bulk message, then the socket backs up again while a critical one arrives.
+        channel.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+                ctx.write(msg, promise);
+                ctx.channel().unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+            }
+        });
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        channel.runPendingTasks();
+        channel.flushOutbound();
+        assertThat(readOutboundMessage()).isEqualTo(bulk);
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(handler.laneStats().bulkDepth()).isEqualTo(2);
+        handler.send(critical);
+        channel.runPendingTasks();
+        setWritable(true);
+        channel.flushOutbound();
+        assertThat(readOutboundMessage()).as("the critical message overtakes the waiting bulk").isEqualTo(critical);
+    }
+
+    @Test
+    void queuedMessagesFailWhenTheConnectionClosesAndLeakNothing() {
+        completeHandshake();
+        setWritable(false);
+        CompletableFuture<Void> sent = handler.send(Message.of(ChiaMessageType.RESPOND_BLOCKS.code(), new byte[1000]));
+        CompletableFuture<Message> reply = handler.request(Message.of(ChiaMessageType.REQUEST_TRANSACTION.code(), new byte[32]));
+        channel.runPendingTasks();
+        channel.close();
+        channel.runPendingTasks();
+        assertThat(sent).isCompletedExceptionally();
+        assertThat(reply).isCompletedExceptionally();
+        assertThat(handler.laneStats().depth()).isZero();
+    }
+
+    @Test
+    void criticalOverflowClosesTheConnection() {
+        completeHandshake();
+        setWritable(false);
+        Message critical = Message.of(ChiaMessageType.RESPOND_BLOCK.code(), new byte[] {9});
+        CompletableFuture<Void> last = null;
+        for (int i = 0; i <= net.dig.gossip.LaneConfig.defaults().maxMessagesPerLane(); i++) {
+            last = handler.send(critical);
+        }
+        channel.runPendingTasks();
+        assertThat(last).isCompletedExceptionally();
+        assertThat(handler.laneStats().criticalOverflows()).isEqualTo(1);
+        channel.runPendingTasks();
+        assertThat(channel.isActive()).isFalse();
+    }
+
     private static final class RecordingEvents implements PeerConnectionHandler.Events {
         final List<PeerId> admitted = new ArrayList<>();
         final List<Message> received = new ArrayList<>();
