@@ -13,8 +13,9 @@ import net.dig.storage.Manifest;
 
 /**
  * The manifest JSON of {@code GET /datastore/{id}/manifest} (the seed's shape plus {@code chunk_root}
- * per capsule, {@code version}, {@code owner}, {@code signature}, {@code capsule_size}, {@code name},
- * {@code files}); the same document is the {@code manifest} part of {@code POST /datastore/push}, so a
+ * per capsule, {@code version}, {@code owner}, {@code nonce}, {@code files_root}, {@code signature},
+ * {@code capsule_size}, {@code name}, {@code files}; the owner signs the name and the file table through
+ * {@code files_root}, and {@code datastore_id = SHA256(owner || nonce)}); the same document is the {@code manifest} part of {@code POST /datastore/push}, so a
  * manifest fetched from one node can be pushed to another unchanged.
  */
 final class ManifestJson {
@@ -46,6 +47,8 @@ final class ManifestJson {
                 .put("capsule_size", v.capsuleSize())
                 .put("creation_time", v.creationTime())
                 .put("owner", Hex.encode(v.ownerPublicKey()))
+                .put("nonce", Hex.encode(v.nonce()))
+                .put("files_root", v.filesRoot().toHex())
                 .put("signature", Hex.encode(v.signature()))
                 .put("capsules", capsules)
                 .put("files", files);
@@ -64,6 +67,7 @@ final class ManifestJson {
         long capsuleSize = Http.number(o, "capsule_size");
         long created = Http.number(o, "creation_time");
         byte[] owner = Http.hexBytes(Http.string(o, "owner", true), 32, "owner");
+        byte[] nonce = Http.hexBytes(Http.string(o, "nonce", true), 32, "nonce");
         byte[] signature = Http.hexBytes(Http.string(o, "signature", true), 64, "signature");
         String name = Http.string(o, "name", false);
         if (version < 1 || count < 0 || count > 10_000_000 || total < 0 || created < 0) {
@@ -105,13 +109,19 @@ final class ManifestJson {
                 String path = Http.string(f, "path", true);
                 long off = Http.number(f, "offset");
                 long len = Http.number(f, "length");
-                if (FilePaths.check(path) == null || off < 0 || len < 0 || off + len > total) {
+                if (FilePaths.check(path) == null || off < 0 || len < 0 || len > total || off > total - len) {
                     throw ApiException.badRequest("bad_manifest", "files[" + i + "] has an unsafe path or a range outside the datastore");
                 }
                 files.add(new FileEntry(path, off, len, Http.hash32(Http.string(f, "sha256", true), "sha256")));
             }
         }
-        return new Pushed(new DatastoreVersion(id, version, root, (int) count, total, (int) capsuleSize, created, owner,
-                signature), name, capsules, files);
+        // name_sha256 and files_root are recomputed from what was sent: the owner signature covers them
+        Bytes32 filesRoot = DatastoreVersion.filesRoot(files);
+        if (o.getValue("files_root") != null
+                && !Http.hash32(Http.string(o, "files_root", true), "files_root").equals(filesRoot)) {
+            throw ApiException.badRequest("bad_manifest", "files_root does not match the files listed");
+        }
+        return new Pushed(new DatastoreVersion(id, nonce, version, root, (int) count, total, (int) capsuleSize, created,
+                DatastoreVersion.nameSha256(name), filesRoot, owner, signature), name, capsules, files);
     }
 }

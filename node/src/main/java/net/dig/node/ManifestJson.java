@@ -47,6 +47,8 @@ final class ManifestJson {
         }
         o.put("version", v.version());
         o.put("owner", Hex.encode(v.ownerPublicKey()));
+        o.put("nonce", Hex.encode(v.nonce()));
+        o.put("files_root", v.filesRoot().toHex());
         o.put("signature", Hex.encode(v.signature()));
         ArrayNode files = o.putArray("files");
         for (FileEntry f : m.files()) {

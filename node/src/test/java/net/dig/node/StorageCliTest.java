@@ -88,7 +88,7 @@ class StorageCliTest {
         List<String> fields = new ArrayList<>();
         m.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactly("datastore_id", "capsule_count", "merkle_root", "total_size", "creation_time",
-                "capsules", "version", "owner", "signature", "files", "name", "capsule_size");
+                "capsules", "version", "owner", "nonce", "files_root", "signature", "files", "name", "capsule_size");
         assertThat(m.get("capsule_count").asInt()).isEqualTo(3);
         assertThat(m.get("total_size").asLong()).isEqualTo(fileBytes.length);
         assertThat(m.get("version").asLong()).isEqualTo(1);

@@ -15,8 +15,8 @@ import net.dig.core.MerkleTree;
  * <p>Binary form ({@link #encode()}; plots carry it in their datastore table so the index can be rebuilt
  * from plots alone), big-endian:
  * <pre>
- *   u32 magic "DIGM" (0x4449474D) | u32 layout version = 1
- *   200 bytes  DatastoreVersion.encode() (signing bytes + signature)
+ *   u32 magic "DIGM" (0x4449474D) | u32 layout version = 2
+ *   296 bytes  DatastoreVersion.encode() (signing bytes + signature; layout 2)
  *   u16 n, n bytes UTF-8 name
  *   capsule_count × { 32 capsule_hash | u32 size | 32 chunk_root }       (index = position)
  *   u32 file count, each { u16 n, n bytes UTF-8 path | u64 offset | u64 length | 32 sha256 }
@@ -24,7 +24,7 @@ import net.dig.core.MerkleTree;
  */
 public record Manifest(DatastoreVersion version, String name, List<CapsuleInfo> capsules, List<FileEntry> files) {
     static final int MAGIC = 0x4449474D;
-    static final int LAYOUT_VERSION = 1;
+    static final int LAYOUT_VERSION = 2;
 
     public Manifest {
         Objects.requireNonNull(version, "version");
@@ -59,15 +59,28 @@ public record Manifest(DatastoreVersion version, String name, List<CapsuleInfo> 
     }
 
     /**
-     * Checks that the manifest is internally consistent and signed: capsules numbered 0..n-1 with
+     * Checks that the manifest is internally consistent and signed: datastore_id = SHA256(owner || nonce),
+     * the owner signature, the name and file table against name_sha256 and files_root, capsules numbered 0..n-1 with
      * n = capsule_count, full-size capsules but the last, sizes summing to total_size, the Merkle root,
      * the owner signature, and a file table inside the byte stream. Throws IAE naming the first problem.
      */
     public void validate() {
         DatastoreVersion v = version;
+        if (!v.idDerivationValid()) {
+            throw new IllegalArgumentException("datastore " + v.datastoreId() + " version " + v.version()
+                    + ": the datastore id is not SHA256(owner || nonce)");
+        }
         if (!v.signatureValid()) {
             throw new IllegalArgumentException("datastore " + v.datastoreId() + " version " + v.version()
                     + ": the owner signature is not valid");
+        }
+        if (!DatastoreVersion.nameSha256(name).equals(v.nameSha256())) {
+            throw new IllegalArgumentException("datastore " + v.datastoreId() + " version " + v.version()
+                    + ": the name is not the one the owner signed");
+        }
+        if (!DatastoreVersion.filesRoot(files).equals(v.filesRoot())) {
+            throw new IllegalArgumentException("datastore " + v.datastoreId() + " version " + v.version()
+                    + ": the file table does not match the signed files_root");
         }
         if (capsules.size() != v.capsuleCount()) {
             throw new IllegalArgumentException("datastore " + v.datastoreId() + " declares " + v.capsuleCount()
@@ -94,9 +107,9 @@ public record Manifest(DatastoreVersion version, String name, List<CapsuleInfo> 
             throw new IllegalArgumentException("capsules give merkle root " + root + " but the version declares " + v.merkleRoot());
         }
         for (FileEntry f : files) {
-            if (f.offset() + f.length() > total) {
-                throw new IllegalArgumentException("file " + f.path() + " ends at " + (f.offset() + f.length())
-                        + ", beyond the datastore's " + total + " bytes");
+            if (f.offset() < 0 || f.length() < 0 || f.length() > total || f.offset() > total - f.length()) {
+                throw new IllegalArgumentException("file " + f.path() + " (offset " + f.offset() + ", length " + f.length()
+                        + ") lies outside the datastore's " + total + " bytes");
             }
         }
     }
@@ -104,13 +117,8 @@ public record Manifest(DatastoreVersion version, String name, List<CapsuleInfo> 
     /** The binary form drawn above. */
     public byte[] encode() {
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-        List<byte[]> paths = new ArrayList<>(files.size());
-        int size = 8 + DatastoreVersion.ENCODED_SIZE + 2 + nameBytes.length + 68 * capsules.size() + 4;
-        for (FileEntry f : files) {
-            byte[] p = f.path().getBytes(StandardCharsets.UTF_8);
-            paths.add(p);
-            size += 2 + p.length + 8 + 8 + 32;
-        }
+        byte[] fileTable = encodeFileTable(files);
+        int size = 8 + DatastoreVersion.ENCODED_SIZE + 2 + nameBytes.length + 68 * capsules.size() + fileTable.length;
         if (nameBytes.length > 0xFFFF) {
             throw new IllegalArgumentException("datastore name is longer than 65535 bytes");
         }
@@ -122,13 +130,27 @@ public record Manifest(DatastoreVersion version, String name, List<CapsuleInfo> 
             b.putInt((int) c.size());
             c.chunkRoot().writeTo(b);
         }
+        b.put(fileTable);
+        return b.array();
+    }
+
+    /** The file table as {@link #encode()} writes it: u32 count, each { u16 n, path, u64 offset, u64 length, 32 sha256 }. */
+    static byte[] encodeFileTable(List<FileEntry> files) {
+        List<byte[]> paths = new ArrayList<>(files.size());
+        int size = 4;
+        for (FileEntry f : files) {
+            byte[] p = f.path().getBytes(StandardCharsets.UTF_8);
+            if (p.length > 0xFFFF) {
+                throw new IllegalArgumentException("file path longer than 65535 bytes: " + f.path());
+            }
+            paths.add(p);
+            size += 2 + p.length + 8 + 8 + 32;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size);
         b.putInt(files.size());
         for (int i = 0; i < files.size(); i++) {
             FileEntry f = files.get(i);
             byte[] p = paths.get(i);
-            if (p.length > 0xFFFF) {
-                throw new IllegalArgumentException("file path longer than 65535 bytes: " + f.path());
-            }
             b.putShort((short) p.length).put(p).putLong(f.offset()).putLong(f.length());
             f.sha256().writeTo(b);
         }

@@ -232,8 +232,8 @@ public final class StorageEngine implements AutoCloseable {
                 leaves.add(Manifest.leafHash(c));
             }
             long now = clock.epochSeconds();
-            DatastoreVersion version = DatastoreVersion.signed(datastoreId, 1, MerkleTree.root(leaves), count, total,
-                    capsuleSize, now, owner);
+            DatastoreVersion version = DatastoreVersion.signed(nonce, 1, MerkleTree.root(leaves), count, total,
+                    capsuleSize, now, name, table, owner);
             Manifest manifest = new Manifest(version, name, capsules, table);
             PlotWriter.Written written = writer.finish(node, now, List.of(manifest));
             commit(written.path(), null);

@@ -37,9 +37,11 @@ class LargePlotTest {
         List<CapsuleInfo> capsules = List.of(new CapsuleInfo(0, h0.hash(), c0.length, h0.chunkRoot()),
                 new CapsuleInfo(1, h1.hash(), c1.length, h1.chunkRoot()));
         Bytes32 root = MerkleTree.root(List.of(Manifest.leafHash(capsules.get(0)), Manifest.leafHash(capsules.get(1))));
-        DatastoreVersion v = DatastoreVersion.signed(id, 1, root, 2, c0.length + c1.length, 262_144, 100, OWNER);
-        Manifest m = new Manifest(v, "sparse", capsules, List.of(new FileEntry("f", 0, c0.length + c1.length,
-                Sha256.hash(StorageEngineTest.concat(c0, c1)))));
+        List<FileEntry> files = List.of(new FileEntry("f", 0, c0.length + c1.length,
+                Sha256.hash(StorageEngineTest.concat(c0, c1))));
+        DatastoreVersion v = DatastoreVersion.signed(nonce, 1, root, 2, c0.length + c1.length, 262_144, 100, "sparse",
+                files, OWNER);
+        Manifest m = new Manifest(v, "sparse", capsules, files);
         Path plot;
         try (PlotWriter w = PlotWriter.create(plotDir)) {
             w.append(id, 0, c0.length, h0.hash(), h0.chunkRoot(), h0.chunkHashes(), c0, c0.length, Compression.NONE);

@@ -49,12 +49,12 @@ class PlotFormatTest {
     private static Manifest manifest(int nonceByte, String name, byte[] data, String file) {
         byte[] nonce = new byte[32];
         Arrays.fill(nonce, (byte) nonceByte);
-        Bytes32 id = DatastoreVersion.deriveId(OWNER.publicKey(), nonce);
         CapsuleHashes h = CapsuleHashes.of(data, data.length);
         CapsuleInfo c = new CapsuleInfo(0, h.hash(), data.length, h.chunkRoot());
-        DatastoreVersion v = DatastoreVersion.signed(id, 1, MerkleTree.root(List.of(Manifest.leafHash(c))), 1, data.length,
-                262_144, CREATION_TIME, OWNER);
-        return new Manifest(v, name, List.of(c), List.of(new FileEntry(file, 0, data.length, Sha256.hash(data))));
+        List<FileEntry> files = List.of(new FileEntry(file, 0, data.length, Sha256.hash(data)));
+        DatastoreVersion v = DatastoreVersion.signed(nonce, 1, MerkleTree.root(List.of(Manifest.leafHash(c))), 1, data.length,
+                262_144, CREATION_TIME, name, files, OWNER);
+        return new Manifest(v, name, List.of(c), files);
     }
 
     private static void append(PlotWriter w, Manifest m, byte[] data) throws IOException {

@@ -190,8 +190,7 @@ class StorageEngineTest {
         CapsuleSource good = i -> Arrays.copyOfRange(data, i * KB256, Math.min(data.length, (i + 1) * KB256));
         try (StorageEngine engine = StorageTestSupport.open(other)) {
             DatastoreVersion v = m.version();
-            DatastoreVersion forged = new DatastoreVersion(v.datastoreId(), v.version(), v.merkleRoot(), v.capsuleCount(),
-                    v.totalSize(), v.capsuleSize(), v.creationTime(), v.ownerPublicKey(), new byte[64]);
+            DatastoreVersion forged = v.withSignature(new byte[64]);
             assertThatThrownBy(() -> engine.store(forged, "x", m.files(), m.capsules(), good, Compression.NONE))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("signature is not valid");
 
@@ -202,14 +201,14 @@ class StorageEngineTest {
                 }
                 return c;
             };
-            assertThatThrownBy(() -> engine.store(v, "x", m.files(), m.capsules(), tampered, Compression.ZSTD))
+            assertThatThrownBy(() -> engine.store(v, "pushed", m.files(), m.capsules(), tampered, Compression.ZSTD))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capsule 2").hasMessageContaining("capsule hash");
             CapsuleSource shortSource = i -> Arrays.copyOf(good.capsule(i), 10);
-            assertThatThrownBy(() -> engine.store(v, "x", m.files(), m.capsules(), shortSource, Compression.NONE))
+            assertThatThrownBy(() -> engine.store(v, "pushed", m.files(), m.capsules(), shortSource, Compression.NONE))
                     .hasMessageContaining("is 10 bytes, expected 262144");
             List<CapsuleInfo> wrongRoot = new ArrayList<>(m.capsules());
             wrongRoot.set(1, new CapsuleInfo(1, Bytes32.ZERO, KB256, Bytes32.ZERO));
-            assertThatThrownBy(() -> engine.store(v, "x", m.files(), wrongRoot, good, Compression.NONE))
+            assertThatThrownBy(() -> engine.store(v, "pushed", m.files(), wrongRoot, good, Compression.NONE))
                     .hasMessageContaining("merkle root");
             assertThat(engine.datastores()).isEmpty();
             assertThat(StorageTestSupport.countPlotFiles(other)).isZero();
@@ -225,16 +224,18 @@ class StorageEngineTest {
             byte[] data2 = randomBytes(100, 9);
             CapsuleInfo c0 = new CapsuleInfo(0, Sha256.hash(data2), data2.length, chunkRoot(data2));
             Bytes32 root2 = MerkleTree.root(List.of(Manifest.leafHash(c0)));
-            DatastoreVersion v2 = DatastoreVersion.signed(v.datastoreId(), 2, root2, 1, data2.length, KB256, 5, OWNER);
+            DatastoreVersion v2 = DatastoreVersion.signed(v.nonce(), 2, root2, 1, data2.length, KB256, 5, "pushed", List.of(), OWNER);
             engine.store(v2, "pushed", List.of(), List.of(c0), i -> data2, Compression.NONE);
             assertThat(engine.manifest(m.datastoreId()).orElseThrow().version()).isEqualTo(v2);
             assertThat(engine.readCapsule(m.datastoreId(), 0)).isEqualTo(data2);
             assertThat(engine.capsuleProof(m.datastoreId(), 0).verifies(Manifest.leafHash(c0), root2, 1)).isTrue();
 
             NodeIdentity thief = NodeIdentity.fromSeed(StorageTestSupport.seed(9));
-            DatastoreVersion stolen = DatastoreVersion.signed(v.datastoreId(), 3, root2, 1, data2.length, KB256, 5, thief);
+            DatastoreVersion claimed = new DatastoreVersion(v.datastoreId(), v.nonce(), 3, root2, 1, data2.length, KB256, 5,
+                    DatastoreVersion.nameSha256("x"), DatastoreVersion.filesRoot(List.of()), thief.publicKey(), new byte[64]);
+            DatastoreVersion stolen = claimed.withSignature(thief.sign(claimed.signingBytes()));
             assertThatThrownBy(() -> engine.store(stolen, "x", List.of(), List.of(c0), i -> data2, Compression.NONE))
-                    .hasMessageContaining("different owner");
+                    .hasMessageContaining("not SHA256(owner || nonce)");
         }
     }
 
