@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import net.dig.core.Bytes32;
 import net.dig.core.Clock;
 import net.dig.gossip.PeerId;
 import net.dig.net.GossipConfig;
@@ -76,7 +75,7 @@ public final class NetHandshakeBench {
                 : Optional.of(new TlsIdentity.CaFiles(caDir.resolve("ca.crt"), caDir.resolve("ca.key")));
         GossipConfig config = GossipConfig.builder()
                 .listenAddr(new InetSocketAddress("127.0.0.1", 0))
-                .networkId(Bytes32.fromHex("42".repeat(32)))
+                .networkId("bench")
                 .network(GossipConfig.Network.LOCAL)
                 .targetOutboundCount(0)
                 .maxConnections(2000)

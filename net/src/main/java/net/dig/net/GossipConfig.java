@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import net.dig.core.Bytes32;
 import net.dig.gossip.PeerId;
 
 /**
@@ -17,8 +16,11 @@ import net.dig.gossip.PeerId;
  * @param listenAddr            TCP listen address (default {@code 0.0.0.0:9444}); port 0 picks a free port
  * @param peerId                this node's PeerId; empty = derived from the loaded certificate at start. If set
  *                              it must match the certificate, or {@code new GossipService} fails
- * @param networkId             the network's 32-byte id; the handshake carries it as 64 lower-case hex
- *                              characters (dig-gossip). Default all-zero, as dig-gossip's {@code Default}
+ * @param networkId             the network's name as the handshake carries it and as peers compare it, byte for
+ *                              byte: Chia sends the selected network's name ({@code "mainnet"},
+ *                              {@code "testnet11"}), dig-gossip the lower-case hex of a 32-byte genesis. Printable
+ *                              ASCII, 1..64 characters, no white space (see {@link #checkNetworkId}). Default
+ *                              64 {@code '0'}s: dig-gossip's all-zero {@code Default} as it puts it on the wire
  * @param network               which network's DNS seeds to ask (default {@link Network#MAINNET})
  * @param dnsSeedTimeout        DNS seed resolution timeout (default 30 s)
  * @param dnsSeedBatchSize      DNS seeds queried per discovery round (default 2)
@@ -46,7 +48,7 @@ import net.dig.gossip.PeerId;
 public record GossipConfig(
         InetSocketAddress listenAddr,
         Optional<PeerId> peerId,
-        Bytes32 networkId,
+        String networkId,
         Network network,
         Duration dnsSeedTimeout,
         int dnsSeedBatchSize,
@@ -74,7 +76,7 @@ public record GossipConfig(
     public GossipConfig {
         Objects.requireNonNull(listenAddr, "listen_addr");
         Objects.requireNonNull(peerId, "peer_id");
-        Objects.requireNonNull(networkId, "network_id");
+        checkNetworkId(networkId);
         Objects.requireNonNull(network, "network");
         positive(dnsSeedTimeout, "dns_seed_timeout");
         atLeast(dnsSeedBatchSize, 1, "dns_seed_batch_size");
@@ -131,9 +133,34 @@ public record GossipConfig(
         return keepalivePeerTimeout.orElse(GossipConstants.PEER_TIMEOUT);
     }
 
-    /** The network id as sent in the handshake: 64 lower-case hex characters. */
-    public String networkIdHex() {
-        return net.dig.core.Hex.encodePlain(networkId.toArray());
+    /** dig-gossip's default network id as it goes on the wire: its all-zero {@code Bytes32} in hex. */
+    public static final String DEFAULT_NETWORK_ID = "0".repeat(64);
+
+    /** Longest accepted network id; Chia's names are short, dig-gossip's hex ids are 64 characters. */
+    public static final int MAX_NETWORK_ID_LENGTH = 64;
+
+    /**
+     * Checks a network id: 1..64 characters, each printable ASCII other than space (0x21..0x7e).
+     * Returns it unchanged; ids are compared exactly (no case folding, no {@code 0x} stripping).
+     *
+     * @throws IllegalArgumentException naming {@code network_id} and the offending value or character
+     */
+    public static String checkNetworkId(String networkId) {
+        if (networkId == null || networkId.isEmpty()) {
+            throw new IllegalArgumentException("network_id must not be empty");
+        }
+        if (networkId.length() > MAX_NETWORK_ID_LENGTH) {
+            throw new IllegalArgumentException("network_id must be at most " + MAX_NETWORK_ID_LENGTH
+                    + " characters, got " + networkId.length());
+        }
+        for (int i = 0; i < networkId.length(); i++) {
+            char c = networkId.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new IllegalArgumentException(String.format(
+                        "network_id must be printable ASCII without white space, got U+%04X at index %d", (int) c, i));
+            }
+        }
+        return networkId;
     }
 
     /** Which network's DNS seeds to use. No seed is reachable from tests; they use loopback introducers. */
@@ -280,7 +307,7 @@ public record GossipConfig(
     public static final class Builder {
         private InetSocketAddress listenAddr = new InetSocketAddress("0.0.0.0", GossipConstants.DEFAULT_P2P_PORT);
         private Optional<PeerId> peerId = Optional.empty();
-        private Bytes32 networkId = Bytes32.ZERO;
+        private String networkId = DEFAULT_NETWORK_ID;
         private Network network = Network.MAINNET;
         private Duration dnsSeedTimeout = Duration.ofSeconds(30);
         private int dnsSeedBatchSize = 2;
@@ -321,7 +348,7 @@ public record GossipConfig(
 
         public Builder listenAddr(InetSocketAddress v) { listenAddr = v; return this; }
         public Builder peerId(PeerId v) { peerId = Optional.of(v); return this; }
-        public Builder networkId(Bytes32 v) { networkId = v; return this; }
+        public Builder networkId(String v) { networkId = v; return this; }
         public Builder network(Network v) { network = v; return this; }
         public Builder dnsSeedTimeout(Duration v) { dnsSeedTimeout = v; return this; }
         public Builder dnsSeedBatchSize(int v) { dnsSeedBatchSize = v; return this; }

@@ -133,12 +133,27 @@ public final class GossipService {
                 d.requestRatePerSecond(), d.requestBurst(), d.requestDedupMillis());
     }
 
+    /**
+     * Null when {@code message} may go to {@code c}; otherwise why not: a DIG opcode (200..255) to a
+     * peer whose handshake did not show it speaks DIG ({@link DigDialect}), which a Chia node would
+     * answer by closing the connection. Broadcasts skip such peers; sendTo and request fail.
+     */
+    static GossipError digGate(PeerConnectionHandler c, Message message) {
+        Handshake h = c.remoteHandshake();
+        String software = h == null ? null : h.softwareVersion();
+        if (DigDialect.maySend(message.type(), software)) {
+            return null;
+        }
+        return new GossipError.MessageRejected("peer " + c.peerId().shortHex() + " did not show it speaks DIG (software_version '"
+                + software + "'): DIG message type " + message.type() + " is not sent to it");
+    }
+
     /** Executes the router's effects; called on the control loop from inside router methods. */
     private final class RouterOutput implements net.dig.gossip.PlumtreeOutput {
         @Override
         public void send(PeerId to, Message message) {
             PeerConnectionHandler c = peers.get(to);
-            if (c != null) {
+            if (c != null && digGate(c, message) == null) {
                 c.send(message);
             }
         }
@@ -257,7 +272,7 @@ public final class GossipService {
             throw new GossipException(new GossipError.ClientError("configured peer_id " + config.peerId().get()
                     + " does not match the certificate's PeerId " + ownPeerId));
         }
-        this.rules = new HandshakeRules(HandshakeRules.Settings.of(config.networkIdHex()));
+        this.rules = new HandshakeRules(HandshakeRules.Settings.of(config.networkId()));
         this.reputations = new PeerReputations(new BanPolicy(GossipConstants.PENALTY_BAN_THRESHOLD,
                 GossipConstants.BAN_DURATION, t.ipBanExempt(), 10));
         this.serverTls = identity.serverContext(t.peerTrust());
@@ -900,6 +915,14 @@ public final class GossipService {
             return Optional.of(CompletableFuture.failedFuture(new GossipException(new GossipError.ServiceNotStarted())));
         }
 
+        /** {@link #live(PeerId)}, refusing a DIG opcode to a peer that does not speak DIG. */
+        private CompletableFuture<PeerConnectionHandler> live(PeerId peer, Message message) {
+            return live(peer).thenCompose(c -> {
+                GossipError refused = digGate(c, message);
+                return refused == null ? CompletableFuture.completedFuture(c) : CompletableFuture.failedFuture(new GossipException(refused));
+            });
+        }
+
         private CompletableFuture<PeerConnectionHandler> live(PeerId peer) {
             PeerConnectionHandler c = peers.get(peer);
             return c == null ? CompletableFuture.failedFuture(new GossipException(new GossipError.PeerNotConnected(peer)))
@@ -984,7 +1007,7 @@ public final class GossipService {
 
         @Override
         public CompletableFuture<Void> sendTo(PeerId peer, Message message) {
-            return this.<Void>notRunning().orElseGet(() -> live(peer).thenCompose(c -> c.send(message)));
+            return this.<Void>notRunning().orElseGet(() -> live(peer, message).thenCompose(c -> c.send(message)));
         }
 
         @Override
@@ -994,7 +1017,7 @@ public final class GossipService {
 
         @Override
         public CompletableFuture<Message> request(PeerId peer, Message message) {
-            return this.<Message>notRunning().orElseGet(() -> live(peer).thenCompose(c -> c.request(message)));
+            return this.<Message>notRunning().orElseGet(() -> live(peer, message).thenCompose(c -> c.request(message)));
         }
 
         @Override
@@ -1063,7 +1086,9 @@ public final class GossipService {
             return this.<RegisterAck>notRunning().orElseGet(() -> withIntroducer(link -> {
                 InetAddress host = config.listenAddr().getAddress();
                 String ip = host.isAnyLocalAddress() ? "" : host.getHostAddress();
-                return link.request(new RegisterPeer(ip, listenPort, NodeType.FULL_NODE.code()).toMessage())
+                Message register = new RegisterPeer(ip, listenPort, NodeType.FULL_NODE.code()).toMessage();
+                GossipError refused = digGate(link, register);
+                return (refused != null ? CompletableFuture.<Message>failedFuture(new GossipException(refused)) : link.request(register))
                         .thenApply(reply -> decodeReply(link.peerId(), reply, RegisterAck::decode));
             }));
         }

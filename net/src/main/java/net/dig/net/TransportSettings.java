@@ -94,6 +94,11 @@ public record TransportSettings(
                 trust, dir, ca, extraTrustedCas, softwareVersion, shortBan, ipBanExempt);
     }
 
+    public TransportSettings withSoftwareVersion(String value) {
+        return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
+                peerTrust, identityDir, networkCa, extraTrustedCas, value, shortBan, ipBanExempt);
+    }
+
     public TransportSettings withShortBan(Duration value) {
         return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
                 peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, value, ipBanExempt);

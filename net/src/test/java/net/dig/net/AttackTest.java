@@ -74,7 +74,7 @@ class AttackTest {
     private RawPeer handshaken(GossipService victim, TlsIdentity identity, String sourceIp) throws Exception {
         RawPeer peer = RawPeer.connect(attackers, identity, nodes.config().build().transport(), sourceIp, TestNodes.loopback(victim));
         await().atMost(BOUND).until(() -> peer.upgraded || !peer.isOpen());
-        peer.sendFrame(RawPeer.handshake(net.dig.core.Hex.encodePlain(TestNodes.NETWORK.toArray())).toMessage().encode());
+        peer.sendFrame(RawPeer.handshake(TestNodes.NETWORK).toMessage().encode());
         await().atMost(BOUND).until(() -> !peer.received.isEmpty() || !peer.isOpen());
         assertThat(peer.received).isNotEmpty();
         return peer;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import net.dig.core.Bytes32;
 import org.junit.jupiter.api.Test;
 
 class GossipConfigTest {
@@ -15,8 +14,7 @@ class GossipConfigTest {
         GossipConfig c = GossipConfig.defaults();
         assertThat(c.listenAddr()).isEqualTo(new InetSocketAddress("0.0.0.0", 9444));
         assertThat(c.peerId()).isEmpty();
-        assertThat(c.networkId()).isEqualTo(Bytes32.ZERO);
-        assertThat(c.networkIdHex()).isEqualTo("0".repeat(64));
+        assertThat(c.networkId()).isEqualTo("0".repeat(64));
         assertThat(c.dnsSeedTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.dnsSeedBatchSize()).isEqualTo(2);
         assertThat(c.targetOutboundCount()).isEqualTo(8);
@@ -53,7 +51,22 @@ class GossipConfigTest {
         assertThatThrownBy(() -> GossipConfig.builder().certPath("a.crt").build()).hasMessageContaining("key_path");
         assertThatThrownBy(() -> GossipConfig.builder().peerConnectInterval(Duration.ZERO).build()).hasMessageContaining("peer_connect_interval");
         assertThatThrownBy(() -> GossipConfig.IntroducerConfig.of("wss://")).hasMessageContaining("introducer.endpoint");
+        assertThatThrownBy(() -> GossipConfig.builder().networkId("").build()).hasMessageContaining("network_id");
         assertThatThrownBy(() -> TransportSettings.defaults().withMaxFrameBytes(10)).hasMessageContaining("max-frame-bytes");
+    }
+
+    @Test
+    void networkIdsAreChiaStyleNamesOfPrintableAscii() {
+        assertThat(GossipConfig.builder().networkId("testnet11").build().networkId()).isEqualTo("testnet11");
+        assertThat(GossipConfig.checkNetworkId("mainnet")).isEqualTo("mainnet");
+        assertThat(GossipConfig.checkNetworkId("f".repeat(64))).hasSize(64);
+        assertThatThrownBy(() -> GossipConfig.checkNetworkId("")).hasMessage("network_id must not be empty");
+        assertThatThrownBy(() -> GossipConfig.checkNetworkId("x".repeat(65))).hasMessage("network_id must be at most 64 characters, got 65");
+        assertThatThrownBy(() -> GossipConfig.checkNetworkId("test net"))
+                .hasMessage("network_id must be printable ASCII without white space, got U+0020 at index 4");
+        assertThatThrownBy(() -> GossipConfig.checkNetworkId("mainnét"))
+                .hasMessage("network_id must be printable ASCII without white space, got U+00E9 at index 5");
+        assertThatThrownBy(() -> GossipConfig.builder().networkId("main\tnet").build()).hasMessageContaining("U+0009");
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import net.dig.core.Bytes32;
 import net.dig.testkit.ManualClock;
 import net.dig.wire.Message;
 import net.dig.wire.RespondPeers;
@@ -81,7 +80,7 @@ class GossipServiceTest {
     @Test
     void wrongNetworkIdIsRefusedWith1002AndTheAddressIsBannedForAShortTime() throws Exception {
         GossipService a = nodes.start();
-        GossipService stranger = nodes.start(cfg -> cfg.networkId(Bytes32.fromHex("22".repeat(32))));
+        GossipService stranger = nodes.start(cfg -> cfg.networkId("testnet10"));
 
         GossipError error = errorOf(stranger.handle().connectTo(TestNodes.loopback(a)));
         assertThat(error).isEqualTo(new GossipError.HandshakeFailed(110, "peer closed with 1002 110"));

@@ -146,7 +146,7 @@ class MultiNodeTest {
     private RawPeer handshaken(TlsIdentity identity, TransportSettings settings, String sourceIp, GossipService target) throws Exception {
         RawPeer peer = RawPeer.connect(attackers, identity, settings, sourceIp, TestNodes.loopback(target));
         await().atMost(BOUND).until(() -> peer.upgraded || !peer.isOpen());
-        peer.sendFrame(RawPeer.handshake(net.dig.core.Hex.encodePlain(TestNodes.NETWORK.toArray())).toMessage().encode());
+        peer.sendFrame(RawPeer.handshake(TestNodes.NETWORK).toMessage().encode());
         await().atMost(BOUND).until(() -> !peer.received.isEmpty() || !peer.isOpen());
         assertThat(peer.received).as("the node answered the handshake").isNotEmpty();
         return peer;

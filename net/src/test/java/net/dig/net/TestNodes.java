@@ -9,13 +9,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
-import net.dig.core.Bytes32;
 import net.dig.core.Clock;
 import net.dig.testkit.TestPki;
 
 /** Starts gossip services on 127.0.0.1:0 sharing one test network CA, and stops them all. */
 final class TestNodes implements AutoCloseable {
-    static final Bytes32 NETWORK = Bytes32.fromHex("11".repeat(32));
+    /** A Chia-style network name: ids are names compared as strings, not 32-byte values. */
+    static final String NETWORK = "testnet11";
     final Path dir;
     final TestPki pki;
     final Clock clock;

@@ -105,6 +105,11 @@ final class DigNodeCommand implements Callable<Integer> {
 
     /** Settings from the flags, in the order they take effect (the generic --set last). */
     List<Setting> flagSettings() {
+        return flagSettings(List.of());
+    }
+
+    /** Likewise, with a subcommand's own shorthands (e.g. {@code start --network-id}) before --set. */
+    List<Setting> flagSettings(List<Setting> commandFlags) {
         List<Setting> out = new ArrayList<>();
         if (!plots.isEmpty()) {
             for (String p : plots) {
@@ -120,6 +125,7 @@ final class DigNodeCommand implements Callable<Integer> {
         if (logLevel != null) {
             out.add(new Setting("monitoring.log_level", logLevel, "--log-level"));
         }
+        out.addAll(commandFlags);
         for (String s : settings) {
             out.add(Setting.parse(s));
         }
@@ -137,9 +143,14 @@ final class DigNodeCommand implements Callable<Integer> {
 
     /** Home and validated config; throws {@link ConfigException} (exit 2) on any bad value. */
     NodeContext context() {
+        return context(List.of());
+    }
+
+    /** Likewise, with a subcommand's own shorthand flags. */
+    NodeContext context(List<Setting> commandFlags) {
         NodeHome home = home();
         Optional<Path> source = configSource(home);
-        NodeConfig config = ConfigLoader.load(source, env, flagSettings());
+        NodeConfig config = ConfigLoader.load(source, env, flagSettings(commandFlags));
         return new NodeContext(home, config, source);
     }
 

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import net.dig.api.PeerDirectory;
 import net.dig.api.PeerView;
-import net.dig.core.Bytes32;
 import net.dig.net.GossipConfig;
 import net.dig.net.GossipHandle;
 import net.dig.net.PeerConnection;
@@ -16,7 +15,7 @@ import net.dig.net.TransportSettings;
  * table to the HTTP API.
  *
  * <p>Policy: {@code listen_address} is the P2P listener; {@code max_peers} caps connections;
- * {@code network_id} is the handshake's 32-byte id. Outbound peering only happens toward
+ * {@code network_id} is the handshake's network name, compared as a string. Outbound peering only happens toward
  * {@code bootstrap_nodes} (then up to 8 outbound connections, fewer if {@code max_peers} is
  * smaller): no DNS seeds are asked (Chia's seeds are not DIG's, and the DIG genesis is not public),
  * so with the default empty list the node only accepts inbound peers and sends nothing out. The TLS
@@ -38,7 +37,7 @@ final class GossipWiring {
         TransportSettings defaults = TransportSettings.defaults();
         return GossipConfig.builder()
                 .listenAddr(new InetSocketAddress(listen.host(), listen.port()))
-                .networkId(Bytes32.fromHex(n.networkId()))
+                .networkId(n.networkId())
                 .network(GossipConfig.Network.LOCAL)
                 .maxConnections(n.maxPeers())
                 .targetOutboundCount(bootstrap.isEmpty() ? 0 : Math.min(TARGET_OUTBOUND, n.maxPeers()))

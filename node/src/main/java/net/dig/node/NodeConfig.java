@@ -80,8 +80,6 @@ record NodeConfig(
         }
     }
 
-    private static final Pattern NETWORK_ID = Pattern.compile("(0x)?[0-9a-fA-F]{64}");
-
     /** {@code network:} - the P2P side (dig-gossip). */
     record NetworkSection(String listenAddress, List<String> bootstrapNodes, int maxPeers, List<String> gunP2pPeers,
                           String networkId) {
@@ -96,8 +94,11 @@ record NodeConfig(
             require(gunP2pPeers, "gun_p2p_peers");
             gunP2pPeers = List.copyOf(gunP2pPeers);
             nonBlank("network_id", networkId);
-            if (!NETWORK_ID.matcher(networkId).matches()) {
-                throw new ConfigException("network_id", "must be 64 hex digits (the 32-byte id the handshake carries), got \"" + networkId + "\"");
+            try {
+                net.dig.net.GossipConfig.checkNetworkId(networkId);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("network_id", e.getMessage().replaceFirst("^network_id ", "")
+                        + " (\"" + networkId + "\")");
             }
         }
     }

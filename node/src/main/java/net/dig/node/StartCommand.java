@@ -35,10 +35,19 @@ final class StartCommand implements Callable<Integer> {
             description = "Write this file (JSON: node_id, pid, facts) once the node is up; deleted at stop.")
     Path readyFile;
 
+    @Option(names = "--network-id", paramLabel = "ID",
+            description = "Network name of the P2P handshake, e.g. mainnet or testnet11 (network.network_id).")
+    String networkId;
+
+    /** Home and validated config, with this command's {@code --network-id}. */
+    DigNodeCommand.NodeContext context() {
+        return DigNodeCommand.root(spec).context(networkId == null ? java.util.List.of()
+                : java.util.List.of(new ConfigLoader.Setting("network.network_id", networkId, "--network-id")));
+    }
+
     @Override
     public Integer call() throws Exception {
-        DigNodeCommand root = DigNodeCommand.root(spec);
-        DigNodeCommand.NodeContext ctx = root.context();
+        DigNodeCommand.NodeContext ctx = context();
         NodeConfig config = ctx.config();
         LogSetup.toConsole(LogSetup.Console.STDOUT, config.monitoring().logLevel(), ctx.home().logFile(config));
 

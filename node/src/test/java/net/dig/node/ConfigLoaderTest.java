@@ -105,14 +105,36 @@ class ConfigLoaderTest {
         rejects("node:\n  id: bob\n", "node.id: must be \"dig1\" followed by 16 lower-case hex digits, got \"bob\"");
         rejects("network:\n  listen_address: nowhere\n", "network.listen_address: must be host:port, got \"nowhere\"");
         rejects("network:\n  bootstrap_nodes: [\"a:1\", \"b:99999\"]\n", "network.bootstrap_nodes[1]: must be a port 0..65535, got 99999");
-        rejects("network:\n  network_id: mainnet\n",
-                "network.network_id: must be 64 hex digits (the 32-byte id the handshake carries), got \"mainnet\"");
+        rejects("network:\n  network_id: main net\n",
+                "network.network_id: must be printable ASCII without white space, got U+0020 at index 4 (\"main net\")");
+        rejects("network:\n  network_id: \"" + "x".repeat(65) + "\"\n",
+                "network.network_id: must be at most 64 characters, got 65 (\"" + "x".repeat(65) + "\")");
         rejects("validation:\n  min_uptime: 1.5\n", "validation.min_uptime: must be between 0 and 1, got 1.5");
         rejects("economic:\n  tier_preference: [1, 7]\n", "economic.tier_preference[1]: must be a tier 1..6, got 7");
         rejects("economic:\n  accept_bribes: 1\n", "economic.accept_bribes: expected true or false, got 1");
         rejects("monitoring:\n  metrics_port: 70000\n", "monitoring.metrics_port: must be a port 0..65535, got 70000");
         rejects("monitoring:\n  metrics_port:\n", "monitoring.metrics_port: expected an integer, got null");
         rejects("api:\n  listen_address: \"0.0.0.0:http\"\n", "api.listen_address: must be host:port with a numeric port, got \"0.0.0.0:http\"");
+    }
+
+    @Test
+    void networkIdIsANameComparedAsAStringAndStartHasAFlagForIt() throws IOException {
+        assertThat(loadYaml("network:\n  network_id: testnet11\n").network().networkId()).isEqualTo("testnet11");
+        assertThat(GossipWiring.gossipConfig(new DigNodeCommand.NodeContext(new NodeHome(dir),
+                loadYaml("network:\n  network_id: mainnet\n"), Optional.empty())).networkId()).isEqualTo("mainnet");
+
+        picocli.CommandLine cl = DigNodeCommand.commandLine(Map.of(), new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        picocli.CommandLine.ParseResult parsed = cl.parseArgs("--data-dir", dir.resolve("home").toString(),
+                "--set", "network.max_peers=7", "start", "--network-id", "testnet11");
+        StartCommand start = (StartCommand) parsed.subcommand().commandSpec().userObject();
+        NodeConfig config = start.context().config();
+        assertThat(config.network().networkId()).isEqualTo("testnet11");
+        assertThat(config.network().maxPeers()).isEqualTo(7);
+
+        StartCommand bad = (StartCommand) cl.parseArgs("--data-dir", dir.resolve("home").toString(), "start", "--network-id", "test net").subcommand().commandSpec().userObject();
+        assertThatThrownBy(bad::context).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("network.network_id: must be printable ASCII without white space");
     }
 
     @Test

@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import net.dig.core.Bytes32;
 import net.dig.core.Clock;
-import net.dig.core.Sha256;
 import net.dig.gossip.PeerId;
 import net.dig.net.GossipConfig;
 import net.dig.net.GossipHandle;
@@ -45,16 +41,15 @@ import org.junit.jupiter.api.io.TempDir;
  *       seeded into its address book) and sends RequestPeers on connect.</li>
  * </ul>
  * Chia's handshake network id is the name of its selected network, compared as a string, so the
- * Chia roots are configured with a network named after our 64-hex network id. Chia's full node
+ * Chia roots are configured with a network of the same name as our node's. Chia's full node
  * trusts only {@code chia_ca.crt} of its root (research §1.7, interop/README.md), so our node
  * loads that CA (and its public key pair) as its network CA and issues its leaf from it.
  * Prerequisite: {@code bash interop/chia/setup.sh}.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ChiaInteropIT {
-    private static final Bytes32 NETWORK = Sha256.hash("dig-interop".getBytes(StandardCharsets.UTF_8));
-    /** The handshake's network_id: lower-case hex without a prefix (research §2.3). */
-    private static final String NETWORK_HEX = HexFormat.of().formatHex(NETWORK.toArray());
+    /** The handshake's network_id: a network name, compared as a string, as Chia's {@code "mainnet"}. */
+    private static final String NETWORK = "dig-interop";
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     @TempDir
@@ -101,7 +96,7 @@ class ChiaInteropIT {
     private ExternalPeer chia(String name, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(python.toString(), harness.toString()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--network-id", NETWORK_HEX));
+        command.addAll(List.of("--network-id", NETWORK));
         return ExternalPeer.start(name, dir, command);
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +14,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import net.dig.core.Bytes32;
 import net.dig.core.Clock;
-import net.dig.core.Sha256;
 import net.dig.gossip.PeerId;
 import net.dig.net.GossipConfig;
 import net.dig.net.GossipHandle;
@@ -48,9 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DigRustInteropIT {
-    private static final Bytes32 NETWORK = Sha256.hash("dig-interop".getBytes(StandardCharsets.UTF_8));
-    /** The handshake's network_id: lower-case hex without a prefix (research §2.3). */
-    private static final String NETWORK_HEX = HexFormat.of().formatHex(NETWORK.toArray());
+    /** The handshake's network_id: a network name, compared as a string, as Chia's {@code "mainnet"}. */
+    private static final String NETWORK = "dig-interop";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
@@ -93,7 +89,7 @@ class DigRustInteropIT {
     private ExternalPeer rust(String name, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(binary.toString()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--network-id", NETWORK_HEX, "--timeout-secs", "60"));
+        command.addAll(List.of("--network-id", NETWORK, "--timeout-secs", "60"));
         return ExternalPeer.start(name, dir, command);
     }
 
@@ -109,7 +105,7 @@ class DigRustInteropIT {
 
             String handshake = dialer.events("handshake").stream()
                     .filter(l -> l.contains("\"direction\":\"received\"")).findFirst().orElseThrow();
-            assertThat(ExternalPeer.string(handshake, "network_id")).contains(NETWORK_HEX);
+            assertThat(ExternalPeer.string(handshake, "network_id")).contains(NETWORK);
             assertThat(ExternalPeer.number(handshake, "node_type")).contains(1L);
             assertThat(ExternalPeer.number(handshake, "server_port")).contains((long) port);
             assertThat(dialer.events("respond_peers")).as(dialer.describe()).hasSize(1);
