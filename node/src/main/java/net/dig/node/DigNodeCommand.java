@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         version = "dig-node " + DigNodeCommand.VERSION,
         description = "A DIG Network storage node: datastores in crash-safe plot files, served over HTTP with Merkle proofs.",
         subcommands = {InitCommand.class, StartCommand.class, DatastoreCommand.class, PlotCommand.class, IndexCommand.class,
-                SimCommand.class, CommandLine.HelpCommand.class},
+                SimCommand.class, PeersCommand.class, IntroducerCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
@@ -139,6 +139,14 @@ final class DigNodeCommand implements Callable<Integer> {
         }
         Path implicit = home.defaultConfigFile();
         return Files.exists(implicit) ? Optional.of(implicit) : Optional.empty();
+    }
+
+    /** A {@code host:port} flag value; a usage error (exit 2) naming the flag otherwise. */
+    static NodeConfig.HostPort hostPortFlag(String flag, String value) {
+        if (!value.matches("[^\\s/]+:\\d{1,5}") || Integer.parseInt(value.substring(value.lastIndexOf(':') + 1)) > 65535) {
+            throw CliException.usage(flag + ": must be host:port, got \"" + value + "\"");
+        }
+        return NodeConfig.parseHostPort(value);
     }
 
     /** Home and validated config; throws {@link ConfigException} (exit 2) on any bad value. */
