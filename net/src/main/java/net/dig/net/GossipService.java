@@ -216,6 +216,7 @@ public final class GossipService {
     private final List<java.util.concurrent.Future<?>> periodic = new CopyOnWriteArrayList<>();
     private net.dig.gossip.PlumtreeRouter router;
     private volatile int seenMessages;
+    private volatile net.dig.gossip.PlumtreeStats plumtreeStats = new net.dig.gossip.PlumtreeStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private EventLoop control;
@@ -315,7 +316,8 @@ public final class GossipService {
         router = new net.dig.gossip.PlumtreeRouter(plumtreeConfig(config), clock, new RouterOutput());
         periodic.add(control.scheduleWithFixedDelay(() -> {
             router.onTick(clock.millis());
-            seenMessages = router.stats().seenMessages();
+            plumtreeStats = router.stats();
+            seenMessages = plumtreeStats.seenMessages();
         }, PLUMTREE_TICK_MILLIS, PLUMTREE_TICK_MILLIS, TimeUnit.MILLISECONDS));
         if (config.targetOutboundCount() > 0) {
             long every = config.peerConnectInterval().toMillis();
@@ -965,7 +967,7 @@ public final class GossipService {
                 }
                 return CompletableFuture.completedFuture(new GossipStats(in + out + admission.inflight(), in + out, in, out,
                         sent, received, bytesOut, bytesIn, discovery.knownAddresses(), seenMessages, false, 0, bannedPeers, bannedIps,
-                        admission.refused(), admission.inflight(), lanes));
+                        admission.refused(), admission.inflight(), lanes, plumtreeStats));
             });
         }
 

@@ -3,7 +3,9 @@ package net.dig.net;
 /**
  * Aggregate network metrics (the seed's {@code GossipStats}, plus ban and admission counters).
  * Message and byte counters include connections that have closed since start. {@code lanes} sums the
- * outbound priority lanes of the open connections (queue depths, bytes queued, sends per lane, drops).
+ * outbound priority lanes of the open connections (queue depths, bytes queued, sends per lane, drops);
+ * {@code plumtree} is the broadcast router's counters (eager/lazy peers, duplicates, PRUNEs, GRAFTs),
+ * refreshed at every router tick (50 ms).
  */
 public record GossipStats(
         int totalConnections,
@@ -22,4 +24,5 @@ public record GossipStats(
         int bannedAddresses,
         int refusedConnections,
         int handshakesInFlight,
-        net.dig.gossip.LaneStats lanes) {}
+        net.dig.gossip.LaneStats lanes,
+        net.dig.gossip.PlumtreeStats plumtree) {}
