@@ -105,7 +105,7 @@ class StartProcessTest {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
-    private static JsonNode event(List<String> lines, String name) throws Exception {
+    static JsonNode event(List<String> lines, String name) throws Exception {
         ObjectMapper json = new ObjectMapper();
         for (String line : lines) {
             if (line.contains("\"event\":\"" + name + "\"")) {
