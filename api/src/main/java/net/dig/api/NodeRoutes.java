@@ -61,9 +61,15 @@ final class NodeRoutes {
         ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
         JsonArray peers = new JsonArray();
         for (PeerView p : c.peers().peers()) {
-            peers.add(new JsonObject().put("node_id", p.nodeId()).put("endpoint", p.endpoint())
+            JsonObject peer = new JsonObject().put("node_id", p.nodeId()).put("endpoint", p.endpoint())
                     .put("capabilities", new JsonArray(new ArrayList<>(p.capabilities())))
-                    .put("reputation", p.reputation()).put("last_seen", Http.iso(p.lastSeenMillis())));
+                    .put("reputation", p.reputation()).put("last_seen", Http.iso(p.lastSeenMillis()));
+            if (p.direction() != null) {
+                peer.put("direction", p.direction()).put("node_type", p.nodeType())
+                        .put("software_version", p.softwareVersion())
+                        .put("rtt_ms", p.rttMillis().isPresent() ? p.rttMillis().getAsLong() : null);
+            }
+            peers.add(peer);
         }
         Http.json(ctx, 200, new JsonObject().put("peers", peers));
     }

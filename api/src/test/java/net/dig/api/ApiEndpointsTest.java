@@ -42,12 +42,14 @@ class ApiEndpointsTest {
     ApiFixture f;
     final ManualClock clock = new ManualClock();
     static final PeerView PEER = new PeerView("dig1aaaabbbbccccdddd", "10.0.0.2:9444", List.of("storage", "retrieval"), 0.9,
+            1_704_067_200_000L, "outbound", "full_node", "dig-node/0.1.0", java.util.OptionalLong.of(12));
+    static final PeerView SEED_ONLY = new PeerView("dig1eeeeffff00001111", "10.0.0.3:9444", List.of("storage"), 0.5,
             1_704_067_200_000L);
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         tmp = dir;
-        f = new ApiFixture(tmp, clock, () -> List.of(PEER), c -> c);
+        f = new ApiFixture(tmp, clock, () -> List.of(PEER, SEED_ONLY), c -> c);
     }
 
     @AfterAll
@@ -341,7 +343,7 @@ class ApiEndpointsTest {
         JsonObject j = json(ok);
         assertThat(j.getBoolean("accepted")).isTrue();
         assertThat(j.getString("storage_estimate")).isEqualTo(clock.instant().toString());
-        assertThat(j.getJsonArray("propagation_peers").getList()).containsExactly(PEER.nodeId());
+        assertThat(j.getJsonArray("propagation_peers").getList()).containsExactly(PEER.nodeId(), SEED_ONLY.nodeId());
         for (int i = 0; i < d.capsules().size(); i++) {
             assertThat(f.get(capsulePath(d.manifest(), i)).body()).isEqualTo(d.capsules().get(i));
         }
@@ -353,13 +355,20 @@ class ApiEndpointsTest {
     @Test
     void peersAreTheDirectorysPeers() throws Exception {
         JsonArray peers = json(f.send("GET", "/network/peers", null)).getJsonArray("peers");
-        assertThat(peers.size()).isEqualTo(1);
+        assertThat(peers.size()).isEqualTo(2);
         JsonObject p = peers.getJsonObject(0);
         assertThat(p.getString("node_id")).isEqualTo(PEER.nodeId());
         assertThat(p.getString("endpoint")).isEqualTo("10.0.0.2:9444");
         assertThat(p.getJsonArray("capabilities").getList()).containsExactly("storage", "retrieval");
         assertThat(p.getDouble("reputation")).isEqualTo(0.9);
         assertThat(p.getString("last_seen")).isEqualTo("2024-01-01T00:00:00Z");
+        assertThat(p.getString("direction")).isEqualTo("outbound");
+        assertThat(p.getString("node_type")).isEqualTo("full_node");
+        assertThat(p.getString("software_version")).isEqualTo("dig-node/0.1.0");
+        assertThat(p.getLong("rtt_ms")).isEqualTo(12L);
+        JsonObject seedOnly = peers.getJsonObject(1);
+        assertThat(seedOnly.fieldNames()).containsExactlyInAnyOrder("node_id", "endpoint", "capabilities", "reputation",
+                "last_seen");
     }
 
     private String challenge(String id, Bytes32 hash, NodeIdentity validator) {
@@ -409,7 +418,7 @@ class ApiEndpointsTest {
         assertThat(plots.getInteger("count")).isEqualTo(f.storage.plots().size());
         assertThat(plots.getLong("total_size")).isEqualTo(f.storage.plotBytesOnDisk());
         assertThat(plots.getLong("capsule_count")).isPositive();
-        assertThat(s.getJsonObject("network").getInteger("peers")).isEqualTo(1);
+        assertThat(s.getJsonObject("network").getInteger("peers")).isEqualTo(2);
         assertThat(s.getJsonObject("network").getLong("bandwidth_used")).isPositive();
         assertThat(s.getJsonObject("earnings").fieldNames()).contains("total_dig", "total_bribes", "pending_rewards");
         assertThat(s.getJsonObject("cache").getJsonObject("l1").fieldNames()).contains("hits", "misses", "hit_ratio", "bytes");

@@ -2,6 +2,7 @@ package net.dig.node;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import net.dig.api.PeerDirectory;
 import net.dig.api.PeerView;
@@ -9,6 +10,7 @@ import net.dig.net.GossipConfig;
 import net.dig.net.GossipHandle;
 import net.dig.net.PeerConnection;
 import net.dig.net.TransportSettings;
+import net.dig.wire.NodeType;
 
 /**
  * How the node builds dig-gossip's {@link GossipConfig} from {@code network.*}, and shows the peer
@@ -59,6 +61,9 @@ final class GossipWiring {
     private static PeerView view(PeerConnection c) {
         int port = c.isOutbound() ? c.address().getPort() : c.peerServerPort();
         String endpoint = c.address().getAddress().getHostAddress() + ":" + port;
-        return new PeerView(c.peerId().toHex(), endpoint, List.of("storage", "retrieval"), 0.5, c.creationTimeMillis());
+        String nodeType = NodeType.of(c.nodeType()).map(t -> t.name().toLowerCase(Locale.ROOT))
+                .orElse("unknown_" + c.nodeType());
+        return new PeerView(c.peerId().toHex(), endpoint, List.of("storage", "retrieval"), 0.5, c.creationTimeMillis(),
+                c.isOutbound() ? "outbound" : "inbound", nodeType, c.softwareVersion(), c.avgRttMillis());
     }
 }

@@ -30,9 +30,11 @@ import picocli.CommandLine.Spec;
  * cannot be found from the config; {@code --api} (or the ready file's {@code api_port}) then says where.
  *
  * <p>Output: a table, or with {@code --json} {@code {"api": "...", "peers": [{"peer_id", "address",
- * "connected_since", "reputation"}]}}. {@code peer_id} is the TLS PeerId (SHA-256 of the peer's key),
- * {@code address} the peer's reachable {@code host:port}, {@code connected_since} when the connection
- * was made (the API's {@code last_seen}).
+ * "direction", "node_type", "software_version", "rtt_ms", "connected_since", "reputation"}]}}.
+ * {@code peer_id} is the TLS PeerId (SHA-256 of the peer's key), {@code address} the peer's reachable
+ * {@code host:port}, {@code direction} inbound or outbound, {@code rtt_ms} the average keepalive round
+ * trip (null until one was measured), {@code connected_since} when the connection was made (the API's
+ * {@code last_seen}).
  */
 @Command(name = "peers", mixinStandardHelpOptions = true,
         description = "List the live P2P connections of the node running on this machine (via its HTTP API).")
@@ -60,6 +62,10 @@ final class PeersCommand implements Callable<Integer> {
             ObjectNode row = peers.addObject();
             row.put("peer_id", p.path("node_id").asText());
             row.put("address", p.path("endpoint").asText());
+            row.put("direction", p.path("direction").asText(null));
+            row.put("node_type", p.path("node_type").asText(null));
+            row.put("software_version", p.path("software_version").asText(null));
+            row.set("rtt_ms", p.path("rtt_ms").isNumber() ? p.get("rtt_ms") : mapper.nullNode());
             row.put("connected_since", p.path("last_seen").asText());
             row.put("reputation", p.path("reputation").asDouble());
         }
@@ -72,10 +78,13 @@ final class PeersCommand implements Callable<Integer> {
         } else if (peers.isEmpty()) {
             out.println("no peers connected (node at " + base + ")");
         } else {
-            out.printf("%-64s  %-21s  %-24s  %s%n", "PEER ID", "ADDRESS", "CONNECTED SINCE", "REPUTATION");
+            out.printf("%-66s  %-21s  %-8s  %-10s  %-7s  %-24s  %s%n", "PEER ID", "ADDRESS", "DIR", "TYPE", "RTT",
+                    "CONNECTED SINCE", "REPUTATION");
             for (JsonNode p : peers) {
-                out.printf("%-64s  %-21s  %-24s  %.2f%n", p.get("peer_id").asText(), p.get("address").asText(),
-                        p.get("connected_since").asText(), p.get("reputation").asDouble());
+                String rtt = p.get("rtt_ms").isNumber() ? p.get("rtt_ms").asLong() + "ms" : "-";
+                out.printf("%-66s  %-21s  %-8s  %-10s  %-7s  %-24s  %.2f%n", p.get("peer_id").asText(),
+                        p.get("address").asText(), p.path("direction").asText("-"), p.path("node_type").asText("-"),
+                        rtt, p.get("connected_since").asText(), p.get("reputation").asDouble());
             }
         }
         out.flush();

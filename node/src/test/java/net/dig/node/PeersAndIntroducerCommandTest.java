@@ -73,11 +73,16 @@ class PeersAndIntroducerCommandTest {
             assertThat(row.get("peer_id").asText()).isEqualTo(peer.peerId().toHex());
             assertThat(row.get("address").asText()).isEqualTo("127.0.0.1:" + peer.listenAddress().getPort());
             assertThat(row.get("connected_since").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+            // The peer dialed the node: from the node's side the connection is inbound, from a full node.
+            assertThat(row.get("direction").asText()).isEqualTo("inbound");
+            assertThat(row.get("node_type").asText()).isEqualTo("full_node");
+            assertThat(row.get("software_version").asText()).startsWith("dig-");
+            assertThat(row.has("rtt_ms")).isTrue();
             assertThat(row.get("reputation").asDouble()).isBetween(0.0, 1.0);
 
             CliRun.Result table = cli.run("peers", "--api", api);
             assertThat(table.code()).isZero();
-            assertThat(table.out()).contains("PEER ID", peer.peerId().toHex());
+            assertThat(table.out()).contains("PEER ID", "DIR", peer.peerId().toHex(), "inbound", "full_node");
         } finally {
             peer.stop();
         }

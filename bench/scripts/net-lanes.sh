@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# dig-net priority lanes on one saturated TLS WebSocket connection: critical-message latency p50/p99
+# with lanes (critical probe) vs one FIFO (the same probe under a bulk opcode).
+#
+#   bench/scripts/net-lanes.sh [probes]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+probes=${1:-200}
+jar="$root/bench/target/dig-bench.jar"
+[ -f "$jar" ] || (cd "$root" && ./mvnw -B -q -pl bench -am package -DskipTests)
+cd "$root"
+. .mvn/find-jdk.sh
+dig_find_jdk || { echo "no JDK >= 25 found" >&2; exit 2; }
+java="$JAVA_HOME/bin/java"
+"$java" -Xmx3g -cp "$jar" net.dig.bench.NetLanesBench --probes "$probes" --bulk-kib 4096 --outstanding 40 --gap-ms 20
