@@ -34,8 +34,9 @@ public final class StorageBench {
     public static void main(String[] args) throws Exception {
         Path home = Path.of(args[1]);
         StorageConfig config = StorageConfig.under(home);
-        try (StorageEngine engine = StorageEngine.open(config, Clock.system(), NodeIdentity.generate(new SecureRandom()),
-                new SecureRandom())) {
+        // The home's own node key (created on first use), as a node has: plots are bound to the node
+        // that made them, so a later `verify` or `read` JVM must open the home with the same key.
+        try (StorageEngine engine = StorageEngine.open(config, Clock.system())) {
             switch (args[0]) {
                 case "ingest" -> {
                     Path file = Path.of(args[2]);
