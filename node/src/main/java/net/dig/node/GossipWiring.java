@@ -18,9 +18,10 @@ import net.dig.wire.NodeType;
  *
  * <p>Policy: {@code listen_address} is the P2P listener; {@code max_peers} caps connections;
  * {@code network_id} is the handshake's network name, compared as a string. Outbound peering only happens toward
- * {@code bootstrap_nodes} (then up to 8 outbound connections, fewer if {@code max_peers} is
- * smaller): no DNS seeds are asked (Chia's seeds are not DIG's, and the DIG genesis is not public),
- * so with the default empty list the node only accepts inbound peers and sends nothing out. The TLS
+ * {@code bootstrap_nodes} and peers learned from {@code introducer} (registration, then discovery; up
+ * to 8 outbound connections, fewer if {@code max_peers} is smaller): no DNS seeds are asked (Chia's
+ * seeds are not DIG's, and the DIG genesis is not public), so with neither configured the node only
+ * accepts inbound peers and sends nothing out. The TLS
  * identity is generated once and kept in {@code <home>/tls}; the address book in
  * {@code <home>/peers.dat}.
  */
@@ -37,13 +38,18 @@ final class GossipWiring {
                 .map(hp -> new InetSocketAddress(hp.host(), hp.port()))
                 .toList();
         TransportSettings defaults = TransportSettings.defaults();
-        return GossipConfig.builder()
+        GossipConfig.Builder builder = GossipConfig.builder();
+        if (n.introducer() != null) {
+            builder.introducer(GossipConfig.IntroducerConfig.of(n.introducer()));
+        }
+        return builder
                 .listenAddr(new InetSocketAddress(listen.host(), listen.port()))
                 .networkId(n.networkId())
                 .network(GossipConfig.Network.LOCAL)
                 .maxConnections(n.maxPeers())
-                .targetOutboundCount(bootstrap.isEmpty() ? 0 : Math.min(TARGET_OUTBOUND, n.maxPeers()))
+                .targetOutboundCount(bootstrap.isEmpty() && n.introducer() == null ? 0 : Math.min(TARGET_OUTBOUND, n.maxPeers()))
                 .bootstrapPeers(bootstrap)
+                .peerConnectInterval(java.time.Duration.ofSeconds(n.peerConnectIntervalSecs()))
                 .peersFilePath(ctx.home().dir().resolve("peers.dat"))
                 .transport(defaults.withIdentity(Optional.of(ctx.home().dir().resolve("tls")), Optional.empty(), defaults.peerTrust()))
                 .build();

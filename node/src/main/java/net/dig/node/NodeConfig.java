@@ -82,8 +82,16 @@ record NodeConfig(
 
     /** {@code network:} - the P2P side (dig-gossip). */
     record NetworkSection(String listenAddress, List<String> bootstrapNodes, int maxPeers, List<String> gunP2pPeers,
-                          String networkId) {
+                          String networkId, String introducer, int peerConnectIntervalSecs) {
         NetworkSection {
+            atLeast("peer_connect_interval_secs", peerConnectIntervalSecs, 1);
+            if (introducer != null) {
+                try {
+                    net.dig.net.GossipConfig.IntroducerConfig.of(introducer).address();
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("introducer", "must be host:port or wss://host:port, got \"" + introducer + "\"");
+                }
+            }
             hostPort("listen_address", listenAddress);
             require(bootstrapNodes, "bootstrap_nodes");
             for (int i = 0; i < bootstrapNodes.size(); i++) {

@@ -39,10 +39,20 @@ final class StartCommand implements Callable<Integer> {
             description = "Network name of the P2P handshake, e.g. mainnet or testnet11 (network.network_id).")
     String networkId;
 
+    @Option(names = "--introducer", paramLabel = "HOST:PORT",
+            description = "Introducer to register with and discover peers from (network.introducer).")
+    String introducer;
+
     /** Home and validated config, with this command's {@code --network-id}. */
     DigNodeCommand.NodeContext context() {
-        return DigNodeCommand.root(spec).context(networkId == null ? java.util.List.of()
-                : java.util.List.of(new ConfigLoader.Setting("network.network_id", networkId, "--network-id")));
+        java.util.List<ConfigLoader.Setting> flags = new java.util.ArrayList<>();
+        if (networkId != null) {
+            flags.add(new ConfigLoader.Setting("network.network_id", networkId, "--network-id"));
+        }
+        if (introducer != null) {
+            flags.add(new ConfigLoader.Setting("network.introducer", introducer, "--introducer"));
+        }
+        return DigNodeCommand.root(spec).context(flags);
     }
 
     @Override

@@ -139,6 +139,57 @@ class PeersAndIntroducerCommandTest {
         }
     }
 
+    @Test
+    void startedNodesConfiguredWithAnIntroducerFindAndConnectToEachOther() throws Exception {
+        picocli.CommandLine cl = DigNodeCommand.commandLine(Map.of(), new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
+        IntroducerCommand command = (IntroducerCommand) cl.parseArgs("--data-dir", tmp.resolve("intro2").toString(), "introducer",
+                "--listen", "127.0.0.1:0", "--network-id", NETWORK, "--private-addresses").subcommand().commandSpec().userObject();
+        try (IntroducerServer server = command.start(DigNodeCommand.root(command.spec).context());
+             NodeRuntime a = runtimeWithIntroducer("a", "127.0.0.1:" + server.listenAddress().getPort());
+             NodeRuntime b = runtimeWithIntroducer("b", "wss://127.0.0.1:" + server.listenAddress().getPort())) {
+            // Neither node has a bootstrap peer: each can only learn the other through the introducer.
+            String peerIdA = (String) a.facts().get("peer_id");
+            String peerIdB = (String) b.facts().get("peer_id");
+            await().atMost(BOUND).pollInterval(Duration.ofMillis(250))
+                    .until(() -> peerIds(a).contains(peerIdB) && peerIds(b).contains(peerIdA));
+        }
+    }
+
+    @Test
+    void aMalformedIntroducerIsRejectedNamingTheKey() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(),
+                        List.of(new Setting("network.introducer", "wss://", "--introducer"))))
+                .hasMessageContaining("introducer");
+    }
+
+    private NodeRuntime runtimeWithIntroducer(String name, String introducer) throws Exception {
+        Path home = tmp.resolve(name);
+        assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
+        DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
+                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(),
+                        List.of(new Setting("api.listen_address", "127.0.0.1:0", "test"),
+                                new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
+                                new Setting("api.rate_limits.api_requests", "unlimited", "test"),
+                                new Setting("network.listen_address", "127.0.0.1:0", "test"),
+                                new Setting("network.network_id", NETWORK, "test"),
+                                new Setting("network.introducer", introducer, "--introducer"),
+                                new Setting("network.peer_connect_interval_secs", "1", "test"))),
+                Optional.empty());
+        return NodeRuntime.start(ctx, StorageWiring.identity(ctx), Clock.system());
+    }
+
+    private static List<String> peerIds(NodeRuntime node) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + node.facts().get("api_port") + "/network/peers")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        List<String> ids = new java.util.ArrayList<>();
+        for (JsonNode p : new ObjectMapper().readTree(r.body()).get("peers")) {
+            ids.add(p.get("node_id").asText());
+        }
+        return ids;
+    }
+
     private int counter;
 
     private GossipService gossipNode(UnaryOperator<GossipConfig.Builder> customise) {
