@@ -24,6 +24,8 @@ import net.dig.gossip.PeerId;
  * @param network               which network's DNS seeds to ask (default {@link Network#MAINNET})
  * @param dnsSeedTimeout        DNS seed resolution timeout (default 30 s)
  * @param dnsSeedBatchSize      DNS seeds queried per discovery round (default 2)
+ * @param dnsSeeds              host names (or {@code host:port}) asked for peer addresses while the
+ *                              address book is empty (default: the {@code network}'s list)
  * @param targetOutboundCount   outbound connections the discovery loop keeps (default 8)
  * @param maxConnections        hard cap on inbound + outbound connections (default 50)
  * @param bootstrapPeers        static peers dialled first (default none)
@@ -52,6 +54,7 @@ public record GossipConfig(
         Network network,
         Duration dnsSeedTimeout,
         int dnsSeedBatchSize,
+        List<String> dnsSeeds,
         int targetOutboundCount,
         int maxConnections,
         List<InetSocketAddress> bootstrapPeers,
@@ -80,6 +83,10 @@ public record GossipConfig(
         Objects.requireNonNull(network, "network");
         positive(dnsSeedTimeout, "dns_seed_timeout");
         atLeast(dnsSeedBatchSize, 1, "dns_seed_batch_size");
+        dnsSeeds = List.copyOf(dnsSeeds);
+        for (String seed : dnsSeeds) {
+            dnsSeedHostPort(seed, GossipConstants.DEFAULT_P2P_PORT);
+        }
         atLeast(targetOutboundCount, 0, "target_outbound_count");
         atLeast(maxConnections, 1, "max_connections");
         if (targetOutboundCount > maxConnections) {
@@ -311,6 +318,7 @@ public record GossipConfig(
         private Network network = Network.MAINNET;
         private Duration dnsSeedTimeout = Duration.ofSeconds(30);
         private int dnsSeedBatchSize = 2;
+        private List<String> dnsSeeds; // null = the network's own list
         private int targetOutboundCount = 8;
         private int maxConnections = 50;
         private List<InetSocketAddress> bootstrapPeers = List.of();
@@ -336,7 +344,7 @@ public record GossipConfig(
 
         private Builder(GossipConfig c) {
             listenAddr = c.listenAddr; peerId = c.peerId; networkId = c.networkId; network = c.network;
-            dnsSeedTimeout = c.dnsSeedTimeout; dnsSeedBatchSize = c.dnsSeedBatchSize;
+            dnsSeedTimeout = c.dnsSeedTimeout; dnsSeedBatchSize = c.dnsSeedBatchSize; dnsSeeds = c.dnsSeeds;
             targetOutboundCount = c.targetOutboundCount; maxConnections = c.maxConnections;
             bootstrapPeers = c.bootstrapPeers; introducer = c.introducer; relay = c.relay;
             certPath = c.certPath; keyPath = c.keyPath; peerConnectInterval = c.peerConnectInterval;
@@ -352,6 +360,8 @@ public record GossipConfig(
         public Builder network(Network v) { network = v; return this; }
         public Builder dnsSeedTimeout(Duration v) { dnsSeedTimeout = v; return this; }
         public Builder dnsSeedBatchSize(int v) { dnsSeedBatchSize = v; return this; }
+        /** Overrides the network's DNS seeds ({@code host} or {@code host:port}); an empty list asks none. */
+        public Builder dnsSeeds(List<String> v) { dnsSeeds = v; return this; }
         public Builder targetOutboundCount(int v) { targetOutboundCount = v; return this; }
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder bootstrapPeers(List<InetSocketAddress> v) { bootstrapPeers = v; return this; }
@@ -375,9 +385,39 @@ public record GossipConfig(
 
         public GossipConfig build() {
             return new GossipConfig(listenAddr, peerId, networkId, network, dnsSeedTimeout, dnsSeedBatchSize,
-                    targetOutboundCount, maxConnections, bootstrapPeers, introducer, relay, certPath, keyPath,
+                    dnsSeeds == null ? network.dnsSeeds() : dnsSeeds, targetOutboundCount, maxConnections, bootstrapPeers, introducer, relay, certPath, keyPath,
                     peerConnectInterval, gossipFanout, maxSeenMessages, peersFilePath, peerOptions, dandelion,
                     peerIdRotation, tor, erlay, backpressure, keepalivePingInterval, keepalivePeerTimeout, transport);
+        }
+    }
+
+    /**
+     * The port peers found through DNS seeds listen on when a seed names none: Chia's full-node port
+     * on Chia's networks, dig-gossip's P2P port otherwise.
+     */
+    public int dnsSeedDefaultPort() {
+        return network == Network.LOCAL ? GossipConstants.DEFAULT_P2P_PORT : CHIA_FULL_NODE_PORT;
+    }
+
+    private static final int CHIA_FULL_NODE_PORT = 8444;
+
+    /** Splits a DNS seed entry ({@code host} or {@code host:port}) and checks it. */
+    static InetSocketAddress dnsSeedHostPort(String seed, int defaultPort) {
+        if (seed == null || seed.isBlank() || seed.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("dns_seeds entries must be host or host:port, got '" + seed + "'");
+        }
+        int colon = seed.lastIndexOf(':');
+        if (colon < 0) {
+            return InetSocketAddress.createUnresolved(seed, defaultPort);
+        }
+        try {
+            int port = Integer.parseInt(seed.substring(colon + 1));
+            if (colon == 0 || port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return InetSocketAddress.createUnresolved(seed.substring(0, colon), port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("dns_seeds entries must be host or host:port, got '" + seed + "'");
         }
     }
 

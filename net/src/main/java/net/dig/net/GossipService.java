@@ -192,6 +192,11 @@ public final class GossipService {
     private Discovery discovery;
     private Duration discoveryBackoffMax = DEFAULT_INTRODUCER_BACKOFF_MAX;
     private long nextTopUpMillis;
+    // DNS seed state; owned by the control loop like the rest of discovery.
+    private boolean dnsBusy;
+    private long nextDnsMillis;
+    private long dnsBackoffMillis;
+    private int nextDnsSeed;
     private long topUpBackoffMillis = 1000;
     private final Map<PeerConnectionHandler, net.dig.gossip.PeerAddress> plannedDials = new ConcurrentHashMap<>();
     private final HandshakeRules rules;
@@ -502,8 +507,8 @@ public final class GossipService {
      * One round of the discovery loop (seed: bootstrap peers, introducer, peer exchange): registers
      * with the introducer until it acknowledges, then executes what dig-gossip's
      * {@link net.dig.gossip.DiscoveryPlanner} asks for: dials (feelers are closed once their handshake
-     * succeeds), introducer queries, address-book saves. DNS seeds are not queried yet (see
-     * docs/decisions.md). Runs on the control loop; never blocks.
+     * succeeds), introducer queries, address-book saves; DNS seeds while the book is
+     * empty ({@link #askDnsSeeds}). Runs on the control loop; never blocks.
      */
     void runDiscoveryRound() {
         if (state.get() != State.RUNNING) {
@@ -515,6 +520,7 @@ public final class GossipService {
                 introducerBusy.set(false);
             });
         }
+        askDnsSeeds();
         List<net.dig.gossip.DiscoveryPlanner.Action> actions = discovery.tick();
         Set<InetSocketAddress> connected = new java.util.HashSet<>();
         for (PeerConnectionHandler c : peers.values()) {
@@ -632,6 +638,56 @@ public final class GossipService {
     }
 
     /** Asks the introducer for peers; completes with how many new addresses the book gained. */
+    /**
+     * DNS seeds (Chia's and Bitcoin's bootstrap): while the address book is empty, the next
+     * {@code dns_seed_batch_size} seeds (round robin) are resolved on a virtual thread, bounded by
+     * {@code dns_seed_timeout}, and every address they return enters the book through the same intake
+     * as an introducer's answer, on the seed's port (or the network's default). A round that adds
+     * nothing backs off, doubling from {@code peer_connect_interval} to the introducer ceiling.
+     */
+    private void askDnsSeeds() {
+        List<String> seeds = config.dnsSeeds();
+        long now = clock.millis();
+        if (seeds.isEmpty() || dnsBusy || now < nextDnsMillis || discovery.knownAddresses() > 0) {
+            return;
+        }
+        dnsBusy = true;
+        List<InetSocketAddress> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < Math.min(config.dnsSeedBatchSize(), seeds.size()); i++) {
+            batch.add(GossipConfig.dnsSeedHostPort(seeds.get((nextDnsSeed + i) % seeds.size()), config.dnsSeedDefaultPort()));
+        }
+        nextDnsSeed = (nextDnsSeed + batch.size()) % seeds.size();
+        CompletableFuture<List<TimestampedPeerInfo>> answer = new CompletableFuture<>();
+        Thread.ofVirtual().name("dns-seeds").start(() -> answer.complete(resolve(batch, clock.epochSeconds())));
+        answer.orTimeout(config.dnsSeedTimeout().toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((peers, e) -> {
+            dnsBusy = false;
+            int added = e == null ? discovery.onIntroducerPeers(peers) : 0;
+            if (added > 0) {
+                dnsBackoffMillis = 0;
+                nextDnsMillis = clock.millis();
+            } else {
+                long start = config.peerConnectInterval().toMillis();
+                dnsBackoffMillis = dnsBackoffMillis == 0 ? start : Math.min(dnsBackoffMillis * 2, discoveryBackoffMax.toMillis());
+                nextDnsMillis = clock.millis() + dnsBackoffMillis;
+            }
+        }, control);
+    }
+
+    /** Blocking name resolution of each seed; a seed that does not resolve contributes nothing. */
+    private static List<TimestampedPeerInfo> resolve(List<InetSocketAddress> seeds, long nowSeconds) {
+        List<TimestampedPeerInfo> found = new java.util.ArrayList<>();
+        for (InetSocketAddress seed : seeds) {
+            try {
+                for (java.net.InetAddress a : java.net.InetAddress.getAllByName(seed.getHostString())) {
+                    found.add(new TimestampedPeerInfo(a.getHostAddress(), seed.getPort(), nowSeconds));
+                }
+            } catch (java.net.UnknownHostException e) {
+                LOG.debug("DNS seed {} did not resolve: {}", seed.getHostString(), e.getMessage());
+            }
+        }
+        return found;
+    }
+
     private CompletableFuture<Integer> queryIntroducer() {
         return handle.discoverFromIntroducerRaw().thenApplyAsync(discovery::onIntroducerPeers, control);
     }

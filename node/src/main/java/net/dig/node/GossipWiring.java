@@ -18,10 +18,10 @@ import net.dig.wire.NodeType;
  *
  * <p>Policy: {@code listen_address} is the P2P listener; {@code max_peers} caps connections;
  * {@code network_id} is the handshake's network name, compared as a string. Outbound peering only happens toward
- * {@code bootstrap_nodes} and peers learned from {@code introducer} (registration, then discovery; up
- * to 8 outbound connections, fewer if {@code max_peers} is smaller): no DNS seeds are asked (Chia's
- * seeds are not DIG's, and the DIG genesis is not public), so with neither configured the node only
- * accepts inbound peers and sends nothing out. The TLS
+ * {@code bootstrap_nodes} and peers learned from {@code introducer} (registration, then discovery)
+ * or from {@code dns_seeds} (up to 8 outbound connections, fewer if {@code max_peers} is smaller).
+ * No DNS seeds are asked by default (Chia's seeds are not DIG's, and the DIG genesis is not public),
+ * so with none of the three configured the node only accepts inbound peers and sends nothing out. The TLS
  * identity is generated once and kept in {@code <home>/tls}; the address book in
  * {@code <home>/peers.dat}.
  */
@@ -47,7 +47,9 @@ final class GossipWiring {
                 .networkId(n.networkId())
                 .network(GossipConfig.Network.LOCAL)
                 .maxConnections(n.maxPeers())
-                .targetOutboundCount(bootstrap.isEmpty() && n.introducer() == null ? 0 : Math.min(TARGET_OUTBOUND, n.maxPeers()))
+                .targetOutboundCount(bootstrap.isEmpty() && n.introducer() == null && n.dnsSeeds().isEmpty() ? 0
+                        : Math.min(TARGET_OUTBOUND, n.maxPeers()))
+                .dnsSeeds(n.dnsSeeds())
                 .bootstrapPeers(bootstrap)
                 .peerConnectInterval(java.time.Duration.ofSeconds(n.peerConnectIntervalSecs()))
                 .peersFilePath(ctx.home().dir().resolve("peers.dat"))

@@ -82,8 +82,17 @@ record NodeConfig(
 
     /** {@code network:} - the P2P side (dig-gossip). */
     record NetworkSection(String listenAddress, List<String> bootstrapNodes, int maxPeers, List<String> gunP2pPeers,
-                          String networkId, String introducer, int peerConnectIntervalSecs) {
+                          String networkId, String introducer, int peerConnectIntervalSecs, List<String> dnsSeeds) {
         NetworkSection {
+            require(dnsSeeds, "dns_seeds");
+            for (int i = 0; i < dnsSeeds.size(); i++) {
+                String seed = dnsSeeds.get(i);
+                if (seed == null || seed.isBlank() || seed.chars().anyMatch(Character::isWhitespace)
+                        || (seed.contains(":") && !seed.matches(".*:[0-9]{1,5}"))) {
+                    throw new ConfigException("dns_seeds[" + i + "]", "must be host or host:port, got \"" + seed + "\"");
+                }
+            }
+            dnsSeeds = List.copyOf(dnsSeeds);
             atLeast("peer_connect_interval_secs", peerConnectIntervalSecs, 1);
             if (introducer != null) {
                 try {

@@ -162,19 +162,40 @@ class PeersAndIntroducerCommandTest {
                 .hasMessageContaining("introducer");
     }
 
+    @Test
+    void aStartedNodeFindsAndConnectsToAPeerThroughADnsSeed() throws Exception {
+        try (NodeRuntime a = runtime("dns-a");
+             NodeRuntime b = runtime("dns-b", new Setting("network.dns_seeds", "localhost:" + a.facts().get("p2p_port"), "test"))) {
+            // b has no bootstrap peer and no introducer: its only lead is the name localhost resolving to a.
+            String peerIdA = (String) a.facts().get("peer_id");
+            await().atMost(BOUND).pollInterval(Duration.ofMillis(250)).until(() -> peerIds(b).contains(peerIdA));
+        }
+    }
+
+    @Test
+    void malformedDnsSeedsAreRejectedNamingTheEntry() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(),
+                        List.of(new Setting("network.dns_seeds", "seed.example:notaport", "test"))))
+                .hasMessageContaining("dns_seeds[0]");
+    }
+
     private NodeRuntime runtimeWithIntroducer(String name, String introducer) throws Exception {
+        return runtime(name, new Setting("network.introducer", introducer, "--introducer"));
+    }
+
+    private NodeRuntime runtime(String name, Setting... extra) throws Exception {
         Path home = tmp.resolve(name);
         assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
+        List<Setting> settings = new java.util.ArrayList<>(List.of(
+                new Setting("api.listen_address", "127.0.0.1:0", "test"),
+                new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
+                new Setting("api.rate_limits.api_requests", "unlimited", "test"),
+                new Setting("network.listen_address", "127.0.0.1:0", "test"),
+                new Setting("network.network_id", NETWORK, "test"),
+                new Setting("network.peer_connect_interval_secs", "1", "test")));
+        settings.addAll(List.of(extra));
         DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
-                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(),
-                        List.of(new Setting("api.listen_address", "127.0.0.1:0", "test"),
-                                new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
-                                new Setting("api.rate_limits.api_requests", "unlimited", "test"),
-                                new Setting("network.listen_address", "127.0.0.1:0", "test"),
-                                new Setting("network.network_id", NETWORK, "test"),
-                                new Setting("network.introducer", introducer, "--introducer"),
-                                new Setting("network.peer_connect_interval_secs", "1", "test"))),
-                Optional.empty());
+                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), settings), Optional.empty());
         return NodeRuntime.start(ctx, StorageWiring.identity(ctx), Clock.system());
     }
 
