@@ -82,6 +82,13 @@ public record PlumtreeConfig(
                 requestBurst, requestDedupMillis);
     }
 
+    public PlumtreeConfig withMaxSeenMessages(int max) {
+        return new PlumtreeConfig(gossipFanout, max, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
+                cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
+                optimisationThresholdMillis, pruneProtectionMillis, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
+                requestBurst, requestDedupMillis);
+    }
+
     public PlumtreeConfig withDispatchIntervalMillis(long interval) {
         return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
                 cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, interval,

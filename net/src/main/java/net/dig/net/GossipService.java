@@ -126,11 +126,8 @@ public final class GossipService {
     }
 
     private static net.dig.gossip.PlumtreeConfig plumtreeConfig(GossipConfig config) {
-        net.dig.gossip.PlumtreeConfig d = net.dig.gossip.PlumtreeConfig.defaults().withGossipFanout(config.gossipFanout());
-        return new net.dig.gossip.PlumtreeConfig(d.gossipFanout(), config.maxSeenMessages(), d.seenTtlMillis(), d.cacheTtlMillis(),
-                d.cacheMaxMessages(), d.cacheMaxBytes(), d.lazyTimeoutMillis(), d.retryTimeoutMillis(), d.dispatchIntervalMillis(),
-                d.optimisationThresholdMillis(), d.pruneProtectionMillis(), d.maxMissing(), d.maxAnnouncersPerMessage(),
-                d.requestRatePerSecond(), d.requestBurst(), d.requestDedupMillis());
+        return net.dig.gossip.PlumtreeConfig.defaults().withGossipFanout(config.gossipFanout())
+                .withMaxSeenMessages(config.maxSeenMessages());
     }
 
     /**
@@ -390,11 +387,10 @@ public final class GossipService {
 
     private PeerConnectionHandler newConnection(boolean outbound, Purpose purpose) {
         RateLimiter outboundLimits = new RateLimiter(RateLimiter.Direction.OUTBOUND,
-                (int) Math.max(1, Math.min(100, Math.round(30 * config.peerOptions().rateLimitFactor()))), RateLimitTable.standard());
+                (int) Math.max(1, Math.min(100, Math.round(RateLimiter.DEFAULT_OUTBOUND_PERCENT * config.peerOptions().rateLimitFactor()))), RateLimitTable.standard());
         PeerConnectionHandler handler = new PeerConnectionHandler(outbound, new ConnectionEvents(outbound, purpose),
                 config.transport(), clock, outboundLimits);
         links.add(handler);
-        handler.established().whenComplete((p, e) -> { });
         return handler;
     }
 

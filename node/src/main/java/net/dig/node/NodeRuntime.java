@@ -95,11 +95,6 @@ final class NodeRuntime implements AutoCloseable {
         NodeConfig.HostPort metrics = api.metricsListen().map(NodeConfig::parseHostPort)
                 .orElse(new NodeConfig.HostPort(listen.host(), config.monitoring().metricsPort()));
         ApiConfig defaults = ApiConfig.defaults(ctx.home().dir());
-        if (listen.port() == 0) {
-            // ApiServer binds its first event loop's server to port 0 and the others to the port it
-            // got, which Vert.x refuses (EADDRINUSE); an "any free port" API gets one event loop.
-            defaults = defaults.withEventLoops(1);
-        }
         NodeConfig.RateLimits limits = api.rateLimits();
         return defaults.withListen(listen.host(), listen.port())
                 .withMetricsListen(metrics.host(), metrics.port())

@@ -167,23 +167,8 @@ class ChiaInteropIT {
             assertThat(fullNode.events("sent")).anyMatch(l -> l.contains("\"request_peers\""));
             assertThat(fullNode.events("received")).anyMatch(l -> l.contains("\"respond_peers\""));
 
-            InboundMessage request = awaitMessage(inbound, 43);
+            InboundMessage request = ExternalPeer.awaitMessage(inbound, 43, WAIT);
             assertThat(request.message().id()).isEmpty();
         }
-    }
-
-    /** The first inbound message of {@code type}, waiting (bounded) for it; other messages are skipped. */
-    private static InboundMessage awaitMessage(InboundReceiver inbound, int type) {
-        AtomicReference<InboundMessage> found = new AtomicReference<>();
-        await().atMost(WAIT).until(() -> {
-            for (Optional<InboundMessage> next = inbound.tryReceive(); next.isPresent(); next = inbound.tryReceive()) {
-                if (next.get().message().type() == type) {
-                    found.set(next.get());
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found.get();
     }
 }

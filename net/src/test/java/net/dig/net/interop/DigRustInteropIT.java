@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import net.dig.core.Clock;
 import net.dig.gossip.PeerId;
 import net.dig.net.GossipConfig;
@@ -110,7 +109,7 @@ class DigRustInteropIT {
             assertThat(ExternalPeer.number(handshake, "server_port")).contains((long) port);
             assertThat(dialer.events("respond_peers")).as(dialer.describe()).hasSize(1);
 
-            InboundMessage dig = awaitMessage(inbound, 220);
+            InboundMessage dig = ExternalPeer.awaitMessage(inbound, 220, WAIT);
             assertThat(HexFormat.of().formatHex(dig.message().data())).isEqualTo("deadbeef");
             assertThat(dig.message().id()).isEmpty();
         }
@@ -137,7 +136,7 @@ class DigRustInteropIT {
             assertThat(peers.peerList()).extracting(TimestampedPeerInfo::host, TimestampedPeerInfo::port)
                     .containsExactly(tuple("127.0.0.1", 9444));
 
-            InboundMessage dig = awaitMessage(inbound, 221);
+            InboundMessage dig = ExternalPeer.awaitMessage(inbound, 221, WAIT);
             assertThat(dig.peer()).isEqualTo(peer);
             assertThat(dig.message().data()).containsExactly(0);
 
@@ -167,20 +166,5 @@ class DigRustInteropIT {
                 assertThat(ExternalPeer.string(ack, "frame_hex").orElseThrow()).startsWith("db01");
             }
         }
-    }
-
-    /** The first inbound message of {@code type}, waiting (bounded) for it; other messages are skipped. */
-    private static InboundMessage awaitMessage(InboundReceiver inbound, int type) {
-        AtomicReference<InboundMessage> found = new AtomicReference<>();
-        await().atMost(WAIT).until(() -> {
-            for (Optional<InboundMessage> next = inbound.tryReceive(); next.isPresent(); next = inbound.tryReceive()) {
-                if (next.get().message().type() == type) {
-                    found.set(next.get());
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found.get();
     }
 }

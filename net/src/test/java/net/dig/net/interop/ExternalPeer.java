@@ -16,8 +16,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.dig.net.InboundMessage;
+import net.dig.net.InboundReceiver;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -170,5 +173,20 @@ final class ExternalPeer implements AutoCloseable {
             }
         }
         reader.join(Duration.ofSeconds(5));
+    }
+
+    /** The first inbound message of {@code type}, waiting at most {@code wait}; other messages are skipped. */
+    static InboundMessage awaitMessage(InboundReceiver inbound, int type, Duration wait) {
+        AtomicReference<InboundMessage> found = new AtomicReference<>();
+        await().atMost(wait).until(() -> {
+            for (Optional<InboundMessage> next = inbound.tryReceive(); next.isPresent(); next = inbound.tryReceive()) {
+                if (next.get().message().type() == type) {
+                    found.set(next.get());
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found.get();
     }
 }
