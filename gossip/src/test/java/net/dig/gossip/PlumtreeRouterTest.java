@@ -137,6 +137,76 @@ class PlumtreeRouterTest {
         assertThat(r.lazyPeers()).containsExactly(peer(2));
     }
 
+    /** A link on a cycle that persists brings first copies for some origins and duplicates for others. */
+    private static int duplicatesUntilPruned(PlumtreeRouter r, RecordingOutput out, ManualClock clock, int limit) {
+        r.onNeighborUp(peer(1));
+        r.onNeighborUp(peer(2));
+        for (int i = 1; i <= limit; i++) {
+            r.onMessage(peer(2), payload("first copy over the cycle link " + i));
+            r.onMessage(peer(1), payload("duplicate over the cycle link " + i));
+            r.onMessage(peer(2), payload("duplicate over the cycle link " + i));
+            if (!out.sentOfType(Prune.OPCODE).isEmpty()) {
+                return i;
+            }
+            clock.advance(Duration.ofMillis(200));
+        }
+        return -1;
+    }
+
+    @Test
+    void pruneProtectionLapsesForALinkWhoseDuplicatesPersist() {
+        RecordingOutput out = new RecordingOutput();
+        int duplicates = duplicatesUntilPruned(router(out), out, clock, 100);
+        assertThat(duplicates).as("default persistent_duplicates 5: the streak limit is drawn in [5, 20]").isBetween(5, 20);
+        assertThat(out.sentOfType(Prune.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
+
+        RecordingOutput never = new RecordingOutput();
+        PlumtreeRouter r = new PlumtreeRouter(PlumtreeConfig.defaults().withDispatchIntervalMillis(0).withPersistentDuplicates(0),
+                clock, never);
+        assertThat(duplicatesUntilPruned(r, never, clock, 100)).as("persistent_duplicates 0: protection never lapses").isEqualTo(-1);
+    }
+
+    @Test
+    void aFirstCopyPushedBeforeOurPruneArrivedDoesNotReGraftTheLink() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = router(out);
+        r.onNeighborUp(peer(1));
+        r.onNeighborUp(peer(2));
+        r.onMessage(peer(1), payload("m"));
+        r.onMessage(peer(2), payload("m"));
+        assertThat(r.lazyPeers()).containsExactly(peer(2));
+        clock.advance(Duration.ofMillis(100));
+        r.onMessage(peer(2), payload("in flight when we pruned"));
+        assertThat(out.delivered).hasSize(2);
+        assertThat(out.sentOfType(Graft.OPCODE)).isEmpty();
+        assertThat(r.lazyPeers()).containsExactly(peer(2));
+
+        clock.advance(Duration.ofMillis(500));
+        r.onMessage(peer(2), payload("pushed long after our prune"));
+        assertThat(out.sentOfType(Graft.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
+        assertThat(r.eagerPeers()).containsExactlyInAnyOrder(peer(1), peer(2));
+    }
+
+    @Test
+    void theAnswerToOurOwnGraftDoesNotTriggerTheTreeOptimisation() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = router(out);
+        r.onNeighborUp(peer(1));
+        r.onNeighborUp(peer(2));
+        Message m = payload("repaired");
+        Announcement a = new Announcement(MessageId.of(m).value(), NEW_PEAK);
+        r.onMessage(peer(1), new LazyAnnounce(List.of(a)).toMessage());
+        r.onMessage(peer(2), new LazyAnnounce(List.of(a)).toMessage());
+        clock.advance(Duration.ofMillis(500));
+        r.onTick(clock.millis());
+        assertThat(out.drain()).extracting(RecordingOutput.Sent::to).containsOnly(peer(1));
+        clock.advance(Duration.ofMillis(50));
+        r.onMessage(peer(1), m);
+        assertThat(out.delivered).containsExactly(m);
+        assertThat(out.sentOfType(Graft.OPCODE)).as("peer 2 announced 550 ms earlier, but we waited timeout1 ourselves").isEmpty();
+        assertThat(out.sentOfType(Prune.OPCODE)).isEmpty();
+    }
+
     @Test
     void newNeighboursBeyondTheFanoutStartLazy() {
         RecordingOutput out = new RecordingOutput();
@@ -320,7 +390,7 @@ class PlumtreeRouterTest {
     void configRejectsACacheThatDoesNotOutlastTheGraftWindow() {
         PlumtreeConfig d = PlumtreeConfig.defaults();
         assertThatThrownBy(() -> new PlumtreeConfig(8, 100_000, 120_000, 1_000, 10, 1 << 20, 500, 250, 50, 300,
-                0, 10, 8, 10, 10, 10)).hasMessageContaining("must outlast the graft window");
+                0, 5, 10, 8, 10, 10, 10)).hasMessageContaining("must outlast the graft window");
         assertThatThrownBy(() -> d.withGossipFanout(0)).hasMessageContaining("gossip_fanout must be positive");
         assertThatThrownBy(() -> new PlumtreeRouter(d, clock, new RecordingOutput())
                 .broadcast(new Prune().toMessage(), Optional.empty())).hasMessageContaining("Plumtree control");
