@@ -42,6 +42,14 @@ class PlumtreeRouterTest {
         return new PlumtreeRouter(PlumtreeConfig.defaults().withDispatchIntervalMillis(0), clock, out);
     }
 
+    /** A router whose neighbours 1 and 2 are both eager. */
+    private PlumtreeRouter routerWithTwoPeers(RecordingOutput out) {
+        PlumtreeRouter r = router(out);
+        r.onNeighborUp(peer(1));
+        r.onNeighborUp(peer(2));
+        return r;
+    }
+
     /** A tiny lossless network with one FIFO of in-flight messages; routers act in the order messages arrive. */
     private final class Net {
         final Map<PeerId, PlumtreeRouter> routers = new LinkedHashMap<>();
@@ -122,9 +130,7 @@ class PlumtreeRouterTest {
     @Test
     void aLinkThatRecentlyBroughtAFirstCopyIsNotPrunedForADuplicate() {
         RecordingOutput out = new RecordingOutput();
-        PlumtreeRouter r = router(out);
-        r.onNeighborUp(peer(1));
-        r.onNeighborUp(peer(2));
+        PlumtreeRouter r = routerWithTwoPeers(out);
         r.onMessage(peer(2), payload("from two first"));
         r.onMessage(peer(1), payload("from one first"));
         r.onMessage(peer(2), payload("from one first"));
@@ -138,7 +144,8 @@ class PlumtreeRouterTest {
     }
 
     /** A link on a cycle that persists brings first copies for some origins and duplicates for others. */
-    private static int duplicatesUntilPruned(PlumtreeRouter r, RecordingOutput out, ManualClock clock, int limit) {
+    private int duplicatesUntilPruned(PlumtreeConfig config, RecordingOutput out, int limit) {
+        PlumtreeRouter r = new PlumtreeRouter(config.withDispatchIntervalMillis(0), clock, out);
         r.onNeighborUp(peer(1));
         r.onNeighborUp(peer(2));
         for (int i = 1; i <= limit; i++) {
@@ -156,22 +163,19 @@ class PlumtreeRouterTest {
     @Test
     void pruneProtectionLapsesForALinkWhoseDuplicatesPersist() {
         RecordingOutput out = new RecordingOutput();
-        int duplicates = duplicatesUntilPruned(router(out), out, clock, 100);
+        int duplicates = duplicatesUntilPruned(PlumtreeConfig.defaults(), out, 100);
         assertThat(duplicates).as("default persistent_duplicates 5: the streak limit is drawn in [5, 20]").isBetween(5, 20);
         assertThat(out.sentOfType(Prune.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
 
         RecordingOutput never = new RecordingOutput();
-        PlumtreeRouter r = new PlumtreeRouter(PlumtreeConfig.defaults().withDispatchIntervalMillis(0).withPersistentDuplicates(0),
-                clock, never);
-        assertThat(duplicatesUntilPruned(r, never, clock, 100)).as("persistent_duplicates 0: protection never lapses").isEqualTo(-1);
+        assertThat(duplicatesUntilPruned(PlumtreeConfig.defaults().withPersistentDuplicates(0), never, 100))
+                .as("persistent_duplicates 0: protection never lapses").isEqualTo(-1);
     }
 
     @Test
     void aFirstCopyPushedBeforeOurPruneArrivedDoesNotReGraftTheLink() {
         RecordingOutput out = new RecordingOutput();
-        PlumtreeRouter r = router(out);
-        r.onNeighborUp(peer(1));
-        r.onNeighborUp(peer(2));
+        PlumtreeRouter r = routerWithTwoPeers(out);
         r.onMessage(peer(1), payload("m"));
         r.onMessage(peer(2), payload("m"));
         assertThat(r.lazyPeers()).containsExactly(peer(2));
@@ -190,9 +194,7 @@ class PlumtreeRouterTest {
     @Test
     void theAnswerToOurOwnGraftDoesNotTriggerTheTreeOptimisation() {
         RecordingOutput out = new RecordingOutput();
-        PlumtreeRouter r = router(out);
-        r.onNeighborUp(peer(1));
-        r.onNeighborUp(peer(2));
+        PlumtreeRouter r = routerWithTwoPeers(out);
         Message m = payload("repaired");
         Announcement a = new Announcement(MessageId.of(m).value(), NEW_PEAK);
         r.onMessage(peer(1), new LazyAnnounce(List.of(a)).toMessage());
@@ -223,9 +225,7 @@ class PlumtreeRouterTest {
     @Test
     void aDuplicateIsNotDeliveredAndPrunesTheLink() {
         RecordingOutput out = new RecordingOutput();
-        PlumtreeRouter r = router(out);
-        r.onNeighborUp(peer(1));
-        r.onNeighborUp(peer(2));
+        PlumtreeRouter r = routerWithTwoPeers(out);
         r.onMessage(peer(1), payload("m"));
         r.onMessage(peer(2), payload("m"));
         assertThat(out.delivered).hasSize(1);
@@ -260,9 +260,7 @@ class PlumtreeRouterTest {
     @Test
     void anAnnouncerThatDoesNotDeliverIsPenalisedAndTheNextOneIsAsked() {
         RecordingOutput out = new RecordingOutput();
-        PlumtreeRouter r = router(out);
-        r.onNeighborUp(peer(1));
-        r.onNeighborUp(peer(2));
+        PlumtreeRouter r = routerWithTwoPeers(out);
         Bytes32 fake = MessageId.of(NEW_PEAK, new byte[] {1}).value();
         r.onMessage(peer(1), new LazyAnnounce(List.of(new Announcement(fake, NEW_PEAK))).toMessage());
         r.onMessage(peer(2), new LazyAnnounce(List.of(new Announcement(fake, NEW_PEAK))).toMessage());
@@ -335,9 +333,7 @@ class PlumtreeRouterTest {
     @Test
     void localReannouncementsAreNotSuppressedButForwardedDuplicatesAre() {
         RecordingOutput out = new RecordingOutput();
-        PlumtreeRouter r = router(out);
-        r.onNeighborUp(peer(1));
-        r.onNeighborUp(peer(2));
+        PlumtreeRouter r = routerWithTwoPeers(out);
         Message m = payload("again");
         assertThat(r.broadcast(m, Optional.empty())).isEqualTo(2);
         assertThat(r.broadcast(m, Optional.empty())).isEqualTo(2);
@@ -370,9 +366,7 @@ class PlumtreeRouterTest {
     @Test
     void aNeighbourGoingDownIsForgottenAndItsPendingRequestMovesOn() {
         RecordingOutput out = new RecordingOutput();
-        PlumtreeRouter r = router(out);
-        r.onNeighborUp(peer(1));
-        r.onNeighborUp(peer(2));
+        PlumtreeRouter r = routerWithTwoPeers(out);
         Bytes32 id = MessageId.of(NEW_PEAK, new byte[] {7}).value();
         r.onMessage(peer(1), new LazyAnnounce(List.of(new Announcement(id, NEW_PEAK))).toMessage());
         r.onMessage(peer(2), new LazyAnnounce(List.of(new Announcement(id, NEW_PEAK))).toMessage());
