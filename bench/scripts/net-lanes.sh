@@ -2,7 +2,7 @@
 # dig-net priority lanes on one saturated TLS WebSocket connection: critical-message latency p50/p99
 # with lanes (critical probe) vs one FIFO (the same probe under a bulk opcode).
 #
-#   bench/scripts/net-lanes.sh [probes]
+#   bench/scripts/net-lanes.sh [probes [--socket-buffer-kib N]]   (N = 0: kernel autotuning)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 probes=${1:-200}
@@ -12,4 +12,4 @@ cd "$root"
 . .mvn/find-jdk.sh
 dig_find_jdk || { echo "no JDK >= 25 found" >&2; exit 2; }
 java="$JAVA_HOME/bin/java"
-"$java" -Xmx3g -cp "$jar" net.dig.bench.NetLanesBench --probes "$probes" --bulk-kib 4096 --outstanding 40 --gap-ms 20
+"$java" -Xmx3g -cp "$jar" net.dig.bench.NetLanesBench --probes "$probes" --bulk-kib 4096 --gap-ms 20 "${@:2}"

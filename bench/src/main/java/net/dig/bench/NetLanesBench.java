@@ -7,14 +7,19 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.dig.core.Clock;
 import net.dig.gossip.PeerId;
+import net.dig.net.GossipConfig;
 import net.dig.net.GossipService;
 import net.dig.net.InboundMessage;
 import net.dig.net.InboundReceiver;
+import net.dig.net.TransportSettings;
 import net.dig.wire.ChiaMessageType;
 import net.dig.wire.Message;
 
@@ -23,11 +28,15 @@ import net.dig.wire.Message;
  *
  * <p>Two nodes in this JVM on 127.0.0.1 (mutual TLS, WebSocket). A sender thread keeps the connection
  * full of bulk RespondBlocks ({@code --bulk-kib} each, {@code --outstanding} of them queued at any
- * time); meanwhile {@code --probes} small probes are sent one every {@code --gap-ms}, and the receiver
+ * time; by default close to what the connection admits, with room left for the probes queued behind them
+ * in FIFO mode: the lanes refuse bulk at 50 queued messages or 64 MiB, so 36 messages or 56 MiB); meanwhile {@code --probes} small probes are sent one every {@code --gap-ms}, and the receiver
  * records each probe's latency (send to delivery, same JVM clock). Mode {@code lanes}: the probe is a
  * RespondBlock (critical lane). Mode {@code fifo}: the probe is a RespondBlocks (bulk opcode), so it
  * queues behind the bulk in one FIFO lane, which is what a connection without priority lanes does.
- * Prints p50/p99/max per mode and the p99 ratio.
+ * Prints p50/p99/max per mode, the bulk throughput the receiver saw while probing, and the p99 ratio.
+ *
+ * <p>{@code --socket-buffer-kib}: the peer sockets' send and receive buffers (TransportSettings.SocketBuffers);
+ * omitted = the node's defaults, 0 = kernel autotuning, N = N KiB both ways.
  *
  * <pre>bench/scripts/net-lanes.sh</pre>
  */
@@ -37,29 +46,43 @@ public final class NetLanesBench {
     public static void main(String[] args) throws Exception {
         int probes = 200;
         int bulkKib = 4096;
-        int outstanding = 40;
+        int outstanding = 0;
         int gapMs = 20;
+        TransportSettings.SocketBuffers buffers = TransportSettings.SocketBuffers.defaults();
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--probes" -> probes = Integer.parseInt(args[i + 1]);
                 case "--bulk-kib" -> bulkKib = Integer.parseInt(args[i + 1]);
                 case "--outstanding" -> outstanding = Integer.parseInt(args[i + 1]);
                 case "--gap-ms" -> gapMs = Integer.parseInt(args[i + 1]);
+                case "--socket-buffer-kib" -> {
+                    int bytes = Integer.parseInt(args[i + 1]) << 10;
+                    buffers = new TransportSettings.SocketBuffers(bytes, bytes);
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        double[] fifo = run(false, probes, bulkKib, outstanding, gapMs);
-        double[] lanes = run(true, probes, bulkKib, outstanding, gapMs);
+        if (outstanding == 0) {
+            outstanding = Math.max(1, Math.min(36, (56 << 10) / bulkKib));
+        }
+        System.out.printf(Locale.ROOT, "bulk: %d KiB messages, %d queued; ", bulkKib, outstanding);
+        System.out.printf(Locale.ROOT, "socket buffers: send %s, receive %s%n", describe(buffers.sendBytes()), describe(buffers.receiveBytes()));
+        Run fifo = run(false, probes, bulkKib, outstanding, gapMs, buffers);
+        Run lanes = run(true, probes, bulkKib, outstanding, gapMs, buffers);
         report("fifo (lanes off)", fifo);
         report("lanes on", lanes);
-        System.out.printf(Locale.ROOT, "p99 ratio fifo/lanes: %.1fx%n", percentile(fifo, 0.99) / percentile(lanes, 0.99));
+        System.out.printf(Locale.ROOT, "p99 ratio fifo/lanes: %.1fx%n", percentile(fifo.latencies, 0.99) / percentile(lanes.latencies, 0.99));
     }
 
-    private static double[] run(boolean lanes, int probes, int bulkKib, int outstanding, int gapMs) throws Exception {
+    /** Probe latencies in ms, and the bulk bytes the receiver got per second while the probes ran. */
+    private record Run(double[] latencies, double bulkMibPerSecond, int refusedBulk, int refusedProbes) {}
+
+    private static Run run(boolean lanes, int probes, int bulkKib, int outstanding, int gapMs,
+            TransportSettings.SocketBuffers buffers) throws Exception {
         Path dir = Files.createTempDirectory("dig-net-lanes");
-        GossipService a = NetHandshakeBench.service(dir, "a", null);
+        GossipService a = service(dir, "a", null, buffers);
         a.start();
-        GossipService b = NetHandshakeBench.service(dir, "b", dir.resolve("a"));
+        GossipService b = service(dir, "b", dir.resolve("a"), buffers);
         b.start();
         try {
             InboundReceiver atA = a.handle().inboundReceiver();
@@ -67,6 +90,9 @@ public final class NetLanesBench {
                     .get(30, TimeUnit.SECONDS);
             AtomicBoolean stop = new AtomicBoolean();
             Semaphore window = new Semaphore(outstanding);
+            AtomicInteger refusedBulk = new AtomicInteger();
+            AtomicInteger owed = new AtomicInteger();
+            AtomicInteger refusedProbes = new AtomicInteger();
             byte[] bulkBody = new byte[bulkKib << 10];
             Thread bulk = Thread.ofPlatform().daemon().start(() -> {
                 while (!stop.get()) {
@@ -78,14 +104,24 @@ public final class NetLanesBench {
                         return;
                     }
                     b.handle().sendTo(aId, Message.of(ChiaMessageType.RESPOND_BLOCKS.code(), bulkBody))
-                            .whenComplete((ok, error) -> window.release());
+                            .whenComplete((ok, error) -> {
+                                if (error != null) {
+                                    refusedBulk.incrementAndGet();
+                                    owed.incrementAndGet(); // given back at the next write: no busy retry on a full queue
+                                } else {
+                                    window.release(1 + owed.getAndSet(0));
+                                }
+                            });
                 }
             });
             double[] latencies = new double[probes];
+            Arrays.fill(latencies, Double.NaN);
+            long[] bulkBytes = new long[1];
+            long[] firstAndLast = new long[2];
             Thread receiver = Thread.ofPlatform().daemon().start(() -> {
                 int got = 0;
                 try {
-                    while (got < probes) {
+                    while (got < probes - refusedProbes.get()) {
                         Optional<InboundMessage> in = atA.receive(Duration.ofSeconds(60));
                         if (in.isEmpty()) {
                             return;
@@ -94,8 +130,12 @@ public final class NetLanesBench {
                         if (data.length == 16) {
                             ByteBuffer probe = ByteBuffer.wrap(data);
                             int index = (int) probe.getLong();
-                            latencies[index] = (System.nanoTime() - probe.getLong()) / 1e6;
+                            long now = System.nanoTime();
+                            latencies[index] = (now - probe.getLong()) / 1e6;
+                            firstAndLast[got == 0 ? 0 : 1] = now;
                             got++;
+                        } else if (got > 0) {
+                            bulkBytes[0] += data.length;
                         }
                     }
                 } catch (InterruptedException e) {
@@ -108,7 +148,7 @@ public final class NetLanesBench {
                 byte[] body = ByteBuffer.allocate(16).putLong(i).putLong(System.nanoTime()).array();
                 CompletableFuture<Void> sent = b.handle().sendTo(aId, Message.of(probeType, body));
                 sent.exceptionally(e -> {
-                    System.err.println("probe refused: " + e);
+                    refusedProbes.incrementAndGet();
                     return null;
                 });
                 Thread.sleep(gapMs);
@@ -116,16 +156,31 @@ public final class NetLanesBench {
             receiver.join(120_000);
             stop.set(true);
             bulk.join(10_000);
-            return latencies;
+            double seconds = (firstAndLast[1] - firstAndLast[0]) / 1e9;
+            double[] delivered = Arrays.stream(latencies).filter(l -> !Double.isNaN(l)).toArray();
+            return new Run(delivered, seconds > 0 ? bulkBytes[0] / 1048576.0 / seconds : 0, refusedBulk.get(), refusedProbes.get());
         } finally {
             b.stop();
             a.stop();
         }
     }
 
-    private static void report(String mode, double[] latencies) {
-        System.out.printf(Locale.ROOT, "%-18s critical latency ms: p50 %.2f  p99 %.2f  max %.2f  (n=%d)%n", mode,
-                percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), latencies.length);
+    private static GossipService service(Path dir, String name, Path caDir, TransportSettings.SocketBuffers buffers) {
+        GossipConfig config = NetHandshakeBench.config(dir, name, caDir);
+        config = config.toBuilder().transport(config.transport().withSocketBuffers(buffers)).build();
+        return new GossipService(config, Clock.system(), new SplittableRandom(name.hashCode()));
+    }
+
+    private static String describe(int bytes) {
+        return bytes == 0 ? "kernel autotuning" : (bytes >> 10) + " KiB";
+    }
+
+    private static void report(String mode, Run run) {
+        double[] latencies = run.latencies;
+        System.out.printf(Locale.ROOT, "%-18s critical latency ms: p50 %.2f  p99 %.2f  max %.2f  (n=%d); bulk %.0f MiB/s;"
+                + " refused: %d bulk, %d probes%n", mode,
+                percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), latencies.length,
+                run.bulkMibPerSecond, run.refusedBulk, run.refusedProbes);
     }
 
     private static double percentile(double[] values, double p) {

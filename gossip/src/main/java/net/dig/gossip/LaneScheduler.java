@@ -168,6 +168,17 @@ public final class LaneScheduler {
         return higherSinceBulk >= config.starvationRatio() && bulkCredit >= bulk.peekSize();
     }
 
+    /** Empties every lane without counting anything as sent (the connection closed); returns how many were queued. */
+    public int clear() {
+        int discarded = depth();
+        for (Lane lane : new Lane[] {critical, normal, bulk, delayed}) {
+            lane.clear();
+        }
+        queuedTransactions.clear();
+        releaseDelayedAt = Long.MAX_VALUE;
+        return discarded;
+    }
+
     /** When delayed normal messages become ready, or {@link Long#MAX_VALUE} (the driver schedules a poll then). */
     public long nextReleaseMillis() {
         return releaseDelayedAt;
@@ -211,6 +222,11 @@ public final class LaneScheduler {
 
         boolean isEmpty() {
             return queue.isEmpty();
+        }
+
+        void clear() {
+            queue.clear();
+            bytes = 0;
         }
 
         int size() {

@@ -30,6 +30,12 @@ public record LaneStats(
                 droppedLaneFull + o.droppedLaneFull, criticalOverflows + o.criticalOverflows);
     }
 
+    /** The counters alone (depths and queued bytes zero): what a closed connection leaves to the totals. */
+    public LaneStats counters() {
+        return new LaneStats(0, 0, 0, 0, 0, sentCritical, sentNormal, sentBulk, bulkSentByStarvationGuard, delayedNormal,
+                droppedDuplicateTransactions, droppedBulk, droppedLaneFull, criticalOverflows);
+    }
+
     public int depth() {
         return criticalDepth + normalDepth + delayedNormalDepth + bulkDepth;
     }

@@ -54,7 +54,7 @@ import net.dig.wire.RequestByHash;
  * the protection, 0.52 without). On a cycle that persists, though, every link delivers first copies for
  * some origins, so the protection alone would keep the cycle for good; it therefore lapses for a link
  * after a streak of duplicates whose length is drawn per streak between {@code persistentDuplicates} and
- * four times that, so the links of one cycle do not all give up at once (docs/decisions.md D15). Two
+ * four times that, so the links of one cycle do not all give up at once (docs/decisions.md D16). Two
  * things that would undo a prune at once are not done: a first copy that the pruned peer sent before our
  * PRUNE reached it (within timeout1 of the PRUNE) is delivered without re-grafting the link, and the tree
  * optimisation ignores a payload that answered our own GRAFT, whose lateness is our own timeout1. A local

@@ -33,6 +33,30 @@ class LaneSchedulerTest {
     }
 
     @Test
+    void clearEmptiesEveryLaneWithoutCountingSends() {
+        LaneScheduler lanes = new LaneScheduler(new LaneConfig(4096, 64L << 20, 16, 64 << 10,
+                Optional.of(new BackpressureConfig(1, 3, 3, 500))));
+        lanes.offer(msg(NEW_PEAK, 10), 0);
+        lanes.offer(msg(NEW_TRANSACTION, 10), 0);
+        lanes.offer(msg(RESPOND_BLOCKS, 1000), 0);
+        Message delayed = msg(NEW_TRANSACTION, 10);
+        assertThat(lanes.offer(delayed, 0)).isEqualTo(LaneAdmission.DELAYED);
+        assertThat(lanes.poll(0).type()).isEqualTo(NEW_PEAK);
+
+        assertThat(lanes.clear()).isEqualTo(3);
+        LaneStats stats = lanes.stats();
+        assertThat(stats.depth()).isZero();
+        assertThat(stats.queuedBytes()).isZero();
+        assertThat(stats.sentCritical() + stats.sentNormal() + stats.sentBulk()).isEqualTo(1);
+        assertThat(lanes.nextReleaseMillis()).isEqualTo(Long.MAX_VALUE);
+        assertThat(lanes.poll(10_000)).isNull();
+        // the cleared transaction is not taken for a duplicate of a queued one any more
+        lanes.offer(msg(NEW_PEAK, 10), 0);
+        assertThat(lanes.offer(delayed, 0)).isEqualTo(LaneAdmission.QUEUED);
+        assertThat(stats.counters()).isEqualTo(new LaneStats(0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0));
+    }
+
+    @Test
     void classifiesTheSeedsTable() {
         assertThat(MessagePriority.of(20)).isEqualTo(MessagePriority.CRITICAL);   // NewPeak
         assertThat(MessagePriority.of(27)).isEqualTo(MessagePriority.CRITICAL);   // RespondBlock

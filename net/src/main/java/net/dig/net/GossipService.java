@@ -206,6 +206,13 @@ public final class GossipService {
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicInteger pendingDials = new AtomicInteger();
     private final LongAdder closedMessagesSent = new LongAdder();
+    /**
+     * Lane counters of closed peer connections, so that stats() and the metrics built on it never go
+     * down. Guarded by itself together with the removal from {@link #peers}: a stats() call sees a
+     * closing connection either among the peers or in these totals, never both or neither.
+     */
+    private final Object laneTotalsLock = new Object();
+    private net.dig.gossip.LaneStats closedLanes = net.dig.gossip.LaneStats.NONE;
     private final LongAdder closedMessagesReceived = new LongAdder();
     private final LongAdder closedBytesSent = new LongAdder();
     private final LongAdder closedBytesReceived = new LongAdder();
@@ -823,7 +830,11 @@ public final class GossipService {
         public void removed(PeerConnectionHandler connection) {
             links.remove(connection);
             if (purpose == Purpose.PEER) {
-                peers.remove(connection.peerId(), connection);
+                synchronized (laneTotalsLock) {
+                    if (peers.remove(connection.peerId(), connection)) {
+                        closedLanes = closedLanes.plus(connection.laneStats().counters());
+                    }
+                }
                 net.dig.gossip.PeerAddress planned = plannedDials.remove(connection);
                 InetSocketAddress gone = connection.remoteHandshake() == null ? null : senderAddress(connection);
                 PeerId down = connection.peerId();
@@ -997,9 +1008,14 @@ public final class GossipService {
                 long bytesIn = closedBytesReceived.sum();
                 int in = 0;
                 int out = 0;
-                net.dig.gossip.LaneStats lanes = net.dig.gossip.LaneStats.NONE;
+                net.dig.gossip.LaneStats lanes;
+                synchronized (laneTotalsLock) {
+                    lanes = closedLanes;
+                    for (PeerConnectionHandler c : peers.values()) {
+                        lanes = lanes.plus(c.laneStats());
+                    }
+                }
                 for (PeerConnectionHandler c : peers.values()) {
-                    lanes = lanes.plus(c.laneStats());
                     PeerConnection s = c.snapshot();
                     sent += s.messagesSent();
                     received += s.messagesReceived();

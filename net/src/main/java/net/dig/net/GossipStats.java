@@ -3,7 +3,8 @@ package net.dig.net;
 /**
  * Aggregate network metrics (the seed's {@code GossipStats}, plus ban and admission counters).
  * Message and byte counters include connections that have closed since start. {@code lanes} sums the
- * outbound priority lanes of the open connections (queue depths, bytes queued, sends per lane, drops);
+ * outbound priority lanes: queue depths and bytes queued of the open connections, sends per lane and
+ * drops of every connection since start;
  * {@code plumtree} is the broadcast router's counters (eager/lazy peers, duplicates, PRUNEs, GRAFTs),
  * refreshed at every router tick (50 ms).
  */

@@ -32,6 +32,8 @@ import java.net.URI;
  * Close frames are not handled by Netty's protocol handlers but passed to the connection handler, which
  * needs the peer's close code (1002 = handshake refused) and answers the close itself.
  *
+ * <p>Both pipelines first size the socket's kernel buffers ({@link TransportSettings.SocketBuffers}).
+ *
  * <p>The frame cap ({@link TransportSettings#maxFrameBytes}) is enforced by the WebSocket frame decoder on
  * the length field of each frame header, before the payload is allocated, and again by the aggregator
  * over continuation frames; a violation closes with 1009 (message too big). The TLS handshake has its
@@ -43,6 +45,7 @@ final class PeerChannels {
     private PeerChannels() {}
 
     static void accepting(SocketChannel ch, SslContext ssl, TransportSettings settings, Admission admission, ChannelHandler connection) {
+        sizeBuffers(ch, settings.socketBuffers());
         ChannelPipeline p = ch.pipeline();
         p.addLast("admission", new AdmissionHandler(admission));
         SslHandler tls = ssl.newHandler(ch.alloc());
@@ -64,6 +67,7 @@ final class PeerChannels {
     }
 
     static void dialing(SocketChannel ch, SslContext ssl, TransportSettings settings, InetSocketAddress target, ChannelHandler connection) {
+        sizeBuffers(ch, settings.socketBuffers());
         ChannelPipeline p = ch.pipeline();
         SslHandler tls = ssl.newHandler(ch.alloc());
         tls.setHandshakeTimeoutMillis(settings.tlsHandshakeTimeout().toMillis());
@@ -80,6 +84,19 @@ final class PeerChannels {
                 .build()));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(settings.maxFrameBytes()));
         p.addLast("peer", connection);
+    }
+
+    /**
+     * Before the dial's SYN, or right after accept: a smaller receive buffer than the listener's only
+     * shrinks the window the peer may fill, which is safe once the window scale is agreed.
+     */
+    private static void sizeBuffers(SocketChannel ch, TransportSettings.SocketBuffers buffers) {
+        if (buffers.sendBytes() > 0) {
+            ch.config().setSendBufferSize(buffers.sendBytes());
+        }
+        if (buffers.receiveBytes() > 0) {
+            ch.config().setReceiveBufferSize(buffers.receiveBytes());
+        }
     }
 
     static URI uri(InetSocketAddress target) {

@@ -73,9 +73,11 @@ import net.dig.wire.WireLimits;
  *     write-buffer water marks ({@link #WATER_MARK}, set on the channel when the handler is added)
  *     bound what sits in Netty's outbound buffer to about one high mark, and
  *     {@code channelWritabilityChanged} resumes the drain. So nothing is queued without bound
- *     (the lanes have hard bounds), and a critical message waits only for the bytes already below
- *     the high mark, what the starvation guard releases and what the kernel's socket buffer holds,
- *     never for a whole bulk transfer (docs/BENCHMARKS.md, net-lanes). A drop
+ *     (the lanes have hard bounds), and a critical message waits only for the message already below
+ *     the high mark (a WebSocket message is atomic), what the starvation guard releases and what the
+ *     two kernels' socket buffers hold, never for a whole bulk transfer (docs/BENCHMARKS.md,
+ *     net-lanes). The socket buffers are bounded for that reason ({@link TransportSettings.SocketBuffers}):
+ *     TCP has no priorities, and autotuned buffers would hold several MiB of bulk ahead of it. A drop
  *     fails the send's future ({@link GossipError.MessageRejected}); a critical message that does not
  *     fit its lane closes the connection (the peer reads too slowly), as the scheduler reports.
  *     The handshake and the first RequestPeers bypass the lanes (nothing else is queued yet).</li>
@@ -603,9 +605,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
             delayedRelease.cancel(false);
             delayedRelease = null;
         }
-        while (lanes.poll(Long.MAX_VALUE) != null) {
-            // emptied: the messages are plain byte arrays, their futures fail below
-        }
+        lanes.clear(); // plain byte arrays; their futures fail below
         for (java.util.ArrayDeque<CompletableFuture<Void>> waiting : queued.values()) {
             waiting.forEach(done -> done.completeExceptionally(new GossipException(new GossipError.ChannelClosed())));
         }

@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param shortBan              how long an address is banned after a failed handshake (default 10 s,
  *                              Chia's {@code INVALID_PROTOCOL_BAN_SECONDS})
  * @param ipBanExempt           addresses never banned by IP (their PeerIds still are); default loopback, as Chia
+ * @param socketBuffers         kernel send and receive buffer sizes of every peer socket (default 256 KiB each;
+ *                              see {@link SocketBuffers})
  */
 public record TransportSettings(
         int maxFrameBytes,
@@ -42,9 +44,50 @@ public record TransportSettings(
         List<Path> extraTrustedCas,
         String softwareVersion,
         Duration shortBan,
-        java.util.Set<String> ipBanExempt) {
+        java.util.Set<String> ipBanExempt,
+        SocketBuffers socketBuffers) {
 
     public static final int DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
+    /**
+     * {@code SO_SNDBUF} and {@code SO_RCVBUF} of every peer socket, in bytes; 0 leaves the size to the
+     * kernel (Linux: autotuning up to {@code net.ipv4.tcp_wmem} / {@code tcp_rmem}).
+     *
+     * <p>Why they are bounded by default: TCP has no priorities, so every byte the kernels hold
+     * (unsent data in our send buffer, unread data in the peer's receive buffer) is ahead of any
+     * critical message the priority lanes release later. With autotuning those buffers grow to several
+     * MiB on a saturated connection, and a critical message waits for all of it (docs/BENCHMARKS.md,
+     * net-lanes). Bounded buffers keep the backlog in the lanes, where priority applies; Kafka bounds its
+     * sockets the same way (128 KiB send, 100 KiB receive by default). The cost is a per-connection
+     * throughput ceiling of about one buffer per round trip (256 KiB at 50 ms: ~5 MB/s), irrelevant for
+     * gossip and block relay; a node that moves bulk data over long fat links can raise them or set 0.
+     * Values above {@code net.core.wmem_max} / {@code rmem_max} are capped by the kernel.
+     */
+    public record SocketBuffers(int sendBytes, int receiveBytes) {
+        public static final int DEFAULT_BYTES = 256 << 10;
+        static final int MIN_BYTES = 4 << 10;
+        static final int MAX_BYTES = 64 << 20;
+
+        public SocketBuffers {
+            check(sendBytes, "socket_send_buffer_bytes");
+            check(receiveBytes, "socket_receive_buffer_bytes");
+        }
+
+        public static SocketBuffers defaults() {
+            return new SocketBuffers(DEFAULT_BYTES, DEFAULT_BYTES);
+        }
+
+        /** Both left to the kernel. */
+        public static SocketBuffers kernelDefaults() {
+            return new SocketBuffers(0, 0);
+        }
+
+        private static void check(int bytes, String key) {
+            if (bytes != 0 && (bytes < MIN_BYTES || bytes > MAX_BYTES)) {
+                throw new IllegalArgumentException(key + " must be 0 (kernel default) or in [4096, 64 MiB], got " + bytes);
+            }
+        }
+    }
 
     public TransportSettings {
         Objects.requireNonNull(peerTrust, "transport.peer-trust");
@@ -52,6 +95,7 @@ public record TransportSettings(
         Objects.requireNonNull(networkCa, "transport.network-ca");
         extraTrustedCas = List.copyOf(extraTrustedCas);
         ipBanExempt = java.util.Set.copyOf(ipBanExempt);
+        Objects.requireNonNull(socketBuffers, "transport.socket-buffers");
         if (maxFrameBytes < 1024 || maxFrameBytes > 64 * 1024 * 1024) {
             throw new IllegalArgumentException("transport.max-frame-bytes must be in [1024, 64 MiB], got " + maxFrameBytes);
         }
@@ -71,42 +115,47 @@ public record TransportSettings(
         return new TransportSettings(DEFAULT_MAX_FRAME_BYTES, 200, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), PeerTrust.ANY_CERTIFICATE, Optional.empty(), Optional.empty(), List.of(),
                 "dig-node/0.1.0", Duration.ofSeconds(10),
-                java.util.Set.of("127.0.0.1", "::1", "0:0:0:0:0:0:0:1"));
+                java.util.Set.of("127.0.0.1", "::1", "0:0:0:0:0:0:0:1"), SocketBuffers.defaults());
     }
 
     public TransportSettings withMaxFrameBytes(int value) {
         return new TransportSettings(value, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt);
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt, socketBuffers);
     }
 
     public TransportSettings withTimeouts(Duration tls, Duration handshake, Duration request) {
         return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tls, handshake, request,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt);
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt, socketBuffers);
     }
 
     public TransportSettings withMaxInflightHandshakes(int value) {
         return new TransportSettings(maxFrameBytes, value, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt);
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt, socketBuffers);
     }
 
     public TransportSettings withIdentity(Optional<Path> dir, Optional<TlsIdentity.CaFiles> ca, PeerTrust trust) {
         return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                trust, dir, ca, extraTrustedCas, softwareVersion, shortBan, ipBanExempt);
+                trust, dir, ca, extraTrustedCas, softwareVersion, shortBan, ipBanExempt, socketBuffers);
     }
 
     public TransportSettings withSoftwareVersion(String value) {
         return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, value, shortBan, ipBanExempt);
+                peerTrust, identityDir, networkCa, extraTrustedCas, value, shortBan, ipBanExempt, socketBuffers);
     }
 
     public TransportSettings withShortBan(Duration value) {
         return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, value, ipBanExempt);
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, value, ipBanExempt, socketBuffers);
     }
 
     public TransportSettings withIpBanExempt(java.util.Set<String> value) {
         return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, value);
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, value, socketBuffers);
+    }
+
+    public TransportSettings withSocketBuffers(SocketBuffers value) {
+        return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
+                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt, value);
     }
 
     private static void positive(Duration d, String key) {

@@ -161,6 +161,22 @@ class PeerChannelsTest {
     }
 
     @Test
+    void bothEndsSizeTheirSocketBuffersAsConfigured() throws Exception {
+        int send = 200 << 10;
+        int receive = 300 << 10;
+        settings = settings.withSocketBuffers(new TransportSettings.SocketBuffers(send, receive));
+        Client client = new Client();
+        Channel ch = dial(identity(pki.leaf()), client);
+        await().atMost(BOUND).until(() -> client.upgraded);
+        // Linux reports twice the size asked for (the kernel's bookkeeping share); other systems the size itself
+        for (Channel end : List.of(ch, serverChannels.get(0))) {
+            SocketChannel socket = (SocketChannel) end;
+            assertThat(socket.config().getSendBufferSize()).as("SO_SNDBUF").isIn(send, 2 * send);
+            assertThat(socket.config().getReceiveBufferSize()).as("SO_RCVBUF").isIn(receive, 2 * receive);
+        }
+    }
+
+    @Test
     void leafFromAnUntrustedCaFailsTheTlsHandshake() throws Exception {
         Client client = new Client();
         Channel ch = dial(identity(pki.rogueLeaf()), client);

@@ -154,7 +154,7 @@ class PlumtreeLoopbackIT {
         assertThat(duplicatesSecondQuarter).as("duplicates settle (first quarter: %d)", duplicatesAtQuarter)
                 .isLessThanOrEqualTo(duplicatesAtQuarter / 4);
         // After the kill, repair GRAFTs close cycles whose links all carry first copies for some origins; before
-        // docs/decisions.md D15 prune protection kept such a cycle for good (about one duplicate per broadcast
+        // docs/decisions.md D16 prune protection kept such a cycle for good (about one duplicate per broadcast
         // to the end in some runs). A tenth of that is the bound.
         assertThat(duplicatesLastQuarter).as("duplicates settle again after the kill (second half: %d)", duplicatesSecondHalf)
                 .isLessThanOrEqualTo(BROADCASTS / 4 / 10);

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The lanes on a real TLS WebSocket over 127.0.0.1: a burst of 256 KiB bulk messages far above the
  * write-buffer high mark, with critical messages sent in the middle of it, is written completely and in
- * lane order, and {@code stats()} reports what each lane sent and that nothing is left queued.
+ * lane order, and {@code stats()} reports what each lane sent and that nothing is left queued, also
+ * after the connection closed.
  */
 class PriorityLanesSocketTest {
     private static final int BULK = 16;
@@ -77,5 +78,13 @@ class PriorityLanesSocketTest {
         assertThat(lanes.depth()).isZero();
         assertThat(lanes.queuedBytes()).isZero();
         assertThat(lanes.dropped()).isZero();
+
+        // the counters outlive the connection (they feed Prometheus counters, which must not go down)
+        get(a.handle().disconnect(b.peerId()));
+        org.awaitility.Awaitility.await().atMost(BOUND).until(() -> get(a.handle().peerCount()) == 0);
+        LaneStats afterClose = get(a.handle().stats()).lanes();
+        assertThat(afterClose.sentBulk()).isEqualTo(lanes.sentBulk());
+        assertThat(afterClose.sentCritical()).isEqualTo(lanes.sentCritical());
+        assertThat(afterClose.depth()).isZero();
     }
 }

@@ -82,8 +82,11 @@ record NodeConfig(
 
     /** {@code network:} - the P2P side (dig-gossip). */
     record NetworkSection(String listenAddress, List<String> bootstrapNodes, int maxPeers, List<String> gunP2pPeers,
-                          String networkId, String introducer, int peerConnectIntervalSecs, List<String> dnsSeeds) {
+                          String networkId, String introducer, int peerConnectIntervalSecs, List<String> dnsSeeds,
+                          int socketSendBufferBytes, int socketReceiveBufferBytes) {
         NetworkSection {
+            socketBuffer("socket_send_buffer_bytes", socketSendBufferBytes);
+            socketBuffer("socket_receive_buffer_bytes", socketReceiveBufferBytes);
             require(dnsSeeds, "dns_seeds");
             for (int i = 0; i < dnsSeeds.size(); i++) {
                 String seed = dnsSeeds.get(i);
@@ -117,6 +120,14 @@ record NodeConfig(
                 throw new ConfigException("network_id", e.getMessage().replaceFirst("^network_id ", "")
                         + " (\"" + networkId + "\")");
             }
+        }
+    }
+
+    private static void socketBuffer(String key, int bytes) {
+        try {
+            new net.dig.net.TransportSettings.SocketBuffers(bytes, 0);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, e.getMessage().replaceFirst("^socket_send_buffer_bytes ", ""));
         }
     }
 

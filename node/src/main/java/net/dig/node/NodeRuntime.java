@@ -67,6 +67,7 @@ final class NodeRuntime implements AutoCloseable {
             runtime.fact("peer_id", gossip.peerId().toHex());
             ApiServer api = ApiServer.start(apiConfig, storage, identity, clock, GossipWiring.peerDirectory(peers));
             runtime.add("api", api);
+            GossipMetrics.bind(api.registry(), peers, clock);
             runtime.fact("api", NodeConfig.parseHostPort(config.api().listenAddress()).host() + ":" + api.port());
             runtime.fact("api_port", api.port());
             runtime.fact("metrics_port", api.metricsPort());

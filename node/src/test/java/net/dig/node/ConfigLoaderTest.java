@@ -118,6 +118,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void socketBuffersReachTheTransportAndZeroMeansTheKernelsAutotuning() throws IOException {
+        net.dig.net.TransportSettings.SocketBuffers defaults = GossipWiring.gossipConfig(new DigNodeCommand.NodeContext(
+                new NodeHome(dir), ConfigLoader.defaults(), Optional.empty())).transport().socketBuffers();
+        assertThat(defaults).isEqualTo(net.dig.net.TransportSettings.SocketBuffers.defaults());
+        assertThat(defaults.sendBytes()).isEqualTo(256 << 10);
+
+        NodeConfig c = loadYaml("network:\n  socket_send_buffer_bytes: 1048576\n  socket_receive_buffer_bytes: 0\n");
+        assertThat(GossipWiring.gossipConfig(new DigNodeCommand.NodeContext(new NodeHome(dir), c, Optional.empty()))
+                .transport().socketBuffers()).isEqualTo(new net.dig.net.TransportSettings.SocketBuffers(1 << 20, 0));
+
+        rejects("network:\n  socket_send_buffer_bytes: 100\n",
+                "network.socket_send_buffer_bytes: must be 0 (kernel default) or in [4096, 64 MiB], got 100");
+        rejects("network:\n  socket_receive_buffer_bytes: -1\n",
+                "network.socket_receive_buffer_bytes: must be 0 (kernel default) or in [4096, 64 MiB], got -1");
+    }
+
+    @Test
     void networkIdIsANameComparedAsAStringAndStartHasAFlagForIt() throws IOException {
         assertThat(loadYaml("network:\n  network_id: testnet11\n").network().networkId()).isEqualTo("testnet11");
         assertThat(GossipWiring.gossipConfig(new DigNodeCommand.NodeContext(new NodeHome(dir),

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The running node ({@link NodeRuntime}, as {@code dig-node start} builds it, every listener on
  * 127.0.0.1) applies the {@code api:} config: the admin token from {@code DIG_NODE_API_ADMIN_TOKEN}
  * guards {@code POST /plot/create}, a low {@code capsule_retrieval} limit answers 429 with
- * {@code Retry-After}, and {@code /metrics} listens where {@code api.metrics_listen_address} says.
+ * {@code Retry-After}, and {@code /metrics} listens where {@code api.metrics_listen_address} says and
+ * carries gossip's meters.
  */
 class NodeApiWiringTest {
     private static final String TOKEN = "node-admin-token-0123456789abcdef";
@@ -60,6 +61,11 @@ class NodeApiWiringTest {
             String api = "http://127.0.0.1:" + node.facts().get("api_port");
             assertThat(http.send(get("http://127.0.0.1:" + metricsPort + "/health").build(), HttpResponse.BodyHandlers.ofString())
                     .statusCode()).as("metrics listener on the configured port").isEqualTo(200);
+            String metrics = http.send(get("http://127.0.0.1:" + metricsPort + "/metrics").build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).as("gossip's lanes and router are exported").contains(
+                    "gossip_lane_queue_depth{lane=\"bulk\"} 0.0", "gossip_lane_dropped_total{reason=\"lane_full\"} 0.0",
+                    "gossip_plumtree_peers{set=\"eager\"} 0.0");
 
             String body = "{\"datastore_id\":\"" + id + "\",\"compression\":\"none\"}";
             HttpResponse<String> noToken = http.send(post(api + "/plot/create", body).build(), HttpResponse.BodyHandlers.ofString());

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * After a failure wave, repair GRAFTs close cycles in the eager graph; with broadcasts from many origins in
  * flight, every link of such a cycle keeps delivering first copies for some origins. The tree must still
  * converge: the redundancy of the last quarter of the run falls back to (near) zero, and nothing is lost.
- * (Before docs/decisions.md D15, 7 of these 10 seeds kept 2-8 redundant payloads per message for good.)
+ * (Before docs/decisions.md D16, 7 of these 10 seeds kept 2-8 redundant payloads per message for good.)
  */
 class PlumtreeRepairConvergenceTest {
     /** 30 nodes, degree 6, 6 killed at the start of 100 broadcasts 200 ms apart (several in flight at once). */
