@@ -17,6 +17,9 @@ package net.dig.gossip;
  *                                 came at least this much earlier than the payload (0 = off)
  * @param pruneProtectionMillis    a duplicate from a peer that delivered a first copy within this window does not
  *                                 prune it (0 = the paper: every duplicate prunes)
+ * @param persistentDuplicates     prune protection lapses for a link whose duplicates persist: after between this
+ *                                 many and four times this many duplicates from it, none more than twice
+ *                                 {@code pruneProtectionMillis} apart, the next one prunes it (0 = never lapses)
  * @param maxMissing               bound on ids announced but not yet received
  * @param maxAnnouncersPerMessage  announcers remembered per missing id
  * @param requestRatePerSecond     RequestByHash ids one peer may ask for per second (token bucket refill)
@@ -35,6 +38,7 @@ public record PlumtreeConfig(
         long dispatchIntervalMillis,
         long optimisationThresholdMillis,
         long pruneProtectionMillis,
+        int persistentDuplicates,
         int maxMissing,
         int maxAnnouncersPerMessage,
         int requestRatePerSecond,
@@ -53,6 +57,7 @@ public record PlumtreeConfig(
         notNegative("dispatch_interval_millis", dispatchIntervalMillis);
         notNegative("optimisation_threshold_millis", optimisationThresholdMillis);
         notNegative("prune_protection_millis", pruneProtectionMillis);
+        notNegative("persistent_duplicates", persistentDuplicates);
         positive("max_missing", maxMissing);
         positive("max_announcers_per_message", maxAnnouncersPerMessage);
         positive("request_rate_per_second", requestRatePerSecond);
@@ -72,42 +77,49 @@ public record PlumtreeConfig(
 
     public static PlumtreeConfig defaults() {
         return new PlumtreeConfig(8, 100_000, 120_000, 60_000, 10_000, 64L << 20,
-                500, 250, 50, 400, 5_000, 10_000, 8, 512, 1024, 1_000);
+                500, 250, 50, 400, 5_000, 5, 10_000, 8, 512, 1024, 1_000);
     }
 
     public PlumtreeConfig withGossipFanout(int fanout) {
         return new PlumtreeConfig(fanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
                 cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
-                optimisationThresholdMillis, pruneProtectionMillis, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
+                optimisationThresholdMillis, pruneProtectionMillis, persistentDuplicates, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
                 requestBurst, requestDedupMillis);
     }
 
     public PlumtreeConfig withMaxSeenMessages(int max) {
         return new PlumtreeConfig(gossipFanout, max, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
                 cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
-                optimisationThresholdMillis, pruneProtectionMillis, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
+                optimisationThresholdMillis, pruneProtectionMillis, persistentDuplicates, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
                 requestBurst, requestDedupMillis);
     }
 
     public PlumtreeConfig withDispatchIntervalMillis(long interval) {
         return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
                 cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, interval,
-                optimisationThresholdMillis, pruneProtectionMillis, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
+                optimisationThresholdMillis, pruneProtectionMillis, persistentDuplicates, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
                 requestBurst, requestDedupMillis);
     }
 
     public PlumtreeConfig withPruneProtectionMillis(long protection) {
         return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
                 cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
-                optimisationThresholdMillis, protection, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
+                optimisationThresholdMillis, protection, persistentDuplicates, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
                 requestBurst, requestDedupMillis);
     }
 
     public PlumtreeConfig withOptimisationThresholdMillis(long threshold) {
         return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
                 cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
-                threshold, pruneProtectionMillis, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
+                threshold, pruneProtectionMillis, persistentDuplicates, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
                 requestBurst, requestDedupMillis);
+    }
+
+    public PlumtreeConfig withPersistentDuplicates(int duplicates) {
+        return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
+                cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
+                optimisationThresholdMillis, pruneProtectionMillis, duplicates, maxMissing, maxAnnouncersPerMessage,
+                requestRatePerSecond, requestBurst, requestDedupMillis);
     }
 
     private static void positive(String name, long value) {

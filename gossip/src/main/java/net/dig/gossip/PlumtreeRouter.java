@@ -51,7 +51,13 @@ import net.dig.wire.RequestByHash;
  * does not prune a link that delivered a first copy of some message within {@code pruneProtectionMillis}:
  * with broadcasts from several origins in flight, duplicates show up at different edges of one cycle, and
  * pruning each of them cuts the shared tree (dig-sim, 1,000 nodes, 5 broadcasts in flight: RMR 0.25 with
- * the protection, 0.52 without). A local
+ * the protection, 0.52 without). On a cycle that persists, though, every link delivers first copies for
+ * some origins, so the protection alone would keep the cycle for good; it therefore lapses for a link
+ * after a streak of duplicates whose length is drawn per streak between {@code persistentDuplicates} and
+ * four times that, so the links of one cycle do not all give up at once (docs/decisions.md D16). Two
+ * things that would undo a prune at once are not done: a first copy that the pruned peer sent before our
+ * PRUNE reached it (within timeout1 of the PRUNE) is delivered without re-grafting the link, and the tree
+ * optimisation ignores a payload that answered our own GRAFT, whose lateness is our own timeout1. A local
  * {@link #broadcast} is never suppressed by the seen-set (periodic local re-announcements must go out);
  * forwarded duplicates are.
  *
@@ -82,6 +88,8 @@ public final class PlumtreeRouter {
     private final Map<PeerId, List<Announcement>> lazyQueue = new LinkedHashMap<>();
     private long nextDispatch = Long.MAX_VALUE;
     private final Map<PeerId, Long> lastFirstDelivery = new LinkedHashMap<>();
+    private final Map<PeerId, DuplicateStreak> duplicateStreaks = new LinkedHashMap<>();
+    private final Map<PeerId, Long> lastPruneSent = new LinkedHashMap<>();
     private final Map<PeerId, RequestBudget> requestBudgets = new LinkedHashMap<>();
 
     private long delivered;
@@ -127,6 +135,8 @@ public final class PlumtreeRouter {
         lazyQueue.remove(peer);
         requestBudgets.remove(peer);
         lastFirstDelivery.remove(peer);
+        duplicateStreaks.remove(peer);
+        lastPruneSent.remove(peer);
         long now = clock.millis();
         for (Map.Entry<MessageId, Missing> e : missing.entrySet()) {
             Missing m = e.getValue();
@@ -197,16 +207,14 @@ public final class PlumtreeRouter {
         if (!seen.add(id, now)) {
             duplicates++;
             Long lastFirst = lastFirstDelivery.get(from);
-            if (lastFirst != null && now - lastFirst < config.pruneProtectionMillis()) {
+            boolean streakEnded = duplicateStreaks.computeIfAbsent(from, p -> new DuplicateStreak())
+                    .add(id, from, now, 2 * config.pruneProtectionMillis(), config.persistentDuplicates());
+            if (!streakEnded && lastFirst != null && now - lastFirst < config.pruneProtectionMillis()) {
                 // This link brought a first copy of another message moments ago: it is on some source's
                 // tree path. Pruning it for this duplicate is how overlapping broadcasts cut the tree.
                 return;
             }
-            if (eager.remove(from)) {
-                lazy.add(from);
-            }
-            send(from, new Prune().toMessage());
-            prunesSent++;
+            prune(from, now);
             return;
         }
         delivered++;
@@ -216,8 +224,16 @@ public final class PlumtreeRouter {
         Missing m = missing.remove(id);
         eagerPush(message, from);
         lazyPush(id, message.type(), from, now);
+        Long prunedAt = lastPruneSent.get(from);
+        boolean pushedBeforeOurPrune = lazy.contains(from) && prunedAt != null
+                && now - prunedAt < config.lazyTimeoutMillis();
+        if (pushedBeforeOurPrune) {
+            // Pushed before our PRUNE reached the sender. Re-grafting for it (or optimising on its stale path)
+            // would undo every prune of a link that carries first copies for some origins.
+            return;
+        }
         if (lazy.contains(from)) {
-            // The payload was pushed before our PRUNE reached the sender, which has since made us lazy.
+            // Pushed although our PRUNE should have reached the sender: it has taken us back as eager since.
             // Taking the link back into the tree must be agreed by both ends, or nobody pushes to us.
             makeEager(from);
             send(from, new Graft().toMessage());
@@ -235,7 +251,8 @@ public final class PlumtreeRouter {
      * this message well before the eager parent delivered it, that announcer is the better parent.
      */
     private void optimise(Missing m, PeerId parent, long now) {
-        if (config.optimisationThresholdMillis() == 0 || m.announcers.isEmpty()) {
+        if (config.optimisationThresholdMillis() == 0 || m.announcers.isEmpty() || m.askedPeer != null) {
+            // askedPeer set: the payload answers our GRAFT, so its lateness is our own timeout1, not the path's
             return;
         }
         Map.Entry<PeerId, Long> first = m.announcers.entrySet().iterator().next();
@@ -246,10 +263,16 @@ public final class PlumtreeRouter {
         makeEager(announcer);
         send(announcer, new Graft().toMessage());
         graftsSent++;
-        if (eager.remove(parent)) {
-            lazy.add(parent);
+        prune(parent, now);
+    }
+
+    private void prune(PeerId peer, long now) {
+        if (eager.remove(peer)) {
+            lazy.add(peer);
         }
-        send(parent, new Prune().toMessage());
+        send(peer, new Prune().toMessage());
+        lastPruneSent.put(peer, now);
+        duplicateStreaks.remove(peer);
         prunesSent++;
     }
 
@@ -445,6 +468,41 @@ public final class PlumtreeRouter {
 
         Missing(long deadline) {
             this.deadline = deadline;
+        }
+    }
+
+    /**
+     * Duplicates from one link, none more than {@code gapMillis} after the previous one. The streak's length
+     * limit is drawn when it starts, from the first duplicate's id and the peer (deterministic, different on
+     * every link of a cycle), between {@code base} and {@code 4 * base}.
+     */
+    private static final class DuplicateStreak {
+        int count;
+        int limit;
+        long lastAt = Long.MIN_VALUE;
+
+        /** Counts one duplicate; true when the streak reached its limit (and starts over). */
+        boolean add(MessageId id, PeerId from, long now, long gapMillis, int base) {
+            if (base == 0) {
+                return false;
+            }
+            if (count == 0 || now - lastAt > gapMillis) {
+                count = 0;
+                limit = base + (int) Math.floorMod(mix(id.hashCode() * 0x9E3779B97F4A7C15L ^ from.hashCode()), 3L * base + 1);
+            }
+            lastAt = now;
+            if (++count < limit) {
+                return false;
+            }
+            count = 0;
+            return true;
+        }
+
+        /** SplitMix64's finaliser: spreads the hash bits over the whole range. */
+        private static long mix(long x) {
+            x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
+            x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
+            return x ^ (x >>> 31);
         }
     }
 

@@ -42,6 +42,14 @@ class PlumtreeRouterTest {
         return new PlumtreeRouter(PlumtreeConfig.defaults().withDispatchIntervalMillis(0), clock, out);
     }
 
+    /** A router whose neighbours 1 and 2 are both eager. */
+    private PlumtreeRouter routerWithTwoPeers(RecordingOutput out) {
+        PlumtreeRouter r = router(out);
+        r.onNeighborUp(peer(1));
+        r.onNeighborUp(peer(2));
+        return r;
+    }
+
     /** A tiny lossless network with one FIFO of in-flight messages; routers act in the order messages arrive. */
     private final class Net {
         final Map<PeerId, PlumtreeRouter> routers = new LinkedHashMap<>();
@@ -122,9 +130,7 @@ class PlumtreeRouterTest {
     @Test
     void aLinkThatRecentlyBroughtAFirstCopyIsNotPrunedForADuplicate() {
         RecordingOutput out = new RecordingOutput();
-        PlumtreeRouter r = router(out);
-        r.onNeighborUp(peer(1));
-        r.onNeighborUp(peer(2));
+        PlumtreeRouter r = routerWithTwoPeers(out);
         r.onMessage(peer(2), payload("from two first"));
         r.onMessage(peer(1), payload("from one first"));
         r.onMessage(peer(2), payload("from one first"));
@@ -135,6 +141,72 @@ class PlumtreeRouterTest {
         r.onMessage(peer(2), payload("later"));
         assertThat(out.sentOfType(Prune.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
         assertThat(r.lazyPeers()).containsExactly(peer(2));
+    }
+
+    /** A link on a cycle that persists brings first copies for some origins and duplicates for others. */
+    private int duplicatesUntilPruned(PlumtreeConfig config, RecordingOutput out, int limit) {
+        PlumtreeRouter r = new PlumtreeRouter(config.withDispatchIntervalMillis(0), clock, out);
+        r.onNeighborUp(peer(1));
+        r.onNeighborUp(peer(2));
+        for (int i = 1; i <= limit; i++) {
+            r.onMessage(peer(2), payload("first copy over the cycle link " + i));
+            r.onMessage(peer(1), payload("duplicate over the cycle link " + i));
+            r.onMessage(peer(2), payload("duplicate over the cycle link " + i));
+            if (!out.sentOfType(Prune.OPCODE).isEmpty()) {
+                return i;
+            }
+            clock.advance(Duration.ofMillis(200));
+        }
+        return -1;
+    }
+
+    @Test
+    void pruneProtectionLapsesForALinkWhoseDuplicatesPersist() {
+        RecordingOutput out = new RecordingOutput();
+        int duplicates = duplicatesUntilPruned(PlumtreeConfig.defaults(), out, 100);
+        assertThat(duplicates).as("default persistent_duplicates 5: the streak limit is drawn in [5, 20]").isBetween(5, 20);
+        assertThat(out.sentOfType(Prune.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
+
+        RecordingOutput never = new RecordingOutput();
+        assertThat(duplicatesUntilPruned(PlumtreeConfig.defaults().withPersistentDuplicates(0), never, 100))
+                .as("persistent_duplicates 0: protection never lapses").isEqualTo(-1);
+    }
+
+    @Test
+    void aFirstCopyPushedBeforeOurPruneArrivedDoesNotReGraftTheLink() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = routerWithTwoPeers(out);
+        r.onMessage(peer(1), payload("m"));
+        r.onMessage(peer(2), payload("m"));
+        assertThat(r.lazyPeers()).containsExactly(peer(2));
+        clock.advance(Duration.ofMillis(100));
+        r.onMessage(peer(2), payload("in flight when we pruned"));
+        assertThat(out.delivered).hasSize(2);
+        assertThat(out.sentOfType(Graft.OPCODE)).isEmpty();
+        assertThat(r.lazyPeers()).containsExactly(peer(2));
+
+        clock.advance(Duration.ofMillis(500));
+        r.onMessage(peer(2), payload("pushed long after our prune"));
+        assertThat(out.sentOfType(Graft.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
+        assertThat(r.eagerPeers()).containsExactlyInAnyOrder(peer(1), peer(2));
+    }
+
+    @Test
+    void theAnswerToOurOwnGraftDoesNotTriggerTheTreeOptimisation() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = routerWithTwoPeers(out);
+        Message m = payload("repaired");
+        Announcement a = new Announcement(MessageId.of(m).value(), NEW_PEAK);
+        r.onMessage(peer(1), new LazyAnnounce(List.of(a)).toMessage());
+        r.onMessage(peer(2), new LazyAnnounce(List.of(a)).toMessage());
+        clock.advance(Duration.ofMillis(500));
+        r.onTick(clock.millis());
+        assertThat(out.drain()).extracting(RecordingOutput.Sent::to).containsOnly(peer(1));
+        clock.advance(Duration.ofMillis(50));
+        r.onMessage(peer(1), m);
+        assertThat(out.delivered).containsExactly(m);
+        assertThat(out.sentOfType(Graft.OPCODE)).as("peer 2 announced 550 ms earlier, but we waited timeout1 ourselves").isEmpty();
+        assertThat(out.sentOfType(Prune.OPCODE)).isEmpty();
     }
 
     @Test
@@ -153,9 +225,7 @@ class PlumtreeRouterTest {
     @Test
     void aDuplicateIsNotDeliveredAndPrunesTheLink() {
         RecordingOutput out = new RecordingOutput();
-        PlumtreeRouter r = router(out);
-        r.onNeighborUp(peer(1));
-        r.onNeighborUp(peer(2));
+        PlumtreeRouter r = routerWithTwoPeers(out);
         r.onMessage(peer(1), payload("m"));
         r.onMessage(peer(2), payload("m"));
         assertThat(out.delivered).hasSize(1);
@@ -190,9 +260,7 @@ class PlumtreeRouterTest {
     @Test
     void anAnnouncerThatDoesNotDeliverIsPenalisedAndTheNextOneIsAsked() {
         RecordingOutput out = new RecordingOutput();
-        PlumtreeRouter r = router(out);
-        r.onNeighborUp(peer(1));
-        r.onNeighborUp(peer(2));
+        PlumtreeRouter r = routerWithTwoPeers(out);
         Bytes32 fake = MessageId.of(NEW_PEAK, new byte[] {1}).value();
         r.onMessage(peer(1), new LazyAnnounce(List.of(new Announcement(fake, NEW_PEAK))).toMessage());
         r.onMessage(peer(2), new LazyAnnounce(List.of(new Announcement(fake, NEW_PEAK))).toMessage());
@@ -265,9 +333,7 @@ class PlumtreeRouterTest {
     @Test
     void localReannouncementsAreNotSuppressedButForwardedDuplicatesAre() {
         RecordingOutput out = new RecordingOutput();
-        PlumtreeRouter r = router(out);
-        r.onNeighborUp(peer(1));
-        r.onNeighborUp(peer(2));
+        PlumtreeRouter r = routerWithTwoPeers(out);
         Message m = payload("again");
         assertThat(r.broadcast(m, Optional.empty())).isEqualTo(2);
         assertThat(r.broadcast(m, Optional.empty())).isEqualTo(2);
@@ -300,9 +366,7 @@ class PlumtreeRouterTest {
     @Test
     void aNeighbourGoingDownIsForgottenAndItsPendingRequestMovesOn() {
         RecordingOutput out = new RecordingOutput();
-        PlumtreeRouter r = router(out);
-        r.onNeighborUp(peer(1));
-        r.onNeighborUp(peer(2));
+        PlumtreeRouter r = routerWithTwoPeers(out);
         Bytes32 id = MessageId.of(NEW_PEAK, new byte[] {7}).value();
         r.onMessage(peer(1), new LazyAnnounce(List.of(new Announcement(id, NEW_PEAK))).toMessage());
         r.onMessage(peer(2), new LazyAnnounce(List.of(new Announcement(id, NEW_PEAK))).toMessage());
@@ -320,7 +384,7 @@ class PlumtreeRouterTest {
     void configRejectsACacheThatDoesNotOutlastTheGraftWindow() {
         PlumtreeConfig d = PlumtreeConfig.defaults();
         assertThatThrownBy(() -> new PlumtreeConfig(8, 100_000, 120_000, 1_000, 10, 1 << 20, 500, 250, 50, 300,
-                0, 10, 8, 10, 10, 10)).hasMessageContaining("must outlast the graft window");
+                0, 5, 10, 8, 10, 10, 10)).hasMessageContaining("must outlast the graft window");
         assertThatThrownBy(() -> d.withGossipFanout(0)).hasMessageContaining("gossip_fanout must be positive");
         assertThatThrownBy(() -> new PlumtreeRouter(d, clock, new RecordingOutput())
                 .broadcast(new Prune().toMessage(), Optional.empty())).hasMessageContaining("Plumtree control");

@@ -29,9 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * seeded random origins, each started when the previous one has reached every live node.
  * <ul>
  *   <li>every live node's application gets every message exactly once (counted per node per message);</li>
- *   <li>the tree settles: PRUNEs are sent, and the second half of the run sees far fewer duplicate
+ *   <li>the tree settles: PRUNEs are sent, and the second quarter of the run sees far fewer duplicate
  *       payloads than the first;</li>
- *   <li>five nodes are stopped in the middle of the run, while broadcasts go on: the others lose nothing.</li>
+ *   <li>five nodes are stopped in the middle of the run, while broadcasts go on: the others lose nothing,
+ *       and the tree settles again: the repair GRAFTs' cycles are pruned before the last quarter.</li>
  * </ul>
  */
 class PlumtreeLoopbackIT {
@@ -96,6 +97,7 @@ class PlumtreeLoopbackIT {
         survivors.removeAll(victims);
         long duplicatesAtQuarter = 0;
         long duplicatesAtHalf = 0;
+        long duplicatesAtThreeQuarters = 0;
         long prunesAtHalf = 0;
         CompletableFuture<Void> killing = CompletableFuture.completedFuture(null);
         for (long k = 0; k < BROADCASTS; k++) {
@@ -112,6 +114,10 @@ class PlumtreeLoopbackIT {
                 live.removeAll(victims);
                 List<GossipService> dying = victims.stream().map(network::get).toList();
                 killing = CompletableFuture.runAsync(() -> dying.forEach(GossipService::stop));
+            }
+            if (k == 3 * BROADCASTS / 4) {
+                awaitQuiet(network, live);
+                duplicatesAtThreeQuarters = sum(network, live, true);
             }
             List<Integer> origins = new ArrayList<>(live);
             int origin = origins.get(random.nextInt(origins.size()));
@@ -136,17 +142,22 @@ class PlumtreeLoopbackIT {
             assertThat(counts.get(node)).hasSize(BROADCASTS);
         }
 
-        long duplicatesSecondHalf = sum(network, live, true) - duplicatesAtHalf;
+        long duplicatesAtEnd = sum(network, live, true);
+        long duplicatesSecondHalf = duplicatesAtEnd - duplicatesAtHalf;
+        long duplicatesLastQuarter = duplicatesAtEnd - duplicatesAtThreeQuarters;
         long prunes = sum(network, live, false);
         long duplicatesSecondQuarter = duplicatesAtHalf - duplicatesAtQuarter;
-        System.out.printf("PlumtreeLoopbackIT: duplicates first quarter %d, second quarter %d, second half (after the kill) %d;"
-                + " PRUNEs %d (first half %d)%n", duplicatesAtQuarter, duplicatesSecondQuarter, duplicatesSecondHalf, prunes, prunesAtHalf);
+        System.out.printf("PlumtreeLoopbackIT: duplicates first quarter %d, second quarter %d, second half (after the kill) %d,"
+                + " last quarter %d; PRUNEs %d (first half %d)%n", duplicatesAtQuarter, duplicatesSecondQuarter,
+                duplicatesSecondHalf, duplicatesLastQuarter, prunes, prunesAtHalf);
         assertThat(prunesAtHalf).as("PRUNEs in the first half").isPositive();
-        // Settling is asserted before the kill. After it, repair GRAFTs can close a cycle whose links all carry
-        // first copies for some origins; prune protection (docs/decisions.md D4) then keeps it: about one
-        // duplicate per broadcast in some runs, none in others. Reported above, not asserted.
         assertThat(duplicatesSecondQuarter).as("duplicates settle (first quarter: %d)", duplicatesAtQuarter)
                 .isLessThanOrEqualTo(duplicatesAtQuarter / 4);
+        // After the kill, repair GRAFTs close cycles whose links all carry first copies for some origins; before
+        // docs/decisions.md D16 prune protection kept such a cycle for good (about one duplicate per broadcast
+        // to the end in some runs). A tenth of that is the bound.
+        assertThat(duplicatesLastQuarter).as("duplicates settle again after the kill (second half: %d)", duplicatesSecondHalf)
+                .isLessThanOrEqualTo(BROADCASTS / 4 / 10);
     }
 
     /** Blocks until {@code node} has delivered message {@code k}, counting everything it delivers meanwhile. */

@@ -99,6 +99,29 @@ public final class SimMetrics {
     }
 
     /**
+     * RMR of the measured broadcasts cut into {@code windows} consecutive slices of equal count (in broadcast
+     * order): whether redundancy decays after a fault, or stays.
+     */
+    double[] rmrByWindow(int windows) {
+        List<Tracked> measured = order.stream().filter(t -> t.measured).toList();
+        double[] rmr = new double[windows];
+        for (int w = 0; w < windows; w++) {
+            rmr[w] = rmr(measured.subList(w * measured.size() / windows, (w + 1) * measured.size() / windows));
+        }
+        return rmr;
+    }
+
+    private static double rmr(List<Tracked> messages) {
+        long payloads = 0;
+        long receivers = 0;
+        for (Tracked t : messages) {
+            payloads += t.payloadSends;
+            receivers += t.latencyMicros.size();
+        }
+        return receivers == 0 ? 0 : (double) payloads / receivers - 1;
+    }
+
+    /**
      * Sums up the measured broadcasts. {@code eligible(node, origin)} says whether a node should have
      * received a message from {@code origin} (live, honest, present at broadcast, connected to the origin).
      */
@@ -145,7 +168,7 @@ public final class SimMetrics {
         Arrays.sort(sorted);
         double reliability = shouldHave == 0 ? 100.0 : 100.0 * have / shouldHave;
         double rmr = receiversMinusOne == 0 ? 0 : (double) payloads / receiversMinusOne - 1;
-        return new SimResult(protocol, messages, reliability, worst, rmr,
+        return new SimResult(protocol, messages, reliability, worst, rmr, rmrByWindow(4)[3],
                 messages == 0 ? 0 : (double) ldhSum / messages, ldhMax,
                 percentileMillis(sorted, 0.50), percentileMillis(sorted, 0.99),
                 bytesMeasured, controlMessagesMeasured, duplicates, penalties);

@@ -25,11 +25,11 @@ public record SimReport(SimSpec spec, SimResult plumtree, SimResult flood, int l
 
     private static String json(SimResult r) {
         return String.format(Locale.ROOT,
-                "{\"reliability_percent\":%.3f,\"worst_message_percent\":%.3f,\"rmr\":%.4f,\"last_delivery_hop_mean\":%.2f,"
+                "{\"reliability_percent\":%.3f,\"worst_message_percent\":%.3f,\"rmr\":%.4f,\"rmr_last_quarter\":%.4f,\"last_delivery_hop_mean\":%.2f,"
                         + "\"last_delivery_hop_max\":%d,\"latency_p50_ms\":%.1f,\"latency_p99_ms\":%.1f,\"bytes_sent\":%d,"
                         + "\"control_messages\":%d,\"duplicate_deliveries\":%d,\"penalties\":%d}",
-                r.reliabilityPercent(), r.worstMessagePercent(), r.rmr(), r.lastDeliveryHopMean(), r.lastDeliveryHopMax(),
-                r.latencyP50Millis(), r.latencyP99Millis(), r.bytesSent(), r.controlMessages(), r.duplicateDeliveries(),
+                r.reliabilityPercent(), r.worstMessagePercent(), r.rmr(), r.rmrLastQuarter(), r.lastDeliveryHopMean(),
+                r.lastDeliveryHopMax(), r.latencyP50Millis(), r.latencyP99Millis(), r.bytesSent(), r.controlMessages(), r.duplicateDeliveries(),
                 r.penalties());
     }
 
@@ -60,6 +60,7 @@ public record SimReport(SimSpec spec, SimResult plumtree, SimResult flood, int l
         row(b, "reliability %", "%.3f", plumtree.reliabilityPercent(), flood.reliabilityPercent());
         row(b, "worst message %", "%.3f", plumtree.worstMessagePercent(), flood.worstMessagePercent());
         row(b, "RMR", "%.4f", plumtree.rmr(), flood.rmr());
+        row(b, "RMR last quarter", "%.4f", plumtree.rmrLastQuarter(), flood.rmrLastQuarter());
         row(b, "last delivery hop", "%.2f", plumtree.lastDeliveryHopMean(), flood.lastDeliveryHopMean());
         row(b, "latency p50 ms", "%.1f", plumtree.latencyP50Millis(), flood.latencyP50Millis());
         row(b, "latency p99 ms", "%.1f", plumtree.latencyP99Millis(), flood.latencyP99Millis());

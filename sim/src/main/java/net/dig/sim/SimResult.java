@@ -6,6 +6,8 @@ package net.dig.sim;
  * @param reliabilityPercent    deliveries / nodes that should have received (live, honest, connected), in %
  * @param worstMessagePercent   the lowest per-message reliability
  * @param rmr                   relative message redundancy, payload transmissions / (receivers) - 1 (0 = a tree)
+ * @param rmrLastQuarter        the same over the last quarter of the measured broadcasts only: whether the eager
+ *                              graph has become a tree again after a fault (0) or kept a cycle
  * @param lastDeliveryHopMean   mean over messages of the hop count of the last delivery
  * @param lastDeliveryHopMax    maximum of the same
  * @param latencyP50Millis      delivery latency, median over all (node, message) deliveries
@@ -16,6 +18,6 @@ package net.dig.sim;
  * @param penalties             penalties raised by routers
  */
 public record SimResult(String protocol, int messages, double reliabilityPercent, double worstMessagePercent,
-                        double rmr, double lastDeliveryHopMean, int lastDeliveryHopMax, double latencyP50Millis,
+                        double rmr, double rmrLastQuarter, double lastDeliveryHopMean, int lastDeliveryHopMax, double latencyP50Millis,
                         double latencyP99Millis, long bytesSent, long controlMessages, long duplicateDeliveries,
                         long penalties) {}
