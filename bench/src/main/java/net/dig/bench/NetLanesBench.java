@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,14 +25,20 @@ import net.dig.wire.Message;
 /**
  * Critical-message latency on one saturated connection, with and without priority lanes.
  *
- * <p>Two nodes in this JVM on 127.0.0.1 (mutual TLS, WebSocket). A sender thread keeps the connection
- * full of bulk RespondBlocks ({@code --bulk-kib} each, {@code --outstanding} of them queued at any
- * time; by default close to what the connection admits, with room left for the probes queued behind them
- * in FIFO mode: the lanes refuse bulk at 50 queued messages or 64 MiB, so 36 messages or 56 MiB); meanwhile {@code --probes} small probes are sent one every {@code --gap-ms}, and the receiver
- * records each probe's latency (send to delivery, same JVM clock). Mode {@code lanes}: the probe is a
- * RespondBlock (critical lane). Mode {@code fifo}: the probe is a RespondBlocks (bulk opcode), so it
- * queues behind the bulk in one FIFO lane, which is what a connection without priority lanes does.
- * Prints p50/p99/max per mode, the bulk throughput the receiver saw while probing, and the p99 ratio.
+ * <p>Two nodes in this JVM on 127.0.0.1 (mutual TLS, WebSocket), one connection. A sender thread keeps
+ * it full of bulk RespondBlocks ({@code --bulk-kib} each, {@code --outstanding} of them queued at any
+ * time; by default close to what the connection admits, with room left for the probes queued behind
+ * them: the lanes refuse bulk at 50 queued messages or 64 MiB, so 36 messages or 56 MiB). Meanwhile
+ * {@code --probes} 16-byte probes are sent one every {@code --gap-ms}, alternating two kinds, and the
+ * receiver records each probe's latency (send to delivery, same JVM clock):
+ * <ul>
+ *   <li>lanes on: a RespondBlock, which the lanes classify critical;</li>
+ *   <li>lanes off: a RespondBlocks (bulk opcode), which queues behind the bulk in one FIFO lane, as on
+ *       a connection without priority lanes.</li>
+ * </ul>
+ * Alternating the kinds on one connection measures both under the same load at the same moments, so
+ * machine noise that comes and goes during a run hits both alike. Prints p50/p99/max per kind, the bulk
+ * throughput the receiver saw while probing, and the p99 ratio.
  *
  * <p>{@code --socket-buffer-kib}: the peer sockets' send and receive buffers (TransportSettings.SocketBuffers);
  * omitted = the node's defaults, 0 = kernel autotuning, N = N KiB both ways.
@@ -44,7 +49,7 @@ public final class NetLanesBench {
     private NetLanesBench() {}
 
     public static void main(String[] args) throws Exception {
-        int probes = 200;
+        int probes = 1000;
         int bulkKib = 4096;
         int outstanding = 0;
         int gapMs = 20;
@@ -65,20 +70,29 @@ public final class NetLanesBench {
         if (outstanding == 0) {
             outstanding = Math.max(1, Math.min(36, (56 << 10) / bulkKib));
         }
-        System.out.printf(Locale.ROOT, "bulk: %d KiB messages, %d queued; ", bulkKib, outstanding);
-        System.out.printf(Locale.ROOT, "socket buffers: send %s, receive %s%n", describe(buffers.sendBytes()), describe(buffers.receiveBytes()));
-        Run fifo = run(false, probes, bulkKib, outstanding, gapMs, buffers);
-        Run lanes = run(true, probes, bulkKib, outstanding, gapMs, buffers);
+        System.out.printf(Locale.ROOT, "bulk: %d KiB messages, %d queued; socket buffers: send %s, receive %s; %d probes%n",
+                bulkKib, outstanding, describe(buffers.sendBytes()), describe(buffers.receiveBytes()), probes);
+        Run run = run(probes, bulkKib, outstanding, gapMs, buffers);
+        double[] fifo = run.latencies(1);
+        double[] lanes = run.latencies(0);
         report("fifo (lanes off)", fifo);
         report("lanes on", lanes);
-        System.out.printf(Locale.ROOT, "p99 ratio fifo/lanes: %.1fx%n", percentile(fifo.latencies, 0.99) / percentile(lanes.latencies, 0.99));
+        System.out.printf(Locale.ROOT, "bulk %.0f MiB/s while probing; refused: %d bulk, %d probes%n",
+                run.bulkMibPerSecond, run.refusedBulk, run.refusedProbes);
+        System.out.printf(Locale.ROOT, "p99 ratio fifo/lanes: %.1fx%n", percentile(fifo, 0.99) / percentile(lanes, 0.99));
     }
 
-    /** Probe latencies in ms, and the bulk bytes the receiver got per second while the probes ran. */
-    private record Run(double[] latencies, double bulkMibPerSecond, int refusedBulk, int refusedProbes) {}
+    /** Probe latencies in ms (NaN: refused), and the bulk bytes the receiver got per second while the probes ran. */
+    private record Run(double[] all, double bulkMibPerSecond, int refusedBulk, int refusedProbes) {
+        /** The delivered probes of one kind: 0 = critical (even indexes), 1 = bulk opcode (odd). */
+        double[] latencies(int kind) {
+            return java.util.stream.IntStream.range(0, all.length).filter(i -> i % 2 == kind)
+                    .mapToDouble(i -> all[i]).filter(l -> !Double.isNaN(l)).toArray();
+        }
+    }
 
-    private static Run run(boolean lanes, int probes, int bulkKib, int outstanding, int gapMs,
-            TransportSettings.SocketBuffers buffers) throws Exception {
+    private static Run run(int probes, int bulkKib, int outstanding, int gapMs, TransportSettings.SocketBuffers buffers)
+            throws Exception {
         Path dir = Files.createTempDirectory("dig-net-lanes");
         GossipService a = service(dir, "a", null, buffers);
         a.start();
@@ -143,11 +157,10 @@ public final class NetLanesBench {
                 }
             });
             Thread.sleep(2_000); // let the bulk stream fill the connection before the first probe
-            int probeType = lanes ? ChiaMessageType.RESPOND_BLOCK.code() : ChiaMessageType.RESPOND_BLOCKS.code();
             for (int i = 0; i < probes; i++) {
+                int type = i % 2 == 0 ? ChiaMessageType.RESPOND_BLOCK.code() : ChiaMessageType.RESPOND_BLOCKS.code();
                 byte[] body = ByteBuffer.allocate(16).putLong(i).putLong(System.nanoTime()).array();
-                CompletableFuture<Void> sent = b.handle().sendTo(aId, Message.of(probeType, body));
-                sent.exceptionally(e -> {
+                b.handle().sendTo(aId, Message.of(type, body)).exceptionally(e -> {
                     refusedProbes.incrementAndGet();
                     return null;
                 });
@@ -157,8 +170,7 @@ public final class NetLanesBench {
             stop.set(true);
             bulk.join(10_000);
             double seconds = (firstAndLast[1] - firstAndLast[0]) / 1e9;
-            double[] delivered = Arrays.stream(latencies).filter(l -> !Double.isNaN(l)).toArray();
-            return new Run(delivered, seconds > 0 ? bulkBytes[0] / 1048576.0 / seconds : 0, refusedBulk.get(), refusedProbes.get());
+            return new Run(latencies, seconds > 0 ? bulkBytes[0] / 1048576.0 / seconds : 0, refusedBulk.get(), refusedProbes.get());
         } finally {
             b.stop();
             a.stop();
@@ -175,12 +187,9 @@ public final class NetLanesBench {
         return bytes == 0 ? "kernel autotuning" : (bytes >> 10) + " KiB";
     }
 
-    private static void report(String mode, Run run) {
-        double[] latencies = run.latencies;
-        System.out.printf(Locale.ROOT, "%-18s critical latency ms: p50 %.2f  p99 %.2f  max %.2f  (n=%d); bulk %.0f MiB/s;"
-                + " refused: %d bulk, %d probes%n", mode,
-                percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), latencies.length,
-                run.bulkMibPerSecond, run.refusedBulk, run.refusedProbes);
+    private static void report(String mode, double[] latencies) {
+        System.out.printf(Locale.ROOT, "%-18s critical latency ms: p50 %.2f  p99 %.2f  max %.2f  (n=%d)%n", mode,
+                percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), latencies.length);
     }
 
     private static double percentile(double[] values, double p) {
