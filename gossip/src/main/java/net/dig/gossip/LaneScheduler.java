@@ -30,9 +30,11 @@ import net.dig.wire.Message;
  * Counting only messages, "one bulk per 16" lets a stream of 4 MiB RespondBlocks take 16/17 of the
  * bytes and stall critical messages for a whole transfer. With credit in bytes, a critical message waits
  * at most for the single message already in the socket plus whatever bulk message the guard released
- * (bounded by the credit the 16+ preceding higher messages earned), never for a queue of bulk messages.
- * A single message is still atomic on the wire (a WebSocket data frame cannot be interleaved), so
- * producers of large data should send it in messages of moderate size (the capsule protocol does).
+ * (bounded by the credit the 16+ preceding higher messages earned), never for a queue of bulk messages,
+ * provided the kernels do not hold a queue of their own: dig-net bounds the socket buffers for that
+ * ({@code TransportSettings.SocketBuffers}, docs/decisions.md D15). A single message is still atomic on
+ * the wire (a WebSocket data frame cannot be interleaved), so a critical message's wait grows with the
+ * size of bulk messages, and producers of large data should send it in messages of about 1 MiB.
  *
  * <h2>Backpressure</h2>
  * With {@link BackpressureConfig} thresholds on the total depth: duplicate NewTransactions dropped,
