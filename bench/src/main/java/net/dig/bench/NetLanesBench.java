@@ -1,17 +1,29 @@
 package net.dig.bench;
 
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+import com.sun.management.GarbageCollectionNotificationInfo;
 import net.dig.core.Clock;
 import net.dig.gossip.PeerId;
 import net.dig.net.GossipConfig;
@@ -25,30 +37,44 @@ import net.dig.wire.Message;
 /**
  * Critical-message latency on one saturated connection, with and without priority lanes.
  *
- * <p>Two nodes in this JVM on 127.0.0.1 (mutual TLS, WebSocket), one connection. A sender thread keeps
- * it full of bulk RespondBlocks ({@code --bulk-kib} each, {@code --outstanding} of them queued at any
- * time; by default close to what the connection admits, with room left for the probes queued behind
- * them: the lanes refuse bulk at 50 queued messages or 64 MiB, so 36 messages or 56 MiB). Meanwhile
- * {@code --probes} 16-byte probes are sent one every {@code --gap-ms}, alternating two kinds, and the
- * receiver records each probe's latency (send to delivery, same JVM clock):
+ * <p>Two nodes on 127.0.0.1 (mutual TLS, WebSocket), one connection. The sending node keeps it full of
+ * bulk RespondBlocks ({@code --bulk-kib} each, {@code --outstanding} of them queued at any time; by
+ * default close to what the connection admits, with room left for the probes queued behind them: the
+ * lanes refuse bulk at 50 queued messages or 64 MiB, so 36 messages or 56 MiB). Meanwhile it sends
+ * {@code --probes} 16-byte probes, one every {@code --gap-ms}, alternating two kinds, and the receiving
+ * node records each probe's latency (send to delivery; {@code System.nanoTime} is the machine's
+ * monotonic clock, the same in both processes on Linux):
  * <ul>
  *   <li>lanes on: a RespondBlock, which the lanes classify critical;</li>
  *   <li>lanes off: a RespondBlocks (bulk opcode), which queues behind the bulk in one FIFO lane, as on
  *       a connection without priority lanes.</li>
  * </ul>
- * Alternating the kinds on one connection measures both under the same load at the same moments, so
- * machine noise that comes and goes during a run hits both alike. Prints p50/p99/max per kind, the bulk
- * throughput the receiver saw while probing, and the p99 ratio.
+ * Alternating the kinds on one connection measures both under the same load at the same moments.
+ * Prints p50/p99/max per kind, the same without the probes a stop-the-world GC pause of the receiving
+ * JVM (of both nodes, with {@code --role both}) fell on, the bulk throughput while probing, and the p99
+ * ratio.
  *
- * <p>{@code --socket-buffer-kib}: the peer sockets' send and receive buffers (TransportSettings.SocketBuffers);
- * omitted = the node's defaults, 0 = kernel autotuning, N = N KiB both ways.
+ * <p>{@code --role both} (default) runs the two nodes in this JVM; {@code --role receiver --dir D} and
+ * {@code --role sender --dir D} run one each, so that the script can give each node a core of its own
+ * ({@code taskset}), as two machines would have: the receiver writes its port to {@code D/port} and the
+ * sender's certificate is issued by the receiver's CA in {@code D}. {@code --socket-buffer-kib}: the
+ * peer sockets' send and receive buffers (TransportSettings.SocketBuffers); omitted = the node's
+ * defaults, 0 = kernel autotuning, N = N KiB both ways.
  *
  * <pre>bench/scripts/net-lanes.sh</pre>
  */
 public final class NetLanesBench {
+    /** Body of the message that ends a run (one byte: no probe and no bulk message has this size). */
+    private static final byte[] END = {1};
+
     private NetLanesBench() {}
 
+    record Options(String role, Path dir, int probes, int bulkKib, int outstanding, int gapMs,
+                   TransportSettings.SocketBuffers buffers) {}
+
     public static void main(String[] args) throws Exception {
+        String role = "both";
+        Path dir = null;
         int probes = 1000;
         int bulkKib = 4096;
         int outstanding = 0;
@@ -56,6 +82,8 @@ public final class NetLanesBench {
         TransportSettings.SocketBuffers buffers = TransportSettings.SocketBuffers.defaults();
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
+                case "--role" -> role = args[i + 1];
+                case "--dir" -> dir = Path.of(args[i + 1]);
                 case "--probes" -> probes = Integer.parseInt(args[i + 1]);
                 case "--bulk-kib" -> bulkKib = Integer.parseInt(args[i + 1]);
                 case "--outstanding" -> outstanding = Integer.parseInt(args[i + 1]);
@@ -70,44 +98,109 @@ public final class NetLanesBench {
         if (outstanding == 0) {
             outstanding = Math.max(1, Math.min(36, (56 << 10) / bulkKib));
         }
-        System.out.printf(Locale.ROOT, "bulk: %d KiB messages, %d queued; socket buffers: send %s, receive %s; %d probes%n",
-                bulkKib, outstanding, describe(buffers.sendBytes()), describe(buffers.receiveBytes()), probes);
-        Run run = run(probes, bulkKib, outstanding, gapMs, buffers);
-        double[] fifo = run.latencies(1);
-        double[] lanes = run.latencies(0);
-        report("fifo (lanes off)", fifo);
-        report("lanes on", lanes);
-        System.out.printf(Locale.ROOT, "bulk %.0f MiB/s while probing; refused: %d bulk, %d probes%n",
-                run.bulkMibPerSecond, run.refusedBulk, run.refusedProbes);
-        System.out.printf(Locale.ROOT, "p99 ratio fifo/lanes: %.1fx%n", percentile(fifo, 0.99) / percentile(lanes, 0.99));
-    }
-
-    /** Probe latencies in ms (NaN: refused), and the bulk bytes the receiver got per second while the probes ran. */
-    private record Run(double[] all, double bulkMibPerSecond, int refusedBulk, int refusedProbes) {
-        /** The delivered probes of one kind: 0 = critical (even indexes), 1 = bulk opcode (odd). */
-        double[] latencies(int kind) {
-            return java.util.stream.IntStream.range(0, all.length).filter(i -> i % 2 == kind)
-                    .mapToDouble(i -> all[i]).filter(l -> !Double.isNaN(l)).toArray();
+        if (!role.equals("both") && dir == null) {
+            throw new IllegalArgumentException("--role " + role + " needs --dir");
+        }
+        Options o = new Options(role, dir == null ? Files.createTempDirectory("dig-net-lanes") : dir, probes, bulkKib,
+                outstanding, gapMs, buffers);
+        switch (role) {
+            case "receiver" -> {
+                System.out.printf(Locale.ROOT, "bulk: %d KiB messages, %d queued; socket buffers: send %s, receive %s;"
+                                + " %d probes; nodes in two processes%n", bulkKib, outstanding, describe(buffers.sendBytes()),
+                        describe(buffers.receiveBytes()), probes);
+                report(receive(o));
+            }
+            case "sender" -> send(o, readPort(o.dir()));
+            case "both" -> {
+                System.out.printf(Locale.ROOT, "bulk: %d KiB messages, %d queued; socket buffers: send %s, receive %s;"
+                                + " %d probes; both nodes in one process%n", bulkKib, outstanding, describe(buffers.sendBytes()),
+                        describe(buffers.receiveBytes()), probes);
+                Result[] result = new Result[1];
+                Thread receiver = Thread.ofPlatform().start(() -> {
+                    try {
+                        result[0] = receive(o);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                send(o, readPort(o.dir()));
+                receiver.join();
+                report(result[0]);
+            }
+            default -> throw new IllegalArgumentException("--role must be both, sender or receiver, got " + role);
         }
     }
 
-    private static Run run(int probes, int bulkKib, int outstanding, int gapMs, TransportSettings.SocketBuffers buffers)
-            throws Exception {
-        Path dir = Files.createTempDirectory("dig-net-lanes");
-        GossipService a = service(dir, "a", null, buffers);
+    /** What the receiving node measured. */
+    private record Result(double[] latencies, boolean[] hitByGc, double bulkMibPerSecond) {
+        /** The delivered probes of one kind: 0 = critical (even indexes), 1 = bulk opcode (odd). */
+        double[] of(int kind, boolean clearOfGc) {
+            return IntStream.range(0, latencies.length).filter(i -> i % 2 == kind && !(clearOfGc && hitByGc[i]))
+                    .mapToDouble(i -> latencies[i]).filter(l -> !Double.isNaN(l)).toArray();
+        }
+    }
+
+    /** Starts the listening node, publishes its port and records every probe until the sender's end message. */
+    private static Result receive(Options o) throws Exception {
+        GossipService a = service(o.dir(), "a", null, o.buffers());
         a.start();
-        GossipService b = service(dir, "b", dir.resolve("a"), buffers);
-        b.start();
         try {
             InboundReceiver atA = a.handle().inboundReceiver();
-            PeerId aId = b.handle().connectTo(new java.net.InetSocketAddress("127.0.0.1", a.listenAddress().getPort()))
-                    .get(30, TimeUnit.SECONDS);
+            Files.writeString(o.dir().resolve("port.tmp"), Integer.toString(a.listenAddress().getPort()));
+            Files.move(o.dir().resolve("port.tmp"), o.dir().resolve("port"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            double[] latencies = new double[o.probes()];
+            Arrays.fill(latencies, Double.NaN);
+            long[] sentAt = new long[o.probes()];
+            long[] receivedAt = new long[o.probes()];
+            long bulkBytes = 0;
+            long first = 0;
+            long last = 0;
+            GcPauses pauses = GcPauses.start();
+            while (true) {
+                Optional<InboundMessage> in = atA.receive(Duration.ofSeconds(120));
+                if (in.isEmpty()) {
+                    throw new IllegalStateException("nothing received for 120 s");
+                }
+                byte[] data = in.get().message().data();
+                if (data.length == 16) {
+                    long now = System.nanoTime();
+                    ByteBuffer probe = ByteBuffer.wrap(data);
+                    int index = (int) probe.getLong();
+                    sentAt[index] = probe.getLong();
+                    receivedAt[index] = now;
+                    latencies[index] = (now - sentAt[index]) / 1e6;
+                    first = first == 0 ? now : first;
+                    last = now;
+                } else if (data.length == END.length) {
+                    break;
+                } else if (first != 0) {
+                    bulkBytes += data.length;
+                }
+            }
+            pauses.stop();
+            boolean[] hitByGc = new boolean[o.probes()];
+            for (int i = 0; i < o.probes(); i++) {
+                hitByGc[i] = receivedAt[i] != 0 && pauses.overlaps(sentAt[i], receivedAt[i]);
+            }
+            double seconds = (last - first) / 1e9;
+            return new Result(latencies, hitByGc, seconds > 0 ? bulkBytes / 1048576.0 / seconds : 0);
+        } finally {
+            a.stop();
+        }
+    }
+
+    /** Connects, saturates the connection with bulk, sends the probes and the end message; prints refusals. */
+    private static void send(Options o, int port) throws Exception {
+        GossipService b = service(o.dir(), "b", o.dir().resolve("a"), o.buffers());
+        b.start();
+        try {
+            PeerId aId = b.handle().connectTo(new InetSocketAddress("127.0.0.1", port)).get(30, TimeUnit.SECONDS);
             AtomicBoolean stop = new AtomicBoolean();
-            Semaphore window = new Semaphore(outstanding);
+            Semaphore window = new Semaphore(o.outstanding());
             AtomicInteger refusedBulk = new AtomicInteger();
             AtomicInteger owed = new AtomicInteger();
             AtomicInteger refusedProbes = new AtomicInteger();
-            byte[] bulkBody = new byte[bulkKib << 10];
+            byte[] bulkBody = new byte[o.bulkKib() << 10];
             Thread bulk = Thread.ofPlatform().daemon().start(() -> {
                 while (!stop.get()) {
                     try {
@@ -128,53 +221,35 @@ public final class NetLanesBench {
                             });
                 }
             });
-            double[] latencies = new double[probes];
-            Arrays.fill(latencies, Double.NaN);
-            long[] bulkBytes = new long[1];
-            long[] firstAndLast = new long[2];
-            Thread receiver = Thread.ofPlatform().daemon().start(() -> {
-                int got = 0;
-                try {
-                    while (got < probes - refusedProbes.get()) {
-                        Optional<InboundMessage> in = atA.receive(Duration.ofSeconds(60));
-                        if (in.isEmpty()) {
-                            return;
-                        }
-                        byte[] data = in.get().message().data();
-                        if (data.length == 16) {
-                            ByteBuffer probe = ByteBuffer.wrap(data);
-                            int index = (int) probe.getLong();
-                            long now = System.nanoTime();
-                            latencies[index] = (now - probe.getLong()) / 1e6;
-                            firstAndLast[got == 0 ? 0 : 1] = now;
-                            got++;
-                        } else if (got > 0) {
-                            bulkBytes[0] += data.length;
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
             Thread.sleep(2_000); // let the bulk stream fill the connection before the first probe
-            for (int i = 0; i < probes; i++) {
+            for (int i = 0; i < o.probes(); i++) {
                 int type = i % 2 == 0 ? ChiaMessageType.RESPOND_BLOCK.code() : ChiaMessageType.RESPOND_BLOCKS.code();
                 byte[] body = ByteBuffer.allocate(16).putLong(i).putLong(System.nanoTime()).array();
                 b.handle().sendTo(aId, Message.of(type, body)).exceptionally(e -> {
                     refusedProbes.incrementAndGet();
                     return null;
                 });
-                Thread.sleep(gapMs);
+                Thread.sleep(o.gapMs());
             }
-            receiver.join(120_000);
             stop.set(true);
             bulk.join(10_000);
-            double seconds = (firstAndLast[1] - firstAndLast[0]) / 1e9;
-            return new Run(latencies, seconds > 0 ? bulkBytes[0] / 1048576.0 / seconds : 0, refusedBulk.get(), refusedProbes.get());
+            // bulk opcode: the end message arrives after every probe of either kind
+            b.handle().sendTo(aId, Message.of(ChiaMessageType.RESPOND_BLOCKS.code(), END)).get(120, TimeUnit.SECONDS);
+            System.out.printf(Locale.ROOT, "sender: refused %d bulk, %d probes%n", refusedBulk.get(), refusedProbes.get());
+            while (b.handle().peerCount().get() > 0) { // the receiver disconnects when it has read the end message
+                Thread.sleep(50);
+            }
         } finally {
             b.stop();
-            a.stop();
         }
+    }
+
+    private static int readPort(Path dir) throws Exception {
+        Path port = dir.resolve("port");
+        for (int i = 0; i < 600 && !Files.exists(port); i++) {
+            Thread.sleep(100);
+        }
+        return Integer.parseInt(Files.readString(port, StandardCharsets.US_ASCII).trim());
     }
 
     private static GossipService service(Path dir, String name, Path caDir, TransportSettings.SocketBuffers buffers) {
@@ -187,15 +262,71 @@ public final class NetLanesBench {
         return bytes == 0 ? "kernel autotuning" : (bytes >> 10) + " KiB";
     }
 
-    private static void report(String mode, double[] latencies) {
-        System.out.printf(Locale.ROOT, "%-18s critical latency ms: p50 %.2f  p99 %.2f  max %.2f  (n=%d)%n", mode,
-                percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), latencies.length);
+    private static void report(Result r) {
+        double[] fifo = r.of(1, false);
+        double[] lanes = r.of(0, false);
+        line("fifo (lanes off)", fifo, r.of(1, true));
+        line("lanes on", lanes, r.of(0, true));
+        System.out.printf(Locale.ROOT, "bulk %.0f MiB/s while probing%n", r.bulkMibPerSecond());
+        System.out.printf(Locale.ROOT, "p99 ratio fifo/lanes: %.1fx%n", percentile(fifo, 0.99) / percentile(lanes, 0.99));
+    }
+
+    private static void line(String mode, double[] latencies, double[] clearOfGc) {
+        System.out.printf(Locale.ROOT, "%-18s critical latency ms: p50 %.2f  p99 %.2f  max %.2f  (n=%d);"
+                        + " probes no GC pause fell on: p50 %.2f  p99 %.2f  (n=%d)%n", mode,
+                percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), latencies.length,
+                percentile(clearOfGc, 0.50), percentile(clearOfGc, 0.99), clearOfGc.length);
     }
 
     private static double percentile(double[] values, double p) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int index = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
         return sorted[index];
+    }
+
+    /** This JVM's stop-the-world collections while a run lasts, from the GC beans' notifications. */
+    private static final class GcPauses implements NotificationListener {
+        private final long nanosAtStart = System.nanoTime();
+        private final long uptimeAtStart = ManagementFactory.getRuntimeMXBean().getUptime();
+        private final List<long[]> pauses = new CopyOnWriteArrayList<>();
+
+        static GcPauses start() {
+            GcPauses p = new GcPauses();
+            for (var bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) bean).addNotificationListener(p, null, null);
+            }
+            return p;
+        }
+
+        void stop() throws ListenerNotFoundException {
+            for (var bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) bean).removeNotificationListener(this);
+            }
+        }
+
+        @Override
+        public void handleNotification(Notification n, Object handback) {
+            if (!n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                return;
+            }
+            var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+            if (info.getGcName().contains("Concurrent")) {
+                return; // concurrent phases run beside the application
+            }
+            // uptime comes in whole ms: widen by one ms on each side rather than miss a pause
+            pauses.add(new long[] {toNanos(info.getGcInfo().getStartTime() - 1), toNanos(info.getGcInfo().getEndTime() + 1)});
+        }
+
+        private long toNanos(long uptimeMillis) {
+            return nanosAtStart + (uptimeMillis - uptimeAtStart) * 1_000_000L;
+        }
+
+        boolean overlaps(long from, long to) {
+            return pauses.stream().anyMatch(p -> p[0] < to && p[1] > from);
+        }
     }
 }
