@@ -170,6 +170,14 @@ public final class PlumtreeRouter {
         cache.put(id, message, now);
         missing.remove(id);
         PeerId excluded = exclude.orElse(null);
+        if (eager.isEmpty() && !lazy.isEmpty()) {
+            // Cut off from the tree: IHAVEs alone would leave the message with this node until a neighbour's
+            // timeout1 expires, and lost if the node goes down before then. Rejoin through one link first.
+            PeerId first = lazy.iterator().next();
+            makeEager(first);
+            send(first, new Graft().toMessage());
+            graftsSent++;
+        }
         int sent = eagerPush(message, excluded);
         lazyPush(id, message.type(), excluded, now);
         return sent;

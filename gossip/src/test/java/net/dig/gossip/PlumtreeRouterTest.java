@@ -205,6 +205,21 @@ class PlumtreeRouterTest {
     }
 
     @Test
+    void anOriginCutOffFromTheTreeGraftsOneLinkBeforeBroadcasting() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = routerWithTwoPeers(out);
+        r.onMessage(peer(1), new Prune().toMessage());
+        r.onMessage(peer(2), new Prune().toMessage());
+        assertThat(r.eagerPeers()).isEmpty();
+        assertThat(r.broadcast(payload("mine"), Optional.empty())).isEqualTo(1);
+        assertThat(out.drain()).extracting(s -> s.to(), s -> s.message().type()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(peer(1), Graft.OPCODE),
+                org.assertj.core.groups.Tuple.tuple(peer(1), NEW_PEAK),
+                org.assertj.core.groups.Tuple.tuple(peer(2), LazyAnnounce.OPCODE));
+        assertThat(r.eagerPeers()).containsExactly(peer(1));
+    }
+
+    @Test
     void theAnswerToOurOwnGraftDoesNotTriggerTheTreeOptimisation() {
         RecordingOutput out = new RecordingOutput();
         PlumtreeRouter r = routerWithTwoPeers(out);
