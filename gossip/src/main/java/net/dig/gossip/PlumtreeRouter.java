@@ -58,9 +58,10 @@ import net.dig.wire.RequestByHash;
  * prune (and the optimisation's prune of the parent) is of a link known to carry first copies, so a first
  * copy from it within timeout1 of the PRUNE was in flight and does not re-graft it, as it does after an
  * ordinary prune. The tree optimisation ignores a payload that answered our own GRAFT: its lateness is our
- * own timeout1, not the path's. A local
- * {@link #broadcast} is never suppressed by the seen-set (periodic local re-announcements must go out);
- * forwarded duplicates are.
+ * own timeout1, not the path's. A local {@link #broadcast} from a node without eager peers first grafts one
+ * lazy peer, so that the message leaves by push even if the node goes down before anyone asks for it. A
+ * local {@link #broadcast} is never suppressed by the seen-set (periodic local re-announcements must go
+ * out); forwarded duplicates are.
  *
  * <h2>Concurrency</h2>
  * Not thread-safe. One owner (a Netty event loop, or the simulator's single thread) calls every method;
@@ -203,9 +204,6 @@ public final class PlumtreeRouter {
                 case Graft.OPCODE -> {
                     Graft.decode(message.data());
                     makeEager(from);
-                    if (Boolean.getBoolean("plum.graftprot")) {
-                        lastFirstDelivery.put(from, now);
-                    }
                 }
                 case RequestByHash.OPCODE -> onRequest(from, RequestByHash.decode(message.data()), now);
                 default -> onPayload(from, message, now);
