@@ -173,6 +173,12 @@ class PlumtreeRouterTest {
                 .as("persistent_duplicates 0: protection never lapses").isEqualTo(-1);
     }
 
+    /** Peer 2 got a GRAFT and both links are in the tree again. */
+    private static void assertReGrafted(RecordingOutput out, PlumtreeRouter r) {
+        assertThat(out.sentOfType(Graft.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
+        assertThat(r.eagerPeers()).containsExactlyInAnyOrder(peer(1), peer(2));
+    }
+
     @Test
     void aFirstCopyStillInFlightWhenAStreakPrunedItsLinkDoesNotReGraftIt() {
         RecordingOutput out = new RecordingOutput();
@@ -187,8 +193,7 @@ class PlumtreeRouterTest {
 
         clock.advance(Duration.ofMillis(500));
         r.onMessage(peer(2), payload("pushed long after our prune"));
-        assertThat(out.sentOfType(Graft.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
-        assertThat(r.eagerPeers()).containsExactlyInAnyOrder(peer(1), peer(2));
+        assertReGrafted(out, r);
     }
 
     @Test
@@ -200,8 +205,7 @@ class PlumtreeRouterTest {
         assertThat(r.lazyPeers()).containsExactly(peer(2));
         clock.advance(Duration.ofMillis(100));
         r.onMessage(peer(2), payload("only peer 2 had it"));
-        assertThat(out.sentOfType(Graft.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
-        assertThat(r.eagerPeers()).containsExactlyInAnyOrder(peer(1), peer(2));
+        assertReGrafted(out, r);
     }
 
     @Test
