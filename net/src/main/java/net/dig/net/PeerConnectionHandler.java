@@ -1,6 +1,5 @@
 package net.dig.net;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -326,7 +325,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         lastHeardNanos = clock.nanos();
         switch (frame) {
-            case BinaryWebSocketFrame binary -> onBinary(ctx, ByteBufUtil.getBytes(binary.content()));
+            case BinaryWebSocketFrame binary -> onBinary(ctx, binary.content());
             case PongWebSocketFrame pong -> onPong(pong);
             case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             case CloseWebSocketFrame close -> {
@@ -342,10 +341,17 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
         }
     }
 
-    private void onBinary(ChannelHandlerContext ctx, byte[] bytes) {
+    /** Decodes the envelope copying the payload once, from the frame's buffer into the message's array. */
+    private void onBinary(ChannelHandlerContext ctx, io.netty.buffer.ByteBuf frame) {
+        int length = frame.readableBytes();
         Message message;
         try {
-            message = Message.decode(bytes, limits);
+            byte[] prefix = new byte[Math.min(length, Message.MAX_HEADER)];
+            frame.getBytes(frame.readerIndex(), prefix);
+            Message.Header header = Message.decodeHeader(prefix, length, limits);
+            byte[] data = new byte[header.dataLength()];
+            frame.getBytes(frame.readerIndex() + header.size(), data);
+            message = new Message(header.type(), header.id(), data);
         } catch (WireException e) {
             if (phase == Phase.HANDSHAKING) {
                 refuse(ctx, new Refusal(ERR_INVALID_HANDSHAKE, "undecodable first frame: " + e.getMessage(), INVALID_PROTOCOL_BAN_SECONDS));
@@ -356,7 +362,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
             return;
         }
         messagesReceived.increment();
-        bytesReceived.add(bytes.length);
+        bytesReceived.add(length);
         switch (phase) {
             case HANDSHAKING -> onHandshake(ctx, message);
             case OPEN -> onMessage(ctx, message);
@@ -629,17 +635,18 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
     }
 
     private io.netty.channel.ChannelFuture writeUnflushed(Message message) {
-        byte[] bytes = message.encode();
-        messagesSent.increment();
-        bytesSent.add(bytes.length);
-        return channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+        return channel.write(frame(message));
     }
 
     private io.netty.channel.ChannelFuture write(Message message) {
-        byte[] bytes = message.encode();
+        return channel.writeAndFlush(frame(message));
+    }
+
+    /** Header and payload side by side, never copied into one array (a bulk payload can be MiBs). */
+    private BinaryWebSocketFrame frame(Message message) {
         messagesSent.increment();
-        bytesSent.add(bytes.length);
-        return channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+        bytesSent.add(message.encodedSize());
+        return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message.encodeHeader(), message.data()));
     }
 
     private void refuse(ChannelHandlerContext ctx, Refusal refusal) {

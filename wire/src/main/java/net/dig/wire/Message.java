@@ -27,6 +27,8 @@ import java.util.OptionalInt;
  */
 public record Message(int type, OptionalInt id, byte[] data) {
     public static final int MIN_HEADER = 6;
+    /** Longest header: type, has_id, id, data_len. */
+    public static final int MAX_HEADER = MIN_HEADER + 2;
 
     public Message {
         if ((type & ~0xFF) != 0) {
@@ -55,6 +57,22 @@ public record Message(int type, OptionalInt id, byte[] data) {
 
     public byte[] encode() {
         byte[] out = new byte[encodedSize()];
+        int p = writeHeader(out);
+        System.arraycopy(data, 0, out, p, data.length);
+        return out;
+    }
+
+    /**
+     * The envelope without its data (6 or 8 bytes): a transport sends it followed by {@link #data()}
+     * and so never copies the payload into one array.
+     */
+    public byte[] encodeHeader() {
+        byte[] out = new byte[encodedSize() - data.length];
+        writeHeader(out);
+        return out;
+    }
+
+    private int writeHeader(byte[] out) {
         int p = 0;
         out[p++] = (byte) type;
         if (id.isPresent()) {
@@ -70,8 +88,7 @@ public record Message(int type, OptionalInt id, byte[] data) {
         out[p++] = (byte) (n >>> 16);
         out[p++] = (byte) (n >>> 8);
         out[p++] = (byte) n;
-        System.arraycopy(data, 0, out, p, n);
-        return out;
+        return p;
     }
 
     /** Decodes one whole frame; trailing bytes are an error. */
@@ -88,6 +105,39 @@ public record Message(int type, OptionalInt id, byte[] data) {
 
     /** Reads one envelope from the reader's position, leaving anything after it unread. */
     public static Message read(StreamableReader reader) {
+        Header header = readHeader(reader);
+        return new Message(header.type, header.id, reader.fixed(header.dataLength, "message data"));
+    }
+
+    /** An envelope's fields before its data, and the header's size in bytes (6 or 8). */
+    public record Header(int type, OptionalInt id, int dataLength, int size) {}
+
+    /**
+     * Checks the header of a frame of {@code frameLength} bytes, given its first
+     * {@code min(frameLength, MAX_HEADER)} bytes, exactly as {@link #decode} would check the whole
+     * frame (has_id tag, data_len within the limit, nothing missing, nothing trailing). A transport
+     * then copies the data once, straight from its own buffer.
+     */
+    public static Header decodeHeader(byte[] prefix, int frameLength, WireLimits limits) {
+        int available = Math.min(frameLength, MAX_HEADER);
+        if (prefix.length < available) {
+            throw new IllegalArgumentException("a header needs the frame's first " + available + " bytes, got " + prefix.length);
+        }
+        Header header = readHeader(new StreamableReader(prefix, 0, available, limits), frameLength);
+        long trailing = (long) frameLength - header.size - header.dataLength;
+        if (trailing > 0) {
+            throw new WireException("trailing bytes: " + trailing + " unread after the value", header.size + header.dataLength);
+        }
+        return header;
+    }
+
+    private static Header readHeader(StreamableReader reader) {
+        return readHeader(reader, -1);
+    }
+
+    /** {@code frameLength} < 0: the data must follow in {@code reader}; else it is what the frame holds after the header. */
+    private static Header readHeader(StreamableReader reader, int frameLength) {
+        int start = reader.position();
         int type = reader.u8();
         int tagAt = reader.position();
         int tag = reader.u8();
@@ -105,11 +155,13 @@ public record Message(int type, OptionalInt id, byte[] data) {
         if (len > limit) {
             throw new WireException("message data length " + len + " exceeds the limit " + limit, lenAt);
         }
-        if (len > reader.remaining()) {
+        int size = reader.position() - start;
+        long remaining = frameLength < 0 ? reader.remaining() : (long) frameLength - size;
+        if (len > remaining) {
             throw new WireException(
-                    "truncated input: message data of " + len + " bytes but " + reader.remaining() + " remain", lenAt);
+                    "truncated input: message data of " + len + " bytes but " + remaining + " remain", lenAt);
         }
-        return new Message(type, id, reader.fixed((int) len, "message data"));
+        return new Header(type, id, (int) len, size);
     }
 
     /** Decodes {@link #data()} as the body of this message's type; trailing bytes are an error. */
