@@ -54,12 +54,14 @@ import net.dig.wire.RequestByHash;
  * the protection, 0.52 without). On a cycle that persists, though, every link delivers first copies for
  * some origins, so the protection alone would keep the cycle for good; it therefore lapses for a link
  * after a streak of duplicates whose length is drawn per streak between {@code persistentDuplicates} and
- * four times that, so the links of one cycle do not all give up at once (docs/decisions.md D16). Two
- * things that would undo a prune at once are not done: a first copy that the pruned peer sent before our
- * PRUNE reached it (within timeout1 of the PRUNE) is delivered without re-grafting the link, and the tree
- * optimisation ignores a payload that answered our own GRAFT, whose lateness is our own timeout1. A local
- * {@link #broadcast} is never suppressed by the seen-set (periodic local re-announcements must go out);
- * forwarded duplicates are.
+ * four times that, so the links of one cycle do not all give up at once (docs/decisions.md D16). Such a
+ * prune (and the optimisation's prune of the parent) is of a link known to carry first copies, so a first
+ * copy from it within timeout1 of the PRUNE was in flight and does not re-graft it, as it does after an
+ * ordinary prune. The tree optimisation ignores a payload that answered our own GRAFT: its lateness is our
+ * own timeout1, not the path's. A local {@link #broadcast} from a node without eager peers first grafts one
+ * lazy peer, so that the message leaves by push even if the node goes down before anyone asks for it. A
+ * local {@link #broadcast} is never suppressed by the seen-set (periodic local re-announcements must go
+ * out); forwarded duplicates are.
  *
  * <h2>Concurrency</h2>
  * Not thread-safe. One owner (a Netty event loop, or the simulator's single thread) calls every method;
@@ -89,7 +91,8 @@ public final class PlumtreeRouter {
     private long nextDispatch = Long.MAX_VALUE;
     private final Map<PeerId, Long> lastFirstDelivery = new LinkedHashMap<>();
     private final Map<PeerId, DuplicateStreak> duplicateStreaks = new LinkedHashMap<>();
-    private final Map<PeerId, Long> lastPruneSent = new LinkedHashMap<>();
+    /** Links we pruned although they carry first copies (a duplicate streak ended, or the optimisation): when. */
+    private final Map<PeerId, Long> carrierPrunedAt = new LinkedHashMap<>();
     private final Map<PeerId, RequestBudget> requestBudgets = new LinkedHashMap<>();
 
     private long delivered;
@@ -136,7 +139,7 @@ public final class PlumtreeRouter {
         requestBudgets.remove(peer);
         lastFirstDelivery.remove(peer);
         duplicateStreaks.remove(peer);
-        lastPruneSent.remove(peer);
+        carrierPrunedAt.remove(peer);
         long now = clock.millis();
         for (Map.Entry<MessageId, Missing> e : missing.entrySet()) {
             Missing m = e.getValue();
@@ -168,6 +171,14 @@ public final class PlumtreeRouter {
         cache.put(id, message, now);
         missing.remove(id);
         PeerId excluded = exclude.orElse(null);
+        if (eager.isEmpty() && !lazy.isEmpty()) {
+            // Cut off from the tree: IHAVEs alone would leave the message with this node until a neighbour's
+            // timeout1 expires, and lost if the node goes down before then. Rejoin through one link first.
+            PeerId first = lazy.iterator().next();
+            makeEager(first);
+            send(first, new Graft().toMessage());
+            graftsSent++;
+        }
         int sent = eagerPush(message, excluded);
         lazyPush(id, message.type(), excluded, now);
         return sent;
@@ -214,7 +225,7 @@ public final class PlumtreeRouter {
                 // tree path. Pruning it for this duplicate is how overlapping broadcasts cut the tree.
                 return;
             }
-            prune(from, now);
+            prune(from, now, streakEnded);
             return;
         }
         delivered++;
@@ -224,16 +235,15 @@ public final class PlumtreeRouter {
         Missing m = missing.remove(id);
         eagerPush(message, from);
         lazyPush(id, message.type(), from, now);
-        Long prunedAt = lastPruneSent.get(from);
-        boolean pushedBeforeOurPrune = lazy.contains(from) && prunedAt != null
-                && now - prunedAt < config.lazyTimeoutMillis();
-        if (pushedBeforeOurPrune) {
-            // Pushed before our PRUNE reached the sender. Re-grafting for it (or optimising on its stale path)
-            // would undo every prune of a link that carries first copies for some origins.
+        Long prunedAt = carrierPrunedAt.get(from);
+        if (lazy.contains(from) && prunedAt != null && now - prunedAt < config.lazyTimeoutMillis()) {
+            // We pruned this link knowing that it carries first copies for some origins; this one was pushed
+            // before our PRUNE reached the sender. Re-grafting for it (or optimising on its stale path) would
+            // undo the prune at once.
             return;
         }
         if (lazy.contains(from)) {
-            // Pushed although our PRUNE should have reached the sender: it has taken us back as eager since.
+            // The payload was pushed before our PRUNE reached the sender, which has since made us lazy.
             // Taking the link back into the tree must be agreed by both ends, or nobody pushes to us.
             makeEager(from);
             send(from, new Graft().toMessage());
@@ -263,15 +273,19 @@ public final class PlumtreeRouter {
         makeEager(announcer);
         send(announcer, new Graft().toMessage());
         graftsSent++;
-        prune(parent, now);
+        prune(parent, now, true);
     }
 
-    private void prune(PeerId peer, long now) {
+    private void prune(PeerId peer, long now, boolean carriesFirstCopies) {
         if (eager.remove(peer)) {
             lazy.add(peer);
         }
         send(peer, new Prune().toMessage());
-        lastPruneSent.put(peer, now);
+        if (carriesFirstCopies) {
+            carrierPrunedAt.put(peer, now);
+        } else {
+            carrierPrunedAt.remove(peer);
+        }
         duplicateStreaks.remove(peer);
         prunesSent++;
     }

@@ -44,7 +44,11 @@ class PlumtreeRouterTest {
 
     /** A router whose neighbours 1 and 2 are both eager. */
     private PlumtreeRouter routerWithTwoPeers(RecordingOutput out) {
-        PlumtreeRouter r = router(out);
+        return routerWithTwoPeers(out, PlumtreeConfig.defaults());
+    }
+
+    private PlumtreeRouter routerWithTwoPeers(RecordingOutput out, PlumtreeConfig config) {
+        PlumtreeRouter r = new PlumtreeRouter(config.withDispatchIntervalMillis(0), clock, out);
         r.onNeighborUp(peer(1));
         r.onNeighborUp(peer(2));
         return r;
@@ -144,10 +148,7 @@ class PlumtreeRouterTest {
     }
 
     /** A link on a cycle that persists brings first copies for some origins and duplicates for others. */
-    private int duplicatesUntilPruned(PlumtreeConfig config, RecordingOutput out, int limit) {
-        PlumtreeRouter r = new PlumtreeRouter(config.withDispatchIntervalMillis(0), clock, out);
-        r.onNeighborUp(peer(1));
-        r.onNeighborUp(peer(2));
+    private int duplicatesUntilPruned(PlumtreeRouter r, RecordingOutput out, int limit) {
         for (int i = 1; i <= limit; i++) {
             r.onMessage(peer(2), payload("first copy over the cycle link " + i));
             r.onMessage(peer(1), payload("duplicate over the cycle link " + i));
@@ -163,32 +164,63 @@ class PlumtreeRouterTest {
     @Test
     void pruneProtectionLapsesForALinkWhoseDuplicatesPersist() {
         RecordingOutput out = new RecordingOutput();
-        int duplicates = duplicatesUntilPruned(PlumtreeConfig.defaults(), out, 100);
+        int duplicates = duplicatesUntilPruned(routerWithTwoPeers(out), out, 100);
         assertThat(duplicates).as("default persistent_duplicates 5: the streak limit is drawn in [5, 20]").isBetween(5, 20);
         assertThat(out.sentOfType(Prune.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
 
         RecordingOutput never = new RecordingOutput();
-        assertThat(duplicatesUntilPruned(PlumtreeConfig.defaults().withPersistentDuplicates(0), never, 100))
+        assertThat(duplicatesUntilPruned(routerWithTwoPeers(never, PlumtreeConfig.defaults().withPersistentDuplicates(0)), never, 100))
                 .as("persistent_duplicates 0: protection never lapses").isEqualTo(-1);
     }
 
+    /** Peer 2 got a GRAFT and both links are in the tree again. */
+    private static void assertReGrafted(RecordingOutput out, PlumtreeRouter r) {
+        assertThat(out.sentOfType(Graft.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
+        assertThat(r.eagerPeers()).containsExactlyInAnyOrder(peer(1), peer(2));
+    }
+
     @Test
-    void aFirstCopyPushedBeforeOurPruneArrivedDoesNotReGraftTheLink() {
+    void aFirstCopyStillInFlightWhenAStreakPrunedItsLinkDoesNotReGraftIt() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = routerWithTwoPeers(out);
+        assertThat(duplicatesUntilPruned(r, out, 100)).isPositive();
+        assertThat(r.lazyPeers()).containsExactly(peer(2));
+        clock.advance(Duration.ofMillis(100));
+        r.onMessage(peer(2), payload("in flight when we pruned"));
+        assertThat(out.delivered).last().isEqualTo(payload("in flight when we pruned"));
+        assertThat(out.sentOfType(Graft.OPCODE)).isEmpty();
+        assertThat(r.lazyPeers()).containsExactly(peer(2));
+
+        clock.advance(Duration.ofMillis(500));
+        r.onMessage(peer(2), payload("pushed long after our prune"));
+        assertReGrafted(out, r);
+    }
+
+    @Test
+    void aFirstCopyFromALinkPrunedForAnOrdinaryDuplicateReGraftsIt() {
         RecordingOutput out = new RecordingOutput();
         PlumtreeRouter r = routerWithTwoPeers(out);
         r.onMessage(peer(1), payload("m"));
         r.onMessage(peer(2), payload("m"));
         assertThat(r.lazyPeers()).containsExactly(peer(2));
         clock.advance(Duration.ofMillis(100));
-        r.onMessage(peer(2), payload("in flight when we pruned"));
-        assertThat(out.delivered).hasSize(2);
-        assertThat(out.sentOfType(Graft.OPCODE)).isEmpty();
-        assertThat(r.lazyPeers()).containsExactly(peer(2));
+        r.onMessage(peer(2), payload("only peer 2 had it"));
+        assertReGrafted(out, r);
+    }
 
-        clock.advance(Duration.ofMillis(500));
-        r.onMessage(peer(2), payload("pushed long after our prune"));
-        assertThat(out.sentOfType(Graft.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
-        assertThat(r.eagerPeers()).containsExactlyInAnyOrder(peer(1), peer(2));
+    @Test
+    void anOriginCutOffFromTheTreeGraftsOneLinkBeforeBroadcasting() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = routerWithTwoPeers(out);
+        r.onMessage(peer(1), new Prune().toMessage());
+        r.onMessage(peer(2), new Prune().toMessage());
+        assertThat(r.eagerPeers()).isEmpty();
+        assertThat(r.broadcast(payload("mine"), Optional.empty())).isEqualTo(1);
+        assertThat(out.drain()).extracting(s -> s.to(), s -> s.message().type()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(peer(1), Graft.OPCODE),
+                org.assertj.core.groups.Tuple.tuple(peer(1), NEW_PEAK),
+                org.assertj.core.groups.Tuple.tuple(peer(2), LazyAnnounce.OPCODE));
+        assertThat(r.eagerPeers()).containsExactly(peer(1));
     }
 
     @Test

@@ -36,6 +36,16 @@ class SimRunnerTest {
         assertThat(r.duplicateDeliveries()).isZero();
     }
 
+    /** Seed found by a sweep: an origin whose every link had been pruned broadcast, then left within timeout1. */
+    @Test
+    void anOriginCutOffFromTheTreeGetsItsBroadcastOutBeforeLeaving() {
+        SimSpec spec = new SimSpec(56, 6445940303471050295L, SimScenario.CHURN, 8, 256, 5, 10, 150, SimLinks.internet(),
+                PlumtreeConfig.defaults());
+        SimResult r = SimRunner.runPlumtree(spec);
+        assertThat(r.worstMessagePercent()).isEqualTo(100.0);
+        assertThat(r.reliabilityPercent()).isEqualTo(100.0);
+    }
+
     @Test
     void badSpecsAreRejectedWithAReason() {
         assertThatThrownBy(() -> SimSpec.of(1, 1, SimScenario.STEADY)).hasMessageContaining("at least 2 nodes");
