@@ -3,36 +3,72 @@
 # with lanes (critical probe) vs one FIFO (the same probe under a bulk opcode), the two kinds alternating
 # on one connection.
 #
-#   bench/scripts/net-lanes.sh [probes [--bulk-kib K] [--socket-buffer-kib N] [--one-process]]
+#   bench/scripts/net-lanes.sh [probes [--bulk-kib K] [--socket-buffer-kib N] [--one-process | --link RATE]]
 #
 # Defaults: 1000 probes, 4096 KiB bulk messages, the node's socket buffers (N = 0: kernel autotuning).
-# The two nodes run in two JVMs pinned to different cores (taskset), as on two machines; --one-process
-# runs both in one JVM sharing every core (also the fallback without taskset or a second core).
+# The two nodes run in two JVMs pinned to different cores (taskset), as on two machines, over loopback;
+# --one-process runs both in one JVM sharing every core (also the fallback without taskset or a second
+# core). --link RATE (tc syntax, e.g. 1gbit; needs root, ip and tc) puts the two JVMs in two network
+# namespaces joined by a veth pair whose sending side is shaped to RATE (tbf, 5 ms of queue), so that
+# the link, not the CPU, is what the bulk transfer saturates; the namespaces go away on exit.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 probes=${1:-1000}
 shift || true
 one=false
+link=
 args=()
-for a in "$@"; do
-  if [ "$a" = "--one-process" ]; then one=true; else args+=("$a"); fi
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --one-process) one=true ;;
+    --link) link=$2; shift ;;
+    *) args+=("$1") ;;
+  esac
+  shift
 done
 jar="$root/bench/target/dig-bench.jar"
 [ -f "$jar" ] || (cd "$root" && ./mvnw -B -q -pl bench -am package -DskipTests)
 cd "$root"
 . .mvn/find-jdk.sh
 dig_find_jdk || { echo "no JDK >= 25 found" >&2; exit 2; }
-java=("$JAVA_HOME/bin/java" -Xmx3g -cp "$jar" net.dig.bench.NetLanesBench --probes "$probes" --bulk-kib 4096 --gap-ms 20)
+java=("$JAVA_HOME/bin/java" -Xmx3g -XX:+UseG1GC -cp "$jar" net.dig.bench.NetLanesBench --probes "$probes" --bulk-kib 4096 --gap-ms 20)
 if ! command -v taskset >/dev/null || [ "$(nproc)" -lt 2 ]; then
   one=true
 fi
-if $one; then
+if $one && [ -z "$link" ]; then
   "${java[@]}" --role both "${args[@]}"
   exit
 fi
 dir=$(mktemp -d "${TMPDIR:-/tmp}/dig-net-lanes.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-taskset -c 1 "${java[@]}" --role receiver --dir "$dir" "${args[@]}" &
+host=127.0.0.1
+in_a=()
+in_b=()
+cleanup() {
+  rm -rf "$dir"
+  if [ -n "$link" ]; then
+    ip netns del "dig-lanes-a-$$" 2>/dev/null || true
+    ip netns del "dig-lanes-b-$$" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+if [ -n "$link" ]; then
+  a="dig-lanes-a-$$"
+  b="dig-lanes-b-$$"
+  ip netns add "$a"
+  ip netns add "$b"
+  ip link add "dla$$" netns "$a" type veth peer name "dlb$$" netns "$b"
+  ip -n "$a" addr add 10.77.0.1/30 dev "dla$$"
+  ip -n "$b" addr add 10.77.0.2/30 dev "dlb$$"
+  for ns in "$a" "$b"; do ip -n "$ns" link set lo up; done
+  ip -n "$a" link set "dla$$" up
+  ip -n "$b" link set "dlb$$" up
+  ip netns exec "$b" tc qdisc add dev "dlb$$" root tbf rate "$link" burst 64kb latency 5ms
+  host=10.77.0.1
+  in_a=(ip netns exec "$a")
+  in_b=(ip netns exec "$b")
+  echo "link: veth shaped to $link (tbf) from the sender to the receiver"
+fi
+"${in_a[@]}" taskset -c 1 "${java[@]}" --role receiver --dir "$dir" --host "$host" "${args[@]}" &
 receiver=$!
-taskset -c 0 "${java[@]}" --role sender --dir "$dir" "${args[@]}"
+"${in_b[@]}" taskset -c 0 "${java[@]}" --role sender --dir "$dir" --host "$host" "${args[@]}"
 wait "$receiver"

@@ -57,7 +57,9 @@ import net.dig.wire.Message;
  * <p>{@code --role both} (default) runs the two nodes in this JVM; {@code --role receiver --dir D} and
  * {@code --role sender --dir D} run one each, so that the script can give each node a core of its own
  * ({@code taskset}), as two machines would have: the receiver writes its port to {@code D/port} and the
- * sender's certificate is issued by the receiver's CA in {@code D}. {@code --socket-buffer-kib}: the
+ * sender's certificate is issued by the receiver's CA in {@code D}; {@code --host} is the address the
+ * receiver listens on (default 127.0.0.1; the script's {@code --link} puts the nodes in two network
+ * namespaces joined by a rate-limited veth pair). {@code --socket-buffer-kib}: the
  * peer sockets' send and receive buffers (TransportSettings.SocketBuffers); omitted = the node's
  * defaults, 0 = kernel autotuning, N = N KiB both ways.
  *
@@ -69,12 +71,13 @@ public final class NetLanesBench {
 
     private NetLanesBench() {}
 
-    record Options(String role, Path dir, int probes, int bulkKib, int outstanding, int gapMs,
+    record Options(String role, Path dir, String host, int probes, int bulkKib, int outstanding, int gapMs,
                    TransportSettings.SocketBuffers buffers) {}
 
     public static void main(String[] args) throws Exception {
         String role = "both";
         Path dir = null;
+        String host = "127.0.0.1";
         int probes = 1000;
         int bulkKib = 4096;
         int outstanding = 0;
@@ -84,6 +87,7 @@ public final class NetLanesBench {
             switch (args[i]) {
                 case "--role" -> role = args[i + 1];
                 case "--dir" -> dir = Path.of(args[i + 1]);
+                case "--host" -> host = args[i + 1];
                 case "--probes" -> probes = Integer.parseInt(args[i + 1]);
                 case "--bulk-kib" -> bulkKib = Integer.parseInt(args[i + 1]);
                 case "--outstanding" -> outstanding = Integer.parseInt(args[i + 1]);
@@ -101,7 +105,7 @@ public final class NetLanesBench {
         if (!role.equals("both") && dir == null) {
             throw new IllegalArgumentException("--role " + role + " needs --dir");
         }
-        Options o = new Options(role, dir == null ? Files.createTempDirectory("dig-net-lanes") : dir, probes, bulkKib,
+        Options o = new Options(role, dir == null ? Files.createTempDirectory("dig-net-lanes") : dir, host, probes, bulkKib,
                 outstanding, gapMs, buffers);
         switch (role) {
             case "receiver" -> {
@@ -142,7 +146,7 @@ public final class NetLanesBench {
 
     /** Starts the listening node, publishes its port and records every probe until the sender's end message. */
     private static Result receive(Options o) throws Exception {
-        GossipService a = service(o.dir(), "a", null, o.buffers());
+        GossipService a = service(o.dir(), "a", null, o.buffers(), o.host());
         a.start();
         try {
             InboundReceiver atA = a.handle().inboundReceiver();
@@ -191,10 +195,10 @@ public final class NetLanesBench {
 
     /** Connects, saturates the connection with bulk, sends the probes and the end message; prints refusals. */
     private static void send(Options o, int port) throws Exception {
-        GossipService b = service(o.dir(), "b", o.dir().resolve("a"), o.buffers());
+        GossipService b = service(o.dir(), "b", o.dir().resolve("a"), o.buffers(), "0.0.0.0");
         b.start();
         try {
-            PeerId aId = b.handle().connectTo(new InetSocketAddress("127.0.0.1", port)).get(30, TimeUnit.SECONDS);
+            PeerId aId = b.handle().connectTo(new InetSocketAddress(o.host(), port)).get(30, TimeUnit.SECONDS);
             AtomicBoolean stop = new AtomicBoolean();
             Semaphore window = new Semaphore(o.outstanding());
             AtomicInteger refusedBulk = new AtomicInteger();
@@ -252,9 +256,10 @@ public final class NetLanesBench {
         return Integer.parseInt(Files.readString(port, StandardCharsets.US_ASCII).trim());
     }
 
-    private static GossipService service(Path dir, String name, Path caDir, TransportSettings.SocketBuffers buffers) {
+    private static GossipService service(Path dir, String name, Path caDir, TransportSettings.SocketBuffers buffers, String host) {
         GossipConfig config = NetHandshakeBench.config(dir, name, caDir);
-        config = config.toBuilder().transport(config.transport().withSocketBuffers(buffers)).build();
+        config = config.toBuilder().listenAddr(new InetSocketAddress(host, 0))
+                .transport(config.transport().withSocketBuffers(buffers)).build();
         return new GossipService(config, Clock.system(), new SplittableRandom(name.hashCode()));
     }
 
@@ -268,7 +273,8 @@ public final class NetLanesBench {
         line("fifo (lanes off)", fifo, r.of(1, true));
         line("lanes on", lanes, r.of(0, true));
         System.out.printf(Locale.ROOT, "bulk %.0f MiB/s while probing%n", r.bulkMibPerSecond());
-        System.out.printf(Locale.ROOT, "p99 ratio fifo/lanes: %.1fx%n", percentile(fifo, 0.99) / percentile(lanes, 0.99));
+        System.out.printf(Locale.ROOT, "p99 ratio fifo/lanes: %.1fx (p50 %.1fx)%n", percentile(fifo, 0.99) / percentile(lanes, 0.99),
+                percentile(fifo, 0.50) / percentile(lanes, 0.50));
     }
 
     private static void line(String mode, double[] latencies, double[] clearOfGc) {
