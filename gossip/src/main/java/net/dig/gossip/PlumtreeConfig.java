@@ -19,7 +19,8 @@ package net.dig.gossip;
  *                                 prune it (0 = the paper: every duplicate prunes)
  * @param persistentDuplicates     prune protection lapses for a link whose duplicates persist: after between this
  *                                 many and four times this many duplicates from it, none more than twice
- *                                 {@code pruneProtectionMillis} apart, the next one prunes it (0 = never lapses)
+ *                                 {@code pruneProtectionMillis} apart, the next one prunes it (0 = never lapses;
+ *                                 at most {@value #MAX_PERSISTENT_DUPLICATES})
  * @param maxMissing               bound on ids announced but not yet received
  * @param maxAnnouncersPerMessage  announcers remembered per missing id
  * @param requestRatePerSecond     RequestByHash ids one peer may ask for per second (token bucket refill)
@@ -45,6 +46,8 @@ public record PlumtreeConfig(
         int requestBurst,
         long requestDedupMillis) {
 
+    public static final int MAX_PERSISTENT_DUPLICATES = 1_000_000;
+
     public PlumtreeConfig {
         positive("gossip_fanout", gossipFanout);
         positive("max_seen_messages", maxSeenMessages);
@@ -58,6 +61,11 @@ public record PlumtreeConfig(
         notNegative("optimisation_threshold_millis", optimisationThresholdMillis);
         notNegative("prune_protection_millis", pruneProtectionMillis);
         notNegative("persistent_duplicates", persistentDuplicates);
+        if (persistentDuplicates > MAX_PERSISTENT_DUPLICATES) {
+            // the streak limit is drawn up to 4x this: keep it far from int overflow
+            throw new IllegalArgumentException("persistent_duplicates must be at most " + MAX_PERSISTENT_DUPLICATES
+                    + ", got " + persistentDuplicates);
+        }
         positive("max_missing", maxMissing);
         positive("max_announcers_per_message", maxAnnouncersPerMessage);
         positive("request_rate_per_second", requestRatePerSecond);

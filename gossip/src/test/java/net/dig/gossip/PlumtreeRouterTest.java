@@ -418,6 +418,9 @@ class PlumtreeRouterTest {
         assertThatThrownBy(() -> new PlumtreeConfig(8, 100_000, 120_000, 1_000, 10, 1 << 20, 500, 250, 50, 300,
                 0, 5, 10, 8, 10, 10, 10)).hasMessageContaining("must outlast the graft window");
         assertThatThrownBy(() -> d.withGossipFanout(0)).hasMessageContaining("gossip_fanout must be positive");
+        assertThatThrownBy(() -> d.withPersistentDuplicates(Integer.MAX_VALUE))
+                .hasMessageContaining("persistent_duplicates must be at most 1000000");
+        assertThat(d.withPersistentDuplicates(PlumtreeConfig.MAX_PERSISTENT_DUPLICATES).persistentDuplicates()).isEqualTo(1_000_000);
         assertThatThrownBy(() -> new PlumtreeRouter(d, clock, new RecordingOutput())
                 .broadcast(new Prune().toMessage(), Optional.empty())).hasMessageContaining("Plumtree control");
     }
