@@ -11,6 +11,7 @@
 # core). --link RATE (tc syntax, e.g. 1gbit; needs root, ip and tc) puts the two JVMs in two network
 # namespaces joined by a veth pair whose sending side is shaped to RATE (tbf, 5 ms of queue), so that
 # the link, not the CPU, is what the bulk transfer saturates; the namespaces go away on exit.
+# DIG_BENCH_JAVA_OPTS: extra JVM options for the nodes (e.g. -Xlog:gc:file=/tmp/gc-%p.log).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 probes=${1:-1000}
@@ -31,7 +32,7 @@ jar="$root/bench/target/dig-bench.jar"
 cd "$root"
 . .mvn/find-jdk.sh
 dig_find_jdk || { echo "no JDK >= 25 found" >&2; exit 2; }
-java=("$JAVA_HOME/bin/java" -Xmx3g -XX:+UseG1GC -cp "$jar" net.dig.bench.NetLanesBench --probes "$probes" --bulk-kib 4096 --gap-ms 20)
+java=("$JAVA_HOME/bin/java" -Xmx3g -XX:+UseG1GC ${DIG_BENCH_JAVA_OPTS:-} -cp "$jar" net.dig.bench.NetLanesBench --probes "$probes" --bulk-kib 4096 --gap-ms 20)
 if ! command -v taskset >/dev/null || [ "$(nproc)" -lt 2 ]; then
   one=true
 fi

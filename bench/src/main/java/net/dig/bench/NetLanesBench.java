@@ -50,9 +50,9 @@ import net.dig.wire.Message;
  *       a connection without priority lanes.</li>
  * </ul>
  * Alternating the kinds on one connection measures both under the same load at the same moments.
- * Prints p50/p99/max per kind, the same without the probes a stop-the-world GC pause of the receiving
- * JVM (of both nodes, with {@code --role both}) fell on, the bulk throughput while probing, and the p99
- * ratio.
+ * Prints p50/p99/max per kind, the same without the probes a stop-the-world GC pause of either node's
+ * JVM fell on (the sender hands its pauses to the receiver in {@code D/sender-gc-pauses}), the bulk
+ * throughput while probing, and the p99 and p50 ratios.
  *
  * <p>{@code --role both} (default) runs the two nodes in this JVM; {@code --role receiver --dir D} and
  * {@code --role sender --dir D} run one each, so that the script can give each node a core of its own
@@ -182,6 +182,10 @@ public final class NetLanesBench {
                 }
             }
             pauses.stop();
+            Path senderPauses = o.dir().resolve("sender-gc-pauses");
+            if (Files.exists(senderPauses)) { // two processes: the sender's pauses delay probes too
+                pauses.addAll(senderPauses);
+            }
             boolean[] hitByGc = new boolean[o.probes()];
             for (int i = 0; i < o.probes(); i++) {
                 hitByGc[i] = receivedAt[i] != 0 && pauses.overlaps(sentAt[i], receivedAt[i]);
@@ -226,6 +230,7 @@ public final class NetLanesBench {
                 }
             });
             Thread.sleep(2_000); // let the bulk stream fill the connection before the first probe
+            GcPauses pauses = o.role().equals("sender") ? GcPauses.start() : null;
             for (int i = 0; i < o.probes(); i++) {
                 int type = i % 2 == 0 ? ChiaMessageType.RESPOND_BLOCK.code() : ChiaMessageType.RESPOND_BLOCKS.code();
                 byte[] body = ByteBuffer.allocate(16).putLong(i).putLong(System.nanoTime()).array();
@@ -237,6 +242,10 @@ public final class NetLanesBench {
             }
             stop.set(true);
             bulk.join(10_000);
+            if (pauses != null) {
+                pauses.stop();
+                pauses.writeTo(o.dir().resolve("sender-gc-pauses"));
+            }
             // bulk opcode: the end message arrives after every probe of either kind
             b.handle().sendTo(aId, Message.of(ChiaMessageType.RESPOND_BLOCKS.code(), END)).get(120, TimeUnit.SECONDS);
             System.out.printf(Locale.ROOT, "sender: refused %d bulk, %d probes%n", refusedBulk.get(), refusedProbes.get());
@@ -329,6 +338,20 @@ public final class NetLanesBench {
 
         private long toNanos(long uptimeMillis) {
             return nanosAtStart + (uptimeMillis - uptimeAtStart) * 1_000_000L;
+        }
+
+        /** One pause per line, start and end in System.nanoTime, which both processes share on Linux. */
+        void writeTo(Path file) throws java.io.IOException {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, pauses.stream().map(p -> p[0] + " " + p[1]).toList());
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        void addAll(Path file) throws java.io.IOException {
+            for (String line : Files.readAllLines(file)) {
+                String[] f = line.split(" ");
+                pauses.add(new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])});
+            }
         }
 
         boolean overlaps(long from, long to) {
