@@ -33,7 +33,10 @@ import net.dig.net.GossipStats;
  *
  * <p>Counters never go down: gossip keeps the lane counters of closed connections. One snapshot
  * serves a whole scrape: it is taken again only when the last one is older than a second (injected
- * clock). While gossip is not running the last snapshot stays. Thread-safe.
+ * clock). While gossip is not running the last snapshot stays. The gauges hold this object strongly
+ * (nothing else does, and Micrometer's default weak reference turned every gauge into NaN at the first
+ * collection); the function counters, which Micrometer only lets hold it weakly, rely on that.
+ * Thread-safe.
  */
 final class GossipMetrics {
     private static final long SNAPSHOT_NANOS = 1_000_000_000L;
@@ -61,7 +64,7 @@ final class GossipMetrics {
         m.laneGauge(registry, "normal", LaneStats::normalDepth);
         m.laneGauge(registry, "delayed_normal", LaneStats::delayedNormalDepth);
         m.laneGauge(registry, "bulk", LaneStats::bulkDepth);
-        Gauge.builder("gossip_lane_queued", m, x -> x.current().lanes().queuedBytes()).baseUnit("bytes")
+        Gauge.builder("gossip_lane_queued", m, x -> x.current().lanes().queuedBytes()).strongReference(true).baseUnit("bytes")
                 .description("bytes waiting in the priority lanes of open connections").register(registry);
         m.laneCounter(registry, "gossip_lane_sent", "lane", "critical", LaneStats::sentCritical);
         m.laneCounter(registry, "gossip_lane_sent", "lane", "normal", LaneStats::sentNormal);
@@ -118,7 +121,7 @@ final class GossipMetrics {
     }
 
     private void gauge(MeterRegistry registry, String name, String tag, String value, ToDoubleFunction<GossipStats> f) {
-        Gauge.Builder<GossipMetrics> b = Gauge.builder(name, this, x -> f.applyAsDouble(x.current()));
+        Gauge.Builder<GossipMetrics> b = Gauge.builder(name, this, x -> f.applyAsDouble(x.current())).strongReference(true);
         if (tag != null) {
             b.tag(tag, value);
         }
