@@ -41,7 +41,8 @@ import net.dig.wire.Message;
  * bulk RespondBlocks ({@code --bulk-kib} each, {@code --outstanding} of them queued at any time; by
  * default close to what the connection admits, with room left for the probes queued behind them: the
  * lanes refuse bulk at 50 queued messages or 64 MiB, so 36 messages or 56 MiB). Meanwhile it sends
- * {@code --probes} 16-byte probes, one every {@code --gap-ms}, alternating two kinds, and the receiving
+ * {@code --probes} 16-byte probes (after {@code --warmup} unmeasured ones, 200 by default, so that the
+ * JIT has compiled the probes' path), one every {@code --gap-ms}, alternating two kinds, and the receiving
  * node records each probe's latency (send to delivery; {@code System.nanoTime} is the machine's
  * monotonic clock, the same in both processes on Linux):
  * <ul>
@@ -71,7 +72,8 @@ public final class NetLanesBench {
 
     private NetLanesBench() {}
 
-    record Options(String role, Path dir, String host, int probes, int bulkKib, int outstanding, int gapMs,
+    /** {@code probes} counts the warm-up ones too: indexes below {@code warmup} are sent but not measured. */
+    record Options(String role, Path dir, String host, int warmup, int probes, int bulkKib, int outstanding, int gapMs,
                    TransportSettings.SocketBuffers buffers) {}
 
     public static void main(String[] args) throws Exception {
@@ -79,6 +81,7 @@ public final class NetLanesBench {
         Path dir = null;
         String host = "127.0.0.1";
         int probes = 1000;
+        int warmup = 200;
         int bulkKib = 4096;
         int outstanding = 0;
         int gapMs = 20;
@@ -89,6 +92,7 @@ public final class NetLanesBench {
                 case "--dir" -> dir = Path.of(args[i + 1]);
                 case "--host" -> host = args[i + 1];
                 case "--probes" -> probes = Integer.parseInt(args[i + 1]);
+                case "--warmup" -> warmup = Integer.parseInt(args[i + 1]) & ~1; // even: the kinds keep alternating
                 case "--bulk-kib" -> bulkKib = Integer.parseInt(args[i + 1]);
                 case "--outstanding" -> outstanding = Integer.parseInt(args[i + 1]);
                 case "--gap-ms" -> gapMs = Integer.parseInt(args[i + 1]);
@@ -105,20 +109,20 @@ public final class NetLanesBench {
         if (!role.equals("both") && dir == null) {
             throw new IllegalArgumentException("--role " + role + " needs --dir");
         }
-        Options o = new Options(role, dir == null ? Files.createTempDirectory("dig-net-lanes") : dir, host, probes, bulkKib,
-                outstanding, gapMs, buffers);
+        Options o = new Options(role, dir == null ? Files.createTempDirectory("dig-net-lanes") : dir, host, warmup,
+                warmup + probes, bulkKib, outstanding, gapMs, buffers);
         switch (role) {
             case "receiver" -> {
                 System.out.printf(Locale.ROOT, "bulk: %d KiB messages, %d queued; socket buffers: send %s, receive %s;"
-                                + " %d probes; nodes in two processes%n", bulkKib, outstanding, describe(buffers.sendBytes()),
-                        describe(buffers.receiveBytes()), probes);
+                                + " %d probes after %d of warm-up; nodes in two processes%n", bulkKib, outstanding,
+                        describe(buffers.sendBytes()), describe(buffers.receiveBytes()), probes, warmup);
                 report(receive(o));
             }
             case "sender" -> send(o, readPort(o.dir()));
             case "both" -> {
                 System.out.printf(Locale.ROOT, "bulk: %d KiB messages, %d queued; socket buffers: send %s, receive %s;"
-                                + " %d probes; both nodes in one process%n", bulkKib, outstanding, describe(buffers.sendBytes()),
-                        describe(buffers.receiveBytes()), probes);
+                                + " %d probes after %d of warm-up; both nodes in one process%n", bulkKib, outstanding,
+                        describe(buffers.sendBytes()), describe(buffers.receiveBytes()), probes, warmup);
                 Result[] result = new Result[1];
                 Thread receiver = Thread.ofPlatform().start(() -> {
                     try {
@@ -136,10 +140,10 @@ public final class NetLanesBench {
     }
 
     /** What the receiving node measured. */
-    private record Result(double[] latencies, boolean[] hitByGc, double bulkMibPerSecond) {
-        /** The delivered probes of one kind: 0 = critical (even indexes), 1 = bulk opcode (odd). */
+    private record Result(int warmup, double[] latencies, boolean[] hitByGc, double bulkMibPerSecond) {
+        /** The delivered, measured probes of one kind: 0 = critical (even indexes), 1 = bulk opcode (odd). */
         double[] of(int kind, boolean clearOfGc) {
-            return IntStream.range(0, latencies.length).filter(i -> i % 2 == kind && !(clearOfGc && hitByGc[i]))
+            return IntStream.range(warmup, latencies.length).filter(i -> i % 2 == kind && !(clearOfGc && hitByGc[i]))
                     .mapToDouble(i -> latencies[i]).filter(l -> !Double.isNaN(l)).toArray();
         }
     }
@@ -173,8 +177,10 @@ public final class NetLanesBench {
                     sentAt[index] = probe.getLong();
                     receivedAt[index] = now;
                     latencies[index] = (now - sentAt[index]) / 1e6;
-                    first = first == 0 ? now : first;
-                    last = now;
+                    if (index >= o.warmup()) {
+                        first = first == 0 ? now : first;
+                        last = now;
+                    }
                 } else if (data.length == END.length) {
                     break;
                 } else if (first != 0) {
@@ -191,7 +197,7 @@ public final class NetLanesBench {
                 hitByGc[i] = receivedAt[i] != 0 && pauses.overlaps(sentAt[i], receivedAt[i]);
             }
             double seconds = (last - first) / 1e9;
-            return new Result(latencies, hitByGc, seconds > 0 ? bulkBytes / 1048576.0 / seconds : 0);
+            return new Result(o.warmup(), latencies, hitByGc, seconds > 0 ? bulkBytes / 1048576.0 / seconds : 0);
         } finally {
             a.stop();
         }
@@ -246,8 +252,19 @@ public final class NetLanesBench {
                 pauses.stop();
                 pauses.writeTo(o.dir().resolve("sender-gc-pauses"));
             }
-            // bulk opcode: the end message arrives after every probe of either kind
-            b.handle().sendTo(aId, Message.of(ChiaMessageType.RESPOND_BLOCKS.code(), END)).get(120, TimeUnit.SECONDS);
+            // bulk opcode: the end message arrives after every probe of either kind; retried while backpressure
+            // still refuses bulk (the queue drains once the producer has stopped)
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    b.handle().sendTo(aId, Message.of(ChiaMessageType.RESPOND_BLOCKS.code(), END)).get(120, TimeUnit.SECONDS);
+                    break;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (attempt == 600) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
             System.out.printf(Locale.ROOT, "sender: refused %d bulk, %d probes%n", refusedBulk.get(), refusedProbes.get());
             while (b.handle().peerCount().get() > 0) { // the receiver disconnects when it has read the end message
                 Thread.sleep(50);
