@@ -31,7 +31,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import net.dig.core.Clock;
@@ -205,17 +204,17 @@ public final class GossipService {
     private final CopyOnWriteArrayList<InboundReceiver> receivers = new CopyOnWriteArrayList<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicInteger pendingDials = new AtomicInteger();
-    private final LongAdder closedMessagesSent = new LongAdder();
     /**
-     * Lane counters of closed peer connections, so that stats() and the metrics built on it never go
-     * down. Guarded by itself together with the removal from {@link #peers}: a stats() call sees a
-     * closing connection either among the peers or in these totals, never both or neither.
+     * Guards the totals of closed connections ({@code closed*}) together with the removal from
+     * {@link #peers}: stats() sees a closing connection either among the peers or in the totals, never
+     * both or neither, so the counters built on it (Prometheus counters) never go down.
      */
-    private final Object laneTotalsLock = new Object();
+    private final Object closedTotalsLock = new Object();
+    private long closedMessagesSent;
+    private long closedMessagesReceived;
+    private long closedBytesSent;
+    private long closedBytesReceived;
     private net.dig.gossip.LaneStats closedLanes = net.dig.gossip.LaneStats.NONE;
-    private final LongAdder closedMessagesReceived = new LongAdder();
-    private final LongAdder closedBytesSent = new LongAdder();
-    private final LongAdder closedBytesReceived = new LongAdder();
     private final Admission admission;
     private volatile MessageHook hook = MessageHook.NONE;
     private final java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
@@ -829,12 +828,18 @@ public final class GossipService {
         @Override
         public void removed(PeerConnectionHandler connection) {
             links.remove(connection);
-            if (purpose == Purpose.PEER) {
-                synchronized (laneTotalsLock) {
-                    if (peers.remove(connection.peerId(), connection)) {
-                        closedLanes = closedLanes.plus(connection.laneStats().counters());
-                    }
+            PeerConnection last = connection.snapshot();
+            synchronized (closedTotalsLock) {
+                if (purpose == Purpose.PEER) {
+                    peers.remove(connection.peerId(), connection);
                 }
+                closedMessagesSent += last.messagesSent();
+                closedMessagesReceived += last.messagesReceived();
+                closedBytesSent += last.bytesSent();
+                closedBytesReceived += last.bytesReceived();
+                closedLanes = closedLanes.plus(connection.laneStats().counters());
+            }
+            if (purpose == Purpose.PEER) {
                 net.dig.gossip.PeerAddress planned = plannedDials.remove(connection);
                 InetSocketAddress gone = connection.remoteHandshake() == null ? null : senderAddress(connection);
                 PeerId down = connection.peerId();
@@ -850,11 +855,6 @@ public final class GossipService {
                     }
                 });
             }
-            PeerConnection last = connection.snapshot();
-            closedMessagesSent.add(last.messagesSent());
-            closedMessagesReceived.add(last.messagesReceived());
-            closedBytesSent.add(last.bytesSent());
-            closedBytesReceived.add(last.bytesReceived());
         }
 
         @Override
@@ -1002,29 +1002,31 @@ public final class GossipService {
         @Override
         public CompletableFuture<GossipStats> stats() {
             return this.<GossipStats>notRunning().orElseGet(() -> {
-                long sent = closedMessagesSent.sum();
-                long received = closedMessagesReceived.sum();
-                long bytesOut = closedBytesSent.sum();
-                long bytesIn = closedBytesReceived.sum();
+                long sent;
+                long received;
+                long bytesOut;
+                long bytesIn;
                 int in = 0;
                 int out = 0;
                 net.dig.gossip.LaneStats lanes;
-                synchronized (laneTotalsLock) {
+                synchronized (closedTotalsLock) {
+                    sent = closedMessagesSent;
+                    received = closedMessagesReceived;
+                    bytesOut = closedBytesSent;
+                    bytesIn = closedBytesReceived;
                     lanes = closedLanes;
                     for (PeerConnectionHandler c : peers.values()) {
+                        PeerConnection s = c.snapshot();
+                        sent += s.messagesSent();
+                        received += s.messagesReceived();
+                        bytesOut += s.bytesSent();
+                        bytesIn += s.bytesReceived();
                         lanes = lanes.plus(c.laneStats());
-                    }
-                }
-                for (PeerConnectionHandler c : peers.values()) {
-                    PeerConnection s = c.snapshot();
-                    sent += s.messagesSent();
-                    received += s.messagesReceived();
-                    bytesOut += s.bytesSent();
-                    bytesIn += s.bytesReceived();
-                    if (s.isOutbound()) {
-                        out++;
-                    } else {
-                        in++;
+                        if (s.isOutbound()) {
+                            out++;
+                        } else {
+                            in++;
+                        }
                     }
                 }
                 int bannedPeers;

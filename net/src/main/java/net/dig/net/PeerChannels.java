@@ -87,8 +87,9 @@ final class PeerChannels {
     }
 
     /**
-     * Before the dial's SYN, or right after accept: a smaller receive buffer than the listener's only
-     * shrinks the window the peer may fill, which is safe once the window scale is agreed.
+     * Called before the dial's SYN, or right after accept. An accepted socket agreed its window scale
+     * with the listener's defaults, which allow the kernel's largest window, so any size up to that
+     * takes effect.
      */
     private static void sizeBuffers(SocketChannel ch, TransportSettings.SocketBuffers buffers) {
         if (buffers.sendBytes() > 0) {

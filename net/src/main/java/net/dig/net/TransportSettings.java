@@ -59,9 +59,10 @@ public record TransportSettings(
      * MiB on a saturated connection, and a critical message waits for all of it (docs/BENCHMARKS.md,
      * net-lanes). Bounded buffers keep the backlog in the lanes, where priority applies; Kafka bounds its
      * sockets the same way (128 KiB send, 100 KiB receive by default). The cost is a per-connection
-     * throughput ceiling of about one buffer per round trip (256 KiB at 50 ms: ~5 MB/s), irrelevant for
-     * gossip and block relay; a node that moves bulk data over long fat links can raise them or set 0.
-     * Values above {@code net.core.wmem_max} / {@code rmem_max} are capped by the kernel.
+     * throughput ceiling of about one buffer per round trip (256 KiB at 50 ms: ~5 MB/s), and a large
+     * message needs several round trips on a long link even when the connection is idle (docs/decisions.md
+     * D15); a node that moves bulk data over long fat links can raise them or set 0. Values above
+     * {@code net.core.wmem_max} / {@code rmem_max} are capped by the kernel.
      */
     public record SocketBuffers(int sendBytes, int receiveBytes) {
         public static final int DEFAULT_BYTES = 256 << 10;
@@ -75,11 +76,6 @@ public record TransportSettings(
 
         public static SocketBuffers defaults() {
             return new SocketBuffers(DEFAULT_BYTES, DEFAULT_BYTES);
-        }
-
-        /** Both left to the kernel. */
-        public static SocketBuffers kernelDefaults() {
-            return new SocketBuffers(0, 0);
         }
 
         private static void check(int bytes, String key) {
