@@ -3,10 +3,11 @@
 # with lanes (critical probe) vs one FIFO (the same probe under a bulk opcode), the two kinds alternating
 # on one connection.
 #
-#   bench/scripts/net-lanes.sh [probes [--bulk-kib K] [--socket-buffer-kib N] [--one-process | --link RATE]]
+#   bench/scripts/net-lanes.sh [probes [--bulk-kib K] [--socket-buffer-kib N] [--one-process | --link RATE] [--pin]]
 #
 # Defaults: 1000 probes, 4096 KiB bulk messages, the node's socket buffers (N = 0: kernel autotuning).
-# The two nodes run in two JVMs pinned to different cores (taskset), as on two machines, over loopback;
+# The two nodes run in two JVMs, as on two machines, over loopback; --pin gives each JVM a core of its own
+# (taskset; on a 2-core machine that starves each JVM's JIT and GC threads, so it is not the default);
 # --one-process runs both in one JVM sharing every core (also the fallback without taskset or a second
 # core). --link RATE (tc syntax, e.g. 1gbit; needs root, ip and tc) puts the two JVMs in two network
 # namespaces joined by a veth pair whose sending side is shaped to RATE (tbf, 5 ms of queue), so that
@@ -17,11 +18,13 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 probes=${1:-1000}
 shift || true
 one=false
+pin=false
 link=
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --one-process) one=true ;;
+    --pin) pin=true ;;
     --link) link=$2; shift ;;
     *) args+=("$1") ;;
   esac
@@ -35,6 +38,12 @@ dig_find_jdk || { echo "no JDK >= 25 found" >&2; exit 2; }
 java=("$JAVA_HOME/bin/java" -Xmx3g -XX:+UseG1GC ${DIG_BENCH_JAVA_OPTS:-} -cp "$jar" net.dig.bench.NetLanesBench --probes "$probes" --bulk-kib 4096 --gap-ms 20)
 if ! command -v taskset >/dev/null || [ "$(nproc)" -lt 2 ]; then
   one=true
+fi
+core_a=()
+core_b=()
+if $pin; then
+  core_a=(taskset -c 1)
+  core_b=(taskset -c 0)
 fi
 if $one && [ -z "$link" ]; then
   "${java[@]}" --role both "${args[@]}"
@@ -69,7 +78,7 @@ if [ -n "$link" ]; then
   in_b=(ip netns exec "$b")
   echo "link: veth shaped to $link (tbf) from the sender to the receiver"
 fi
-"${in_a[@]}" taskset -c 1 "${java[@]}" --role receiver --dir "$dir" --host "$host" "${args[@]}" &
+"${in_a[@]}" "${core_a[@]}" "${java[@]}" --role receiver --dir "$dir" --host "$host" "${args[@]}" &
 receiver=$!
-"${in_b[@]}" taskset -c 0 "${java[@]}" --role sender --dir "$dir" --host "$host" "${args[@]}"
+"${in_b[@]}" "${core_b[@]}" "${java[@]}" --role sender --dir "$dir" --host "$host" "${args[@]}"
 wait "$receiver"
