@@ -11,7 +11,8 @@
 # --one-process runs both in one JVM sharing every core (also the fallback without taskset or a second
 # core). --link RATE (tc syntax, e.g. 1gbit; needs root, ip and tc) puts the two JVMs in two network
 # namespaces joined by a veth pair whose sending side is shaped to RATE (tbf, 5 ms of queue), so that
-# the link, not the CPU, is what the bulk transfer saturates; the namespaces go away on exit.
+# the link, not the CPU, is what the bulk transfer saturates; with --one-process the JVM runs in one
+# namespace whose loopback is shaped. The namespaces go away on exit.
 # DIG_BENCH_JAVA_OPTS: extra JVM options for the nodes (e.g. -Xlog:gc:file=/tmp/gc-%p.log).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,6 +48,18 @@ if $pin; then
 fi
 if $one && [ -z "$link" ]; then
   "${java[@]}" --role both "${args[@]}"
+  exit
+fi
+if $one; then
+  # one JVM in a namespace of its own whose loopback is shaped (both directions share it); the bucket
+  # must hold loopback's 64 KiB packets, or tbf drops every one of them
+  ns="dig-lanes-$$"
+  trap 'ip netns del "$ns" 2>/dev/null || true' EXIT
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  ip netns exec "$ns" tc qdisc add dev lo root tbf rate "$link" burst 256kb latency 5ms
+  echo "link: loopback of a fresh network namespace shaped to $link (tbf)"
+  ip netns exec "$ns" "${java[@]}" --role both "${args[@]}"
   exit
 fi
 dir=$(mktemp -d "${TMPDIR:-/tmp}/dig-net-lanes.XXXXXX")
