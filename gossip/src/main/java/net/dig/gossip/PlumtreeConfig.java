@@ -109,20 +109,6 @@ public record PlumtreeConfig(
                 requestBurst, requestDedupMillis);
     }
 
-    public PlumtreeConfig withPruneProtectionMillis(long protection) {
-        return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
-                cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
-                optimisationThresholdMillis, protection, persistentDuplicates, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
-                requestBurst, requestDedupMillis);
-    }
-
-    public PlumtreeConfig withOptimisationThresholdMillis(long threshold) {
-        return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
-                cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
-                threshold, pruneProtectionMillis, persistentDuplicates, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
-                requestBurst, requestDedupMillis);
-    }
-
     public PlumtreeConfig withPersistentDuplicates(int duplicates) {
         return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
                 cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,

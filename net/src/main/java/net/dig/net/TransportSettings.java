@@ -139,11 +139,6 @@ public record TransportSettings(
                 peerTrust, identityDir, networkCa, extraTrustedCas, value, shortBan, ipBanExempt, socketBuffers);
     }
 
-    public TransportSettings withShortBan(Duration value) {
-        return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, value, ipBanExempt, socketBuffers);
-    }
-
     public TransportSettings withIpBanExempt(java.util.Set<String> value) {
         return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
                 peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, value, socketBuffers);
