@@ -223,6 +223,38 @@ class PlumtreeRouterTest {
         assertThat(r.eagerPeers()).containsExactly(peer(1));
     }
 
+    /** Peer 1 eager (the parent), peer 2 lazy; peer 2 announces m, and m arrives from peer 1 {@code lateBy} later. */
+    private PlumtreeRouter payloadFromTheParentAfterALazyAnnouncement(RecordingOutput out, long lateByMillis) {
+        PlumtreeRouter r = routerWithTwoPeers(out);
+        r.onMessage(peer(2), new Prune().toMessage());
+        assertThat(r.lazyPeers()).containsExactly(peer(2));
+        Message m = payload("optimise");
+        r.onMessage(peer(2), new LazyAnnounce(List.of(new Announcement(MessageId.of(m).value(), NEW_PEAK))).toMessage());
+        clock.advance(Duration.ofMillis(lateByMillis));
+        r.onTick(clock.millis());
+        r.onMessage(peer(1), m);
+        assertThat(out.delivered).containsExactly(m);
+        return r;
+    }
+
+    @Test
+    void theTreeOptimisationGraftsAnAnnouncerThatBeatTheParentByTheThreshold() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = payloadFromTheParentAfterALazyAnnouncement(out, 450); // threshold 400 < 450 < timeout1 500
+        assertThat(out.sentOfType(Graft.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
+        assertThat(out.sentOfType(Prune.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(1));
+        assertThat(r.eagerPeers()).containsExactly(peer(2));
+    }
+
+    @Test
+    void belowTheThresholdTheParentStays() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = payloadFromTheParentAfterALazyAnnouncement(out, 300);
+        assertThat(out.sentOfType(Graft.OPCODE)).isEmpty();
+        assertThat(out.sentOfType(Prune.OPCODE)).isEmpty();
+        assertThat(r.eagerPeers()).containsExactly(peer(1));
+    }
+
     @Test
     void theAnswerToOurOwnGraftDoesNotTriggerTheTreeOptimisation() {
         RecordingOutput out = new RecordingOutput();
