@@ -8,9 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -212,10 +210,7 @@ public final class NodeIdentity {
     }
 
     private void writeAtomically(Path keyFile) throws IOException {
-        Path dir = keyFile.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + keyFile.getFileName() + ".", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Path tmp = AtomicFiles.createTemporary(keyFile, "rw-------");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(encodeFile());
@@ -228,36 +223,11 @@ public final class NodeIdentity {
             if (hook != null) {
                 hook.run();
             }
-            publish(tmp, keyFile);
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
-        } finally {
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    /**
-     * Gives the temporary key file its final name without ever replacing an existing key: a hard link
-     * fails with {@link FileAlreadyExistsException} when another process created the key first (a rename
-     * would silently replace it, leaving the loser signing with a key that is on no disk). File systems
-     * without hard links get a checked rename, which narrows the race but cannot close it.
-     */
-    private static void publish(Path tmp, Path keyFile) throws IOException {
-        try {
-            Files.createLink(keyFile, tmp);
-        } catch (FileAlreadyExistsException e) {
             throw e;
-        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-            if (e instanceof java.nio.file.FileSystemException fse && !"Operation not permitted".equals(fse.getReason())
-                    && !(e instanceof AccessDeniedException)) {
-                throw fse;
-            }
-            if (Files.exists(keyFile)) {
-                throw new FileAlreadyExistsException(keyFile.toString());
-            }
-            Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
         }
+        AtomicFiles.commit(tmp, keyFile, AtomicFiles.Publish.CREATE_NEW);
     }
 
     private static String describe(IOException e) {

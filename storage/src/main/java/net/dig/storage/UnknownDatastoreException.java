@@ -7,7 +7,7 @@ public class UnknownDatastoreException extends StorageException {
     private final Bytes32 datastoreId;
 
     public UnknownDatastoreException(Bytes32 datastoreId) {
-        super("unknown datastore " + datastoreId);
+        super(StorageErrorCode.NOT_FOUND, "unknown datastore " + datastoreId);
         this.datastoreId = datastoreId;
     }
 
