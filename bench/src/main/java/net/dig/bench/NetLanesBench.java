@@ -24,6 +24,7 @@ import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 import com.sun.management.GarbageCollectionNotificationInfo;
+import net.dig.core.AtomicFiles;
 import net.dig.core.Clock;
 import net.dig.gossip.PeerId;
 import net.dig.net.GossipConfig;
@@ -154,8 +155,8 @@ public final class NetLanesBench {
         a.start();
         try {
             InboundReceiver atA = a.handle().inboundReceiver();
-            Files.writeString(o.dir().resolve("port.tmp"), Integer.toString(a.listenAddress().getPort()));
-            Files.move(o.dir().resolve("port.tmp"), o.dir().resolve("port"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(o.dir().resolve("port"), Integer.toString(a.listenAddress().getPort()).getBytes(StandardCharsets.UTF_8),
+                    AtomicFiles.Publish.REPLACE);
             double[] latencies = new double[o.probes()];
             Arrays.fill(latencies, Double.NaN);
             long[] sentAt = new long[o.probes()];
