@@ -44,6 +44,7 @@ class MerkleProofProperties {
         assertThatThrownBy(() -> PropertyRunner.tries(40).seed(11).check(g -> everyProofOfEveryLeafVerifies(g,
                 MerkleProofProperties::verifiesIgnoringTheFirstSibling)))
                 .isInstanceOf(AssertionError.class)
+                .hasCauseInstanceOf(AssertionError.class)
                 .hasMessageContaining("base seed 11, try seed ")
                 .hasMessageContaining("-Ddig.seed=11");
     }

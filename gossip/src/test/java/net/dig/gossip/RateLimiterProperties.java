@@ -40,6 +40,7 @@ class RateLimiterProperties {
         assertThatThrownBy(() -> PropertyRunner.tries(40).seed(31).check(g ->
                 allowedTrafficStaysWithinEveryRow(traffic(g), g.bool(), (type, size, now) -> true)))
                 .isInstanceOf(AssertionError.class)
+                .hasCauseInstanceOf(AssertionError.class)
                 .hasMessageContaining("base seed 31, try seed ")
                 .hasMessageContaining("-Ddig.seed=31");
     }

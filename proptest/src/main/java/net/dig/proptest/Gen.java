@@ -43,7 +43,7 @@ public final class Gen {
     private final StringBuilder drawn = new StringBuilder();
     private int depth;
 
-    public Gen(long seed, Mode mode) {
+    Gen(long seed, Mode mode) {
         this.random = new SplittableRandom(seed);
         this.mode = mode;
     }

@@ -41,6 +41,7 @@ class PlumtreeSimulationProperties {
         assertThatThrownBy(() -> PropertyRunner.tries(15).seed(53).check(g ->
                 everyNodeGetsEveryMessageExactlyOnceWithoutFailures(nodes(g), g.longs(), lossy)))
                 .isInstanceOf(AssertionError.class)
+                .hasCauseInstanceOf(AssertionError.class)
                 .hasMessageContaining("base seed 53, try seed ")
                 .hasMessageContaining("-Ddig.seed=53")
                 .hasMessageContaining("replay: dig-node sim --nodes 10");

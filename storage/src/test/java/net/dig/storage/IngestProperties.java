@@ -65,6 +65,7 @@ class IngestProperties {
         };
         assertThatThrownBy(() -> PropertyRunner.tries(25).seed(47).check(g -> everyByteComesBackAndProves(g, swapsTheFirstTwoCapsules)))
                 .isInstanceOf(AssertionError.class)
+                .hasCauseInstanceOf(AssertionError.class)
                 .hasMessageContaining("base seed 47, try seed ")
                 .hasMessageContaining("-Ddig.seed=47");
     }

@@ -71,6 +71,7 @@ class WireRoundTripProperties {
         };
         assertThatThrownBy(() -> PropertyRunner.tries(300).seed(23).check(g -> messageEnvelope(messages(g), dropsTheLastByte)))
                 .isInstanceOf(AssertionError.class)
+                .hasCauseInstanceOf(AssertionError.class)
                 .hasMessageContaining("property failed on try 0 of 300: base seed 23, try seed " + PropertyRunner.trySeed(23, 0))
                 .hasMessageContaining("-Ddig.seed=23");
     }
