@@ -1,22 +1,23 @@
 package net.dig.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import net.dig.proptest.Gen;
+import net.dig.proptest.PropertyRunner;
+import org.junit.jupiter.api.Test;
 
 /** Property tests over leaf counts 0..10,000 (sampled; small counts are exhaustive in MerkleTreeTest). */
 class MerkleProofProperties {
+    /** The verification under test, so that a broken one can be run through the same property. */
+    interface Verifier {
+        boolean verifies(MerkleProof proof, Bytes32 leafHash, Bytes32 root);
+    }
 
-    @Provide
-    Arbitrary<Integer> leafCounts() {
-        return Arbitraries.integers().between(0, 10_000);
+    private static int leafCount(Gen g) {
+        return g.ints(0, 10_000);
     }
 
     private static List<Bytes32> randomLeaves(int n, long seed) {
@@ -32,8 +33,25 @@ class MerkleProofProperties {
         return out;
     }
 
-    @Property(tries = 40)
-    void everyProofOfEveryLeafVerifies(@ForAll("leafCounts") int n, @ForAll long seed) {
+    @Test
+    void everyProofOfEveryLeafVerifies() {
+        PropertyRunner.tries(40).check(g -> everyProofOfEveryLeafVerifies(g, MerkleProof::verifies));
+    }
+
+    /** A verifier that never hashes in a path's first sibling refuses honest proofs, and the property says so. */
+    @Test
+    void aVerifierThatIgnoresASiblingFailsTheProperty() {
+        assertThatThrownBy(() -> PropertyRunner.tries(40).seed(11).check(g -> everyProofOfEveryLeafVerifies(g,
+                MerkleProofProperties::verifiesIgnoringTheFirstSibling)))
+                .isInstanceOf(AssertionError.class)
+                .hasCauseInstanceOf(AssertionError.class)
+                .hasMessageContaining("base seed 11, try seed ")
+                .hasMessageContaining("-Ddig.seed=11");
+    }
+
+    private static void everyProofOfEveryLeafVerifies(Gen g, Verifier verifier) {
+        int n = leafCount(g);
+        long seed = g.longs();
         List<Bytes32> leaves = randomLeaves(n, seed);
         MerkleTree tree = MerkleTree.of(leaves);
         assertThat(tree.leafCount()).isEqualTo(n);
@@ -43,15 +61,39 @@ class MerkleProofProperties {
         }
         for (int i = 0; i < n; i++) {
             MerkleProof p = MerkleProof.decode(tree.proof(i).encode());
-            assertThat(p.verifies(leaves.get(i), tree.root())).isTrue();
+            assertThat(verifier.verifies(p, leaves.get(i), tree.root())).as("leaf %d of %d", i, n).isTrue();
         }
     }
 
-    @Property(tries = 300)
-    void anyFlippedBitFailsVerification(@ForAll("leafCounts") int n, @ForAll long seed,
-                                        @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int pick,
-                                        @ForAll @IntRange(min = 0, max = 4) int target,
-                                        @ForAll @IntRange(min = 0, max = 255) int bit) {
+    /** {@link MerkleProof#computeRoot}'s walk, except that the first sibling is skipped instead of hashed in. */
+    private static boolean verifiesIgnoringTheFirstSibling(MerkleProof proof, Bytes32 leafHash, Bytes32 root) {
+        Bytes32 h = leafHash;
+        int index = proof.leafIndex();
+        int next = 0;
+        for (int n = proof.leafCount(); n > 1; n = (n + 1) >>> 1) {
+            boolean odd = (index & 1) == 1;
+            if (odd || index + 1 < n) {
+                Bytes32 sibling = proof.siblings().get(next++);
+                if (next > 1) {
+                    h = odd ? MerkleTree.nodeHash(sibling, h) : MerkleTree.nodeHash(h, sibling);
+                }
+            }
+            index >>>= 1;
+        }
+        return h.equals(root);
+    }
+
+    @Test
+    void anyFlippedBitFailsVerification() {
+        PropertyRunner.tries(300).check(MerkleProofProperties::anyFlippedBitFailsVerification);
+    }
+
+    private static void anyFlippedBitFailsVerification(Gen g) {
+        int n = leafCount(g);
+        long seed = g.longs();
+        int pick = g.ints(0, Integer.MAX_VALUE);
+        int target = g.ints(0, 4);
+        int bit = g.ints(0, 255);
         if (n == 0) {
             return;
         }

@@ -8,23 +8,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import net.dig.proptest.Gen;
+import net.dig.proptest.PropertyRunner;
 import net.dig.testkit.ManualClock;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /** Random operation sequences keep every invariant of the tables. */
 class AddressManagerProperties {
     record Op(int kind, int addr, int src, int seconds) {}
 
-    @Provide
-    Arbitrary<List<Op>> ops() {
-        return Combinators.combine(Arbitraries.integers().between(0, 8), Arbitraries.integers().between(0, 400),
-                Arbitraries.integers().between(0, 30), Arbitraries.integers().between(0, 20_000)).as(Op::new)
-                .list().ofMinSize(20).ofMaxSize(400);
+    private static List<Op> ops(Gen g) {
+        return g.lists(20, 400, r -> new Op(r.ints(0, 8), r.ints(0, 400), r.ints(0, 30), r.ints(0, 20_000)));
     }
 
     private static PeerAddress addr(int i) {
@@ -32,8 +26,12 @@ class AddressManagerProperties {
         return PeerAddress.of("8." + (i % 6) + "." + (i / 6) + ".1", 8444 + (i % 3));
     }
 
-    @Property(tries = 60)
-    void tablesStayConsistent(@ForAll("ops") List<Op> ops, @ForAll long seed) {
+    @Test
+    void tablesStayConsistent() {
+        PropertyRunner.tries(60).check(g -> tablesStayConsistent(ops(g), g.longs()));
+    }
+
+    private static void tablesStayConsistent(List<Op> ops, long seed) {
         ManualClock clock = new ManualClock();
         AddressManager m = AddressManager.create(clock, new SplittableRandom(seed), false);
         Set<PeerAddress> everAdded = new HashSet<>();
@@ -65,8 +63,12 @@ class AddressManagerProperties {
         m.checkConsistency();
     }
 
-    @Property(tries = 15)
-    void persistenceRoundTripsAnyState(@ForAll("ops") List<Op> ops, @ForAll long seed) throws Exception {
+    @Test
+    void persistenceRoundTripsAnyState() {
+        PropertyRunner.tries(15).check(g -> persistenceRoundTripsAnyState(ops(g), g.longs()));
+    }
+
+    private static void persistenceRoundTripsAnyState(List<Op> ops, long seed) throws Exception {
         ManualClock clock = new ManualClock();
         AddressManager m = AddressManager.create(clock, new SplittableRandom(seed), false);
         for (Op op : ops) {

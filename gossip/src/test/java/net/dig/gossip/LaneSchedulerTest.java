@@ -8,11 +8,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import net.dig.proptest.PropertyRunner;
 import net.dig.wire.Message;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class LaneSchedulerTest {
@@ -188,8 +185,12 @@ class LaneSchedulerTest {
     }
 
     /** Every accepted message comes out exactly once; dropped ones never; bounds hold; critical is never dropped. */
-    @Property(tries = 200)
-    void acceptedMessagesLeaveExactlyOnce(@ForAll @Size(max = 300) List<@IntRange(min = 0, max = 9) Integer> script) {
+    @Test
+    void acceptedMessagesLeaveExactlyOnce() {
+        PropertyRunner.tries(200).check(g -> acceptedMessagesLeaveExactlyOnce(g.lists(0, 300, r -> r.ints(0, 9))));
+    }
+
+    private static void acceptedMessagesLeaveExactlyOnce(List<Integer> script) {
         LaneScheduler s = new LaneScheduler(new LaneConfig(40, 1 << 20, 16, 1 << 16, Optional.of(BackpressureConfig.defaults())));
         IdentityHashMap<Message, Boolean> accepted = new IdentityHashMap<>();
         List<Message> out = new ArrayList<>();

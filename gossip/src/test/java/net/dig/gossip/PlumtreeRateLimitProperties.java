@@ -12,15 +12,13 @@ import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import net.dig.core.Bytes32;
+import net.dig.proptest.PropertyRunner;
 import net.dig.testkit.ManualClock;
 import net.dig.wire.Graft;
 import net.dig.wire.LazyAnnounce;
 import net.dig.wire.Message;
 import net.dig.wire.Prune;
 import net.dig.wire.RequestByHash;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,8 +30,12 @@ import org.junit.jupiter.api.Test;
 class PlumtreeRateLimitProperties {
     private static final int TYPES = 3;
 
-    @Property(tries = 12)
-    void routerAtItsMaximumControlRateNeverTripsTheLimiter(@ForAll long seed, @ForAll @IntRange(min = 2, max = 14) int peerCount) {
+    @Test
+    void routerAtItsMaximumControlRateNeverTripsTheLimiter() {
+        PropertyRunner.tries(12).check(g -> routerAtItsMaximumControlRateNeverTripsTheLimiter(g.longs(), g.ints(2, 14)));
+    }
+
+    private static void routerAtItsMaximumControlRateNeverTripsTheLimiter(long seed, int peerCount) {
         PlumtreeConfig config = PlumtreeConfig.defaults();
         ManualClock clock = new ManualClock(0);
         RecordingOutput out = new RecordingOutput();

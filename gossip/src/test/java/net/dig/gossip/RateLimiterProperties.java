@@ -1,32 +1,52 @@
 package net.dig.gossip;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import net.dig.proptest.Gen;
+import net.dig.proptest.PropertyRunner;
+import org.junit.jupiter.api.Test;
 
 /** Whatever the traffic, no window ever lets through more than the table allows. */
 class RateLimiterProperties {
     record Msg(int type, int size, int gapMillis) {}
 
-    @Provide
-    Arbitrary<List<Msg>> traffic() {
-        Arbitrary<Integer> types = Arbitraries.of(1, 20, 21, 43, 44, 63, 200, 218, 221, 222, 220, 27);
-        return Combinators.combine(types, Arbitraries.integers().between(0, 4096), Arbitraries.integers().between(0, 400))
-                .as(Msg::new).list().ofMinSize(50).ofMaxSize(3000);
+    /** The limiter under test, so that a broken one can be run through the same property. */
+    interface Limiter {
+        boolean allows(int type, int size, long nowMillis);
     }
 
-    @Property(tries = 40)
-    void allowedTrafficStaysWithinEveryRow(@ForAll("traffic") List<Msg> msgs, @ForAll boolean inbound) {
+    private static List<Msg> traffic(Gen g) {
+        return g.lists(50, 3000, r -> new Msg(r.choice(1, 20, 21, 43, 44, 63, 200, 218, 221, 222, 220, 27),
+                r.ints(0, 4096), r.ints(0, 400)));
+    }
+
+    @Test
+    void allowedTrafficStaysWithinEveryRow() {
+        PropertyRunner.tries(40).check(g -> {
+            List<Msg> msgs = traffic(g);
+            boolean inbound = g.bool();
+            RateLimiter limiter = inbound ? RateLimiter.inbound() : RateLimiter.outbound();
+            allowedTrafficStaysWithinEveryRow(msgs, inbound, (type, size, now) -> limiter.check(type, size, now).allowed());
+        });
+    }
+
+    /** A limiter that never refuses lets oversized and excess frames through, and the property says so. */
+    @Test
+    void aLimiterThatNeverRefusesFailsTheProperty() {
+        assertThatThrownBy(() -> PropertyRunner.tries(40).seed(31).check(g ->
+                allowedTrafficStaysWithinEveryRow(traffic(g), g.bool(), (type, size, now) -> true)))
+                .isInstanceOf(AssertionError.class)
+                .hasCauseInstanceOf(AssertionError.class)
+                .hasMessageContaining("base seed 31, try seed ")
+                .hasMessageContaining("-Ddig.seed=31");
+    }
+
+    private static void allowedTrafficStaysWithinEveryRow(List<Msg> msgs, boolean inbound, Limiter limiter) {
         RateLimitTable table = RateLimitTable.standard();
-        RateLimiter limiter = inbound ? RateLimiter.inbound() : RateLimiter.outbound();
         double pct = inbound ? 1.0 : 0.3;
         long now = 1_700_000_000_000L;
         long window = -1;
@@ -40,7 +60,7 @@ class RateLimiterProperties {
                 bytes.clear();
             }
             RateLimit row = table.limitFor(m.type());
-            boolean ok = limiter.check(m.type(), m.size(), now).allowed();
+            boolean ok = limiter.allows(m.type(), m.size(), now);
             if (m.size() > row.maxSize()) {
                 assertThat(ok).isFalse();
             }

@@ -2,9 +2,7 @@ package net.dig.gossip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import net.dig.proptest.PropertyRunner;
 import org.junit.jupiter.api.Test;
 
 class SeenSetTest {
@@ -22,9 +20,12 @@ class SeenSetTest {
         assertThat(s.add(id(1), 100)).isTrue();
     }
 
-    @Property(tries = 50)
-    void neverHoldsMoreThanItsCapacity(@ForAll @IntRange(min = 1, max = 64) int capacity,
-                                       @ForAll @IntRange(min = 0, max = 500) int inserts) {
+    @Test
+    void neverHoldsMoreThanItsCapacity() {
+        PropertyRunner.tries(50).check(g -> neverHoldsMoreThanItsCapacity(g.ints(1, 64), g.ints(0, 500)));
+    }
+
+    private static void neverHoldsMoreThanItsCapacity(int capacity, int inserts) {
         SeenSet s = new SeenSet(capacity, 1_000_000);
         for (int i = 0; i < inserts; i++) {
             s.add(id(i), i);

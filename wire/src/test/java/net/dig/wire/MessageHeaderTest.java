@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.OptionalInt;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import net.dig.proptest.Gen;
+import net.dig.proptest.PropertyRunner;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,27 +55,30 @@ class MessageHeaderTest {
                 .hasMessageContaining("first 8 bytes, got 3");
     }
 
-    @Property(tries = 2000)
-    void decodeHeaderAgreesWithDecodeOnAnyBytes(@ForAll("frames") byte[] frame) {
-        String refused = catchMessage(() -> Message.decode(frame, L));
-        if (refused == null) {
-            Message m = Message.decode(frame, L);
-            Message.Header h = Message.decodeHeader(prefix(frame), frame.length, L);
-            assertThat(new Message(h.type(), h.id(), Arrays.copyOfRange(frame, h.size(), frame.length))).isEqualTo(m);
-        } else {
-            assertThatThrownBy(() -> Message.decodeHeader(prefix(frame), frame.length, L)).hasMessage(refused);
-        }
+    @Test
+    void decodeHeaderAgreesWithDecodeOnAnyBytes() {
+        PropertyRunner.tries(2000).check(g -> {
+            byte[] frame = frame(g);
+            String refused = catchMessage(() -> Message.decode(frame, L));
+            if (refused == null) {
+                Message m = Message.decode(frame, L);
+                Message.Header h = Message.decodeHeader(prefix(frame), frame.length, L);
+                assertThat(new Message(h.type(), h.id(), Arrays.copyOfRange(frame, h.size(), frame.length))).isEqualTo(m);
+            } else {
+                assertThatThrownBy(() -> Message.decodeHeader(prefix(frame), frame.length, L)).hasMessage(refused);
+            }
+        });
     }
 
-    @Provide
-    Arbitrary<byte[]> frames() {
-        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(40);
-        Arbitrary<byte[]> nearlyValid = Arbitraries.integers().between(0, 40).flatMap(n -> Arbitraries.integers().between(-3, 3)
-                .flatMap(skew -> Arbitraries.of(true, false).map(withId -> {
-                    Message m = new Message(0xdc, withId ? OptionalInt.of(258) : OptionalInt.empty(), new byte[n]);
-                    return Arrays.copyOf(m.encode(), Math.max(0, m.encodedSize() + skew));
-                })));
-        return Arbitraries.oneOf(random, nearlyValid);
+    /** Random bytes (0..40 of them), or a valid frame with 0..40 data bytes cut or extended by up to 3 bytes. */
+    private static byte[] frame(Gen g) {
+        return g.oneOf(r -> r.bytes(0, 40), r -> {
+            int n = r.ints(0, 40);
+            int skew = r.ints(-3, 3);
+            boolean withId = r.bool();
+            Message m = new Message(0xdc, withId ? OptionalInt.of(258) : OptionalInt.empty(), new byte[n]);
+            return Arrays.copyOf(m.encode(), Math.max(0, m.encodedSize() + skew));
+        });
     }
 
     private static String catchMessage(Runnable r) {

@@ -3,18 +3,13 @@ package net.dig.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import net.dig.core.Bytes32;
 import net.dig.wire.LazyAnnounce.Announcement;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import net.dig.proptest.Gen;
+import net.dig.proptest.PropertyRunner;
 import org.junit.jupiter.api.Test;
 
 /** Golden vectors, round trips and hostile inputs for the Plumtree control bodies (DIG 214-217). */
@@ -92,44 +87,52 @@ class PlumtreeBodiesTest {
         assertThatThrownBy(() -> new Announcement(AA, 256)).hasMessageContaining("u8");
     }
 
-    @Property(tries = 200)
-    void lazyAnnounceRoundTrips(@ForAll("announcements") List<Announcement> entries) {
-        LazyAnnounce value = new LazyAnnounce(entries);
-        byte[] bytes = value.encode();
-        assertThat(bytes).hasSize(5 + 33 * entries.size());
-        assertThat(LazyAnnounce.decode(bytes)).isEqualTo(value);
-        Message m = Message.decode(value.toMessage().encode(), WireLimits.DEFAULT);
-        assertThat(LazyAnnounce.decode(m.data())).isEqualTo(value);
+    @Test
+    void lazyAnnounceRoundTrips() {
+        PropertyRunner.tries(200).check(g -> {
+            List<Announcement> entries = announcements(g);
+            LazyAnnounce value = new LazyAnnounce(entries);
+            byte[] bytes = value.encode();
+            assertThat(bytes).hasSize(5 + 33 * entries.size());
+            assertThat(LazyAnnounce.decode(bytes)).isEqualTo(value);
+            Message m = Message.decode(value.toMessage().encode(), WireLimits.DEFAULT);
+            assertThat(LazyAnnounce.decode(m.data())).isEqualTo(value);
+        });
     }
 
-    @Property(tries = 200)
-    void requestByHashRoundTrips(@ForAll("ids") List<Bytes32> ids) {
-        RequestByHash value = new RequestByHash(ids);
-        assertThat(RequestByHash.decode(value.encode())).isEqualTo(value);
+    @Test
+    void requestByHashRoundTrips() {
+        PropertyRunner.tries(200).check(g -> {
+            RequestByHash value = new RequestByHash(ids(g));
+            assertThat(RequestByHash.decode(value.encode())).isEqualTo(value);
+        });
     }
 
-    @Property(tries = 300)
-    void arbitraryBytesNeverEscapeAsAnythingButWireException(@ForAll byte[] junk) {
-        for (Runnable decode : new Runnable[] {
-                () -> LazyAnnounce.decode(junk), () -> RequestByHash.decode(junk),
-                () -> Prune.decode(junk), () -> Graft.decode(junk)}) {
-            try {
-                decode.run();
-            } catch (WireException expected) {
-                assertThat(expected.getMessage()).isNotBlank();
+    @Test
+    void arbitraryBytesNeverEscapeAsAnythingButWireException() {
+        PropertyRunner.tries(300).check(g -> {
+            byte[] junk = g.bytes(0, 255);
+            for (Runnable decode : new Runnable[] {
+                    () -> LazyAnnounce.decode(junk), () -> RequestByHash.decode(junk),
+                    () -> Prune.decode(junk), () -> Graft.decode(junk)}) {
+                try {
+                    decode.run();
+                } catch (WireException expected) {
+                    assertThat(expected.getMessage()).isNotBlank();
+                }
             }
-        }
+        });
     }
 
-    @Provide
-    Arbitrary<List<Bytes32>> ids() {
-        return Arbitraries.bytes().array(byte[].class).ofSize(32).map(Bytes32::wrap).list().ofMinSize(1).ofMaxSize(40);
+    private static Bytes32 id(Gen g) {
+        return Bytes32.wrap(g.bytes(32));
     }
 
-    @Provide
-    Arbitrary<List<Announcement>> announcements() {
-        Arbitrary<Bytes32> id = Arbitraries.bytes().array(byte[].class).ofSize(32).map(Bytes32::wrap);
-        return Combinators.combine(id, Arbitraries.integers().between(0, 255)).as(Announcement::new)
-                .list().ofMinSize(1).ofMaxSize(40).map(ArrayList::new);
+    private static List<Bytes32> ids(Gen g) {
+        return g.lists(1, 40, PlumtreeBodiesTest::id);
+    }
+
+    private static List<Announcement> announcements(Gen g) {
+        return g.lists(1, 40, r -> new Announcement(id(r), r.ints(0, 255)));
     }
 }

@@ -1,23 +1,22 @@
 package net.dig.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import net.dig.core.Bytes32;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import net.dig.proptest.Gen;
+import net.dig.proptest.PropertyRunner;
+import org.junit.jupiter.api.Test;
 
 /** decode(encode(x)) == x for every record type, through both the body and the envelope. */
 class WireRoundTripProperties {
     private static final WireLimits L = WireLimits.DEFAULT;
+    private static final BigInteger U128_MAX = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
 
     private static <T extends ProtocolMessage> void roundTrip(T value, Function<StreamableReader, T> decoder) {
         byte[] body = value.encode();
@@ -29,203 +28,201 @@ class WireRoundTripProperties {
         assertThat(back.body(L, decoder)).isEqualTo(value);
     }
 
-    static Arbitrary<String> strings() {
-        return Arbitraries.strings().withCharRange('\u0000', '\uD7FF').ofMaxLength(40);
+    static String strings(Gen g) {
+        return g.strings(0, 40, '\u0000', '\uD7FF');
     }
 
-    static Arbitrary<Bytes32> hashes() {
-        return Arbitraries.bytes().array(byte[].class).ofSize(32).map(Bytes32::wrap);
+    static Bytes32 hashes(Gen g) {
+        return Bytes32.wrap(g.bytes(32));
     }
 
-    static Arbitrary<byte[]> blobs() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+    static byte[] blobs(Gen g) {
+        return g.bytes(0, 300);
     }
 
-    static Arbitrary<Integer> u16() {
-        return Arbitraries.integers().between(0, 0xFFFF);
+    static int u16(Gen g) {
+        return g.ints(0, 0xFFFF);
     }
 
-    static Arbitrary<Long> u32() {
-        return Arbitraries.longs().between(0, 0xFFFF_FFFFL);
+    static long u32(Gen g) {
+        return g.longs(0, 0xFFFF_FFFFL);
     }
 
-    static Arbitrary<TimestampedPeerInfo> peers() {
-        return Combinators.combine(strings(), u16(), Arbitraries.longs()).as(TimestampedPeerInfo::new);
+    static TimestampedPeerInfo peers(Gen g) {
+        return new TimestampedPeerInfo(strings(g), u16(g), g.longs());
     }
 
-    @Provide
-    Arbitrary<Message> messages() {
-        Arbitrary<OptionalInt> ids = Arbitraries.oneOf(Arbitraries.just(OptionalInt.empty()), u16().map(OptionalInt::of));
-        return Combinators.combine(Arbitraries.integers().between(0, 255), ids, blobs()).as(Message::new);
+    static Message messages(Gen g) {
+        OptionalInt id = g.oneOf(r -> OptionalInt.empty(), r -> OptionalInt.of(u16(r)));
+        return new Message(g.ints(0, 255), id, blobs(g));
     }
 
-    @Property(tries = 300)
-    void messageEnvelope(@ForAll("messages") Message m) {
-        byte[] encoded = m.encode();
+    @Test
+    void messageEnvelope() {
+        PropertyRunner.tries(300).check(g -> messageEnvelope(messages(g), Message::encode));
+    }
+
+    /** An encoder that drops the frame's last byte breaks the property on the first try. */
+    @Test
+    void aCodecThatDropsAByteFailsTheProperty() {
+        Function<Message, byte[]> dropsTheLastByte = m -> {
+            byte[] encoded = m.encode();
+            return Arrays.copyOf(encoded, encoded.length - 1);
+        };
+        assertThatThrownBy(() -> PropertyRunner.tries(300).seed(23).check(g -> messageEnvelope(messages(g), dropsTheLastByte)))
+                .isInstanceOf(AssertionError.class)
+                .hasCauseInstanceOf(AssertionError.class)
+                .hasMessageContaining("property failed on try 0 of 300: base seed 23, try seed " + PropertyRunner.trySeed(23, 0))
+                .hasMessageContaining("-Ddig.seed=23");
+    }
+
+    private static void messageEnvelope(Message m, Function<Message, byte[]> encoder) {
+        byte[] encoded = encoder.apply(m);
         assertThat(encoded).hasSize(m.encodedSize());
         assertThat(Message.decode(encoded, L)).isEqualTo(m);
     }
 
-    @Provide
-    Arbitrary<Handshake> handshakes() {
-        Arbitrary<List<Capability>> caps = Combinators.combine(u16(), strings()).as(Capability::new).list().ofMaxSize(8);
-        return Combinators.combine(strings(), strings(), strings(), u16(), Arbitraries.integers().between(0, 255), caps)
-                .as(Handshake::new);
+    static Handshake handshakes(Gen g) {
+        List<Capability> caps = g.lists(0, 8, r -> new Capability(u16(r), strings(r)));
+        return new Handshake(strings(g), strings(g), strings(g), u16(g), g.ints(0, 255), caps);
     }
 
-    @Property(tries = 200)
-    void handshake(@ForAll("handshakes") Handshake h) {
-        roundTrip(h, Handshake::decode);
+    @Test
+    void handshake() {
+        PropertyRunner.tries(200).check(g -> roundTrip(handshakes(g), Handshake::decode));
     }
 
-    @Property(tries = 100)
-    void respondPeers(@ForAll("peerLists") List<TimestampedPeerInfo> peers) {
-        roundTrip(new RespondPeers(peers), RespondPeers::decode);
-        roundTrip(new RespondPeersIntroducer(peers), RespondPeersIntroducer::decode);
+    @Test
+    void respondPeers() {
+        PropertyRunner.tries(100).check(g -> {
+            List<TimestampedPeerInfo> peers = g.lists(0, 20, WireRoundTripProperties::peers);
+            roundTrip(new RespondPeers(peers), RespondPeers::decode);
+            roundTrip(new RespondPeersIntroducer(peers), RespondPeersIntroducer::decode);
+        });
     }
 
-    @Provide
-    Arbitrary<List<TimestampedPeerInfo>> peerLists() {
-        return peers().list().ofMaxSize(20);
-    }
-
-    @Property(tries = 10)
+    @Test
     void emptyBodies() {
-        roundTrip(new RequestPeers(), RequestPeers::decode);
-        roundTrip(new RequestPeersIntroducer(), RequestPeersIntroducer::decode);
+        PropertyRunner.tries(10).check(g -> {
+            roundTrip(new RequestPeers(), RequestPeers::decode);
+            roundTrip(new RequestPeersIntroducer(), RequestPeersIntroducer::decode);
+        });
     }
 
-    @Provide
-    Arbitrary<NewPeak> peaks() {
-        Arbitrary<BigInteger> u128 = Arbitraries.bigIntegers().between(BigInteger.ZERO, BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE));
-        return Combinators.combine(hashes(), u32(), u128, u32(), hashes()).as(NewPeak::new);
+    static NewPeak peaks(Gen g) {
+        return new NewPeak(hashes(g), u32(g), g.bigIntegers(BigInteger.ZERO, U128_MAX), u32(g), hashes(g));
     }
 
-    @Property(tries = 100)
-    void newPeak(@ForAll("peaks") NewPeak p) {
-        roundTrip(p, NewPeak::decode);
+    @Test
+    void newPeak() {
+        PropertyRunner.tries(100).check(g -> roundTrip(peaks(g), NewPeak::decode));
     }
 
-    @Property(tries = 100)
-    void transactions(@ForAll("txs") NewTransaction t, @ForAll("blobsP") byte[] blob) {
-        roundTrip(t, NewTransaction::decode);
-        roundTrip(new RequestTransaction(t.transactionId()), RequestTransaction::decode);
-        roundTrip(new RespondTransaction(blob), RespondTransaction::decode);
-        roundTrip(new RequestMempoolTransactions(blob), RequestMempoolTransactions::decode);
+    @Test
+    void transactions() {
+        PropertyRunner.tries(100).check(g -> {
+            NewTransaction t = new NewTransaction(hashes(g), g.longs(), g.longs());
+            byte[] blob = blobs(g);
+            roundTrip(t, NewTransaction::decode);
+            roundTrip(new RequestTransaction(t.transactionId()), RequestTransaction::decode);
+            roundTrip(new RespondTransaction(blob), RespondTransaction::decode);
+            roundTrip(new RequestMempoolTransactions(blob), RequestMempoolTransactions::decode);
+        });
     }
 
-    @Provide
-    Arbitrary<NewTransaction> txs() {
-        return Combinators.combine(hashes(), Arbitraries.longs(), Arbitraries.longs()).as(NewTransaction::new);
+    @Test
+    void blocks() {
+        PropertyRunner.tries(100).check(g -> {
+            long a = u32(g);
+            long b = u32(g);
+            boolean include = g.bool();
+            byte[] blob = blobs(g);
+            Bytes32 h = hashes(g);
+            var oh = g.optionals(WireRoundTripProperties::hashes);
+            roundTrip(new RequestBlock(a, include), RequestBlock::decode);
+            roundTrip(new RespondBlock(blob), RespondBlock::decode);
+            roundTrip(new RejectBlock(a), RejectBlock::decode);
+            roundTrip(new RequestBlocks(a, b, include), RequestBlocks::decode);
+            roundTrip(new RespondBlocks(a, b, blob), RespondBlocks::decode);
+            roundTrip(new RejectBlocks(a, b), RejectBlocks::decode);
+            roundTrip(new NewUnfinishedBlock(h), NewUnfinishedBlock::decode);
+            roundTrip(new RequestUnfinishedBlock(h), RequestUnfinishedBlock::decode);
+            roundTrip(new RespondUnfinishedBlock(blob), RespondUnfinishedBlock::decode);
+            roundTrip(new NewUnfinishedBlock2(h, oh), NewUnfinishedBlock2::decode);
+        });
     }
 
-    @Provide
-    Arbitrary<byte[]> blobsP() {
-        return blobs();
+    @Test
+    void chiaError() {
+        PropertyRunner.tries(100).check(g -> roundTrip(
+                new ChiaError(g.ints(Short.MIN_VALUE, Short.MAX_VALUE), strings(g), g.optionals(WireRoundTripProperties::blobs)),
+                ChiaError::decode));
     }
 
-    @Property(tries = 100)
-    void blocks(@ForAll("u32P") long a, @ForAll("u32P") long b, @ForAll boolean include, @ForAll("blobsP") byte[] blob,
-            @ForAll("hashesP") Bytes32 h, @ForAll("optionalHashes") Optional<Bytes32> oh) {
-        roundTrip(new RequestBlock(a, include), RequestBlock::decode);
-        roundTrip(new RespondBlock(blob), RespondBlock::decode);
-        roundTrip(new RejectBlock(a), RejectBlock::decode);
-        roundTrip(new RequestBlocks(a, b, include), RequestBlocks::decode);
-        roundTrip(new RespondBlocks(a, b, blob), RespondBlocks::decode);
-        roundTrip(new RejectBlocks(a, b), RejectBlocks::decode);
-        roundTrip(new NewUnfinishedBlock(h), NewUnfinishedBlock::decode);
-        roundTrip(new RequestUnfinishedBlock(h), RequestUnfinishedBlock::decode);
-        roundTrip(new RespondUnfinishedBlock(blob), RespondUnfinishedBlock::decode);
-        roundTrip(new NewUnfinishedBlock2(h, oh), NewUnfinishedBlock2::decode);
+    @Test
+    void digBodies() {
+        PropertyRunner.tries(100).check(g -> {
+            RegisterPeer r = new RegisterPeer(strings(g), u16(g), g.ints(0, 255));
+            boolean ok = g.bool();
+            Bytes32 a = hashes(g);
+            Bytes32 b = hashes(g);
+            byte[] blob = blobs(g);
+            List<Bytes32> launchers = g.lists(0, DistributorAnnounce.MAX_LAUNCHERS, WireRoundTripProperties::hashes);
+            roundTrip(r, RegisterPeer::decode);
+            roundTrip(new RegisterAck(ok), RegisterAck::decode);
+            roundTrip(new ProfileRootAnnounce(a, b), ProfileRootAnnounce::decode);
+            roundTrip(new ProfileBodyRequest(a, b), ProfileBodyRequest::decode);
+            roundTrip(new ProfileBody(a, b, blob), ProfileBody::decode);
+            roundTrip(new DistributorAnnounce(a, launchers), DistributorAnnounce::decode);
+        });
     }
 
-    @Provide
-    Arbitrary<Long> u32P() {
-        return u32();
-    }
-
-    @Provide
-    Arbitrary<Bytes32> hashesP() {
-        return hashes();
-    }
-
-    @Provide
-    Arbitrary<Optional<Bytes32>> optionalHashes() {
-        return hashes().optional();
-    }
-
-    @Property(tries = 100)
-    void chiaError(@ForAll("errors") ChiaError e) {
-        roundTrip(e, ChiaError::decode);
-    }
-
-    @Provide
-    Arbitrary<ChiaError> errors() {
-        return Combinators.combine(Arbitraries.integers().between(Short.MIN_VALUE, Short.MAX_VALUE), strings(), blobs().optional())
-                .as(ChiaError::new);
-    }
-
-    @Property(tries = 100)
-    void digBodies(@ForAll("registrations") RegisterPeer r, @ForAll boolean ok, @ForAll("hashesP") Bytes32 a,
-            @ForAll("hashesP") Bytes32 b, @ForAll("blobsP") byte[] blob, @ForAll("launchers") List<Bytes32> launchers) {
-        roundTrip(r, RegisterPeer::decode);
-        roundTrip(new RegisterAck(ok), RegisterAck::decode);
-        roundTrip(new ProfileRootAnnounce(a, b), ProfileRootAnnounce::decode);
-        roundTrip(new ProfileBodyRequest(a, b), ProfileBodyRequest::decode);
-        roundTrip(new ProfileBody(a, b, blob), ProfileBody::decode);
-        roundTrip(new DistributorAnnounce(a, launchers), DistributorAnnounce::decode);
-    }
-
-    @Provide
-    Arbitrary<RegisterPeer> registrations() {
-        return Combinators.combine(strings(), u16(), Arbitraries.integers().between(0, 255)).as(RegisterPeer::new);
-    }
-
-    @Provide
-    Arbitrary<List<Bytes32>> launchers() {
-        return hashes().list().ofMaxSize(DistributorAnnounce.MAX_LAUNCHERS);
-    }
-
-    @Property(tries = 300)
-    void streamDecoderAgreesWithWholeFrameDecoding(@ForAll("messages") Message a, @ForAll("messages") Message b,
-            @ForAll("cut") int cut) {
-        byte[] stream = net.dig.testkit.ByteSlicing.join(List.of(a.encode(), b.encode()));
-        int at = Math.floorMod(cut, stream.length + 1);
-        MessageStreamDecoder d = new MessageStreamDecoder(L);
-        List<Message> out = new java.util.ArrayList<>(d.feed(java.util.Arrays.copyOfRange(stream, 0, at)));
-        out.addAll(d.feed(java.util.Arrays.copyOfRange(stream, at, stream.length)));
-        assertThat(out).containsExactly(a, b);
-    }
-
-    @Provide
-    Arbitrary<Integer> cut() {
-        return Arbitraries.integers();
+    @Test
+    void streamDecoderAgreesWithWholeFrameDecoding() {
+        PropertyRunner.tries(300).check(g -> {
+            Message a = messages(g);
+            Message b = messages(g);
+            int cut = g.ints(Integer.MIN_VALUE, Integer.MAX_VALUE);
+            byte[] stream = net.dig.testkit.ByteSlicing.join(List.of(a.encode(), b.encode()));
+            int at = Math.floorMod(cut, stream.length + 1);
+            MessageStreamDecoder d = new MessageStreamDecoder(L);
+            List<Message> out = new java.util.ArrayList<>(d.feed(Arrays.copyOfRange(stream, 0, at)));
+            out.addAll(d.feed(Arrays.copyOfRange(stream, at, stream.length)));
+            assertThat(out).containsExactly(a, b);
+        });
     }
 
     /** Arbitrary bytes never crash the decoder with anything but a WireException. */
-    @Property(tries = 500)
-    void garbageFailsCleanly(@ForAll("blobsP") byte[] garbage) {
-        for (Function<StreamableReader, ?> d : List.<Function<StreamableReader, ?>>of(Handshake::decode, RespondPeers::decode,
-                NewPeak::decode, ChiaError::decode, RegisterPeer::decode, Message::read)) {
-            try {
-                new StreamableReader(garbage, L.withMaxListCount(1000)).list(r -> d.apply(r));
-            } catch (WireException expected) {
-                assertThat(expected.getMessage()).isNotBlank();
+    @Test
+    void garbageFailsCleanly() {
+        PropertyRunner.tries(500).check(g -> {
+            byte[] garbage = blobs(g);
+            for (Function<StreamableReader, ?> d : List.<Function<StreamableReader, ?>>of(Handshake::decode, RespondPeers::decode,
+                    NewPeak::decode, ChiaError::decode, RegisterPeer::decode, Message::read)) {
+                try {
+                    new StreamableReader(garbage, L.withMaxListCount(1000)).list(r -> d.apply(r));
+                } catch (WireException expected) {
+                    assertThat(expected.getMessage()).isNotBlank();
+                }
             }
-        }
+        });
     }
 
     /** Arbitrary byte streams in arbitrary pieces: the stream decoder yields messages or a WireException, nothing else. */
-    @Property(tries = 300)
-    void streamDecoderSurvivesGarbage(@ForAll("blobsP") byte[] garbage, @ForAll("cut") int cut) {
-        MessageStreamDecoder d = new MessageStreamDecoder(L.withMaxMessageData(256));
-        int at = Math.floorMod(cut, garbage.length + 1);
-        try {
-            d.feed(java.util.Arrays.copyOfRange(garbage, 0, at));
-            d.feed(java.util.Arrays.copyOfRange(garbage, at, garbage.length));
-            assertThat(d.buffered()).isLessThanOrEqualTo(garbage.length);
-        } catch (WireException expected) {
-            assertThat(expected.getMessage()).isNotBlank();
-        }
+    @Test
+    void streamDecoderSurvivesGarbage() {
+        PropertyRunner.tries(300).check(g -> {
+            byte[] garbage = blobs(g);
+            int cut = g.ints(Integer.MIN_VALUE, Integer.MAX_VALUE);
+            MessageStreamDecoder d = new MessageStreamDecoder(L.withMaxMessageData(256));
+            int at = Math.floorMod(cut, garbage.length + 1);
+            try {
+                d.feed(Arrays.copyOfRange(garbage, 0, at));
+                d.feed(Arrays.copyOfRange(garbage, at, garbage.length));
+                assertThat(d.buffered()).isLessThanOrEqualTo(garbage.length);
+            } catch (WireException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        });
     }
 }
