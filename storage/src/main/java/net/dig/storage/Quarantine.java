@@ -59,6 +59,18 @@ final class Quarantine {
         return snapshot.badCapsules().get(new CapsuleKey(plotPath, datastoreId, capsuleIndex));
     }
 
+    /** The bad capsules recorded for one plot, in index order. */
+    List<CapsuleProblem> badCapsulesOf(String plotPath) {
+        List<CapsuleProblem> out = new ArrayList<>();
+        snapshot.badCapsules().forEach((k, reason) -> {
+            if (k.plotPath().equals(plotPath)) {
+                out.add(new CapsuleProblem(k.datastoreId(), k.capsuleIndex(), reason));
+            }
+        });
+        out.sort(java.util.Comparator.comparing((CapsuleProblem c) -> c.datastoreId().toHex()).thenComparingInt(CapsuleProblem::capsuleIndex));
+        return out;
+    }
+
     int quarantinedPlots() {
         return snapshot.quarantinedPlots();
     }

@@ -300,11 +300,17 @@ public final class StorageEngine implements AutoCloseable {
         return manifests.current(datastoreId);
     }
 
-    /** Every plot file known to the index, quarantined ones with their reason. */
+    /** Every plot file known to the index: quarantined ones with their reason, and each plot's bad capsules. */
     public List<PlotSummary> plots() {
         checkOpen();
-        return StorageFailures.index("index " + indexName + " failed",
-                () -> index.plots().stream().map(CapsuleIndex.PlotRow::summary).toList());
+        List<CapsuleIndex.PlotRow> rows = StorageFailures.index("index " + indexName + " failed", index::plots);
+        List<PlotSummary> out = new ArrayList<>(rows.size());
+        for (CapsuleIndex.PlotRow r : rows) {
+            PlotSummary s = r.summary();
+            out.add(new PlotSummary(s.plotId(), s.path(), s.sizeBytes(), s.capsuleCount(), s.creationTime(), s.status(),
+                    s.quarantineReason(), quarantine.badCapsulesOf(r.path())));
+        }
+        return out;
     }
 
     /**
