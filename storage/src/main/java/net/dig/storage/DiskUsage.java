@@ -59,8 +59,10 @@ final class DiskUsage {
                         other += a.size();
                     }
                 }
-            } catch (IOException | UncheckedIOException e) {
-                throw new StorageException("cannot measure plot directory " + dir + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw StorageFailures.io("cannot measure plot directory " + dir, e);
+            } catch (UncheckedIOException e) {
+                throw StorageFailures.io("cannot measure plot directory " + dir, e.getCause());
             }
         }
         plots.clear();

@@ -137,8 +137,10 @@ final class PlotVerifier {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StorageException(StorageErrorCode.IO, "verify of " + file + " was interrupted", e);
-        } catch (ExecutionException | IOException e) {
+        } catch (ExecutionException e) {
             throw new StorageException(StorageErrorCode.IO, "verify of " + file + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw StorageFailures.io("verify of " + file + " failed", e);
         }
     }
 

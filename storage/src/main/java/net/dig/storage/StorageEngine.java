@@ -1,7 +1,6 @@
 package net.dig.storage;
 
 import java.io.IOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -252,7 +251,13 @@ public final class StorageEngine implements AutoCloseable {
                 held.put(id, m);
                 for (int i = 0; i < m.capsules().size(); i++) {
                     CapsuleLocation loc = reader.locate(id, i).orElseThrow(() -> new UnknownDatastoreException(id));
-                    PlotReader plot = readers.ifOpen(loc.plotPath().toString());
+                    PlotReader plot;
+                    try {
+                        plot = readers.get(loc.plotPath().toString());
+                    } catch (IOException | PlotReader.Corrupt e) {
+                        throw new StorageException(StorageErrorCode.IO, "cannot read plot " + loc.plotPath() + ": "
+                                + e.getMessage(), e);
+                    }
                     int capsule = i;
                     PlotReader.Entry entry = plot.entries().stream()
                             .filter(e -> e.datastoreId().equals(id) && e.index() == capsule).findFirst().orElseThrow();
@@ -397,6 +402,7 @@ public final class StorageEngine implements AutoCloseable {
             synchronized (commits.lock()) {
                 RebuildReport report = recovery.scan(true);
                 manifests.invalidate();
+                eviction.resume(); // the scan re-indexed plots of an eviction that could not finish
                 return report;
             }
         });
@@ -483,8 +489,7 @@ public final class StorageEngine implements AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new StorageException(StorageErrorCode.IO, "cannot create directory " + dir + ": "
-                    + (e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString()), e);
+            throw StorageFailures.io("cannot create directory " + dir, e);
         }
         if (!Files.isDirectory(dir)) {
             throw new StorageException(StorageErrorCode.IO, "cannot use " + dir + ": not a directory");

@@ -102,7 +102,8 @@ final class StorageFailures {
 
     /** A failed read or file operation that is not a write of new data. */
     static StorageException io(String what, IOException e) {
-        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getMessage();
+        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                : e.getMessage() != null ? e.getMessage() : e.toString();
         return new StorageException(StorageErrorCode.IO, what + ": " + reason, e);
     }
 
