@@ -162,34 +162,52 @@ final class CapsuleReader {
         return plot.readStoredAt(r.chunkHashesOffset(), 32 * PlotWriter.chunkCount(r.size()));
     }
 
-    /** The one copy loop: the first usable copy whose read succeeds. */
+    /**
+     * The one copy loop: the first usable copy whose read succeeds. When every copy failed to be read
+     * (not to match) and the index now lists other copies (an eviction or rebuild moved the capsule
+     * meanwhile), the new copies are tried once.
+     */
     private <T> T firstGoodCopy(Manifest m, int capsuleIndex, Use use, String what, CopyRead<T> read) {
         Bytes32 id = m.datastoreId();
-        List<CapsuleIndex.CapsuleRow> rows = rows(id, m.version().version(), capsuleIndex);
-        if (rows.isEmpty()) {
-            throw new StorageException(StorageErrorCode.NOT_FOUND, "capsule " + capsuleIndex + " of datastore " + id
-                    + " is not stored on this node");
-        }
+        List<CapsuleIndex.CapsuleRow> tried = List.of();
         StorageException last = null;
-        for (CapsuleIndex.CapsuleRow r : usable(id, capsuleIndex, rows, use)) {
-            PlotReader plot;
-            try {
-                plot = open(r.plotPath());
-            } catch (PlotReader.Corrupt e) {
-                last = new StorageException(StorageErrorCode.QUARANTINED, "cannot read " + what + " from plot " + r.plotPath()
-                        + ": plot " + r.plotPath() + " is quarantined: " + e.getMessage());
-                continue;
-            } catch (IOException e) {
-                last = StorageFailures.io("cannot read " + what + " from plot " + r.plotPath(), e);
-                continue;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            List<CapsuleIndex.CapsuleRow> rows = rows(id, m.version().version(), capsuleIndex);
+            if (rows.isEmpty()) {
+                throw new StorageException(StorageErrorCode.NOT_FOUND, "capsule " + capsuleIndex + " of datastore " + id
+                        + " is not stored on this node");
             }
-            try {
-                return read.read(plot, r);
-            } catch (Mismatch e) {
-                quarantine.capsules(r.plotPath(), Bytes32.fromHex(r.plotId()), List.of(new CapsuleProblem(id, capsuleIndex, e.problem)));
-                last = new StorageException(StorageErrorCode.QUARANTINED, e.getMessage());
-            } catch (IOException e) {
-                last = StorageFailures.io("cannot read " + what + " from plot " + r.plotPath(), e);
+            if (attempt > 0 && rows.equals(tried)) {
+                break;
+            }
+            tried = rows;
+            boolean onlyUnreadable = true;
+            for (CapsuleIndex.CapsuleRow r : usable(id, capsuleIndex, rows, use)) {
+                PlotReader plot;
+                try {
+                    plot = open(r.plotPath());
+                } catch (PlotReader.Corrupt e) {
+                    last = new StorageException(StorageErrorCode.QUARANTINED, "cannot read " + what + " from plot "
+                            + r.plotPath() + ": plot " + r.plotPath() + " is quarantined: " + e.getMessage());
+                    onlyUnreadable = false;
+                    continue;
+                } catch (IOException e) {
+                    last = StorageFailures.io("cannot read " + what + " from plot " + r.plotPath(), e);
+                    continue;
+                }
+                try {
+                    return read.read(plot, r);
+                } catch (Mismatch e) {
+                    quarantine.capsules(r.plotPath(), Bytes32.fromHex(r.plotId()),
+                            List.of(new CapsuleProblem(id, capsuleIndex, e.problem)));
+                    last = new StorageException(StorageErrorCode.QUARANTINED, e.getMessage());
+                    onlyUnreadable = false;
+                } catch (IOException e) {
+                    last = StorageFailures.io("cannot read " + what + " from plot " + r.plotPath(), e);
+                }
+            }
+            if (!onlyUnreadable) {
+                break;
             }
         }
         throw last;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The capsule size classes of a datastore (DESIGN.md §4.2), smallest first: the one list every
+ * The capsule size classes of a datastore, smallest first: the one list every
  * module parses and checks capsule sizes against.
  *
  * <p>Text forms: the label ({@code 256KiB}, {@code 1MiB}, {@code 4MiB}, {@code 16MiB}; case and a space

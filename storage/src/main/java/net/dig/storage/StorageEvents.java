@@ -7,9 +7,9 @@ import net.dig.core.Bytes32;
  * What the storage engine tells the layers above it (caches, later replication) about changes to what
  * it stores. Register with {@link StorageEngine#addListener}.
  *
- * <p>Each call comes after the change is durable (plot file published, index committed), on the thread
- * of the engine call that made it, after that call has released every engine lock: a listener may call
- * back into the engine. Calls are delivered one at a time in the order the changes happened; a listener
+ * <p>Each call comes after the change is durable (plot file published, index committed), at the end of
+ * an engine call (the one that made the change, or one already delivering on another thread) once it
+ * has released every engine lock: a listener may call back into the engine. Calls are delivered one at a time in the order the changes happened; a listener
  * that throws is logged and skipped, and storage carries on. Keep listeners short: a slow one delays the
  * engine call that delivers it.
  */

@@ -11,11 +11,11 @@ import java.util.function.Consumer;
  *
  * <h2>How</h2>
  * The engine {@link #post}s an event at the point its change became durable, wherever it is (inside a
- * commit lock, say); each public engine method calls {@link #deliver} as its last step, when it holds
- * no lock. Delivery runs on one thread at a time: a thread that finds another delivering leaves its
- * events to it, and the delivering thread looks again after it lets go, so no event is left behind. A
- * listener that calls back into the engine therefore never recurses into delivery; its own events are
- * delivered after it returns, in order.
+ * commit lock, say); each public engine method that can change something calls {@link #deliver} as its
+ * last step, when it holds no lock. Delivery runs on one thread at a time: a thread that finds another
+ * delivering leaves its events to it, and the delivering thread looks again after it lets go, so no
+ * event is left behind. A listener that calls back into the engine therefore never recurses into
+ * delivery; its own events are delivered after it returns, in order.
  *
  * <h2>Failure modes</h2>
  * A listener that throws is logged and the next one still runs; the engine call that delivered it

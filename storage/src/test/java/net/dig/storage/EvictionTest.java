@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -182,6 +183,76 @@ class EvictionTest {
             assertThat(e.indexDump()).isEqualTo(before);
             assertWhole(e, s, List.of("a", "b", "c"));
             assertThat(Files.list(s.config().dataDir().resolve("evictions")).toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void otherDatastoresStayReadableAtEveryStepOfAnEviction() throws Exception {
+        Store s = threeDatastores(tmp);
+        Bytes32 a = s.manifests().get("a").datastoreId();
+        dropOwnPlotOf(s, s.manifests().get("b").datastoreId());
+        try (StorageEngine e = StorageTestSupport.open(s.config())) {
+            List<String> steps = new ArrayList<>();
+            List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+            e.evictionStep = step -> {
+                steps.add(step);
+                // another thread reads every capsule of b and c (and a, until the index switch)
+                Thread reader = Thread.ofPlatform().start(() -> {
+                    for (String name : List.of("a", "b", "c")) {
+                        Manifest m = s.manifests().get(name);
+                        boolean switched = steps.contains("indexed");
+                        if (name.equals("a") && switched) {
+                            if (e.manifest(a).isPresent()) {
+                                problems.add(step + ": a is still listed after the switch");
+                            }
+                            continue;
+                        }
+                        try {
+                            byte[] all = new byte[0];
+                            for (int i = 0; i < m.capsules().size(); i++) {
+                                all = StorageEngineTest.concat(all, e.readCapsule(m.datastoreId(), i));
+                                e.region(m.datastoreId(), i);
+                            }
+                            if (!Arrays.equals(all, s.data().get(name))) {
+                                problems.add(step + ": " + name + " reads wrong bytes");
+                            }
+                        } catch (RuntimeException ex) {
+                            problems.add(step + ": " + name + ": " + ex);
+                        }
+                    }
+                });
+                try {
+                    reader.join();
+                } catch (InterruptedException ex) {
+                    throw new AssertionError(ex);
+                }
+            };
+            assertThat(e.evict(a)).isTrue();
+            assertThat(steps).containsExactly("begin", "intent", "published", "indexed", "deleted", "deleted");
+            assertThat(problems).isEmpty();
+            e.evictionStep = null;
+            assertEvicted(e, s, "a", List.of("b", "c"));
+        }
+    }
+
+    @Test
+    void everyVersionOfTheDatastoreGoes() throws Exception {
+        Store s = threeDatastores(tmp);
+        Manifest c = s.manifests().get("c");
+        try (StorageEngine e = StorageTestSupport.open(s.config())) {
+            byte[] data2 = randomBytes(100, 9);
+            CapsuleInfo c0 = new CapsuleInfo(0, net.dig.core.Sha256.hash(data2), data2.length, CapsuleHashes.of(data2, data2.length).chunkRoot());
+            Bytes32 root2 = net.dig.core.MerkleTree.root(List.of(Manifest.leafHash(c0)));
+            DatastoreVersion v2 = DatastoreVersion.signed(c.version().nonce(), 2, root2, 1, data2.length, KB256, 5, "c",
+                    List.of(), OWNER);
+            e.store(v2, "c", List.of(), List.of(c0), i -> data2, Compression.NONE);
+            assertThat(e.readCapsule(c.datastoreId(), 0)).isEqualTo(data2);
+            int plotsBefore = e.plotCount();
+            assertThat(e.evict(c.datastoreId())).isTrue();
+            assertThat(e.plotCount()).isEqualTo(plotsBefore - 2);
+            assertThat(e.indexDump()).noneMatch(row -> row.contains(c.datastoreId().toHex()));
+            assertThat(datastoresInPlotFiles(s.config())).doesNotContain(c.datastoreId());
+            assertWhole(e, s, List.of("a", "b"));
         }
     }
 
