@@ -39,8 +39,9 @@ import net.dig.core.Bytes32;
  * datastore is back in the index until the resumed eviction switches it out; new plots already
  * published count as copies that stay, so nothing is copied twice; temporary files of an interrupted
  * copy were swept. Either way the datastore ends gone and every other capsule readable: never a mix. A
- * failure (an exception, not a crash) before the switch rolls back: new plots and the intent are
- * deleted and the datastore stays whole.
+ * failure (an exception, not a crash) of {@link #evict} before the switch rolls back: new plots and the
+ * intent are deleted and the datastore stays whole. A resumed eviction that fails is logged and left
+ * for the next open; the node still opens (the datastore is whole before the switch and unlisted after).
  *
  * <p>Quarantined plots are left alone: their tables cannot be trusted to say what they hold.
  *
@@ -125,8 +126,15 @@ final class DatastoreEviction {
                 continue;
             }
             LOG.log(System.Logger.Level.INFO, "completing the interrupted eviction of datastore " + id);
-            synchronized (commits.lock()) {
-                run(id, false);
+            try {
+                synchronized (commits.lock()) {
+                    run(id, false);
+                }
+            } catch (StorageException e) {
+                // before the switch the datastore is still whole, after it the index no longer lists it:
+                // either way the node may serve, and the next open or rebuild tries again
+                LOG.log(System.Logger.Level.WARNING, "the eviction of datastore " + id + " could not be completed ("
+                        + e.code() + "); it is tried again at the next open: " + e.getMessage());
             }
         }
     }

@@ -256,6 +256,23 @@ class EvictionTest {
         }
     }
 
+    @Test
+    void anEvictionRecordLeftAtOpenIsCompletedAndAnUnreadableOneIgnored() throws Exception {
+        Store s = threeDatastores(tmp);
+        Bytes32 c = s.manifests().get("c").datastoreId();
+        Path intents = s.config().dataDir().resolve("evictions");
+        Files.createDirectories(intents);
+        // as a crash right after the record became durable leaves it
+        Files.writeString(intents.resolve(c.toHex().substring(2)), c.toHex() + "\n");
+        Files.writeString(intents.resolve("garbage"), "not an id\n");
+        try (StorageEngine e = StorageTestSupport.open(s.config())) {
+            assertThat(e.manifest(c)).isEmpty();
+            assertThat(datastoresInPlotFiles(s.config())).doesNotContain(c);
+            assertWhole(e, s, List.of("a", "b"));
+            assertThat(Files.list(intents).map(p -> p.getFileName().toString()).toList()).containsExactly("garbage");
+        }
+    }
+
     static Path ownPlotOf(StorageEngine e, Bytes32 id) {
         return e.plots().stream().map(PlotSummary::path).filter(p -> {
             try (PlotReader r = PlotReader.open(p)) {
