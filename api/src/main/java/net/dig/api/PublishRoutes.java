@@ -171,6 +171,23 @@ final class PublishRoutes {
      */
     static ApiException storeFailure(RuntimeException e, boolean writable) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof StorageException s) {
+            switch (s.code()) {
+                case VERIFICATION_FAILED, OWNER_MISMATCH -> {
+                    return new ApiException(422, "verification_failed", message);
+                }
+                case STALE_VERSION -> {
+                    return new ApiException(409, "stale_version", message);
+                }
+                case NO_SPACE -> {
+                    return new ApiException(507, "insufficient_storage", message);
+                }
+                case INDEX_BUSY -> {
+                    return new ApiException(503, "index_busy", message, 1);
+                }
+                default -> { }
+            }
+        }
         if (e instanceof IllegalArgumentException) {
             return new ApiException(422, "verification_failed", message);
         }

@@ -8,30 +8,42 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import net.dig.core.Bytes32;
 
 /**
- * The SQLite index (WAL) of datastores, versions, capsule locations and plots. Plot files are the
- * source of truth; everything here can be rebuilt from them ({@link StorageEngine#rebuildIndex()}).
+ * The SQLite index (WAL) of datastores, versions, capsule locations, plots and quarantined capsules.
+ * Plot files are the source of truth for everything but {@code bad_capsules}; the rest can be rebuilt
+ * from them ({@link StorageEngine#rebuildIndex()}).
  *
  * <pre>
+ *   meta(key PK, value)    -- schema_version = 2
  *   plots(path PK, plot_id, size_bytes, capsule_count, creation_time, status, reason)
  *   datastores(datastore_id PK, name, current_version)
  *   versions(datastore_id, version, merkle_root, capsule_count, total_size, capsule_size, creation_time,
  *            owner_key, signature, name, manifest  -- Manifest.encode(); PK (datastore_id, version))
  *   capsules(datastore_id, version, capsule_index, plot_path, plot_id, offset, stored_length, codec, size,
  *            hash, chunk_hashes_offset; PK (datastore_id, version, capsule_index, plot_path))
+ *   bad_capsules(plot_path, datastore_id, capsule_index, reason; PK (plot_path, datastore_id, capsule_index))
  * </pre>
  * Ids are {@code 0x} hex text so the file reads well in {@code sqlite3}. No column depends on when or
  * in which order rows were written, so a rebuilt index equals the original row for row.
+ *
+ * <p>{@code bad_capsules} holds what a verify or a read found: a copy of a capsule whose bytes do not
+ * match their hash. Neither a restart nor a rebuild rechecks capsule bytes, so the rows survive both
+ * (a rebuild drops only the rows of plots that are gone); a clean verify of the plot clears them.
+ *
+ * <p>Schema history: version 1 had no {@code bad_capsules}; opening a version 1 file adds the table and
+ * sets the version to 2 in one transaction. Any other version is refused.
  *
  * <p>Concurrency: one JDBC connection, every method synchronized on this object. Write batches run in
  * one transaction each.
  */
 final class CapsuleIndex implements AutoCloseable {
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
 
     private final Connection db;
 
@@ -46,8 +58,20 @@ final class CapsuleIndex implements AutoCloseable {
     record CapsuleRow(String plotPath, String plotId, long offset, int storedLength, Compression codec, int size,
                       Bytes32 hash, long chunkHashesOffset, PlotStatus plotStatus, String plotReason) {}
 
+    /** A copy of a capsule, in one plot, found not matching its hash. */
+    record BadCapsule(String plotPath, Bytes32 datastoreId, int capsuleIndex, String reason) {}
+
     CapsuleIndex(Path file) throws SQLException {
         db = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try {
+            createSchema();
+        } catch (SQLException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private void createSchema() throws SQLException {
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
@@ -74,13 +98,31 @@ final class CapsuleIndex implements AutoCloseable {
                       PRIMARY KEY(datastore_id, version, capsule_index, plot_path))""");
             s.execute("CREATE INDEX IF NOT EXISTS capsules_by_plot ON capsules(plot_path)");
         }
+        int version;
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key='schema_version'")) {
-            int v = rs.next() ? Integer.parseInt(rs.getString(1)) : -1;
-            if (v != SCHEMA_VERSION) {
-                db.close();
-                throw new SQLException("index schema version " + v + " is not supported (expected " + SCHEMA_VERSION + ")");
-            }
+            version = rs.next() ? Integer.parseInt(rs.getString(1)) : -1;
         }
+        if (version == 1) {
+            inTransaction(() -> {
+                try (Statement s = db.createStatement()) {
+                    createBadCapsules(s);
+                    s.execute("UPDATE meta SET value='" + SCHEMA_VERSION + "' WHERE key='schema_version'");
+                }
+            });
+            version = SCHEMA_VERSION;
+        }
+        if (version != SCHEMA_VERSION) {
+            throw new SQLException("index schema version " + version + " is not supported (expected " + SCHEMA_VERSION + ")");
+        }
+        try (Statement s = db.createStatement()) {
+            createBadCapsules(s);
+        }
+    }
+
+    private static void createBadCapsules(Statement s) throws SQLException {
+        s.execute("""
+                CREATE TABLE IF NOT EXISTS bad_capsules(plot_path TEXT NOT NULL, datastore_id TEXT NOT NULL,
+                  capsule_index INTEGER NOT NULL, reason TEXT NOT NULL, PRIMARY KEY(plot_path, datastore_id, capsule_index))""");
     }
 
     /** Adds a valid plot: its row, its manifests (new versions only) and its capsule rows, in one transaction. */
@@ -233,9 +275,92 @@ final class CapsuleIndex implements AutoCloseable {
         return out;
     }
 
+    /** Records bad capsules; a capsule found bad again keeps its first reason. */
+    synchronized void putBadCapsules(List<BadCapsule> bad) throws SQLException {
+        inTransaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement("INSERT OR IGNORE INTO bad_capsules VALUES(?,?,?,?)")) {
+                for (BadCapsule b : bad) {
+                    ps.setString(1, b.plotPath());
+                    ps.setString(2, b.datastoreId().toHex());
+                    ps.setInt(3, b.capsuleIndex());
+                    ps.setString(4, b.reason());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
+    }
+
+    /** Forgets the bad capsules of one plot (a verify found it clean); true if there were any. */
+    synchronized boolean clearBadCapsules(String plotPath) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM bad_capsules WHERE plot_path=?")) {
+            ps.setString(1, plotPath);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    synchronized List<BadCapsule> badCapsules() throws SQLException {
+        List<BadCapsule> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT * FROM bad_capsules ORDER BY plot_path, datastore_id, capsule_index");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new BadCapsule(rs.getString(1), Bytes32.fromHex(rs.getString(2)), rs.getInt(3), rs.getString(4)));
+            }
+        }
+        return out;
+    }
+
+    /** Paths of the plots holding capsules of a datastore (any version). */
+    synchronized List<String> plotsHolding(Bytes32 datastoreId) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT DISTINCT plot_path FROM capsules WHERE datastore_id=? ORDER BY plot_path")) {
+            ps.setString(1, datastoreId.toHex());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     /**
-     * In one transaction: optionally deletes every row ({@code replace}), then adds the valid plots and
-     * records the quarantined ones. Readers see the index before or after, never in between.
+     * In one transaction: forgets a datastore (every version, capsule and bad capsule row), drops the
+     * rows of the plots {@code removed}, and adds the plots {@code added}. Readers see the index before
+     * the eviction or after it, never in between.
+     */
+    synchronized void evict(Bytes32 datastoreId, List<String> removed, List<PlotReader> added) throws SQLException {
+        inTransaction(() -> {
+            String id = datastoreId.toHex();
+            for (String sql : List.of("DELETE FROM capsules WHERE datastore_id=?", "DELETE FROM versions WHERE datastore_id=?",
+                    "DELETE FROM datastores WHERE datastore_id=?", "DELETE FROM bad_capsules WHERE datastore_id=?")) {
+                update(sql, id);
+            }
+            for (String path : removed) {
+                for (String sql : List.of("DELETE FROM capsules WHERE plot_path=?", "DELETE FROM plots WHERE path=?",
+                        "DELETE FROM bad_capsules WHERE plot_path=?")) {
+                    update(sql, path);
+                }
+            }
+            for (PlotReader plot : added) {
+                addPlotRows(plot);
+            }
+        });
+    }
+
+    private void update(String sql, String arg) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * In one transaction: optionally deletes every row ({@code replace}; bad capsules only of plots that
+     * are gone), then adds the valid plots and records the quarantined ones. Readers see the index before
+     * or after, never in between.
      */
     synchronized void indexPlots(boolean replace, List<PlotReader> valid, List<PlotRow> quarantined) throws SQLException {
         inTransaction(() -> {
@@ -245,6 +370,14 @@ final class CapsuleIndex implements AutoCloseable {
                     s.execute("DELETE FROM versions");
                     s.execute("DELETE FROM datastores");
                     s.execute("DELETE FROM plots");
+                }
+                Set<String> kept = new HashSet<>();
+                valid.forEach(p -> kept.add(p.path().toString()));
+                quarantined.forEach(r -> kept.add(r.path()));
+                for (BadCapsule b : badCapsules()) {
+                    if (!kept.contains(b.plotPath())) {
+                        update("DELETE FROM bad_capsules WHERE plot_path=?", b.plotPath());
+                    }
                 }
             }
             for (PlotReader plot : valid) {
@@ -256,13 +389,14 @@ final class CapsuleIndex implements AutoCloseable {
         });
     }
 
-    /** All rows of the four tables in a fixed order, as text (for comparing indexes). */
+    /** All rows of the five tables in a fixed order, as text (for comparing indexes). */
     synchronized List<String> dump() throws SQLException {
         List<String> out = new ArrayList<>();
         for (String q : List.of("SELECT * FROM plots ORDER BY path",
                 "SELECT * FROM datastores ORDER BY datastore_id",
                 "SELECT * FROM versions ORDER BY datastore_id, version",
-                "SELECT * FROM capsules ORDER BY datastore_id, version, capsule_index, plot_path")) {
+                "SELECT * FROM capsules ORDER BY datastore_id, version, capsule_index, plot_path",
+                "SELECT * FROM bad_capsules ORDER BY plot_path, datastore_id, capsule_index")) {
             try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(q)) {
                 int cols = rs.getMetaData().getColumnCount();
                 while (rs.next()) {

@@ -14,7 +14,7 @@ public record CapsuleInfo(int index, Bytes32 hash, long size, Bytes32 chunkRoot)
         }
         Objects.requireNonNull(hash, "capsule hash");
         Objects.requireNonNull(chunkRoot, "chunk root");
-        if (size < 0 || size > IngestOptions.CAPSULE_SIZES.getLast()) {
+        if (size < 0 || size > CapsuleSize.MIB_16.bytes()) {
             throw new IllegalArgumentException("capsule size " + size + " outside 0..16777216");
         }
     }

@@ -11,9 +11,9 @@ import java.util.Objects;
  * @param name        display name; {@code null} means the file or directory name
  */
 public record IngestOptions(int capsuleSize, Compression compression, String name) {
-    /** The capsule size classes, smallest first. */
-    public static final List<Integer> CAPSULE_SIZES = List.of(262_144, 1_048_576, 4_194_304, 16_777_216);
-    public static final int DEFAULT_CAPSULE_SIZE = 16_777_216;
+    /** The capsule size classes, smallest first ({@link CapsuleSize}). */
+    public static final List<Integer> CAPSULE_SIZES = CapsuleSize.allBytes();
+    public static final int DEFAULT_CAPSULE_SIZE = CapsuleSize.DEFAULT.bytes();
 
     public IngestOptions {
         checkCapsuleSize(capsuleSize);
@@ -41,9 +41,6 @@ public record IngestOptions(int capsuleSize, Compression compression, String nam
     }
 
     static void checkCapsuleSize(int capsuleSize) {
-        if (!CAPSULE_SIZES.contains(capsuleSize)) {
-            throw new IllegalArgumentException("capsule size " + capsuleSize
-                    + " is not one of 262144 (256 KiB), 1048576 (1 MiB), 4194304 (4 MiB), 16777216 (16 MiB)");
-        }
+        CapsuleSize.ofBytes(capsuleSize);
     }
 }

@@ -285,6 +285,11 @@ final class PlotReader implements AutoCloseable {
         return path;
     }
 
+    /** The shared read-only channel: positional reads only, never closed by a caller. */
+    FileChannel channel() {
+        return channel;
+    }
+
     Bytes32 plotId() {
         return plotId;
     }
@@ -343,7 +348,7 @@ final class PlotReader implements AutoCloseable {
 
     /** Per-thread direct buffer for rehashing plain capsules without a heap copy (16 MiB per verifying thread). */
     private static final ThreadLocal<ByteBuffer> SCRATCH =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(IngestOptions.CAPSULE_SIZES.getLast()));
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CapsuleSize.MIB_16.bytes()));
 
     /** Rehashes capsule {@code e}: null if it is intact, else why not. */
     String checkCapsule(Entry e) {

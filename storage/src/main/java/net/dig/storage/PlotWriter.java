@@ -6,12 +6,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import net.dig.core.AtomicFiles;
 import net.dig.core.Bytes32;
 import net.dig.core.NodeIdentity;
 import net.dig.core.Sha256;
@@ -69,9 +68,9 @@ import net.dig.core.Sha256;
  * {@code O_DIRECT}-friendly and {@code sendfile} reads.
  *
  * <h2>Durability</h2>
- * Everything is written to a temporary file {@code .plot-*.plot.tmp} in the target directory; then
- * fsync, an atomic no-replace rename to {@code <plot_id hex>.plot} (hard link + unlink), fsync of the
- * directory. A crash leaves either no
+ * Everything is written to a temporary file {@code .plot.*.tmp} in the target directory; then
+ * fsync and {@link AtomicFiles#commit} with {@code CREATE_NEW} to {@code <plot_id hex>.plot} (hard link +
+ * unlink, fsync of the directory). A crash leaves either no
  * plot (and a temp file that {@link StorageEngine#open} deletes) or a complete one. The writer holds
  * an exclusive file lock on its temporary file until its final name exists, so {@code open} in another
  * process (a CLI command next to a running node) leaves a temporary file that is still being written
@@ -92,7 +91,8 @@ final class PlotWriter implements AutoCloseable {
     static final int C2_RECORD = 8;
     static final int HEADER_HASH_OFFSET = HEADER_SIZE - 32;
     static final int SIGNED_HEADER_BYTES = 448;
-    static final String TEMP_SUFFIX = ".plot.tmp";
+    /** Temporary plots are named {@code .plot.<random>.tmp} ({@link AtomicFiles#createTemporary}). */
+    static final String TEMP_STEM = "plot";
     static final String PLOT_SUFFIX = ".plot";
 
     /**
@@ -130,8 +130,7 @@ final class PlotWriter implements AutoCloseable {
     /** Starts a plot in {@code dir} (a temporary file until {@link #finish}). */
     static PlotWriter create(Path dir) throws IOException {
         // 0644: plots hold public content, and operators inspect and serve them with other tools
-        Path temp = Files.createTempFile(dir, ".plot-", TEMP_SUFFIX,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        Path temp = AtomicFiles.createTemporary(dir.resolve(TEMP_STEM), "rw-r--r--");
         FileChannel ch = null;
         try {
             ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.READ);
@@ -246,7 +245,6 @@ final class PlotWriter implements AutoCloseable {
             publish(temp, target);
             done = true;
             close();
-            fsyncDirectory(dir);
             return new Written(plotId, target, fileSize, records.size(), creationTime, List.copyOf(records), c4Start);
         } catch (IOException | RuntimeException e) {
             close();
@@ -255,29 +253,16 @@ final class PlotWriter implements AutoCloseable {
     }
 
     /**
-     * Atomically gives the temporary file its final name without ever replacing an existing plot: a hard
-     * link (fails if the name exists) then removal of the temporary name. A crash between the two leaves
-     * a temporary file that {@link StorageEngine#open} deletes. File systems without hard links get a
-     * checked atomic rename.
+     * Gives the temporary file its final name without ever replacing an existing plot
+     * ({@link AtomicFiles.Publish#CREATE_NEW}); a crash in between leaves a temporary file that
+     * {@link StorageEngine#open} deletes.
      */
     private static void publish(Path temp, Path target) throws IOException {
         try {
-            Files.createLink(target, temp);
+            AtomicFiles.commit(temp, target, AtomicFiles.Publish.CREATE_NEW);
         } catch (FileAlreadyExistsException e) {
             throw new FileAlreadyExistsException(target.toString(), null, "an identical plot already exists");
-        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-            if (e instanceof java.nio.file.FileSystemException fse && !"Operation not permitted".equals(fse.getReason())
-                    && !(e instanceof java.nio.file.AccessDeniedException)) {
-                throw fse;
-            }
-            if (Files.exists(target)) {
-                throw new FileAlreadyExistsException(target.toString(), null, "an identical plot already exists");
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            return;
         }
-        // the plot has its final name now; a temporary name already gone is no failure
-        Files.deleteIfExists(temp);
     }
 
     private List<byte[]> buildTables(List<Manifest> manifests) {
@@ -355,12 +340,6 @@ final class PlotWriter implements AutoCloseable {
         long p = at;
         while (buf.hasRemaining()) {
             p += channel.write(buf, p);
-        }
-    }
-
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
         }
     }
 

@@ -47,4 +47,29 @@ class DiskAccountingTest {
             assertThat(reported).isGreaterThan(plotSizes);
         }
     }
+
+    @Test
+    void theByteCountIsKeptUpToDateWithoutWalkingTheDirectories() throws Exception {
+        StorageConfig config = StorageConfig.under(tmp.resolve("home"));
+        List<Path> dirs = config.plotDirs();
+        try (StorageEngine e = StorageTestSupport.open(config)) {
+            Manifest a = e.ingest(StorageTestSupport.write(tmp.resolve("a"), StorageTestSupport.randomBytes(300_000, 1)),
+                    new IngestOptions(262_144, Compression.NONE, null), OWNER, Progress.none());
+            e.ingest(StorageTestSupport.write(tmp.resolve("b"), StorageTestSupport.randomBytes(100_000, 2)),
+                    new IngestOptions(262_144, Compression.NONE, null), OWNER, Progress.none());
+            assertThat(e.plotBytesOnDisk()).isEqualTo(du(dirs));
+            assertThat(e.plotCount()).isEqualTo(2);
+            // a file someone else drops into a plot directory is not seen by a scrape (no walk) ...
+            StorageTestSupport.write(dirs.getFirst().resolve("notes.txt"), new byte[12_345]);
+            long scraped = e.plotBytesOnDisk();
+            assertThat(scraped).isEqualTo(du(dirs) - 12_345);
+            // ... until a rebuild walks them again
+            e.rebuildIndex();
+            assertThat(e.plotBytesOnDisk()).isEqualTo(du(dirs));
+            e.evict(a.datastoreId());
+            assertThat(e.plotBytesOnDisk()).isEqualTo(du(dirs));
+            assertThat(e.plotCount()).isEqualTo(1);
+            assertThat(e.quarantinedPlotCount()).isZero();
+        }
+    }
 }

@@ -192,7 +192,8 @@ class StorageEngineTest {
             DatastoreVersion v = m.version();
             DatastoreVersion forged = v.withSignature(new byte[64]);
             assertThatThrownBy(() -> engine.store(forged, "x", m.files(), m.capsules(), good, Compression.NONE))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("signature is not valid");
+                    .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.code()).isEqualTo(StorageErrorCode.VERIFICATION_FAILED))
+                    .hasMessageContaining("signature is not valid");
 
             CapsuleSource tampered = i -> {
                 byte[] c = good.capsule(i);
@@ -202,7 +203,8 @@ class StorageEngineTest {
                 return c;
             };
             assertThatThrownBy(() -> engine.store(v, "pushed", m.files(), m.capsules(), tampered, Compression.ZSTD))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capsule 2").hasMessageContaining("capsule hash");
+                    .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.code()).isEqualTo(StorageErrorCode.VERIFICATION_FAILED))
+                    .hasMessageContaining("capsule 2").hasMessageContaining("capsule hash");
             CapsuleSource shortSource = i -> Arrays.copyOf(good.capsule(i), 10);
             assertThatThrownBy(() -> engine.store(v, "pushed", m.files(), m.capsules(), shortSource, Compression.NONE))
                     .hasMessageContaining("is 10 bytes, expected 262144");
@@ -218,7 +220,8 @@ class StorageEngineTest {
             assertThat(stored).isEqualTo(m);
             assertThat(engine.readCapsule(m.datastoreId(), 2)).isEqualTo(good.capsule(2));
             assertThatThrownBy(() -> engine.store(v, "pushed", m.files(), m.capsules(), good, Compression.NONE))
-                    .isInstanceOf(StorageException.class).hasMessageContaining("already at version 1");
+                    .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.code()).isEqualTo(StorageErrorCode.STALE_VERSION))
+                    .hasMessageContaining("already at version 1");
 
             // version 2: same owner, new content
             byte[] data2 = randomBytes(100, 9);
@@ -235,6 +238,7 @@ class StorageEngineTest {
                     DatastoreVersion.nameSha256("x"), DatastoreVersion.filesRoot(List.of()), thief.publicKey(), new byte[64]);
             DatastoreVersion stolen = claimed.withSignature(thief.sign(claimed.signingBytes()));
             assertThatThrownBy(() -> engine.store(stolen, "x", List.of(), List.of(c0), i -> data2, Compression.NONE))
+                    .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.code()).isEqualTo(StorageErrorCode.OWNER_MISMATCH))
                     .hasMessageContaining("not SHA256(owner || nonce)");
         }
     }

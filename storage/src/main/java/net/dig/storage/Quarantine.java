@@ -1,0 +1,182 @@
+package net.dig.storage;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.dig.core.Bytes32;
+
+/**
+ * What must not be served, recorded in the index and mirrored in memory.
+ *
+ * <h2>What</h2>
+ * Two levels, both persisted in {@link CapsuleIndex}, so both survive a restart:
+ * <ul>
+ *   <li>a <b>quarantined plot</b> ({@code plots.status = QUARANTINED}): its header or tables failed their
+ *       checks, or its file is gone. None of it is served.
+ *   <li>a <b>bad capsule</b> ({@code bad_capsules}): a copy whose bytes a verify or a read found not
+ *       matching their hash. That copy is refused for whole-capsule reads and regions; chunk reads, which
+ *       check every chunk against its own hash, still serve the chunks that match. The plot holding it
+ *       is not servable whole ({@link #plotServable} is false) until a clean verify clears it.
+ * </ul>
+ *
+ * <h2>Concurrency</h2>
+ * Readers consult an immutable snapshot (a volatile read, no lock, no I/O), so the HTTP event loop can
+ * ask {@link #plotServable} before each zero-copy send. Every change writes the index first and then
+ * rebuilds the snapshot from it, under this object's lock; events are posted after the index commit.
+ */
+final class Quarantine {
+    private static final System.Logger LOG = System.getLogger(Quarantine.class.getName());
+
+    record CapsuleKey(String plotPath, Bytes32 datastoreId, int capsuleIndex) {}
+
+    private record Snapshot(Set<Bytes32> unservable, Map<CapsuleKey, String> badCapsules, int quarantinedPlots) {}
+
+    private final CapsuleIndex index;
+    private final String indexName;
+    private final PlotReaders readers;
+    private final StorageListeners events;
+    private volatile Snapshot snapshot = new Snapshot(Set.of(), Map.of(), 0);
+
+    Quarantine(CapsuleIndex index, String indexName, PlotReaders readers, StorageListeners events) {
+        this.index = index;
+        this.indexName = indexName;
+        this.readers = readers;
+        this.events = events;
+    }
+
+    /** False for a quarantined plot or one with bad capsules. Non-blocking. */
+    boolean plotServable(Bytes32 plotId) {
+        return !snapshot.unservable().contains(plotId);
+    }
+
+    /** Why this copy of a capsule is refused, or null if it is not. Non-blocking. */
+    String badCapsule(String plotPath, Bytes32 datastoreId, int capsuleIndex) {
+        return snapshot.badCapsules().get(new CapsuleKey(plotPath, datastoreId, capsuleIndex));
+    }
+
+    /** The bad capsules recorded for one plot, in index order. */
+    List<CapsuleProblem> badCapsulesOf(String plotPath) {
+        List<CapsuleProblem> out = new ArrayList<>();
+        snapshot.badCapsules().forEach((k, reason) -> {
+            if (k.plotPath().equals(plotPath)) {
+                out.add(new CapsuleProblem(k.datastoreId(), k.capsuleIndex(), reason));
+            }
+        });
+        out.sort(java.util.Comparator.comparing((CapsuleProblem c) -> c.datastoreId().toHex()).thenComparingInt(CapsuleProblem::capsuleIndex));
+        return out;
+    }
+
+    int quarantinedPlots() {
+        return snapshot.quarantinedPlots();
+    }
+
+    /** The index row that quarantines {@code file}. */
+    static CapsuleIndex.PlotRow plotRow(Path file, String reason) {
+        Bytes32 claimed = PlotReader.claimedPlotId(file);
+        return new CapsuleIndex.PlotRow(file.toString(), claimed.equals(Bytes32.ZERO) ? null : claimed.toHex(),
+                sizeOf(file), 0, 0, PlotStatus.QUARANTINED, reason);
+    }
+
+    /** Quarantines a plot found bad: closes its reader, records it, tells the listeners. */
+    synchronized void plot(Path file, String reason) {
+        readers.remove(file.toString());
+        CapsuleIndex.PlotRow row = plotRow(file, reason);
+        StorageFailures.indexUpdate("cannot record quarantine of " + file + " in " + indexName, () -> index.putPlot(row));
+        reload();
+        LOG.log(System.Logger.Level.WARNING, "plot " + file + " quarantined: " + reason);
+        postPlot(row, reason);
+    }
+
+    /** After a scan wrote quarantine rows itself: refreshes the mirror and tells the listeners. */
+    synchronized void scanned(List<CapsuleIndex.PlotRow> quarantined) {
+        reload();
+        for (CapsuleIndex.PlotRow row : quarantined) {
+            LOG.log(System.Logger.Level.WARNING, "plot " + row.path() + " quarantined: " + row.reason());
+            postPlot(row, row.reason());
+        }
+    }
+
+    /** Records copies of capsules in one plot found not matching their hash. */
+    synchronized void capsules(String plotPath, Bytes32 plotId, List<CapsuleProblem> problems) {
+        List<CapsuleIndex.BadCapsule> rows = new ArrayList<>();
+        for (CapsuleProblem p : problems) {
+            rows.add(new CapsuleIndex.BadCapsule(plotPath, p.datastoreId(), p.capsuleIndex(), p.reason()));
+        }
+        StorageFailures.indexUpdate("cannot record bad capsules of " + plotPath + " in " + indexName,
+                () -> index.putBadCapsules(rows));
+        reload();
+        StringBuilder reason = new StringBuilder();
+        for (CapsuleProblem p : problems) {
+            reason.append(reason.isEmpty() ? "" : "; ").append("capsule ").append(p.capsuleIndex()).append(" of datastore ")
+                    .append(p.datastoreId()).append(": ").append(p.reason());
+        }
+        LOG.log(System.Logger.Level.WARNING, "plot " + plotPath + " has bad capsules: " + reason);
+        String why = reason.toString();
+        events.post(l -> l.onPlotQuarantined(plotId, Path.of(plotPath), why));
+    }
+
+    /** Applies a verify result: bad capsules are recorded, a clean plot is cleared of earlier findings. */
+    synchronized void verified(PlotVerification v) {
+        if (!v.headerValid() || !v.tablesValid()) {
+            return; // recorded as a quarantined plot by the verifier
+        }
+        if (v.badCapsules().isEmpty()) {
+            boolean had = StorageFailures.index("cannot clear bad capsules of " + v.path() + " in " + indexName,
+                    () -> index.clearBadCapsules(v.path().toString()));
+            if (had) {
+                reload();
+                LOG.log(System.Logger.Level.INFO, "plot " + v.path() + " verified clean; its bad capsules are cleared");
+            }
+        } else {
+            capsules(v.path().toString(), v.plotId(), v.badCapsules());
+        }
+    }
+
+    /** Rebuilds the mirror from the index (at open, after a rebuild or an eviction). */
+    synchronized void reload() {
+        List<CapsuleIndex.PlotRow> plots = StorageFailures.index("index " + indexName + " failed", index::plots);
+        List<CapsuleIndex.BadCapsule> bad = StorageFailures.index("index " + indexName + " failed", index::badCapsules);
+        Set<Bytes32> unservable = new HashSet<>();
+        Map<String, String> idByPath = new HashMap<>();
+        int quarantined = 0;
+        for (CapsuleIndex.PlotRow r : plots) {
+            if (r.plotId() != null) {
+                idByPath.put(r.path(), r.plotId());
+            }
+            if (r.status() == PlotStatus.QUARANTINED) {
+                quarantined++;
+                if (r.plotId() != null) {
+                    unservable.add(Bytes32.fromHex(r.plotId()));
+                }
+            }
+        }
+        Map<CapsuleKey, String> badCapsules = new HashMap<>();
+        for (CapsuleIndex.BadCapsule b : bad) {
+            badCapsules.put(new CapsuleKey(b.plotPath(), b.datastoreId(), b.capsuleIndex()), b.reason());
+            String id = idByPath.get(b.plotPath());
+            if (id != null) {
+                unservable.add(Bytes32.fromHex(id));
+            }
+        }
+        snapshot = new Snapshot(Set.copyOf(unservable), Map.copyOf(badCapsules), quarantined);
+    }
+
+    private void postPlot(CapsuleIndex.PlotRow row, String reason) {
+        Bytes32 id = row.plotId() == null ? Bytes32.ZERO : Bytes32.fromHex(row.plotId());
+        Path path = Path.of(row.path());
+        events.post(l -> l.onPlotQuarantined(id, path, reason));
+    }
+
+    private static long sizeOf(Path f) {
+        try {
+            return Files.size(f);
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+}
