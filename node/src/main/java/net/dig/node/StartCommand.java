@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import net.dig.core.AtomicFiles;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import picocli.CommandLine.Command;
@@ -81,7 +82,8 @@ final class StartCommand implements Callable<Integer> {
             ready.put("node_id", identity.nodeId());
             ready.put("pid", ProcessHandle.current().pid());
             ready.putAll(runtime.facts());
-            InitCommand.writeAtomically(readyFile, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(ready) + "\n");
+            AtomicFiles.write(readyFile, (new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(ready) + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), AtomicFiles.Publish.REPLACE);
         }
         stop.await();
         runtime.close();
