@@ -199,7 +199,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
         this.events = events;
         this.settings = settings;
         this.clock = clock;
-        this.limits = WireLimits.DEFAULT.withMaxMessageData(settings.maxFrameBytes());
+        this.limits = WireLimits.DEFAULT.toBuilder().maxMessageData(settings.maxFrameBytes()).build();
         this.ids = new RequestIds(outbound);
         this.outboundLimits = outboundLimits;
         this.createdMillis = clock.millis();

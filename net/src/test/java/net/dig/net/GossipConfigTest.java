@@ -43,7 +43,7 @@ class GossipConfigTest {
         assertThatThrownBy(() -> GossipConfig.builder().peerConnectInterval(Duration.ZERO).build()).hasMessageContaining("peer_connect_interval");
         assertThatThrownBy(() -> GossipConfig.IntroducerConfig.of("wss://")).hasMessageContaining("introducer.endpoint");
         assertThatThrownBy(() -> GossipConfig.builder().networkId("").build()).hasMessageContaining("network_id");
-        assertThatThrownBy(() -> TransportSettings.defaults().withMaxFrameBytes(10)).hasMessageContaining("max-frame-bytes");
+        assertThatThrownBy(() -> TransportSettings.defaults().toBuilder().maxFrameBytes(10).build()).hasMessageContaining("max-frame-bytes");
         assertThatThrownBy(() -> new TransportSettings.SocketBuffers(4095, 0)).hasMessageContaining("socket_send_buffer_bytes");
         assertThatThrownBy(() -> new TransportSettings.SocketBuffers(0, (64 << 20) + 1)).hasMessageContaining("socket_receive_buffer_bytes");
         assertThatThrownBy(() -> new TransportSettings.SocketBuffers(-1, 0)).hasMessageContaining("got -1");

@@ -53,8 +53,8 @@ final class GossipWiring {
                 .bootstrapPeers(bootstrap)
                 .peerConnectInterval(java.time.Duration.ofSeconds(n.peerConnectIntervalSecs()))
                 .peersFilePath(ctx.home().dir().resolve("peers.dat"))
-                .transport(defaults.withIdentity(Optional.of(ctx.home().dir().resolve("tls")), Optional.empty(), defaults.peerTrust())
-                        .withSocketBuffers(new TransportSettings.SocketBuffers(n.socketSendBufferBytes(), n.socketReceiveBufferBytes())))
+                .transport(defaults.toBuilder().identity(Optional.of(ctx.home().dir().resolve("tls")), Optional.empty(), defaults.peerTrust())
+                        .socketBuffers(new TransportSettings.SocketBuffers(n.socketSendBufferBytes(), n.socketReceiveBufferBytes())).build())
                 .build();
     }
 

@@ -96,8 +96,8 @@ final class IntroducerCommand implements Callable<Integer> {
                 .network(privateAddresses ? GossipConfig.Network.LOCAL : GossipConfig.Network.MAINNET)
                 .targetOutboundCount(0)
                 .peersFilePath(ctx.home().dir().resolve("introducer-peers.dat"))
-                .transport(defaults.withIdentity(Optional.of(ctx.home().dir().resolve("introducer-tls")), Optional.empty(),
-                        defaults.peerTrust()))
+                .transport(defaults.toBuilder().identity(Optional.of(ctx.home().dir().resolve("introducer-tls")), Optional.empty(),
+                        defaults.peerTrust()).build())
                 .build();
     }
 

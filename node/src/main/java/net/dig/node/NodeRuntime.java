@@ -97,16 +97,16 @@ final class NodeRuntime implements AutoCloseable {
                 .orElse(new NodeConfig.HostPort(listen.host(), config.monitoring().metricsPort()));
         ApiConfig defaults = ApiConfig.defaults(ctx.home().dir());
         NodeConfig.RateLimits limits = api.rateLimits();
-        return defaults.withListen(listen.host(), listen.port())
-                .withMetricsListen(metrics.host(), metrics.port())
-                .withAdmin(adminToken(ctx).orElse(null), api.openPush())
-                .withValidatorKeys(java.util.Set.copyOf(api.validatorKeys().stream().map(String::strip).toList()))
-                .withRateLimits(rateLimit("capsule_retrieval", limits.capsuleRetrieval()),
+        return defaults.toBuilder().listen(listen.host(), listen.port())
+                .metricsListen(metrics.host(), metrics.port())
+                .admin(adminToken(ctx).orElse(null), api.openPush())
+                .validatorKeys(java.util.Set.copyOf(api.validatorKeys().stream().map(String::strip).toList()))
+                .rateLimits(rateLimit("capsule_retrieval", limits.capsuleRetrieval()),
                         rateLimit("validation_challenge", limits.validationChallenge()),
                         rateLimit("api_requests", limits.apiRequests()))
-                .withCaches(l1CacheBytes(api.cacheSize(), Runtime.getRuntime().maxMemory()),
+                .caches(l1CacheBytes(api.cacheSize(), Runtime.getRuntime().maxMemory()),
                         ctx.home().cacheDir(config).resolve("http"),
-                        NodeConfig.ByteSize.parse("api.disk_cache_size", api.diskCacheSize()));
+                        NodeConfig.ByteSize.parse("api.disk_cache_size", api.diskCacheSize())).build();
     }
 
     /** {@code api.cache_size} in bytes; an absolute size must leave the heap room to run (at most 90 %). */

@@ -208,7 +208,7 @@ class WireRoundTripProperties {
         for (Function<StreamableReader, ?> d : List.<Function<StreamableReader, ?>>of(Handshake::decode, RespondPeers::decode,
                 NewPeak::decode, ChiaError::decode, RegisterPeer::decode, Message::read)) {
             try {
-                new StreamableReader(garbage, L.withMaxListCount(1000)).list(r -> d.apply(r));
+                new StreamableReader(garbage, L.toBuilder().maxListCount(1000).build()).list(r -> d.apply(r));
             } catch (WireException expected) {
                 assertThat(expected.getMessage()).isNotBlank();
             }
@@ -218,7 +218,7 @@ class WireRoundTripProperties {
     /** Arbitrary byte streams in arbitrary pieces: the stream decoder yields messages or a WireException, nothing else. */
     @Property(tries = 300)
     void streamDecoderSurvivesGarbage(@ForAll("blobsP") byte[] garbage, @ForAll("cut") int cut) {
-        MessageStreamDecoder d = new MessageStreamDecoder(L.withMaxMessageData(256));
+        MessageStreamDecoder d = new MessageStreamDecoder(L.toBuilder().maxMessageData(256).build());
         int at = Math.floorMod(cut, garbage.length + 1);
         try {
             d.feed(java.util.Arrays.copyOfRange(garbage, 0, at));
