@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import net.dig.gossip.LaneConfig;
 
 /**
  * Transport knobs that the dig-gossip seed does not name but a Java node needs; a component of
@@ -31,6 +32,8 @@ import java.util.Optional;
  * @param ipBanExempt           addresses never banned by IP (their PeerIds still are); default loopback, as Chia
  * @param socketBuffers         kernel send and receive buffer sizes of every peer socket (default 256 KiB each;
  *                              see {@link SocketBuffers})
+ * @param lanes                 bounds, bulk share and backpressure of each connection's priority lanes
+ *                              (default {@link LaneConfig#defaults()})
  */
 public record TransportSettings(
         int maxFrameBytes,
@@ -45,7 +48,8 @@ public record TransportSettings(
         String softwareVersion,
         Duration shortBan,
         java.util.Set<String> ipBanExempt,
-        SocketBuffers socketBuffers) {
+        SocketBuffers socketBuffers,
+        LaneConfig lanes) {
 
     public static final int DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
@@ -92,6 +96,7 @@ public record TransportSettings(
         extraTrustedCas = List.copyOf(extraTrustedCas);
         ipBanExempt = java.util.Set.copyOf(ipBanExempt);
         Objects.requireNonNull(socketBuffers, "transport.socket-buffers");
+        Objects.requireNonNull(lanes, "transport.lanes");
         if (maxFrameBytes < 1024 || maxFrameBytes > 64 * 1024 * 1024) {
             throw new IllegalArgumentException("transport.max-frame-bytes must be in [1024, 64 MiB], got " + maxFrameBytes);
         }
@@ -111,7 +116,7 @@ public record TransportSettings(
         return new TransportSettings(DEFAULT_MAX_FRAME_BYTES, 200, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), PeerTrust.ANY_CERTIFICATE, Optional.empty(), Optional.empty(), List.of(),
                 "dig-node/" + net.dig.core.BuildVersion.current(), Duration.ofSeconds(10),
-                java.util.Set.of("127.0.0.1", "::1", "0:0:0:0:0:0:0:1"), SocketBuffers.defaults());
+                java.util.Set.of("127.0.0.1", "::1", "0:0:0:0:0:0:0:1"), SocketBuffers.defaults(), LaneConfig.defaults());
     }
 
     /** A builder holding {@link #defaults()}. */
@@ -142,6 +147,7 @@ public record TransportSettings(
         private Duration shortBan;
         private java.util.Set<String> ipBanExempt;
         private SocketBuffers socketBuffers;
+        private LaneConfig lanes;
 
         private Builder(TransportSettings from) {
             maxFrameBytes = from.maxFrameBytes;
@@ -157,6 +163,7 @@ public record TransportSettings(
             shortBan = from.shortBan;
             ipBanExempt = from.ipBanExempt;
             socketBuffers = from.socketBuffers;
+            lanes = from.lanes;
         }
 
         public Builder maxFrameBytes(int value) {
@@ -224,6 +231,11 @@ public record TransportSettings(
             return this;
         }
 
+        public Builder lanes(LaneConfig value) {
+            lanes = value;
+            return this;
+        }
+
         public Builder timeouts(Duration tls, Duration handshake, Duration request) {
             return tlsHandshakeTimeout(tls).peerHandshakeTimeout(handshake).requestTimeout(request);
         }
@@ -235,7 +247,7 @@ public record TransportSettings(
         public TransportSettings build() {
             return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout,
                     requestTimeout, peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan,
-                    ipBanExempt, socketBuffers);
+                    ipBanExempt, socketBuffers, lanes);
         }
     }
 

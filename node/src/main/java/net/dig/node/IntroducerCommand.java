@@ -81,7 +81,7 @@ final class IntroducerCommand implements Callable<Integer> {
     }
 
     GossipConfig config(DigNodeCommand.NodeContext ctx) throws java.io.IOException {
-        NodeConfig.HostPort hp = DigNodeCommand.hostPortFlag("--listen", listen);
+        HostPort hp = DigNodeCommand.hostPortFlag("--listen", listen);
         String id = networkId != null ? networkId : ctx.config().network().networkId();
         try {
             GossipConfig.checkNetworkId(id);

@@ -60,6 +60,7 @@ final class StartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DigNodeCommand.NodeContext ctx = context();
         NodeConfig config = ctx.config();
+        ConfigLoader.refuseInactive(config);
         LogSetup.toConsole(LogSetup.Console.STDOUT, config.monitoring().logLevel(), ctx.home().logFile(config));
 
         Files.createDirectories(ctx.home().dir());
