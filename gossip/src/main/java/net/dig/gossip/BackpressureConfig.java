@@ -15,7 +15,7 @@ public record BackpressureConfig(int txDedupThreshold, int bulkDropThreshold, in
                     + txDedupThreshold + ", " + bulkDropThreshold + ", " + normalDelayThreshold);
         }
         if (normalBatchIntervalMillis < 1) {
-            throw new IllegalArgumentException("normal batch interval must be positive, got " + normalBatchIntervalMillis);
+            throw new IllegalArgumentException("normal_batch_interval_ms must be positive, got " + normalBatchIntervalMillis);
         }
     }
 

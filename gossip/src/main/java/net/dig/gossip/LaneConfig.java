@@ -17,13 +17,14 @@ public record LaneConfig(int maxMessagesPerLane, long maxBytesPerLane, int starv
                          Optional<BackpressureConfig> backpressure) {
     public LaneConfig {
         if (maxMessagesPerLane < 1 || maxBytesPerLane < 1) {
-            throw new IllegalArgumentException("lane bounds must be positive, got " + maxMessagesPerLane + " messages, "
-                    + maxBytesPerLane + " bytes");
+            throw new IllegalArgumentException("lane bounds must be positive, got max_messages_per_lane=" + maxMessagesPerLane
+                    + ", max_bytes_per_lane=" + maxBytesPerLane);
         }
         if (starvationRatio < 1 || bulkQuantumBytes < starvationRatio) {
-            throw new IllegalArgumentException("starvation ratio must be >= 1 and the bulk quantum >= the ratio, got "
+            throw new IllegalArgumentException("starvation_ratio must be >= 1 and bulk_quantum >= starvation_ratio, got "
                     + starvationRatio + ", " + bulkQuantumBytes);
         }
+        java.util.Objects.requireNonNull(backpressure, "backpressure");
     }
 
     /** 4,096 messages / 64 MiB per lane, 1 bulk per 16, 64 KiB quantum, dig-gossip's backpressure. */
