@@ -56,8 +56,11 @@ import java.util.regex.Pattern;
  * not have is rejected, naming its path. Environment and flag values are strings, typed by the
  * default they replace (number, boolean, list split on commas, else string). The merged tree is then
  * bound strictly (no float-to-int truncation, no string-to-number coercion, no duplicate keys) into
- * the records, whose constructors check ranges. Every failure is a {@link ConfigException} whose
- * message starts with the key path.
+ * the records, each value parsed into its type on the way ({@link ConfigValues}), whose constructors
+ * check ranges. Every failure is a {@link ConfigException} whose message starts with the key path.
+ *
+ * <p>Keys that are validated but drive nothing yet are listed here ({@link #refuseInactive}); {@code start}
+ * refuses a config that moves one of them off its default.
  */
 final class ConfigLoader {
     static final String ENV_PREFIX = "DIG_NODE_";
