@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * Everything the HTTP API needs to start, validated on construction (a bad value fails with a message
- * naming the field). {@link #defaults(Path)} gives the seed's values; the {@code with...} methods
- * return modified copies.
+ * naming the field). {@link #defaults(Path)} gives the seed's values; a changed copy is made with
+ * {@link #toBuilder()} (or {@link #builder(Path)}), whose {@code build()} validates it like a new record.
  *
  * @param host                listen address of the API (default {@code 0.0.0.0})
  * @param port                API port (default 8555; 0 = any free port, for tests)
@@ -33,6 +33,8 @@ import java.util.Set;
  * @param validatorKeys       Ed25519 public keys (64 lower-case hex digits, an optional {@code 0x} is
  *                            dropped) of the validators whose {@code POST /validation/challenge} this node
  *                            answers; empty (the default) = every challenge is refused with 403
+ * @param version             the node's version as {@code GET /node/status} reports it (the node passes
+ *                            its build version; default {@link #UNKNOWN_VERSION})
  */
 public record ApiConfig(
         String host, int port, String metricsHost, int metricsPort, int eventLoops,
@@ -41,10 +43,12 @@ public record ApiConfig(
         String adminToken, boolean openPush,
         RateLimit capsuleRetrieval, RateLimit validationChallenge, RateLimit apiRequests,
         long l1CacheBytes, Path l2CacheDir, long l2CacheBytes,
-        Path dataDir, Set<String> validatorKeys) {
+        Path dataDir, Set<String> validatorKeys, String version) {
 
     public static final int DEFAULT_PORT = 8555;
     public static final int DEFAULT_METRICS_PORT = 9090;
+    /** The version a config reports when the embedding program has not given one. */
+    public static final String UNKNOWN_VERSION = "unknown";
 
     public ApiConfig {
         requireText(host, "host");
@@ -79,6 +83,7 @@ public record ApiConfig(
         Objects.requireNonNull(l2CacheDir, "l2CacheDir");
         Objects.requireNonNull(dataDir, "dataDir");
         validatorKeys = normalizeKeys(validatorKeys);
+        requireText(version, "version");
     }
 
     private static Set<String> normalizeKeys(Set<String> keys) {
@@ -106,62 +111,7 @@ public record ApiConfig(
                 null, false,
                 RateLimit.perMinute(100), RateLimit.perMinute(10), RateLimit.perMinute(60),
                 256L << 20, dataDir.resolve("http-cache"), 4L << 30,
-                dataDir, Set.of());
-    }
-
-    public ApiConfig withListen(String newHost, int newPort) {
-        return new ApiConfig(newHost, newPort, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
-                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
-                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
-    }
-
-    public ApiConfig withMetricsListen(String newHost, int newPort) {
-        return new ApiConfig(host, port, newHost, newPort, eventLoops, jsonBodyLimit, pushBodyLimit,
-                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
-                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
-    }
-
-    public ApiConfig withEventLoops(int n) {
-        return new ApiConfig(host, port, metricsHost, metricsPort, n, jsonBodyLimit, pushBodyLimit,
-                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
-                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
-    }
-
-    public ApiConfig withAdmin(String token, boolean open) {
-        return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
-                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, token, open, capsuleRetrieval,
-                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
-    }
-
-    public ApiConfig withRateLimits(RateLimit capsules, RateLimit challenges, RateLimit api) {
-        return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
-                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsules,
-                challenges, api, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
-    }
-
-    public ApiConfig withLimits(long jsonLimit, long pushLimit, int headerSize) {
-        return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonLimit, pushLimit,
-                headerSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
-                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
-    }
-
-    public ApiConfig withTimeouts(Duration idle, Duration request, Duration push) {
-        return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
-                maxHeaderSize, idle, request, push, adminToken, openPush, capsuleRetrieval,
-                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
-    }
-
-    public ApiConfig withCaches(long l1Bytes, Path l2Dir, long l2Bytes) {
-        return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
-                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
-                validationChallenge, apiRequests, l1Bytes, l2Dir, l2Bytes, dataDir, validatorKeys);
-    }
-
-    /** The validators whose challenges this node answers (replaces the list). */
-    public ApiConfig withValidatorKeys(Set<String> keys) {
-        return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
-                maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
-                validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, keys);
+                dataDir, Set.of(), UNKNOWN_VERSION);
     }
 
     /** The admin token is never printed. */
@@ -172,6 +122,215 @@ public record ApiConfig(
                 + ", admin=" + (adminToken == null ? "disabled" : "token") + ", openPush=" + openPush
                 + ", limits=" + capsuleRetrieval + "/" + validationChallenge + "/" + apiRequests
                 + ", validators=" + validatorKeys.size() + ", l1=" + l1CacheBytes + ", l2=" + l2CacheDir + " (" + l2CacheBytes + "), dataDir=" + dataDir + "]";
+    }
+
+    /** A builder holding {@link #defaults(Path)}. */
+    public static Builder builder(Path dataDir) {
+        return defaults(dataDir).toBuilder();
+    }
+
+    /** A builder holding this record's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * A copy under construction: starts from a record's values; {@link #build()} calls the canonical
+     * constructor, so a copy is validated exactly as a new record is.
+     */
+    public static final class Builder {
+        private String host;
+        private int port;
+        private String metricsHost;
+        private int metricsPort;
+        private int eventLoops;
+        private long jsonBodyLimit;
+        private long pushBodyLimit;
+        private int maxHeaderSize;
+        private Duration idleTimeout;
+        private Duration requestTimeout;
+        private Duration pushTimeout;
+        private String adminToken;
+        private boolean openPush;
+        private RateLimit capsuleRetrieval;
+        private RateLimit validationChallenge;
+        private RateLimit apiRequests;
+        private long l1CacheBytes;
+        private Path l2CacheDir;
+        private long l2CacheBytes;
+        private Path dataDir;
+        private Set<String> validatorKeys;
+        private String version;
+
+        private Builder(ApiConfig from) {
+            host = from.host;
+            port = from.port;
+            metricsHost = from.metricsHost;
+            metricsPort = from.metricsPort;
+            eventLoops = from.eventLoops;
+            jsonBodyLimit = from.jsonBodyLimit;
+            pushBodyLimit = from.pushBodyLimit;
+            maxHeaderSize = from.maxHeaderSize;
+            idleTimeout = from.idleTimeout;
+            requestTimeout = from.requestTimeout;
+            pushTimeout = from.pushTimeout;
+            adminToken = from.adminToken;
+            openPush = from.openPush;
+            capsuleRetrieval = from.capsuleRetrieval;
+            validationChallenge = from.validationChallenge;
+            apiRequests = from.apiRequests;
+            l1CacheBytes = from.l1CacheBytes;
+            l2CacheDir = from.l2CacheDir;
+            l2CacheBytes = from.l2CacheBytes;
+            dataDir = from.dataDir;
+            validatorKeys = from.validatorKeys;
+            version = from.version;
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder metricsHost(String value) {
+            metricsHost = value;
+            return this;
+        }
+
+        public Builder metricsPort(int value) {
+            metricsPort = value;
+            return this;
+        }
+
+        public Builder eventLoops(int value) {
+            eventLoops = value;
+            return this;
+        }
+
+        public Builder jsonBodyLimit(long value) {
+            jsonBodyLimit = value;
+            return this;
+        }
+
+        public Builder pushBodyLimit(long value) {
+            pushBodyLimit = value;
+            return this;
+        }
+
+        public Builder maxHeaderSize(int value) {
+            maxHeaderSize = value;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = value;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration value) {
+            requestTimeout = value;
+            return this;
+        }
+
+        public Builder pushTimeout(Duration value) {
+            pushTimeout = value;
+            return this;
+        }
+
+        public Builder adminToken(String value) {
+            adminToken = value;
+            return this;
+        }
+
+        public Builder openPush(boolean value) {
+            openPush = value;
+            return this;
+        }
+
+        public Builder capsuleRetrieval(RateLimit value) {
+            capsuleRetrieval = value;
+            return this;
+        }
+
+        public Builder validationChallenge(RateLimit value) {
+            validationChallenge = value;
+            return this;
+        }
+
+        public Builder apiRequests(RateLimit value) {
+            apiRequests = value;
+            return this;
+        }
+
+        public Builder l1CacheBytes(long value) {
+            l1CacheBytes = value;
+            return this;
+        }
+
+        public Builder l2CacheDir(Path value) {
+            l2CacheDir = value;
+            return this;
+        }
+
+        public Builder l2CacheBytes(long value) {
+            l2CacheBytes = value;
+            return this;
+        }
+
+        public Builder dataDir(Path value) {
+            dataDir = value;
+            return this;
+        }
+
+        public Builder validatorKeys(Set<String> value) {
+            validatorKeys = value;
+            return this;
+        }
+
+        public Builder version(String value) {
+            version = value;
+            return this;
+        }
+
+        public Builder listen(String newHost, int newPort) {
+            return host(newHost).port(newPort);
+        }
+
+        public Builder metricsListen(String newHost, int newPort) {
+            return metricsHost(newHost).metricsPort(newPort);
+        }
+
+        public Builder admin(String token, boolean open) {
+            return adminToken(token).openPush(open);
+        }
+
+        public Builder rateLimits(RateLimit capsules, RateLimit challenges, RateLimit api) {
+            return capsuleRetrieval(capsules).validationChallenge(challenges).apiRequests(api);
+        }
+
+        public Builder limits(long jsonLimit, long pushLimit, int headerSize) {
+            return jsonBodyLimit(jsonLimit).pushBodyLimit(pushLimit).maxHeaderSize(headerSize);
+        }
+
+        public Builder timeouts(Duration idle, Duration request, Duration push) {
+            return idleTimeout(idle).requestTimeout(request).pushTimeout(push);
+        }
+
+        public Builder caches(long l1Bytes, Path l2Dir, long l2Bytes) {
+            return l1CacheBytes(l1Bytes).l2CacheDir(l2Dir).l2CacheBytes(l2Bytes);
+        }
+
+        public ApiConfig build() {
+            return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
+                    maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
+                    validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys,
+                    version);
+        }
     }
 
     private static void requireText(String s, String name) {

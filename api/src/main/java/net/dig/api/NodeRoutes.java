@@ -31,7 +31,6 @@ import net.dig.storage.PlotSummary;
  * measured with the injected clock.
  */
 final class NodeRoutes {
-    static final String VERSION = "0.1.0";
     private static final long DAY_MILLIS = 86_400_000L;
 
     private record Located(Bytes32 datastoreId, int index, long size) {
@@ -222,7 +221,7 @@ final class NodeRoutes {
         CapsuleTiers.TierStats l2 = c.tiers().l2Stats();
         return new JsonObject()
                 .put("node_id", c.identity().nodeId())
-                .put("version", VERSION)
+                .put("version", c.config().version())
                 .put("uptime", Math.max(0, (c.clock().millis() - c.startedMillis()) / 1000))
                 .put("plots", new JsonObject().put("count", plots.size()).put("total_size", c.storage().plotBytesOnDisk())
                         .put("capsule_count", capsules).put("quarantined", quarantined))

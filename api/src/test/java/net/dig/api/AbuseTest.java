@@ -40,8 +40,8 @@ class AbuseTest {
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
         f = new ApiFixture(tmp, new ManualClock(), PeerDirectory.none(),
-                c -> c.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(2))
-                        .withLimits(64 * 1024, 4L << 20, 8192));
+                c -> c.toBuilder().timeouts(Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(2))
+                        .limits(64 * 1024, 4L << 20, 8192).build());
         manifestsBefore = snapshot();
         plotsBefore = f.storage.plots();
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AdminModesTest {
     @Test
     void noTokenDisablesAdminEndpointsAndOpenModeAdmitsSignedPushes(@TempDir Path tmp) throws Exception {
-        try (ApiFixture f = new ApiFixture(tmp, new ManualClock(), PeerDirectory.none(), c -> c.withAdmin(null, true))) {
+        try (ApiFixture f = new ApiFixture(tmp, new ManualClock(), PeerDirectory.none(), c -> c.toBuilder().admin(null, true).build())) {
             HttpResponse<String> plot = f.postJson("/plot/create",
                     new JsonObject().put("datastore_id", f.tiny.datastoreId().toHex()).encode(), false);
             assertThat(plot.statusCode()).isEqualTo(403);

@@ -24,20 +24,34 @@ class ApiConfigTest {
 
     @Test
     void badValuesAreRefusedWithTheFieldName() {
-        assertThatThrownBy(() -> defaults.withListen("0.0.0.0", 70000)).hasMessageContaining("port");
-        assertThatThrownBy(() -> defaults.withListen(" ", 1)).hasMessageContaining("host");
-        assertThatThrownBy(() -> defaults.withAdmin("short", false)).hasMessageContaining("adminToken");
-        assertThatThrownBy(() -> defaults.withLimits(100, 1 << 20, 8192)).hasMessageContaining("jsonBodyLimit");
-        assertThatThrownBy(() -> defaults.withLimits(1 << 20, 1024 * 1024 - 1, 8192)).hasMessageContaining("pushBodyLimit");
-        assertThatThrownBy(() -> defaults.withTimeouts(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> defaults.toBuilder().listen("0.0.0.0", 70000).build()).hasMessageContaining("port");
+        assertThatThrownBy(() -> defaults.toBuilder().listen(" ", 1).build()).hasMessageContaining("host");
+        assertThatThrownBy(() -> defaults.toBuilder().admin("short", false).build()).hasMessageContaining("adminToken");
+        assertThatThrownBy(() -> defaults.toBuilder().limits(100, 1 << 20, 8192).build()).hasMessageContaining("jsonBodyLimit");
+        assertThatThrownBy(() -> defaults.toBuilder().limits(1 << 20, 1024 * 1024 - 1, 8192).build()).hasMessageContaining("pushBodyLimit");
+        assertThatThrownBy(() -> defaults.toBuilder().timeouts(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1)).build())
                 .hasMessageContaining("idleTimeout");
         assertThatThrownBy(() -> new RateLimit(-1, Duration.ofMinutes(1))).hasMessageContaining("permits");
-        assertThatThrownBy(() -> defaults.withEventLoops(0)).hasMessageContaining("eventLoops");
+        assertThatThrownBy(() -> defaults.toBuilder().eventLoops(0).build()).hasMessageContaining("eventLoops");
     }
 
     @Test
     void theAdminTokenIsNeverPrinted() {
-        ApiConfig c = defaults.withAdmin("a-very-secret-admin-token", false);
+        ApiConfig c = defaults.toBuilder().admin("a-very-secret-admin-token", false).build();
         assertThat(c.toString()).doesNotContain("a-very-secret-admin-token").contains("admin=token");
+    }
+
+    @Test
+    void aCopyKeepsEveryOtherValueAndIsValidatedLikeANewRecord() {
+        assertThat(defaults.toBuilder().build()).isEqualTo(defaults);
+        ApiConfig c = defaults.toBuilder().port(1234).version("9.9.9").build();
+        assertThat(c).isEqualTo(new ApiConfig(defaults.host(), 1234, defaults.metricsHost(), defaults.metricsPort(),
+                defaults.eventLoops(), defaults.jsonBodyLimit(), defaults.pushBodyLimit(), defaults.maxHeaderSize(),
+                defaults.idleTimeout(), defaults.requestTimeout(), defaults.pushTimeout(), defaults.adminToken(),
+                defaults.openPush(), defaults.capsuleRetrieval(), defaults.validationChallenge(), defaults.apiRequests(),
+                defaults.l1CacheBytes(), defaults.l2CacheDir(), defaults.l2CacheBytes(), defaults.dataDir(),
+                defaults.validatorKeys(), "9.9.9"));
+        assertThat(ApiConfig.builder(Path.of("/var/lib/dig")).build()).isEqualTo(defaults);
+        assertThatThrownBy(() -> defaults.toBuilder().version(" ").build()).hasMessageContaining("version");
     }
 }

@@ -79,11 +79,11 @@ final class ApiFixture implements AutoCloseable {
         Files.writeString(t, "0123456789");
         this.tiny = storage.ingest(t, new IngestOptions(262_144, Compression.NONE, "tiny"), owner, Progress.none());
         ApiConfig config = ApiConfig.defaults(root.resolve("api"))
-                .withListen("127.0.0.1", 0).withMetricsListen("127.0.0.1", 0).withEventLoops(1)
-                .withAdmin(ADMIN, false)
-                .withRateLimits(RateLimit.unlimited(), RateLimit.unlimited(), RateLimit.unlimited())
-                .withCaches(8 << 20, root.resolve("api/l2"), 16 << 20)
-                .withValidatorKeys(java.util.Set.of(net.dig.core.Hex.encode(VALIDATOR.publicKey())));
+                .toBuilder().listen("127.0.0.1", 0).metricsListen("127.0.0.1", 0).eventLoops(1)
+                .admin(ADMIN, false)
+                .rateLimits(RateLimit.unlimited(), RateLimit.unlimited(), RateLimit.unlimited())
+                .caches(8 << 20, root.resolve("api/l2"), 16 << 20)
+                .validatorKeys(java.util.Set.of(net.dig.core.Hex.encode(VALIDATOR.publicKey()))).build();
         this.config = tweak.apply(config);
         this.clock = clock;
         this.peers = peers;

@@ -13,8 +13,8 @@ class ApiKeyLimitTest {
     @Test
     void rotatingUnknownBearerTokensDoNotEscapeTheIpBucket(@TempDir Path tmp) throws Exception {
         ManualClock clock = new ManualClock();
-        try (ApiFixture f = new ApiFixture(tmp, clock, PeerDirectory.none(), c -> c.withRateLimits(
-                RateLimit.unlimited(), RateLimit.unlimited(), new RateLimit(2, Duration.ofMinutes(1))))) {
+        try (ApiFixture f = new ApiFixture(tmp, clock, PeerDirectory.none(), c -> c.toBuilder().rateLimits(
+                RateLimit.unlimited(), RateLimit.unlimited(), new RateLimit(2, Duration.ofMinutes(1))).build())) {
             String manifest = "/datastore/" + f.tiny.datastoreId().toHex() + "/manifest";
             assertThat(f.send("GET", manifest, null, "Authorization", "Bearer random-1").statusCode()).isEqualTo(200);
             assertThat(f.send("GET", manifest, null, "Authorization", "Bearer random-2").statusCode()).isEqualTo(200);

@@ -45,7 +45,7 @@ class ChallengeAdmissionTest {
 
     @Test
     void anEmptyAllowListRefusesEveryChallenge(@TempDir Path tmp) throws Exception {
-        try (ApiFixture f = new ApiFixture(tmp, new ManualClock(), PeerDirectory.none(), c -> c.withValidatorKeys(Set.of()))) {
+        try (ApiFixture f = new ApiFixture(tmp, new ManualClock(), PeerDirectory.none(), c -> c.toBuilder().validatorKeys(Set.of()).build())) {
             Bytes32 hash = f.tiny.capsules().getFirst().hash();
             HttpResponse<String> r = f.postJson("/validation/challenge", challenge("k1", hash, ApiFixture.VALIDATOR, true), false);
             assertError(r, 403, "validator_not_allowed");
@@ -56,8 +56,8 @@ class ChallengeAdmissionTest {
     @Test
     void theChallengeLimitIsSpentBeforeTheBodyIsBuffered(@TempDir Path tmp) throws Exception {
         ManualClock clock = new ManualClock();
-        try (ApiFixture f = new ApiFixture(tmp, clock, PeerDirectory.none(), c -> c.withRateLimits(
-                RateLimit.unlimited(), new RateLimit(1, Duration.ofMinutes(1)), RateLimit.unlimited()))) {
+        try (ApiFixture f = new ApiFixture(tmp, clock, PeerDirectory.none(), c -> c.toBuilder().rateLimits(
+                RateLimit.unlimited(), new RateLimit(1, Duration.ofMinutes(1)), RateLimit.unlimited()).build())) {
             assertError(f.postJson("/validation/challenge", "{}", false), 400, "missing_field");
             // over the JSON body limit: had the body been buffered first, this would be 413
             String huge = "{\"challenge_id\":\"" + "x".repeat(100_000) + "\"}";

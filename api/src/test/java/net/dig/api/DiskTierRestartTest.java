@@ -18,7 +18,7 @@ class DiskTierRestartTest {
     @Test
     void aCorruptedL2FileIsDroppedAndRefetchedAfterARestart(@TempDir Path tmp) throws Exception {
         Path l2 = tmp.resolve("l2");
-        try (ApiFixture f = new ApiFixture(tmp, new ManualClock(), PeerDirectory.none(), c -> c.withCaches(0, l2, 8 << 20))) {
+        try (ApiFixture f = new ApiFixture(tmp, new ManualClock(), PeerDirectory.none(), c -> c.toBuilder().caches(0, l2, 8 << 20).build())) {
             String rotten = "/capsule/" + f.zstd.datastoreId().toHex() + "/0";
             String sound = "/capsule/" + f.zstd.datastoreId().toHex() + "/1";
             byte[] rottenBytes = f.storage.readCapsule(f.zstd.datastoreId(), 0);

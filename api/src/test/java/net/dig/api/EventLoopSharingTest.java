@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EventLoopSharingTest {
     @Test
     void severalEventLoopsShareAnOsChosenPort(@TempDir Path tmp) throws Exception {
-        try (ApiFixture f = new ApiFixture(tmp, new ManualClock(), List::of, c -> c.withEventLoops(3))) {
+        try (ApiFixture f = new ApiFixture(tmp, new ManualClock(), List::of, c -> c.toBuilder().eventLoops(3).build())) {
             assertThat(f.server.port()).isPositive();
             String uri = "http://127.0.0.1:" + f.server.port() + "/capsule/" + f.tiny.datastoreId().toHex() + "/0";
             // A fresh client per request forces a new connection each time, so the accepts spread over instances.

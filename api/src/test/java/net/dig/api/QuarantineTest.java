@@ -46,8 +46,8 @@ class QuarantineTest {
         }
         try (StorageEngine s = StorageEngine.open(sc, clock, node, new SplittableRandom(2))) {
             assertThat(s.plots().getFirst().status()).isEqualTo(PlotStatus.QUARANTINED);
-            ApiConfig config = ApiConfig.defaults(tmp.resolve("api")).withListen("127.0.0.1", 0)
-                    .withMetricsListen("127.0.0.1", 0).withEventLoops(1);
+            ApiConfig config = ApiConfig.defaults(tmp.resolve("api")).toBuilder().listen("127.0.0.1", 0)
+                    .metricsListen("127.0.0.1", 0).eventLoops(1).build();
             try (ApiServer server = ApiServer.start(config, s, node, clock, PeerDirectory.none())) {
                 HttpClient http = HttpClient.newHttpClient();
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()

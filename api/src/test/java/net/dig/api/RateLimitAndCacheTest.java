@@ -14,8 +14,8 @@ class RateLimitAndCacheTest {
     @Test
     void seedLimitsAnswer429WithRetryAfterAndRefillWithTheClock(@TempDir Path tmp) throws Exception {
         ManualClock clock = new ManualClock();
-        try (ApiFixture f = new ApiFixture(tmp, clock, PeerDirectory.none(), c -> c.withRateLimits(
-                new RateLimit(3, Duration.ofMinutes(1)), new RateLimit(1, Duration.ofMinutes(1)), new RateLimit(2, Duration.ofMinutes(1))))) {
+        try (ApiFixture f = new ApiFixture(tmp, clock, PeerDirectory.none(), c -> c.toBuilder().rateLimits(
+                new RateLimit(3, Duration.ofMinutes(1)), new RateLimit(1, Duration.ofMinutes(1)), new RateLimit(2, Duration.ofMinutes(1))).build())) {
             String capsule = "/capsule/" + f.tiny.datastoreId().toHex() + "/0";
             for (int i = 0; i < 3; i++) {
                 assertThat(f.get(capsule).statusCode()).isEqualTo(200);
@@ -64,7 +64,7 @@ class RateLimitAndCacheTest {
     @Test
     void theDiskTierServesWhenRamIsOff(@TempDir Path tmp) throws Exception {
         try (ApiFixture f = new ApiFixture(tmp, new ManualClock(), PeerDirectory.none(),
-                c -> c.withCaches(0, tmp.resolve("l2"), 8 << 20))) {
+                c -> c.toBuilder().caches(0, tmp.resolve("l2"), 8 << 20).build())) {
             String z = "/capsule/" + f.zstd.datastoreId().toHex() + "/0";
             byte[] plain = f.storage.readCapsule(f.zstd.datastoreId(), 0);
             assertThat(f.get(z).body()).isEqualTo(plain);

@@ -60,9 +60,9 @@ public final class HttpBenchNode {
         Files.write(www.resolve("c16m.bin"), storage.readCapsule(m16.datastoreId(), 0));
         Files.write(www.resolve("c256k.bin"), storage.readCapsule(m256.datastoreId(), 0));
 
-        ApiConfig config = ApiConfig.defaults(work.resolve("api")).withListen("127.0.0.1", port)
-                .withMetricsListen("127.0.0.1", metricsPort).withEventLoops(loops)
-                .withRateLimits(RateLimit.unlimited(), RateLimit.unlimited(), RateLimit.unlimited());
+        ApiConfig config = ApiConfig.defaults(work.resolve("api")).toBuilder().listen("127.0.0.1", port)
+                .metricsListen("127.0.0.1", metricsPort).eventLoops(loops)
+                .rateLimits(RateLimit.unlimited(), RateLimit.unlimited(), RateLimit.unlimited()).build();
         ApiServer server = ApiServer.start(config, storage, node, clock, PeerDirectory.none());
         String manifestPath = "/datastore/" + tiny.datastoreId().toHex() + "/manifest";
         var client = java.net.http.HttpClient.newHttpClient();

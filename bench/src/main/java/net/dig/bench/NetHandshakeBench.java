@@ -81,9 +81,9 @@ public final class NetHandshakeBench {
                 .maxConnections(2000)
                 .peersFilePath(dir.resolve(name + "-peers.dat"))
                 .transport(TransportSettings.defaults()
-                        .withMaxInflightHandshakes(2000)
-                        .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(30))
-                        .withIdentity(Optional.of(dir.resolve(name)), ca, PeerTrust.NETWORK_CA))
+                        .toBuilder().maxInflightHandshakes(2000)
+                        .timeouts(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(30))
+                        .identity(Optional.of(dir.resolve(name)), ca, PeerTrust.NETWORK_CA).build())
                 .build();
         return config;
     }

@@ -286,7 +286,7 @@ public final class NetLanesBench {
     private static GossipService service(Path dir, String name, Path caDir, TransportSettings.SocketBuffers buffers, String host) {
         GossipConfig config = NetHandshakeBench.config(dir, name, caDir);
         config = config.toBuilder().listenAddr(new InetSocketAddress(host, 0))
-                .transport(config.transport().withSocketBuffers(buffers)).build();
+                .transport(config.transport().toBuilder().socketBuffers(buffers).build()).build();
         return new GossipService(config, Clock.system(), new SplittableRandom(name.hashCode()));
     }
 

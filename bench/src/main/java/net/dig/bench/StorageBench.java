@@ -49,13 +49,13 @@ public final class StorageBench {
                         try (StorageEngine warm = StorageEngine.open(StorageConfig.under(warmHome), Clock.system(),
                                 NodeIdentity.generate(new SecureRandom()), new SecureRandom())) {
                             long w0 = System.nanoTime();
-                            warm.ingest(file, IngestOptions.defaults().withCompression(c), owner, Progress.none());
+                            warm.ingest(file, IngestOptions.defaults().toBuilder().compression(c).build(), owner, Progress.none());
                             System.out.printf("warmup_ingest_seconds=%.3f%n", (System.nanoTime() - w0) / 1e9);
                         }
                         deleteTree(warmHome);
                     }
                     long t0 = System.nanoTime();
-                    Manifest m = engine.ingest(file, IngestOptions.defaults().withCompression(c), owner, Progress.none());
+                    Manifest m = engine.ingest(file, IngestOptions.defaults().toBuilder().compression(c).build(), owner, Progress.none());
                     double s = (System.nanoTime() - t0) / 1e9;
                     System.out.printf("ingest_seconds=%.3f%ningest_bytes=%d%ningest_mb_per_s=%.1f%ndatastore=%s%n", s,
                             m.version().totalSize(), m.version().totalSize() / s / 1e6, m.datastoreId());

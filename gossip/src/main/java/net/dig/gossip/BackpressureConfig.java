@@ -15,12 +15,65 @@ public record BackpressureConfig(int txDedupThreshold, int bulkDropThreshold, in
                     + txDedupThreshold + ", " + bulkDropThreshold + ", " + normalDelayThreshold);
         }
         if (normalBatchIntervalMillis < 1) {
-            throw new IllegalArgumentException("normal batch interval must be positive, got " + normalBatchIntervalMillis);
+            throw new IllegalArgumentException("normal_batch_interval_ms must be positive, got " + normalBatchIntervalMillis);
         }
     }
 
     /** dig-gossip's values: 25, 50, 100 messages; normal batches every 500 ms. */
     public static BackpressureConfig defaults() {
         return new BackpressureConfig(25, 50, 100, 500);
+    }
+
+    /** A builder holding {@link #defaults()}. */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
+    /** A builder holding this record's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * A copy under construction: starts from a record's values; {@link #build()} calls the canonical
+     * constructor, so a copy is validated exactly as a new record is.
+     */
+    public static final class Builder {
+        private int txDedupThreshold;
+        private int bulkDropThreshold;
+        private int normalDelayThreshold;
+        private long normalBatchIntervalMillis;
+
+        private Builder(BackpressureConfig from) {
+            txDedupThreshold = from.txDedupThreshold;
+            bulkDropThreshold = from.bulkDropThreshold;
+            normalDelayThreshold = from.normalDelayThreshold;
+            normalBatchIntervalMillis = from.normalBatchIntervalMillis;
+        }
+
+        public Builder txDedupThreshold(int value) {
+            txDedupThreshold = value;
+            return this;
+        }
+
+        public Builder bulkDropThreshold(int value) {
+            bulkDropThreshold = value;
+            return this;
+        }
+
+        public Builder normalDelayThreshold(int value) {
+            normalDelayThreshold = value;
+            return this;
+        }
+
+        public Builder normalBatchIntervalMillis(long value) {
+            normalBatchIntervalMillis = value;
+            return this;
+        }
+
+        public BackpressureConfig build() {
+            return new BackpressureConfig(txDedupThreshold, bulkDropThreshold, normalDelayThreshold,
+                    normalBatchIntervalMillis);
+        }
     }
 }

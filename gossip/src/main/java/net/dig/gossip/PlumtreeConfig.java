@@ -88,32 +88,150 @@ public record PlumtreeConfig(
                 500, 250, 50, 400, 5_000, 5, 10_000, 8, 512, 1024, 1_000);
     }
 
-    public PlumtreeConfig withGossipFanout(int fanout) {
-        return new PlumtreeConfig(fanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
-                cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
-                optimisationThresholdMillis, pruneProtectionMillis, persistentDuplicates, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
-                requestBurst, requestDedupMillis);
+    /** A builder holding {@link #defaults()}. */
+    public static Builder builder() {
+        return defaults().toBuilder();
     }
 
-    public PlumtreeConfig withMaxSeenMessages(int max) {
-        return new PlumtreeConfig(gossipFanout, max, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
-                cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
-                optimisationThresholdMillis, pruneProtectionMillis, persistentDuplicates, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
-                requestBurst, requestDedupMillis);
+    /** A builder holding this record's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public PlumtreeConfig withDispatchIntervalMillis(long interval) {
-        return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
-                cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, interval,
-                optimisationThresholdMillis, pruneProtectionMillis, persistentDuplicates, maxMissing, maxAnnouncersPerMessage, requestRatePerSecond,
-                requestBurst, requestDedupMillis);
-    }
+    /**
+     * A copy under construction: starts from a record's values; {@link #build()} calls the canonical
+     * constructor, so a copy is validated exactly as a new record is.
+     */
+    public static final class Builder {
+        private int gossipFanout;
+        private int maxSeenMessages;
+        private long seenTtlMillis;
+        private long cacheTtlMillis;
+        private int cacheMaxMessages;
+        private long cacheMaxBytes;
+        private long lazyTimeoutMillis;
+        private long retryTimeoutMillis;
+        private long dispatchIntervalMillis;
+        private long optimisationThresholdMillis;
+        private long pruneProtectionMillis;
+        private int persistentDuplicates;
+        private int maxMissing;
+        private int maxAnnouncersPerMessage;
+        private int requestRatePerSecond;
+        private int requestBurst;
+        private long requestDedupMillis;
 
-    public PlumtreeConfig withPersistentDuplicates(int duplicates) {
-        return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
-                cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
-                optimisationThresholdMillis, pruneProtectionMillis, duplicates, maxMissing, maxAnnouncersPerMessage,
-                requestRatePerSecond, requestBurst, requestDedupMillis);
+        private Builder(PlumtreeConfig from) {
+            gossipFanout = from.gossipFanout;
+            maxSeenMessages = from.maxSeenMessages;
+            seenTtlMillis = from.seenTtlMillis;
+            cacheTtlMillis = from.cacheTtlMillis;
+            cacheMaxMessages = from.cacheMaxMessages;
+            cacheMaxBytes = from.cacheMaxBytes;
+            lazyTimeoutMillis = from.lazyTimeoutMillis;
+            retryTimeoutMillis = from.retryTimeoutMillis;
+            dispatchIntervalMillis = from.dispatchIntervalMillis;
+            optimisationThresholdMillis = from.optimisationThresholdMillis;
+            pruneProtectionMillis = from.pruneProtectionMillis;
+            persistentDuplicates = from.persistentDuplicates;
+            maxMissing = from.maxMissing;
+            maxAnnouncersPerMessage = from.maxAnnouncersPerMessage;
+            requestRatePerSecond = from.requestRatePerSecond;
+            requestBurst = from.requestBurst;
+            requestDedupMillis = from.requestDedupMillis;
+        }
+
+        public Builder gossipFanout(int value) {
+            gossipFanout = value;
+            return this;
+        }
+
+        public Builder maxSeenMessages(int value) {
+            maxSeenMessages = value;
+            return this;
+        }
+
+        public Builder seenTtlMillis(long value) {
+            seenTtlMillis = value;
+            return this;
+        }
+
+        public Builder cacheTtlMillis(long value) {
+            cacheTtlMillis = value;
+            return this;
+        }
+
+        public Builder cacheMaxMessages(int value) {
+            cacheMaxMessages = value;
+            return this;
+        }
+
+        public Builder cacheMaxBytes(long value) {
+            cacheMaxBytes = value;
+            return this;
+        }
+
+        public Builder lazyTimeoutMillis(long value) {
+            lazyTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder retryTimeoutMillis(long value) {
+            retryTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder dispatchIntervalMillis(long value) {
+            dispatchIntervalMillis = value;
+            return this;
+        }
+
+        public Builder optimisationThresholdMillis(long value) {
+            optimisationThresholdMillis = value;
+            return this;
+        }
+
+        public Builder pruneProtectionMillis(long value) {
+            pruneProtectionMillis = value;
+            return this;
+        }
+
+        public Builder persistentDuplicates(int value) {
+            persistentDuplicates = value;
+            return this;
+        }
+
+        public Builder maxMissing(int value) {
+            maxMissing = value;
+            return this;
+        }
+
+        public Builder maxAnnouncersPerMessage(int value) {
+            maxAnnouncersPerMessage = value;
+            return this;
+        }
+
+        public Builder requestRatePerSecond(int value) {
+            requestRatePerSecond = value;
+            return this;
+        }
+
+        public Builder requestBurst(int value) {
+            requestBurst = value;
+            return this;
+        }
+
+        public Builder requestDedupMillis(long value) {
+            requestDedupMillis = value;
+            return this;
+        }
+
+        public PlumtreeConfig build() {
+            return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
+                    cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
+                    optimisationThresholdMillis, pruneProtectionMillis, persistentDuplicates, maxMissing,
+                    maxAnnouncersPerMessage, requestRatePerSecond, requestBurst, requestDedupMillis);
+        }
     }
 
     private static void positive(String name, long value) {

@@ -108,7 +108,7 @@ class PlumtreeRateLimitProperties {
                     .isGreaterThanOrEqualTo(budget.maxFramesPerWindow(t));
         }
         // A slower dispatch interval needs smaller rows: the table follows the router's config.
-        RateLimitTable slower = RateLimitTable.standard(config.withDispatchIntervalMillis(200));
+        RateLimitTable slower = RateLimitTable.standard(config.toBuilder().dispatchIntervalMillis(200).build());
         assertThat(slower.limitFor(LazyAnnounce.OPCODE).frequency()).isLessThan(table.limitFor(LazyAnnounce.OPCODE).frequency());
     }
 

@@ -39,7 +39,7 @@ class PlumtreeRouterTest {
     }
 
     private PlumtreeRouter router(RecordingOutput out) {
-        return new PlumtreeRouter(PlumtreeConfig.defaults().withDispatchIntervalMillis(0), clock, out);
+        return new PlumtreeRouter(PlumtreeConfig.defaults().toBuilder().dispatchIntervalMillis(0).build(), clock, out);
     }
 
     /** A router whose neighbours 1 and 2 are both eager. */
@@ -48,7 +48,7 @@ class PlumtreeRouterTest {
     }
 
     private PlumtreeRouter routerWithTwoPeers(RecordingOutput out, PlumtreeConfig config) {
-        PlumtreeRouter r = new PlumtreeRouter(config.withDispatchIntervalMillis(0), clock, out);
+        PlumtreeRouter r = new PlumtreeRouter(config.toBuilder().dispatchIntervalMillis(0).build(), clock, out);
         r.onNeighborUp(peer(1));
         r.onNeighborUp(peer(2));
         return r;
@@ -66,7 +66,7 @@ class PlumtreeRouterTest {
                 PeerId self = peer(i);
                 List<Message> mine = new ArrayList<>();
                 delivered.put(self, mine);
-                routers.put(self, new PlumtreeRouter(PlumtreeConfig.defaults().withDispatchIntervalMillis(0), clock,
+                routers.put(self, new PlumtreeRouter(PlumtreeConfig.defaults().toBuilder().dispatchIntervalMillis(0).build(), clock,
                         new PlumtreeOutput() {
                             @Override
                             public void send(PeerId to, Message message) {
@@ -169,7 +169,7 @@ class PlumtreeRouterTest {
         assertThat(out.sentOfType(Prune.OPCODE)).extracting(RecordingOutput.Sent::to).containsExactly(peer(2));
 
         RecordingOutput never = new RecordingOutput();
-        assertThat(duplicatesUntilPruned(routerWithTwoPeers(never, PlumtreeConfig.defaults().withPersistentDuplicates(0)), never, 100))
+        assertThat(duplicatesUntilPruned(routerWithTwoPeers(never, PlumtreeConfig.defaults().toBuilder().persistentDuplicates(0).build()), never, 100))
                 .as("persistent_duplicates 0: protection never lapses").isEqualTo(-1);
     }
 
@@ -411,7 +411,7 @@ class PlumtreeRouterTest {
     @Test
     void ihavesAreBatchedPerPeerPerDispatchInterval() {
         RecordingOutput out = new RecordingOutput();
-        PlumtreeRouter r = new PlumtreeRouter(PlumtreeConfig.defaults().withGossipFanout(1), clock, out);
+        PlumtreeRouter r = new PlumtreeRouter(PlumtreeConfig.defaults().toBuilder().gossipFanout(1).build(), clock, out);
         r.onNeighborUp(peer(1));
         r.onNeighborUp(peer(2));
         for (int i = 0; i < 3; i++) {
@@ -449,10 +449,10 @@ class PlumtreeRouterTest {
         PlumtreeConfig d = PlumtreeConfig.defaults();
         assertThatThrownBy(() -> new PlumtreeConfig(8, 100_000, 120_000, 1_000, 10, 1 << 20, 500, 250, 50, 300,
                 0, 5, 10, 8, 10, 10, 10)).hasMessageContaining("must outlast the graft window");
-        assertThatThrownBy(() -> d.withGossipFanout(0)).hasMessageContaining("gossip_fanout must be positive");
-        assertThatThrownBy(() -> d.withPersistentDuplicates(Integer.MAX_VALUE))
+        assertThatThrownBy(() -> d.toBuilder().gossipFanout(0).build()).hasMessageContaining("gossip_fanout must be positive");
+        assertThatThrownBy(() -> d.toBuilder().persistentDuplicates(Integer.MAX_VALUE).build())
                 .hasMessageContaining("persistent_duplicates must be at most 1000000");
-        assertThat(d.withPersistentDuplicates(PlumtreeConfig.MAX_PERSISTENT_DUPLICATES).persistentDuplicates()).isEqualTo(1_000_000);
+        assertThat(d.toBuilder().persistentDuplicates(PlumtreeConfig.MAX_PERSISTENT_DUPLICATES).build().persistentDuplicates()).isEqualTo(1_000_000);
         assertThatThrownBy(() -> new PlumtreeRouter(d, clock, new RecordingOutput())
                 .broadcast(new Prune().toMessage(), Optional.empty())).hasMessageContaining("Plumtree control");
     }

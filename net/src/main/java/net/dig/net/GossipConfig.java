@@ -30,7 +30,6 @@ import net.dig.gossip.PeerId;
  * @param maxConnections        hard cap on inbound + outbound connections (default 50)
  * @param bootstrapPeers        static peers dialled first (default none)
  * @param introducer            introducer for peer discovery (default none)
- * @param relay                 relay for NAT traversal (default none; not implemented yet, see docs/decisions.md)
  * @param certPath              leaf certificate PEM; "" = use {@code transport.identityDir} or an ephemeral identity
  * @param keyPath               leaf private key PEM; "" likewise
  * @param peerConnectInterval   time between rounds of outbound connection attempts (default 30 s)
@@ -38,11 +37,6 @@ import net.dig.gossip.PeerId;
  * @param maxSeenMessages       dedup set capacity (default 100 000)
  * @param peersFilePath         where the address manager is persisted (default {@code peers.dat})
  * @param peerOptions           per-connection options
- * @param dandelion             Dandelion++ (default none = disabled)
- * @param peerIdRotation        PeerId rotation (default none = disabled)
- * @param tor                   Tor SOCKS5 proxy (default none = disabled)
- * @param erlay                 ERLAY reconciliation (default none = disabled)
- * @param backpressure          adaptive backpressure thresholds (default none = disabled)
  * @param keepalivePingInterval override of {@link GossipConstants#PING_INTERVAL} (tests)
  * @param keepalivePeerTimeout  override of {@link GossipConstants#PEER_TIMEOUT} (tests)
  * @param transport             frame cap, handshake caps and timeouts, TLS identity and trust
@@ -59,7 +53,6 @@ public record GossipConfig(
         int maxConnections,
         List<InetSocketAddress> bootstrapPeers,
         Optional<IntroducerConfig> introducer,
-        Optional<RelayConfig> relay,
         String certPath,
         String keyPath,
         Duration peerConnectInterval,
@@ -67,11 +60,6 @@ public record GossipConfig(
         int maxSeenMessages,
         Path peersFilePath,
         PeerOptions peerOptions,
-        Optional<DandelionConfig> dandelion,
-        Optional<PeerIdRotationConfig> peerIdRotation,
-        Optional<TorConfig> tor,
-        Optional<ErlayConfig> erlay,
-        Optional<BackpressureConfig> backpressure,
         Optional<Duration> keepalivePingInterval,
         Optional<Duration> keepalivePeerTimeout,
         TransportSettings transport) {
@@ -95,7 +83,6 @@ public record GossipConfig(
         }
         bootstrapPeers = List.copyOf(bootstrapPeers);
         Objects.requireNonNull(introducer, "introducer");
-        Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(certPath, "cert_path");
         Objects.requireNonNull(keyPath, "key_path");
         if (certPath.isEmpty() != keyPath.isEmpty()) {
@@ -107,11 +94,6 @@ public record GossipConfig(
         atLeast(maxSeenMessages, 1, "max_seen_messages");
         Objects.requireNonNull(peersFilePath, "peers_file_path");
         Objects.requireNonNull(peerOptions, "peer_options");
-        Objects.requireNonNull(dandelion, "dandelion");
-        Objects.requireNonNull(peerIdRotation, "peer_id_rotation");
-        Objects.requireNonNull(tor, "tor");
-        Objects.requireNonNull(erlay, "erlay");
-        Objects.requireNonNull(backpressure, "backpressure");
         keepalivePingInterval.ifPresent(d -> positive(d, "keepalive_ping_interval_secs"));
         keepalivePeerTimeout.ifPresent(d -> positive(d, "keepalive_peer_timeout_secs"));
         Objects.requireNonNull(transport, "transport");
@@ -229,15 +211,6 @@ public record GossipConfig(
         }
     }
 
-    /** Relay for NAT traversal: configuration is accepted and validated; the relay client is not built yet. */
-    public record RelayConfig(String endpoint, boolean enabled, Duration reconnectDelay, int maxReconnectAttempts) {
-        public RelayConfig {
-            Objects.requireNonNull(endpoint, "relay.endpoint");
-            positive(reconnectDelay, "relay.reconnect_delay");
-            atLeast(maxReconnectAttempts, 0, "relay.max_reconnect_attempts");
-        }
-    }
-
     /** Per-connection options. {@code rateLimitFactor} scales the outbound rate limits (1.0 = the table as is). */
     public record PeerOptions(double rateLimitFactor) {
         public PeerOptions {
@@ -248,65 +221,6 @@ public record GossipConfig(
 
         public static PeerOptions defaults() {
             return new PeerOptions(1.0);
-        }
-    }
-
-    /** Dandelion++: fluff probability per hop 0.1, stem timeout 30 s, epoch 600 s by default. */
-    public record DandelionConfig(boolean enabled, double fluffProbability, Duration stemTimeout, Duration epoch) {
-        public DandelionConfig {
-            if (!(fluffProbability >= 0 && fluffProbability <= 1)) {
-                throw new IllegalArgumentException("dandelion.fluff_probability must be in [0, 1], got " + fluffProbability);
-            }
-            positive(stemTimeout, "dandelion.stem_timeout_secs");
-            positive(epoch, "dandelion.epoch_secs");
-        }
-
-        public static DandelionConfig defaults() {
-            return new DandelionConfig(true, 0.1, Duration.ofSeconds(30), Duration.ofSeconds(600));
-        }
-    }
-
-    /** PeerId rotation: a fresh certificate every 24 h by default. */
-    public record PeerIdRotationConfig(boolean enabled, Duration rotationInterval, boolean reconnectOnRotation) {
-        public PeerIdRotationConfig {
-            positive(rotationInterval, "peer_id_rotation.rotation_interval_secs");
-        }
-
-        public static PeerIdRotationConfig defaults() {
-            return new PeerIdRotationConfig(true, Duration.ofSeconds(86_400), true);
-        }
-    }
-
-    /** Tor SOCKS5 proxy (default 127.0.0.1:9050). */
-    public record TorConfig(InetSocketAddress socksProxy) {
-        public TorConfig {
-            Objects.requireNonNull(socksProxy, "tor.socks_proxy");
-        }
-    }
-
-    /** ERLAY: 1 flood peer, reconcile every 2000 ms, sketch capacity 8 by default (the seed's values). */
-    public record ErlayConfig(int floodPeerCount, Duration reconciliationInterval, int sketchCapacity) {
-        public ErlayConfig {
-            atLeast(floodPeerCount, 0, "erlay.flood_peer_count");
-            positive(reconciliationInterval, "erlay.reconciliation_interval_ms");
-            atLeast(sketchCapacity, 1, "erlay.sketch_capacity");
-        }
-
-        public static ErlayConfig defaults() {
-            return new ErlayConfig(1, Duration.ofMillis(2000), 8);
-        }
-    }
-
-    /** Queue depths at which duplicate transactions are dropped, bulk is dropped, normal is delayed (25/50/100). */
-    public record BackpressureConfig(int txDedupThreshold, int bulkDropThreshold, int normalDelayThreshold) {
-        public BackpressureConfig {
-            atLeast(txDedupThreshold, 1, "backpressure.tx_dedup_threshold");
-            atLeast(bulkDropThreshold, 1, "backpressure.bulk_drop_threshold");
-            atLeast(normalDelayThreshold, 1, "backpressure.normal_delay_threshold");
-        }
-
-        public static BackpressureConfig defaults() {
-            return new BackpressureConfig(25, 50, 100);
         }
     }
 
@@ -323,7 +237,6 @@ public record GossipConfig(
         private int maxConnections = 50;
         private List<InetSocketAddress> bootstrapPeers = List.of();
         private Optional<IntroducerConfig> introducer = Optional.empty();
-        private Optional<RelayConfig> relay = Optional.empty();
         private String certPath = "";
         private String keyPath = "";
         private Duration peerConnectInterval = Duration.ofSeconds(30);
@@ -331,11 +244,6 @@ public record GossipConfig(
         private int maxSeenMessages = 100_000;
         private Path peersFilePath = Path.of("peers.dat");
         private PeerOptions peerOptions = PeerOptions.defaults();
-        private Optional<DandelionConfig> dandelion = Optional.empty();
-        private Optional<PeerIdRotationConfig> peerIdRotation = Optional.empty();
-        private Optional<TorConfig> tor = Optional.empty();
-        private Optional<ErlayConfig> erlay = Optional.empty();
-        private Optional<BackpressureConfig> backpressure = Optional.empty();
         private Optional<Duration> keepalivePingInterval = Optional.empty();
         private Optional<Duration> keepalivePeerTimeout = Optional.empty();
         private TransportSettings transport = TransportSettings.defaults();
@@ -346,11 +254,10 @@ public record GossipConfig(
             listenAddr = c.listenAddr; peerId = c.peerId; networkId = c.networkId; network = c.network;
             dnsSeedTimeout = c.dnsSeedTimeout; dnsSeedBatchSize = c.dnsSeedBatchSize; dnsSeeds = c.dnsSeeds;
             targetOutboundCount = c.targetOutboundCount; maxConnections = c.maxConnections;
-            bootstrapPeers = c.bootstrapPeers; introducer = c.introducer; relay = c.relay;
+            bootstrapPeers = c.bootstrapPeers; introducer = c.introducer;
             certPath = c.certPath; keyPath = c.keyPath; peerConnectInterval = c.peerConnectInterval;
             gossipFanout = c.gossipFanout; maxSeenMessages = c.maxSeenMessages; peersFilePath = c.peersFilePath;
-            peerOptions = c.peerOptions; dandelion = c.dandelion; peerIdRotation = c.peerIdRotation; tor = c.tor;
-            erlay = c.erlay; backpressure = c.backpressure; keepalivePingInterval = c.keepalivePingInterval;
+            peerOptions = c.peerOptions; keepalivePingInterval = c.keepalivePingInterval;
             keepalivePeerTimeout = c.keepalivePeerTimeout; transport = c.transport;
         }
 
@@ -366,7 +273,6 @@ public record GossipConfig(
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder bootstrapPeers(List<InetSocketAddress> v) { bootstrapPeers = v; return this; }
         public Builder introducer(IntroducerConfig v) { introducer = Optional.ofNullable(v); return this; }
-        public Builder relay(RelayConfig v) { relay = Optional.ofNullable(v); return this; }
         public Builder certPath(String v) { certPath = v; return this; }
         public Builder keyPath(String v) { keyPath = v; return this; }
         public Builder peerConnectInterval(Duration v) { peerConnectInterval = v; return this; }
@@ -374,20 +280,15 @@ public record GossipConfig(
         public Builder maxSeenMessages(int v) { maxSeenMessages = v; return this; }
         public Builder peersFilePath(Path v) { peersFilePath = v; return this; }
         public Builder peerOptions(PeerOptions v) { peerOptions = v; return this; }
-        public Builder dandelion(DandelionConfig v) { dandelion = Optional.ofNullable(v); return this; }
-        public Builder peerIdRotation(PeerIdRotationConfig v) { peerIdRotation = Optional.ofNullable(v); return this; }
-        public Builder tor(TorConfig v) { tor = Optional.ofNullable(v); return this; }
-        public Builder erlay(ErlayConfig v) { erlay = Optional.ofNullable(v); return this; }
-        public Builder backpressure(BackpressureConfig v) { backpressure = Optional.ofNullable(v); return this; }
         public Builder keepalivePingInterval(Duration v) { keepalivePingInterval = Optional.ofNullable(v); return this; }
         public Builder keepalivePeerTimeout(Duration v) { keepalivePeerTimeout = Optional.ofNullable(v); return this; }
         public Builder transport(TransportSettings v) { transport = v; return this; }
 
         public GossipConfig build() {
             return new GossipConfig(listenAddr, peerId, networkId, network, dnsSeedTimeout, dnsSeedBatchSize,
-                    dnsSeeds == null ? network.dnsSeeds() : dnsSeeds, targetOutboundCount, maxConnections, bootstrapPeers, introducer, relay, certPath, keyPath,
-                    peerConnectInterval, gossipFanout, maxSeenMessages, peersFilePath, peerOptions, dandelion,
-                    peerIdRotation, tor, erlay, backpressure, keepalivePingInterval, keepalivePeerTimeout, transport);
+                    dnsSeeds == null ? network.dnsSeeds() : dnsSeeds, targetOutboundCount, maxConnections, bootstrapPeers, introducer, certPath, keyPath,
+                    peerConnectInterval, gossipFanout, maxSeenMessages, peersFilePath, peerOptions,
+                    keepalivePingInterval, keepalivePeerTimeout, transport);
         }
     }
 

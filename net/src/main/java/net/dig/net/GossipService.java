@@ -125,8 +125,8 @@ public final class GossipService {
     }
 
     private static net.dig.gossip.PlumtreeConfig plumtreeConfig(GossipConfig config) {
-        return net.dig.gossip.PlumtreeConfig.defaults().withGossipFanout(config.gossipFanout())
-                .withMaxSeenMessages(config.maxSeenMessages());
+        return net.dig.gossip.PlumtreeConfig.defaults().toBuilder().gossipFanout(config.gossipFanout())
+                .maxSeenMessages(config.maxSeenMessages()).build();
     }
 
     /**

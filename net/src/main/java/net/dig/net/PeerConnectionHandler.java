@@ -29,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import net.dig.core.Clock;
 import net.dig.gossip.LaneAdmission;
-import net.dig.gossip.LaneConfig;
 import net.dig.gossip.LaneScheduler;
 import net.dig.gossip.LaneStats;
 import net.dig.gossip.PeerId;
@@ -199,11 +198,11 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
         this.events = events;
         this.settings = settings;
         this.clock = clock;
-        this.limits = WireLimits.DEFAULT.withMaxMessageData(settings.maxFrameBytes());
+        this.limits = WireLimits.DEFAULT.toBuilder().maxMessageData(settings.maxFrameBytes()).build();
         this.ids = new RequestIds(outbound);
         this.outboundLimits = outboundLimits;
         this.createdMillis = clock.millis();
-        this.lanes = new LaneScheduler(LaneConfig.defaults());
+        this.lanes = new LaneScheduler(settings.lanes());
         this.laneStats = lanes.stats();
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import net.dig.gossip.LaneConfig;
 
 /**
  * Transport knobs that the dig-gossip seed does not name but a Java node needs; a component of
@@ -25,12 +26,14 @@ import java.util.Optional;
  * @param identityDir           where the generated identity is kept; empty = ephemeral, in memory only
  * @param networkCa             the network CA that issues this node's leaf (Chia's model); empty = own CA
  * @param extraTrustedCas       more CA certificates (PEM paths) whose leaves are accepted
- * @param softwareVersion       sent in the handshake
+ * @param softwareVersion       sent in the handshake (default {@code dig-node/} and the build's version)
  * @param shortBan              how long an address is banned after a failed handshake (default 10 s,
  *                              Chia's {@code INVALID_PROTOCOL_BAN_SECONDS})
  * @param ipBanExempt           addresses never banned by IP (their PeerIds still are); default loopback, as Chia
  * @param socketBuffers         kernel send and receive buffer sizes of every peer socket (default 256 KiB each;
  *                              see {@link SocketBuffers})
+ * @param lanes                 bounds, bulk share and backpressure of each connection's priority lanes
+ *                              (default {@link LaneConfig#defaults()})
  */
 public record TransportSettings(
         int maxFrameBytes,
@@ -45,7 +48,8 @@ public record TransportSettings(
         String softwareVersion,
         Duration shortBan,
         java.util.Set<String> ipBanExempt,
-        SocketBuffers socketBuffers) {
+        SocketBuffers socketBuffers,
+        LaneConfig lanes) {
 
     public static final int DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
@@ -92,6 +96,7 @@ public record TransportSettings(
         extraTrustedCas = List.copyOf(extraTrustedCas);
         ipBanExempt = java.util.Set.copyOf(ipBanExempt);
         Objects.requireNonNull(socketBuffers, "transport.socket-buffers");
+        Objects.requireNonNull(lanes, "transport.lanes");
         if (maxFrameBytes < 1024 || maxFrameBytes > 64 * 1024 * 1024) {
             throw new IllegalArgumentException("transport.max-frame-bytes must be in [1024, 64 MiB], got " + maxFrameBytes);
         }
@@ -110,43 +115,140 @@ public record TransportSettings(
     public static TransportSettings defaults() {
         return new TransportSettings(DEFAULT_MAX_FRAME_BYTES, 200, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), PeerTrust.ANY_CERTIFICATE, Optional.empty(), Optional.empty(), List.of(),
-                "dig-node/0.1.0", Duration.ofSeconds(10),
-                java.util.Set.of("127.0.0.1", "::1", "0:0:0:0:0:0:0:1"), SocketBuffers.defaults());
+                "dig-node/" + net.dig.core.BuildVersion.current(), Duration.ofSeconds(10),
+                java.util.Set.of("127.0.0.1", "::1", "0:0:0:0:0:0:0:1"), SocketBuffers.defaults(), LaneConfig.defaults());
     }
 
-    public TransportSettings withMaxFrameBytes(int value) {
-        return new TransportSettings(value, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt, socketBuffers);
+    /** A builder holding {@link #defaults()}. */
+    public static Builder builder() {
+        return defaults().toBuilder();
     }
 
-    public TransportSettings withTimeouts(Duration tls, Duration handshake, Duration request) {
-        return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tls, handshake, request,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt, socketBuffers);
+    /** A builder holding this record's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public TransportSettings withMaxInflightHandshakes(int value) {
-        return new TransportSettings(maxFrameBytes, value, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt, socketBuffers);
-    }
+    /**
+     * A copy under construction: starts from a record's values; {@link #build()} calls the canonical
+     * constructor, so a copy is validated exactly as a new record is.
+     */
+    public static final class Builder {
+        private int maxFrameBytes;
+        private int maxInflightHandshakes;
+        private Duration tlsHandshakeTimeout;
+        private Duration peerHandshakeTimeout;
+        private Duration requestTimeout;
+        private PeerTrust peerTrust;
+        private Optional<Path> identityDir;
+        private Optional<TlsIdentity.CaFiles> networkCa;
+        private List<Path> extraTrustedCas;
+        private String softwareVersion;
+        private Duration shortBan;
+        private java.util.Set<String> ipBanExempt;
+        private SocketBuffers socketBuffers;
+        private LaneConfig lanes;
 
-    public TransportSettings withIdentity(Optional<Path> dir, Optional<TlsIdentity.CaFiles> ca, PeerTrust trust) {
-        return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                trust, dir, ca, extraTrustedCas, softwareVersion, shortBan, ipBanExempt, socketBuffers);
-    }
+        private Builder(TransportSettings from) {
+            maxFrameBytes = from.maxFrameBytes;
+            maxInflightHandshakes = from.maxInflightHandshakes;
+            tlsHandshakeTimeout = from.tlsHandshakeTimeout;
+            peerHandshakeTimeout = from.peerHandshakeTimeout;
+            requestTimeout = from.requestTimeout;
+            peerTrust = from.peerTrust;
+            identityDir = from.identityDir;
+            networkCa = from.networkCa;
+            extraTrustedCas = from.extraTrustedCas;
+            softwareVersion = from.softwareVersion;
+            shortBan = from.shortBan;
+            ipBanExempt = from.ipBanExempt;
+            socketBuffers = from.socketBuffers;
+            lanes = from.lanes;
+        }
 
-    public TransportSettings withSoftwareVersion(String value) {
-        return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, value, shortBan, ipBanExempt, socketBuffers);
-    }
+        public Builder maxFrameBytes(int value) {
+            maxFrameBytes = value;
+            return this;
+        }
 
-    public TransportSettings withIpBanExempt(java.util.Set<String> value) {
-        return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, value, socketBuffers);
-    }
+        public Builder maxInflightHandshakes(int value) {
+            maxInflightHandshakes = value;
+            return this;
+        }
 
-    public TransportSettings withSocketBuffers(SocketBuffers value) {
-        return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout, requestTimeout,
-                peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan, ipBanExempt, value);
+        public Builder tlsHandshakeTimeout(Duration value) {
+            tlsHandshakeTimeout = value;
+            return this;
+        }
+
+        public Builder peerHandshakeTimeout(Duration value) {
+            peerHandshakeTimeout = value;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration value) {
+            requestTimeout = value;
+            return this;
+        }
+
+        public Builder peerTrust(PeerTrust value) {
+            peerTrust = value;
+            return this;
+        }
+
+        public Builder identityDir(Optional<Path> value) {
+            identityDir = value;
+            return this;
+        }
+
+        public Builder networkCa(Optional<TlsIdentity.CaFiles> value) {
+            networkCa = value;
+            return this;
+        }
+
+        public Builder extraTrustedCas(List<Path> value) {
+            extraTrustedCas = value;
+            return this;
+        }
+
+        public Builder softwareVersion(String value) {
+            softwareVersion = value;
+            return this;
+        }
+
+        public Builder shortBan(Duration value) {
+            shortBan = value;
+            return this;
+        }
+
+        public Builder ipBanExempt(java.util.Set<String> value) {
+            ipBanExempt = value;
+            return this;
+        }
+
+        public Builder socketBuffers(SocketBuffers value) {
+            socketBuffers = value;
+            return this;
+        }
+
+        public Builder lanes(LaneConfig value) {
+            lanes = value;
+            return this;
+        }
+
+        public Builder timeouts(Duration tls, Duration handshake, Duration request) {
+            return tlsHandshakeTimeout(tls).peerHandshakeTimeout(handshake).requestTimeout(request);
+        }
+
+        public Builder identity(Optional<Path> dir, Optional<TlsIdentity.CaFiles> ca, PeerTrust trust) {
+            return identityDir(dir).networkCa(ca).peerTrust(trust);
+        }
+
+        public TransportSettings build() {
+            return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout,
+                    requestTimeout, peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan,
+                    ipBanExempt, socketBuffers, lanes);
+        }
     }
 
     private static void positive(Duration d, String key) {

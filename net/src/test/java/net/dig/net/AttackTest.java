@@ -49,8 +49,8 @@ class AttackTest {
 
     private GossipService victim(int maxConnections, int maxInflight, Duration tlsTimeout, Duration handshakeTimeout) {
         return nodes.start(cfg -> cfg.maxConnections(maxConnections).targetOutboundCount(0)
-                .transport(cfg.build().transport().withMaxInflightHandshakes(maxInflight)
-                        .withTimeouts(tlsTimeout, handshakeTimeout, Duration.ofSeconds(5))));
+                .transport(cfg.build().transport().toBuilder().maxInflightHandshakes(maxInflight)
+                        .timeouts(tlsTimeout, handshakeTimeout, Duration.ofSeconds(5)).build()));
     }
 
     private void assertHonestPeerIsServed(GossipService victim) throws Exception {

@@ -59,7 +59,7 @@ class DigDialectTest {
     void broadcastsSkipAndSendToRefusesAPeerThatAdvertisesAsPlainChia() throws Exception {
         GossipService a = nodes.start();
         GossipService dig = nodes.start();
-        GossipService chia = nodes.start(cfg -> cfg.transport(cfg.build().transport().withSoftwareVersion("2.7.5")));
+        GossipService chia = nodes.start(cfg -> cfg.transport(cfg.build().transport().toBuilder().softwareVersion("2.7.5").build()));
         InboundReceiver atDig = dig.handle().inboundReceiver();
         InboundReceiver atChia = chia.handle().inboundReceiver();
         get(a.handle().connectTo(TestNodes.loopback(dig)));

@@ -21,26 +21,17 @@ class GossipConfigTest {
         assertThat(c.maxConnections()).isEqualTo(50);
         assertThat(c.bootstrapPeers()).isEmpty();
         assertThat(c.introducer()).isEmpty();
-        assertThat(c.relay()).isEmpty();
         assertThat(c.certPath()).isEmpty();
         assertThat(c.keyPath()).isEmpty();
         assertThat(c.peerConnectInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.gossipFanout()).isEqualTo(8);
         assertThat(c.maxSeenMessages()).isEqualTo(100_000);
         assertThat(c.peersFilePath()).isEqualTo(Path.of("peers.dat"));
-        assertThat(c.dandelion()).isEmpty();
-        assertThat(c.peerIdRotation()).isEmpty();
-        assertThat(c.tor()).isEmpty();
-        assertThat(c.erlay()).isEmpty();
-        assertThat(c.backpressure()).isEmpty();
         assertThat(c.pingInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.peerTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.transport().maxFrameBytes()).isEqualTo(8 * 1024 * 1024);
         assertThat(c.transport().maxInflightHandshakes()).isEqualTo(200);
         assertThat(c.transport().peerTrust()).isEqualTo(PeerTrust.ANY_CERTIFICATE);
-        assertThat(GossipConfig.DandelionConfig.defaults().fluffProbability()).isEqualTo(0.1);
-        assertThat(GossipConfig.ErlayConfig.defaults().reconciliationInterval()).isEqualTo(Duration.ofMillis(2000));
-        assertThat(GossipConfig.PeerIdRotationConfig.defaults().rotationInterval()).isEqualTo(Duration.ofSeconds(86_400));
         assertThat(GossipConfig.IntroducerConfig.of("wss://intro.example:9448").networkId()).isEqualTo("DIG_MAINNET");
     }
 
@@ -52,7 +43,7 @@ class GossipConfigTest {
         assertThatThrownBy(() -> GossipConfig.builder().peerConnectInterval(Duration.ZERO).build()).hasMessageContaining("peer_connect_interval");
         assertThatThrownBy(() -> GossipConfig.IntroducerConfig.of("wss://")).hasMessageContaining("introducer.endpoint");
         assertThatThrownBy(() -> GossipConfig.builder().networkId("").build()).hasMessageContaining("network_id");
-        assertThatThrownBy(() -> TransportSettings.defaults().withMaxFrameBytes(10)).hasMessageContaining("max-frame-bytes");
+        assertThatThrownBy(() -> TransportSettings.defaults().toBuilder().maxFrameBytes(10).build()).hasMessageContaining("max-frame-bytes");
         assertThatThrownBy(() -> new TransportSettings.SocketBuffers(4095, 0)).hasMessageContaining("socket_send_buffer_bytes");
         assertThatThrownBy(() -> new TransportSettings.SocketBuffers(0, (64 << 20) + 1)).hasMessageContaining("socket_receive_buffer_bytes");
         assertThatThrownBy(() -> new TransportSettings.SocketBuffers(-1, 0)).hasMessageContaining("got -1");

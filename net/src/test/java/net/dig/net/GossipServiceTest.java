@@ -103,8 +103,8 @@ class GossipServiceTest {
         Path identity = nodes.dir.resolve("node-1");
         GossipService twin = nodes.start(cfg -> cfg.certPath(identity.resolve("node.crt").toString())
                 .keyPath(identity.resolve("node.key").toString())
-                .transport(cfg.build().transport().withIdentity(Optional.empty(),
-                        Optional.of(new TlsIdentity.CaFiles(nodes.pki.caCertificatePath(), nodes.pki.caKeyPath())), PeerTrust.NETWORK_CA)));
+                .transport(cfg.build().transport().toBuilder().identity(Optional.empty(),
+                        Optional.of(new TlsIdentity.CaFiles(nodes.pki.caCertificatePath(), nodes.pki.caKeyPath())), PeerTrust.NETWORK_CA).build()));
         assertThat(twin.peerId()).isEqualTo(a.peerId());
         assertThat(errorOf(a.handle().connectTo(TestNodes.loopback(twin)))).isInstanceOf(GossipError.SelfConnection.class);
         assertThat(get(a.handle().peerCount())).isZero();
@@ -210,13 +210,13 @@ class GossipServiceTest {
     @Test
     void nodesWithTheirOwnGeneratedCasConnectUnderTheDefaultTrustButNotUnderNetworkCa() throws Exception {
         java.util.function.UnaryOperator<GossipConfig.Builder> ownCa = cfg -> cfg.transport(TransportSettings.defaults()
-                .withIpBanExempt(java.util.Set.of()));
+                .toBuilder().ipBanExempt(java.util.Set.of()).build());
         GossipService a = nodes.start(ownCa);
         GossipService b = nodes.start(ownCa);
         assertThat(get(a.handle().connectTo(TestNodes.loopback(b)))).isEqualTo(b.peerId());
 
         GossipService strict = nodes.start(cfg -> cfg.transport(TransportSettings.defaults()
-                .withIdentity(Optional.empty(), Optional.empty(), PeerTrust.NETWORK_CA)));
+                .toBuilder().identity(Optional.empty(), Optional.empty(), PeerTrust.NETWORK_CA).build()));
         assertThat(errorOf(strict.handle().connectTo(TestNodes.loopback(b)))).isInstanceOf(GossipError.ClientError.class);
     }
 

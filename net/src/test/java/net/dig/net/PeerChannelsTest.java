@@ -55,7 +55,7 @@ class PeerChannelsTest {
     void start() throws Exception {
         pki = new TestPki(dir, net.dig.core.Clock.system().instant());
         serverIdentity = identity(pki.leaf());
-        settings = TransportSettings.defaults().withMaxFrameBytes(4096);
+        settings = TransportSettings.defaults().toBuilder().maxFrameBytes(4096).build();
         Admission admission = new Admission(50, 10, () -> 0, banned::contains);
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -164,7 +164,7 @@ class PeerChannelsTest {
     void bothEndsSizeTheirSocketBuffersAsConfigured() throws Exception {
         int send = 200 << 10;
         int receive = 300 << 10;
-        settings = settings.withSocketBuffers(new TransportSettings.SocketBuffers(send, receive));
+        settings = settings.toBuilder().socketBuffers(new TransportSettings.SocketBuffers(send, receive)).build();
         Client client = new Client();
         Channel ch = dial(identity(pki.leaf()), client);
         await().atMost(BOUND).until(() -> client.upgraded);

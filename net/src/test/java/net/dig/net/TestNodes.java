@@ -31,10 +31,10 @@ final class TestNodes implements AutoCloseable {
     GossipConfig.Builder config() {
         int n = ++counter;
         TransportSettings transport = TransportSettings.defaults()
-                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5))
-                .withIdentity(Optional.of(dir.resolve("node-" + n)),
+                .toBuilder().timeouts(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5))
+                .identity(Optional.of(dir.resolve("node-" + n)),
                         Optional.of(new TlsIdentity.CaFiles(pki.caCertificatePath(), pki.caKeyPath())), PeerTrust.NETWORK_CA)
-                .withIpBanExempt(Set.of());
+                .ipBanExempt(Set.of()).build();
         return GossipConfig.builder()
                 .listenAddr(new InetSocketAddress("127.0.0.1", 0))
                 .networkId(NETWORK)

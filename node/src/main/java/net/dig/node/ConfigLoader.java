@@ -29,11 +29,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -52,8 +56,11 @@ import java.util.regex.Pattern;
  * not have is rejected, naming its path. Environment and flag values are strings, typed by the
  * default they replace (number, boolean, list split on commas, else string). The merged tree is then
  * bound strictly (no float-to-int truncation, no string-to-number coercion, no duplicate keys) into
- * the records, whose constructors check ranges. Every failure is a {@link ConfigException} whose
- * message starts with the key path.
+ * the records, each value parsed into its type on the way ({@link ConfigValues}), whose constructors
+ * check ranges. Every failure is a {@link ConfigException} whose message starts with the key path.
+ *
+ * <p>Keys that are validated but drive nothing yet are listed here ({@link #refuseInactive}); {@code start}
+ * refuses a config that moves one of them off its default.
  */
 final class ConfigLoader {
     static final String ENV_PREFIX = "DIG_NODE_";
@@ -68,6 +75,7 @@ final class ConfigLoader {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .addModule(ConfigValues.module())
             .build();
 
     /** One command-line setting: a dotted key path and its value as typed. */
@@ -75,13 +83,57 @@ final class ConfigLoader {
         static Setting parse(String assignment) {
             int eq = assignment.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigException("--set " + assignment, "must be section.key=value, e.g. storage.max_plots=50");
+                throw new ConfigException("--set " + assignment, "must be section.key=value, e.g. network.max_peers=50");
             }
             return new Setting(assignment.substring(0, eq).trim(), assignment.substring(eq + 1), "--set");
         }
     }
 
+    /**
+     * Keys that are validated and documented but drive nothing in this version, with how to read
+     * each from a config. {@code start} refuses a config that gives one of them another value than
+     * its default ({@link #refuseInactive}), so nobody believes a setting works that does not.
+     */
+    private static final Map<String, Function<NodeConfig, Object>> INACTIVE = inactiveKeys();
+
+    private static Map<String, Function<NodeConfig, Object>> inactiveKeys() {
+        Map<String, Function<NodeConfig, Object>> keys = new LinkedHashMap<>();
+        keys.put("node.mode", c -> c.node().mode());
+        keys.put("storage.max_plots", c -> c.storage().maxPlots());
+        keys.put("network.gun_p2p_peers", c -> c.network().gunP2pPeers());
+        keys.put("validation.stake_amount", c -> c.validation().stakeAmount());
+        keys.put("validation.min_uptime", c -> c.validation().minUptime());
+        keys.put("economic.tier_preference", c -> c.economic().tierPreference());
+        keys.put("economic.min_reward", c -> c.economic().minReward());
+        keys.put("economic.accept_bribes", c -> c.economic().acceptBribes());
+        return Collections.unmodifiableMap(keys);
+    }
+
     private ConfigLoader() {}
+
+    /** The keys that are not active yet, in the order of {@code default-node.yaml}. */
+    static List<String> inactiveKeyNames() {
+        return List.copyOf(INACTIVE.keySet());
+    }
+
+    /**
+     * Refuses a config that sets a key which is not active yet to anything but its default; the
+     * default itself (what {@code init} writes) is accepted, so existing files keep starting.
+     *
+     * @throws ConfigException naming the first such key, its default and that it is not active yet
+     */
+    static void refuseInactive(NodeConfig config) {
+        NodeConfig defaults = defaults();
+        JsonNode defaultTree = readYaml(defaultYaml(), DEFAULTS_RESOURCE);
+        for (var entry : INACTIVE.entrySet()) {
+            if (!Objects.equals(entry.getValue().apply(config), entry.getValue().apply(defaults))) {
+                String key = entry.getKey();
+                String fallback = defaultTree.at("/" + key.replace('.', '/')).toString();
+                throw new ConfigException(key, "is not active yet (nothing in this version reads it); remove it or set it"
+                        + " to its default " + fallback);
+            }
+        }
+    }
 
     /** The built-in defaults as YAML text, with comments; what {@code dig-node init} writes. */
     static String defaultYaml() {
@@ -292,6 +344,9 @@ final class ConfigLoader {
             JsonNode value = tree.at(pointerOf(e));
             throw new ConfigException(path, "expected " + expected(e.getTargetType()) + ", got " + describe(value));
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof ConfigException ce) {
+                throw ce.under(pathOf(e)); // a value parser (ConfigValues) refused the value at this path
+            }
             throw new ConfigException(pathOf(e), e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw new ConfigException("config", e.getOriginalMessage());

@@ -144,12 +144,13 @@ final class DatastoreCommand implements Callable<Integer> {
                 case "16mib", "16777216" -> 16_777_216;
                 default -> throw CliException.usage("--capsule-size must be one of 256KiB, 1MiB, 4MiB, 16MiB, got '" + capsuleSize + "'");
             };
-            String codecText = compression != null ? compression : ctx.config().storage().compression();
-            Compression codec;
-            try {
-                codec = Compression.parse(codecText);
-            } catch (IllegalArgumentException e) {
-                throw CliException.usage("--compression must be zstd or none, got '" + codecText + "'");
+            Compression codec = ctx.config().storage().compression();
+            if (compression != null) {
+                try {
+                    codec = Compression.parse(compression);
+                } catch (IllegalArgumentException e) {
+                    throw CliException.usage("--compression must be zstd or none, got '" + compression + "'");
+                }
             }
             if (name != null && name.isBlank()) {
                 throw CliException.usage("--name must not be empty");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import net.dig.core.BuildVersion;
 import net.dig.node.ConfigLoader.Setting;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "dig-node",
         mixinStandardHelpOptions = true,
-        version = "dig-node " + DigNodeCommand.VERSION,
+        versionProvider = DigNodeCommand.Version.class,
         description = "A DIG Network storage node: datastores in crash-safe plot files, served over HTTP with Merkle proofs.",
         subcommands = {InitCommand.class, StartCommand.class, DatastoreCommand.class, PlotCommand.class, IndexCommand.class,
                 SimCommand.class, PeersCommand.class, IntroducerCommand.class, CommandLine.HelpCommand.class},
@@ -42,9 +43,15 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  DIG_NODE_HOME                 the data directory when --data-dir is not given",
-                "  DIG_NODE_<SECTION>_<KEY>      overrides node.yaml, e.g. DIG_NODE_STORAGE_MAX_PLOTS=50"})
+                "  DIG_NODE_<SECTION>_<KEY>      overrides node.yaml, e.g. DIG_NODE_NETWORK_MAX_PEERS=50"})
 final class DigNodeCommand implements Callable<Integer> {
-    static final String VERSION = "0.1.0-SNAPSHOT";
+    /** {@code --version}: the build's version ({@link BuildVersion}). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"dig-node " + BuildVersion.current()};
+        }
+    }
 
     @Spec
     CommandSpec spec;
@@ -58,7 +65,7 @@ final class DigNodeCommand implements Callable<Integer> {
     Path configFile;
 
     @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE",
-            description = "Override one config key, e.g. --set storage.max_plots=50 (repeatable; lists comma-separated).")
+            description = "Override one config key, e.g. --set network.max_peers=50 (repeatable; lists comma-separated).")
     List<String> settings = new ArrayList<>();
 
     @Option(names = "--plots", paramLabel = "DIR", description = "Plot directory (storage.plots_dir; repeatable).")
@@ -142,11 +149,11 @@ final class DigNodeCommand implements Callable<Integer> {
     }
 
     /** A {@code host:port} flag value; a usage error (exit 2) naming the flag otherwise. */
-    static NodeConfig.HostPort hostPortFlag(String flag, String value) {
+    static HostPort hostPortFlag(String flag, String value) {
         if (!value.matches("[^\\s/]+:\\d{1,5}") || Integer.parseInt(value.substring(value.lastIndexOf(':') + 1)) > 65535) {
             throw CliException.usage(flag + ": must be host:port, got \"" + value + "\"");
         }
-        return NodeConfig.parseHostPort(value);
+        return HostPort.parse(value);
     }
 
     /** Home and validated config; throws {@link ConfigException} (exit 2) on any bad value. */

@@ -16,7 +16,8 @@ import net.dig.wire.NodeType;
  * How the node builds dig-gossip's {@link GossipConfig} from {@code network.*}, and shows the peer
  * table to the HTTP API.
  *
- * <p>Policy: {@code listen_address} is the P2P listener; {@code max_peers} caps connections;
+ * <p>Policy: {@code listen_address} is the P2P listener; {@code lanes} are each connection's priority
+ * lanes; {@code max_peers} caps connections;
  * {@code network_id} is the handshake's network name, compared as a string. Outbound peering only happens toward
  * {@code bootstrap_nodes} and peers learned from {@code introducer} (registration, then discovery)
  * or from {@code dns_seeds} (up to 8 outbound connections, fewer if {@code max_peers} is smaller).
@@ -32,18 +33,10 @@ final class GossipWiring {
 
     static GossipConfig gossipConfig(DigNodeCommand.NodeContext ctx) {
         NodeConfig.NetworkSection n = ctx.config().network();
-        NodeConfig.HostPort listen = NodeConfig.parseHostPort(n.listenAddress());
-        List<InetSocketAddress> bootstrap = n.bootstrapNodes().stream()
-                .map(NodeConfig::parseHostPort)
-                .map(hp -> new InetSocketAddress(hp.host(), hp.port()))
-                .toList();
-        TransportSettings defaults = TransportSettings.defaults();
-        GossipConfig.Builder builder = GossipConfig.builder();
-        if (n.introducer() != null) {
-            builder.introducer(GossipConfig.IntroducerConfig.of(n.introducer()));
-        }
-        return builder
-                .listenAddr(new InetSocketAddress(listen.host(), listen.port()))
+        List<InetSocketAddress> bootstrap = n.bootstrapNodes().stream().map(HostPort::socketAddress).toList();
+        return GossipConfig.builder()
+                .introducer(n.introducer())
+                .listenAddr(n.listenAddress().socketAddress())
                 .networkId(n.networkId())
                 .network(GossipConfig.Network.LOCAL)
                 .maxConnections(n.maxPeers())
@@ -51,10 +44,13 @@ final class GossipWiring {
                         : Math.min(TARGET_OUTBOUND, n.maxPeers()))
                 .dnsSeeds(n.dnsSeeds())
                 .bootstrapPeers(bootstrap)
-                .peerConnectInterval(java.time.Duration.ofSeconds(n.peerConnectIntervalSecs()))
+                .peerConnectInterval(n.peerConnectInterval())
                 .peersFilePath(ctx.home().dir().resolve("peers.dat"))
-                .transport(defaults.withIdentity(Optional.of(ctx.home().dir().resolve("tls")), Optional.empty(), defaults.peerTrust())
-                        .withSocketBuffers(new TransportSettings.SocketBuffers(n.socketSendBufferBytes(), n.socketReceiveBufferBytes())))
+                .transport(TransportSettings.builder()
+                        .identityDir(Optional.of(ctx.home().dir().resolve("tls")))
+                        .socketBuffers(new TransportSettings.SocketBuffers(n.socketSendBufferBytes(), n.socketReceiveBufferBytes()))
+                        .lanes(n.lanes().laneConfig())
+                        .build())
                 .build();
     }
 

@@ -3,13 +3,13 @@ package net.dig.node;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import net.dig.core.AtomicFiles;
+import net.dig.core.AtomicFiles.Publish;
 import net.dig.core.NodeIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,7 +52,7 @@ final class InitCommand implements Callable<Integer> {
         NodeIdentity identity = NodeIdentity.loadOrCreate(home.keyFile(), new SecureRandom());
         StorageWiring.initialize(new DigNodeCommand.NodeContext(home, config, Optional.of(configTarget)), identity);
         if (!configExists) {
-            writeAtomically(configTarget, ConfigLoader.defaultYaml());
+            AtomicFiles.write(configTarget, ConfigLoader.defaultYaml().getBytes(StandardCharsets.UTF_8), Publish.CREATE_NEW);
         }
 
         PrintWriter out = spec.commandLine().getOut();
@@ -64,21 +64,5 @@ final class InitCommand implements Callable<Integer> {
         out.println("  index:    " + home.indexFile(config));
         out.flush();
         return ExitCodes.OK;
-    }
-
-    static void writeAtomically(Path target, String text) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

@@ -81,7 +81,7 @@ final class IntroducerCommand implements Callable<Integer> {
     }
 
     GossipConfig config(DigNodeCommand.NodeContext ctx) throws java.io.IOException {
-        NodeConfig.HostPort hp = DigNodeCommand.hostPortFlag("--listen", listen);
+        HostPort hp = DigNodeCommand.hostPortFlag("--listen", listen);
         String id = networkId != null ? networkId : ctx.config().network().networkId();
         try {
             GossipConfig.checkNetworkId(id);
@@ -96,8 +96,8 @@ final class IntroducerCommand implements Callable<Integer> {
                 .network(privateAddresses ? GossipConfig.Network.LOCAL : GossipConfig.Network.MAINNET)
                 .targetOutboundCount(0)
                 .peersFilePath(ctx.home().dir().resolve("introducer-peers.dat"))
-                .transport(defaults.withIdentity(Optional.of(ctx.home().dir().resolve("introducer-tls")), Optional.empty(),
-                        defaults.peerTrust()))
+                .transport(defaults.toBuilder().identity(Optional.of(ctx.home().dir().resolve("introducer-tls")), Optional.empty(),
+                        defaults.peerTrust()).build())
                 .build();
     }
 

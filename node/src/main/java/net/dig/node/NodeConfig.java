@@ -1,15 +1,27 @@
 package net.dig.node;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import net.dig.api.RateLimit;
+import net.dig.gossip.BackpressureConfig;
+import net.dig.gossip.LaneConfig;
+import net.dig.net.GossipConfig;
+import net.dig.storage.Compression;
 
 /**
  * The node's configuration: the DIG Node seed's {@code node.yaml}, section for section, plus the
  * additions documented in {@code default-node.yaml} ({@code storage.index}, {@code network.network_id},
- * the {@code api} section).
+ * {@code network.lanes}, the {@code api} section).
+ *
+ * <p>Parsed once: {@link ConfigLoader} binds every value into its type ({@link Mode}, {@link HostPort},
+ * {@link ByteSize}, {@link CacheSize}, {@link RateLimit}, {@link Compression}, {@link Duration}, the
+ * introducer's {@link GossipConfig.IntroducerConfig}; {@link ConfigValues} holds those parsers), so the
+ * wiring reads typed values and parses no string again.
  *
  * <p>Every record validates itself in its compact constructor and throws {@link ConfigException}
  * naming the key relative to its section; {@link ConfigLoader} adds the section, so operators read
@@ -35,30 +47,33 @@ record NodeConfig(
         require(api, "api");
     }
 
-    enum Mode { ARCHIVE, CACHE, SELECTIVE }
+    /** The seed's operating modes, written in lower case. */
+    enum Mode {
+        ARCHIVE, CACHE, SELECTIVE;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** {@code node:} - identity and operating mode. */
-    record NodeSection(String id, String mode) {
+    record NodeSection(String id, Mode mode) {
         private static final Pattern NODE_ID = Pattern.compile("dig1[0-9a-f]{16}");
 
         NodeSection {
             if (id != null && !NODE_ID.matcher(id).matches()) {
                 throw new ConfigException("id", "must be \"dig1\" followed by 16 lower-case hex digits, got \"" + id + "\"");
             }
-            oneOf("mode", mode, "archive", "cache", "selective");
+            require(mode, "mode");
         }
 
         Optional<String> expectedId() {
             return Optional.ofNullable(id);
         }
-
-        Mode operatingMode() {
-            return Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-        }
     }
 
     /** {@code storage:} - where plots, cache and index live. */
-    record StorageSection(List<String> plotsDir, String cacheDir, int maxPlots, String compression, String index) {
+    record StorageSection(List<String> plotsDir, String cacheDir, int maxPlots, Compression compression, String index) {
         StorageSection {
             require(plotsDir, "plots_dir");
             if (plotsDir.isEmpty()) {
@@ -72,7 +87,7 @@ record NodeConfig(
             plotsDir = List.copyOf(plotsDir);
             nonBlank("cache_dir", cacheDir);
             atLeast("max_plots", maxPlots, 1);
-            oneOf("compression", compression, "zstd", "none");
+            require(compression, "compression");
             nonBlank("index", index);
             if (!java.nio.file.Path.of(index).getFileName().toString().equals("index.sqlite")) {
                 throw new ConfigException("index", "the file must be named index.sqlite (only its directory can be chosen), got \"" + index + "\"");
@@ -81,9 +96,11 @@ record NodeConfig(
     }
 
     /** {@code network:} - the P2P side (dig-gossip). */
-    record NetworkSection(String listenAddress, List<String> bootstrapNodes, int maxPeers, List<String> gunP2pPeers,
-                          String networkId, String introducer, int peerConnectIntervalSecs, List<String> dnsSeeds,
-                          int socketSendBufferBytes, int socketReceiveBufferBytes) {
+    record NetworkSection(HostPort listenAddress, List<HostPort> bootstrapNodes, int maxPeers, List<String> gunP2pPeers,
+                          String networkId, GossipConfig.IntroducerConfig introducer,
+                          @JsonProperty("peer_connect_interval_secs") @JsonDeserialize(using = ConfigValues.Seconds.class)
+                          Duration peerConnectInterval,
+                          List<String> dnsSeeds, int socketSendBufferBytes, int socketReceiveBufferBytes, LanesSection lanes) {
         NetworkSection {
             socketBuffer("socket_send_buffer_bytes", socketSendBufferBytes);
             socketBuffer("socket_receive_buffer_bytes", socketReceiveBufferBytes);
@@ -96,18 +113,12 @@ record NodeConfig(
                 }
             }
             dnsSeeds = List.copyOf(dnsSeeds);
-            atLeast("peer_connect_interval_secs", peerConnectIntervalSecs, 1);
-            if (introducer != null) {
-                try {
-                    net.dig.net.GossipConfig.IntroducerConfig.of(introducer).address();
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException("introducer", "must be host:port or wss://host:port, got \"" + introducer + "\"");
-                }
-            }
-            hostPort("listen_address", listenAddress);
+            require(peerConnectInterval, "peer_connect_interval_secs");
+            atLeast("peer_connect_interval_secs", peerConnectInterval.toSeconds(), 1);
+            require(listenAddress, "listen_address");
             require(bootstrapNodes, "bootstrap_nodes");
             for (int i = 0; i < bootstrapNodes.size(); i++) {
-                hostPort("bootstrap_nodes[" + i + "]", bootstrapNodes.get(i));
+                require(bootstrapNodes.get(i), "bootstrap_nodes[" + i + "]");
             }
             bootstrapNodes = List.copyOf(bootstrapNodes);
             atLeast("max_peers", maxPeers, 1);
@@ -115,11 +126,16 @@ record NodeConfig(
             gunP2pPeers = List.copyOf(gunP2pPeers);
             nonBlank("network_id", networkId);
             try {
-                net.dig.net.GossipConfig.checkNetworkId(networkId);
+                GossipConfig.checkNetworkId(networkId);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("network_id", e.getMessage().replaceFirst("^network_id ", "")
                         + " (\"" + networkId + "\")");
             }
+            require(lanes, "lanes");
+        }
+
+        Optional<GossipConfig.IntroducerConfig> introducerConfig() {
+            return Optional.ofNullable(introducer);
         }
     }
 
@@ -131,7 +147,56 @@ record NodeConfig(
         }
     }
 
-    /** {@code validation:} - validator participation (inert until the proofs work lands). */
+    /**
+     * {@code network.lanes:} - the priority lanes of every peer connection (dig-gossip's
+     * {@link LaneConfig}): bounds per lane, how much room bulk traffic gets behind higher priorities,
+     * and the adaptive backpressure thresholds.
+     */
+    record LanesSection(int maxMessagesPerLane, ByteSize maxBytesPerLane, int starvationRatio, ByteSize bulkQuantum,
+                        BackpressureSection backpressure) {
+        LanesSection {
+            atLeast("max_messages_per_lane", maxMessagesPerLane, 1);
+            require(maxBytesPerLane, "max_bytes_per_lane");
+            atLeast("max_bytes_per_lane", maxBytesPerLane.bytes(), 1);
+            atLeast("starvation_ratio", starvationRatio, 1);
+            require(bulkQuantum, "bulk_quantum");
+            int quantum = bulkQuantum.intBytes("bulk_quantum");
+            if (quantum < starvationRatio) {
+                throw new ConfigException("bulk_quantum", "must be at least starvation_ratio (" + starvationRatio
+                        + ") bytes, got " + quantum);
+            }
+            require(backpressure, "backpressure");
+        }
+
+        LaneConfig laneConfig() {
+            return LaneConfig.builder()
+                    .maxMessagesPerLane(maxMessagesPerLane)
+                    .maxBytesPerLane(maxBytesPerLane.bytes())
+                    .starvationRatio(starvationRatio)
+                    .bulkQuantumBytes((int) bulkQuantum.bytes())
+                    .backpressure(backpressure.config())
+                    .build();
+        }
+    }
+
+    /** {@code network.lanes.backpressure:} - queue depths (all lanes of one connection) where backpressure acts. */
+    record BackpressureSection(boolean enabled, int txDedupThreshold, int bulkDropThreshold, int normalDelayThreshold,
+                               int normalBatchIntervalMs) {
+        BackpressureSection {
+            atLeast("tx_dedup_threshold", txDedupThreshold, 1);
+            atLeast("bulk_drop_threshold", bulkDropThreshold, txDedupThreshold);
+            atLeast("normal_delay_threshold", normalDelayThreshold, bulkDropThreshold);
+            atLeast("normal_batch_interval_ms", normalBatchIntervalMs, 1);
+        }
+
+        Optional<BackpressureConfig> config() {
+            return enabled
+                    ? Optional.of(new BackpressureConfig(txDedupThreshold, bulkDropThreshold, normalDelayThreshold, normalBatchIntervalMs))
+                    : Optional.empty();
+        }
+    }
+
+    /** {@code validation:} - validator participation (not active yet: see {@link ConfigLoader#refuseInactive}). */
     record ValidationSection(double stakeAmount, double minUptime) {
         ValidationSection {
             if (!(stakeAmount >= 0) || Double.isInfinite(stakeAmount)) {
@@ -143,7 +208,7 @@ record NodeConfig(
         }
     }
 
-    /** {@code economic:} - what content this node prefers and accepts. */
+    /** {@code economic:} - what content this node prefers and accepts (not active yet). */
     record EconomicSection(List<Integer> tierPreference, double minReward, boolean acceptBribes) {
         EconomicSection {
             require(tierPreference, "tier_preference");
@@ -179,17 +244,14 @@ record NodeConfig(
      * {@code api:} - the HTTP API (addition to the seed): listeners, the admin token, the seed's rate
      * limits and the cache tiers. The token never appears in {@link #toString()}.
      */
-    record ApiSection(String listenAddress, String metricsListenAddress, String adminToken, String adminTokenFile,
-                      boolean openPush, RateLimits rateLimits, String cacheSize, String diskCacheSize,
+    record ApiSection(HostPort listenAddress, HostPort metricsListenAddress, String adminToken, String adminTokenFile,
+                      boolean openPush, RateLimits rateLimits, CacheSize cacheSize, ByteSize diskCacheSize,
                       List<String> validatorKeys) {
         static final int MIN_TOKEN_LENGTH = 16;
         private static final Pattern PUBLIC_KEY = Pattern.compile("(0x)?[0-9a-fA-F]{64}");
 
         ApiSection {
-            hostPort("listen_address", listenAddress);
-            if (metricsListenAddress != null) {
-                hostPort("metrics_listen_address", metricsListenAddress);
-            }
+            require(listenAddress, "listen_address");
             if (adminToken != null && adminTokenFile != null) {
                 throw new ConfigException("admin_token", "set either admin_token or admin_token_file, not both");
             }
@@ -200,8 +262,8 @@ record NodeConfig(
                 throw new ConfigException("admin_token_file", "must be a file path or null, got an empty value");
             }
             require(rateLimits, "rate_limits");
-            CacheSize.parse("cache_size", cacheSize);
-            ByteSize.parse("disk_cache_size", diskCacheSize);
+            require(cacheSize, "cache_size");
+            require(diskCacheSize, "disk_cache_size");
             require(validatorKeys, "validator_keys");
             for (int i = 0; i < validatorKeys.size(); i++) {
                 String key = validatorKeys.get(i);
@@ -227,7 +289,7 @@ record NodeConfig(
             return token;
         }
 
-        Optional<String> metricsListen() {
+        Optional<HostPort> metricsListen() {
             return Optional.ofNullable(metricsListenAddress);
         }
 
@@ -245,100 +307,39 @@ record NodeConfig(
     }
 
     /** {@code api.rate_limits:} - the seed's {@code RATE_LIMITS}, each {@code "N/second|minute|hour|day"} or {@code "unlimited"}. */
-    record RateLimits(String capsuleRetrieval, String validationChallenge, String apiRequests) {
+    record RateLimits(RateLimit capsuleRetrieval, RateLimit validationChallenge, RateLimit apiRequests) {
         RateLimits {
-            Rate.parse("capsule_retrieval", capsuleRetrieval);
-            Rate.parse("validation_challenge", validationChallenge);
-            Rate.parse("api_requests", apiRequests);
-        }
-    }
-
-    /** A parsed rate: {@code permits} per {@code window}; {@code permits == 0} is unlimited. */
-    record Rate(int permits, java.time.Duration window) {
-        private static final Pattern RATE = Pattern.compile("(\\d{1,9})\\s*/\\s*(second|minute|hour|day)");
-
-        static Rate parse(String key, String value) {
-            nonBlank(key, value);
-            String v = value.strip().toLowerCase(Locale.ROOT);
-            if (v.equals("unlimited")) {
-                return new Rate(0, java.time.Duration.ofMinutes(1));
-            }
-            var m = RATE.matcher(v);
-            if (!m.matches() || Integer.parseInt(m.group(1)) < 1) {
-                throw new ConfigException(key, "must be \"N/second\", \"N/minute\", \"N/hour\" or \"N/day\" with N >= 1, or \"unlimited\"; got \"" + value + "\"");
-            }
-            java.time.Duration window = switch (m.group(2)) {
-                case "second" -> java.time.Duration.ofSeconds(1);
-                case "minute" -> java.time.Duration.ofMinutes(1);
-                case "hour" -> java.time.Duration.ofHours(1);
-                default -> java.time.Duration.ofDays(1);
-            };
-            return new Rate(Integer.parseInt(m.group(1)), window);
-        }
-    }
-
-    /**
-     * A byte size: a plain number of bytes or a number with a binary unit ({@code KiB, MiB, GiB, TiB});
-     * {@code 0} disables the tier.
-     */
-    static final class ByteSize {
-        private static final Pattern SIZE = Pattern.compile("(\\d{1,15})\\s*(B|KiB|MiB|GiB|TiB)?");
-
-        private ByteSize() {}
-
-        static long parse(String key, String value) {
-            nonBlank(key, value);
-            var m = SIZE.matcher(value.strip());
-            if (!m.matches()) {
-                throw new ConfigException(key, "must be a size like \"512MiB\" (units B, KiB, MiB, GiB, TiB), got \"" + value + "\"");
-            }
-            int shift = switch (m.group(2) == null ? "B" : m.group(2)) {
-                case "KiB" -> 10;
-                case "MiB" -> 20;
-                case "GiB" -> 30;
-                case "TiB" -> 40;
-                default -> 0;
-            };
-            long n = Long.parseLong(m.group(1));
-            if (n > (Long.MAX_VALUE >> shift)) {
-                throw new ConfigException(key, "is too large, got \"" + value + "\"");
-            }
-            return n << shift;
+            require(capsuleRetrieval, "capsule_retrieval");
+            require(validationChallenge, "validation_challenge");
+            require(apiRequests, "api_requests");
         }
     }
 
     /**
      * The seed's {@code cache_size}: a percentage of the JVM's maximum heap ({@code "10%"}, 0..90) or an
-     * absolute {@link ByteSize} ({@code "512MiB"}).
+     * absolute {@link ByteSize} ({@code "512MiB"}); exactly one of the two is set.
      */
-    static final class CacheSize {
-        private static final Pattern PERCENT = Pattern.compile("(\\d{1,3}(?:\\.\\d+)?)\\s*%");
+    record CacheSize(Double percent, ByteSize size) {
         static final double MAX_PERCENT = 90;
 
-        private CacheSize() {}
-
-        static long parse(String key, String value) {
-            return bytes(key, value, Runtime.getRuntime().maxMemory());
+        CacheSize {
+            if ((percent == null) == (size == null)) {
+                throw new IllegalArgumentException("a cache size is a percentage or a size, got " + percent + " and " + size);
+            }
         }
 
-        static long bytes(String key, String value, long maxHeap) {
-            nonBlank(key, value);
-            var m = PERCENT.matcher(value.strip());
-            if (m.matches()) {
-                double percent = Double.parseDouble(m.group(1));
-                if (percent > MAX_PERCENT) {
-                    throw new ConfigException(key, "must be at most " + (int) MAX_PERCENT + "% of the heap, got \"" + value + "\"");
-                }
-                return (long) (maxHeap * (percent / 100.0));
-            }
-            if (value.contains("%")) {
-                throw new ConfigException(key, "must be a percentage like \"10%\" or a size like \"512MiB\", got \"" + value + "\"");
-            }
-            return ByteSize.parse(key, value);
+        /** The bytes this size means for a heap of {@code maxHeap} bytes. */
+        long bytes(long maxHeap) {
+            return percent != null ? (long) (maxHeap * (percent / 100.0)) : size.bytes();
+        }
+
+        @Override
+        public String toString() {
+            return percent != null ? percent + "%" : size.bytes() + " bytes";
         }
     }
 
-    private static void require(Object value, String key) {
+    static void require(Object value, String key) {
         if (value == null) {
             throw new ConfigException(key, "must be set");
         }
@@ -371,36 +372,5 @@ record NodeConfig(
             }
         }
         throw new ConfigException(key, "must be one of " + String.join(", ", allowed) + ", got \"" + value + "\"");
-    }
-
-    /** {@code host:port}; the port may be 0 (any free port, useful in tests). */
-    private static void hostPort(String key, String value) {
-        nonBlank(key, value);
-        int colon = value.lastIndexOf(':');
-        if (colon <= 0 || colon == value.length() - 1) {
-            throw new ConfigException(key, "must be host:port, got \"" + value + "\"");
-        }
-        int portNumber;
-        try {
-            portNumber = Integer.parseInt(value.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, "must be host:port with a numeric port, got \"" + value + "\"");
-        }
-        port(key, portNumber);
-    }
-
-    static HostPort parseHostPort(String value) {
-        int colon = value.lastIndexOf(':');
-        String host = value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return new HostPort(host, Integer.parseInt(value.substring(colon + 1)));
-    }
-
-    record HostPort(String host, int port) {
-        HostPort {
-            Objects.requireNonNull(host, "host");
-        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import net.dig.core.BuildVersion;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import net.dig.api.ApiConfig;
@@ -51,10 +52,10 @@ final class NodeRuntime implements AutoCloseable {
         NodeRuntime runtime = new NodeRuntime(clock);
         NodeConfig config = ctx.config();
         try {
-            runtime.facts.put("version", DigNodeCommand.VERSION);
+            runtime.facts.put("version", BuildVersion.current());
             runtime.facts.put("data_dir", ctx.home().dir().toString());
             runtime.facts.put("config", ctx.configSource().map(Object::toString).orElse("built-in defaults"));
-            runtime.facts.put("mode", config.node().mode());
+            runtime.facts.put("mode", config.node().mode().label());
             runtime.facts.put("plots_dirs", ctx.home().plotDirs(config).stream().map(Object::toString).toList());
             runtime.facts.put("network_id", config.network().networkId());
             ApiConfig apiConfig = apiConfig(ctx); // config errors (token file, cache size) before anything starts
@@ -62,13 +63,13 @@ final class NodeRuntime implements AutoCloseable {
             GossipService gossip = new GossipService(GossipWiring.gossipConfig(ctx), clock, new SecureRandom());
             GossipHandle peers = gossip.start();
             runtime.add("gossip", gossip::stop);
-            runtime.fact("p2p", NodeConfig.parseHostPort(config.network().listenAddress()).host() + ":" + gossip.listenAddress().getPort());
+            runtime.fact("p2p", config.network().listenAddress().host() + ":" + gossip.listenAddress().getPort());
             runtime.fact("p2p_port", gossip.listenAddress().getPort());
             runtime.fact("peer_id", gossip.peerId().toHex());
             ApiServer api = ApiServer.start(apiConfig, storage, identity, clock, GossipWiring.peerDirectory(peers));
             runtime.add("api", api);
             GossipMetrics.bind(api.registry(), peers, clock);
-            runtime.fact("api", NodeConfig.parseHostPort(config.api().listenAddress()).host() + ":" + api.port());
+            runtime.fact("api", config.api().listenAddress().host() + ":" + api.port());
             runtime.fact("api_port", api.port());
             runtime.fact("metrics_port", api.metricsPort());
             // Next: subscribe to peers.inboundReceiver() for the DIGNodeMessage family (datastore
@@ -92,36 +93,28 @@ final class NodeRuntime implements AutoCloseable {
     static ApiConfig apiConfig(DigNodeCommand.NodeContext ctx) {
         NodeConfig config = ctx.config();
         NodeConfig.ApiSection api = config.api();
-        NodeConfig.HostPort listen = NodeConfig.parseHostPort(api.listenAddress());
-        NodeConfig.HostPort metrics = api.metricsListen().map(NodeConfig::parseHostPort)
-                .orElse(new NodeConfig.HostPort(listen.host(), config.monitoring().metricsPort()));
-        ApiConfig defaults = ApiConfig.defaults(ctx.home().dir());
+        HostPort listen = api.listenAddress();
+        HostPort metrics = api.metricsListen().orElse(new HostPort(listen.host(), config.monitoring().metricsPort()));
         NodeConfig.RateLimits limits = api.rateLimits();
-        return defaults.withListen(listen.host(), listen.port())
-                .withMetricsListen(metrics.host(), metrics.port())
-                .withAdmin(adminToken(ctx).orElse(null), api.openPush())
-                .withValidatorKeys(java.util.Set.copyOf(api.validatorKeys().stream().map(String::strip).toList()))
-                .withRateLimits(rateLimit("capsule_retrieval", limits.capsuleRetrieval()),
-                        rateLimit("validation_challenge", limits.validationChallenge()),
-                        rateLimit("api_requests", limits.apiRequests()))
-                .withCaches(l1CacheBytes(api.cacheSize(), Runtime.getRuntime().maxMemory()),
-                        ctx.home().cacheDir(config).resolve("http"),
-                        NodeConfig.ByteSize.parse("api.disk_cache_size", api.diskCacheSize()));
+        return ApiConfig.builder(ctx.home().dir()).listen(listen.host(), listen.port())
+                .metricsListen(metrics.host(), metrics.port())
+                .admin(adminToken(ctx).orElse(null), api.openPush())
+                .validatorKeys(java.util.Set.copyOf(api.validatorKeys().stream().map(String::strip).toList()))
+                .rateLimits(limits.capsuleRetrieval(), limits.validationChallenge(), limits.apiRequests())
+                .caches(l1CacheBytes(api.cacheSize(), Runtime.getRuntime().maxMemory()),
+                        ctx.home().cacheDir(config).resolve("http"), api.diskCacheSize().bytes())
+                .version(BuildVersion.current())
+                .build();
     }
 
     /** {@code api.cache_size} in bytes; an absolute size must leave the heap room to run (at most 90 %). */
-    static long l1CacheBytes(String cacheSize, long maxHeap) {
-        long bytes = NodeConfig.CacheSize.bytes("api.cache_size", cacheSize, maxHeap);
+    static long l1CacheBytes(NodeConfig.CacheSize cacheSize, long maxHeap) {
+        long bytes = cacheSize.bytes(maxHeap);
         if (bytes > maxHeap * (NodeConfig.CacheSize.MAX_PERCENT / 100.0)) {
             throw new ConfigException("api.cache_size", "is " + bytes + " bytes, more than 90% of the maximum heap ("
                     + maxHeap + " bytes); give a percentage or a smaller size");
         }
         return bytes;
-    }
-
-    private static net.dig.api.RateLimit rateLimit(String key, String value) {
-        NodeConfig.Rate rate = NodeConfig.Rate.parse("api.rate_limits." + key, value);
-        return new net.dig.api.RateLimit(rate.permits(), rate.window());
     }
 
     /** The admin token from {@code api.admin_token} or {@code api.admin_token_file}; never logged. */

@@ -95,7 +95,7 @@ final class PeersCommand implements Callable<Integer> {
         if (api != null) {
             return hostPort(DigNodeCommand.hostPortFlag("--api", api));
         }
-        NodeConfig.HostPort configured = NodeConfig.parseHostPort(ctx.config().api().listenAddress());
+        HostPort configured = ctx.config().api().listenAddress();
         if (configured.port() == 0) {
             throw CliException.usage("api.listen_address has port 0 (any free port), so the running node's API port is unknown;"
                     + " pass --api 127.0.0.1:PORT (the ready file's api_port)");
@@ -103,7 +103,7 @@ final class PeersCommand implements Callable<Integer> {
         return hostPort(configured);
     }
 
-    private static String hostPort(NodeConfig.HostPort hp) {
+    private static String hostPort(HostPort hp) {
         String host = hp.host();
         if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.isEmpty()) {
             host = "127.0.0.1";

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import net.dig.core.AtomicFiles;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import picocli.CommandLine.Command;
@@ -59,6 +60,7 @@ final class StartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DigNodeCommand.NodeContext ctx = context();
         NodeConfig config = ctx.config();
+        ConfigLoader.refuseInactive(config);
         LogSetup.toConsole(LogSetup.Console.STDOUT, config.monitoring().logLevel(), ctx.home().logFile(config));
 
         Files.createDirectories(ctx.home().dir());
@@ -81,7 +83,8 @@ final class StartCommand implements Callable<Integer> {
             ready.put("node_id", identity.nodeId());
             ready.put("pid", ProcessHandle.current().pid());
             ready.putAll(runtime.facts());
-            InitCommand.writeAtomically(readyFile, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(ready) + "\n");
+            AtomicFiles.write(readyFile, (new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(ready) + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), AtomicFiles.Publish.REPLACE);
         }
         stop.await();
         runtime.close();

@@ -130,8 +130,14 @@ class ApiSectionConfigTest {
         rejects("api:\n  rate_limits: 100/minute\n",
                 "api.rate_limits: must be a mapping of keys (capsule_retrieval, validation_challenge, api_requests), got \"100/minute\"");
         rejects("api:\n  cache_size: 95%\n", "api.cache_size: must be at most 90% of the heap, got \"95%\"");
-        rejects("api:\n  cache_size: 10 percent\n", "api.cache_size: must be a size like \"512MiB\" (units B, KiB, MiB, GiB, TiB), got \"10 percent\"");
-        rejects("api:\n  disk_cache_size: 4GB\n", "api.disk_cache_size: must be a size like \"512MiB\" (units B, KiB, MiB, GiB, TiB), got \"4GB\"");
+        rejects("api:\n  cache_size: 10 percent\n", "api.cache_size: must be a size like \"512MiB\" or \"50GB\" ("
+                + "units B; KiB, MiB, GiB, TiB = 1024^n; kB, MB, GB, TB = 1000^n), got \"10 percent\"");
+        rejects("api:\n  disk_cache_size: 4gb\n", "api.disk_cache_size: must be a size like \"512MiB\" or \"50GB\" ("
+                + "units B; KiB, MiB, GiB, TiB = 1024^n; kB, MB, GB, TB = 1000^n), got \"4gb\"");
+        rejects("api:\n  disk_cache_size: 4.5GiB\n", "api.disk_cache_size: must be a size like \"512MiB\" or \"50GB\" ("
+                + "units B; KiB, MiB, GiB, TiB = 1024^n; kB, MB, GB, TB = 1000^n), got \"4.5GiB\"");
+        rejects("api:\n  disk_cache_size: 99999999TB\n", "api.disk_cache_size: is too large, got \"99999999TB\"");
+        rejects("api:\n  disk_cache_size: [1]\n", "api.disk_cache_size: expected a string, got a list");
         rejects("api:\n  metrics_listen_address: localhost\n", "api.metrics_listen_address: must be host:port, got \"localhost\"");
         rejects("api:\n  validator_keys: [\"0x1234\"]\n",
                 "api.validator_keys[0]: must be an Ed25519 public key, 64 hex digits, got \"0x1234\"");
@@ -146,10 +152,25 @@ class ApiSectionConfigTest {
 
     @Test
     void anAbsoluteCacheSizeMustLeaveTheHeapRoomToRun() {
-        assertThat(NodeRuntime.l1CacheBytes("10%", 1000L << 20)).isEqualTo(100L << 20);
-        assertThat(NodeRuntime.l1CacheBytes("512MiB", 1L << 30)).isEqualTo(512L << 20);
-        assertThat(NodeRuntime.l1CacheBytes("0", 1L << 30)).isZero();
-        assertThatThrownBy(() -> NodeRuntime.l1CacheBytes("1GiB", 1L << 30)).isInstanceOf(ConfigException.class)
+        assertThat(NodeRuntime.l1CacheBytes(ConfigValues.cacheSize("10%"), 1000L << 20)).isEqualTo(100L << 20);
+        assertThat(NodeRuntime.l1CacheBytes(ConfigValues.cacheSize("512MiB"), 1L << 30)).isEqualTo(512L << 20);
+        assertThat(NodeRuntime.l1CacheBytes(ConfigValues.cacheSize("0"), 1L << 30)).isZero();
+        assertThatThrownBy(() -> NodeRuntime.l1CacheBytes(ConfigValues.cacheSize("1GiB"), 1L << 30)).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("api.cache_size: is 1073741824 bytes, more than 90% of the maximum heap");
+    }
+
+    @Test
+    void sizesSayTheirBaseBinaryUnitsArePowersOf1024DecimalOnesOf1000() throws IOException {
+        assertThat(NodeRuntime.apiConfig(context("api:\n  disk_cache_size: 50GB\n", Map.of())).l2CacheBytes())
+                .isEqualTo(50_000_000_000L);
+        assertThat(NodeRuntime.apiConfig(context("api:\n  disk_cache_size: 1MiB\n", Map.of())).l2CacheBytes())
+                .isEqualTo(1L << 20);
+        assertThat(NodeRuntime.apiConfig(context("api:\n  disk_cache_size: 0\n", Map.of())).l2CacheBytes()).isZero();
+        assertThat(NodeRuntime.apiConfig(context("", Map.of("DIG_NODE_API_DISK_CACHE_SIZE", "2 kB"))).l2CacheBytes())
+                .isEqualTo(2_000);
+        assertThat(ByteSize.parse("3TiB").bytes()).isEqualTo(3L << 40);
+        assertThat(ByteSize.parse("3TB").bytes()).isEqualTo(3_000_000_000_000L);
+        assertThat(ByteSize.parse("7").bytes()).isEqualTo(7);
+        assertThat(ByteSize.parse("7 B").bytes()).isEqualTo(7);
     }
 }

@@ -31,15 +31,15 @@ class ConfigLoaderTest {
     void embeddedDefaultsLoad() {
         NodeConfig c = ConfigLoader.defaults();
         assertThat(c.node().id()).isNull();
-        assertThat(c.node().operatingMode()).isEqualTo(NodeConfig.Mode.SELECTIVE);
+        assertThat(c.node().mode()).isEqualTo(NodeConfig.Mode.SELECTIVE);
         assertThat(c.storage().plotsDir()).containsExactly("plots");
         assertThat(c.storage().maxPlots()).isEqualTo(100);
         assertThat(c.storage().index()).isEqualTo("index.sqlite");
-        assertThat(c.network().listenAddress()).isEqualTo("0.0.0.0:9444");
+        assertThat(c.network().listenAddress()).isEqualTo(new HostPort("0.0.0.0", 9444));
         assertThat(c.network().networkId()).isEqualTo("0".repeat(64));
         assertThat(c.economic().tierPreference()).containsExactly(1, 2, 3);
         assertThat(c.monitoring().logFilePath()).isEmpty();
-        assertThat(c.api().listenAddress()).isEqualTo("0.0.0.0:8555");
+        assertThat(c.api().listenAddress()).isEqualTo(new HostPort("0.0.0.0", 8555));
     }
 
     @Test
@@ -76,10 +76,10 @@ class ConfigLoaderTest {
                 """);
         assertThat(c.node().id()).isEqualTo("dig1abcdef0123456789");
         assertThat(c.storage().plotsDir()).containsExactly("/plots");
-        assertThat(c.network().bootstrapNodes()).containsExactly("dig1.bootstrap.dig.net:8444", "dig2.bootstrap.dig.net:8444");
+        assertThat(c.network().bootstrapNodes()).containsExactly(new HostPort("dig1.bootstrap.dig.net", 8444), new HostPort("dig2.bootstrap.dig.net", 8444));
         assertThat(c.validation().stakeAmount()).isEqualTo(1000.0);
         assertThat(c.monitoring().logFilePath()).contains("/var/log/dig-node.log");
-        assertThat(c.api().listenAddress()).isEqualTo("0.0.0.0:8555"); // not in the seed: default
+        assertThat(c.api().listenAddress()).isEqualTo(new HostPort("0.0.0.0", 8555)); // not in the seed: default
     }
 
     @Test
@@ -194,7 +194,7 @@ class ConfigLoaderTest {
         assertThat(c.storage().maxPlots()).isEqualTo(30);
         assertThat(c.storage().plotsDir()).containsExactly("/mnt/a", "/mnt/b");
         assertThat(c.economic().acceptBribes()).isFalse();
-        assertThat(c.network().bootstrapNodes()).containsExactly("h1:9444", "h2:9444");
+        assertThat(c.network().bootstrapNodes()).containsExactly(new HostPort("h1", 9444), new HostPort("h2", 9444));
         assertThat(c.monitoring().logLevel()).isEqualTo("warn");
         assertThat(ConfigLoader.load(Optional.of(file), env, List.of()).storage().maxPlots()).isEqualTo(20);
     }
@@ -220,5 +220,117 @@ class ConfigLoaderTest {
         assertThat(set.monitoring().logFilePath()).contains("/tmp/x.log");
         NodeConfig cleared = ConfigLoader.load(Optional.empty(), Map.of("DIG_NODE_NODE_ID", "dig1aaaaaaaaaaaaaaaa"), List.of());
         assertThat(cleared.node().id()).isEqualTo("dig1aaaaaaaaaaaaaaaa");
+    }
+
+    private static NodeConfig withSettings(String... assignments) {
+        return ConfigLoader.load(Optional.empty(), Map.of(), java.util.Arrays.stream(assignments).map(Setting::parse).toList());
+    }
+
+    @Test
+    void keysThatDriveNothingYetAreRefusedAtStartUnlessTheyHoldTheirDefault() {
+        Map<String, String[]> nonDefaultAndDefault = new java.util.LinkedHashMap<>();
+        nonDefaultAndDefault.put("node.mode", new String[] {"archive", "selective", "\"selective\""});
+        nonDefaultAndDefault.put("storage.max_plots", new String[] {"50", "100", "100"});
+        nonDefaultAndDefault.put("network.gun_p2p_peers", new String[] {"https://gun.dig.net/gun", "", "[]"});
+        nonDefaultAndDefault.put("validation.stake_amount", new String[] {"5", "1000", "1000"});
+        nonDefaultAndDefault.put("validation.min_uptime", new String[] {"0.5", "0.95", "0.95"});
+        nonDefaultAndDefault.put("economic.tier_preference", new String[] {"1,2", "1,2,3", "[1,2,3]"});
+        nonDefaultAndDefault.put("economic.min_reward", new String[] {"1", "0.01", "0.01"});
+        nonDefaultAndDefault.put("economic.accept_bribes", new String[] {"false", "true", "true"});
+        assertThat(ConfigLoader.inactiveKeyNames()).containsExactlyElementsOf(nonDefaultAndDefault.keySet());
+
+        ConfigLoader.refuseInactive(ConfigLoader.defaults());
+        nonDefaultAndDefault.forEach((key, values) -> {
+            NodeConfig changed = withSettings(key + "=" + values[0]);
+            assertThatThrownBy(() -> ConfigLoader.refuseInactive(changed)).as(key).isInstanceOf(ConfigException.class)
+                    .hasMessage(key + ": is not active yet (nothing in this version reads it); remove it or set it to its default "
+                            + values[2]);
+            ConfigLoader.refuseInactive(withSettings(key + "=" + values[1])); // the default, written out: accepted
+        });
+    }
+
+    @Test
+    void startRefusesAnInactiveKeyWithExit2BeforeTouchingTheDisk() {
+        Path home = dir.resolve("refused");
+        CliRun.Result r = new CliRun(home, Map.of("DIG_NODE_STORAGE_MAX_PLOTS", "50")).run("start");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("dig-node: invalid configuration: storage.max_plots: is not active yet (nothing in this"
+                + " version reads it); remove it or set it to its default 100\n");
+        assertThat(home).doesNotExist();
+    }
+
+    @Test
+    void everyLaneKeyReachesTheLaneConfigOfTheTransport() throws IOException {
+        net.dig.gossip.LaneConfig defaults = GossipWiring.gossipConfig(new DigNodeCommand.NodeContext(
+                new NodeHome(dir), ConfigLoader.defaults(), Optional.empty())).transport().lanes();
+        assertThat(defaults).isEqualTo(net.dig.gossip.LaneConfig.defaults());
+
+        NodeConfig c = loadYaml("""
+                network:
+                  lanes:
+                    max_messages_per_lane: 100
+                    max_bytes_per_lane: 2MiB
+                    starvation_ratio: 4
+                    bulk_quantum: 8KiB
+                    backpressure:
+                      tx_dedup_threshold: 10
+                      bulk_drop_threshold: 20
+                      normal_delay_threshold: 30
+                      normal_batch_interval_ms: 40
+                """);
+        net.dig.gossip.LaneConfig lanes = GossipWiring.gossipConfig(new DigNodeCommand.NodeContext(new NodeHome(dir), c,
+                Optional.empty())).transport().lanes();
+        assertThat(lanes).isEqualTo(new net.dig.gossip.LaneConfig(100, 2L << 20, 4, 8 << 10,
+                Optional.of(new net.dig.gossip.BackpressureConfig(10, 20, 30, 40))));
+
+        NodeConfig off = ConfigLoader.load(Optional.empty(), Map.of("DIG_NODE_NETWORK_LANES_BACKPRESSURE_ENABLED", "false",
+                "DIG_NODE_NETWORK_LANES_MAX_BYTES_PER_LANE", "1000000"), List.of(Setting.parse("network.lanes.bulk_quantum=64")));
+        net.dig.gossip.LaneConfig offLanes = GossipWiring.gossipConfig(new DigNodeCommand.NodeContext(new NodeHome(dir), off,
+                Optional.empty())).transport().lanes();
+        assertThat(offLanes.backpressure()).isEmpty();
+        assertThat(offLanes.maxBytesPerLane()).isEqualTo(1_000_000);
+        assertThat(offLanes.bulkQuantumBytes()).isEqualTo(64);
+
+        rejects("network:\n  lanes:\n    max_messages_per_lane: 0\n", "network.lanes.max_messages_per_lane: must be >= 1, got 0");
+        rejects("network:\n  lanes:\n    starvation_ratio: 32\n    bulk_quantum: 16\n",
+                "network.lanes.bulk_quantum: must be at least starvation_ratio (32) bytes, got 16");
+        rejects("network:\n  lanes:\n    backpressure:\n      bulk_drop_threshold: 10\n",
+                "network.lanes.backpressure.bulk_drop_threshold: must be >= 25, got 10");
+        rejects("network:\n  lanes:\n    max_bytes_per_lane: lots\n", "network.lanes.max_bytes_per_lane: must be a size like"
+                + " \"512MiB\" or \"50GB\" (units B; KiB, MiB, GiB, TiB = 1024^n; kB, MB, GB, TB = 1000^n), got \"lots\"");
+    }
+
+    @Test
+    void valuesAreParsedOnceIntoTheirTypes() throws IOException {
+        NodeConfig c = loadYaml("""
+                node:
+                  mode: archive
+                storage:
+                  compression: none
+                network:
+                  listen_address: "[::1]:9555"
+                  introducer: "intro.example:9448"
+                  peer_connect_interval_secs: 7
+                api:
+                  metrics_listen_address: 127.0.0.1:0
+                  cache_size: 25%
+                  rate_limits:
+                    api_requests: 3/hour
+                """);
+        assertThat(c.node().mode()).isEqualTo(NodeConfig.Mode.ARCHIVE);
+        assertThat(c.storage().compression()).isEqualTo(net.dig.storage.Compression.NONE);
+        assertThat(c.network().listenAddress()).isEqualTo(new HostPort("::1", 9555));
+        assertThat(c.network().listenAddress()).hasToString("[::1]:9555");
+        assertThat(c.network().introducer()).isEqualTo(net.dig.net.GossipConfig.IntroducerConfig.of("intro.example:9448"));
+        assertThat(c.network().peerConnectInterval()).isEqualTo(java.time.Duration.ofSeconds(7));
+        assertThat(c.api().metricsListen()).contains(new HostPort("127.0.0.1", 0));
+        assertThat(c.api().cacheSize().bytes(1000)).isEqualTo(250);
+        assertThat(c.api().rateLimits().apiRequests()).isEqualTo(new net.dig.api.RateLimit(3, java.time.Duration.ofHours(1)));
+
+        rejects("network:\n  introducer: \"wss://\"\n", "network.introducer: must be host:port or wss://host:port, got \"wss://\"");
+        rejects("network:\n  peer_connect_interval_secs: 0\n", "network.peer_connect_interval_secs: must be >= 1, got 0");
+        rejects("network:\n  peer_connect_interval_secs: soon\n", "network.peer_connect_interval_secs: expected an integer, got \"soon\"");
+        rejects("network:\n  listen_address: 9444\n", "network.listen_address: expected a string, got 9444");
+        rejects("storage:\n  compression: ZSTD\n", "storage.compression: must be one of zstd, none, got \"ZSTD\"");
     }
 }

@@ -39,7 +39,7 @@ class PlumtreeRepairConvergenceTest {
     void withoutTheLapseThePersistentCycleStays() {
         int keptCycles = 0;
         for (long seed = 1; seed <= 10; seed++) {
-            SimResult r = SimRunner.runPlumtree(failureWave(seed, PlumtreeConfig.defaults().withPersistentDuplicates(0)));
+            SimResult r = SimRunner.runPlumtree(failureWave(seed, PlumtreeConfig.defaults().toBuilder().persistentDuplicates(0).build()));
             assertThat(r.reliabilityPercent()).isEqualTo(100.0);
             if (r.rmrLastQuarter() > 0.05) {
                 keptCycles++;

@@ -28,16 +28,49 @@ public record IngestOptions(int capsuleSize, Compression compression, String nam
         return new IngestOptions(DEFAULT_CAPSULE_SIZE, Compression.ZSTD, null);
     }
 
-    public IngestOptions withCapsuleSize(int size) {
-        return new IngestOptions(size, compression, name);
+    /** A builder holding {@link #defaults()}. */
+    public static Builder builder() {
+        return defaults().toBuilder();
     }
 
-    public IngestOptions withCompression(Compression c) {
-        return new IngestOptions(capsuleSize, c, name);
+    /** A builder holding this record's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public IngestOptions withName(String n) {
-        return new IngestOptions(capsuleSize, compression, n);
+    /**
+     * A copy under construction: starts from a record's values; {@link #build()} calls the canonical
+     * constructor, so a copy is validated exactly as a new record is.
+     */
+    public static final class Builder {
+        private int capsuleSize;
+        private Compression compression;
+        private String name;
+
+        private Builder(IngestOptions from) {
+            capsuleSize = from.capsuleSize;
+            compression = from.compression;
+            name = from.name;
+        }
+
+        public Builder capsuleSize(int value) {
+            capsuleSize = value;
+            return this;
+        }
+
+        public Builder compression(Compression value) {
+            compression = value;
+            return this;
+        }
+
+        public Builder name(String value) {
+            name = value;
+            return this;
+        }
+
+        public IngestOptions build() {
+            return new IngestOptions(capsuleSize, compression, name);
+        }
     }
 
     static void checkCapsuleSize(int capsuleSize) {

@@ -68,7 +68,7 @@ class PlotDirectoriesTest {
             List<String> before = e.indexDump();
             // 1. refused up front: the estimate does not fit
             assertThatThrownBy(() -> e.ingest(src, new IngestOptions(262_144, Compression.NONE, null), OWNER, Progress.none()))
-                    .isInstanceOf(StorageException.class)
+                    .isInstanceOfSatisfying(StorageException.class, x -> assertThat(x.code()).isEqualTo(StorageErrorCode.NO_SPACE))
                     .hasMessageStartingWith("no plot directory has room for a plot of about")
                     .hasMessageContaining(small.toString());
             assertNothingLeft(e, config, before);
@@ -76,7 +76,7 @@ class PlotDirectoriesTest {
             // 2. the disk really fills up during the write (ENOSPC from the kernel)
             e.checkFreeSpace = false;
             assertThatThrownBy(() -> e.ingest(src, new IngestOptions(262_144, Compression.NONE, null), OWNER, Progress.none()))
-                    .isInstanceOf(StorageException.class)
+                    .isInstanceOfSatisfying(StorageException.class, x -> assertThat(x.code()).isEqualTo(StorageErrorCode.NO_SPACE))
                     .hasMessage("cannot write plot in " + small + ": No space left on device");
             assertNothingLeft(e, config, before);
 

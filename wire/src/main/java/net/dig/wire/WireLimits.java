@@ -19,25 +19,61 @@ public record WireLimits(int maxMessageData, int maxBytesLength, int maxStringLe
         requireNonNegative("maxListCount", maxListCount);
     }
 
+    /** A builder holding {@link #DEFAULT}. */
+    public static Builder builder() {
+        return DEFAULT.toBuilder();
+    }
+
+    /** A builder holding this record's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * A copy under construction: starts from a record's values; {@link #build()} calls the canonical
+     * constructor, so a copy is validated exactly as a new record is.
+     */
+    public static final class Builder {
+        private int maxMessageData;
+        private int maxBytesLength;
+        private int maxStringLength;
+        private int maxListCount;
+
+        private Builder(WireLimits from) {
+            maxMessageData = from.maxMessageData;
+            maxBytesLength = from.maxBytesLength;
+            maxStringLength = from.maxStringLength;
+            maxListCount = from.maxListCount;
+        }
+
+        public Builder maxMessageData(int value) {
+            maxMessageData = value;
+            return this;
+        }
+
+        public Builder maxBytesLength(int value) {
+            maxBytesLength = value;
+            return this;
+        }
+
+        public Builder maxStringLength(int value) {
+            maxStringLength = value;
+            return this;
+        }
+
+        public Builder maxListCount(int value) {
+            maxListCount = value;
+            return this;
+        }
+
+        public WireLimits build() {
+            return new WireLimits(maxMessageData, maxBytesLength, maxStringLength, maxListCount);
+        }
+    }
+
     private static void requireNonNegative(String name, int value) {
         if (value < 0) {
             throw new IllegalArgumentException(name + " must be >= 0 but was " + value);
         }
-    }
-
-    public WireLimits withMaxMessageData(int value) {
-        return new WireLimits(value, maxBytesLength, maxStringLength, maxListCount);
-    }
-
-    public WireLimits withMaxListCount(int value) {
-        return new WireLimits(maxMessageData, maxBytesLength, maxStringLength, value);
-    }
-
-    public WireLimits withMaxStringLength(int value) {
-        return new WireLimits(maxMessageData, maxBytesLength, value, maxListCount);
-    }
-
-    public WireLimits withMaxBytesLength(int value) {
-        return new WireLimits(maxMessageData, value, maxStringLength, maxListCount);
     }
 }

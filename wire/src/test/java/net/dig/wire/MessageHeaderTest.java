@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * does, with the same message.
  */
 class MessageHeaderTest {
-    private static final WireLimits L = WireLimits.DEFAULT.withMaxMessageData(1024);
+    private static final WireLimits L = WireLimits.DEFAULT.toBuilder().maxMessageData(1024).build();
     private static final Map<String, byte[]> FRAMES = Vectors.load("frames.txt");
 
     private static byte[] prefix(byte[] frame) {

@@ -16,7 +16,7 @@ class WireAttackTest {
         byte[] body = Vectors.hex("ffffffff 0000000131 20fc");
         assertThatThrownBy(() -> Streamable.decodeFully(body, L, RespondPeers::decode))
                 .isInstanceOf(WireException.class).hasMessageContaining("list count 4294967295 exceeds the limit 65536");
-        WireLimits generous = L.withMaxListCount(Integer.MAX_VALUE);
+        WireLimits generous = L.toBuilder().maxListCount(Integer.MAX_VALUE).build();
         byte[] signedMax = Vectors.hex("7fffffff 0000000131 20fc");
         assertThatThrownBy(() -> Streamable.decodeFully(signedMax, generous, RespondPeers::decode))
                 .hasMessageContaining("list count 2147483647 needs at least");
@@ -32,7 +32,7 @@ class WireAttackTest {
     @Test
     void attack_listCountOverAConfiguredSmallLimit() {
         byte[] body = new RespondPeers(List.of(new TimestampedPeerInfo("a", 1, 1), new TimestampedPeerInfo("b", 1, 1))).encode();
-        assertThatThrownBy(() -> Streamable.decodeFully(body, L.withMaxListCount(1), RespondPeers::decode))
+        assertThatThrownBy(() -> Streamable.decodeFully(body, L.toBuilder().maxListCount(1).build(), RespondPeers::decode))
                 .hasMessageContaining("list count 2 exceeds the limit 1 at offset 0");
     }
 
@@ -41,16 +41,16 @@ class WireAttackTest {
         byte[] body = Vectors.hex("ffffffff 616263");
         assertThatThrownBy(() -> new StreamableReader(body, L).str())
                 .hasMessageContaining("string length 4294967295 exceeds the limit 65536 at offset 0");
-        assertThatThrownBy(() -> new StreamableReader(Vectors.hex("7fffffff 616263"), L.withMaxStringLength(Integer.MAX_VALUE)).str())
+        assertThatThrownBy(() -> new StreamableReader(Vectors.hex("7fffffff 616263"), L.toBuilder().maxStringLength(Integer.MAX_VALUE).build()).str())
                 .hasMessageContaining("truncated input: string of 2147483647 bytes but 3 remain");
     }
 
     @Test
     void attack_bytesLengthOverLimit() {
         byte[] body = Vectors.hex("00000011" + "00".repeat(17));
-        assertThatThrownBy(() -> new StreamableReader(body, L.withMaxBytesLength(16)).bytes())
+        assertThatThrownBy(() -> new StreamableReader(body, L.toBuilder().maxBytesLength(16).build()).bytes())
                 .hasMessageContaining("bytes length 17 exceeds the limit 16");
-        assertThat(new StreamableReader(body, L.withMaxBytesLength(17)).bytes()).hasSize(17);
+        assertThat(new StreamableReader(body, L.toBuilder().maxBytesLength(17).build()).bytes()).hasSize(17);
     }
 
     @Test
@@ -63,7 +63,7 @@ class WireAttackTest {
 
     @Test
     void attack_streamDecoderRefusesAHugeHeaderBeforeBufferingAnyPayload() {
-        MessageStreamDecoder decoder = new MessageStreamDecoder(L.withMaxMessageData(1024));
+        MessageStreamDecoder decoder = new MessageStreamDecoder(L.toBuilder().maxMessageData(1024).build());
         assertThat(decoder.feed(Vectors.hex("dc0000"))).isEmpty();
         assertThatThrownBy(() -> decoder.feed(Vectors.hex("000401")))
                 .hasMessageContaining("message data length 1025 exceeds the limit 1024");

@@ -200,7 +200,7 @@ class WireRoundTripProperties {
             for (Function<StreamableReader, ?> d : List.<Function<StreamableReader, ?>>of(Handshake::decode, RespondPeers::decode,
                     NewPeak::decode, ChiaError::decode, RegisterPeer::decode, Message::read)) {
                 try {
-                    new StreamableReader(garbage, L.withMaxListCount(1000)).list(r -> d.apply(r));
+                    new StreamableReader(garbage, L.toBuilder().maxListCount(1000).build()).list(r -> d.apply(r));
                 } catch (WireException expected) {
                     assertThat(expected.getMessage()).isNotBlank();
                 }
@@ -214,7 +214,7 @@ class WireRoundTripProperties {
         PropertyRunner.tries(300).check(g -> {
             byte[] garbage = blobs(g);
             int cut = g.ints(Integer.MIN_VALUE, Integer.MAX_VALUE);
-            MessageStreamDecoder d = new MessageStreamDecoder(L.withMaxMessageData(256));
+            MessageStreamDecoder d = new MessageStreamDecoder(L.toBuilder().maxMessageData(256).build());
             int at = Math.floorMod(cut, garbage.length + 1);
             try {
                 d.feed(Arrays.copyOfRange(garbage, 0, at));

@@ -70,10 +70,10 @@ class ChiaInteropIT {
         }
         Path ca = chiaRoot.resolve("config/ssl/ca");
         TransportSettings transport = TransportSettings.defaults()
-                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30))
-                .withIdentity(Optional.of(dir.resolve("node-identity")),
+                .toBuilder().timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30))
+                .identity(Optional.of(dir.resolve("node-identity")),
                         Optional.of(new TlsIdentity.CaFiles(ca.resolve("chia_ca.crt"), ca.resolve("chia_ca.key"))),
-                        PeerTrust.NETWORK_CA);
+                        PeerTrust.NETWORK_CA).build();
         GossipConfig config = GossipConfig.builder()
                 .listenAddr(new InetSocketAddress("127.0.0.1", 0))
                 .networkId(NETWORK)

@@ -68,8 +68,8 @@ class DigRustInteropIT {
 
     private GossipConfig.Builder config(String name) {
         TransportSettings transport = TransportSettings.defaults()
-                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(20))
-                .withIdentity(Optional.of(dir.resolve(name + "-identity")), Optional.empty(), PeerTrust.ANY_CERTIFICATE);
+                .toBuilder().timeouts(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(20))
+                .identity(Optional.of(dir.resolve(name + "-identity")), Optional.empty(), PeerTrust.ANY_CERTIFICATE).build();
         return GossipConfig.builder()
                 .listenAddr(new InetSocketAddress("127.0.0.1", 0))
                 .networkId(NETWORK)
