@@ -8,6 +8,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import net.dig.core.Bytes32;
+import net.dig.service.ErrorCode;
+import net.dig.service.ServiceException;
 
 /**
  * A handle -> datastore registration, signed by the datastore owner's Ed25519 key.
@@ -37,17 +39,17 @@ record HandleRegistration(String handle, Bytes32 datastoreId, int tier, SortedMa
         Objects.requireNonNull(datastoreId, "datastoreId");
         checkHandle(handle);
         if (tier < 1 || tier > 6) {
-            throw ApiException.badRequest("bad_tier", "tier must be within 1..6, got " + tier);
+            throw new ServiceException(ErrorCode.BAD_TIER, "tier must be within 1..6, got " + tier);
         }
         if (metadata.size() > 16) {
-            throw ApiException.badRequest("bad_metadata", "metadata may hold at most 16 entries, got " + metadata.size());
+            throw new ServiceException(ErrorCode.BAD_METADATA, "metadata may hold at most 16 entries, got " + metadata.size());
         }
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             if (!KEY.matcher(e.getKey()).matches()) {
-                throw ApiException.badRequest("bad_metadata", "metadata key must be 1..64 characters of [a-z0-9_.-]");
+                throw new ServiceException(ErrorCode.BAD_METADATA, "metadata key must be 1..64 characters of [a-z0-9_.-]");
             }
             if (e.getValue() == null || e.getValue().getBytes(StandardCharsets.UTF_8).length > 256) {
-                throw ApiException.badRequest("bad_metadata", "metadata value of '" + e.getKey() + "' must be a string of at most 256 bytes");
+                throw new ServiceException(ErrorCode.BAD_METADATA, "metadata value of '" + e.getKey() + "' must be a string of at most 256 bytes");
             }
         }
         metadata = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(metadata));
@@ -55,7 +57,7 @@ record HandleRegistration(String handle, Bytes32 datastoreId, int tier, SortedMa
 
     static void checkHandle(String handle) {
         if (handle == null || !HANDLE.matcher(handle).matches()) {
-            throw ApiException.badRequest("bad_handle",
+            throw new ServiceException(ErrorCode.BAD_HANDLE,
                     "a handle is 3..63 characters of [a-z0-9-], starting and ending with a letter or digit");
         }
     }

@@ -1,0 +1,85 @@
+package net.dig.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.nio.file.Path;
+import java.util.Objects;
+import net.dig.core.Clock;
+import net.dig.core.NodeIdentity;
+import net.dig.storage.StorageEngine;
+
+/**
+ * The application services of one node over one storage engine, built together because they share
+ * the content tiers: {@link DatastoreService}, {@link ContentService}, {@link ProofService} and the
+ * {@link HandleTable}. The transports (HTTP today, the peer network next) are handed this object and
+ * never the engine. {@link #bindTo} binds the meters of every service; {@link #close} closes the
+ * handle table (the engine belongs to the caller).
+ */
+public final class NodeServices implements MeterBinder, AutoCloseable {
+    /** Where the tiers and the handle table live. {@code l1Bytes}/{@code l2Bytes} 0 turn a tier off. */
+    public record Settings(long l1Bytes, Path l2Dir, long l2Bytes, Path handlesFile) {
+        public Settings {
+            Objects.requireNonNull(l2Dir, "l2Dir");
+            Objects.requireNonNull(handlesFile, "handlesFile");
+        }
+    }
+
+    private final NodeIdentity identity;
+    private final ContentService content;
+    private final DatastoreService datastores;
+    private final ProofService proofs;
+    private final HandleTable handles;
+
+    private NodeServices(NodeIdentity identity, ContentService content, DatastoreService datastores, ProofService proofs,
+            HandleTable handles) {
+        this.identity = identity;
+        this.content = content;
+        this.datastores = datastores;
+        this.proofs = proofs;
+        this.handles = handles;
+    }
+
+    /** Opens the services over {@code storage}; {@code identity} signs proofs. */
+    public static NodeServices open(StorageEngine storage, NodeIdentity identity, Clock clock, Settings settings) {
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(clock, "clock");
+        CapsuleTiers tiers = new CapsuleTiers(settings.l1Bytes(), settings.l2Dir(), settings.l2Bytes());
+        ContentService content = new ContentService(storage, tiers, clock);
+        HandleTable handles = new HandleTable(settings.handlesFile());
+        return new NodeServices(identity, content, new DatastoreService(storage, content),
+                new ProofService(storage, identity, clock), handles);
+    }
+
+    public NodeIdentity identity() {
+        return identity;
+    }
+
+    public ContentService content() {
+        return content;
+    }
+
+    public DatastoreService datastores() {
+        return datastores;
+    }
+
+    public ProofService proofs() {
+        return proofs;
+    }
+
+    public HandleTable handles() {
+        return handles;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        content.tiers().bindTo(registry);
+        datastores.bindTo(registry);
+        proofs.bindTo(registry);
+    }
+
+    @Override
+    public void close() {
+        handles.close();
+    }
+}
