@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Why this shape</h2>
  * Capsule bodies are the hot path and must approach nginx: plain capsules go out with
  * {@code sendFile(plot, offset, length)} (kernel zero copy), metadata (location and Merkle proof) is
- * cached for {@link DatastoreViews#TTL}, and a cached capsule is answered without leaving the event
+ * cached for {@link net.dig.service.DatastoreViews#TTL}, and a cached capsule is answered without leaving the event
  * loop. Everything that may block (SQLite, plot reads, the disk cache, Ed25519 signing) runs through
  * {@link ApiContext#blocking} on Vert.x workers, never on an event loop; long work (push commits, plot
  * creation) runs on its own bounded pool ({@link LongTasks}) so it cannot starve the shared workers.

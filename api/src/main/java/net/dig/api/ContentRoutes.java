@@ -33,7 +33,7 @@ import net.dig.storage.Manifest;
  * zero-copy, no heap buffer of capsule size); zstd capsules go out as stored, with
  * {@code Content-Encoding: zstd}, to clients that accept zstd and send no {@code Range}; other clients
  * get the decompressed bytes from the L1/L2 tiers ({@link CapsuleTiers}), filled on a miss from
- * {@code StorageEngine.readCapsule} (hash-checked). Per-capsule metadata (location, proof) is cached
+ * the plot by {@code ContentService.fill} (hash-checked). Per-capsule metadata (location, proof) is cached
  * briefly so a hot capsule is answered without leaving the event loop.
  */
 final class ContentRoutes {

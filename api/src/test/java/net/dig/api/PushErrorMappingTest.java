@@ -137,6 +137,15 @@ class PushErrorMappingTest {
     }
 
     @Test
+    void brokenPercentEncodingInPathsIsABadRequestNotA500() throws Exception {
+        for (String p : new String[] {"/capsule/%zz/0", "/capsule/%/0", "/datastore/%zz/manifest",
+            "/datastore/%e0%a4/file/x", "/handle/%zz/resolve", "/capsule/" + "ab".repeat(32) + "/%31"}) {
+            String resp = f.raw("GET " + p + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(resp.substring(9, 12)).as(p + " -> " + resp).isIn("400", "404");
+        }
+    }
+
+    @Test
     void aProgrammingErrorIs500NotA400(@TempDir Path other) throws Exception {
         PeerDirectory broken = () -> {
             throw new IllegalArgumentException("a bug, not the client's fault");

@@ -35,7 +35,7 @@ class ServiceLayeringTest {
     private static DescribedPredicate<JavaClass> storageInternals() {
         return DescribedPredicate.describe("are storage internals (not one of " + STORAGE_VALUES + ")",
                 c -> c.getPackageName().equals("net.dig.storage")
-                        && !STORAGE_VALUES.contains(c.getSimpleName().isEmpty() ? "" : outermost(c).getSimpleName()));
+                        && !STORAGE_VALUES.contains(outermost(c).getSimpleName()));
     }
 
     private static JavaClass outermost(JavaClass c) {
