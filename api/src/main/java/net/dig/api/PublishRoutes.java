@@ -14,9 +14,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import net.dig.core.Bytes32;
 import net.dig.core.Hex;
-import net.dig.core.NodeIdentity;
 import net.dig.service.CapsuleParts;
 import net.dig.service.ErrorCode;
+import net.dig.service.HandleRegistration;
 import net.dig.service.HandleTable;
 import net.dig.service.ManifestCodec;
 import net.dig.service.ServiceException;
@@ -26,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Write endpoints: {@code POST /datastore/push}, {@code POST /handle}, {@code GET /handle/{handle}/resolve}.
+ * Write endpoints: {@code POST /datastore/push}, {@code POST /handle}, {@code GET /handle/{handle}/resolve}
+ * (handles: {@code HandleService}).
  *
  * <p>Push format (multipart/form-data, docs/api.md): a part {@code manifest} (the manifest JSON of
  * {@code GET /datastore/{id}/manifest}, as a form field or a file part), an optional field
@@ -145,23 +146,8 @@ final class PublishRoutes {
         }
         byte[] signature = Http.hexBytes(Http.string(body, "signature", true), 64, "signature");
         HandleRegistration reg = new HandleRegistration(handle, id, (int) Math.max(Math.min(tier, 99), -1), metadata);
-        c.blocking(() -> {
-            Manifest m = c.services().datastores().manifest(id).orElseThrow(() ->
-                    new ServiceException(ErrorCode.UNKNOWN_DATASTORE, "no datastore " + id.toHex() + " on this node"));
-            if (!NodeIdentity.verify(m.version().ownerPublicKey(), reg.signingBytes(), signature)) {
-                throw new ServiceException(ErrorCode.BAD_SIGNATURE, "the signature does not verify under the owner key of "
-                        + id.toHex() + " (signed bytes: docs/api.md, 'Handle registration')");
-            }
-            HandleTable.Entry stored = c.services().handles().registerIfAbsent(new HandleTable.Entry(handle, id, reg.tier(),
-                    c.clock().millis(), reg.metadata(), signature));
-            boolean same = stored.datastoreId().equals(id) && stored.tier() == reg.tier()
-                    && stored.metadata().equals(reg.metadata());
-            if (!same) {
-                throw new ServiceException(ErrorCode.HANDLE_TAKEN, "handle '" + handle + "' is already registered to "
-                        + stored.datastoreId().toHex());
-            }
-            return stored;
-        }).onSuccess(ApiContext.guarded(ctx, e -> Http.json(ctx, 200, resolveJson(e)))).onFailure(ctx::fail);
+        c.blocking(() -> c.services().handles().register(reg, signature))
+                .onSuccess(ApiContext.guarded(ctx, e -> Http.json(ctx, 200, resolveJson(e)))).onFailure(ctx::fail);
     }
 
     // ---- GET /handle/{handle}/resolve
@@ -170,8 +156,7 @@ final class PublishRoutes {
         String handle = ctx.pathParam("handle");
         HandleRegistration.checkHandle(handle);
         ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
-        c.blocking(() -> c.services().handles().find(handle).orElseThrow(() ->
-                        new ServiceException(ErrorCode.UNKNOWN_HANDLE, "handle '" + handle + "' is not registered on this node")))
+        c.blocking(() -> c.services().handles().resolve(handle))
                 .onSuccess(ApiContext.guarded(ctx, e -> Http.json(ctx, 200, resolveJson(e))))
                 .onFailure(ctx::fail);
     }

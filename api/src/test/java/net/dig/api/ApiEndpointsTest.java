@@ -23,6 +23,7 @@ import net.dig.core.NodeIdentity;
 import net.dig.core.Progress;
 import net.dig.core.Sha256;
 import net.dig.service.ChallengeProof;
+import net.dig.service.HandleRegistration;
 import net.dig.service.ManifestCodec;
 import net.dig.service.ProofService;
 import net.dig.storage.CapsuleInfo;

@@ -11,7 +11,7 @@ import net.dig.storage.StorageEngine;
 /**
  * The application services of one node over one storage engine, built together because they share
  * the content tiers: {@link DatastoreService}, {@link ContentService}, {@link ProofService} and the
- * {@link HandleTable}. The transports (HTTP today, the peer network next) are handed this object and
+ * {@link HandleService}. The transports (HTTP today, the peer network next) are handed this object and
  * never the engine. {@link #bindTo} binds the meters of every service; {@link #close} closes the
  * handle table (the engine belongs to the caller).
  */
@@ -28,10 +28,10 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     private final ContentService content;
     private final DatastoreService datastores;
     private final ProofService proofs;
-    private final HandleTable handles;
+    private final HandleService handles;
 
     private NodeServices(NodeIdentity identity, ContentService content, DatastoreService datastores, ProofService proofs,
-            HandleTable handles) {
+            HandleService handles) {
         this.identity = identity;
         this.content = content;
         this.datastores = datastores;
@@ -46,9 +46,9 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         Objects.requireNonNull(clock, "clock");
         CapsuleTiers tiers = new CapsuleTiers(settings.l1Bytes(), settings.l2Dir(), settings.l2Bytes());
         ContentService content = new ContentService(storage, tiers, clock);
-        HandleTable handles = new HandleTable(settings.handlesFile());
-        return new NodeServices(identity, content, new DatastoreService(storage, content),
-                new ProofService(storage, identity, clock), handles);
+        DatastoreService datastores = new DatastoreService(storage, content);
+        HandleService handles = new HandleService(new HandleTable(settings.handlesFile()), datastores, clock);
+        return new NodeServices(identity, content, datastores, new ProofService(storage, identity, clock), handles);
     }
 
     public NodeIdentity identity() {
@@ -67,7 +67,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         return proofs;
     }
 
-    public HandleTable handles() {
+    public HandleService handles() {
         return handles;
     }
 

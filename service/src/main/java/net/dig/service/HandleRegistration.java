@@ -1,4 +1,4 @@
-package net.dig.api;
+package net.dig.service;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,8 +8,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import net.dig.core.Bytes32;
-import net.dig.service.ErrorCode;
-import net.dig.service.ServiceException;
 
 /**
  * A handle -> datastore registration, signed by the datastore owner's Ed25519 key.
@@ -29,13 +27,13 @@ import net.dig.service.ServiceException;
  * The owner signs these bytes; the node checks the signature with the owner key of the datastore's
  * stored version.
  */
-record HandleRegistration(String handle, Bytes32 datastoreId, int tier, SortedMap<String, String> metadata) {
-    static final byte[] MAGIC = {'D', 'I', 'G', 'H'};
-    static final int VERSION = 1;
+public record HandleRegistration(String handle, Bytes32 datastoreId, int tier, SortedMap<String, String> metadata) {
+    private static final byte[] MAGIC = {'D', 'I', 'G', 'H'};
+    private static final int VERSION = 1;
     private static final Pattern HANDLE = Pattern.compile("[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]");
     private static final Pattern KEY = Pattern.compile("[a-z0-9_.-]{1,64}");
 
-    HandleRegistration {
+    public HandleRegistration {
         Objects.requireNonNull(datastoreId, "datastoreId");
         checkHandle(handle);
         if (tier < 1 || tier > 6) {
@@ -55,14 +53,15 @@ record HandleRegistration(String handle, Bytes32 datastoreId, int tier, SortedMa
         metadata = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(metadata));
     }
 
-    static void checkHandle(String handle) {
+    public static void checkHandle(String handle) {
         if (handle == null || !HANDLE.matcher(handle).matches()) {
             throw new ServiceException(ErrorCode.BAD_HANDLE,
                     "a handle is 3..63 characters of [a-z0-9-], starting and ending with a letter or digit");
         }
     }
 
-    byte[] signingBytes() {
+    /** What the owner signs (layout above). */
+    public byte[] signingBytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(MAGIC);
         out.write(VERSION);

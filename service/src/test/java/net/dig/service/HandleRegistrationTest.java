@@ -1,4 +1,4 @@
-package net.dig.api;
+package net.dig.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.TreeMap;
 import net.dig.core.Bytes32;
-import net.dig.service.ServiceException;
 import org.junit.jupiter.api.Test;
 
 class HandleRegistrationTest {
