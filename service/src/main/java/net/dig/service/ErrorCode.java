@@ -17,8 +17,10 @@ import net.dig.storage.StorageErrorCode;
  *
  * <h2>Why</h2>
  * The status of a failure is decided once, here, from a typed code; no transport reads exception
- * messages to choose it. A row whose JSON code is {@code null} ({@link #BAD_HEX_FIELD}) renders as
- * {@code bad_<field>}, the field named by the {@link ServiceException}.
+ * messages to choose it. Storage's {@code QUARANTINED} is {@link #UNAVAILABLE} (as docs/api.md has it
+ * for a capsule whose plot was quarantined at open); {@link #PLOT_UNAVAILABLE} is the serving check of
+ * a plot quarantined while running. A row whose JSON code is {@code null} ({@link #BAD_HEX_FIELD})
+ * renders as {@code bad_<field>}, the field named by the {@link ServiceException}.
  */
 public enum ErrorCode {
     BAD_REQUEST(400, "bad_request", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
@@ -67,9 +69,9 @@ public enum ErrorCode {
     HEADERS_TOO_LARGE(431, "headers_too_large", Exit.USAGE, PenaltyReason.PROTOCOL_VIOLATION),
     /** A programming error or anything not foreseen: the node's fault. */
     INTERNAL_ERROR(500, "internal_error", Exit.FAILED, null),
-    /** Storage failed in a way that is the node's fault (I/O, a disk offline). */
+    /** Storage failed in a way that is the node's fault (I/O, a disk offline, data only on a plot quarantined at open). */
     UNAVAILABLE(503, "unavailable", Exit.FAILED, null),
-    /** The data is on a quarantined plot or is a capsule found bad. */
+    /** The plot was quarantined, or a capsule in it found bad, while the node runs (checked before every send). */
     PLOT_UNAVAILABLE(503, "plot_unavailable", Exit.FAILED, null),
     INDEX_BUSY(503, "index_busy", Exit.FAILED, null, 1),
     /** Every long-task slot is taken. */
@@ -134,7 +136,7 @@ public enum ErrorCode {
             case VERIFICATION_FAILED -> VERIFICATION_FAILED;
             case NO_SPACE -> INSUFFICIENT_STORAGE;
             case INDEX_BUSY -> INDEX_BUSY;
-            case QUARANTINED -> PLOT_UNAVAILABLE;
+            case QUARANTINED -> UNAVAILABLE;
             case NOT_FOUND -> UNKNOWN_DATASTORE;
             case IO -> UNAVAILABLE;
         };
