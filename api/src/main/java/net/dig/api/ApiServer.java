@@ -46,15 +46,16 @@ import org.slf4j.LoggerFactory;
  * <h2>Why this shape</h2>
  * Capsule bodies are the hot path and must approach nginx: plain capsules go out with
  * {@code sendFile(plot, offset, length)} (kernel zero copy), metadata (location and Merkle proof) is
- * cached for {@link net.dig.service.DatastoreViews#TTL}, and a cached capsule is answered without leaving the event
- * loop. Everything that may block (SQLite, plot reads, the disk cache, Ed25519 signing) runs through
+ * cached for {@link net.dig.service.DatastoreViews#TTL}, and a cached capsule is answered without
+ * leaving the event loop. The routes parse requests, call the node's services ({@code NodeServices}:
+ * datastores, content, proofs, handles) and render their results. Everything that may block (SQLite, plot reads, the disk cache, Ed25519 signing) runs through
  * {@link ApiContext#blocking} on Vert.x workers, never on an event loop; long work (push commits, plot
  * creation) runs on its own bounded pool ({@link LongTasks}) so it cannot starve the shared workers.
  *
  * <h2>Concurrency</h2>
  * {@link ApiConfig#eventLoops()} server instances share the port, one per event loop; they share one
  * immutable router. Shared state is thread-safe by construction: Caffeine caches, token buckets with
- * per-bucket locks, the synchronized handle table, Micrometer meters. Per-connection state (the
+ * per-bucket locks, the services (thread-safe themselves), Micrometer meters ({@link HttpMetrics}). Per-connection state (the
  * request deadline) lives on the connection's event loop.
  *
  * <h2>Limits and failure modes</h2>
