@@ -144,11 +144,12 @@ public final class ApiServer implements AutoCloseable {
     /**
      * Where the services the API serves keep their state, from the API's config: the RAM tier
      * ({@link ApiConfig#l1CacheBytes()}), the disk tier ({@link ApiConfig#l2CacheDir()},
-     * {@link ApiConfig#l2CacheBytes()}) and {@code <dataDir>/handles.sqlite}.
+     * {@link ApiConfig#l2CacheBytes()}), {@code <dataDir>/handles.sqlite} and the validators answered
+     * ({@link ApiConfig#validatorKeys()}).
      */
     public static NodeServices.Settings serviceSettings(ApiConfig config) {
         return new NodeServices.Settings(config.l1CacheBytes(), config.l2CacheDir(), config.l2CacheBytes(),
-                config.dataDir().resolve("handles.sqlite"));
+                config.dataDir().resolve("handles.sqlite"), config.validatorKeys());
     }
 
     /** The bound API port (the real one when the config asked for 0). */

@@ -75,21 +75,8 @@ final class NodeRoutes {
         }
         byte[] validatorSignature = Http.hexBytes(Http.string(body, "validator_signature", true), 64, "validator_signature");
         String validatorKey = Http.string(body, "validator_public_key", false);
-        if (validatorKey == null) {
-            proofs.refused();
-            throw new ServiceException(ErrorCode.VALIDATOR_KEY_REQUIRED, "validator_public_key is required: only challenges signed by a configured validator are answered");
-        }
-        byte[] key = Http.hexBytes(validatorKey, 32, "validator_public_key");
-        if (!c.config().validatorKeys().contains(Hex.encodePlain(key))) {
-            proofs.refused();
-            throw new ServiceException(ErrorCode.VALIDATOR_NOT_ALLOWED, c.config().validatorKeys().isEmpty()
-                    ? "this node answers no storage challenges: no validator keys are configured (validatorKeys)"
-                    : "validator_public_key is not one of the validators this node answers (validatorKeys)");
-        }
-        if (!ProofService.challengeSignatureValid(key, challengeId, capsuleHash, type, validatorSignature)) {
-            proofs.refused();
-            throw new ServiceException(ErrorCode.BAD_SIGNATURE, "validator_signature does not verify under validator_public_key");
-        }
+        byte[] key = validatorKey == null ? null : Http.hexBytes(validatorKey, 32, "validator_public_key");
+        proofs.admit(key, challengeId, capsuleHash, type, validatorSignature);
         c.blocking(() -> answer(challengeId, capsuleHash))
                 .onSuccess(ApiContext.guarded(ctx, json -> Http.json(ctx, 200, json)))
                 .onFailure(e -> {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Set;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import net.dig.storage.StorageEngine;
@@ -16,11 +17,20 @@ import net.dig.storage.StorageEngine;
  * handle table (the engine belongs to the caller).
  */
 public final class NodeServices implements MeterBinder, AutoCloseable {
-    /** Where the tiers and the handle table live. {@code l1Bytes}/{@code l2Bytes} 0 turn a tier off. */
-    public record Settings(long l1Bytes, Path l2Dir, long l2Bytes, Path handlesFile) {
+    /**
+     * Where the tiers and the handle table live ({@code l1Bytes}/{@code l2Bytes} 0 turn a tier off), and
+     * the validators whose storage challenges are answered (64 lower-case hex digits each).
+     */
+    public record Settings(long l1Bytes, Path l2Dir, long l2Bytes, Path handlesFile, Set<String> validatorKeys) {
         public Settings {
             Objects.requireNonNull(l2Dir, "l2Dir");
             Objects.requireNonNull(handlesFile, "handlesFile");
+            validatorKeys = Set.copyOf(validatorKeys);
+        }
+
+        /** Answering no validator. */
+        public Settings(long l1Bytes, Path l2Dir, long l2Bytes, Path handlesFile) {
+            this(l1Bytes, l2Dir, l2Bytes, handlesFile, Set.of());
         }
     }
 
@@ -48,7 +58,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         ContentService content = new ContentService(storage, tiers, clock);
         DatastoreService datastores = new DatastoreService(storage, content);
         HandleService handles = new HandleService(new HandleTable(settings.handlesFile()), datastores, clock);
-        return new NodeServices(identity, content, datastores, new ProofService(storage, identity, clock), handles);
+        return new NodeServices(identity, content, datastores, new ProofService(storage, identity, clock, settings.validatorKeys()), handles);
     }
 
     public NodeIdentity identity() {

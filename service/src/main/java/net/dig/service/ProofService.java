@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import net.dig.core.Bytes32;
 import net.dig.core.Clock;
+import net.dig.core.Hex;
 import net.dig.core.MerkleProof;
 import net.dig.core.NodeIdentity;
 import net.dig.storage.CapsuleInfo;
@@ -60,6 +62,7 @@ public final class ProofService implements MeterBinder {
     private final StorageEngine storage;
     private final NodeIdentity identity;
     private final Clock clock;
+    private final Set<String> validatorKeys;
     private final LongAdder answered = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final ArrayDeque<Long> recentValidations = new ArrayDeque<>();
@@ -67,10 +70,12 @@ public final class ProofService implements MeterBinder {
     private volatile Map<Bytes32, Located> hashIndex = Map.of();
     private volatile List<String> hashIndexKey = List.of();
 
-    ProofService(StorageEngine storage, NodeIdentity identity, Clock clock) {
+    /** {@code validatorKeys}: the Ed25519 keys (64 lower-case hex digits) whose challenges are answered. */
+    ProofService(StorageEngine storage, NodeIdentity identity, Clock clock, Set<String> validatorKeys) {
         this.storage = storage;
         this.identity = identity;
         this.clock = clock;
+        this.validatorKeys = Set.copyOf(validatorKeys);
     }
 
     @Override
@@ -98,6 +103,30 @@ public final class ProofService implements MeterBinder {
     public static boolean challengeSignatureValid(byte[] validatorKey, String challengeId, Bytes32 capsuleHash, String type,
             byte[] signature) {
         return NodeIdentity.verify(validatorKey, challengeSigningBytes(challengeId, capsuleHash, type), signature);
+    }
+
+    /**
+     * Admits a challenge before it is answered: the validator must name its key
+     * ({@link ErrorCode#VALIDATOR_KEY_REQUIRED}; {@code validatorKey} null), be one this node answers
+     * ({@link ErrorCode#VALIDATOR_NOT_ALLOWED}) and have signed the challenge
+     * ({@link ErrorCode#BAD_SIGNATURE}). Each refusal is counted.
+     */
+    public void admit(byte[] validatorKey, String challengeId, Bytes32 capsuleHash, String type, byte[] signature) {
+        if (validatorKey == null) {
+            refused();
+            throw new ServiceException(ErrorCode.VALIDATOR_KEY_REQUIRED,
+                    "validator_public_key is required: only challenges signed by a configured validator are answered");
+        }
+        if (!validatorKeys.contains(Hex.encodePlain(validatorKey))) {
+            refused();
+            throw new ServiceException(ErrorCode.VALIDATOR_NOT_ALLOWED, validatorKeys.isEmpty()
+                    ? "this node answers no storage challenges: no validator keys are configured (validatorKeys)"
+                    : "validator_public_key is not one of the validators this node answers (validatorKeys)");
+        }
+        if (!challengeSignatureValid(validatorKey, challengeId, capsuleHash, type, signature)) {
+            refused();
+            throw new ServiceException(ErrorCode.BAD_SIGNATURE, "validator_signature does not verify under validator_public_key");
+        }
     }
 
     /** Counts a challenge refused before or while it was answered. */

@@ -73,6 +73,32 @@ class ProofServiceTest {
     }
 
     @Test
+    void onlyConfiguredValidatorsWithAValidSignatureAreAdmitted() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (StorageEngine engine = StorageEngine.open(new StorageConfig(tmp.resolve("d"), List.of(tmp.resolve("p")),
+                tmp.resolve("c")), clock, NODE, new SplittableRandom(1));
+             NodeServices services = NodeServices.open(engine, NODE, clock, new NodeServices.Settings(0, tmp.resolve("l2"), 0,
+                     tmp.resolve("h.sqlite"), java.util.Set.of(net.dig.core.Hex.encodePlain(VALIDATOR.publicKey()))))) {
+            ProofService proofs = services.proofs();
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            services.bindTo(registry);
+            Bytes32 hash = Bytes32.fromHex("ab".repeat(32));
+            byte[] sig = VALIDATOR.sign(ProofService.challengeSigningBytes("c1", hash, "inclusion"));
+            proofs.admit(VALIDATOR.publicKey(), "c1", hash, "inclusion", sig);
+            assertThat(catchThrowableOfType(ServiceException.class, () -> proofs.admit(null, "c1", hash, "inclusion", sig))
+                    .code()).isEqualTo(ErrorCode.VALIDATOR_KEY_REQUIRED);
+            assertThat(catchThrowableOfType(ServiceException.class,
+                    () -> proofs.admit(NODE.publicKey(), "c1", hash, "inclusion", NODE.sign(
+                            ProofService.challengeSigningBytes("c1", hash, "inclusion")))).code())
+                    .isEqualTo(ErrorCode.VALIDATOR_NOT_ALLOWED);
+            assertThat(catchThrowableOfType(ServiceException.class,
+                    () -> proofs.admit(VALIDATOR.publicKey(), "c2", hash, "inclusion", sig)).code())
+                    .isEqualTo(ErrorCode.BAD_SIGNATURE);
+            assertThat(registry.get("validation_challenges").tag("result", "refused").functionCounter().count()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void whatAValidatorSignsHasTheDocumentedLayout() {
         Bytes32 hash = Bytes32.fromHex("ab".repeat(32));
         byte[] b = ProofService.challengeSigningBytes("id-é", hash, "inclusion");
