@@ -33,8 +33,6 @@ import java.util.Set;
  * @param validatorKeys       Ed25519 public keys (64 lower-case hex digits, an optional {@code 0x} is
  *                            dropped) of the validators whose {@code POST /validation/challenge} this node
  *                            answers; empty (the default) = every challenge is refused with 403
- * @param version             the node's version as {@code GET /node/status} reports it (the node passes
- *                            its build version; default {@link #UNKNOWN_VERSION})
  */
 public record ApiConfig(
         String host, int port, String metricsHost, int metricsPort, int eventLoops,
@@ -43,12 +41,10 @@ public record ApiConfig(
         String adminToken, boolean openPush,
         RateLimit capsuleRetrieval, RateLimit validationChallenge, RateLimit apiRequests,
         long l1CacheBytes, Path l2CacheDir, long l2CacheBytes,
-        Path dataDir, Set<String> validatorKeys, String version) {
+        Path dataDir, Set<String> validatorKeys) {
 
     public static final int DEFAULT_PORT = 8555;
     public static final int DEFAULT_METRICS_PORT = 9090;
-    /** The version a config reports when the embedding program has not given one. */
-    public static final String UNKNOWN_VERSION = "unknown";
 
     public ApiConfig {
         requireText(host, "host");
@@ -83,7 +79,6 @@ public record ApiConfig(
         Objects.requireNonNull(l2CacheDir, "l2CacheDir");
         Objects.requireNonNull(dataDir, "dataDir");
         validatorKeys = normalizeKeys(validatorKeys);
-        requireText(version, "version");
     }
 
     private static Set<String> normalizeKeys(Set<String> keys) {
@@ -111,7 +106,7 @@ public record ApiConfig(
                 null, false,
                 RateLimit.perMinute(100), RateLimit.perMinute(10), RateLimit.perMinute(60),
                 256L << 20, dataDir.resolve("http-cache"), 4L << 30,
-                dataDir, Set.of(), UNKNOWN_VERSION);
+                dataDir, Set.of());
     }
 
     /** The admin token is never printed. */
@@ -160,7 +155,6 @@ public record ApiConfig(
         private long l2CacheBytes;
         private Path dataDir;
         private Set<String> validatorKeys;
-        private String version;
 
         private Builder(ApiConfig from) {
             host = from.host;
@@ -184,7 +178,6 @@ public record ApiConfig(
             l2CacheBytes = from.l2CacheBytes;
             dataDir = from.dataDir;
             validatorKeys = from.validatorKeys;
-            version = from.version;
         }
 
         public Builder host(String value) {
@@ -292,11 +285,6 @@ public record ApiConfig(
             return this;
         }
 
-        public Builder version(String value) {
-            version = value;
-            return this;
-        }
-
         public Builder listen(String newHost, int newPort) {
             return host(newHost).port(newPort);
         }
@@ -328,8 +316,7 @@ public record ApiConfig(
         public ApiConfig build() {
             return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
                     maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
-                    validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys,
-                    version);
+                    validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
         }
     }
 

@@ -1,22 +1,26 @@
 package net.dig.api;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
-import net.dig.storage.StorageEngine;
+import net.dig.service.ErrorCode;
+import net.dig.service.NodeServices;
+import net.dig.service.ServiceException;
 
-/** What the route classes share: configuration, collaborators, limiters, caches. */
-record ApiContext(ApiConfig config, StorageEngine storage, NodeIdentity identity, Clock clock, PeerDirectory peers,
-        Vertx vertx, PrometheusMeterRegistry registry, CapsuleTiers tiers, HandleTable handles,
-        TokenBuckets capsuleLimiter, TokenBuckets challengeLimiter, TokenBuckets apiLimiter, LongTasks longTasks,
-        long startedMillis) {
+/** What the route classes share: configuration, the node's services, limiters, HTTP meters. */
+record ApiContext(ApiConfig config, NodeServices services, Clock clock, PeerDirectory peers, Vertx vertx,
+        HttpMetrics metrics, TokenBuckets capsuleLimiter, TokenBuckets challengeLimiter, TokenBuckets apiLimiter,
+        LongTasks longTasks, long startedMillis, String version) {
+
+    NodeIdentity identity() {
+        return services.identity();
+    }
 
     /** Runs blocking work (storage, SQLite, disk cache) on a worker, never on the event loop. */
     <T> Future<T> blocking(Callable<T> work) {
@@ -83,7 +87,8 @@ record ApiContext(ApiConfig config, StorageEngine storage, NodeIdentity identity
         if (!wait.isZero()) {
             long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
             ctx.response().putHeader("Retry-After", Long.toString(seconds));
-            throw new ApiException(429, "rate_limited", "the " + name + " limit is exhausted; retry in " + seconds + " s");
+            throw ServiceException.retryAfter(ErrorCode.RATE_LIMITED, "the " + name + " limit is exhausted; retry in "
+                    + seconds + " s", seconds);
         }
     }
 
@@ -113,11 +118,11 @@ record ApiContext(ApiConfig config, StorageEngine storage, NodeIdentity identity
             return;
         }
         if (config.adminToken() == null) {
-            throw new ApiException(403, "admin_disabled", "admin endpoints are disabled: no admin token is configured");
+            throw new ServiceException(ErrorCode.ADMIN_DISABLED, "admin endpoints are disabled: no admin token is configured");
         }
         if (!bearerMatches(ctx, config.adminToken())) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"dig-node\"");
-            throw new ApiException(401, "unauthorized", "this endpoint needs 'Authorization: Bearer <admin token>'");
+            throw new ServiceException(ErrorCode.UNAUTHORIZED, "this endpoint needs 'Authorization: Bearer <admin token>'");
         }
     }
 }

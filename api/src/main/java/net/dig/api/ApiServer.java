@@ -1,9 +1,5 @@
 package net.dig.api;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,7 +18,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,10 +27,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import net.dig.core.Clock;
-import net.dig.core.NodeIdentity;
-import net.dig.storage.StorageEngine;
+import net.dig.service.ErrorCode;
+import net.dig.service.NodeServices;
+import net.dig.service.ServiceException;
 import net.dig.storage.StorageException;
-import net.dig.storage.UnknownDatastoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,25 +46,26 @@ import org.slf4j.LoggerFactory;
  * <h2>Why this shape</h2>
  * Capsule bodies are the hot path and must approach nginx: plain capsules go out with
  * {@code sendFile(plot, offset, length)} (kernel zero copy), metadata (location and Merkle proof) is
- * cached for {@link DatastoreViews#TTL}, and a cached capsule is answered without leaving the event
- * loop. Everything that may block (SQLite, plot reads, the disk cache, Ed25519 signing) runs through
+ * cached for {@link net.dig.service.DatastoreViews#TTL}, and a cached capsule is answered without
+ * leaving the event loop. The routes parse requests, call the node's services ({@code NodeServices}:
+ * datastores, content, proofs, handles) and render their results. Everything that may block (SQLite, plot reads, the disk cache, Ed25519 signing) runs through
  * {@link ApiContext#blocking} on Vert.x workers, never on an event loop; long work (push commits, plot
  * creation) runs on its own bounded pool ({@link LongTasks}) so it cannot starve the shared workers.
  *
  * <h2>Concurrency</h2>
  * {@link ApiConfig#eventLoops()} server instances share the port, one per event loop; they share one
  * immutable router. Shared state is thread-safe by construction: Caffeine caches, token buckets with
- * per-bucket locks, the synchronized handle table, Micrometer meters. Per-connection state (the
+ * per-bucket locks, the services (thread-safe themselves), Micrometer meters ({@link HttpMetrics}). Per-connection state (the
  * request deadline) lives on the connection's event loop.
  *
  * <h2>Limits and failure modes</h2>
  * Header block ({@link ApiConfig#maxHeaderSize()}, 431), JSON bodies and push bodies (413), per-IP and
  * per-key token buckets (429 + {@code Retry-After}), a deadline for receiving each request
  * ({@link ApiConfig#requestTimeout()}, push: {@link ApiConfig#pushTimeout()}; 408 and the connection is
- * closed), and an idle timeout. Every error is {@code {"error": code, "message": text}}; unknown routes
- * 404, wrong methods 405. Storage failures map to 503 (plot quarantined, disk offline), unknown data to
- * 404, verification failures to 422. Nothing a client sends can leave partial state: pushes are
- * verified in full by the storage engine before anything is committed.
+ * closed), and an idle timeout. Every error is {@code {"error": code, "message": text}} with the status
+ * and code of its {@link ErrorCode} row; unknown routes 404, wrong methods 405, a programming error
+ * 500. Nothing a client sends can leave partial state: pushes are verified in full before anything is
+ * committed ({@code DatastoreService.store}).
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -79,71 +75,59 @@ public final class ApiServer implements AutoCloseable {
     private final Vertx vertx;
     private final List<HttpServer> servers = new ArrayList<>();
     private HttpServer metricsServer;
-    private final HandleTable handles;
     private final PrometheusMeterRegistry registry;
     private final Router router;
     private final ApiContext context;
     private final NodeRoutes nodeRoutes;
-    private final Counter bandwidthOut;
-    private final Counter bandwidthIn;
     private final byte[] openApi;
 
-    private ApiServer(ApiConfig config, StorageEngine storage, NodeIdentity identity, Clock clock, PeerDirectory peers) {
+    private ApiServer(ApiConfig config, NodeServices services, Clock clock, PeerDirectory peers,
+            PrometheusMeterRegistry registry, String version) {
         this.config = config;
         this.openApi = loadOpenApi();
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.handles = new HandleTable(config.dataDir().resolve("handles.sqlite"));
+        this.registry = registry;
+        prepareUploadDir(config.dataDir().resolve("http-uploads"));
+        Vertx v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
+                .setMaxWorkerExecuteTime(30).setMaxWorkerExecuteTimeUnit(TimeUnit.MINUTES));
         boolean ok = false;
-        Vertx v = null;
         try {
-            prepareUploadDir(config.dataDir().resolve("http-uploads"));
-            v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
-                    .setMaxWorkerExecuteTime(30).setMaxWorkerExecuteTimeUnit(TimeUnit.MINUTES));
             this.vertx = v;
-            CapsuleTiers tiers = new CapsuleTiers(config.l1CacheBytes(), config.l2CacheDir(), config.l2CacheBytes(), registry);
             long maxKeys = 100_000;
-            this.context = new ApiContext(config, storage, identity, clock, peers, v, registry, tiers, handles,
+            HttpMetrics metrics = new HttpMetrics(peers);
+            metrics.bindTo(registry);
+            this.context = new ApiContext(config, services, clock, peers, v, metrics,
                     new TokenBuckets(config.capsuleRetrieval(), clock, maxKeys),
                     new TokenBuckets(config.validationChallenge(), clock, maxKeys),
                     new TokenBuckets(config.apiRequests(), clock, maxKeys),
-                    new LongTasks(v, Math.max(2, Runtime.getRuntime().availableProcessors() / 2)), clock.millis());
-            this.bandwidthOut = Counter.builder("bandwidth_out").baseUnit("bytes").description("bytes sent").register(registry);
-            this.bandwidthIn = Counter.builder("bandwidth_in").baseUnit("bytes").description("bytes received").register(registry);
-            Gauge.builder("peer_count", peers, p -> p.peers().size()).description("active peer connections").register(registry);
-            Gauge.builder("capsule_count", storage, s -> s.plots().stream().mapToLong(p -> p.capsuleCount()).sum())
-                    .description("capsules stored in plots").register(registry);
-            Gauge.builder("storage_bytes_used", storage, StorageEngine::plotBytesOnDisk).baseUnit("bytes").register(registry);
-            Gauge.builder("storage_utilization", storage, ApiServer::utilization)
-                    .description("plot bytes / (plot bytes + free space of the plot file systems)").register(registry);
-            DatastoreViews views = new DatastoreViews(storage, clock);
-            ContentRoutes content = new ContentRoutes(context, views);
-            PublishRoutes publish = new PublishRoutes(context, content);
-            this.nodeRoutes = new NodeRoutes(context, content);
+                    new LongTasks(v, Math.max(2, Runtime.getRuntime().availableProcessors() / 2)), clock.millis(), version);
+            ContentRoutes content = new ContentRoutes(context);
+            PublishRoutes publish = new PublishRoutes(context);
+            this.nodeRoutes = new NodeRoutes(context);
             this.router = buildRouter(content, publish, nodeRoutes);
             ok = true;
         } finally {
             if (!ok) {
-                handles.close();
-                if (v != null) {
-                    v.close();
-                }
+                v.close();
             }
         }
     }
 
     /**
-     * Starts both listeners and returns once they accept connections.
+     * Starts both listeners and returns once they accept connections. The HTTP meters are bound to
+     * {@code registry}, which {@code GET /metrics} scrapes; the caller owns it, the services and
+     * their meters. {@code version} is what {@code GET /node/status} reports.
      *
      * @throws IllegalStateException naming the address if a port cannot be bound
      */
-    public static ApiServer start(ApiConfig config, StorageEngine storage, NodeIdentity identity, Clock clock,
-            PeerDirectory peers) {
+    public static ApiServer start(ApiConfig config, NodeServices services, Clock clock, PeerDirectory peers,
+            PrometheusMeterRegistry registry, String version) {
         Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(storage, "storage");
-        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(services, "services");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(peers, "peers");
-        ApiServer s = new ApiServer(config, storage, identity, clock, peers);
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(version, "version");
+        ApiServer s = new ApiServer(config, services, clock, peers, registry, version);
         try {
             s.listen();
         } catch (RuntimeException e) {
@@ -157,6 +141,17 @@ public final class ApiServer implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Where the services the API serves keep their state, from the API's config: the RAM tier
+     * ({@link ApiConfig#l1CacheBytes()}), the disk tier ({@link ApiConfig#l2CacheDir()},
+     * {@link ApiConfig#l2CacheBytes()}), {@code <dataDir>/handles.sqlite} and the validators answered
+     * ({@link ApiConfig#validatorKeys()}).
+     */
+    public static NodeServices.Settings serviceSettings(ApiConfig config) {
+        return new NodeServices.Settings(config.l1CacheBytes(), config.l2CacheDir(), config.l2CacheBytes(),
+                config.dataDir().resolve("handles.sqlite"), config.validatorKeys());
+    }
+
     /** The bound API port (the real one when the config asked for 0). */
     public int port() {
         return servers.getFirst().actualPort();
@@ -167,7 +162,7 @@ public final class ApiServer implements AutoCloseable {
         return metricsServer.actualPort();
     }
 
-    /** The registry behind {@code /metrics}; other components may add their meters to it. */
+    /** The registry behind {@code /metrics} (the caller's). */
     public PrometheusMeterRegistry registry() {
         return registry;
     }
@@ -180,9 +175,6 @@ public final class ApiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("Vert.x did not close cleanly: {}", e.toString());
-        } finally {
-            handles.close();
-            registry.close();
         }
     }
 
@@ -242,20 +234,16 @@ public final class ApiServer implements AutoCloseable {
      */
     private static void invalidRequest(HttpServerRequest req) {
         Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
-        int status;
-        String code;
+        ErrorCode code;
         String message;
         if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
-            status = 414;
-            code = "uri_too_long";
+            code = ErrorCode.URI_TOO_LONG;
             message = "the request line is longer than the limit";
         } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
-            status = 431;
-            code = "headers_too_large";
+            code = ErrorCode.HEADERS_TOO_LARGE;
             message = "the request header block is larger than the limit";
         } else {
-            status = 400;
-            code = "bad_request";
+            code = ErrorCode.BAD_REQUEST;
             message = "the request is not valid HTTP/1.x";
         }
         HttpServerResponse r = req.response();
@@ -263,8 +251,8 @@ public final class ApiServer implements AutoCloseable {
             forceClose(req.connection());
             return;
         }
-        r.setStatusCode(status).putHeader("Content-Type", Http.JSON).putHeader("Connection", "close")
-                .end(new JsonObject().put("error", code).put("message", message).encode())
+        r.setStatusCode(code.httpStatus()).putHeader("Content-Type", Http.JSON).putHeader("Connection", "close")
+                .end(new JsonObject().put("error", code.jsonCode()).put("message", message).encode())
                 .onComplete(v -> forceClose(req.connection()));
     }
 
@@ -281,40 +269,12 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void health(RoutingContext ctx) {
-        context.blocking(() -> {
-            boolean writable;
-            try {
-                writable = context.storage().writable();
-            } catch (RuntimeException e) {
-                writable = false;
-            }
-            return writable;
-        }).onComplete(ar -> {
+        context.blocking(() -> context.services().datastores().writable()).onComplete(ar -> {
             boolean writable = ar.succeeded() && ar.result();
             JsonObject body = new JsonObject().put("status", writable ? "UP" : "DOWN")
                     .put("checks", new JsonObject().put("http", true).put("storage_writable", writable));
             Http.json(ctx, writable ? 200 : 503, body);
         });
-    }
-
-    private static double utilization(StorageEngine s) {
-        try {
-            long used = s.plotBytesOnDisk();
-            long free = 0;
-            java.util.Set<java.nio.file.FileStore> seen = new java.util.HashSet<>();
-            for (var p : s.plots()) {
-                Path dir = p.path().toAbsolutePath().getParent();
-                if (dir != null && Files.exists(dir)) {
-                    java.nio.file.FileStore fs = Files.getFileStore(dir);
-                    if (seen.add(fs)) {
-                        free += fs.getUsableSpace();
-                    }
-                }
-            }
-            return used + free == 0 ? 0.0 : (double) used / (used + free);
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
     }
 
     // ---------------------------------------------------------------- connection deadlines
@@ -366,8 +326,9 @@ public final class ApiServer implements AutoCloseable {
         private void expire(HttpServerRequest req) {
             timer = -1;
             if (req != null && !req.response().headWritten()) {
-                req.response().setStatusCode(408).putHeader("Content-Type", Http.JSON).putHeader("Connection", "close")
-                        .end(new JsonObject().put("error", "request_timeout")
+                req.response().setStatusCode(ErrorCode.REQUEST_TIMEOUT.httpStatus()).putHeader("Content-Type", Http.JSON)
+                        .putHeader("Connection", "close")
+                        .end(new JsonObject().put("error", ErrorCode.REQUEST_TIMEOUT.jsonCode())
                                 .put("message", "the request did not arrive within the deadline").encode())
                         .onComplete(v -> forceClose(conn));
             } else {
@@ -406,12 +367,9 @@ public final class ApiServer implements AutoCloseable {
             if (d != null && !ctx.response().closed()) {
                 d.arm(config.requestTimeout().toMillis(), null);
             }
-            String route = ctx.get(ROUTE_KEY, "unmatched");
-            Timer.builder("request_latency").tag("route", route).tag("method", req.method().name())
-                    .tag("status", Integer.toString(ctx.response().getStatusCode()))
-                    .register(registry).record(context.clock().nanos() - start, TimeUnit.NANOSECONDS);
-            bandwidthOut.increment(ctx.response().bytesWritten());
-            bandwidthIn.increment(req.bytesRead());
+            context.metrics().request(ctx.get(ROUTE_KEY, "unmatched"), req.method().name(),
+                    ctx.response().getStatusCode(), context.clock().nanos() - start, ctx.response().bytesWritten(),
+                    req.bytesRead());
         });
         ctx.next();
     }
@@ -481,50 +439,52 @@ public final class ApiServer implements AutoCloseable {
 
     private void installErrorHandlers(Router r) {
         r.route().failureHandler(this::failure);
-        r.errorHandler(404, ctx -> Http.error(ctx.response(), 404, "not_found",
+        r.errorHandler(404, ctx -> Http.error(ctx.response(), ErrorCode.NOT_FOUND,
                 "no such endpoint: " + ctx.request().method() + " " + clip(ctx.request().path())));
-        r.errorHandler(405, ctx -> Http.error(ctx.response(), 405, "method_not_allowed",
+        r.errorHandler(405, ctx -> Http.error(ctx.response(), ErrorCode.METHOD_NOT_ALLOWED,
                 ctx.request().method() + " is not allowed on " + clip(ctx.request().path())));
-        r.errorHandler(413, ctx -> Http.error(ctx.response(), 413, "payload_too_large", "the request body exceeds the limit"));
-        r.errorHandler(500, ctx -> Http.error(ctx.response(), 500, "internal_error", "internal error"));
+        r.errorHandler(413, ctx -> Http.error(ctx.response(), ErrorCode.PAYLOAD_TOO_LARGE, "the request body exceeds the limit"));
+        r.errorHandler(500, ctx -> Http.error(ctx.response(), ErrorCode.INTERNAL_ERROR, "internal error"));
     }
 
     private static String clip(String s) {
         return s == null ? "" : s.length() > 120 ? s.substring(0, 120) + "..." : s;
     }
 
+    /**
+     * Renders a failed request: a {@link ServiceException} (or a storage failure, typed through the
+     * same table) with its row's status and code; a body that is not JSON is 400 {@code bad_json};
+     * anything else is a programming error, 500.
+     */
     private void failure(RoutingContext ctx) {
         Throwable t = ctx.failure();
         var resp = ctx.response();
-        if (t instanceof ApiException e) {
+        if (t instanceof StorageException e) {
+            t = ServiceException.of(e);
+        }
+        if (t instanceof ServiceException e) {
             if (e.retryAfterSeconds() > 0 && !resp.headWritten()) {
                 resp.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
             }
-            Http.error(resp, e.status(), e.code(), e.getMessage());
-        } else if (t instanceof UnknownDatastoreException e) {
-            Http.error(resp, 404, "unknown_datastore", e.getMessage());
-        } else if (t instanceof StorageException e) {
-            Http.error(resp, 503, "unavailable", e.getMessage());
+            Http.error(resp, e.code().httpStatus(), e.jsonCode(), e.getMessage());
         } else if (t instanceof io.vertx.core.http.HttpClosedException) {
             return; // the client went away; there is no one to answer
         } else if (t instanceof DecodeException) {
-            Http.error(resp, 400, "bad_json", "the request body is not valid JSON");
-        } else if (t instanceof IllegalArgumentException e) {
-            Http.error(resp, 400, "bad_request", e.getMessage());
+            Http.error(resp, ErrorCode.BAD_JSON, "the request body is not valid JSON");
         } else if (t == null) {
             int status = ctx.statusCode();
             switch (status) {
-                case 413 -> Http.error(resp, 413, "payload_too_large", "the request body exceeds the limit");
-                case 400 -> Http.error(resp, 400, "bad_request", "malformed request");
-                case 404 -> Http.error(resp, 404, "not_found", "not found");
-                case 405 -> Http.error(resp, 405, "method_not_allowed", "method not allowed");
+                case 413 -> Http.error(resp, ErrorCode.PAYLOAD_TOO_LARGE, "the request body exceeds the limit");
+                case 400 -> Http.error(resp, ErrorCode.BAD_REQUEST, "malformed request");
+                case 404 -> Http.error(resp, ErrorCode.NOT_FOUND, "not found");
+                case 405 -> Http.error(resp, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed");
                 default -> Http.error(resp, status >= 400 ? status : 500, status >= 500 || status < 400 ? "internal_error"
                         : "bad_request", "request failed with status " + status);
             }
         } else {
             LOG.atError().addKeyValue("component", "api").addKeyValue("event", "request_failed")
                     .addKeyValue("path", clip(ctx.request().path())).setCause(t).log("unexpected failure");
-            Http.error(resp, 500, "internal_error", "internal error (" + t.getClass().getSimpleName() + ")");
+            Http.error(resp, ErrorCode.INTERNAL_ERROR, "internal error (" + t.getClass().getSimpleName() + ")");
         }
     }
 

@@ -1,6 +1,8 @@
 package net.dig.api;
 
 import java.util.Optional;
+import net.dig.service.ErrorCode;
+import net.dig.service.ServiceException;
 
 /**
  * One satisfiable byte range of a representation of {@code total} bytes: {@code [first, last]}
@@ -22,7 +24,7 @@ record ByteRange(long first, long last, long total) {
      *
      * @return empty if the header is absent, not a {@code bytes} range, a multi-range, or an invalid
      *         range-spec such as {@code bytes=5-2} (serve all, RFC 9110 §14.2)
-     * @throws ApiException 416 if the range cannot be satisfied, 400 if it is malformed
+     * @throws ServiceException 416 if the range cannot be satisfied, 400 if it is malformed
      */
     static Optional<ByteRange> parse(String header, long total) {
         if (header == null) {
@@ -73,12 +75,12 @@ record ByteRange(long first, long last, long total) {
         return Long.parseLong(s);
     }
 
-    private static ApiException malformed(String header) {
+    private static ServiceException malformed(String header) {
         String shown = header.length() > 64 ? header.substring(0, 64) + "..." : header;
-        return ApiException.badRequest("bad_range", "malformed Range header: " + shown);
+        return new ServiceException(ErrorCode.BAD_RANGE, "malformed Range header: " + shown);
     }
 
-    static ApiException unsatisfiable(long total) {
-        return new ApiException(416, "range_not_satisfiable", "the range is outside the " + total + "-byte body");
+    static ServiceException unsatisfiable(long total) {
+        return new ServiceException(ErrorCode.RANGE_NOT_SATISFIABLE, "the range is outside the " + total + "-byte body");
     }
 }

@@ -13,6 +13,12 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Optional;
 import net.dig.core.Bytes32;
+import net.dig.service.CapsuleTiers;
+import net.dig.service.ContentService;
+import net.dig.service.DatastoreViews;
+import net.dig.service.ErrorCode;
+import net.dig.service.FilePaths;
+import net.dig.service.ServiceException;
 import net.dig.storage.CapsuleInfo;
 import net.dig.storage.CapsuleLocation;
 import net.dig.storage.Compression;
@@ -27,7 +33,7 @@ import net.dig.storage.Manifest;
  * zero-copy, no heap buffer of capsule size); zstd capsules go out as stored, with
  * {@code Content-Encoding: zstd}, to clients that accept zstd and send no {@code Range}; other clients
  * get the decompressed bytes from the L1/L2 tiers ({@link CapsuleTiers}), filled on a miss from
- * {@code StorageEngine.readCapsule} (hash-checked). Per-capsule metadata (location, proof) is cached
+ * the plot by {@code ContentService.fill} (hash-checked). Per-capsule metadata (location, proof) is cached
  * briefly so a hot capsule is answered without leaving the event loop.
  */
 final class ContentRoutes {
@@ -38,20 +44,20 @@ final class ContentRoutes {
     }
 
     private final ApiContext c;
+    private final ContentService content;
     private final DatastoreViews views;
+    private final CapsuleTiers tiers;
     private final Cache<Key, Meta> meta;
 
-    ContentRoutes(ApiContext c, DatastoreViews views) {
+    ContentRoutes(ApiContext c) {
         this.c = c;
-        this.views = views;
+        this.content = c.services().content();
+        this.views = content.views();
+        this.tiers = content.tiers();
         com.github.benmanes.caffeine.cache.Ticker ticker = c.clock()::nanos;
         this.meta = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(DatastoreViews.TTL).ticker(ticker)
                 .executor(Runnable::run).build();
-    }
-
-    void invalidate(Bytes32 id) {
-        views.invalidate(id);
-        meta.asMap().keySet().removeIf(k -> k.id().equals(id));
+        content.onInvalidate(id -> meta.asMap().keySet().removeIf(k -> k.id().equals(id)));
     }
 
     // ---- GET|HEAD /capsule/{datastore_id}/{capsule_index}
@@ -71,15 +77,15 @@ final class ContentRoutes {
 
     private Meta loadMeta(Key k) {
         DatastoreViews.View view = views.load(k.id());
-        Optional<CapsuleLocation> loc = c.storage().locate(k.id(), k.index());
+        Optional<CapsuleLocation> loc = content.locate(k.id(), k.index());
         if (loc.isEmpty()) {
-            throw ApiException.notFound("unknown_capsule", "datastore " + k.id().toHex() + " has no capsule " + k.index()
-                    + " (capsule_count " + view.manifest.capsules().size() + ")");
+            throw new ServiceException(ErrorCode.UNKNOWN_CAPSULE, "datastore " + k.id().toHex() + " has no capsule " + k.index()
+                    + " (capsule_count " + view.manifest().capsules().size() + ")");
         }
-        if (k.index() >= view.manifest.capsules().size()
-                || !view.manifest.capsules().get(k.index()).hash().equals(loc.get().hash())) {
+        if (k.index() >= view.manifest().capsules().size()
+                || !view.manifest().capsules().get(k.index()).hash().equals(loc.get().hash())) {
             views.invalidate(k.id());
-            throw ApiException.unavailable("datastore " + k.id().toHex() + " is being updated; retry");
+            throw new ServiceException(ErrorCode.UNAVAILABLE, "datastore " + k.id().toHex() + " is being updated; retry");
         }
         Meta m = new Meta(loc.get(), Base64.getEncoder().encodeToString(view.proof(k.index()).encode()));
         meta.put(k, m);
@@ -89,9 +95,9 @@ final class ContentRoutes {
     private void serve(RoutingContext ctx, Key key, Meta m) {
         HttpServerResponse r = ctx.response();
         CapsuleLocation loc = m.location();
-        if (!c.storage().plotServable(loc.plotId())) {
+        if (!content.plotServable(loc.plotId())) {
             meta.invalidate(key);
-            throw new ApiException(503, "plot_unavailable", "plot " + loc.plotId().toHex()
+            throw new ServiceException(ErrorCode.PLOT_UNAVAILABLE, "plot " + loc.plotId().toHex()
                     + " failed verification (quarantined or bad capsules); capsule " + key.index() + " is not served");
         }
         String identityTag = "\"" + loc.hash().toHex().substring(2) + "\"";
@@ -111,10 +117,10 @@ final class ContentRoutes {
             rangeHeader = null;
         }
         Optional<ByteRange> range = Optional.empty();
-        ApiException badRange = null;
+        ServiceException badRange = null;
         try {
             range = ByteRange.parse(rangeHeader, loc.size());
-        } catch (ApiException e) {
+        } catch (ServiceException e) {
             badRange = e;
         }
         boolean zstdOut = loc.codec() == Compression.ZSTD && range.isEmpty() && badRange == null
@@ -126,7 +132,7 @@ final class ContentRoutes {
             return;
         }
         if (badRange != null) {
-            if (badRange.status() == 416) {
+            if (badRange.code() == ErrorCode.RANGE_NOT_SATISFIABLE) {
                 r.putHeader("Content-Range", "bytes */" + loc.size());
             }
             throw badRange;
@@ -146,35 +152,23 @@ final class ContentRoutes {
             sendRegion(ctx, loc.plotPath(), loc.offset() + first, length, head, status);
             return;
         }
-        byte[] hot = c.tiers().memory(loc.hash());
+        byte[] hot = tiers.memory(loc.hash());
         if (hot != null) {
             sendBytes(ctx, hot, first, length, head, status);
             return;
         }
-        Optional<Path> warm = c.tiers().disk(loc.hash());
+        Optional<Path> warm = tiers.disk(loc.hash());
         if (warm.isPresent()) {
             sendRegion(ctx, warm.get(), first, length, head, status);
             c.blocking(() -> {
-                c.tiers().promote(loc.hash());
+                tiers.promote(loc.hash());
                 return null;
             });
             return;
         }
-        c.blocking(() -> fill(key.id(), key.index(), loc.hash()))
+        c.blocking(() -> content.fill(key.id(), key.index(), loc.hash()))
                 .onSuccess(ApiContext.guarded(ctx, bytes -> sendBytes(ctx, bytes, first, length, head, status)))
                 .onFailure(ctx::fail);
-    }
-
-    /** Blocking: decompressed, hash-checked capsule bytes from a sound L2 file, else from the plot into L1 and L2. */
-    private byte[] fill(Bytes32 id, int index, Bytes32 hash) {
-        byte[] fromDisk = c.tiers().loadDisk(hash);
-        if (fromDisk != null) {
-            return fromDisk;
-        }
-        byte[] bytes = c.storage().readCapsule(id, index);
-        c.tiers().putMemory(hash, bytes);
-        c.tiers().putDisk(hash, bytes);
-        return bytes;
     }
 
     private static void sendRegion(RoutingContext ctx, Path file, long offset, long length, boolean head, int status) {
@@ -185,7 +179,7 @@ final class ContentRoutes {
         }
         r.sendFile(file.toString(), offset, length).onFailure(e -> {
             if (!r.headWritten()) {
-                Http.error(r, 503, "unavailable", "capsule bytes could not be read: " + e.getMessage());
+                Http.error(r, ErrorCode.UNAVAILABLE, "capsule bytes could not be read: " + e.getMessage());
             } else {
                 r.reset();
             }
@@ -260,7 +254,7 @@ final class ContentRoutes {
     }
 
     private static void sendManifest(RoutingContext ctx, DatastoreViews.View v) {
-        var ver = v.manifest.version();
+        var ver = v.manifest().version();
         String etag = "\"" + ver.merkleRoot().toHex().substring(2) + "-" + ver.version() + "\"";
         HttpServerResponse r = ctx.response().putHeader("ETag", etag);
         if (etagMatches(ctx.request().getHeader("If-None-Match"), etag)) {
@@ -279,7 +273,7 @@ final class ContentRoutes {
         int slash = raw.indexOf('/', idStart);
         String marker = "/" + kind + "/";
         if (slash < 0 || !raw.startsWith(marker, slash)) {
-            throw ApiException.badRequest("bad_path", "expected /datastore/{datastore_id}/" + kind + "/{path}");
+            throw new ServiceException(ErrorCode.BAD_PATH, "expected /datastore/{datastore_id}/" + kind + "/{path}");
         }
         return raw.substring(slash + marker.length());
     }
@@ -293,9 +287,9 @@ final class ContentRoutes {
     }
 
     private FileEntry entry(DatastoreViews.View v, String path) {
-        FileEntry f = v.files.get(path);
+        FileEntry f = v.file(path);
         if (f == null) {
-            throw ApiException.notFound("unknown_file", "datastore " + v.manifest.datastoreId().toHex() + " has no file '"
+            throw new ServiceException(ErrorCode.UNKNOWN_FILE, "datastore " + v.manifest().datastoreId().toHex() + " has no file '"
                     + (path.length() > 200 ? path.substring(0, 200) + "..." : path) + "'");
         }
         return f;
@@ -303,7 +297,7 @@ final class ContentRoutes {
 
     private void streamFile(RoutingContext ctx, DatastoreViews.View v, String path, String rawPath) {
         FileEntry f = entry(v, path);
-        Manifest m = v.manifest;
+        Manifest m = v.manifest();
         long cs = m.version().capsuleSize();
         int firstCapsule = (int) (f.offset() / cs);
         int lastCapsule = f.length() == 0 ? firstCapsule - 1 : (int) ((f.offset() + f.length() - 1) / cs);
@@ -342,11 +336,11 @@ final class ContentRoutes {
     }
 
     private Future<byte[]> capsuleBytes(Bytes32 id, CapsuleInfo info) {
-        byte[] hot = c.tiers().memory(info.hash());
+        byte[] hot = tiers.memory(info.hash());
         if (hot != null) {
             return Future.succeededFuture(hot);
         }
-        return c.blocking(() -> fill(id, info.index(), info.hash()));
+        return c.blocking(() -> content.fill(id, info.index(), info.hash()));
     }
 
     void fileProofs(RoutingContext ctx) {
@@ -356,7 +350,7 @@ final class ContentRoutes {
         c.blocking(() -> {
             DatastoreViews.View v = views.load(id);
             FileEntry f = entry(v, path);
-            Manifest m = v.manifest;
+            Manifest m = v.manifest();
             long cs = m.version().capsuleSize();
             JsonArray caps = new JsonArray();
             if (f.length() > 0) {

@@ -8,8 +8,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.util.Locale;
 import net.dig.core.Bytes32;
+import net.dig.service.ErrorCode;
+import net.dig.service.Fields;
+import net.dig.service.ServiceException;
 
 /** Parsing of path/body values and writing of JSON answers, shared by the route classes. */
 final class Http {
@@ -19,77 +21,29 @@ final class Http {
     private Http() {
     }
 
-    /** A datastore id: 64 hex digits, {@code 0x} prefix optional, either case. */
+    /** A datastore id: 64 hex digits, {@code 0x} prefix optional, either case ({@link Fields#datastoreId}). */
     static Bytes32 datastoreId(String text, String field) {
-        if (text == null || text.isEmpty()) {
-            throw ApiException.badRequest("bad_datastore_id", field + " is missing");
-        }
-        String t = text.startsWith("0x") || text.startsWith("0X") ? text.substring(2) : text;
-        if (t.length() != 64) {
-            throw ApiException.badRequest("bad_datastore_id",
-                    field + " must be 64 hex digits (32 bytes), got " + Math.min(t.length(), 9999) + " characters");
-        }
-        for (int i = 0; i < 64; i++) {
-            if (Character.digit(t.charAt(i), 16) < 0) {
-                throw ApiException.badRequest("bad_datastore_id", field + " is not hexadecimal");
-            }
-        }
-        return Bytes32.fromHex(t.toLowerCase(Locale.ROOT));
+        return Fields.datastoreId(text, field);
     }
 
-    /** A 32-byte hash given as hex, same rules as {@link #datastoreId} with its own error code. */
+    /** A 32-byte hash given as hex, JSON code {@code bad_<field>} ({@link Fields#hash32}). */
     static Bytes32 hash32(String text, String field) {
-        try {
-            return datastoreId(text, field);
-        } catch (ApiException e) {
-            throw ApiException.badRequest("bad_" + field, e.getMessage());
-        }
+        return Fields.hash32(text, field);
     }
 
-    /** A non-negative decimal int without sign or leading zeros (except "0"). */
+    /** A non-negative decimal int without sign or leading zeros ({@link Fields#capsuleIndex}). */
     static int capsuleIndex(String text) {
-        if (text == null || text.isEmpty() || text.length() > 10
-                || (text.length() > 1 && text.charAt(0) == '0')) {
-            throw ApiException.badRequest("bad_capsule_index", "capsule_index must be a decimal integer 0..2147483647");
-        }
-        long v = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                throw ApiException.badRequest("bad_capsule_index", "capsule_index must be a decimal integer 0..2147483647");
-            }
-            v = v * 10 + (c - '0');
-        }
-        if (v > Integer.MAX_VALUE) {
-            throw ApiException.badRequest("bad_capsule_index", "capsule_index must be a decimal integer 0..2147483647");
-        }
-        return (int) v;
+        return Fields.capsuleIndex(text);
     }
 
     static byte[] hexBytes(String text, int length, String field) {
-        if (text == null) {
-            throw ApiException.badRequest("bad_" + field, field + " is missing");
-        }
-        String t = text.startsWith("0x") || text.startsWith("0X") ? text.substring(2) : text;
-        if (t.length() != length * 2) {
-            throw ApiException.badRequest("bad_" + field, field + " must be " + length * 2 + " hex digits");
-        }
-        byte[] out = new byte[length];
-        for (int i = 0; i < length; i++) {
-            int hi = Character.digit(t.charAt(2 * i), 16);
-            int lo = Character.digit(t.charAt(2 * i + 1), 16);
-            if (hi < 0 || lo < 0) {
-                throw ApiException.badRequest("bad_" + field, field + " is not hexadecimal");
-            }
-            out[i] = (byte) (hi << 4 | lo);
-        }
-        return out;
+        return Fields.hexBytes(text, length, field);
     }
 
     static JsonObject jsonBody(RoutingContext ctx) {
         Buffer body = ctx.body().buffer();
         if (body == null || body.length() == 0) {
-            throw ApiException.badRequest("bad_json", "the request body must be a JSON object");
+            throw new ServiceException(ErrorCode.BAD_JSON, "the request body must be a JSON object");
         }
         try {
             Object parsed = io.vertx.core.json.Json.decodeValue(body);
@@ -97,21 +51,21 @@ final class Http {
                 return o;
             }
         } catch (DecodeException e) {
-            throw ApiException.badRequest("bad_json", "the request body is not valid JSON");
+            throw new ServiceException(ErrorCode.BAD_JSON, "the request body is not valid JSON");
         }
-        throw ApiException.badRequest("bad_json", "the request body must be a JSON object");
+        throw new ServiceException(ErrorCode.BAD_JSON, "the request body must be a JSON object");
     }
 
     static String string(JsonObject o, String field, boolean required) {
         Object v = o.getValue(field);
         if (v == null) {
             if (required) {
-                throw ApiException.badRequest("missing_field", "field '" + field + "' is required");
+                throw new ServiceException(ErrorCode.MISSING_FIELD, "field '" + field + "' is required");
             }
             return null;
         }
         if (!(v instanceof String s)) {
-            throw ApiException.badRequest("bad_field", "field '" + field + "' must be a string");
+            throw new ServiceException(ErrorCode.BAD_FIELD, "field '" + field + "' must be a string");
         }
         return s;
     }
@@ -119,7 +73,7 @@ final class Http {
     static long number(JsonObject o, String field) {
         Object v = o.getValue(field);
         if (!(v instanceof Number n) || n instanceof Double || n instanceof Float) {
-            throw ApiException.badRequest("bad_field", "field '" + field + "' must be an integer");
+            throw new ServiceException(ErrorCode.BAD_FIELD, "field '" + field + "' must be an integer");
         }
         return n.longValue();
     }
@@ -127,7 +81,7 @@ final class Http {
     static JsonArray array(JsonObject o, String field) {
         Object v = o.getValue(field);
         if (!(v instanceof JsonArray a)) {
-            throw ApiException.badRequest("bad_field", "field '" + field + "' must be an array");
+            throw new ServiceException(ErrorCode.BAD_FIELD, "field '" + field + "' must be an array");
         }
         return a;
     }
@@ -143,6 +97,10 @@ final class Http {
         }
         String text = body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode();
         r.setStatusCode(status).putHeader("Content-Type", JSON).end(text);
+    }
+
+    static void error(HttpServerResponse r, ErrorCode code, String message) {
+        error(r, code.httpStatus(), code.jsonCode(), message);
     }
 
     static void error(HttpServerResponse r, int status, String code, String message) {

@@ -6,6 +6,8 @@ import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import net.dig.service.ErrorCode;
+import net.dig.service.ServiceException;
 
 /**
  * The pool for long work ({@code POST /datastore/push} commits, {@code POST /plot/create}): a Vert.x
@@ -17,8 +19,6 @@ import java.util.concurrent.TimeUnit;
  * an unknown time). Slots are semaphore permits, released when the task ends either way.
  */
 final class LongTasks {
-    static final long RETRY_AFTER_SECONDS = 5;
-
     private final WorkerExecutor executor;
     private final Semaphore slots;
     private final int capacity;
@@ -54,8 +54,8 @@ final class LongTasks {
         }
     }
 
-    ApiException busy(String what) {
-        return new ApiException(503, "busy", "all " + capacity + " long-task slots are busy; " + what
-                + " cannot start now, retry later", RETRY_AFTER_SECONDS);
+    ServiceException busy(String what) {
+        return new ServiceException(ErrorCode.BUSY, "all " + capacity + " long-task slots are busy; " + what
+                + " cannot start now, retry later");
     }
 }

@@ -1,57 +1,38 @@
 package net.dig.api;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.dig.core.Bytes32;
 import net.dig.core.Hex;
-import net.dig.core.MerkleProof;
-import net.dig.core.NodeIdentity;
-import net.dig.storage.CapsuleInfo;
-import net.dig.storage.CapsuleLocation;
+import net.dig.service.CapsuleTiers;
+import net.dig.service.ChallengeProof;
+import net.dig.service.DatastoreService;
+import net.dig.service.ErrorCode;
+import net.dig.service.ProofService;
+import net.dig.service.ServiceException;
 import net.dig.storage.Compression;
-import net.dig.storage.DatastoreSummary;
-import net.dig.storage.Manifest;
 import net.dig.storage.PlotSummary;
 
 /**
  * Node endpoints: {@code GET /network/peers}, {@code POST /validation/challenge}, {@code GET /node/status},
  * {@code POST /plot/create}.
  *
- * <p>Challenges are looked up by capsule hash through an in-memory hash index rebuilt whenever the set
- * of (datastore, version) pairs changes; the answer is a {@link ChallengeProof} whose generation time is
- * measured with the injected clock.
+ * <p>Challenges are answered by {@link ProofService} (capsule lookup by hash, the signed
+ * {@code ChallengeProof}); this class checks the request and the validator and renders the answer.
  */
 final class NodeRoutes {
-    private static final long DAY_MILLIS = 86_400_000L;
-
-    private record Located(Bytes32 datastoreId, int index, long size) {
-    }
-
     private final ApiContext c;
-    private final ContentRoutes content;
-    private final Timer proofTime;
-    private final Counter challengesOk;
-    private final Counter challengesFailed;
-    private final ArrayDeque<Long> recentValidations = new ArrayDeque<>();
-    private volatile Map<Bytes32, Located> hashIndex = Map.of();
-    private volatile List<String> hashIndexKey = List.of();
+    private final ProofService proofs;
+    private final DatastoreService datastores;
 
-    NodeRoutes(ApiContext c, ContentRoutes content) {
+    NodeRoutes(ApiContext c) {
         this.c = c;
-        this.content = content;
-        this.proofTime = Timer.builder("proof_generation_time").description("time to answer a storage challenge")
-                .publishPercentileHistogram().register(c.registry());
-        this.challengesOk = Counter.builder("validation_challenges").tag("result", "answered").register(c.registry());
-        this.challengesFailed = Counter.builder("validation_challenges").tag("result", "refused").register(c.registry());
+        this.proofs = c.services().proofs();
+        this.datastores = c.services().datastores();
     }
 
     // ---- GET /network/peers
@@ -85,117 +66,38 @@ final class NodeRoutes {
         JsonObject body = Http.jsonBody(ctx);
         String challengeId = Http.string(body, "challenge_id", true);
         if (challengeId.isEmpty() || challengeId.length() > 128 || challengeId.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e)) {
-            throw ApiException.badRequest("bad_challenge_id", "challenge_id must be 1..128 printable ASCII characters");
+            throw new ServiceException(ErrorCode.BAD_CHALLENGE_ID, "challenge_id must be 1..128 printable ASCII characters");
         }
         Bytes32 capsuleHash = Http.hash32(Http.string(body, "capsule_hash", true), "capsule_hash");
         String type = Http.string(body, "challenge_type", true);
         if (!type.equals("physical_access") && !type.equals("inclusion")) {
-            throw ApiException.badRequest("bad_challenge_type", "challenge_type must be 'physical_access' or 'inclusion'");
+            throw new ServiceException(ErrorCode.BAD_CHALLENGE_TYPE, "challenge_type must be 'physical_access' or 'inclusion'");
         }
         byte[] validatorSignature = Http.hexBytes(Http.string(body, "validator_signature", true), 64, "validator_signature");
         String validatorKey = Http.string(body, "validator_public_key", false);
-        if (validatorKey == null) {
-            challengesFailed.increment();
-            throw new ApiException(401, "validator_key_required",
-                    "validator_public_key is required: only challenges signed by a configured validator are answered");
-        }
-        byte[] key = Http.hexBytes(validatorKey, 32, "validator_public_key");
-        if (!c.config().validatorKeys().contains(Hex.encodePlain(key))) {
-            challengesFailed.increment();
-            throw new ApiException(403, "validator_not_allowed", c.config().validatorKeys().isEmpty()
-                    ? "this node answers no storage challenges: no validator keys are configured (validatorKeys)"
-                    : "validator_public_key is not one of the validators this node answers (validatorKeys)");
-        }
-        if (!NodeIdentity.verify(key, challengeSigningBytes(challengeId, capsuleHash, type), validatorSignature)) {
-            challengesFailed.increment();
-            throw new ApiException(422, "bad_signature", "validator_signature does not verify under validator_public_key");
-        }
+        byte[] key = validatorKey == null ? null : Http.hexBytes(validatorKey, 32, "validator_public_key");
+        proofs.admit(key, challengeId, capsuleHash, type, validatorSignature);
         c.blocking(() -> answer(challengeId, capsuleHash))
                 .onSuccess(ApiContext.guarded(ctx, json -> Http.json(ctx, 200, json)))
                 .onFailure(e -> {
-                    challengesFailed.increment();
+                    proofs.refused();
                     ctx.fail(e);
                 });
     }
 
-    /** What a validator signs: "DIGV" ‖ u8 1 ‖ u16 L ‖ challenge_id ‖ capsule_hash ‖ u8 T ‖ challenge_type. */
-    static byte[] challengeSigningBytes(String challengeId, Bytes32 capsuleHash, String type) {
-        byte[] id = challengeId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 1 + 2 + id.length + 32 + 1 + t.length);
-        b.put(new byte[] {'D', 'I', 'G', 'V'}).put((byte) 1).putShort((short) id.length).put(id);
-        capsuleHash.writeTo(b);
-        b.put((byte) t.length).put(t);
-        return b.array();
-    }
-
     private JsonObject answer(String challengeId, Bytes32 capsuleHash) {
-        long start = c.clock().nanos();
-        Located at = locateHash(capsuleHash);
-        CapsuleLocation loc = c.storage().locate(at.datastoreId(), at.index()).orElseThrow(() ->
-                ApiException.notFound("unknown_capsule", "no capsule with hash " + capsuleHash.toHex() + " on this node"));
-        int chunkIndex = ChallengeProof.chunkIndex(challengeId, capsuleHash, at.size());
-        byte[] chunk = c.storage().readChunk(at.datastoreId(), at.index(), chunkIndex);
-        MerkleProof chunkProof = c.storage().chunkProof(at.datastoreId(), at.index(), chunkIndex);
-        MerkleProof capsuleProof = c.storage().capsuleProof(at.datastoreId(), at.index());
-        ChallengeProof proof = ChallengeProof.sign(challengeId, loc.plotId(), at.datastoreId(), at.index(), capsuleHash,
-                chunkIndex, chunk, chunkProof, capsuleProof, c.identity());
-        long elapsed = c.clock().nanos() - start;
-        proofTime.record(elapsed, TimeUnit.NANOSECONDS);
-        challengesOk.increment();
-        synchronized (recentValidations) {
-            recentValidations.addLast(c.clock().millis());
-        }
+        ProofService.Answer a = proofs.answer(challengeId, capsuleHash);
+        ChallengeProof proof = a.proof();
         return new JsonObject()
                 .put("proof", Hex.encode(proof.encode()))
-                .put("generation_time_ms", TimeUnit.NANOSECONDS.toMillis(elapsed))
-                .put("plot_id", loc.plotId().toHex())
-                .put("datastore_id", at.datastoreId().toHex())
-                .put("capsule_index", at.index())
-                .put("chunk_index", chunkIndex)
+                .put("generation_time_ms", TimeUnit.NANOSECONDS.toMillis(a.elapsedNanos()))
+                .put("plot_id", proof.plotId().toHex())
+                .put("datastore_id", proof.datastoreId().toHex())
+                .put("capsule_index", proof.capsuleIndex())
+                .put("chunk_index", proof.chunkIndex())
                 .put("node_id", c.identity().nodeId())
                 .put("public_key", Hex.encode(c.identity().publicKey()))
                 .put("signature", Hex.encode(proof.signature()));
-    }
-
-    private Located locateHash(Bytes32 hash) {
-        List<DatastoreSummary> stores = c.storage().datastores();
-        List<String> key = new ArrayList<>(stores.size());
-        for (DatastoreSummary s : stores) {
-            key.add(s.datastoreId().toHex() + "/" + s.version());
-        }
-        if (!key.equals(hashIndexKey)) {
-            synchronized (this) {
-                if (!key.equals(hashIndexKey)) {
-                    Map<Bytes32, Located> index = new HashMap<>();
-                    for (DatastoreSummary s : stores) {
-                        Manifest m = c.storage().manifest(s.datastoreId()).orElse(null);
-                        if (m != null) {
-                            for (CapsuleInfo ci : m.capsules()) {
-                                index.putIfAbsent(ci.hash(), new Located(s.datastoreId(), ci.index(), ci.size()));
-                            }
-                        }
-                    }
-                    hashIndex = index;
-                    hashIndexKey = key;
-                }
-            }
-        }
-        Located at = hashIndex.get(hash);
-        if (at == null) {
-            throw ApiException.notFound("unknown_capsule", "no capsule with hash " + hash.toHex() + " on this node");
-        }
-        return at;
-    }
-
-    long validations24h() {
-        long cutoff = c.clock().millis() - DAY_MILLIS;
-        synchronized (recentValidations) {
-            while (!recentValidations.isEmpty() && recentValidations.peekFirst() < cutoff) {
-                recentValidations.pollFirst();
-            }
-            return recentValidations.size();
-        }
     }
 
     // ---- GET /node/status
@@ -206,41 +108,29 @@ final class NodeRoutes {
     }
 
     JsonObject statusJson() {
-        List<PlotSummary> plots = c.storage().plots();
-        long capsules = 0;
-        int quarantined = 0;
-        for (PlotSummary p : plots) {
-            capsules += p.capsuleCount();
-            if (p.status() != net.dig.storage.PlotStatus.OK) {
-                quarantined++;
-            }
-        }
-        double sent = counterSum("bandwidth_out");
-        double received = counterSum("bandwidth_in");
-        CapsuleTiers.TierStats l1 = c.tiers().l1Stats();
-        CapsuleTiers.TierStats l2 = c.tiers().l2Stats();
+        DatastoreService.PlotStats plots = datastores.plotStats();
+        long sent = c.metrics().bytesOut();
+        long received = c.metrics().bytesIn();
+        CapsuleTiers.TierStats l1 = c.services().content().tiers().l1Stats();
+        CapsuleTiers.TierStats l2 = c.services().content().tiers().l2Stats();
         return new JsonObject()
                 .put("node_id", c.identity().nodeId())
-                .put("version", c.config().version())
+                .put("version", c.version())
                 .put("uptime", Math.max(0, (c.clock().millis() - c.startedMillis()) / 1000))
-                .put("plots", new JsonObject().put("count", plots.size()).put("total_size", c.storage().plotBytesOnDisk())
-                        .put("capsule_count", capsules).put("quarantined", quarantined))
+                .put("plots", new JsonObject().put("count", plots.plots()).put("total_size", plots.bytesOnDisk())
+                        .put("capsule_count", plots.capsules()).put("quarantined", plots.quarantined()))
                 .put("network", new JsonObject().put("peers", c.peers().peers().size())
-                        .put("bandwidth_used", (long) (sent + received)).put("bandwidth_out", (long) sent)
-                        .put("bandwidth_in", (long) received).put("validations_24h", validations24h()))
+                        .put("bandwidth_used", sent + received).put("bandwidth_out", sent)
+                        .put("bandwidth_in", received).put("validations_24h", proofs.validations24h()))
                 .put("earnings", new JsonObject().put("total_dig", 0.0).put("total_bribes", 0.0).put("pending_rewards", 0.0))
-                .put("datastores", c.storage().datastores().size())
-                .put("handles", c.handles().count())
+                .put("datastores", datastores.datastores().size())
+                .put("handles", c.services().handles().count())
                 .put("cache", new JsonObject().put("l1", tier(l1)).put("l2", tier(l2)));
     }
 
     private static JsonObject tier(CapsuleTiers.TierStats s) {
         return new JsonObject().put("hits", s.hits()).put("misses", s.misses()).put("hit_ratio", s.hitRatio())
                 .put("bytes", s.bytes());
-    }
-
-    private double counterSum(String name) {
-        return c.registry().find(name).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     // ---- POST /plot/create
@@ -254,12 +144,12 @@ final class NodeRoutes {
         if (body.getValue("capsule_indices") != null) {
             JsonArray a = Http.array(body, "capsule_indices");
             if (a.size() > 10_000_000) {
-                throw ApiException.badRequest("bad_field", "too many capsule_indices");
+                throw new ServiceException(ErrorCode.BAD_FIELD, "too many capsule_indices");
             }
             for (int i = 0; i < a.size(); i++) {
                 Object v = a.getValue(i);
                 if (!(v instanceof Integer n) || n < 0) {
-                    throw ApiException.badRequest("bad_capsule_index", "capsule_indices[" + i + "] must be a non-negative integer");
+                    throw new ServiceException(ErrorCode.BAD_CAPSULE_INDEX, "capsule_indices[" + i + "] must be a non-negative integer");
                 }
                 indices.add(n);
             }
@@ -269,19 +159,10 @@ final class NodeRoutes {
             String cs = Http.string(body, "compression", false);
             compression = cs == null ? Compression.ZSTD : Compression.parse(cs);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("bad_compression", "compression must be 'none' or 'zstd'");
+            throw new ServiceException(ErrorCode.BAD_COMPRESSION, "compression must be 'none' or 'zstd'");
         }
         c.longTasks().submit("plot creation", () -> {
-            Manifest m = c.storage().manifest(id).orElseThrow(() ->
-                    ApiException.notFound("unknown_datastore", "no datastore " + id.toHex() + " on this node"));
-            for (int i : indices) {
-                if (i >= m.capsules().size()) {
-                    throw ApiException.badRequest("bad_capsule_index", "capsule index " + i + " is beyond capsule_count "
-                            + m.capsules().size());
-                }
-            }
-            PlotSummary p = c.storage().createPlot(id, indices, compression);
-            content.invalidate(id);
+            PlotSummary p = datastores.createPlot(id, indices, compression);
             return new JsonObject().put("plot_id", p.plotId().toHex()).put("creation_time", Http.iso(p.creationTime() * 1000))
                     .put("size_bytes", p.sizeBytes()).put("capsule_count", p.capsuleCount());
         }).onSuccess(ApiContext.guarded(ctx, json -> Http.json(ctx, 200, json))).onFailure(ctx::fail);

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import net.dig.core.Hex;
+import net.dig.service.ManifestCodec;
 import net.dig.storage.Manifest;
 import net.dig.storage.PlotSummary;
 import net.dig.testkit.ManualClock;
@@ -55,7 +56,7 @@ class AbuseTest {
     private List<String> snapshot() {
         List<String> out = new ArrayList<>();
         for (var d : f.storage.datastores()) {
-            out.add(ManifestJson.encode(f.storage.manifest(d.datastoreId()).orElseThrow()).encode());
+            out.add(ManifestCodec.encode(f.storage.manifest(d.datastoreId()).orElseThrow()));
         }
         return out;
     }
@@ -214,7 +215,7 @@ class AbuseTest {
 
     @Test
     void forgedSignaturesChangeNothing() throws Exception {
-        JsonObject m = ManifestJson.encode(f.tiny);
+        JsonObject m = new JsonObject(ManifestCodec.encode(f.tiny));
         byte[] sig = Hex.decode(m.getString("signature"));
         sig[0] ^= 1;
         JsonObject forged = m.copy().put("version", 2).put("signature", Hex.encode(sig));

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import net.dig.service.ManifestCodec;
 import net.dig.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,7 @@ class AdminModesTest {
             assertThat(new JsonObject(plot.body()).getString("error")).isEqualTo("admin_disabled");
 
             // open mode: no token needed, but the push is still verified (here: a stale version -> 409)
-            byte[] body = new Multipart().field("manifest", ManifestJson.encode(f.tiny).encode())
+            byte[] body = new Multipart().field("manifest", ManifestCodec.encode(f.tiny))
                     .file("capsule-0", f.storage.readCapsule(f.tiny.datastoreId(), 0)).build();
             HttpResponse<String> push = f.http.send(HttpRequest.newBuilder(f.uri("/datastore/push"))
                     .header("Content-Type", Multipart.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
@@ -44,7 +45,7 @@ class AdminModesTest {
                     caps.add(e.readCapsule(m.datastoreId(), i));
                 }
             }
-            Multipart mp = new Multipart().field("manifest", ManifestJson.encode(m).encode()).field("compression", "none");
+            Multipart mp = new Multipart().field("manifest", ManifestCodec.encode(m)).field("compression", "none");
             for (int i = 0; i < caps.size(); i++) {
                 mp.file("capsule-" + i, caps.get(i));
             }

@@ -44,14 +44,14 @@ class ApiConfigTest {
     @Test
     void aCopyKeepsEveryOtherValueAndIsValidatedLikeANewRecord() {
         assertThat(defaults.toBuilder().build()).isEqualTo(defaults);
-        ApiConfig c = defaults.toBuilder().port(1234).version("9.9.9").build();
+        ApiConfig c = defaults.toBuilder().port(1234).openPush(true).build();
         assertThat(c).isEqualTo(new ApiConfig(defaults.host(), 1234, defaults.metricsHost(), defaults.metricsPort(),
                 defaults.eventLoops(), defaults.jsonBodyLimit(), defaults.pushBodyLimit(), defaults.maxHeaderSize(),
                 defaults.idleTimeout(), defaults.requestTimeout(), defaults.pushTimeout(), defaults.adminToken(),
-                defaults.openPush(), defaults.capsuleRetrieval(), defaults.validationChallenge(), defaults.apiRequests(),
+                true, defaults.capsuleRetrieval(), defaults.validationChallenge(), defaults.apiRequests(),
                 defaults.l1CacheBytes(), defaults.l2CacheDir(), defaults.l2CacheBytes(), defaults.dataDir(),
-                defaults.validatorKeys(), "9.9.9"));
+                defaults.validatorKeys()));
         assertThat(ApiConfig.builder(Path.of("/var/lib/dig")).build()).isEqualTo(defaults);
-        assertThatThrownBy(() -> defaults.toBuilder().version(" ").build()).hasMessageContaining("version");
+        assertThatThrownBy(() -> defaults.toBuilder().port(-1).build()).hasMessageContaining("port");
     }
 }

@@ -22,6 +22,10 @@ import net.dig.core.MerkleTree;
 import net.dig.core.NodeIdentity;
 import net.dig.core.Progress;
 import net.dig.core.Sha256;
+import net.dig.service.ChallengeProof;
+import net.dig.service.HandleRegistration;
+import net.dig.service.ManifestCodec;
+import net.dig.service.ProofService;
 import net.dig.storage.CapsuleInfo;
 import net.dig.storage.Compression;
 import net.dig.storage.IngestOptions;
@@ -187,7 +191,7 @@ class ApiEndpointsTest {
         assertThat(c0.fieldNames()).contains("index", "hash", "size", "chunk_root");
         assertThat(j.getJsonArray("files").size()).isEqualTo(3);
         // the same document, decoded, is a valid push manifest with a verifying signature
-        assertThat(ManifestJson.decode(j).version().signatureValid()).isTrue();
+        assertThat(ManifestCodec.decode(j.encode()).version().signatureValid()).isTrue();
 
         assertError(f.send("GET", "/datastore/" + "cd".repeat(32) + "/manifest", null), 404, "unknown_datastore");
         assertError(f.send("GET", "/datastore/nothex/manifest", null), 400, "bad_datastore_id");
@@ -325,7 +329,7 @@ class ApiEndpointsTest {
     @Test
     void pushStoresAVerifiedDatastoreAndRefusesBadOnes() throws Exception {
         Foreign d = foreign("pushed", 11);
-        JsonObject mj = ManifestJson.encode(d.manifest());
+        JsonObject mj = new JsonObject(ManifestCodec.encode(d.manifest()));
 
         assertError(push(mj, d.capsules(), false), 401, "unauthorized");
         List<byte[]> tampered = new java.util.ArrayList<>(d.capsules());
@@ -372,7 +376,7 @@ class ApiEndpointsTest {
     }
 
     private String challenge(String id, Bytes32 hash, NodeIdentity validator) {
-        byte[] sig = validator.sign(NodeRoutes.challengeSigningBytes(id, hash, "physical_access"));
+        byte[] sig = validator.sign(ProofService.challengeSigningBytes(id, hash, "physical_access"));
         return new JsonObject().put("challenge_id", id).put("capsule_hash", hash.toHex()).put("challenge_type", "physical_access")
                 .put("validator_signature", Hex.encode(sig)).put("validator_public_key", Hex.encode(validator.publicKey())).encode();
     }

@@ -1,5 +1,7 @@
 package net.dig.api;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +21,7 @@ import java.util.function.UnaryOperator;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import net.dig.core.Progress;
+import net.dig.service.NodeServices;
 import net.dig.storage.Compression;
 import net.dig.storage.IngestOptions;
 import net.dig.storage.Manifest;
@@ -46,6 +49,7 @@ final class ApiFixture implements AutoCloseable {
     final NodeIdentity owner;
     final StorageEngine storage;
     ApiServer server;
+    private Running running;
     private final ApiConfig config;
     private final Clock clock;
     private final PeerDirectory peers;
@@ -87,13 +91,36 @@ final class ApiFixture implements AutoCloseable {
         this.config = tweak.apply(config);
         this.clock = clock;
         this.peers = peers;
-        this.server = ApiServer.start(this.config, storage, node, clock, peers);
+        this.running = startNode(this.config, storage, node, clock, peers);
+        this.server = running.server();
     }
+
+    /** A started API over its own services and registry, closed together. */
+    record Running(NodeServices services, PrometheusMeterRegistry registry, ApiServer server) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+            services.close();
+            registry.close();
+        }
+    }
+
+    /** What the node does at start: services over the storage, a registry with their meters, the API on them. */
+    static Running startNode(ApiConfig config, StorageEngine storage, NodeIdentity node, Clock clock, PeerDirectory peers) {
+        NodeServices services = NodeServices.open(storage, node, clock, ApiServer.serviceSettings(config));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        services.bindTo(registry);
+        return new Running(services, registry, ApiServer.start(config, services, clock, peers, registry, VERSION));
+    }
+
+    /** The version the fixture's node reports. */
+    static final String VERSION = "0.1.0-test";
 
     /** Stops the API server and starts a new one on the same config, storage and directories (a node restart). */
     void restartServer() {
-        server.close();
-        server = ApiServer.start(config, storage, node, clock, peers);
+        running.close();
+        running = startNode(config, storage, node, clock, peers);
+        server = running.server();
     }
 
     static byte[] seed(int b) {
@@ -184,7 +211,7 @@ final class ApiFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        running.close();
         storage.close();
     }
 }

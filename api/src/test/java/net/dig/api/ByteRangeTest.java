@@ -3,6 +3,7 @@ package net.dig.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import net.dig.service.ServiceException;
 import org.junit.jupiter.api.Test;
 
 class ByteRangeTest {
@@ -29,18 +30,18 @@ class ByteRangeTest {
     @Test
     void unsatisfiableRangesAre416() {
         assertThatThrownBy(() -> ByteRange.parse("bytes=1000-", 1000))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(416));
+                .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code().httpStatus()).isEqualTo(416));
         assertThatThrownBy(() -> ByteRange.parse("bytes=-0", 1000))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(416));
+                .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code().httpStatus()).isEqualTo(416));
         assertThatThrownBy(() -> ByteRange.parse("bytes=0-", 0))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(416));
+                .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.code().httpStatus()).isEqualTo(416));
     }
 
     @Test
     void malformedRangesAre400() {
         for (String h : new String[] {"bytes=", "bytes=a-b", "bytes=--1", "bytes=99999999999999999999-"}) {
             assertThatThrownBy(() -> ByteRange.parse(h, 1000)).as(h)
-                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("bad_range"));
+                    .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.jsonCode()).isEqualTo("bad_range"));
         }
     }
 }

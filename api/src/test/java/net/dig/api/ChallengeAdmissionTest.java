@@ -10,6 +10,7 @@ import java.util.Set;
 import net.dig.core.Bytes32;
 import net.dig.core.Hex;
 import net.dig.core.NodeIdentity;
+import net.dig.service.ProofService;
 import net.dig.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Who may challenge the node, and that the challenge limit is spent before any body is read. */
 class ChallengeAdmissionTest {
     private static String challenge(String id, Bytes32 hash, NodeIdentity validator, boolean withKey) {
-        byte[] sig = validator.sign(NodeRoutes.challengeSigningBytes(id, hash, "physical_access"));
+        byte[] sig = validator.sign(ProofService.challengeSigningBytes(id, hash, "physical_access"));
         JsonObject j = new JsonObject().put("challenge_id", id).put("capsule_hash", hash.toHex())
                 .put("challenge_type", "physical_access").put("validator_signature", Hex.encode(sig));
         return (withKey ? j.put("validator_public_key", Hex.encode(validator.publicKey())) : j).encode();

@@ -48,7 +48,8 @@ class QuarantineTest {
             assertThat(s.plots().getFirst().status()).isEqualTo(PlotStatus.QUARANTINED);
             ApiConfig config = ApiConfig.defaults(tmp.resolve("api")).toBuilder().listen("127.0.0.1", 0)
                     .metricsListen("127.0.0.1", 0).eventLoops(1).build();
-            try (ApiServer server = ApiServer.start(config, s, node, clock, PeerDirectory.none())) {
+            try (ApiFixture.Running running = ApiFixture.startNode(config, s, node, clock, PeerDirectory.none())) {
+                ApiServer server = running.server();
                 HttpClient http = HttpClient.newHttpClient();
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
                         + "/capsule/" + m.datastoreId().toHex() + "/0")).build(), HttpResponse.BodyHandlers.ofString());

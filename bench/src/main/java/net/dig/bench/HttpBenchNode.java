@@ -1,5 +1,7 @@
 package net.dig.bench;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -13,6 +15,7 @@ import net.dig.api.RateLimit;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import net.dig.core.Progress;
+import net.dig.service.NodeServices;
 import net.dig.storage.Compression;
 import net.dig.storage.IngestOptions;
 import net.dig.storage.Manifest;
@@ -63,7 +66,10 @@ public final class HttpBenchNode {
         ApiConfig config = ApiConfig.defaults(work.resolve("api")).toBuilder().listen("127.0.0.1", port)
                 .metricsListen("127.0.0.1", metricsPort).eventLoops(loops)
                 .rateLimits(RateLimit.unlimited(), RateLimit.unlimited(), RateLimit.unlimited()).build();
-        ApiServer server = ApiServer.start(config, storage, node, clock, PeerDirectory.none());
+        NodeServices services = NodeServices.open(storage, node, clock, ApiServer.serviceSettings(config));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        services.bindTo(registry);
+        ApiServer server = ApiServer.start(config, services, clock, PeerDirectory.none(), registry, "bench");
         String manifestPath = "/datastore/" + tiny.datastoreId().toHex() + "/manifest";
         var client = java.net.http.HttpClient.newHttpClient();
         String manifestJson = client.send(java.net.http.HttpRequest.newBuilder(
@@ -79,6 +85,7 @@ public final class HttpBenchNode {
         System.out.println("ready on 127.0.0.1:" + server.port());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            services.close();
             storage.close();
         }));
         new CountDownLatch(1).await();

@@ -122,7 +122,7 @@ final class DatastoreCommand implements Callable<Integer> {
                 NodeLog.info("storage", "datastore_added", details);
                 PrintWriter out = s.out();
                 if (json) {
-                    out.println(ManifestJson.write(ManifestJson.manifest(m)));
+                    out.println(CliJson.write(CliJson.manifest(m)));
                 } else {
                     out.println("Added datastore " + m.datastoreId().toHex());
                     out.println("  name:        " + m.name());
@@ -174,7 +174,7 @@ final class DatastoreCommand implements Callable<Integer> {
                 List<DatastoreSummary> all = s.engine.datastores();
                 PrintWriter out = s.out();
                 if (json) {
-                    out.println(ManifestJson.write(ManifestJson.datastores(all)));
+                    out.println(CliJson.write(CliJson.datastores(all)));
                 } else if (all.isEmpty()) {
                     out.println("No datastores. Add one with: dig-node datastore add PATH");
                 } else {
@@ -214,7 +214,7 @@ final class DatastoreCommand implements Callable<Integer> {
                 Manifest m = s.engine.manifest(datastoreId).orElseThrow(() -> new UnknownDatastoreException(datastoreId));
                 PrintWriter out = s.out();
                 if (json) {
-                    out.println(ManifestJson.write(ManifestJson.manifest(m)));
+                    out.println(CliJson.write(CliJson.manifest(m)));
                 } else {
                     var v = m.version();
                     out.println("Datastore " + v.datastoreId().toHex());

@@ -10,11 +10,13 @@ package net.dig.node;
  *       configuration key or value, a path that does not exist or cannot be read, a malformed hex id,
  *       an unknown datastore or plot id.</li>
  * </ul>
+ * Storage and service failures take theirs from the error table ({@code net.dig.service.ErrorCode},
+ * whose {@code Exit} values are these).
  */
 final class ExitCodes {
     static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
+    static final int FAILED = net.dig.service.ErrorCode.Exit.FAILED;
+    static final int USAGE = net.dig.service.ErrorCode.Exit.USAGE;
 
     private ExitCodes() {}
 }

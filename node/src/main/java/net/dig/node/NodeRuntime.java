@@ -1,18 +1,21 @@
 package net.dig.node;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import net.dig.api.ApiConfig;
+import net.dig.api.ApiServer;
 import net.dig.core.BuildVersion;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
-import net.dig.api.ApiConfig;
-import net.dig.api.ApiServer;
 import net.dig.net.GossipHandle;
 import net.dig.net.GossipService;
+import net.dig.service.NodeServices;
 import net.dig.storage.StorageEngine;
 
 /**
@@ -20,7 +23,11 @@ import net.dig.storage.StorageEngine;
  *
  * <p>Services, each an {@link AutoCloseable} pushed onto a stack as soon as it has started:
  * <ol>
- *   <li>storage: the {@code StorageEngine} over the configured plot directories and index;</li>
+ *   <li>metrics: the node's one {@code MeterRegistry} (Prometheus), to which every module binds its
+ *       meters ({@code NodeServices} the storage, cache and proof meters, the API its HTTP meters,
+ *       {@link GossipMetrics} gossip's) and which the API's metrics port scrapes;</li>
+ *   <li>storage: the {@code StorageEngine} over the configured plot directories and index, and the
+ *       application services over it ({@code net.dig.service.NodeServices});</li>
  *   <li>HTTP API ({@code net.dig.api.ApiServer}) on {@code api.listen_address}, metrics and
  *       {@code /health} on {@code monitoring.metrics_port}, showing gossip's peers.</li>
  *   <li>gossip ({@code net.dig.net.GossipService}) on {@code network.listen_address}
@@ -59,16 +66,22 @@ final class NodeRuntime implements AutoCloseable {
             runtime.facts.put("plots_dirs", ctx.home().plotDirs(config).stream().map(Object::toString).toList());
             runtime.facts.put("network_id", config.network().networkId());
             ApiConfig apiConfig = apiConfig(ctx); // config errors (token file, cache size) before anything starts
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            runtime.add("metrics", registry::close);
             StorageEngine storage = StorageWiring.startServices(runtime, ctx, identity, clock);
+            NodeServices services = NodeServices.open(storage, identity, clock, ApiServer.serviceSettings(apiConfig));
+            runtime.add("services", services);
+            services.bindTo(registry);
             GossipService gossip = new GossipService(GossipWiring.gossipConfig(ctx), clock, new SecureRandom());
             GossipHandle peers = gossip.start();
             runtime.add("gossip", gossip::stop);
             runtime.fact("p2p", config.network().listenAddress().host() + ":" + gossip.listenAddress().getPort());
             runtime.fact("p2p_port", gossip.listenAddress().getPort());
             runtime.fact("peer_id", gossip.peerId().toHex());
-            ApiServer api = ApiServer.start(apiConfig, storage, identity, clock, GossipWiring.peerDirectory(peers));
+            GossipMetrics.bind(registry, peers, clock);
+            ApiServer api = ApiServer.start(apiConfig, services, clock, GossipWiring.peerDirectory(peers), registry,
+                    BuildVersion.current());
             runtime.add("api", api);
-            GossipMetrics.bind(api.registry(), peers, clock);
             runtime.fact("api", config.api().listenAddress().host() + ":" + api.port());
             runtime.fact("api_port", api.port());
             runtime.fact("metrics_port", api.metricsPort());
@@ -103,7 +116,6 @@ final class NodeRuntime implements AutoCloseable {
                 .rateLimits(limits.capsuleRetrieval(), limits.validationChallenge(), limits.apiRequests())
                 .caches(l1CacheBytes(api.cacheSize(), Runtime.getRuntime().maxMemory()),
                         ctx.home().cacheDir(config).resolve("http"), api.diskCacheSize().bytes())
-                .version(BuildVersion.current())
                 .build();
     }
 

@@ -48,7 +48,7 @@ final class PlotCommand implements Callable<Integer> {
                 List<PlotSummary> plots = s.engine.plots();
                 PrintWriter out = s.out();
                 if (json) {
-                    out.println(ManifestJson.write(ManifestJson.plots(plots)));
+                    out.println(CliJson.write(CliJson.plots(plots)));
                 } else if (plots.isEmpty()) {
                     out.println("No plots in " + String.join(", ", ctx.home().plotDirs(ctx.config()).stream().map(Path::toString).toList()));
                 } else {
@@ -92,7 +92,7 @@ final class PlotCommand implements Callable<Integer> {
                 VerifyReport report = s.engine.verify(selected, s.progress());
                 PrintWriter out = s.out();
                 if (json) {
-                    out.println(ManifestJson.write(ManifestJson.verification(report.plots())));
+                    out.println(CliJson.write(CliJson.verification(report.plots())));
                 } else {
                     for (PlotVerification p : report.plots()) {
                         out.println((p.ok() ? "ok   " : "BAD  ") + p.plotId().toHex() + "  " + p.path());

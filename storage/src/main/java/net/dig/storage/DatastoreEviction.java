@@ -146,6 +146,14 @@ final class DatastoreEviction {
     /** Steps 2 to 4; {@code rollBack}: undo a failure before the switch instead of leaving it to resume. */
     private void run(Bytes32 id, boolean rollBack) {
         List<PlotReader> doomed = doomed(id);
+        Set<Bytes32> evictedHashes = new HashSet<>();
+        for (PlotReader plot : doomed) {
+            for (PlotReader.Entry e : plot.entries()) {
+                if (e.datastoreId().equals(id)) {
+                    evictedHashes.add(e.hash());
+                }
+            }
+        }
         Set<String> doomedPaths = new HashSet<>();
         doomed.forEach(p -> doomedPaths.add(p.path().toString()));
         Set<String> covered = new HashSet<>();
@@ -216,7 +224,8 @@ final class DatastoreEviction {
         }
         LOG.log(System.Logger.Level.INFO, "datastore " + id + " evicted: " + doomed.size() + " plot(s) removed, "
                 + added.size() + " rewritten");
-        events.post(l -> l.onDatastoreEvicted(id));
+        Set<Bytes32> hashes = Set.copyOf(evictedHashes);
+        events.post(l -> l.onDatastoreEvicted(id, hashes));
     }
 
     /** The valid plots whose C5 holds the datastore. */

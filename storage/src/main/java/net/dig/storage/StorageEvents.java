@@ -1,6 +1,7 @@
 package net.dig.storage;
 
 import java.nio.file.Path;
+import java.util.Set;
 import net.dig.core.Bytes32;
 
 /**
@@ -24,6 +25,9 @@ public interface StorageEvents {
      */
     default void onPlotQuarantined(Bytes32 plotId, Path plot, String reason) {}
 
-    /** A datastore was removed from this node ({@link StorageEngine#evict}). */
-    default void onDatastoreEvicted(Bytes32 datastoreId) {}
+    /**
+     * A datastore was removed from this node ({@link StorageEngine#evict}); {@code capsuleHashes} are the
+     * hashes of the capsules its removed plots held (another datastore may hold equal bytes).
+     */
+    default void onDatastoreEvicted(Bytes32 datastoreId, Set<Bytes32> capsuleHashes) {}
 }

@@ -39,8 +39,8 @@ class StorageEventsTest {
         }
 
         @Override
-        public void onDatastoreEvicted(Bytes32 datastoreId) {
-            seen.add("evicted " + datastoreId);
+        public void onDatastoreEvicted(Bytes32 datastoreId, java.util.Set<Bytes32> capsuleHashes) {
+            seen.add("evicted " + datastoreId + " " + capsuleHashes.size() + " capsules");
         }
     }
 
@@ -74,7 +74,7 @@ class StorageEventsTest {
             assertThat(r.seen.get(1)).startsWith("quarantined " + loc.plotId()).contains("capsule 1 of datastore " + m.datastoreId());
 
             assertThat(e.evict(m.datastoreId())).isTrue();
-            assertThat(r.seen).last().isEqualTo("evicted " + m.datastoreId());
+            assertThat(r.seen).last().isEqualTo("evicted " + m.datastoreId() + " 2 capsules");
             assertThat(e.evict(m.datastoreId())).isFalse();
             assertThat(r.seen).hasSize(3);
 

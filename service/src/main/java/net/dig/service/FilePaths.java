@@ -1,4 +1,4 @@
-package net.dig.api;
+package net.dig.service;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
@@ -14,16 +14,16 @@ import java.nio.charset.StandardCharsets;
  * backslashes and control characters - both before and after percent-decoding, so encoded dots and
  * slashes cannot smuggle anything.
  */
-final class FilePaths {
-    static final int MAX_PATH = 4096;
+public final class FilePaths {
+    public static final int MAX_PATH = 4096;
 
     private FilePaths() {
     }
 
     /** Percent-decodes a raw URL path tail, then {@link #check}s it; 400 when malformed or unsafe. */
-    static String fromUrl(String raw) {
+    public static String fromUrl(String raw) {
         if (raw == null || raw.isEmpty() || raw.length() > MAX_PATH * 3) {
-            throw ApiException.badRequest("bad_path", "a file path is required (at most " + MAX_PATH + " bytes)");
+            throw new ServiceException(ErrorCode.BAD_PATH, "a file path is required (at most " + MAX_PATH + " bytes)");
         }
         if (check(raw) == null) {
             throw unsafe();
@@ -36,7 +36,7 @@ final class FilePaths {
     }
 
     /** The path itself if it is a safe relative path, else null. */
-    static String check(String p) {
+    public static String check(String p) {
         if (p == null || p.isEmpty() || p.length() > MAX_PATH || p.charAt(0) == '/') {
             return null;
         }
@@ -82,8 +82,8 @@ final class FilePaths {
         }
     }
 
-    private static ApiException unsafe() {
-        return ApiException.badRequest("bad_path",
+    private static ServiceException unsafe() {
+        return new ServiceException(ErrorCode.BAD_PATH,
                 "file paths are relative, '/'-separated, without empty, '.' or '..' segments, backslashes or control characters");
     }
 }

@@ -1,4 +1,4 @@
-package net.dig.api;
+package net.dig.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import net.dig.core.Bytes32;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,7 +86,8 @@ class DiskCapsuleCacheTest {
     @Test
     void tiersCountHitsAndMissesPerTier() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        CapsuleTiers tiers = new CapsuleTiers(1 << 20, dir, 1 << 20, registry);
+        CapsuleTiers tiers = new CapsuleTiers(1 << 20, dir, 1 << 20);
+        tiers.bindTo(registry);
         byte[] b = bytes(1000, 7);
         Bytes32 h = sha(b);
         assertThat(tiers.memory(h)).isNull();
@@ -102,7 +102,7 @@ class DiskCapsuleCacheTest {
         assertThat(tiers.l1Stats().misses()).isEqualTo(1);
         assertThat(tiers.l1Stats().hitRatio()).isEqualTo(2.0 / 3);
         assertThat(tiers.l2Stats().hitRatio()).isEqualTo(0.5);
-        assertThat(registry.get("cache_requests").tag("tier", "l1").tag("result", "hit").counter().count()).isEqualTo(2);
+        assertThat(registry.get("cache_requests").tag("tier", "l1").tag("result", "hit").functionCounter().count()).isEqualTo(2);
         assertThat(registry.get("cache_hit_ratio").tag("tier", "l2").gauge().value()).isEqualTo(0.5);
     }
 }

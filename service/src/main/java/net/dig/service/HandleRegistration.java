@@ -1,4 +1,4 @@
-package net.dig.api;
+package net.dig.service;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,40 +27,41 @@ import net.dig.core.Bytes32;
  * The owner signs these bytes; the node checks the signature with the owner key of the datastore's
  * stored version.
  */
-record HandleRegistration(String handle, Bytes32 datastoreId, int tier, SortedMap<String, String> metadata) {
-    static final byte[] MAGIC = {'D', 'I', 'G', 'H'};
-    static final int VERSION = 1;
+public record HandleRegistration(String handle, Bytes32 datastoreId, int tier, SortedMap<String, String> metadata) {
+    private static final byte[] MAGIC = {'D', 'I', 'G', 'H'};
+    private static final int VERSION = 1;
     private static final Pattern HANDLE = Pattern.compile("[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]");
     private static final Pattern KEY = Pattern.compile("[a-z0-9_.-]{1,64}");
 
-    HandleRegistration {
+    public HandleRegistration {
         Objects.requireNonNull(datastoreId, "datastoreId");
         checkHandle(handle);
         if (tier < 1 || tier > 6) {
-            throw ApiException.badRequest("bad_tier", "tier must be within 1..6, got " + tier);
+            throw new ServiceException(ErrorCode.BAD_TIER, "tier must be within 1..6, got " + tier);
         }
         if (metadata.size() > 16) {
-            throw ApiException.badRequest("bad_metadata", "metadata may hold at most 16 entries, got " + metadata.size());
+            throw new ServiceException(ErrorCode.BAD_METADATA, "metadata may hold at most 16 entries, got " + metadata.size());
         }
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             if (!KEY.matcher(e.getKey()).matches()) {
-                throw ApiException.badRequest("bad_metadata", "metadata key must be 1..64 characters of [a-z0-9_.-]");
+                throw new ServiceException(ErrorCode.BAD_METADATA, "metadata key must be 1..64 characters of [a-z0-9_.-]");
             }
             if (e.getValue() == null || e.getValue().getBytes(StandardCharsets.UTF_8).length > 256) {
-                throw ApiException.badRequest("bad_metadata", "metadata value of '" + e.getKey() + "' must be a string of at most 256 bytes");
+                throw new ServiceException(ErrorCode.BAD_METADATA, "metadata value of '" + e.getKey() + "' must be a string of at most 256 bytes");
             }
         }
         metadata = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(metadata));
     }
 
-    static void checkHandle(String handle) {
+    public static void checkHandle(String handle) {
         if (handle == null || !HANDLE.matcher(handle).matches()) {
-            throw ApiException.badRequest("bad_handle",
+            throw new ServiceException(ErrorCode.BAD_HANDLE,
                     "a handle is 3..63 characters of [a-z0-9-], starting and ending with a letter or digit");
         }
     }
 
-    byte[] signingBytes() {
+    /** What the owner signs (layout above). */
+    public byte[] signingBytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(MAGIC);
         out.write(VERSION);

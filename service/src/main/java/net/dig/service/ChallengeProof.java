@@ -1,4 +1,4 @@
-package net.dig.api;
+package net.dig.service;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +57,7 @@ public record ChallengeProof(String challengeId, Bytes32 plotId, Bytes32 datasto
     }
 
     /** Builds and signs a proof. */
-    static ChallengeProof sign(String challengeId, Bytes32 plotId, Bytes32 datastoreId, int capsuleIndex,
+    public static ChallengeProof sign(String challengeId, Bytes32 plotId, Bytes32 datastoreId, int capsuleIndex,
             Bytes32 capsuleHash, int chunkIndex, byte[] chunk, MerkleProof chunkProof, MerkleProof capsuleProof,
             NodeIdentity identity) {
         ChallengeProof unsigned = new ChallengeProof(challengeId, plotId, datastoreId, capsuleIndex, capsuleHash,

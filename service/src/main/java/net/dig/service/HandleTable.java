@@ -1,5 +1,8 @@
-package net.dig.api;
+package net.dig.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,7 +14,6 @@ import java.sql.Statement;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import io.vertx.core.json.JsonObject;
 import net.dig.core.Bytes32;
 
 /**
@@ -26,14 +28,17 @@ import net.dig.core.Bytes32;
  * First registration wins: the insert is {@code INSERT OR IGNORE} and the winner is read back in the
  * same synchronized section. Blocking; called from workers.
  */
-final class HandleTable implements AutoCloseable {
-    record Entry(String handle, Bytes32 datastoreId, int tier, long registrationTimeMillis,
+public final class HandleTable implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One registration as stored. */
+    public record Entry(String handle, Bytes32 datastoreId, int tier, long registrationTimeMillis,
             SortedMap<String, String> metadata, byte[] signature) {
     }
 
     private final Connection db;
 
-    HandleTable(Path file) {
+    public HandleTable(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
@@ -50,7 +55,7 @@ final class HandleTable implements AutoCloseable {
     }
 
     /** Inserts unless the handle exists; returns the entry now stored (the earlier one if it existed). */
-    synchronized Entry registerIfAbsent(Entry e) {
+    public synchronized Entry registerIfAbsent(Entry e) {
         try (PreparedStatement ps = db.prepareStatement(
                 "INSERT OR IGNORE INTO handles(handle, datastore_id, tier, registration_time, metadata, signature)"
                         + " VALUES (?,?,?,?,?,?)")) {
@@ -58,16 +63,16 @@ final class HandleTable implements AutoCloseable {
             ps.setBytes(2, e.datastoreId().toArray());
             ps.setInt(3, e.tier());
             ps.setLong(4, e.registrationTimeMillis());
-            ps.setString(5, new JsonObject(new java.util.LinkedHashMap<>(e.metadata())).encode());
+            ps.setString(5, JSON.writeValueAsString(e.metadata()));
             ps.setBytes(6, e.signature());
             ps.executeUpdate();
             return find(e.handle()).orElseThrow();
-        } catch (SQLException ex) {
+        } catch (SQLException | JsonProcessingException ex) {
             throw new IllegalStateException("handle table write failed: " + ex.getMessage(), ex);
         }
     }
 
-    synchronized Optional<Entry> find(String handle) {
+    public synchronized Optional<Entry> find(String handle) {
         try (PreparedStatement ps = db.prepareStatement(
                 "SELECT datastore_id, tier, registration_time, metadata, signature FROM handles WHERE handle = ?")) {
             ps.setString(1, handle);
@@ -76,16 +81,20 @@ final class HandleTable implements AutoCloseable {
                     return Optional.empty();
                 }
                 SortedMap<String, String> meta = new TreeMap<>();
-                new JsonObject(rs.getString(4)).forEach(kv -> meta.put(kv.getKey(), String.valueOf(kv.getValue())));
+                JSON.readTree(rs.getString(4)).properties().forEach(kv -> meta.put(kv.getKey(), text(kv.getValue())));
                 return Optional.of(new Entry(handle, Bytes32.wrap(rs.getBytes(1)), rs.getInt(2), rs.getLong(3), meta,
                         rs.getBytes(5)));
             }
-        } catch (SQLException ex) {
+        } catch (SQLException | JsonProcessingException ex) {
             throw new IllegalStateException("handle table read failed: " + ex.getMessage(), ex);
         }
     }
 
-    synchronized long count() {
+    private static String text(JsonNode n) {
+        return n.isTextual() ? n.textValue() : n.toString();
+    }
+
+    public synchronized long count() {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM handles")) {
             return rs.next() ? rs.getLong(1) : 0;
         } catch (SQLException ex) {

@@ -1,4 +1,4 @@
-package net.dig.api;
+package net.dig.service;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -26,12 +26,13 @@ import net.dig.storage.StorageEngine;
  * snapshot is self-consistent: its proofs are computed from its own manifest and checked against that
  * manifest's signed {@code merkle_root} when the tree is built. Bounded by total capsule count.
  */
-final class DatastoreViews {
-    static final Duration TTL = Duration.ofSeconds(2);
+public final class DatastoreViews {
+    public static final Duration TTL = Duration.ofSeconds(2);
 
-    static final class View {
-        final Manifest manifest;
-        final Map<String, FileEntry> files;
+    /** One datastore's metadata at one moment. */
+    public static final class View {
+        private final Manifest manifest;
+        private final Map<String, FileEntry> files;
         private volatile MerkleTree tree;
         private volatile String json;
 
@@ -44,7 +45,17 @@ final class DatastoreViews {
             this.files = f;
         }
 
-        MerkleProof proof(int index) {
+        public Manifest manifest() {
+            return manifest;
+        }
+
+        /** The file-table entry of {@code path}, or null. */
+        public FileEntry file(String path) {
+            return files.get(path);
+        }
+
+        /** The capsule's inclusion proof; 503 {@code unavailable} if the stored manifest does not hash to its root. */
+        public MerkleProof proof(int index) {
             MerkleTree t = tree;
             if (t == null) {
                 List<Bytes32> leaves = new ArrayList<>(manifest.capsules().size());
@@ -53,7 +64,7 @@ final class DatastoreViews {
                 }
                 t = MerkleTree.of(leaves);
                 if (!t.root().equals(manifest.version().merkleRoot())) {
-                    throw ApiException.unavailable("the stored manifest of " + manifest.datastoreId().toHex()
+                    throw new ServiceException(ErrorCode.UNAVAILABLE, "the stored manifest of " + manifest.datastoreId().toHex()
                             + " does not hash to its signed merkle_root; refusing to serve it");
                 }
                 tree = t;
@@ -61,10 +72,11 @@ final class DatastoreViews {
             return t.proof(index);
         }
 
-        String json() {
+        /** The manifest document ({@link ManifestCodec#encode}), encoded once. */
+        public String json() {
             String j = json;
             if (j == null) {
-                j = ManifestJson.encode(manifest).encode();
+                j = ManifestCodec.encode(manifest);
                 json = j;
             }
             return j;
@@ -87,26 +99,26 @@ final class DatastoreViews {
     }
 
     /** The cached view, or null; never blocks. */
-    View cached(Bytes32 id) {
+    public View cached(Bytes32 id) {
         return views.getIfPresent(id);
     }
 
     /** Blocking: the view of a stored datastore, loading it if needed; 404 {@code unknown_datastore}. */
-    View load(Bytes32 id) {
+    public View load(Bytes32 id) {
         View v = views.getIfPresent(id);
         if (v != null) {
             return v;
         }
         Optional<Manifest> m = storage.manifest(id);
         if (m.isEmpty()) {
-            throw ApiException.notFound("unknown_datastore", "no datastore " + id.toHex() + " on this node");
+            throw new ServiceException(ErrorCode.UNKNOWN_DATASTORE, "no datastore " + id.toHex() + " on this node");
         }
         v = new View(m.get());
         views.put(id, v);
         return v;
     }
 
-    void invalidate(Bytes32 id) {
+    public void invalidate(Bytes32 id) {
         views.invalidate(id);
     }
 }

@@ -1,4 +1,4 @@
-package net.dig.api;
+package net.dig.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +21,7 @@ class FilePathsTest {
             ""};
         for (String p : bad) {
             assertThatThrownBy(() -> FilePaths.fromUrl(p)).as(p)
-                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("bad_path"));
+                    .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.jsonCode()).isEqualTo("bad_path"));
         }
     }
 }

@@ -1,4 +1,4 @@
-package net.dig.api;
+package net.dig.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,7 +51,7 @@ class ChallengeProofTest {
         ChallengeProof prove(String id, int capsuleIndex, int chunkIndex, byte[] chunk, MerkleProof chunkProof,
                 MerkleProof capsuleProof) {
             return ChallengeProof.sign(id, Bytes32.fromHex("aa".repeat(32)), Bytes32.fromHex("bb".repeat(32)), capsuleIndex,
-                    capsuleHash, chunkIndex, chunk, chunkProof, capsuleProof, NodeIdentity.fromSeed(ApiFixture.seed(1)));
+                    capsuleHash, chunkIndex, chunk, chunkProof, capsuleProof, NodeIdentity.fromSeed(seed(1)));
         }
 
         ChallengeProof honest(String id, int position) {
@@ -189,5 +189,11 @@ class ChallengeProofTest {
         assertThat(a).isBetween(0, 4095);
         assertThat(ChallengeProof.chunkIndex("anything", h, 10)).isZero();
         assertThat(ChallengeProof.chunkIndex("anything", h, 0)).isZero();
+    }
+
+    private static byte[] seed(int b) {
+        byte[] s = new byte[32];
+        Arrays.fill(s, (byte) b);
+        return s;
     }
 }

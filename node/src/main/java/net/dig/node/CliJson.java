@@ -5,62 +5,26 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import net.dig.core.Hex;
-import net.dig.storage.CapsuleInfo;
+import net.dig.service.ManifestCodec;
+import net.dig.storage.CapsuleProblem;
 import net.dig.storage.DatastoreSummary;
-import net.dig.storage.FileEntry;
 import net.dig.storage.Manifest;
 import net.dig.storage.PlotSummary;
 import net.dig.storage.PlotVerification;
-import net.dig.storage.CapsuleProblem;
 
 /**
- * The JSON documents the CLI prints with {@code --json}. The manifest is the document
- * {@code GET /datastore/{id}/manifest} serves (DESIGN.md §4.2): the seed's fields
- * ({@code datastore_id, capsule_count, merkle_root, total_size, creation_time, capsules[{index, hash,
- * size}]}) plus {@code chunk_root} per capsule, {@code version}, {@code owner}, {@code signature},
- * {@code files}, and {@code name}, {@code capsule_size}. Hashes and keys are 0x-lowercase hex,
- * times Unix seconds. dig-api renders the same document with its own (package-private, Vert.x)
- * mapping, and dig-api cannot depend on dig-node; {@code ManifestParityTest} asserts that both
- * produce the same JSON for the same datastore.
+ * The JSON documents the CLI prints with {@code --json}, pretty-printed: the manifest is the document
+ * of {@link ManifestCodec} (the one {@code GET /datastore/{id}/manifest} serves); the datastore list,
+ * the plot list and the verification report are the CLI's own. Hashes and keys are 0x-lowercase hex,
+ * times Unix seconds.
  */
-final class ManifestJson {
+final class CliJson {
     static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private ManifestJson() {}
+    private CliJson() {}
 
     static ObjectNode manifest(Manifest m) {
-        var v = m.version();
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("datastore_id", v.datastoreId().toHex());
-        o.put("capsule_count", v.capsuleCount());
-        o.put("merkle_root", v.merkleRoot().toHex());
-        o.put("total_size", v.totalSize());
-        o.put("creation_time", v.creationTime());
-        ArrayNode capsules = o.putArray("capsules");
-        for (CapsuleInfo c : m.capsules()) {
-            capsules.addObject()
-                    .put("index", c.index())
-                    .put("hash", c.hash().toHex())
-                    .put("size", c.size())
-                    .put("chunk_root", c.chunkRoot().toHex());
-        }
-        o.put("version", v.version());
-        o.put("owner", Hex.encode(v.ownerPublicKey()));
-        o.put("nonce", Hex.encode(v.nonce()));
-        o.put("files_root", v.filesRoot().toHex());
-        o.put("signature", Hex.encode(v.signature()));
-        ArrayNode files = o.putArray("files");
-        for (FileEntry f : m.files()) {
-            files.addObject()
-                    .put("path", f.path())
-                    .put("offset", f.offset())
-                    .put("length", f.length())
-                    .put("sha256", f.sha256().toHex());
-        }
-        o.put("name", m.name());
-        o.put("capsule_size", v.capsuleSize());
-        return o;
+        return ManifestCodec.toTree(m);
     }
 
     static ArrayNode datastores(List<DatastoreSummary> list) {

@@ -1,17 +1,13 @@
-package net.dig.api;
+package net.dig.service;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,17 +15,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.dig.core.Sha256;
 import java.util.regex.Pattern;
+import net.dig.core.AtomicFiles;
 import net.dig.core.Bytes32;
+import net.dig.core.Sha256;
 
 /**
  * The L2 tier: a size-bounded directory of decompressed capsules, one file per capsule named by the
  * 64-hex SHA-256 of its bytes (content-addressed, so two datastores sharing a capsule share the file).
  * Files are served with {@code sendFile} (zero copy).
  *
- * <p>Writes are atomic: bytes go to a unique {@code *.tmp} file, are forced to disk, then renamed over
- * the final name; a crash leaves at most a {@code *.tmp}, deleted at the next open. The bound is kept
+ * <p>Writes go through {@link AtomicFiles#write} ({@code REPLACE}: temporary file, fsync, rename over
+ * the final name, fsync of the directory); a crash leaves at most a temporary file, deleted at the
+ * next open. The bound is kept
  * by a Caffeine W-TinyLFU policy weighed in bytes; an evicted entry's file is deleted synchronously.
  * On open the directory is re-indexed (oldest files first). A file deleted while being served is still
  * readable by the open sendFile (POSIX unlink semantics).
@@ -66,7 +64,7 @@ final class DiskCapsuleCache {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 for (Path p : ds) {
                     String name = p.getFileName().toString();
-                    if (name.endsWith(".tmp")) {
+                    if (AtomicFiles.isTemporary(p) || name.endsWith(".tmp")) {
                         deleteQuietly(p);
                     } else if (NAME.matcher(name).matches() && Files.isRegularFile(p)) {
                         found.add(p);
@@ -122,23 +120,12 @@ final class DiskCapsuleCache {
         if (verified.contains(hash) && entries.getIfPresent(hash) != null) {
             return;
         }
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, hash.toHex().substring(2, 18), ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, file(hash), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(file(hash), bytes, AtomicFiles.Publish.REPLACE);
             entries.put(hash, (long) bytes.length);
             verified.add(hash);
         } catch (IOException e) {
-            if (tmp != null) {
-                deleteQuietly(tmp);
-            }
+            // the entry is lost; AtomicFiles removed its temporary file
         }
     }
 

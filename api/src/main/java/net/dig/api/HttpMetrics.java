@@ -1,0 +1,56 @@
+package net.dig.api;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The HTTP API's meters: {@code bandwidth_out_bytes_total}, {@code bandwidth_in_bytes_total},
+ * {@code peer_count} and {@code request_latency_seconds{route,method,status}}. Byte totals are kept
+ * here and read by {@code /node/status} through {@link #bytesOut()}/{@link #bytesIn()}, never back
+ * from the registry. Request timers exist once {@link #bindTo} has run. Thread-safe.
+ */
+final class HttpMetrics implements MeterBinder {
+    private final PeerDirectory peers;
+    private final LongAdder out = new LongAdder();
+    private final LongAdder in = new LongAdder();
+    private volatile MeterRegistry registry;
+
+    HttpMetrics(PeerDirectory peers) {
+        this.peers = peers;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry r) {
+        FunctionCounter.builder("bandwidth_out", this, m -> m.out.sum()).baseUnit("bytes").description("bytes sent")
+                .register(r);
+        FunctionCounter.builder("bandwidth_in", this, m -> m.in.sum()).baseUnit("bytes").description("bytes received")
+                .register(r);
+        Gauge.builder("peer_count", this, m -> m.peers.peers().size()).description("active peer connections")
+                .strongReference(true).register(r);
+        this.registry = r;
+    }
+
+    /** One answered request: its latency and the bytes it moved. */
+    void request(String route, String method, int status, long nanos, long bytesWritten, long bytesRead) {
+        MeterRegistry r = registry;
+        if (r != null) {
+            Timer.builder("request_latency").tag("route", route).tag("method", method).tag("status", Integer.toString(status))
+                    .register(r).record(nanos, TimeUnit.NANOSECONDS);
+        }
+        out.add(bytesWritten);
+        in.add(bytesRead);
+    }
+
+    long bytesOut() {
+        return out.sum();
+    }
+
+    long bytesIn() {
+        return in.sum();
+    }
+}

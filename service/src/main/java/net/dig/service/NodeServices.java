@@ -1,0 +1,101 @@
+package net.dig.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+import net.dig.core.Clock;
+import net.dig.core.NodeIdentity;
+import net.dig.storage.StorageEngine;
+
+/**
+ * The application services of one node over one storage engine, built together because they share
+ * the content tiers: {@link DatastoreService}, {@link ContentService}, {@link ProofService} and the
+ * {@link HandleService}. The transports (HTTP today, the peer network next) are handed this object and
+ * never the engine. {@link #bindTo} binds the meters of every service; {@link #close} closes the
+ * handle table (the engine belongs to the caller).
+ */
+public final class NodeServices implements MeterBinder, AutoCloseable {
+    /**
+     * Where the tiers and the handle table live ({@code l1Bytes}/{@code l2Bytes} 0 turn a tier off), and
+     * the validators whose storage challenges are answered (64 lower-case hex digits each).
+     */
+    public record Settings(long l1Bytes, Path l2Dir, long l2Bytes, Path handlesFile, Set<String> validatorKeys) {
+        public Settings {
+            Objects.requireNonNull(l2Dir, "l2Dir");
+            Objects.requireNonNull(handlesFile, "handlesFile");
+            validatorKeys = Set.copyOf(validatorKeys);
+        }
+
+        /** Answering no validator. */
+        public Settings(long l1Bytes, Path l2Dir, long l2Bytes, Path handlesFile) {
+            this(l1Bytes, l2Dir, l2Bytes, handlesFile, Set.of());
+        }
+    }
+
+    private final StorageEngine storage;
+    private final NodeIdentity identity;
+    private final ContentService content;
+    private final DatastoreService datastores;
+    private final ProofService proofs;
+    private final HandleService handles;
+
+    private NodeServices(StorageEngine storage, NodeIdentity identity, ContentService content, DatastoreService datastores,
+            ProofService proofs, HandleService handles) {
+        this.storage = storage;
+        this.identity = identity;
+        this.content = content;
+        this.datastores = datastores;
+        this.proofs = proofs;
+        this.handles = handles;
+    }
+
+    /** Opens the services over {@code storage}; {@code identity} signs proofs. */
+    public static NodeServices open(StorageEngine storage, NodeIdentity identity, Clock clock, Settings settings) {
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(clock, "clock");
+        CapsuleTiers tiers = new CapsuleTiers(settings.l1Bytes(), settings.l2Dir(), settings.l2Bytes());
+        ContentService content = new ContentService(storage, tiers, clock);
+        DatastoreService datastores = new DatastoreService(storage, content);
+        HandleService handles = new HandleService(new HandleTable(settings.handlesFile()), datastores, clock);
+        NodeServices services = new NodeServices(storage, identity, content, datastores,
+                new ProofService(storage, identity, clock, settings.validatorKeys()), handles);
+        storage.addListener(content.storageEvents());
+        return services;
+    }
+
+    public NodeIdentity identity() {
+        return identity;
+    }
+
+    public ContentService content() {
+        return content;
+    }
+
+    public DatastoreService datastores() {
+        return datastores;
+    }
+
+    public ProofService proofs() {
+        return proofs;
+    }
+
+    public HandleService handles() {
+        return handles;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        content.tiers().bindTo(registry);
+        datastores.bindTo(registry);
+        proofs.bindTo(registry);
+    }
+
+    @Override
+    public void close() {
+        storage.removeListener(content.storageEvents());
+        handles.close();
+    }
+}
