@@ -18,11 +18,11 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -102,27 +102,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GossipService {
     private static final Logger LOG = LoggerFactory.getLogger(GossipService.class);
-    private static final int RECEIVER_CAPACITY = 4096;
     private static final int RATE_LIMIT_BAN_SECONDS = 300;
     static final Duration DEFAULT_REDIAL_INTERVAL = Duration.ofMinutes(30);
-    private static final long PLUMTREE_TICK_MILLIS = 50;
-
-    /**
-     * Message types that travel by Plumtree when they carry no request id: the seed's gossiped
-     * payloads (Chia announcements, DIG 200-202/207/208 and the storage floods 221-223/226) and the
-     * Plumtree control opcodes 214-217. Everything else (requests, replies, peer exchange) goes
-     * straight to the application.
-     */
-    static final Set<Integer> GOSSIP_TYPES = Set.of(
-            ChiaMessageType.NEW_PEAK.code(), ChiaMessageType.NEW_TRANSACTION.code(),
-            ChiaMessageType.NEW_UNFINISHED_BLOCK.code(), ChiaMessageType.NEW_UNFINISHED_BLOCK2.code(),
-            ChiaMessageType.NEW_SIGNAGE_POINT_OR_END_OF_SUB_SLOT.code(), ChiaMessageType.NEW_COMPACT_VDF.code(),
-            200, 201, 202, 207, 208, 221, 222, 223, 226);
-
-    static boolean travelsByPlumtree(Message message) {
-        return message.id().isEmpty()
-                && (GOSSIP_TYPES.contains(message.type()) || net.dig.gossip.PlumtreeRouter.isControl(message.type()));
-    }
 
     private static net.dig.gossip.PlumtreeConfig plumtreeConfig(GossipConfig config) {
         return net.dig.gossip.PlumtreeConfig.defaults().withGossipFanout(config.gossipFanout())
@@ -156,10 +137,15 @@ public final class GossipService {
 
         @Override
         public void deliver(PeerId from, Message message) {
-            InboundMessage inbound = new InboundMessage(from, message);
-            for (InboundReceiver receiver : receivers) {
-                receiver.offer(inbound);
-            }
+            bus.deliver(from, message);
+        }
+
+        @Override
+        public void rejected(PeerId from, Message message, PenaltyReason reason) {
+            PeerConnectionHandler c = peers.get(from);
+            String ip = c == null || c.remoteAddress() == null ? null : c.remoteAddress().getAddress().getHostAddress();
+            LOG.debug("validator rejected type {} from {}: {}", message.type(), from.shortHex(), reason);
+            GossipService.this.penalize(from, ip, reason);
         }
 
         @Override
@@ -202,6 +188,7 @@ public final class GossipService {
     private final ConcurrentHashMap<PeerId, PeerConnectionHandler> peers = new ConcurrentHashMap<>();
     private final Set<PeerConnectionHandler> links = ConcurrentHashMap.newKeySet();
     private final CopyOnWriteArrayList<InboundReceiver> receivers = new CopyOnWriteArrayList<>();
+    private final net.dig.gossip.MessageBus bus;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicInteger pendingDials = new AtomicInteger();
     /**
@@ -222,9 +209,7 @@ public final class GossipService {
 
     private final EventLoopGroup sharedIo;
     private final List<java.util.concurrent.Future<?>> periodic = new CopyOnWriteArrayList<>();
-    private net.dig.gossip.PlumtreeRouter router;
-    private volatile int seenMessages;
-    private volatile net.dig.gossip.PlumtreeStats plumtreeStats = new net.dig.gossip.PlumtreeStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile net.dig.gossip.PlumtreeDriver router;
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private EventLoop control;
@@ -252,6 +237,13 @@ public final class GossipService {
      * benchmarks and simulations).
      */
     public GossipService(GossipConfig config, Clock clock, RandomGenerator random, EventLoopGroup sharedIo) {
+        this(config, clock, random, sharedIo, net.dig.gossip.MessageBusConfig.defaults());
+    }
+
+    /** As above, with the bounds of the message bus (validations in flight, undelivered messages per type). */
+    public GossipService(GossipConfig config, Clock clock, RandomGenerator random, EventLoopGroup sharedIo,
+            net.dig.gossip.MessageBusConfig busConfig) {
+        this.bus = new net.dig.gossip.MessageBus(busConfig);
         this.sharedIo = sharedIo;
         this.config = config;
         this.clock = clock;
@@ -321,12 +313,11 @@ public final class GossipService {
         listenPort = ((InetSocketAddress) listener.localAddress()).getPort();
         periodic.add(control.scheduleAtFixedRate(this::runKeepaliveRound, 1, 1, TimeUnit.SECONDS));
         periodic.add(control.scheduleAtFixedRate(this::expireBans, 10, 10, TimeUnit.SECONDS));
-        router = new net.dig.gossip.PlumtreeRouter(plumtreeConfig(config), clock, new RouterOutput());
-        periodic.add(control.scheduleWithFixedDelay(() -> {
-            router.onTick(clock.millis());
-            plumtreeStats = router.stats();
-            seenMessages = plumtreeStats.seenMessages();
-        }, PLUMTREE_TICK_MILLIS, PLUMTREE_TICK_MILLIS, TimeUnit.MILLISECONDS));
+        EventLoop loop = control;
+        router = new net.dig.gossip.PlumtreeDriver(plumtreeConfig(config), clock, loop, (task, delayMillis) -> {
+            java.util.concurrent.ScheduledFuture<?> f = loop.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        }, new RouterOutput(), bus.validator(), bus.config().maxValidationsInFlight());
         if (config.targetOutboundCount() > 0) {
             long every = config.peerConnectInterval().toMillis();
             periodic.add(control.scheduleWithFixedDelay(this::runDiscoveryRound, 0, every, TimeUnit.MILLISECONDS));
@@ -343,6 +334,7 @@ public final class GossipService {
         for (java.util.concurrent.Future<?> task : periodic) {
             task.cancel(false);
         }
+        router.close();
         for (InboundReceiver r : receivers) {
             r.close();
         }
@@ -474,6 +466,13 @@ public final class GossipService {
             return java.net.NetworkInterface.getByInetAddress(address) != null;
         } catch (java.net.SocketException e) {
             return false;
+        }
+    }
+
+    /** This node's view of a peer's reputation (tests). */
+    net.dig.gossip.PeerReputation reputationOf(PeerId peer) {
+        synchronized (reputations) {
+            return reputations.reputation(peer, clock.millis());
         }
     }
 
@@ -809,7 +808,7 @@ public final class GossipService {
             Handshake remote = connection.remoteHandshake();
             if (purpose == Purpose.PEER) {
                 PeerId up = connection.peerId();
-                onControl(() -> router.onNeighborUp(up));
+                router.neighborUp(up);
             }
             if (!outbound && purpose == Purpose.PEER) {
                 InetSocketAddress listening = new InetSocketAddress(connection.remoteAddress().getAddress(), remote.serverPort());
@@ -843,8 +842,8 @@ public final class GossipService {
                 net.dig.gossip.PeerAddress planned = plannedDials.remove(connection);
                 InetSocketAddress gone = connection.remoteHandshake() == null ? null : senderAddress(connection);
                 PeerId down = connection.peerId();
+                router.neighborDown(down);
                 onControl(() -> {
-                    router.onNeighborDown(down);
                     if (gone != null) {
                         discovery.onNeighbourGone(gone);
                     }
@@ -878,15 +877,11 @@ public final class GossipService {
             if (hook.handle(connection, message) || purpose != Purpose.PEER) {
                 return;
             }
-            if (travelsByPlumtree(message)) {
-                PeerId from = connection.peerId();
-                onControl(() -> router.onMessage(from, message));
+            if (net.dig.gossip.PlumtreeDriver.routes(message)) {
+                router.message(connection.peerId(), message);
                 return;
             }
-            InboundMessage inbound = new InboundMessage(connection.peerId(), message);
-            for (InboundReceiver receiver : receivers) {
-                receiver.offer(inbound);
-            }
+            bus.deliver(connection.peerId(), message);
         }
 
         @Override
@@ -1036,8 +1031,8 @@ public final class GossipService {
                     bannedIps = reputations.bannedIpCount(clock.millis());
                 }
                 return CompletableFuture.completedFuture(new GossipStats(in + out + admission.inflight(), in + out, in, out,
-                        sent, received, bytesOut, bytesIn, discovery.knownAddresses(), seenMessages, false, 0, bannedPeers, bannedIps,
-                        admission.refused(), admission.inflight(), lanes, plumtreeStats));
+                        sent, received, bytesOut, bytesIn, discovery.knownAddresses(), router.lastStats().seenMessages(), false, 0, bannedPeers, bannedIps,
+                        admission.refused(), admission.inflight(), lanes, router.lastStats()));
             });
         }
 
@@ -1047,7 +1042,7 @@ public final class GossipService {
                 throw new GossipException(new GossipError.ServiceNotStarted());
             }
             AtomicReference<InboundReceiver> self = new AtomicReference<>();
-            InboundReceiver receiver = new InboundReceiver(RECEIVER_CAPACITY, () -> receivers.remove(self.get()));
+            InboundReceiver receiver = new InboundReceiver(bus, () -> receivers.remove(self.get()));
             self.set(receiver);
             receivers.add(receiver);
             return receiver;
@@ -1061,8 +1056,24 @@ public final class GossipService {
                             "type " + message.type() + (message.id().isPresent() ? " with a request id" : " is Plumtree control")
                                     + " cannot be broadcast")));
                 }
-                return CompletableFuture.supplyAsync(() -> router.broadcast(message, excludePeer), control);
+                return router.broadcast(message, excludePeer);
             });
+        }
+
+        @Override
+        public void registerValidator(int type, net.dig.gossip.MessageValidator validator) {
+            bus.registerValidator(type, validator);
+        }
+
+        @Override
+        public net.dig.gossip.MessageBus.Subscription subscribe(java.util.function.IntPredicate types, net.dig.gossip.MessageHandler handler) {
+            return bus.subscribe(types, handler);
+        }
+
+        @Override
+        public MessageBusStats messageBusStats() {
+            net.dig.gossip.PlumtreeDriver r = router;
+            return new MessageBusStats(bus.stats(), r == null ? net.dig.gossip.ValidationStats.NONE : r.lastValidationStats());
         }
 
         @Override

@@ -28,7 +28,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import net.dig.core.Clock;
+import net.dig.gossip.CloseReason;
 import net.dig.gossip.LaneAdmission;
+import net.dig.gossip.MessageRules;
 import net.dig.gossip.LaneConfig;
 import net.dig.gossip.LaneScheduler;
 import net.dig.gossip.LaneStats;
@@ -37,6 +39,7 @@ import net.dig.gossip.RateLimiter;
 import net.dig.wire.ChiaMessageType;
 import net.dig.wire.Handshake;
 import net.dig.wire.Message;
+import net.dig.wire.NodeType;
 import net.dig.wire.WireException;
 import net.dig.wire.WireLimits;
 
@@ -58,7 +61,11 @@ import net.dig.wire.WireLimits;
  *     duplicates, banned peers and a full table. The listener replies with its Handshake only
  *     after admission; the dialer then sends RequestPeers at once (DIG listeners wait for it).</li>
  * <li>Requests: {@link #request} takes an id from this side's half ({@link RequestIds}) and
- *     completes when a frame with that id arrives, or fails after {@code transport.requestTimeout}.
+ *     completes when a frame with that id arrives, or fails after {@code transport.requestTimeout}. A
+ *     reply whose type does not answer the request ({@link MessageRules#isValidReply}) fails it with
+ *     {@link GossipError.UnexpectedReply} and counts as a protocol violation. A message a peer of its node
+ *     type may not send ({@link MessageRules#senderAllowed}) is a protocol violation that closes the
+ *     connection with {@link CloseReason#INVALID_PROTOCOL_MESSAGE}.
  *     Frames whose id matches no waiter, and frames without id, go to {@link Events#received}
  *     (never fatal, SPEC §7.2).</li>
  * <li>Rate limits: every inbound message after the handshake passes this connection's inbound
@@ -99,17 +106,17 @@ import net.dig.wire.WireLimits;
  * {@link GossipError.ChannelClosed}.
  */
 final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
-    /** Chia {@code Err} codes sent as the close reason. */
-    static final int ERR_INVALID_PROTOCOL_MESSAGE = -4;
-    static final int ERR_SELF_CONNECTION = -5;
-    static final int ERR_INVALID_HANDSHAKE = -6;
-    static final int ERR_INCOMPATIBLE_NETWORK_ID = 110;
-    static final int CLOSE_PROTOCOL_ERROR = 1002;
+    /** Chia {@code Err} codes sent as the close reason ({@link CloseReason}). */
+    static final int ERR_INVALID_PROTOCOL_MESSAGE = CloseReason.INVALID_PROTOCOL_MESSAGE.chiaErrorCode();
+    static final int ERR_SELF_CONNECTION = CloseReason.SELF_CONNECTION.chiaErrorCode();
+    static final int ERR_INVALID_HANDSHAKE = CloseReason.INVALID_HANDSHAKE.chiaErrorCode();
+    static final int ERR_INCOMPATIBLE_NETWORK_ID = CloseReason.INCOMPATIBLE_NETWORK_ID.chiaErrorCode();
+    static final int CLOSE_PROTOCOL_ERROR = CloseReason.WS_PROTOCOL_ERROR;
     private static final int MAX_SEND_RETRIES = 60;
     /** Netty's outbound buffer of one connection: unwritable above 64 KiB, writable again below 32 KiB. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 << 10, 64 << 10);
     /** Chia's {@code INVALID_PROTOCOL_BAN_SECONDS}. */
-    static final int INVALID_PROTOCOL_BAN_SECONDS = 10;
+    static final int INVALID_PROTOCOL_BAN_SECONDS = CloseReason.INVALID_HANDSHAKE.banSeconds();
 
     enum Phase { UPGRADING, HANDSHAKING, OPEN, CLOSED }
 
@@ -151,7 +158,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
         void handshakeRefused(InetSocketAddress remote, Refusal refusal);
     }
 
-    private record Pending(CompletableFuture<Message> reply, ScheduledFuture<?> timeout) {}
+    private record Pending(int requestType, CompletableFuture<Message> reply, ScheduledFuture<?> timeout) {}
 
     private final boolean outbound;
     private final Events events;
@@ -430,9 +437,24 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
             Pending waiter = pending.remove(id.getAsInt());
             if (waiter != null) {
                 waiter.timeout.cancel(false);
-                waiter.reply.complete(message);
+                if (MessageRules.isValidReply(waiter.requestType, message.type())) {
+                    waiter.reply.complete(message);
+                } else {
+                    events.misbehaved(this, Misbehaviour.PROTOCOL_VIOLATION,
+                            "type " + message.type() + " does not answer a request of type " + waiter.requestType);
+                    waiter.reply.completeExceptionally(new GossipException(new GossipError.UnexpectedReply(peerId, message.type(),
+                            "not an answer to type " + waiter.requestType)));
+                }
                 return;
             }
+        }
+        Handshake remote = remoteHandshake;
+        Optional<NodeType> sender = NodeType.of(remote.nodeType());
+        if (sender.isPresent() && !MessageRules.senderAllowed(message.type(), sender.get())) {
+            events.misbehaved(this, Misbehaviour.PROTOCOL_VIOLATION,
+                    "a " + sender.get() + " may not send type " + message.type());
+            closeWith(ctx, CLOSE_PROTOCOL_ERROR, CloseReason.INVALID_PROTOCOL_MESSAGE.closePayload());
+            return;
         }
         events.received(this, message);
     }
@@ -529,7 +551,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
                     reply.completeExceptionally(new GossipException(new GossipError.RequestTimeout(peerId, message.type())));
                 }
             }, settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            pending.put(id, new Pending(reply, timeout));
+            pending.put(id, new Pending(message.type(), reply, timeout));
             CompletableFuture<Void> written = new CompletableFuture<>();
             written.whenComplete((ok, error) -> {
                 Pending p = error == null ? null : pending.remove(id);
