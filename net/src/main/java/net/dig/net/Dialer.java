@@ -64,7 +64,8 @@ final class Dialer {
     }
 
     /** Blocking name resolution; runs on the blocking executor. */
-    private static InetSocketAddress resolve(InetSocketAddress target) {
+    static InetSocketAddress resolve(InetSocketAddress target) {
+        EventLoopBlocking.check("resolve " + target.getHostString());
         try {
             return new InetSocketAddress(InetAddress.getByName(target.getHostString()), target.getPort());
         } catch (UnknownHostException e) {

@@ -143,6 +143,7 @@ final class Discovery {
 
     /** Writes encoded contents to the book's file; blocking, never on an event loop. */
     void write(byte[] bytes) {
+        EventLoopBlocking.check("write " + file);
         try {
             PemFiles.writeAtomically(file, bytes, "rw-r--r--");
         } catch (TlsIdentityException e) {

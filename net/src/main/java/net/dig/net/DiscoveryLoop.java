@@ -89,6 +89,7 @@ final class DiscoveryLoop {
     /** Encodes the book on the control loop and writes it on the calling thread (shutdown). */
     void saveOnStop() {
         if (config.targetOutboundCount() > 0 && ctx.control() != null) {
+            EventLoopBlocking.check("wait for the address book");
             io.netty.util.concurrent.Future<byte[]> encoded = ctx.control().submit(discovery::encode);
             if (encoded.awaitUninterruptibly(5, TimeUnit.SECONDS) && encoded.isSuccess()) {
                 discovery.write(encoded.getNow());
@@ -353,6 +354,7 @@ final class DiscoveryLoop {
 
     /** Blocking name resolution of each seed; a seed that does not resolve contributes nothing. */
     private static List<TimestampedPeerInfo> resolve(List<InetSocketAddress> seeds, long nowSeconds) {
+        EventLoopBlocking.check("resolve DNS seeds " + seeds);
         List<TimestampedPeerInfo> found = new ArrayList<>();
         for (InetSocketAddress seed : seeds) {
             try {

@@ -32,6 +32,7 @@ final class PemFiles {
     private PemFiles() {}
 
     static X509Certificate readCertificate(Path path) {
+        EventLoopBlocking.check("read " + path);
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII);
                 PEMParser parser = new PEMParser(reader)) {
             Object object = parser.readObject();
@@ -46,6 +47,7 @@ final class PemFiles {
     }
 
     static PrivateKey readPrivateKey(Path path) {
+        EventLoopBlocking.check("read " + path);
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII);
                 PEMParser parser = new PEMParser(reader)) {
             Object object = parser.readObject();
@@ -99,6 +101,7 @@ final class PemFiles {
 
     /** Through {@link AtomicFiles} (temp with {@code permissions}, fsync, rename over, fsync directory). */
     static void writeAtomically(Path target, byte[] bytes, String permissions) {
+        EventLoopBlocking.check("write " + target);
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
             AtomicFiles.write(target, bytes, AtomicFiles.Publish.REPLACE, permissions);
