@@ -1,17 +1,13 @@
 package net.dig.gossip;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import net.dig.core.AtomicFiles;
 import net.dig.core.Bytes32;
 import net.dig.core.Clock;
 import net.dig.core.Sha256;
@@ -109,33 +105,10 @@ public final class AddressBookFile {
         return PeerAddress.parse(host, port).orElseThrow(() -> new IllegalArgumentException("bad host '" + host + "'"));
     }
 
-    /** Writes the book atomically (temp file, fsync, rename, fsync directory). */
+    /** Writes the book through {@link AtomicFiles} (temp file, fsync, rename over, fsync directory). */
     public static void save(Path path, AddressManager book) throws IOException {
-        byte[] bytes = encode(book);
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + path + " atomically on this file system", e);
-            }
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException ignored) {
-                // Some platforms cannot open a directory for fsync; the rename is still atomic.
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        AtomicFiles.write(path, encode(book), AtomicFiles.Publish.REPLACE);
     }
 
     public static AddressManager load(Path path, Clock clock, RandomGenerator random, boolean allowPrivateSubnets)

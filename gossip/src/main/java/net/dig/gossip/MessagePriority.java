@@ -45,8 +45,8 @@ public enum MessagePriority {
         };
     }
 
-    /** The lane of any raw envelope type: the DIG band (200 and up, except Chia's 255 error) or Chia's. */
+    /** The lane of any raw envelope type: the DIG band ({@link DigMessageType#isDigBand}) or Chia's. */
     public static MessagePriority of(int rawType) {
-        return rawType >= 200 && rawType <= 254 ? fromDigType(rawType) : fromChiaType(rawType);
+        return DigMessageType.isDigBand(rawType) ? fromDigType(rawType) : fromChiaType(rawType);
     }
 }

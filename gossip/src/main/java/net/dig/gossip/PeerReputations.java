@@ -1,10 +1,10 @@
 package net.dig.gossip;
 
-import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Penalty points, bans and RTT for every peer this node has seen, keyed by {@link PeerId}, with a
@@ -16,20 +16,36 @@ import java.util.OptionalLong;
  * 300 s for a rate-limit violation) are IP-only, via {@link #banIp}. IPs in
  * {@link BanPolicy#ipBanExempt()} are never IP-banned (Chia's localhost rule), only their PeerIds.
  *
- * <p>Sans-I/O: time is an argument. Not thread-safe: one owner (the net layer's control loop).
- * Memory: one entry per PeerId ever penalised or measured; {@link #expire} drops entries that are
- * back to zero points, unbanned and without RTT samples.
+ * <h2>Concurrency</h2>
+ * Sans-I/O (time is an argument) and safe for any number of threads without a lock of its own: each
+ * peer's state is an immutable {@code State} value behind an {@link AtomicReference}, and every change is
+ * a compare-and-set of a new value computed from the old one (retried on contention), so a penalty is
+ * never lost and a ban is decided exactly once per crossing of the threshold. IP bans are a
+ * {@link ConcurrentHashMap} whose merges keep the later expiry. A reader sees each peer's state as of one
+ * change, never half of one; counts over all peers are not a snapshot of one instant. {@link #expire}
+ * retires an empty entry by swapping in a tombstone first, so a concurrent writer that still holds it
+ * starts over on a fresh entry instead of writing into a removed one.
+ *
+ * <p>Memory: one entry per PeerId ever penalised or measured; {@link #expire} drops entries that are
+ * back to zero points, unbanned, never banned and without RTT samples.
  */
 public final class PeerReputations {
     private final BanPolicy policy;
-    private final Map<PeerId, Entry> peers = new HashMap<>();
-    private final Map<String, Long> ipBans = new HashMap<>();
+    private final ConcurrentHashMap<PeerId, AtomicReference<State>> peers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> ipBans = new ConcurrentHashMap<>();
 
-    private static final class Entry {
-        int points;
-        long banUntil;
-        int banCount;
-        final ArrayDeque<Long> rtts = new ArrayDeque<>();
+    /** One peer's reputation at one change; {@link #RETIRED} marks an entry removed by {@link #expire}. */
+    private record State(int points, long banUntil, int banCount, long[] rtts) {
+        static final State EMPTY = new State(0, 0, 0, new long[0]);
+        static final State RETIRED = new State(0, 0, 0, new long[0]);
+
+        State expired(long nowMillis) {
+            return banUntil != 0 && banUntil <= nowMillis ? new State(0, 0, banCount, rtts) : this;
+        }
+
+        boolean carriesNothing() {
+            return points == 0 && banUntil == 0 && banCount == 0 && rtts.length == 0;
+        }
     }
 
     public PeerReputations(BanPolicy policy) {
@@ -41,34 +57,38 @@ public final class PeerReputations {
 
     /** Adds the reason's points; bans PeerId and IP (unless exempt) when the threshold is reached. */
     public PenaltyOutcome penalize(PeerId peer, String ip, PenaltyReason reason, long nowMillis) {
-        Entry e = entry(peer, nowMillis);
-        if (e.banUntil > nowMillis) {
-            return new PenaltyOutcome(e.points, true, e.banUntil);
-        }
-        e.points += reason.points();
-        if (e.points >= policy.banThreshold()) {
-            e.banUntil = nowMillis + policy.banDuration().toMillis();
-            e.banCount++;
-            if (ip != null) {
-                banIp(ip, policy.banDuration().toMillis(), nowMillis);
+        while (true) {
+            AtomicReference<State> ref = entry(peer);
+            State old = ref.get();
+            if (old == State.RETIRED) {
+                continue;
             }
-            return new PenaltyOutcome(e.points, true, e.banUntil);
+            State s = old.expired(nowMillis);
+            if (s.banUntil > nowMillis) {
+                return new PenaltyOutcome(s.points, true, s.banUntil);
+            }
+            int points = s.points + reason.points();
+            boolean bans = points >= policy.banThreshold();
+            State next = bans ? new State(points, nowMillis + policy.banDuration().toMillis(), s.banCount + 1, s.rtts)
+                    : new State(points, s.banUntil, s.banCount, s.rtts);
+            if (ref.compareAndSet(old, next)) {
+                if (bans && ip != null) {
+                    banIp(ip, policy.banDuration().toMillis(), nowMillis);
+                }
+                return new PenaltyOutcome(points, bans, bans ? next.banUntil : 0);
+            }
         }
-        return new PenaltyOutcome(e.points, false, 0);
     }
 
     /** Bans a PeerId (and its IP unless exempt) right away, whatever its points (seed {@code ban_peer}). */
     public PenaltyOutcome ban(PeerId peer, String ip, long nowMillis) {
-        Entry e = entry(peer, nowMillis);
-        e.points = Math.max(e.points, policy.banThreshold());
-        if (e.banUntil <= nowMillis) {
-            e.banCount++;
-        }
-        e.banUntil = Math.max(e.banUntil, nowMillis + policy.banDuration().toMillis());
+        State next = update(peer, nowMillis, s -> new State(Math.max(s.points, policy.banThreshold()),
+                Math.max(s.banUntil, nowMillis + policy.banDuration().toMillis()),
+                s.banUntil <= nowMillis ? s.banCount + 1 : s.banCount, s.rtts));
         if (ip != null) {
             banIp(ip, policy.banDuration().toMillis(), nowMillis);
         }
-        return new PenaltyOutcome(e.points, true, e.banUntil);
+        return new PenaltyOutcome(next.points, true, next.banUntil);
     }
 
     /** Bans an IP for {@code durationMillis} (no-op for exempt IPs); a longer existing ban is kept. */
@@ -80,8 +100,8 @@ public final class PeerReputations {
     }
 
     public boolean isBanned(PeerId peer, long nowMillis) {
-        Entry e = peers.get(peer);
-        return e != null && e.banUntil > nowMillis;
+        AtomicReference<State> ref = peers.get(peer);
+        return ref != null && ref.get().banUntil > nowMillis;
     }
 
     public boolean isIpBanned(String ip, long nowMillis) {
@@ -91,22 +111,24 @@ public final class PeerReputations {
 
     /** Records one keepalive round trip. */
     public void recordRtt(PeerId peer, long rttMillis, long nowMillis) {
-        Entry e = entry(peer, nowMillis);
-        e.rtts.addLast(Math.max(0, rttMillis));
-        while (e.rtts.size() > policy.rttWindow()) {
-            e.rtts.removeFirst();
-        }
+        long sample = Math.max(0, rttMillis);
+        update(peer, nowMillis, s -> {
+            long[] rtts = s.rtts.length < policy.rttWindow() ? Arrays.copyOf(s.rtts, s.rtts.length + 1)
+                    : Arrays.copyOfRange(s.rtts, 1, s.rtts.length + 1);
+            rtts[rtts.length - 1] = sample;
+            return new State(s.points, s.banUntil, s.banCount, rtts);
+        });
     }
 
     public PeerReputation reputation(PeerId peer, long nowMillis) {
-        Entry e = peers.get(peer);
-        if (e == null) {
+        AtomicReference<State> ref = peers.get(peer);
+        State e = ref == null ? State.EMPTY : ref.get().expired(nowMillis);
+        if (ref == null || e == State.RETIRED) {
             return new PeerReputation(0, false, OptionalLong.empty(), 0, OptionalLong.empty(), 1.0 / 1000);
         }
-        expireOne(e, nowMillis);
         boolean banned = e.banUntil > nowMillis;
-        OptionalLong avg = e.rtts.isEmpty() ? OptionalLong.empty()
-                : OptionalLong.of(Math.round(e.rtts.stream().mapToLong(Long::longValue).average().orElse(0)));
+        OptionalLong avg = e.rtts.length == 0 ? OptionalLong.empty()
+                : OptionalLong.of(Math.round(Arrays.stream(e.rtts).average().orElse(0)));
         double trust = Math.max(0.0, 1.0 - (double) e.points / policy.banThreshold());
         double score = trust / Math.max(1, avg.orElse(1000));
         return new PeerReputation(e.points, banned, banned ? OptionalLong.of(e.banUntil) : OptionalLong.empty(),
@@ -115,11 +137,16 @@ public final class PeerReputations {
 
     /** Ends expired bans (points reset to 0) and forgets entries that carry no information. */
     public void expire(long nowMillis) {
-        for (Iterator<Entry> it = peers.values().iterator(); it.hasNext(); ) {
-            Entry e = it.next();
-            expireOne(e, nowMillis);
-            if (e.points == 0 && e.banUntil == 0 && e.rtts.isEmpty() && e.banCount == 0) {
-                it.remove();
+        for (Map.Entry<PeerId, AtomicReference<State>> entry : peers.entrySet()) {
+            AtomicReference<State> ref = entry.getValue();
+            State old = ref.get();
+            State s = old.expired(nowMillis);
+            if (s.carriesNothing()) {
+                if (ref.compareAndSet(old, State.RETIRED)) {
+                    peers.remove(entry.getKey(), ref);
+                }
+            } else if (s != old) {
+                ref.compareAndSet(old, s);
             }
         }
         ipBans.values().removeIf(until -> until <= nowMillis);
@@ -127,23 +154,29 @@ public final class PeerReputations {
 
     /** Number of currently banned PeerIds and IPs, for stats. */
     public int bannedPeerCount(long nowMillis) {
-        return (int) peers.values().stream().filter(e -> e.banUntil > nowMillis).count();
+        return (int) peers.values().stream().filter(r -> r.get().banUntil > nowMillis).count();
     }
 
     public int bannedIpCount(long nowMillis) {
         return (int) ipBans.values().stream().filter(u -> u > nowMillis).count();
     }
 
-    private Entry entry(PeerId peer, long nowMillis) {
-        Entry e = peers.computeIfAbsent(peer, p -> new Entry());
-        expireOne(e, nowMillis);
-        return e;
+    private AtomicReference<State> entry(PeerId peer) {
+        return peers.computeIfAbsent(peer, p -> new AtomicReference<>(State.EMPTY));
     }
 
-    private static void expireOne(Entry e, long nowMillis) {
-        if (e.banUntil != 0 && e.banUntil <= nowMillis) {
-            e.banUntil = 0;
-            e.points = 0;
+    /** Applies {@code change} to the peer's state (with an expired ban ended first) by compare-and-set. */
+    private State update(PeerId peer, long nowMillis, java.util.function.UnaryOperator<State> change) {
+        while (true) {
+            AtomicReference<State> ref = entry(peer);
+            State old = ref.get();
+            if (old == State.RETIRED) {
+                continue;
+            }
+            State next = change.apply(old.expired(nowMillis));
+            if (ref.compareAndSet(old, next)) {
+                return next;
+            }
         }
     }
 }

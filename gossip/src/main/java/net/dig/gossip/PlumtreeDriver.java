@@ -17,10 +17,14 @@ import net.dig.wire.Message;
  * the transport's send must therefore be safe to call from it (Netty's {@code writeAndFlush} is).
  *
  * <h2>Which messages</h2>
- * {@link #routes(Message)} says which inbound frames belong to the router: Plumtree control (214-217)
- * and the DIG opcodes dig-gossip spreads by Plumtree or flood (200-202, 207, 208, 221-223, 226), when
- * they carry no request id. Everything else (requests, replies, handshakes, Chia messages the
- * application relays itself) bypasses it.
+ * {@link #routes(Message)} says which inbound frames belong to the router: {@link PlumtreeRoutes}, the one
+ * table (Plumtree control 214-217 and the gossiped payload types, when they carry no request id).
+ * Everything else (requests, replies, handshakes, peer exchange) bypasses it.
+ *
+ * <h2>Validation</h2>
+ * The router asks the given {@link MessageValidator} (normally {@link MessageBus#validator()}) about the
+ * first copy of every received payload and delivers and forwards only what it ACCEPTs. A validation that
+ * completes later resumes on the serial executor, like any other event.
  *
  * <h2>Failure modes</h2>
  * An exception thrown by the router or an effect is not swallowed: the returned future of
@@ -47,21 +51,25 @@ public final class PlumtreeDriver implements AutoCloseable {
     private long pendingTickAt = Long.MAX_VALUE;
     private volatile boolean closed;
 
+    private volatile PlumtreeStats lastStats = PlumtreeStats.NONE;
+    private volatile ValidationStats lastValidation = ValidationStats.NONE;
+
+    /** A driver whose router accepts every payload ({@link MessageValidator#ACCEPT_ALL}). */
     public PlumtreeDriver(PlumtreeConfig config, Clock clock, Executor loop, TickScheduler scheduler, PlumtreeOutput output) {
-        this.router = new PlumtreeRouter(config, clock, output);
+        this(config, clock, loop, scheduler, output, MessageValidator.ACCEPT_ALL, MessageBusConfig.defaults().maxValidationsInFlight());
+    }
+
+    public PlumtreeDriver(PlumtreeConfig config, Clock clock, Executor loop, TickScheduler scheduler, PlumtreeOutput output,
+            MessageValidator validator, int maxValidationsInFlight) {
+        this.router = new PlumtreeRouter(config, clock, output, validator, maxValidationsInFlight, this::run);
         this.clock = clock;
         this.loop = loop;
         this.scheduler = scheduler;
     }
 
-    /** True for inbound frames the router handles (see the class comment). */
+    /** True for inbound frames the router handles ({@link PlumtreeRoutes#routes}). */
     public static boolean routes(Message message) {
-        if (message.id().isPresent()) {
-            return false;
-        }
-        int t = message.type();
-        return PlumtreeRouter.isControl(t) || (t >= 200 && t <= 202) || t == 207 || t == 208
-                || (t >= 221 && t <= 223) || t == 226;
+        return PlumtreeRoutes.routes(message);
     }
 
     public void neighborUp(PeerId peer) {
@@ -103,6 +111,7 @@ public final class PlumtreeDriver implements AutoCloseable {
             }
             event.run();
             reschedule();
+            publish();
         });
     }
 
@@ -116,6 +125,7 @@ public final class PlumtreeDriver implements AutoCloseable {
             try {
                 result.complete(event.get());
                 reschedule();
+                publish();
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -131,6 +141,25 @@ public final class PlumtreeDriver implements AutoCloseable {
         pendingTickAt = Long.MAX_VALUE;
         router.onTick(clock.millis());
         reschedule();
+        publish();
+    }
+
+    /**
+     * The router's counters after the last event it handled, readable from any thread without waiting
+     * (metrics scrapes read it synchronously).
+     */
+    public PlumtreeStats lastStats() {
+        return lastStats;
+    }
+
+    /** The validation step's counters after the last event, readable from any thread. */
+    public ValidationStats lastValidationStats() {
+        return lastValidation;
+    }
+
+    private void publish() {
+        lastStats = router.stats();
+        lastValidation = router.validationStats();
     }
 
     private void reschedule() {

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import net.dig.core.Bytes32;
 import net.dig.core.Clock;
 import net.dig.wire.Graft;
@@ -32,9 +34,14 @@ import net.dig.wire.RequestByHash;
  * <ul>
  *   <li>GOSSIP is the application's message itself, unchanged (a Chia/DIG frame a non-Plumtree peer also
  *       understands). Its id is {@link MessageId} = SHA-256(msg_type || data), recomputed on receipt.</li>
- *   <li>First receipt: deliver, push eagerly to the eager set and lazily (IHAVE = {@link LazyAnnounce}, 214)
- *       to the lazy set, make the sender eager. A duplicate moves the sender to the lazy set and answers
- *       {@link Prune} (215): the link closed a cycle.</li>
+ *   <li>First receipt: the payload is marked seen and handed to the {@link MessageValidator} (per type, via
+ *       {@link MessageBus#validator()}). Only when its {@link Verdict} is ACCEPT is it delivered, pushed
+ *       eagerly to the eager set and lazily (IHAVE = {@link LazyAnnounce}, 214) to the lazy set, and the
+ *       sender made eager. IGNORE drops it; REJECT drops it and reports the sender
+ *       ({@link PlumtreeOutput#rejected}). Until the verdict it is neither cached nor announced, so nobody
+ *       can fetch it from here. At most {@code maxValidationsInFlight} validations are outstanding; a first
+ *       copy beyond that is refused without being marked seen. A duplicate moves the sender to the lazy set
+ *       and answers {@link Prune} (215): the link closed a cycle.</li>
  *   <li>An IHAVE for an unknown id starts timer timeout1; when it fires without the payload, the first
  *       announcer gets {@link Graft} (216) + {@link RequestByHash} (217) and timeout2 starts; each further
  *       expiry asks the next announcer and penalises the one that promised and did not deliver.</li>
@@ -65,7 +72,9 @@ import net.dig.wire.RequestByHash;
  *
  * <h2>Concurrency</h2>
  * Not thread-safe. One owner (a Netty event loop, or the simulator's single thread) calls every method;
- * effects are emitted synchronously from inside the call.
+ * effects are emitted synchronously from inside the call. A validation that completes later resumes
+ * through the {@code owner} executor given to the constructor, which must run it on that same thread
+ * ({@link PlumtreeDriver} does).
  *
  * <h2>Failure modes</h2>
  * Every structure is bounded: seen-set (count + TTL), payload cache (count, bytes, TTL that outlasts the
@@ -94,6 +103,11 @@ public final class PlumtreeRouter {
     /** Links we pruned although they carry first copies (a duplicate streak ended, or the optimisation): when. */
     private final Map<PeerId, Long> carrierPrunedAt = new LinkedHashMap<>();
     private final Map<PeerId, RequestBudget> requestBudgets = new LinkedHashMap<>();
+    private final MessageValidator validator;
+    private final int maxValidationsInFlight;
+    private final Executor owner;
+    /** First copies whose validation has not completed, by id. */
+    private final Map<MessageId, Pending> validating = new LinkedHashMap<>();
 
     private long delivered;
     private long duplicates;
@@ -104,11 +118,32 @@ public final class PlumtreeRouter {
     private long requestsServed;
     private long requestsRefused;
     private long penalties;
+    private long ignored;
+    private long rejected;
+    private long validationsRefused;
+    private long validationErrors;
 
+    /** A router that accepts every payload ({@link MessageValidator#ACCEPT_ALL}), for tests of the tree rules. */
     public PlumtreeRouter(PlumtreeConfig config, Clock clock, PlumtreeOutput out) {
+        this(config, clock, out, MessageValidator.ACCEPT_ALL, MessageBusConfig.defaults().maxValidationsInFlight(), Runnable::run);
+    }
+
+    /**
+     * @param validator consulted for the first copy of every received payload (not for local broadcasts)
+     * @param maxValidationsInFlight first copies whose validation may be outstanding at once
+     * @param owner runs the continuation of an asynchronous validation on this router's thread
+     */
+    public PlumtreeRouter(PlumtreeConfig config, Clock clock, PlumtreeOutput out, MessageValidator validator,
+            int maxValidationsInFlight, Executor owner) {
+        if (maxValidationsInFlight < 1) {
+            throw new IllegalArgumentException("maxValidationsInFlight must be at least 1 but was " + maxValidationsInFlight);
+        }
         this.config = config;
         this.clock = clock;
         this.out = out;
+        this.validator = java.util.Objects.requireNonNull(validator, "validator");
+        this.maxValidationsInFlight = maxValidationsInFlight;
+        this.owner = java.util.Objects.requireNonNull(owner, "owner");
         this.seen = new SeenSet(config.maxSeenMessages(), config.seenTtlMillis());
         this.cache = new PayloadCache(config.cacheMaxMessages(), config.cacheMaxBytes(), config.cacheTtlMillis());
     }
@@ -215,28 +250,80 @@ public final class PlumtreeRouter {
 
     private void onPayload(PeerId from, Message message, long now) {
         MessageId id = MessageId.of(message);
-        if (!seen.add(id, now)) {
-            duplicates++;
-            Long lastFirst = lastFirstDelivery.get(from);
-            boolean streakEnded = duplicateStreaks.computeIfAbsent(from, p -> new DuplicateStreak())
-                    .add(id, from, now, 2 * config.pruneProtectionMillis(), config.persistentDuplicates());
-            if (!streakEnded && lastFirst != null && now - lastFirst < config.pruneProtectionMillis()) {
-                // This link brought a first copy of another message moments ago: it is on some source's
-                // tree path. Pruning it for this duplicate is how overlapping broadcasts cut the tree.
-                return;
-            }
-            prune(from, now, streakEnded);
+        if (seen.contains(id, now)) {
+            onDuplicate(from, id, now);
             return;
         }
+        if (validating.size() >= maxValidationsInFlight) {
+            // Not marked seen: a later push or announcement of it is taken in again once there is room.
+            validationsRefused++;
+            return;
+        }
+        seen.add(id, now);
+        Pending p = new Pending(from, message, missing.remove(id), now);
+        CompletableFuture<Verdict> verdict;
+        try {
+            verdict = validator.validate(from, message).toCompletableFuture();
+        } catch (RuntimeException e) {
+            verdict = CompletableFuture.failedFuture(e);
+        }
+        if (verdict.isDone()) {
+            settle(p, verdict.exceptionally(e -> null).join());
+            return;
+        }
+        validating.put(id, p);
+        verdict.whenComplete((v, e) -> owner.execute(() -> {
+            if (validating.remove(id, p)) {
+                settle(p, e == null ? v : null);
+            }
+        }));
+    }
+
+    private void onDuplicate(PeerId from, MessageId id, long now) {
+        duplicates++;
+        Long lastFirst = lastFirstDelivery.get(from);
+        boolean streakEnded = duplicateStreaks.computeIfAbsent(from, p -> new DuplicateStreak())
+                .add(id, from, now, 2 * config.pruneProtectionMillis(), config.persistentDuplicates());
+        if (!streakEnded && lastFirst != null && now - lastFirst < config.pruneProtectionMillis()) {
+            // This link brought a first copy of another message moments ago: it is on some source's
+            // tree path. Pruning it for this duplicate is how overlapping broadcasts cut the tree.
+            return;
+        }
+        prune(from, now, streakEnded);
+    }
+
+    /** Applies a completed validation (null: it failed): only ACCEPT reaches the application and the other peers. */
+    private void settle(Pending p, Verdict verdict) {
+        if (verdict == null) {
+            validationErrors++;
+            return;
+        }
+        switch (verdict.outcome()) {
+            case ACCEPT -> accept(p);
+            case IGNORE -> ignored++;
+            case REJECT -> {
+                rejected++;
+                out.rejected(p.from, p.message, verdict.penalty());
+            }
+        }
+    }
+
+    private void accept(Pending p) {
+        PeerId from = p.from;
+        Message message = p.message;
+        MessageId id = MessageId.of(message);
+        long now = clock.millis();
         delivered++;
-        lastFirstDelivery.put(from, now);
         cache.put(id, message, now);
         out.deliver(from, message);
-        Missing m = missing.remove(id);
         eagerPush(message, from);
         lazyPush(id, message.type(), from, now);
+        if (!eager.contains(from) && !lazy.contains(from)) {
+            return; // the sender went away while its payload was being validated: no link to maintain
+        }
+        lastFirstDelivery.put(from, p.receivedAt);
         Long prunedAt = carrierPrunedAt.get(from);
-        if (lazy.contains(from) && prunedAt != null && now - prunedAt < config.lazyTimeoutMillis()) {
+        if (lazy.contains(from) && prunedAt != null && p.receivedAt - prunedAt < config.lazyTimeoutMillis()) {
             // We pruned this link knowing that it carries first copies for some origins; this one was pushed
             // before our PRUNE reached the sender. Re-grafting for it (or optimising on its stale path) would
             // undo the prune at once.
@@ -251,8 +338,8 @@ public final class PlumtreeRouter {
         } else {
             makeEager(from);
         }
-        if (m != null) {
-            optimise(m, from, now);
+        if (p.missing != null) {
+            optimise(p.missing, from, p.receivedAt);
         }
     }
 
@@ -472,7 +559,15 @@ public final class PlumtreeRouter {
                 penalties);
     }
 
+    /** Outcomes of the validation step since the router was created, and validations outstanding. */
+    public ValidationStats validationStats() {
+        return new ValidationStats(delivered, ignored, rejected, validationsRefused, validationErrors, validating.size());
+    }
+
     // ---------------------------------------------------------------- internals
+
+    /** A first copy taken in and handed to the validator. */
+    private record Pending(PeerId from, Message message, Missing missing, long receivedAt) {}
 
     /** An id announced by lazy peers but not yet received; announcers in arrival order with arrival time. */
     private static final class Missing {
@@ -485,136 +580,10 @@ public final class PlumtreeRouter {
         }
     }
 
-    /**
-     * Duplicates from one link, none more than {@code gapMillis} after the previous one. The streak's length
-     * limit is drawn when it starts, from the first duplicate's id and the peer (deterministic, different on
-     * every link of a cycle), between {@code base} and {@code 4 * base}.
-     */
-    private static final class DuplicateStreak {
-        int count;
-        int limit;
-        long lastAt = Long.MIN_VALUE;
-
-        /** Counts one duplicate; true when the streak reached its limit (and starts over). */
-        boolean add(MessageId id, PeerId from, long now, long gapMillis, int base) {
-            if (base == 0) {
-                return false;
-            }
-            if (count == 0 || now - lastAt > gapMillis) {
-                count = 0;
-                limit = base + (int) Math.floorMod(mix(id.hashCode() * 0x9E3779B97F4A7C15L ^ from.hashCode()), 3L * base + 1);
-            }
-            lastAt = now;
-            if (++count < limit) {
-                return false;
-            }
-            count = 0;
-            return true;
-        }
-
-        /** SplitMix64's finaliser: spreads the hash bits over the whole range. */
-        private static long mix(long x) {
-            x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
-            x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
-            return x ^ (x >>> 31);
-        }
-    }
-
     private record Timer(long deadline, MessageId id) implements Comparable<Timer> {
         @Override
         public int compareTo(Timer o) {
             return Long.compare(deadline, o.deadline);
-        }
-    }
-
-    /** Token bucket plus the ids recently served to one peer (for idempotent RequestByHash). */
-    private static final class RequestBudget {
-        private static final int SERVED_MEMORY = 1024;
-        double tokens;
-        long refilledAt;
-        final LinkedHashMap<MessageId, Long> served = new LinkedHashMap<>(16, 0.75f, false) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<MessageId, Long> eldest) {
-                return size() > SERVED_MEMORY;
-            }
-        };
-
-        RequestBudget(int burst, long now) {
-            this.tokens = burst;
-            this.refilledAt = now;
-        }
-
-        void refill(long now, int ratePerSecond, int burst) {
-            if (now > refilledAt) {
-                tokens = Math.min(burst, tokens + (now - refilledAt) * ratePerSecond / 1000.0);
-                refilledAt = now;
-            }
-        }
-
-        /** True if {@code id} may be sent now (not sent to this peer within the window). */
-        boolean markServed(MessageId id, long now, long windowMillis) {
-            Long last = served.get(id);
-            if (last != null && now - last < windowMillis) {
-                return false;
-            }
-            served.put(id, now);
-            return true;
-        }
-    }
-
-    /** Payloads kept to answer GRAFT/RequestByHash, bounded by count, bytes and age (insertion order = age). */
-    private static final class PayloadCache {
-        private record Entry(Message message, long expiresAt) {}
-
-        private final int maxMessages;
-        private final long maxBytes;
-        private final long ttlMillis;
-        private final LinkedHashMap<MessageId, Entry> entries = new LinkedHashMap<>();
-        private long bytes;
-
-        PayloadCache(int maxMessages, long maxBytes, long ttlMillis) {
-            this.maxMessages = maxMessages;
-            this.maxBytes = maxBytes;
-            this.ttlMillis = ttlMillis;
-        }
-
-        void put(MessageId id, Message message, long now) {
-            expire(now);
-            if (message.data().length > maxBytes) {
-                return;
-            }
-            Entry old = entries.remove(id);
-            if (old != null) {
-                bytes -= old.message.data().length;
-            }
-            while (!entries.isEmpty() && (entries.size() >= maxMessages || bytes + message.data().length > maxBytes)) {
-                removeEldest();
-            }
-            entries.put(id, new Entry(message, now + ttlMillis));
-            bytes += message.data().length;
-        }
-
-        Message get(MessageId id, long now) {
-            Entry e = entries.get(id);
-            return e == null || e.expiresAt <= now ? null : e.message;
-        }
-
-        void expire(long now) {
-            while (!entries.isEmpty() && entries.firstEntry().getValue().expiresAt <= now) {
-                removeEldest();
-            }
-        }
-
-        int size() {
-            return entries.size();
-        }
-
-        private void removeEldest() {
-            Iterator<Map.Entry<MessageId, Entry>> it = entries.entrySet().iterator();
-            bytes -= it.next().getValue().message.data().length;
-            it.remove();
         }
     }
 }

@@ -15,4 +15,6 @@ public record PlumtreeStats(
         long announcementsSent,
         long requestsServed,
         long requestsRefused,
-        long penalties) {}
+        long penalties) {
+    public static final PlumtreeStats NONE = new PlumtreeStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+}

@@ -1,6 +1,7 @@
 package net.dig.gossip;
 
 import java.util.Arrays;
+import net.dig.wire.DigMessageType;
 import net.dig.wire.LazyAnnounce;
 import net.dig.wire.RequestByHash;
 
@@ -9,7 +10,8 @@ import net.dig.wire.RequestByHash;
  * V1 overlaid by V2) and dig-gossip's table for the DIG band (§2.5, {@code inbound_limits.rs}). Types not
  * listed get the default row of chia-sdk-client: 100 per minute, 1 MiB each, 100 MiB per window,
  * counted in the aggregate for Chia opcodes. Plumtree control (214-217) and the consensus gossip payloads
- * get rows derived from the router's timers ({@link PlumtreeRateBudget}). Immutable.
+ * get rows derived from the router's timers ({@link PlumtreeRateBudget}); which payload types those are is
+ * {@link PlumtreeRoutes#budgetedPayloadTypes()}. Immutable.
  */
 public final class RateLimitTable {
     private static final int KIB = 1024;
@@ -29,12 +31,6 @@ public final class RateLimitTable {
         return rows[type & 0xFF];
     }
 
-    /**
-     * DIG opcodes Plumtree carries as payloads whose rows are sized by {@link PlumtreeRateBudget}: the
-     * consensus gossip band. The storage floods (221-223, 226) keep dig-gossip's own rows.
-     */
-    static final int[] PLUMTREE_PAYLOAD_ROWS = {200, 201, 202, 207, 208};
-
     /** The table a DIG node uses for every connection (both sides advertise capability 3). */
     public static RateLimitTable standard() {
         return standard(PlumtreeConfig.defaults());
@@ -46,7 +42,7 @@ public final class RateLimitTable {
         RateLimit chiaDefault = RateLimit.of(100, MIB, 100L * MIB, true);
         RateLimit digDefault = RateLimit.of(100, MIB, 100L * MIB, false);
         for (int t = 0; t < 256; t++) {
-            r[t] = t >= 200 && t < 255 ? digDefault : chiaDefault;
+            r[t] = DigMessageType.isDigBand(t) ? digDefault : chiaDefault;
         }
         // Chia V2 (research §1.6 key rows).
         r[1] = RateLimit.of(5, 10 * KIB, 50 * KIB, true);
@@ -93,9 +89,8 @@ public final class RateLimitTable {
         for (int t = LazyAnnounce.OPCODE; t <= RequestByHash.OPCODE; t++) {
             r[t] = RateLimit.of(budget.frequency(t), PlumtreeRateBudget.maxControlBodySize(t), false);
         }
-        for (int t : PLUMTREE_PAYLOAD_ROWS) {
-            r[t] = RateLimit.of(Math.max(r[t].frequency(), budget.frequency(t)), r[t].maxSize(), false);
-        }
+        PlumtreeRoutes.budgetedPayloadTypes().forEach(t ->
+                r[t] = RateLimit.of(Math.max(r[t].frequency(), budget.frequency(t)), r[t].maxSize(), false));
         return new RateLimitTable(r);
     }
 

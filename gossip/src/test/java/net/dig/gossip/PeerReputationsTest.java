@@ -88,4 +88,61 @@ class PeerReputationsTest {
         assertThat(r.reputation(A, T0).score()).isEqualTo(0.5 / 20);
         assertThat(r.reputation(B, T0).score()).isEqualTo(1.0 / 1000);
     }
+
+    @Test
+    void concurrentPenaltiesFromManyThreadsAreNeverLostAndBanExactlyOnce() throws Exception {
+        PeerId[] peers = new PeerId[16];
+        for (int i = 0; i < peers.length; i++) {
+            byte[] b = new byte[32];
+            b[0] = (byte) i;
+            peers[i] = new PeerId(Bytes32.wrap(b));
+        }
+        // Below the threshold: 8 threads x 100 rounds over 16 peers, with RTT samples and expiry sweeps
+        // alongside; every point counts.
+        PeerReputations counting = new PeerReputations(new BanPolicy(1_000_000, Duration.ofSeconds(60), Set.of(), 3));
+        hammer(counting, peers, 8, 100);
+        for (PeerId p : peers) {
+            assertThat(counting.reputation(p, T0).penaltyPoints()).isEqualTo(8 * 100 * PenaltyReason.CONNECTION_ISSUE.points());
+            assertThat(counting.reputation(p, T0).banned()).isFalse();
+        }
+        // Across the threshold: each peer is banned once, at exactly the threshold, and later penalties of the
+        // banned peer change nothing.
+        PeerReputations banning = new PeerReputations(new BanPolicy(500, Duration.ofSeconds(60), Set.of(), 3));
+        hammer(banning, peers, 8, 100);
+        for (PeerId p : peers) {
+            PeerReputation rep = banning.reputation(p, T0);
+            assertThat(rep.banCount()).isEqualTo(1);
+            assertThat(rep.penaltyPoints()).isEqualTo(500);
+        }
+        assertThat(banning.bannedPeerCount(T0)).isEqualTo(peers.length);
+    }
+
+    private static void hammer(PeerReputations r, PeerId[] peers, int threads, int rounds) throws Exception {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads + 1);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads + 1)) {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < rounds; i++) {
+                        for (PeerId p : peers) {
+                            r.penalize(p, null, PenaltyReason.CONNECTION_ISSUE, T0);
+                            r.recordRtt(p, i, T0);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            done.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < rounds * 10; i++) {
+                    r.expire(T0);
+                }
+                return null;
+            }));
+            for (var f : done) {
+                f.get();
+            }
+        }
+    }
 }

@@ -47,7 +47,8 @@ class PlumtreeDriverTest {
         assertThat(PlumtreeDriver.routes(Message.of(222, new byte[1]))).isTrue();
         assertThat(PlumtreeDriver.routes(Message.of(200, 7, new byte[1]))).isFalse();
         assertThat(PlumtreeDriver.routes(Message.of(203, new byte[1]))).isFalse();
-        assertThat(PlumtreeDriver.routes(Message.of(20, new byte[1]))).isFalse();
+        assertThat(PlumtreeDriver.routes(Message.of(20, new byte[1]))).as("Chia new_peak, as GossipService always routed it").isTrue();
+        assertThat(PlumtreeDriver.routes(Message.of(43, new byte[1]))).isFalse();
         assertThat(PlumtreeDriver.routes(Message.of(225, new byte[1]))).isFalse();
     }
 

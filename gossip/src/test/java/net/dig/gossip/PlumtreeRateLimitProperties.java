@@ -103,7 +103,7 @@ class PlumtreeRateLimitProperties {
             assertThat(row.aggregate()).isFalse();
         }
         assertThat(table.limitFor(LazyAnnounce.OPCODE).maxSize()).isEqualTo(PlumtreeRateBudget.maxControlBodySize(LazyAnnounce.OPCODE));
-        for (int t : RateLimitTable.PLUMTREE_PAYLOAD_ROWS) {
+        for (int t : PlumtreeRoutes.budgetedPayloadTypes().toArray()) {
             assertThat(table.limitFor(t).frequency() * RateLimiter.DEFAULT_OUTBOUND_PERCENT / 100.0)
                     .isGreaterThanOrEqualTo(budget.maxFramesPerWindow(t));
         }

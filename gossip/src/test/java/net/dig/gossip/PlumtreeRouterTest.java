@@ -85,6 +85,11 @@ class PlumtreeRouterTest {
                             public void penalize(PeerId p, PlumtreeViolation v, String detail) {
                                 throw new AssertionError("unexpected penalty " + v + " " + detail);
                             }
+
+                            @Override
+                            public void rejected(PeerId p, Message message, PenaltyReason reason) {
+                                throw new AssertionError("unexpected rejection " + reason);
+                            }
                         }));
             }
         }

@@ -13,6 +13,9 @@ final class RecordingOutput implements PlumtreeOutput {
     final List<Sent> sent = new ArrayList<>();
     final List<Message> delivered = new ArrayList<>();
     final List<Penalty> penalties = new ArrayList<>();
+    final List<Rejection> rejections = new ArrayList<>();
+
+    record Rejection(PeerId from, Message message, PenaltyReason reason) {}
 
     @Override
     public void send(PeerId to, Message message) {
@@ -27,6 +30,11 @@ final class RecordingOutput implements PlumtreeOutput {
     @Override
     public void penalize(PeerId peer, PlumtreeViolation violation, String detail) {
         penalties.add(new Penalty(peer, violation, detail));
+    }
+
+    @Override
+    public void rejected(PeerId from, Message message, PenaltyReason reason) {
+        rejections.add(new Rejection(from, message, reason));
     }
 
     List<Sent> sentOfType(int type) {

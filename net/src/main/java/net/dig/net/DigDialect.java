@@ -1,9 +1,11 @@
 package net.dig.net;
 
 import java.util.Locale;
+import net.dig.wire.DigMessageType;
 
 /**
- * Which peers may receive DIG opcodes (message types 200..255).
+ * Which peers may receive DIG opcodes (the DIG band, {@link DigMessageType#isDigBand}: 200..254; 255 is
+ * Chia's {@code error}, which any peer may receive).
  *
  * <p>Why: a Chia node closes the connection (WS 1002, and a 10 s ban for non-loopback peers) on any
  * message type it does not know, which is every DIG opcode (interop/README.md, "Chia drops DIG
@@ -23,16 +25,9 @@ import java.util.Locale;
  * <p>Pure functions; no state.
  */
 final class DigDialect {
-    /** First DIG opcode; types 200..255 are DIG's (research chia-protocol.md §2.4). */
-    static final int FIRST_DIG_TYPE = 200;
-
     private static final String MARKER = "dig-";
 
     private DigDialect() {}
-
-    static boolean isDigType(int rawType) {
-        return rawType >= FIRST_DIG_TYPE;
-    }
 
     /** True when a peer whose handshake carried {@code softwareVersion} speaks DIG. */
     static boolean speaksDig(String softwareVersion) {
@@ -42,6 +37,6 @@ final class DigDialect {
 
     /** True when a frame of {@code rawType} may be sent to a peer with that software version. */
     static boolean maySend(int rawType, String softwareVersion) {
-        return !isDigType(rawType) || speaksDig(softwareVersion);
+        return !DigMessageType.isDigBand(rawType) || speaksDig(softwareVersion);
     }
 }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Concurrency: none of these are thread-safe, so every method must run on the service's control
  * event loop; connection loops reach it with {@code control.execute(...)}. The known-address count
  * is published through a volatile for stats. File reads happen in the constructor (before start);
- * saving encodes on the loop and writes on a virtual thread.
+ * saving encodes on the loop and writes on the service's blocking executor (or the stopping thread).
  *
  * <p>Private and loopback addresses are accepted only for {@link GossipConfig.Network#LOCAL}
  * (devnets and tests), as Chia and dig-gossip refuse them on public networks.
@@ -130,18 +130,20 @@ final class Discovery {
         return known;
     }
 
-    /** Encodes the book now (on the loop) and writes it on a virtual thread. */
-    void saveInBackground() {
-        byte[] bytes = AddressBookFile.encode(book);
-        Thread.ofVirtual().name("dig-peers-save").start(() -> save(bytes));
+    /** Encodes the book now (on the loop) and writes it on {@code blocking}. */
+    void saveInBackground(java.util.concurrent.Executor blocking) {
+        byte[] bytes = encode();
+        blocking.execute(() -> write(bytes));
     }
 
-    /** Encodes and writes the book on the calling thread (shutdown). */
-    void saveNow() {
-        save(AddressBookFile.encode(book));
+    /** The book's file contents; on the loop. */
+    byte[] encode() {
+        return AddressBookFile.encode(book);
     }
 
-    private void save(byte[] bytes) {
+    /** Writes encoded contents to the book's file; blocking, never on an event loop. */
+    void write(byte[] bytes) {
+        EventLoopBlocking.check("write " + file);
         try {
             PemFiles.writeAtomically(file, bytes, "rw-r--r--");
         } catch (TlsIdentityException e) {

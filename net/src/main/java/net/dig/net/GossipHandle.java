@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
+import net.dig.gossip.MessageBus;
+import net.dig.gossip.MessageHandler;
+import net.dig.gossip.MessageValidator;
 import net.dig.gossip.PeerId;
 import net.dig.gossip.PenaltyReason;
 import net.dig.wire.Message;
@@ -28,8 +32,30 @@ public interface GossipHandle {
 
     CompletableFuture<GossipStats> stats();
 
-    /** A new, independent subscription to every inbound message (throws if the service is stopped). */
+    /**
+     * A new, independent polling subscription to every inbound message (throws if the service is stopped),
+     * built on {@link #subscribe}: it holds at most the bus's bound of unread messages per type, and counts
+     * what the bus refused it in {@link InboundReceiver#lagged()}.
+     */
     InboundReceiver inboundReceiver();
+
+    /**
+     * Sets the validator of a gossiped message type: the Plumtree router asks it about the first copy of
+     * every such payload and delivers and forwards only what it ACCEPTs; REJECT penalises the peer that
+     * sent it. Types without one are accepted ({@link MessageValidator#ACCEPT_ALL}).
+     */
+    void registerValidator(int type, MessageValidator validator);
+
+    /**
+     * Registers {@code handler} for the inbound messages of the types {@code types} selects: accepted
+     * gossip and every message that is not a reply to one of our requests. The handler's stage is its
+     * backpressure: at most {@code MessageBusConfig.maxUndeliveredPerType} of its messages per type may be
+     * unfinished; beyond that the bus refuses and counts. Close the subscription to end it.
+     */
+    MessageBus.Subscription subscribe(IntPredicate types, MessageHandler handler);
+
+    /** Counters of the message bus and of the router's validation step. */
+    MessageBusStats messageBusStats();
 
     /**
      * Broadcasts a message originated here by Plumtree (dig-gossip {@code PlumtreeRouter}): the payload

@@ -1,114 +1,93 @@
 package net.dig.net;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.Map;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import net.dig.core.Clock;
-import net.dig.gossip.LaneAdmission;
-import net.dig.gossip.LaneScheduler;
+import net.dig.gossip.CloseReason;
 import net.dig.gossip.LaneStats;
+import net.dig.gossip.MessageRules;
 import net.dig.gossip.PeerId;
 import net.dig.gossip.RateLimiter;
 import net.dig.wire.ChiaMessageType;
 import net.dig.wire.Handshake;
 import net.dig.wire.Message;
-import net.dig.wire.WireException;
+import net.dig.wire.NodeType;
+import net.dig.wire.RequestPeers;
 import net.dig.wire.WireLimits;
 
 /**
- * One P2P connection, dialled or accepted: the last handler of the pipeline built by
- * {@link PeerChannels}, turning WebSocket frames into Chia {@link Message}s.
- *
- * <h2>What it does</h2>
+ * One P2P connection, dialled or accepted: the session at the end of the pipeline built by
+ * {@link PeerChannels}. When it is added it puts its small handlers in front of itself:
+ * <pre>
+ *  ... ws-aggregator -> frame-codec -> keepalive -> lanes -> handshake -> rate-limit -> requests -> peer
+ *      FrameCodec        WebSocket frame <-> Message (MalformedFrame for a bad envelope), counters
+ *      KeepaliveHandler  Ping/Pong, RTT, silence, on the injected clock
+ *      LaneWriter        outbound priority lanes, drained while the channel is writable
+ *      HandshakeHandler  the Chia handshake; removes itself once the connection is admitted
+ *      InboundRateLimitHandler  inbound limits after the handshake
+ *      RequestCorrelator replies matched to requests by id, request timeouts
+ *      peer (this)       phases, close codes, sender rules, events to the service, send/request entry points
+ * </pre>
  * <pre>
  *  UPGRADING --ws upgrade done--> HANDSHAKING --valid Handshake + admitted--> OPEN --close--> CLOSED
  *      \_____________ handshake timer (transport.peerHandshakeTimeout) expires: close ______/
  * </pre>
- * <ul>
- * <li>Handshake (research chia-protocol.md §1.5): the dialer sends its {@link Handshake} first; the
- *     listener reads one frame, which must be a Handshake; both validate the remote one through
- *     {@link Events#checkHandshake}. A refusal sends a WebSocket close with code 1002 and Chia's
- *     error code as the reason (e.g. {@code "110"} wrong network), and the address gets a short ban.
- *     A valid handshake is then offered to {@link Events#admit}, which refuses self connections,
- *     duplicates, banned peers and a full table. The listener replies with its Handshake only
- *     after admission; the dialer then sends RequestPeers at once (DIG listeners wait for it).</li>
- * <li>Requests: {@link #request} takes an id from this side's half ({@link RequestIds}) and
- *     completes when a frame with that id arrives, or fails after {@code transport.requestTimeout}.
- *     Frames whose id matches no waiter, and frames without id, go to {@link Events#received}
- *     (never fatal, SPEC §7.2).</li>
- * <li>Rate limits: every inbound message after the handshake passes this connection's inbound
- *     {@link RateLimiter} (Chia V2 table + DIG table); a violation is reported and closes the
- *     connection, an over-rate DIG flood frame is dropped silently. Outbound messages pass the
- *     outbound limiter: over rate they are retried every second (for at most a minute) or dropped,
- *     as the limiter says.</li>
- * <li>Lanes and writability: a message that passed the outbound limiter (and every request) goes
- *     into this connection's {@link LaneScheduler} (critical / normal / bulk, byte-aware starvation
- *     guard, backpressure drops). The lanes are drained only while the channel is writable: the
- *     write-buffer water marks ({@link #WATER_MARK}, set on the channel when the handler is added)
- *     bound what sits in Netty's outbound buffer to about one high mark, and
- *     {@code channelWritabilityChanged} resumes the drain. So nothing is queued without bound
- *     (the lanes have hard bounds), and a critical message waits only for the message already below
- *     the high mark (a WebSocket message is atomic), what the starvation guard releases and what the
- *     two kernels' socket buffers hold, never for a whole bulk transfer (docs/BENCHMARKS.md,
- *     net-lanes). The socket buffers are bounded for that reason ({@link TransportSettings.SocketBuffers}):
- *     TCP has no priorities, and autotuned buffers would hold several MiB of bulk ahead of it. A drop
- *     fails the send's future ({@link GossipError.MessageRejected}); a critical message that does not
- *     fit its lane closes the connection (the peer reads too slowly), as the scheduler reports.
- *     The handshake and the first RequestPeers bypass the lanes (nothing else is queued yet).</li>
- * <li>Keepalive: {@link #onKeepaliveTick} is called by the service's timer with the injected
- *     clock's reading. It sends a WebSocket Ping every ping interval (every implementation answers
- *     Pings: aiohttp and tungstenite auto-pong) and closes the connection when nothing at all was
- *     heard for the peer timeout. The Pong's 8-byte payload is the send time, giving an RTT
- *     sample. dig-gossip uses RequestPeers for this probe; a WS Ping costs no rate-limit budget at
- *     the other end and no application traffic.</li>
- * </ul>
+ * The dialer sends its {@link Handshake} first (after {@link Events#precheck}); the listener answers only
+ * after admission; the dialer then sends RequestPeers at once (DIG listeners wait for it). The handshake
+ * and that first RequestPeers bypass the lanes (nothing else is queued yet). A message a peer of its node
+ * type may not send ({@link MessageRules#senderAllowed}) is a protocol violation that closes the
+ * connection with {@link CloseReason#INVALID_PROTOCOL_MESSAGE}; a second handshake too.
+ *
+ * <p>Outbound messages pass this connection's outbound {@link RateLimiter}: over rate they are retried every
+ * second (for at most a minute) or dropped, as the limiter says; requests are not retried. Then they go to
+ * the lanes ({@link LaneWriter}). The write-buffer water marks ({@link #WATER_MARK}) are set on the channel
+ * when the handler is added. The socket buffers are bounded ({@link TransportSettings.SocketBuffers}): TCP
+ * has no priorities, and autotuned buffers would hold several MiB of bulk ahead of a critical message.
  *
  * <h2>Concurrency</h2>
- * All state belongs to the channel's event loop. {@link #send} and {@link #request} may be called
- * from any thread; they hop onto the loop. Nothing here blocks.
+ * All state belongs to the channel's event loop. {@link #send}, {@link #request} and {@link #disconnect}
+ * may be called from any thread; they hop onto the loop. Nothing here blocks.
  *
  * <h2>Failure modes</h2>
  * Malformed frames, oversize frames, WebSocket protocol violations, rate-limit excess and keepalive
  * silence are reported to {@link Events#misbehaved} (penalties) and close the connection. Transport
- * errors (reset, TLS failure) just close it. Closing fails every pending request with
+ * errors (reset, TLS failure) just close it. Closing fails every pending request and queued message with
  * {@link GossipError.ChannelClosed}.
  */
-final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
-    /** Chia {@code Err} codes sent as the close reason. */
-    static final int ERR_INVALID_PROTOCOL_MESSAGE = -4;
-    static final int ERR_SELF_CONNECTION = -5;
-    static final int ERR_INVALID_HANDSHAKE = -6;
-    static final int ERR_INCOMPATIBLE_NETWORK_ID = 110;
-    static final int CLOSE_PROTOCOL_ERROR = 1002;
+final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
+    /** Chia {@code Err} codes sent as the close reason ({@link CloseReason}). */
+    static final int ERR_INVALID_PROTOCOL_MESSAGE = CloseReason.INVALID_PROTOCOL_MESSAGE.chiaErrorCode();
+    static final int ERR_SELF_CONNECTION = CloseReason.SELF_CONNECTION.chiaErrorCode();
+    static final int ERR_INVALID_HANDSHAKE = CloseReason.INVALID_HANDSHAKE.chiaErrorCode();
+    static final int ERR_INCOMPATIBLE_NETWORK_ID = CloseReason.INCOMPATIBLE_NETWORK_ID.chiaErrorCode();
+    static final int CLOSE_PROTOCOL_ERROR = CloseReason.WS_PROTOCOL_ERROR;
     private static final int MAX_SEND_RETRIES = 60;
     /** Netty's outbound buffer of one connection: unwritable above 64 KiB, writable again below 32 KiB. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 << 10, 64 << 10);
     /** Chia's {@code INVALID_PROTOCOL_BAN_SECONDS}. */
-    static final int INVALID_PROTOCOL_BAN_SECONDS = 10;
+    static final int INVALID_PROTOCOL_BAN_SECONDS = CloseReason.INVALID_HANDSHAKE.banSeconds();
 
     enum Phase { UPGRADING, HANDSHAKING, OPEN, CLOSED }
 
@@ -150,39 +129,28 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
         void handshakeRefused(InetSocketAddress remote, Refusal refusal);
     }
 
-    private record Pending(CompletableFuture<Message> reply, ScheduledFuture<?> timeout) {}
-
     private final boolean outbound;
     private final Events events;
     private final TransportSettings settings;
     private final Clock clock;
     private final WireLimits limits;
-    private final RequestIds ids;
-    private final RateLimiter inboundLimits = RateLimiter.inbound();
     private final RateLimiter outboundLimits;
-    private final Map<Integer, Pending> pending = new HashMap<>();
     private final CompletableFuture<PeerId> established = new CompletableFuture<>();
-    private final LongAdder messagesSent = new LongAdder();
-    private final LongAdder messagesReceived = new LongAdder();
-    private final LongAdder bytesSent = new LongAdder();
-    private final LongAdder bytesReceived = new LongAdder();
     private final long createdMillis;
-    private final java.util.function.Function<Channel, PeerId> peerIdOf;
-    private final LaneScheduler lanes;
-    /** Futures of queued messages by message identity; one instance sent twice sits twice in one FIFO lane. */
-    private final Map<Message, java.util.ArrayDeque<CompletableFuture<Void>>> queued = new IdentityHashMap<>();
-    private volatile LaneStats laneStats;
-    private ScheduledFuture<?> delayedRelease;
+    private final Function<Channel, PeerId> peerIdOf;
+    private final FrameCodec codec;
+    private final KeepaliveHandler keepalive;
+    private final LaneWriter lanes;
+    private final RequestCorrelator requests;
 
     private Channel channel;
-    private Phase phase = Phase.UPGRADING;
+    private ChannelHandlerContext ctx;
+    private ChannelHandlerContext lanesCtx;
+    private volatile Phase phase = Phase.UPGRADING;
     private ScheduledFuture<?> handshakeTimer;
     private volatile PeerId peerId;
     private volatile Handshake remoteHandshake;
     private volatile InetSocketAddress remoteAddress;
-    private volatile long avgRttMillis = -1;
-    private long lastHeardNanos;
-    private long lastPingNanos;
     private Optional<GossipError> failure = Optional.empty();
 
     PeerConnectionHandler(boolean outbound, Events events, TransportSettings settings, Clock clock, RateLimiter outboundLimits) {
@@ -191,27 +159,51 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
 
     /** With a custom way to learn the remote PeerId (tests without TLS). */
     PeerConnectionHandler(boolean outbound, Events events, TransportSettings settings, Clock clock, RateLimiter outboundLimits,
-            java.util.function.Function<Channel, PeerId> peerIdOf) {
-        super(true);
+            Function<Channel, PeerId> peerIdOf) {
         this.peerIdOf = peerIdOf;
         this.outbound = outbound;
         this.events = events;
         this.settings = settings;
         this.clock = clock;
         this.limits = WireLimits.DEFAULT.toBuilder().maxMessageData(settings.maxFrameBytes()).build();
-        this.ids = new RequestIds(outbound);
         this.outboundLimits = outboundLimits;
         this.createdMillis = clock.millis();
-        this.lanes = new LaneScheduler(settings.lanes());
-        this.laneStats = lanes.stats();
+        this.codec = new FrameCodec(limits);
+        this.keepalive = new KeepaliveHandler(clock, new KeepaliveHandler.Listener() {
+            @Override
+            public void rtt(long rttMillis) {
+                events.rttSample(PeerConnectionHandler.this, rttMillis);
+            }
+
+            @Override
+            public void silent(Duration timeout) {
+                events.misbehaved(PeerConnectionHandler.this, Misbehaviour.KEEPALIVE_TIMEOUT, "silent for " + timeout);
+                channel.close();
+            }
+        });
+        this.lanes = new LaneWriter(clock, settings.lanes(), () -> closeWith(1008, "send queue full"));
+        this.requests = new RequestCorrelator(outbound, settings.requestTimeout(), detail ->
+                events.misbehaved(this, Misbehaviour.PROTOCOL_VIOLATION, detail));
     }
 
     // ---- lifecycle -------------------------------------------------------------------------
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
         channel = ctx.channel();
         channel.config().setWriteBufferWaterMark(WATER_MARK);
+        String self = ctx.name();
+        ctx.pipeline().addBefore(self, "frame-codec", codec);
+        ctx.pipeline().addBefore(self, "keepalive", keepalive);
+        ctx.pipeline().addBefore(self, "lanes", lanes);
+        ctx.pipeline().addBefore(self, "handshake", new HandshakeHandler(this, limits));
+        ctx.pipeline().addBefore(self, "rate-limit", new InboundRateLimitHandler(clock, reason -> {
+            events.misbehaved(this, Misbehaviour.RATE_LIMIT_EXCEEDED, reason);
+            closeWith(1008, "rate limited");
+        }));
+        ctx.pipeline().addBefore(self, "requests", requests);
+        lanesCtx = ctx.pipeline().context(lanes);
         if (channel.isActive()) {
             startHandshakeTimer(ctx);
         }
@@ -258,8 +250,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
             return;
         }
         phase = Phase.HANDSHAKING;
-        lastHeardNanos = clock.nanos();
-        lastPingNanos = lastHeardNanos;
+        keepalive.start();
         try {
             peerId = peerIdOf.apply(ctx.channel());
         } catch (IllegalStateException e) {
@@ -267,14 +258,25 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
             ctx.close();
             return;
         }
+        requests.peer(peerId);
         if (outbound) {
             Optional<GossipError> refused = events.precheck(this);
             if (refused.isPresent()) {
                 fail(refused.get());
-                closeWith(ctx, 1000, "");
+                closeWith(1000, "");
                 return;
             }
-            write(events.localHandshake().toMessage());
+            writeDirect(events.localHandshake().toMessage());
+        }
+    }
+
+    /** The handshake handler admitted the connection. */
+    void opened() {
+        phase = Phase.OPEN;
+        handshakeTimer.cancel(false);
+        established.complete(peerId);
+        if (outbound) {
+            writeDirect(new RequestPeers().toMessage());
         }
     }
 
@@ -285,12 +287,6 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
-        for (Pending p : pending.values()) {
-            p.timeout.cancel(false);
-            p.reply.completeExceptionally(new GossipException(new GossipError.ChannelClosed()));
-        }
-        pending.clear();
-        failQueued();
         fail(new GossipError.ChannelClosed());
         if (was == Phase.OPEN) {
             events.removed(this);
@@ -300,7 +296,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (phase == Phase.OPEN || phase == Phase.HANDSHAKING) {
             if (root instanceof TooLongFrameException) {
                 events.misbehaved(this, Misbehaviour.OVERSIZE_FRAME, root.getMessage());
@@ -321,128 +317,51 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
     // ---- inbound ---------------------------------------------------------------------------
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        lastHeardNanos = clock.nanos();
-        switch (frame) {
-            case BinaryWebSocketFrame binary -> onBinary(ctx, binary.content());
-            case PongWebSocketFrame pong -> onPong(pong);
-            case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        switch (msg) {
+            case Message message -> {
+                if (phase == Phase.OPEN) {
+                    onMessage(message);
+                }
+            }
+            case FrameCodec.MalformedFrame bad -> {
+                if (phase == Phase.OPEN) {
+                    events.misbehaved(this, Misbehaviour.MALFORMED_MESSAGE, bad.detail());
+                    closeWith(CLOSE_PROTOCOL_ERROR, Integer.toString(ERR_INVALID_PROTOCOL_MESSAGE));
+                }
+            }
             case CloseWebSocketFrame close -> {
-                int code = parseCode(close.reasonText());
-                fail(code == ERR_SELF_CONNECTION ? new GossipError.SelfConnection()
-                        : new GossipError.HandshakeFailed(code, "peer closed with " + close.statusCode() + " " + close.reasonText()));
-                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), "")).addListener(ChannelFutureListener.CLOSE);
+                try {
+                    int code = parseCode(close.reasonText());
+                    fail(code == ERR_SELF_CONNECTION ? new GossipError.SelfConnection()
+                            : new GossipError.HandshakeFailed(code, "peer closed with " + close.statusCode() + " " + close.reasonText()));
+                    ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), "")).addListener(ChannelFutureListener.CLOSE);
+                } finally {
+                    close.release();
+                }
             }
-            default -> {
-                events.misbehaved(this, Misbehaviour.PROTOCOL_VIOLATION, "non-binary frame " + frame.getClass().getSimpleName());
-                closeWith(ctx, 1003, "binary frames only");
+            case WebSocketFrame other -> {
+                other.release();
+                events.misbehaved(this, Misbehaviour.PROTOCOL_VIOLATION, "non-binary frame " + other.getClass().getSimpleName());
+                closeWith(1003, "binary frames only");
             }
+            default -> ReferenceCountUtil.release(msg);
         }
     }
 
-    /** Decodes the envelope copying the payload once, from the frame's buffer into the message's array. */
-    private void onBinary(ChannelHandlerContext ctx, io.netty.buffer.ByteBuf frame) {
-        int length = frame.readableBytes();
-        Message message;
-        try {
-            byte[] prefix = new byte[Math.min(length, Message.MAX_HEADER)];
-            frame.getBytes(frame.readerIndex(), prefix);
-            Message.Header header = Message.decodeHeader(prefix, length, limits);
-            byte[] data = new byte[header.dataLength()];
-            frame.getBytes(frame.readerIndex() + header.size(), data);
-            message = new Message(header.type(), header.id(), data);
-        } catch (WireException e) {
-            if (phase == Phase.HANDSHAKING) {
-                refuse(ctx, new Refusal(ERR_INVALID_HANDSHAKE, "undecodable first frame: " + e.getMessage(), INVALID_PROTOCOL_BAN_SECONDS));
-            } else {
-                events.misbehaved(this, Misbehaviour.MALFORMED_MESSAGE, e.getMessage());
-                closeWith(ctx, CLOSE_PROTOCOL_ERROR, Integer.toString(ERR_INVALID_PROTOCOL_MESSAGE));
-            }
-            return;
-        }
-        messagesReceived.increment();
-        bytesReceived.add(length);
-        switch (phase) {
-            case HANDSHAKING -> onHandshake(ctx, message);
-            case OPEN -> onMessage(ctx, message);
-            default -> { }
-        }
-    }
-
-    private void onHandshake(ChannelHandlerContext ctx, Message message) {
-        if (message.type() != ChiaMessageType.HANDSHAKE.code()) {
-            refuse(ctx, new Refusal(ERR_INVALID_HANDSHAKE, "first message has type " + message.type() + ", not a handshake", INVALID_PROTOCOL_BAN_SECONDS));
-            return;
-        }
-        Handshake remote;
-        try {
-            remote = message.body(limits, Handshake::decode);
-        } catch (WireException e) {
-            refuse(ctx, new Refusal(ERR_INVALID_HANDSHAKE, "handshake does not decode: " + e.getMessage(), INVALID_PROTOCOL_BAN_SECONDS));
-            return;
-        }
-        Optional<Refusal> refusal = events.checkHandshake(this, remote);
-        if (refusal.isPresent()) {
-            refuse(ctx, refusal.get());
-            return;
-        }
-        remoteHandshake = remote;
-        Optional<GossipError> refused = events.admit(this);
-        if (refused.isPresent()) {
-            GossipError error = refused.get();
-            fail(error);
-            int code = error instanceof GossipError.SelfConnection ? ERR_SELF_CONNECTION : ERR_INVALID_HANDSHAKE;
-            closeWith(ctx, error instanceof GossipError.SelfConnection ? CLOSE_PROTOCOL_ERROR : 1000, Integer.toString(code));
-            return;
-        }
-        if (!outbound) {
-            write(events.localHandshake().toMessage());
-        }
-        phase = Phase.OPEN;
-        handshakeTimer.cancel(false);
-        established.complete(peerId);
-        if (outbound) {
-            write(new net.dig.wire.RequestPeers().toMessage());
-        }
-    }
-
-    private void onMessage(ChannelHandlerContext ctx, Message message) {
+    private void onMessage(Message message) {
         if (message.type() == ChiaMessageType.HANDSHAKE.code()) {
             events.misbehaved(this, Misbehaviour.PROTOCOL_VIOLATION, "second handshake");
-            closeWith(ctx, CLOSE_PROTOCOL_ERROR, Integer.toString(ERR_INVALID_PROTOCOL_MESSAGE));
+            closeWith(CLOSE_PROTOCOL_ERROR, Integer.toString(ERR_INVALID_PROTOCOL_MESSAGE));
             return;
         }
-        RateLimiter.RateVerdict verdict = inboundLimits.check(message.type(), message.data().length, clock.millis());
-        switch (verdict.action()) {
-            case ALLOW -> { }
-            case VIOLATION -> {
-                events.misbehaved(this, Misbehaviour.RATE_LIMIT_EXCEEDED, verdict.reason());
-                closeWith(ctx, 1008, "rate limited");
-                return;
-            }
-            default -> {
-                return;
-            }
-        }
-        OptionalInt id = message.id();
-        if (id.isPresent() && ids.isOurs(id.getAsInt())) {
-            Pending waiter = pending.remove(id.getAsInt());
-            if (waiter != null) {
-                waiter.timeout.cancel(false);
-                waiter.reply.complete(message);
-                return;
-            }
+        Optional<NodeType> sender = NodeType.of(remoteHandshake.nodeType());
+        if (sender.isPresent() && !MessageRules.senderAllowed(message.type(), sender.get())) {
+            events.misbehaved(this, Misbehaviour.PROTOCOL_VIOLATION, "a " + sender.get() + " may not send type " + message.type());
+            closeWith(CLOSE_PROTOCOL_ERROR, CloseReason.INVALID_PROTOCOL_MESSAGE.closePayload());
+            return;
         }
         events.received(this, message);
-    }
-
-    private void onPong(PongWebSocketFrame pong) {
-        if (pong.content().readableBytes() == Long.BYTES) {
-            long sent = pong.content().getLong(pong.content().readerIndex());
-            long rttMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(clock.nanos() - sent));
-            avgRttMillis = avgRttMillis < 0 ? rttMillis : (avgRttMillis * 9 + rttMillis) / 10;
-            events.rttSample(this, rttMillis);
-        }
     }
 
     // ---- keepalive -------------------------------------------------------------------------
@@ -451,19 +370,9 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
      * Runs one keepalive step; call on the event loop. Sends a Ping when {@code pingInterval} has
      * passed since the last one, closes the connection when nothing was heard for {@code timeout}.
      */
-    void onKeepaliveTick(java.time.Duration pingInterval, java.time.Duration timeout) {
-        if (phase != Phase.OPEN) {
-            return;
-        }
-        long now = clock.nanos();
-        if (now - lastHeardNanos >= timeout.toNanos()) {
-            events.misbehaved(this, Misbehaviour.KEEPALIVE_TIMEOUT, "silent for " + timeout);
-            channel.close();
-            return;
-        }
-        if (now - lastPingNanos >= pingInterval.toNanos()) {
-            lastPingNanos = now;
-            channel.writeAndFlush(new PingWebSocketFrame(Unpooled.buffer(Long.BYTES).writeLong(now)));
+    void onKeepaliveTick(Duration pingInterval, Duration timeout) {
+        if (phase == Phase.OPEN) {
+            keepalive.tick(pingInterval, timeout);
         }
     }
 
@@ -488,7 +397,7 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
         }
         RateLimiter.RateVerdict verdict = outboundLimits.check(message.type(), message.data().length, clock.millis());
         switch (verdict.action()) {
-            case ALLOW -> enqueue(message, done);
+            case ALLOW -> ctx.write(message, completing(done)); // the lanes flush what they drain
             case RETRY_LATER -> {
                 if (attempt >= MAX_SEND_RETRIES) {
                     done.completeExceptionally(new GossipException(new GossipError.MessageRejected("outbound rate limit: " + verdict.reason())));
@@ -499,6 +408,23 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
             }
             default -> done.completeExceptionally(new GossipException(new GossipError.MessageRejected("outbound rate limit: " + verdict.reason())));
         }
+    }
+
+    /** A promise that completes {@code done}: a refusal of the lanes as is, any other failure as a closed channel. */
+    private ChannelPromise completing(CompletableFuture<Void> done) {
+        ChannelPromise promise = channel.newPromise();
+        promise.addListener(f -> {
+            if (f.isSuccess()) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(asGossipFailure(f.cause()));
+            }
+        });
+        return promise;
+    }
+
+    private static Throwable asGossipFailure(Throwable cause) {
+        return cause instanceof GossipException ? cause : new GossipException(new GossipError.ChannelClosed());
     }
 
     /** Sends {@code message} with a fresh id and completes with the reply carrying that id. Thread-safe. */
@@ -518,26 +444,18 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
                 reply.completeExceptionally(new GossipException(new GossipError.MessageRejected("outbound rate limit: " + verdict.reason())));
                 return;
             }
-            int id = ids.allocate(pending::containsKey);
-            if (id < 0) {
-                reply.completeExceptionally(new GossipException(new GossipError.MessageRejected("no free request id")));
+            Message withId = requests.open(message, reply);
+            if (withId == null) {
                 return;
             }
-            ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> {
-                if (pending.remove(id) != null) {
-                    reply.completeExceptionally(new GossipException(new GossipError.RequestTimeout(peerId, message.type())));
-                }
-            }, settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            pending.put(id, new Pending(reply, timeout));
-            CompletableFuture<Void> written = new CompletableFuture<>();
-            written.whenComplete((ok, error) -> {
-                Pending p = error == null ? null : pending.remove(id);
-                if (p != null) {
-                    p.timeout.cancel(false);
-                    p.reply.completeExceptionally(error);
+            int id = withId.id().getAsInt();
+            ChannelPromise written = channel.newPromise();
+            written.addListener(f -> {
+                if (!f.isSuccess()) {
+                    requests.fail(id, asGossipFailure(f.cause()));
                 }
             });
-            enqueue(new Message(message.type(), OptionalInt.of(id), message.data()), written);
+            ctx.write(withId, written);
         });
         return reply;
     }
@@ -546,121 +464,42 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
     void disconnect() {
         channel.eventLoop().execute(() -> {
             if (channel.isActive()) {
-                closeWith(null, 1000, "");
+                closeWith(1000, "");
             }
         });
     }
 
-    /** Puts {@code message} into its lane and drains; {@code done} completes when it is written. On the loop. */
-    private void enqueue(Message message, CompletableFuture<Void> done) {
-        LaneAdmission admission = lanes.offer(message, clock.millis());
-        switch (admission) {
-            case QUEUED, DELAYED -> queued.computeIfAbsent(message, m -> new java.util.ArrayDeque<>(1)).add(done);
-            case CRITICAL_OVERFLOW -> {
-                done.completeExceptionally(new GossipException(new GossipError.MessageRejected(
-                        "critical lane full: the peer reads too slowly, closing")));
-                closeWith(null, 1008, "send queue full");
-            }
-            default -> done.completeExceptionally(new GossipException(new GossipError.MessageRejected(
-                    "outbound lanes: " + admission.name().toLowerCase(java.util.Locale.ROOT))));
-        }
-        drain();
-    }
-
-    /** Writes from the lanes while the channel is writable; schedules the release of delayed messages. */
-    private void drain() {
-        boolean wrote = false;
-        long now = clock.millis();
-        Message next;
-        while (channel.isWritable() && (next = lanes.poll(now)) != null) {
-            java.util.ArrayDeque<CompletableFuture<Void>> waiting = queued.get(next);
-            CompletableFuture<Void> done = waiting == null ? null : waiting.poll();
-            if (waiting != null && waiting.isEmpty()) {
-                queued.remove(next);
-            }
-            io.netty.channel.ChannelFuture written = writeUnflushed(next);
-            if (done != null) {
-                completeWhenWritten(written, done);
-            }
-            wrote = true;
-        }
-        if (wrote) {
-            channel.flush();
-        }
-        long release = lanes.nextReleaseMillis();
-        if (release != Long.MAX_VALUE && delayedRelease == null && phase != Phase.CLOSED) {
-            delayedRelease = channel.eventLoop().schedule(() -> {
-                delayedRelease = null;
-                drain();
-            }, Math.max(0, release - now), TimeUnit.MILLISECONDS);
-        }
-        laneStats = lanes.stats();
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && phase == Phase.OPEN) {
-            drain();
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    private void failQueued() {
-        if (delayedRelease != null) {
-            delayedRelease.cancel(false);
-            delayedRelease = null;
-        }
-        lanes.clear(); // plain byte arrays; their futures fail below
-        for (java.util.ArrayDeque<CompletableFuture<Void>> waiting : queued.values()) {
-            waiting.forEach(done -> done.completeExceptionally(new GossipException(new GossipError.ChannelClosed())));
-        }
-        queued.clear();
-        laneStats = lanes.stats();
-    }
-
-    private static void completeWhenWritten(io.netty.channel.ChannelFuture written, CompletableFuture<Void> done) {
-        written.addListener(f -> {
-            if (f.isSuccess()) {
-                done.complete(null);
-            } else {
-                done.completeExceptionally(new GossipException(new GossipError.ChannelClosed()));
-            }
-        });
+    /** Writes past the lanes (the handshake and the first RequestPeers, before anything is queued). */
+    void writeDirect(Message message) {
+        lanesCtx.writeAndFlush(message);
     }
 
     /** Queue depths and drops of this connection's lanes (a snapshot taken after the last change). */
     LaneStats laneStats() {
-        return laneStats;
+        return lanes.stats();
     }
 
-    private io.netty.channel.ChannelFuture writeUnflushed(Message message) {
-        return channel.write(frame(message));
-    }
-
-    private io.netty.channel.ChannelFuture write(Message message) {
-        return channel.writeAndFlush(frame(message));
-    }
-
-    /** Header and payload side by side, never copied into one array (a bulk payload can be MiBs). */
-    private BinaryWebSocketFrame frame(Message message) {
-        messagesSent.increment();
-        bytesSent.add(message.encodedSize());
-        return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message.encodeHeader(), message.data()));
-    }
-
-    private void refuse(ChannelHandlerContext ctx, Refusal refusal) {
+    /** The handshake was refused: close with 1002 and Chia's code, and report it for a short ban. */
+    void refuse(Refusal refusal) {
         fail(refusal.error());
         if (remoteAddress != null) {
             events.handshakeRefused(remoteAddress, refusal);
         }
-        closeWith(ctx, CLOSE_PROTOCOL_ERROR, Integer.toString(refusal.chiaErrorCode()));
+        closeWith(CLOSE_PROTOCOL_ERROR, Integer.toString(refusal.chiaErrorCode()));
     }
 
-    private void closeWith(ChannelHandlerContext ctx, int code, String reason) {
+    /** A valid handshake the service did not admit (self, duplicate, banned, table full). */
+    void refuseAdmission(GossipError error) {
+        fail(error);
+        int code = error instanceof GossipError.SelfConnection ? ERR_SELF_CONNECTION : ERR_INVALID_HANDSHAKE;
+        closeWith(error instanceof GossipError.SelfConnection ? CLOSE_PROTOCOL_ERROR : 1000, Integer.toString(code));
+    }
+
+    private void closeWith(int code, String reason) {
         if (phase == Phase.CLOSED) {
             return;
         }
-        Channel ch = ctx != null ? ctx.channel() : channel;
+        Channel ch = channel;
         ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
         ch.eventLoop().schedule(() -> { ch.close(); }, 2, TimeUnit.SECONDS);
     }
@@ -681,6 +520,14 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
     }
 
     // ---- accessors -------------------------------------------------------------------------
+
+    Events events() {
+        return events;
+    }
+
+    void remoteHandshake(Handshake remote) {
+        this.remoteHandshake = remote;
+    }
 
     /** Completes with the PeerId once the handshake is done and admitted; fails otherwise. */
     CompletableFuture<PeerId> established() {
@@ -717,10 +564,10 @@ final class PeerConnectionHandler extends SimpleChannelInboundHandler<WebSocketF
 
     PeerConnection snapshot() {
         Handshake h = remoteHandshake;
+        long rtt = keepalive.avgRttMillis();
         return new PeerConnection(peerId, remoteAddress, outbound,
                 h == null ? 0 : h.nodeType(), h == null ? "" : h.protocolVersion(), h == null ? "" : h.softwareVersion(),
-                h == null ? 0 : h.serverPort(), createdMillis, messagesSent.sum(), messagesReceived.sum(),
-                bytesSent.sum(), bytesReceived.sum(), avgRttMillis < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(avgRttMillis));
+                h == null ? 0 : h.serverPort(), createdMillis, codec.messagesSent.sum(), codec.messagesReceived.sum(),
+                codec.bytesSent.sum(), codec.bytesReceived.sum(), rtt < 0 ? OptionalLong.empty() : OptionalLong.of(rtt));
     }
-
 }

@@ -3,18 +3,13 @@ package net.dig.net;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import net.dig.core.AtomicFiles;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -37,6 +32,7 @@ final class PemFiles {
     private PemFiles() {}
 
     static X509Certificate readCertificate(Path path) {
+        EventLoopBlocking.check("read " + path);
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII);
                 PEMParser parser = new PEMParser(reader)) {
             Object object = parser.readObject();
@@ -51,6 +47,7 @@ final class PemFiles {
     }
 
     static PrivateKey readPrivateKey(Path path) {
+        EventLoopBlocking.check("read " + path);
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII);
                 PEMParser parser = new PEMParser(reader)) {
             Object object = parser.readObject();
@@ -102,43 +99,14 @@ final class PemFiles {
         writeAtomically(target, text.getBytes(StandardCharsets.US_ASCII), permissions);
     }
 
+    /** Through {@link AtomicFiles} (temp with {@code permissions}, fsync, rename over, fsync directory). */
     static void writeAtomically(Path target, byte[] bytes, String permissions) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path temp = dir.resolve("." + target.getFileName() + ".tmp");
-        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        EventLoopBlocking.check("write " + target);
         try {
-            Files.createDirectories(dir);
-            Files.deleteIfExists(temp);
-            if (posix) {
-                Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
-            } else {
-                Files.createFile(temp);
-            }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            if (posix) {
-                try (FileChannel dirChannel = FileChannel.open(dir, StandardOpenOption.READ)) {
-                    dirChannel.force(true);
-                }
-            }
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            AtomicFiles.write(target, bytes, AtomicFiles.Publish.REPLACE, permissions);
         } catch (IOException e) {
             throw new TlsIdentityException(target + ": cannot write: " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // the rename already happened or the directory is gone; nothing left to clean
-            }
         }
     }
 }

@@ -51,7 +51,8 @@ class DigDialectTest {
         assertThat(DigDialect.speaksDig(null)).isFalse();
         assertThat(DigDialect.maySend(199, "2.7.5")).isTrue();
         assertThat(DigDialect.maySend(200, "2.7.5")).isFalse();
-        assertThat(DigDialect.maySend(255, "2.7.5")).isFalse();
+        assertThat(DigDialect.maySend(255, "2.7.5")).as("255 is Chia's error, not DIG's").isTrue();
+        assertThat(DigDialect.maySend(254, "2.7.5")).isFalse();
         assertThat(DigDialect.maySend(255, "dig-node/0.1.0")).isTrue();
     }
 

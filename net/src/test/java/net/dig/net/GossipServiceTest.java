@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.dig.testkit.ManualClock;
+import net.dig.gossip.PenaltyReason;
 import net.dig.wire.Message;
 import net.dig.wire.RespondPeers;
 import org.junit.jupiter.api.AfterEach;
@@ -205,6 +206,47 @@ class GossipServiceTest {
                 .isInstanceOf(GossipError.MessageRejected.class);
         assertThat(errorOf(a.handle().broadcast(new Message(201, OptionalInt.of(3), new byte[0]), Optional.empty())))
                 .isInstanceOf(GossipError.MessageRejected.class);
+    }
+
+    @Test
+    void aValidatorRejectingATypeStopsItAtTheFirstHopAndPenalisesTheSender() throws Exception {
+        GossipService a = nodes.start();
+        GossipService b = nodes.start();
+        GossipService c = nodes.start();
+        b.handle().registerValidator(200, (from, m) ->
+                java.util.concurrent.CompletableFuture.completedFuture(net.dig.gossip.Verdict.reject(PenaltyReason.PROTOCOL_VIOLATION)));
+        InboundReceiver atB = b.handle().inboundReceiver();
+        InboundReceiver atC = c.handle().inboundReceiver();
+        get(a.handle().connectTo(TestNodes.loopback(b)));
+        get(b.handle().connectTo(TestNodes.loopback(c)));
+        await().atMost(BOUND).until(() -> get(b.handle().peerCount()) == 2 && get(c.handle().peerCount()) == 1);
+
+        assertThat(get(a.handle().broadcast(Message.of(200, new byte[] {1}), Optional.empty()))).isEqualTo(1);
+        assertThat(get(a.handle().broadcast(Message.of(201, new byte[] {2}), Optional.empty()))).isEqualTo(1);
+        // 201 follows 200 on the same links and the same loops: once it arrived, 200 would have too.
+        assertThat(typesUntil(atB, 201)).doesNotContain(200);
+        assertThat(typesUntil(atC, 201)).as("B forwarded the accepted type only").doesNotContain(200);
+        assertThat(b.reputationOf(a.peerId()).penaltyPoints()).isEqualTo(PenaltyReason.PROTOCOL_VIOLATION.points());
+        assertThat(c.reputationOf(b.peerId()).penaltyPoints()).isZero();
+        MessageBusStats stats = b.handle().messageBusStats();
+        assertThat(stats.validation().rejected()).isEqualTo(1);
+        assertThat(stats.validation().accepted()).isEqualTo(1);
+    }
+
+    /** The types received until one of {@code last} arrives. */
+    static java.util.List<Integer> typesUntil(InboundReceiver receiver, int last) throws InterruptedException {
+        java.util.List<Integer> types = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<InboundMessage> m = receiver.receive(Duration.ofMillis(200));
+            if (m.isPresent()) {
+                types.add(m.get().message().type());
+                if (m.get().message().type() == last) {
+                    return types;
+                }
+            }
+        }
+        throw new AssertionError("no message of type " + last + " (got " + types + ")");
     }
 
     @Test

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /** The connection handler on an {@link EmbeddedChannel}: no sockets, manual time, every ByteBuf accounted for. */
 class PeerConnectionHandlerTest {
-    private static final PeerId REMOTE = new PeerId(Bytes32.fromHex("ab".repeat(32)));
-    private static final String NETWORK = "11".repeat(32);
+    static final PeerId REMOTE = new PeerId(Bytes32.fromHex("ab".repeat(32)));
+    static final String NETWORK = "11".repeat(32);
 
     private final ManualClock clock = new ManualClock();
     private final RecordingEvents events = new RecordingEvents();
@@ -280,7 +280,7 @@ class PeerConnectionHandlerTest {
         assertThat(channel.isActive()).isFalse();
     }
 
-    private static final class RecordingEvents implements PeerConnectionHandler.Events {
+    static final class RecordingEvents implements PeerConnectionHandler.Events {
         final List<PeerId> admitted = new ArrayList<>();
         final List<Message> received = new ArrayList<>();
         final List<Misbehaviour> misbehaviour = new ArrayList<>();

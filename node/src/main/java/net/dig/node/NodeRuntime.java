@@ -85,8 +85,8 @@ final class NodeRuntime implements AutoCloseable {
             runtime.fact("api", config.api().listenAddress().host() + ":" + api.port());
             runtime.fact("api_port", api.port());
             runtime.fact("metrics_port", api.metricsPort());
-            // Next: subscribe to peers.inboundReceiver() for the DIGNodeMessage family (datastore
-            // gossip, capsule requests) once dig-node's replication lands.
+            // Replication will register its validators and handlers here (peers.registerValidator,
+            // peers.subscribe) for the node's own message family.
         } catch (RuntimeException e) {
             runtime.closeServices();
             throw e;

@@ -29,7 +29,8 @@ class LayeringTest {
 
     @Test
     void theImportSeesEveryModule() {
-        for (String pkg : new String[] {"net.dig.core", "net.dig.node", "net.dig.storage", "net.dig.api"}) {
+        for (String pkg : new String[] {"net.dig.core", "net.dig.node", "net.dig.storage", "net.dig.service", "net.dig.api",
+                "net.dig.gossip", "net.dig.net", "net.dig.wire", "net.dig.sim"}) {
             org.assertj.core.api.Assertions.assertThat(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)))
                     .as("classes of %s imported", pkg).isTrue();
         }
@@ -45,7 +46,7 @@ class LayeringTest {
 
     @Test
     void sansIoModulesNeverUseNetty() {
-        noClasses().that().resideInAnyPackage("net.dig.gossip..", "net.dig.wire..", "net.dig.sim..")
+        noClasses().that().resideInAnyPackage("net.dig.gossip..", "net.dig.wire..", "net.dig.sim..", "net.dig.service..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty..")
                 .because("protocol state machines and codecs run under Netty and in the simulator alike")
                 .allowEmptyShould(true)
@@ -62,7 +63,7 @@ class LayeringTest {
 
     @Test
     void timeIsInjectedInStorageGossipAndCore() {
-        noClasses().that().resideInAnyPackage("net.dig.storage..", "net.dig.gossip..", "net.dig.core..")
+        noClasses().that().resideInAnyPackage("net.dig.storage..", "net.dig.gossip..", "net.dig.core..", "net.dig.service..")
                 .and().doNotHaveFullyQualifiedName("net.dig.core.SystemClock")
                 .should().callMethodWhere(readsTheClockOrSleeps())
                 .because("time comes from an injected net.dig.core.Clock (DESIGN.md §3)")

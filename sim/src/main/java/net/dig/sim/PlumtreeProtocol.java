@@ -1,14 +1,21 @@
 package net.dig.sim;
 
 import java.util.Optional;
+import net.dig.gossip.MessageBusConfig;
+import net.dig.gossip.MessageValidator;
 import net.dig.gossip.PeerId;
+import net.dig.gossip.PenaltyReason;
 import net.dig.gossip.PlumtreeConfig;
 import net.dig.gossip.PlumtreeOutput;
 import net.dig.gossip.PlumtreeRouter;
 import net.dig.gossip.PlumtreeViolation;
 import net.dig.wire.Message;
 
-/** The real {@link PlumtreeRouter}, with its effects wired to the simulator. */
+/**
+ * The real {@link PlumtreeRouter}, with its effects wired to the simulator. It runs the validating path
+ * as the transport does, with {@link MessageValidator#ACCEPT_ALL} (the simulated payloads carry nothing to
+ * check); the verdict is synchronous, so no continuation is ever queued on the simulator's thread.
+ */
 final class PlumtreeProtocol implements SimProtocol {
     private final PlumtreeRouter router;
 
@@ -28,7 +35,12 @@ final class PlumtreeProtocol implements SimProtocol {
             public void penalize(PeerId peer, PlumtreeViolation violation, String detail) {
                 node.penalize(peer, violation);
             }
-        });
+
+            @Override
+            public void rejected(PeerId from, Message message, PenaltyReason reason) {
+                node.penalize(from, reason);
+            }
+        }, MessageValidator.ACCEPT_ALL, MessageBusConfig.defaults().maxValidationsInFlight(), Runnable::run);
     }
 
     PlumtreeRouter router() {

@@ -282,12 +282,15 @@ public final class Simulation {
     }
 
     private void penalize(int node, int peer, PlumtreeViolation violation) {
-        penalties++;
-        int points = switch (violation) {
+        penalize(node, peer, switch (violation) {
             case MALFORMED_CONTROL, INVALID_ANNOUNCEMENT -> 50;
             case BROKEN_PROMISE -> 25;
             case REQUEST_RATE_EXCEEDED -> 15;
-        };
+        });
+    }
+
+    private void penalize(int node, int peer, int points) {
+        penalties++;
         long key = (long) node << 32 | peer;
         int total = penaltyPoints.merge(key, points, Integer::sum);
         if (total >= 100) {
@@ -335,6 +338,11 @@ public final class Simulation {
 
         public void penalize(PeerId peer, PlumtreeViolation violation) {
             Simulation.this.penalize(index, indexOf(peer), violation);
+        }
+
+        /** A payload from {@code peer} was rejected by this node's validator. */
+        public void penalize(PeerId peer, net.dig.gossip.PenaltyReason reason) {
+            Simulation.this.penalize(index, indexOf(peer), reason.points());
         }
 
         @Override

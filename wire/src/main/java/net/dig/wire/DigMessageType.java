@@ -54,7 +54,11 @@ public enum DigMessageType {
         return code < FIRST || code > LAST ? Optional.empty() : Optional.of(values()[code - FIRST]);
     }
 
-    /** True for the DIG band (>= 200), which the dispatcher routes to DIG handlers. */
+    /**
+     * The one definition of the DIG band: types 200..254. 255 is Chia's {@code error}
+     * ({@link ChiaMessageType#ERROR}), which every Chia node understands, so it is not DIG's; the band's
+     * unassigned codes (227..254) are DIG's all the same.
+     */
     public static boolean isDigBand(int rawType) {
         return rawType >= FIRST && rawType <= 0xFF && rawType != 255;
     }

@@ -1,0 +1,166 @@
+package net.dig.net;
+
+import java.net.InetSocketAddress;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import net.dig.gossip.HandshakeRules;
+import net.dig.gossip.PeerId;
+import net.dig.gossip.RateLimitTable;
+import net.dig.gossip.RateLimiter;
+import net.dig.wire.Handshake;
+import net.dig.wire.Message;
+import net.dig.wire.NodeType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the handler of every new connection and answers what it asks of the service
+ * ({@link PeerConnectionHandler.Events}): our handshake, whether the remote one is acceptable
+ * ({@link HandshakeRules}, bans, duplicates), admission into the {@link PeerTable}, penalties, RTT samples,
+ * and, once admitted, where its messages and its closing go (Plumtree, discovery, {@link InboundDispatch}).
+ *
+ * <p>Concurrency: each {@code Events} instance belongs to one connection and is called on its event loop;
+ * what it touches is thread-safe ({@link PeerTable}, {@link Reputations}) or reached through the control loop.
+ */
+final class Connections implements Dialer.ConnectionFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
+
+    private final ServiceContext ctx;
+    private final HandshakeRules rules;
+    private final PeerTable peers;
+    private final Reputations reputations;
+    private final PlumtreeBridge plumtree;
+    private final DiscoveryLoop discovery;
+    private final InboundDispatch dispatch;
+
+    Connections(ServiceContext ctx, HandshakeRules rules, PeerTable peers, Reputations reputations, PlumtreeBridge plumtree,
+            DiscoveryLoop discovery, InboundDispatch dispatch) {
+        this.ctx = ctx;
+        this.rules = rules;
+        this.peers = peers;
+        this.reputations = reputations;
+        this.plumtree = plumtree;
+        this.discovery = discovery;
+        this.dispatch = dispatch;
+    }
+
+    @Override
+    public PeerConnectionHandler open(boolean outbound, Purpose purpose) {
+        GossipConfig config = ctx.config;
+        RateLimiter outboundLimits = new RateLimiter(RateLimiter.Direction.OUTBOUND,
+                (int) Math.max(1, Math.min(100, Math.round(RateLimiter.DEFAULT_OUTBOUND_PERCENT * config.peerOptions().rateLimitFactor()))),
+                RateLimitTable.standard());
+        PeerConnectionHandler handler = new PeerConnectionHandler(outbound, new Events(outbound, purpose),
+                config.transport(), ctx.clock, outboundLimits);
+        peers.track(handler);
+        return handler;
+    }
+
+    /** What one connection needs from the service. */
+    private final class Events implements PeerConnectionHandler.Events {
+        private final boolean outbound;
+        private final Purpose purpose;
+
+        Events(boolean outbound, Purpose purpose) {
+            this.outbound = outbound;
+            this.purpose = purpose;
+        }
+
+        @Override
+        public Handshake localHandshake() {
+            return rules.localHandshake(GossipConstants.PROTOCOL_VERSION, ctx.config.transport().softwareVersion(),
+                    ctx.listenPort(), NodeType.FULL_NODE);
+        }
+
+        @Override
+        public Optional<PeerConnectionHandler.Refusal> checkHandshake(PeerConnectionHandler connection, Handshake remote) {
+            PeerId remoteId = connection.peerId();
+            Set<NodeType> expected = purpose == Purpose.INTRODUCER
+                    ? EnumSet.of(NodeType.FULL_NODE, NodeType.INTRODUCER) : EnumSet.of(NodeType.FULL_NODE);
+            HandshakeRules.Verdict verdict = rules.evaluate(remote, new HandshakeRules.Context(outbound, expected, ctx.ownPeerId,
+                    remoteId, purpose == Purpose.PEER && peers.contains(remoteId), reputations.isBanned(remoteId)));
+            if (verdict instanceof HandshakeRules.Rejected rejected) {
+                GossipError error = switch (rejected.reason()) {
+                    case SELF_CONNECTION -> new GossipError.SelfConnection();
+                    case DUPLICATE_CONNECTION -> new GossipError.DuplicateConnection(remoteId);
+                    case BANNED -> new GossipError.PeerBanned(remoteId);
+                    default -> new GossipError.HandshakeFailed(rejected.reason().chiaErrorCode(), rejected.detail());
+                };
+                int ban = rejected.reason().banSeconds() == PeerConnectionHandler.INVALID_PROTOCOL_BAN_SECONDS
+                        ? (int) ctx.config.transport().shortBan().toSeconds() : rejected.reason().banSeconds();
+                LOG.debug("refused handshake from {}: {}", connection.remoteAddress(), rejected.detail());
+                return Optional.of(new PeerConnectionHandler.Refusal(error, rejected.reason().chiaErrorCode(), ban));
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<GossipError> admit(PeerConnectionHandler connection) {
+            if (purpose == Purpose.PEER) {
+                if (peers.size() >= ctx.config.maxConnections()) {
+                    return Optional.of(new GossipError.MaxConnectionsReached(ctx.config.maxConnections()));
+                }
+                if (!peers.admit(connection)) {
+                    return Optional.of(new GossipError.DuplicateConnection(connection.peerId()));
+                }
+            }
+            AdmissionHandler slot = connection.channel().pipeline().get(AdmissionHandler.class);
+            if (slot != null) {
+                slot.handshakeDone();
+            }
+            if (purpose == Purpose.PEER) {
+                plumtree.neighborUp(connection.peerId());
+                discovery.opened(connection, outbound);
+            }
+            ctx.hook().onAdmitted(connection);
+            return Optional.empty();
+        }
+
+        @Override
+        public void removed(PeerConnectionHandler connection) {
+            peers.closed(connection, purpose == Purpose.PEER);
+            if (purpose == Purpose.PEER) {
+                plumtree.neighborDown(connection.peerId());
+                discovery.closed(connection, outbound);
+            }
+        }
+
+        @Override
+        public void received(PeerConnectionHandler connection, Message message) {
+            dispatch.received(connection, purpose, message);
+        }
+
+        @Override
+        public void misbehaved(PeerConnectionHandler connection, Misbehaviour kind, String detail) {
+            reputations.misbehaved(connection, kind, detail);
+        }
+
+        @Override
+        public void handshakeRefused(InetSocketAddress remote, PeerConnectionHandler.Refusal refusal) {
+            if (refusal.banSeconds() > 0) {
+                reputations.banIp(remote.getAddress().getHostAddress(), java.time.Duration.ofSeconds(refusal.banSeconds()));
+            }
+        }
+
+        @Override
+        public Optional<GossipError> precheck(PeerConnectionHandler connection) {
+            PeerId remote = connection.peerId();
+            if (remote.equals(ctx.ownPeerId)) {
+                return Optional.of(new GossipError.SelfConnection());
+            }
+            if (purpose == Purpose.PEER && peers.contains(remote)) {
+                return Optional.of(new GossipError.DuplicateConnection(remote));
+            }
+            if (reputations.isBanned(remote)) {
+                return Optional.of(new GossipError.PeerBanned(remote));
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public void rttSample(PeerConnectionHandler connection, long rttMillis) {
+            reputations.recordRtt(connection.peerId(), rttMillis);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package net.dig.net;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.dig.gossip.LaneStats;
+import net.dig.gossip.PeerId;
+import net.dig.wire.Handshake;
+import net.dig.wire.NodeType;
+
+/**
+ * The connections of one service: the admitted peers by PeerId, every link still open (peers, handshakes
+ * in progress, introducer links), the dials in flight, and the totals of closed connections.
+ *
+ * <h2>Concurrency</h2>
+ * Thread-safe. Admission is a {@code putIfAbsent} on a concurrent map, so two connections of one PeerId
+ * cannot both be admitted. The totals of closed connections are guarded by one lock together with the
+ * removal from the peer map: {@link #totals()} sees a closing connection either among the peers or in the
+ * totals, never both or neither, so the counters built on it (Prometheus counters) never go down. The
+ * critical sections are a few additions, never I/O.
+ */
+final class PeerTable {
+    /** Messages, bytes and lanes over open and closed connections, and the open ones by direction. */
+    record Totals(long messagesSent, long messagesReceived, long bytesSent, long bytesReceived, int inbound, int outbound,
+            LaneStats lanes) {}
+
+    private final ConcurrentHashMap<PeerId, PeerConnectionHandler> peers = new ConcurrentHashMap<>();
+    private final Set<PeerConnectionHandler> links = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger pendingDials = new AtomicInteger();
+    private final Object closedTotalsLock = new Object();
+    private long closedMessagesSent;
+    private long closedMessagesReceived;
+    private long closedBytesSent;
+    private long closedBytesReceived;
+    private LaneStats closedLanes = LaneStats.NONE;
+
+    Optional<PeerConnectionHandler> get(PeerId peer) {
+        return Optional.ofNullable(peers.get(peer));
+    }
+
+    boolean contains(PeerId peer) {
+        return peers.containsKey(peer);
+    }
+
+    int size() {
+        return peers.size();
+    }
+
+    List<PeerConnectionHandler> live() {
+        return List.copyOf(peers.values());
+    }
+
+    /** Admits {@code connection} under its PeerId; false if another connection of that PeerId is in. */
+    boolean admit(PeerConnectionHandler connection) {
+        return peers.putIfAbsent(connection.peerId(), connection) == null;
+    }
+
+    void track(PeerConnectionHandler link) {
+        links.add(link);
+    }
+
+    /** A link that never got a channel (the dial failed). */
+    void untrack(PeerConnectionHandler link) {
+        links.remove(link);
+    }
+
+    Set<PeerConnectionHandler> links() {
+        return links;
+    }
+
+    /** A link closed: out of the table (if it was the admitted peer) and into the totals. */
+    void closed(PeerConnectionHandler connection, boolean peer) {
+        links.remove(connection);
+        PeerConnection last = connection.snapshot();
+        synchronized (closedTotalsLock) {
+            if (peer) {
+                peers.remove(connection.peerId(), connection);
+            }
+            closedMessagesSent += last.messagesSent();
+            closedMessagesReceived += last.messagesReceived();
+            closedBytesSent += last.bytesSent();
+            closedBytesReceived += last.bytesReceived();
+            closedLanes = closedLanes.plus(connection.laneStats().counters());
+        }
+    }
+
+    Totals totals() {
+        synchronized (closedTotalsLock) {
+            long sent = closedMessagesSent;
+            long received = closedMessagesReceived;
+            long bytesOut = closedBytesSent;
+            long bytesIn = closedBytesReceived;
+            LaneStats lanes = closedLanes;
+            int in = 0;
+            int out = 0;
+            for (PeerConnectionHandler c : peers.values()) {
+                PeerConnection s = c.snapshot();
+                sent += s.messagesSent();
+                received += s.messagesReceived();
+                bytesOut += s.bytesSent();
+                bytesIn += s.bytesReceived();
+                lanes = lanes.plus(c.laneStats());
+                if (s.isOutbound()) {
+                    out++;
+                } else {
+                    in++;
+                }
+            }
+            return new Totals(sent, received, bytesOut, bytesIn, in, out, lanes);
+        }
+    }
+
+    /** Peer dials started and not yet admitted or failed (they count against {@code max_connections}). */
+    int pendingDials() {
+        return pendingDials.get();
+    }
+
+    void dialStarted() {
+        pendingDials.incrementAndGet();
+    }
+
+    void dialEnded() {
+        pendingDials.decrementAndGet();
+    }
+
+    /** The IP of a connected peer, or null. */
+    String ipOf(PeerId peer) {
+        PeerConnectionHandler c = peers.get(peer);
+        return c == null || c.remoteAddress() == null ? null : c.remoteAddress().getAddress().getHostAddress();
+    }
+
+    /** Connected full nodes by the address they listen on. */
+    Map<InetSocketAddress, PeerConnectionHandler> fullNodes() {
+        Map<InetSocketAddress, PeerConnectionHandler> out = new HashMap<>();
+        for (PeerConnectionHandler c : peers.values()) {
+            if (c.remoteHandshake() != null && c.remoteHandshake().nodeType() == NodeType.FULL_NODE.code()) {
+                out.put(listeningAddress(c), c);
+            }
+        }
+        return out;
+    }
+
+    /** The address a peer listens on: for dialled peers the address we dialled, else its IP and advertised port. */
+    static InetSocketAddress listeningAddress(PeerConnectionHandler c) {
+        Handshake h = c.remoteHandshake();
+        if (c.isOutbound() || h == null || h.serverPort() == 0) {
+            return c.remoteAddress();
+        }
+        return new InetSocketAddress(c.remoteAddress().getAddress(), h.serverPort());
+    }
+}
