@@ -54,7 +54,7 @@ class QuarantineTest {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
                         + "/capsule/" + m.datastoreId().toHex() + "/0")).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
-                assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("unavailable");
+                assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("plot_unavailable");
                 assertThat(r.body()).contains("quarantined");
                 JsonObject status = new JsonObject(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + server.port() + "/node/status")).build(), HttpResponse.BodyHandlers.ofString()).body());

@@ -17,9 +17,10 @@ import net.dig.storage.StorageErrorCode;
  *
  * <h2>Why</h2>
  * The status of a failure is decided once, here, from a typed code; no transport reads exception
- * messages to choose it. Storage's {@code QUARANTINED} is {@link #UNAVAILABLE} (as docs/api.md has it
- * for a capsule whose plot was quarantined at open); {@link #PLOT_UNAVAILABLE} is the serving check of
- * a plot quarantined while running. A row whose JSON code is {@code null} ({@link #BAD_HEX_FIELD})
+ * messages to choose it. Storage's {@code QUARANTINED} (a capsule found bad, or its plot quarantined,
+ * by a verify or a read: persisted, so it stays so after a restart) is {@link #PLOT_UNAVAILABLE}, as is
+ * the serving check of a plot quarantined while running; a plot that does not even open is not indexed,
+ * and its capsules are {@link #UNAVAILABLE}. A row whose JSON code is {@code null} ({@link #BAD_HEX_FIELD})
  * renders as {@code bad_<field>}, the field named by the {@link ServiceException}.
  */
 public enum ErrorCode {
@@ -136,7 +137,7 @@ public enum ErrorCode {
             case VERIFICATION_FAILED -> VERIFICATION_FAILED;
             case NO_SPACE -> INSUFFICIENT_STORAGE;
             case INDEX_BUSY -> INDEX_BUSY;
-            case QUARANTINED -> UNAVAILABLE;
+            case QUARANTINED -> PLOT_UNAVAILABLE;
             case NOT_FOUND -> UNKNOWN_DATASTORE;
             case IO -> UNAVAILABLE;
         };

@@ -28,7 +28,7 @@ class ErrorCodeTest {
                 Optional.of(PenaltyReason.INVALID_BLOCK)));
         expected.put(StorageErrorCode.NO_SPACE, new Row(507, "insufficient_storage", 1, Optional.empty()));
         expected.put(StorageErrorCode.INDEX_BUSY, new Row(503, "index_busy", 1, Optional.empty()));
-        expected.put(StorageErrorCode.QUARANTINED, new Row(503, "unavailable", 1, Optional.empty()));
+        expected.put(StorageErrorCode.QUARANTINED, new Row(503, "plot_unavailable", 1, Optional.empty()));
         expected.put(StorageErrorCode.NOT_FOUND, new Row(404, "unknown_datastore", 2, Optional.empty()));
         expected.put(StorageErrorCode.IO, new Row(503, "unavailable", 1, Optional.empty()));
         assertThat(expected.keySet()).containsExactlyInAnyOrder(StorageErrorCode.values());
