@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GET /capsule (16 MiB and 256 KiB bodies) and a small JSON endpoint of dig-node, against nginx
 # (sendfile on) serving the very same bytes, both on 127.0.0.1, measured with wrk in one run.
-# DESIGN.md §5 bars: capsules >= 0.9x nginx throughput; small JSON >= 0.5x nginx requests/s.
+# docs/architecture.md §5 bars: capsules >= 0.9x nginx throughput; small JSON >= 0.5x nginx requests/s.
 #
 # Usage: bench/scripts/http-vs-nginx.sh [seconds-per-run (default 15)] [connections (default 16)]
 # Installs nginx-light and wrk from Debian packages if missing (needs root). Not part of `verify`.

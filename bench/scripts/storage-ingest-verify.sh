@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Storage benchmarks (DESIGN.md §5), side by side in one run on this machine:
+# Storage benchmarks (docs/architecture.md §5), side by side in one run on this machine:
 #   1. ingest 1 GiB of random data (fsync included)  vs  dd if=data of=x bs=4M conv=fsync
 #   2. verify the resulting plot (both cores)         vs  openssl dgst -sha256 of the same plot file
 #   3. random capsule / 4 KiB chunk reads from a plot larger than 2 GiB

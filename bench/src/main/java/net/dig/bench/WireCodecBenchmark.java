@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Encode + decode of small messages through the full path: record → Streamable body → envelope
- * bytes → envelope → record. One operation = one message encoded and decoded. Bar (DESIGN.md §5):
+ * bytes → envelope → record. One operation = one message encoded and decoded. Bar (docs/architecture.md §5):
  * at least 1 M small messages per second per core.
  *
  * <p>Run: {@code java -jar bench/target/dig-bench.jar WireCodecBenchmark -f 1 -wi 2 -i 3 -t 1}

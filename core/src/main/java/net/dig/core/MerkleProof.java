@@ -6,7 +6,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * An inclusion proof in the tree of {@link MerkleTree} (DESIGN.md §4.1).
+ * An inclusion proof in the tree of {@link MerkleTree} (docs/architecture.md §4.1).
  *
  * <p>Binary encoding (the {@code X-Merkle-Proof} header carries its Base64), big-endian:
  * <pre>

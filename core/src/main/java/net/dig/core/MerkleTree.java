@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The binary Merkle tree of DESIGN.md §4.1, which clients depend on byte for byte.
+ * The binary Merkle tree of docs/architecture.md §4.1, which clients depend on byte for byte.
  *
  * <ul>
  *   <li>{@code leaf(x) = SHA256(0x01 || x)}, {@code node(l, r) = SHA256(0x02 || l || r)} (Chia's CLVM

@@ -4,7 +4,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * SHA-256, the one hash of the node (DESIGN.md §4.1). The JDK implementation uses the SHA-NI
+ * SHA-256, the one hash of the node (docs/architecture.md §4.1). The JDK implementation uses the SHA-NI
  * intrinsic where the CPU has it.
  *
  * <p>Thread-safe: every call uses a fresh {@link MessageDigest} (a digest is cheap to create and is not

@@ -6,8 +6,7 @@ import net.dig.wire.DigMessageType;
 /**
  * The three outbound lanes of a connection (dig-gossip seed, "priority lanes"): critical messages go
  * first and are never dropped, normal ones next and are delayed under load, bulk last and are dropped
- * first. The classification is the seed's table, completed from dig-gossip's {@code priority.rs}
- * (research/chia-protocol.md §2.5):
+ * first. The classification is the seed's table, completed from dig-gossip's {@code priority.rs}:
  * <ul>
  *   <li>CRITICAL: NewPeak, RespondBlock, RespondUnfinishedBlock; DIG NewAttestation,
  *       NewCheckpointProposal, NewCheckpointSignature; and this node's Plumtree control (214-217), which

@@ -2,7 +2,7 @@ package net.dig.gossip;
 
 /**
  * Settings of one {@link PlumtreeRouter}, validated on construction. Defaults ({@link #defaults()}) follow
- * the dig-gossip seed where it has a value and research/gossip.md §1.3 otherwise.
+ * the dig-gossip seed where it has a value and the Plumtree paper (Leitão et al., SRDS 2007) otherwise.
  *
  * @param gossipFanout             at most this many links a node makes eager on its own (seed: 8)
  * @param maxSeenMessages          seen-set capacity (seed: 100,000)

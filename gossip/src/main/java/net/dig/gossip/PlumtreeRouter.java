@@ -26,8 +26,8 @@ import net.dig.wire.RequestByHash;
  * every other link carries only message ids (lazy push, IHAVE) that repair the tree when a branch breaks.
  *
  * <h2>What</h2>
- * The algorithm of Leitão, Pereira and Rodrigues, "Epidemic Broadcast Trees" (SRDS 2007; Algorithms 1-4,
- * research/gossip.md §1.2), as a sans-I/O state machine. Events in: {@link #onNeighborUp},
+ * The algorithm of Leitão, Pereira and Rodrigues, "Epidemic Broadcast Trees" (SRDS 2007; Algorithms 1-4),
+ * as a sans-I/O state machine. Events in: {@link #onNeighborUp},
  * {@link #onNeighborDown}, {@link #onMessage}, {@link #onTick}, {@link #broadcast}. Effects out, through
  * {@link PlumtreeOutput}: send a message to a peer, deliver a message to the application, penalise a peer.
  * The driver calls {@link #onTick} at or after {@link #nextWakeupMillis()}.

@@ -31,7 +31,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Makes the X.509 certificates of the P2P identity with BouncyCastle: a network CA and leaf
  * certificates signed by it, in the shape Chia uses (research chia-protocol.md §1.7).
  *
- * <p>Leaves are ECDSA P-256 (DESIGN.md §4.5 allows it or RSA-2048; P-256 generates in a millisecond
+ * <p>Leaves are ECDSA P-256 (docs/architecture.md §4.5 allows it or RSA-2048; P-256 generates in a millisecond
  * and handshakes faster), carry {@code extendedKeyUsage = serverAuth, clientAuth} because every
  * connection is mutual TLS, the SAN {@code DNS:peer.dig} (nobody checks host names: identity is the
  * PeerId), and are valid from one day before {@code now} until 2100-08-02, as Chia's leaves are.

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module rules of DESIGN.md §3 that the Maven enforcer cannot see (it checks POM dependencies,
+ * The module rules of docs/architecture.md §3 that the Maven enforcer cannot see (it checks POM dependencies,
  * not imports): checked on the compiled main classes of every module on this test's classpath
  * (the node depends on all of them; dig-sim is added as a test dependency for this).
  */
@@ -66,7 +66,7 @@ class LayeringTest {
         noClasses().that().resideInAnyPackage("net.dig.storage..", "net.dig.gossip..", "net.dig.core..", "net.dig.service..")
                 .and().doNotHaveFullyQualifiedName("net.dig.core.SystemClock")
                 .should().callMethodWhere(readsTheClockOrSleeps())
-                .because("time comes from an injected net.dig.core.Clock (DESIGN.md §3)")
+                .because("time comes from an injected net.dig.core.Clock (docs/architecture.md §3)")
                 .allowEmptyShould(true)
                 .check(classes);
     }

@@ -25,7 +25,7 @@ import net.dig.core.Sha256;
  * | node public key (32 B, Ed25519) | signature (64 B) over every byte before it                   |
  * +---------------------------------+--------------------------------------------------------------+
  * </pre>
- * Proofs use {@link MerkleProof#encode()} (DESIGN.md §4.1). {@code chunk_index} is not free: it is
+ * Proofs use {@link MerkleProof#encode()} (docs/architecture.md §4.1). {@code chunk_index} is not free: it is
  * {@link #chunkIndex(String, Bytes32, long)} of the challenge, so a node cannot pick an easy chunk.
  *
  * <p>Verification ({@link #verify(Bytes32, int, long)}): index, length and leaf counts first, then the chunk's leaf hash and the chunk proof give the

@@ -6,7 +6,7 @@ import net.dig.core.Bytes32;
 import net.dig.core.Sha256;
 
 /**
- * The hashes of one capsule (DESIGN.md §4.1): {@code capsule_hash = SHA256(bytes)}, the leaf hash of each
+ * The hashes of one capsule (docs/architecture.md §4.1): {@code capsule_hash = SHA256(bytes)}, the leaf hash of each
  * 4 KiB chunk {@code SHA256(0x01 || chunk)} (flat, 32 bytes each) and {@code chunk_root}, the tree over
  * those leaves. One pass over the data feeds both digests chunk by chunk while the chunk is in cache,
  * and the tree is folded in place in the flat array, with no per-node allocation.

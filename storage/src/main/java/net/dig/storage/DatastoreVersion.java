@@ -9,7 +9,7 @@ import net.dig.core.NodeIdentity;
 import net.dig.core.Sha256;
 
 /**
- * One signed version of a datastore (DESIGN.md §4.2). Nodes accept a version only with a valid owner
+ * One signed version of a datastore (docs/architecture.md §4.2). Nodes accept a version only with a valid owner
  * signature and a version number above the one they hold.
  *
  * <p>{@link #signingBytes()}, the exact bytes the owner signs (232 bytes, big-endian, layout 2):

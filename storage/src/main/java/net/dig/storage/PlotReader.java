@@ -97,7 +97,7 @@ final class PlotReader implements AutoCloseable {
 
     /**
      * Opens and checks a plot that must have been made by the node whose key is {@code nodePublicKey}
-     * (DESIGN.md §4.3 binds a plot to its node): a plot signed by any other node is {@link Corrupt} with
+     * (docs/architecture.md §4.3 binds a plot to its node): a plot signed by any other node is {@link Corrupt} with
      * the reason {@code foreign plot: made by node <id>}, even when it is otherwise valid.
      */
     static PlotReader open(Path path, byte[] nodePublicKey) throws IOException, Corrupt {

@@ -54,7 +54,7 @@ import net.dig.core.Sha256;
  *   0  32 datastore_id | 32 4 capsule_index u32 | 36 4 capsule_size u32 (uncompressed)
  *   40 32 capsule_hash = SHA256(uncompressed bytes) | 72 8 plot_offset u64 (byte offset, page aligned)
  * C2 storage records (8 bytes each, same order): u32 stored_length | u8 codec (0 none, 1 zstd) | 3 zero
- * C3 chunk roots (32 bytes each, same order): root of the capsule's 4 KiB-chunk tree (DESIGN.md §4.1)
+ * C3 chunk roots (32 bytes each, same order): root of the capsule's 4 KiB-chunk tree (docs/architecture.md §4.1)
  * C4 chunk hashes: for each capsule in order, ceil(capsule_size / 4096) leaf hashes SHA256(0x01 || chunk)
  * C5 datastores present: u32 count, then count x { u32 length, Manifest.encode() } (signed version
  *    record, name, every capsule of the datastore, file table), sorted by datastore_id
@@ -64,7 +64,7 @@ import net.dig.core.Sha256;
  * <h2>Why</h2>
  * Data first and tables last lets ingest stream capsules to disk as they are hashed, without knowing
  * table sizes in advance; the header is written last, so a file whose header hash checks is complete.
- * Page-counted pointers address 16 TiB with a u32 (DESIGN.md §4.3). Page-aligned capsules allow
+ * Page-counted pointers address 16 TiB with a u32 (docs/architecture.md §4.3). Page-aligned capsules allow
  * {@code O_DIRECT}-friendly and {@code sendfile} reads.
  *
  * <h2>Durability</h2>

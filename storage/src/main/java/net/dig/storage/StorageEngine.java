@@ -29,7 +29,7 @@ import net.dig.core.Progress;
  * The node's capsule store: datastores in, capsules and proofs out. A facade over the parts below.
  *
  * <h2>What</h2>
- * Ingests files and directories into signed datastores (DESIGN.md §4.2), writes them to crash-safe
+ * Ingests files and directories into signed datastores (docs/architecture.md §4.2), writes them to crash-safe
  * {@code DIG1} plot files ({@link PlotWriter}), indexes every capsule in SQLite ({@link CapsuleIndex}) for
  * O(1) lookups, serves capsules, chunks, regions and Merkle proofs, verifies plots, evicts datastores, and
  * rebuilds the index from the plots alone.

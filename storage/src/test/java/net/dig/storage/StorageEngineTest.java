@@ -32,7 +32,7 @@ class StorageEngineTest {
     @TempDir
     Path tmp;
 
-    /** Independent computation of DESIGN.md §4.1 for one capsule. */
+    /** Independent computation of docs/architecture.md §4.1 for one capsule. */
     static Bytes32 chunkRoot(byte[] capsule) {
         List<Bytes32> leaves = new ArrayList<>();
         for (int off = 0; off < capsule.length; off += 4096) {

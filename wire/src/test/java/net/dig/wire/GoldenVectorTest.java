@@ -12,7 +12,8 @@ import net.dig.core.Bytes32;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every hex example of research/chia-protocol.md §1.11, §2.3, §2.6 and §3, asserted byte for byte in
+ * Every published hex example of the Chia peer protocol this node implements (frames.txt, bodies.txt;
+ * docs/formats/wire.md names their sources), asserted byte for byte in
  * both directions: decode-then-encode gives the vector back, and constructing the value by hand then
  * encoding gives the vector.
  */
