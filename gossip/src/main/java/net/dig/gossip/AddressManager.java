@@ -14,7 +14,7 @@ import net.dig.wire.TimestampedPeerInfo;
 
 /**
  * The address book: every peer address this node has heard of, in Bitcoin's {@code CAddrMan} layout
- * as Chia ports it ({@code chia/server/address_manager.py}; research chia-protocol.md §1.10, gossip.md §5).
+ * as Chia ports it ({@code chia/server/address_manager.py}; docs/formats/wire.md; Bitcoin Core addrman).
  *
  * <p>What. Two tables of 64-slot buckets: <b>new</b> (1024 buckets; addresses heard of, up to 8
  * references each) and <b>tried</b> (256 buckets; addresses we completed a handshake with, one slot

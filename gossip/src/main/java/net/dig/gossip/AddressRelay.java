@@ -12,8 +12,7 @@ import net.dig.core.Sha256;
 import net.dig.wire.TimestampedPeerInfo;
 
 /**
- * Passes fresh single addresses on (Chia {@code node_discovery.py} {@code _address_relay}; research
- * chia-protocol.md §1.9). When a full node sends a RespondPeers with exactly one entry dated within
+ * Passes fresh single addresses on (Chia {@code node_discovery.py} {@code _address_relay}). When a full node sends a RespondPeers with exactly one entry dated within
  * the last 10 minutes (typically a self-advertisement), that entry is relayed to 2 connected full
  * nodes: those with the lowest {@code SHA-256(secret ‖ key(neighbour) ‖ u24(day))}, so the choice is
  * stable for a day and unpredictable to others, skipping the sender and neighbours already told about

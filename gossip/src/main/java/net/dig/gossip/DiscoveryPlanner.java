@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * Decides whom to dial and when (Chia {@code node_discovery.py} {@code _connect_to_peers}, dig-gossip
- * discovery loop; research chia-protocol.md §1.9-§1.10, gossip.md §5.4). The net layer calls
+ * discovery loop; docs/formats/wire.md; Bitcoin Core addrman). The net layer calls
  * {@link #tick} periodically and executes the returned {@link Action}s, then reports outcomes through
  * the {@code on*} methods.
  *

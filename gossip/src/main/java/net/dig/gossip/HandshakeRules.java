@@ -14,8 +14,8 @@ import net.dig.wire.WireException;
 import net.dig.wire.WireLimits;
 
 /**
- * Decides whether the first message of a connection is an acceptable handshake (research
- * chia-protocol.md §1.5, §2.3; dig-gossip {@code validate_remote_handshake}).
+ * Decides whether the first message of a connection is an acceptable handshake (docs/formats/wire.md;
+ * dig-gossip {@code validate_remote_handshake}).
  *
  * <p>Checks, in order: the message is type 1 and decodes as {@link Handshake} with no trailing bytes;
  * network_id is non-empty and equal to ours; protocol_version is a numeric triple {@code a.b.c} at or

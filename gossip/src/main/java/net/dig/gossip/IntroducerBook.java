@@ -11,7 +11,7 @@ import net.dig.wire.TimestampedPeerInfo;
 
 /**
  * The state of a {@code dig-node introducer} server (Chia {@code chia/introducer/introducer.py},
- * {@code introducer_api.py}, {@code server/introducer_peers.py}; research chia-protocol.md §1.8, §2.6).
+ * {@code introducer_api.py}, {@code server/introducer_peers.py}; docs/formats/wire.md).
  *
  * <p>Peers arrive by registering (DIG 218, answered with {@link RegisterAck}) or by connecting to
  * the introducer as full nodes. Every vetting round (60 s) the server probes at most 100 random peers

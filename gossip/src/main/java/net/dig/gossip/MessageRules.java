@@ -8,7 +8,7 @@ import net.dig.wire.DigMessageType;
 import net.dig.wire.NodeType;
 
 /**
- * Who may send what, and which reply answers which request (research chia-protocol.md §1.3; Chia
+ * Who may send what, and which reply answers which request (docs/formats/wire.md; Chia
  * {@code protocol_message_type_to_node_type.py} and {@code protocol_state_machine.py}).
  *
  * <p>Sender rules are enforced for the peer-exchange messages, where Chia is explicit: request_peers

@@ -9,7 +9,7 @@ import net.dig.wire.TimestampedPeerInfo;
 
 /**
  * Admission of peer lists received from other nodes (Chia {@code node_discovery.py}
- * {@code _add_peers_common}; research chia-protocol.md §1.9): a RespondPeers of more than 1000
+ * {@code _add_peers_common}; docs/formats/wire.md): a RespondPeers of more than 1000
  * entries is ignored whole; so is any list that would take one host over 3000 entries in a 24 h
  * window; entries whose host is longer than 45 characters or not an IP literal are skipped; a
  * timestamp before 1973 (&lt; 100 000 000) or more than 10 minutes ahead is replaced by now − 5 days.

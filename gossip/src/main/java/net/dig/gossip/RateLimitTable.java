@@ -6,7 +6,7 @@ import net.dig.wire.LazyAnnounce;
 import net.dig.wire.RequestByHash;
 
 /**
- * Per-opcode limits: Chia V2 for Chia opcodes (research chia-protocol.md §1.6, {@code rate_limit_numbers.py}
+ * Per-opcode limits: Chia V2 for Chia opcodes (docs/formats/wire.md, {@code rate_limit_numbers.py}
  * V1 overlaid by V2) and dig-gossip's table for the DIG band (§2.5, {@code inbound_limits.rs}). Types not
  * listed get the default row of chia-sdk-client: 100 per minute, 1 MiB each, 100 MiB per window,
  * counted in the aggregate for Chia opcodes. Plumtree control (214-217) and the consensus gossip payloads
@@ -44,7 +44,7 @@ public final class RateLimitTable {
         for (int t = 0; t < 256; t++) {
             r[t] = DigMessageType.isDigBand(t) ? digDefault : chiaDefault;
         }
-        // Chia V2 (research §1.6 key rows).
+        // Chia V2 (docs/formats/wire.md key rows).
         r[1] = RateLimit.of(5, 10 * KIB, 50 * KIB, true);
         r[20] = RateLimit.of(200, 512, true);
         r[21] = RateLimit.of(5000, 100, 500_000, false);
@@ -67,7 +67,7 @@ public final class RateLimitTable {
         r[64] = RateLimit.of(100, MIB, true);
         r[111] = RateLimit.of(5, 1024, 1024, true);
         r[255] = RateLimit.of(50_000, 100, false);
-        // DIG band (research §2.5).
+        // DIG band (docs/formats/wire.md).
         r[200] = RateLimit.of(100, 4096, false);
         r[201] = RateLimit.of(10, 8192, false);
         r[202] = RateLimit.of(100, 4096, false);

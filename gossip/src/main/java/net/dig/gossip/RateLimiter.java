@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * Per-connection, per-direction message rate limiting in fixed 60 s windows (Chia
- * {@code chia/server/rate_limits.py}, V2 semantics; research chia-protocol.md §1.6 and §2.5).
+ * {@code chia/server/rate_limits.py}, V2 semantics; docs/formats/wire.md).
  *
  * <p>Design notes. The window is {@code floor(nowMillis / 60 000)}; all counters reset when it
  * changes. A message of type T and body size S, with {@code pct} = 100 inbound / 30 outbound by default:

@@ -49,7 +49,7 @@ class AddressManagerTest {
         return m.add(addr, now() - 60, Optional.of(src), 0);
     }
 
-    // ---- research §1.11 vectors --------------------------------------------------------------------
+    // ---- Chia address-manager vectors ------------------------------------------------------------
 
     @Test
     void keysAndGroupsAsChia() {
@@ -66,7 +66,7 @@ class AddressManagerTest {
     }
 
     @Test
-    void bucketVectorsFromTheResearchFile() {
+    void bucketVectorsFromChiasAddressManager() {
         record Row(Bytes32 key, String addr, String src, int tb, int tp, int nb, int np) {}
         List<Row> rows = List.of(
                 new Row(KEY_MAX, "250.1.2.1", "250.1.2.1", 180, 2, 0, 2),

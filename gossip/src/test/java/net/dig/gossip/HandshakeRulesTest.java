@@ -123,9 +123,9 @@ class HandshakeRulesTest {
         assertThat(h.hasCapability(Capability.RATE_LIMITS_V3)).isFalse();
     }
 
-    /** The research file's golden handshakes (wire vectors) pass the rules they were written for. */
+    /** The published golden handshakes (wire vectors) pass the rules they were written for. */
     @Test
-    void goldenHandshakesFromTheResearchFile() {
+    void goldenHandshakesFromTheWireVectors() {
         byte[] chia = java.util.HexFormat.of().parseHex("010000000041000000076d61696e6e657400000006302e302e333600000005322e352e30"
                 + "20fc010000000400010000000131000200000001310003000000013100050000000131");
         var mainnet = new HandshakeRules(HandshakeRules.Settings.of("mainnet"));

@@ -11,7 +11,7 @@ import java.util.function.Predicate;
  * <p>Two caps: {@code maxConnections} over live peers plus connections still handshaking, and
  * {@code maxInflightHandshakes} over connections accepted but not yet through the Chia handshake
  * (dig-gossip uses 4 x max_connections = 200). A banned address is not refused here but answered
- * with HTTP 403 on the WebSocket upgrade, as Chia does (research §1.5), by {@link UpgradeGate}.
+ * with HTTP 403 on the WebSocket upgrade, as Chia does (docs/formats/wire.md), by {@link UpgradeGate}.
  *
  * <p>Thread-safe: counters are atomics; {@link #tryAcquire} and {@link #release} are called from
  * any event loop.

@@ -29,7 +29,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Makes the X.509 certificates of the P2P identity with BouncyCastle: a network CA and leaf
- * certificates signed by it, in the shape Chia uses (research chia-protocol.md §1.7).
+ * certificates signed by it, in the shape Chia uses (docs/formats/wire.md).
  *
  * <p>Leaves are ECDSA P-256 (docs/architecture.md §4.5 allows it or RSA-2048; P-256 generates in a millisecond
  * and handshakes faster), carry {@code extendedKeyUsage = serverAuth, clientAuth} because every

@@ -14,7 +14,7 @@ import net.dig.wire.DigMessageType;
  *
  * <p>The signal: the handshake's {@code software_version} starts with {@code "dig-"} (ASCII, any
  * case). Every DIG implementation sends such a string by default: dig-gossip
- * {@code "dig-gossip/<version>"} (research chia-protocol.md §2.3), our node
+ * {@code "dig-gossip/<version>"} (docs/formats/wire.md), our node
  * {@code "dig-node/<version>"}, the interop peer {@code "dig-interop-peer/<version>"}; Chia sends its
  * bare version ({@code "2.7.5"}). Nothing else in dig-gossip's handshake sets it apart: it
  * advertises Chia's capabilities (1, 2, 3) only, and its protocol version {@code "0.0.37"} is also

@@ -13,7 +13,7 @@ import net.dig.wire.WireException;
 import net.dig.wire.WireLimits;
 
 /**
- * One binary WebSocket frame is one Chia {@link Message} (research chia-protocol.md §1.1):
+ * One binary WebSocket frame is one Chia {@link Message} (docs/formats/wire.md):
  * <pre>
  *  inbound   BinaryWebSocketFrame --decode--> Message, or MalformedFrame(detail) when the envelope is bad
  *            any other frame (ping, pong, close, text) --> passed on unchanged

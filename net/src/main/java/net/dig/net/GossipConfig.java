@@ -171,7 +171,7 @@ public record GossipConfig(
     }
 
     /**
-     * DIG introducer (research chia-protocol.md §2.6).
+     * DIG introducer (docs/formats/wire.md).
      *
      * @param endpoint              {@code wss://host:port} (a {@code ws://} prefix is accepted, TLS is used regardless)
      * @param connectionTimeout     default 10 s

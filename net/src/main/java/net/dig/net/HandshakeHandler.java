@@ -10,7 +10,7 @@ import net.dig.wire.WireException;
 import net.dig.wire.WireLimits;
 
 /**
- * The Chia handshake of one connection (research chia-protocol.md §1.5), and nothing after it: it takes the
+ * The Chia handshake of one connection (docs/formats/wire.md), and nothing after it: it takes the
  * first message after the WebSocket upgrade, which must be a {@link Handshake}; checks it through
  * {@link PeerConnectionHandler.Events#checkHandshake} and offers the connection to
  * {@link PeerConnectionHandler.Events#admit}; the listener answers with its own Handshake only after

@@ -23,8 +23,7 @@ import net.dig.wire.WireException;
 import net.dig.wire.WireLimits;
 
 /**
- * The introducer: a P2P listener that tells new nodes where other nodes are (research
- * chia-protocol.md §1.8, §2.6).
+ * The introducer: a P2P listener that tells new nodes where other nodes are (docs/formats/wire.md).
  *
  * <h2>What</h2>
  * A {@link GossipService} (same TLS, WebSocket, handshake, bans, rate limits) that makes no outbound

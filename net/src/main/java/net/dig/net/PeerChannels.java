@@ -18,7 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 
 /**
- * Assembles the P2P pipelines in one place (research chia-protocol.md §1.1: WebSocket over TLS at
+ * Assembles the P2P pipelines in one place (docs/formats/wire.md: WebSocket over TLS at
  * {@code /ws}, one binary frame per message).
  *
  * <pre>

@@ -14,7 +14,7 @@ import net.dig.gossip.PeerId;
 import net.dig.wire.Message;
 
 /**
- * Matches replies to this side's requests (research chia-protocol.md §1.5): {@link #open} takes a free id
+ * Matches replies to this side's requests (docs/formats/wire.md): {@link #open} takes a free id
  * from this side's half ({@link RequestIds}), arms the request timeout on the channel's loop, and returns
  * the request carrying the id; an inbound frame with that id completes the request and goes no further. A
  * reply whose type does not answer the request ({@link MessageRules#isValidReply}) fails the request with

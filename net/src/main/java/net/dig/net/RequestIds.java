@@ -4,7 +4,7 @@ import java.util.function.IntPredicate;
 
 /**
  * Hands out request ids for one connection from its half of the u16 space, the way Chia splits it
- * (research chia-protocol.md §2.2): the dialing side uses 0..32767, the accepting side
+ * (docs/formats/wire.md): the dialing side uses 0..32767, the accepting side
  * 32768..65535, so ids chosen independently by both ends never collide and a reply can always be
  * told apart from a request. Ids go round-robin and skip those still awaiting a reply.
  * Not thread-safe: owned by the connection's event loop.

@@ -24,7 +24,7 @@ import net.dig.core.Clock;
  * PeerId derived from the leaf.
  *
  * <h2>What and why</h2>
- * Every P2P connection is mutual TLS 1.3 (research chia-protocol.md §1.1, §1.7). The PeerId is
+ * Every P2P connection is mutual TLS 1.3 (docs/formats/wire.md). The PeerId is
  * {@code SHA-256(SubjectPublicKeyInfo DER)} of the leaf, as dig-gossip computes it (§2.3); note that
  * Chia's own node id hashes the whole certificate DER instead, so it changes when a certificate is
  * re-issued with the same key while a PeerId does not.

@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Sits in front of the WebSocket handshake on the listening side: a request for any path other
  * than {@code /ws} gets 404, and a request from a banned address gets 403 (Chia's answer to a
- * banned IP, research chia-protocol.md §1.5). Either way the connection is closed after the reply.
+ * banned IP, docs/formats/wire.md). Either way the connection is closed after the reply.
  * Requests that pass are handed on untouched (the reference is kept).
  */
 final class UpgradeGate extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -3,7 +3,7 @@ package net.dig.wire;
 import java.util.Optional;
 
 /**
- * DIG opcodes carried in the same envelope as Chia's (research §2.4, dig-peer-protocol
+ * DIG opcodes carried in the same envelope as Chia's (docs/formats/wire.md, dig-peer-protocol
  * {@code src/opcodes.rs}). 200..219 is the consensus band, 220+ the free band; assignments are
  * append-only. Bodies of 200..210 are consumer-defined (opaque here); 211..217 have no DIG producer
  * and this project defines its own (Plumtree bodies, {@code docs/formats/wire.md}).

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  * Chia's handshake network id is the name of its selected network, compared as a string, so the
  * Chia roots are configured with a network of the same name as our node's. Chia's full node
- * trusts only {@code chia_ca.crt} of its root (research §1.7, interop/README.md), so our node
+ * trusts only {@code chia_ca.crt} of its root (docs/formats/wire.md, interop/README.md), so our node
  * loads that CA (and its public key pair) as its network CA and issues its leaf from it.
  * Prerequisite: {@code bash interop/chia/setup.sh}.
  */
