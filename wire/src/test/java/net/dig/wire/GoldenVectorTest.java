@@ -152,7 +152,7 @@ class GoldenVectorTest {
         assertThat(new RespondPeersIntroducer(List.of()).encode()).isEqualTo(BODIES.get("respond_peers_introducer_empty"));
     }
 
-    /** chia-protocol.md §1.11 prints "RequestPeers with id 0" with one byte too many; see docs/formats/wire.md. */
+    /** Chia's protocol notes print "RequestPeers with id 0" with one byte too many; see docs/formats/wire.md. */
     @Test
     void theNineByteRequestPeersExampleIsRejectedAndTheEightByteFormIsCorrect() {
         Map<String, byte[]> v = Vectors.load("inconsistent.txt");
