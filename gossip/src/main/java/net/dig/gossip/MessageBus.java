@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,9 +25,19 @@ import net.dig.wire.Message;
  * {@link #subscribe} registers a {@link MessageHandler} for the types a predicate selects; every
  * subscription sees every message of its types. Each subscription holds at most
  * {@link MessageBusConfig#maxUndeliveredPerType()} messages per type whose handler stage has not completed.
- * A message beyond that is refused for that subscription: {@link #deliver} reports it, and the
- * subscription's {@link Subscription#refused()} and the bus's {@link Stats#refused()} count it. A message
- * no subscription selects is counted as {@link Stats#unhandled()}. Nothing is dropped without a count.
+ * Two ways in:
+ * <ul>
+ *   <li>{@link #deliver} (messages the Plumtree router accepted, which are already on their way to other
+ *       peers): a message beyond the bound is refused for that subscription, and the subscription's
+ *       {@link Subscription#refused()} and the bus's {@link Stats#refused()} count it;</li>
+ *   <li>{@link #deliverPausing} (messages straight from one connection): the message is always handed
+ *       over, and when a subscription of its type is at its bound the caller is told to stop reading
+ *       from that connection; {@link #whenRoom} runs the caller's resume action once every subscription
+ *       of the type is below its bound again. Each paused connection can add at most the messages it
+ *       had already decoded, so the bound is exceeded by at most that, and nothing is refused.</li>
+ * </ul>
+ * A message no subscription selects is counted as {@link Stats#unhandled()}. Nothing is dropped without
+ * a count.
  *
  * <h2>Concurrency</h2>
  * Thread-safe: the transport's event loops deliver concurrently, application threads subscribe and
@@ -38,26 +49,33 @@ import net.dig.wire.Message;
  * router and take no validator.
  */
 public final class MessageBus {
-    /** What {@link #deliver} did with one message. */
+    /** What {@link #deliver} or {@link #deliverPausing} did with one message. */
     public enum Delivery {
         /** Every subscription that selects the type took it. */
         HANDED,
+        /** Every subscription took it, and one is now at its bound: stop reading until {@link #whenRoom}. */
+        HANDED_PAUSE,
         /** At least one subscription was at its bound and refused it (counted there). */
         REFUSED,
         /** No subscription selects the type (counted). */
         UNHANDLED
     }
 
-    /** Totals since the bus was created. */
-    public record Stats(long delivered, long refused, long unhandled, long handlerErrors) {}
+    /**
+     * Totals since the bus was created; {@code pauses}: how often a source was told to stop reading
+     * ({@link Delivery#HANDED_PAUSE}).
+     */
+    public record Stats(long delivered, long refused, long unhandled, long handlerErrors, long pauses) {}
 
     private final MessageBusConfig config;
     private final ConcurrentHashMap<Integer, MessageValidator> validators = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<Integer, ConcurrentLinkedQueue<Runnable>> waiting = new ConcurrentHashMap<>();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder unhandled = new LongAdder();
     private final LongAdder handlerErrors = new LongAdder();
+    private final LongAdder pauses = new LongAdder();
     private final MessageValidator dispatch = this::validate;
 
     public MessageBus(MessageBusConfig config) {
@@ -111,7 +129,7 @@ public final class MessageBus {
         for (Subscription s : subscriptions) {
             if (s.types.test(message.type())) {
                 any = true;
-                refusedHere |= !s.offer(from, message);
+                refusedHere |= !s.offer(from, message, false);
             }
         }
         if (!any) {
@@ -121,8 +139,63 @@ public final class MessageBus {
         return refusedHere ? Delivery.REFUSED : Delivery.HANDED;
     }
 
+    /**
+     * Hands {@code message} to every subscription of its type, past the bound if need be, and answers
+     * {@link Delivery#HANDED_PAUSE} when a subscription of the type is at its bound afterwards: the caller
+     * then stops reading from the message's source and resumes it through {@link #whenRoom}.
+     */
+    public Delivery deliverPausing(PeerId from, Message message) {
+        boolean any = false;
+        for (Subscription s : subscriptions) {
+            if (s.types.test(message.type())) {
+                any = true;
+                s.offer(from, message, true);
+            }
+        }
+        if (!any) {
+            unhandled.increment();
+            return Delivery.UNHANDLED;
+        }
+        if (full(message.type())) {
+            pauses.increment();
+            return Delivery.HANDED_PAUSE;
+        }
+        return Delivery.HANDED;
+    }
+
+    /** Whether a subscription of {@code type} holds as many unfinished messages of it as its bound allows. */
+    public boolean full(int type) {
+        for (Subscription s : subscriptions) {
+            if (s.types.test(type) && s.undelivered.get(type) >= config.maxUndeliveredPerType()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs {@code resume} once, as soon as no subscription of {@code type} is at its bound (at once if none
+     * is now), on the thread that completes the handler stage that made room.
+     */
+    public void whenRoom(int type, Runnable resume) {
+        checkType(type);
+        waiting.computeIfAbsent(type, t -> new ConcurrentLinkedQueue<>()).add(Objects.requireNonNull(resume, "resume"));
+        wakeWaiters(type);
+    }
+
+    private void wakeWaiters(int type) {
+        ConcurrentLinkedQueue<Runnable> q = waiting.get(type);
+        if (q == null) {
+            return;
+        }
+        Runnable r;
+        while (!full(type) && (r = q.poll()) != null) {
+            r.run();
+        }
+    }
+
     public Stats stats() {
-        return new Stats(delivered.sum(), refused.sum(), unhandled.sum(), handlerErrors.sum());
+        return new Stats(delivered.sum(), refused.sum(), unhandled.sum(), handlerErrors.sum(), pauses.sum());
     }
 
     private static void checkType(int type) {
@@ -144,9 +217,9 @@ public final class MessageBus {
             this.handler = handler;
         }
 
-        private boolean offer(PeerId from, Message message) {
+        private boolean offer(PeerId from, Message message, boolean pastTheBound) {
             int type = message.type();
-            if (undelivered.incrementAndGet(type) > config.maxUndeliveredPerType()) {
+            if (undelivered.incrementAndGet(type) > config.maxUndeliveredPerType() && !pastTheBound) {
                 undelivered.decrementAndGet(type);
                 refusedHere.increment();
                 refused.increment();
@@ -168,6 +241,7 @@ public final class MessageBus {
                 if (error != null) {
                     handlerErrors.increment();
                 }
+                wakeWaiters(type);
             });
             return true;
         }
@@ -190,6 +264,9 @@ public final class MessageBus {
         @Override
         public void close() {
             subscriptions.remove(this);
+            for (int type : waiting.keySet()) {
+                wakeWaiters(type);
+            }
         }
     }
 }

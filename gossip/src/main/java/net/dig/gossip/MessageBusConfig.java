@@ -6,7 +6,8 @@ package net.dig.gossip;
  * @param maxValidationsInFlight payloads whose validation has not completed yet, per router; a first copy
  *     beyond it is refused (counted) and not marked seen, so a later copy or announcement can bring it again
  * @param maxUndeliveredPerType messages handed to one subscription's handler whose stage has not completed,
- *     per message type; a message beyond it is refused and counted, never dropped unseen
+ *     per message type; at it, a connection's direct messages pause that connection's reads, and a message
+ *     the Plumtree router accepted is refused and counted, never dropped unseen
  */
 public record MessageBusConfig(int maxValidationsInFlight, int maxUndeliveredPerType) {
     public MessageBusConfig {

@@ -44,6 +44,51 @@ class MessageBusTest {
     }
 
     @Test
+    void aDirectMessageAtTheBoundIsHandedOverAndPausesItsSourceUntilThereIsRoom() {
+        MessageBus bus = new MessageBus(new MessageBusConfig(8, 2));
+        List<CompletableFuture<Void>> unfinished = new ArrayList<>();
+        MessageBus.Subscription slow = bus.subscribe(200, (from, m) -> {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            unfinished.add(done);
+            return done;
+        });
+        assertThat(bus.deliverPausing(peer(1), message(200, 0))).isEqualTo(MessageBus.Delivery.HANDED);
+        assertThat(bus.deliverPausing(peer(1), message(200, 1))).isEqualTo(MessageBus.Delivery.HANDED_PAUSE);
+        List<String> resumed = new ArrayList<>();
+        bus.whenRoom(200, () -> resumed.add("a"));
+        assertThat(resumed).as("still full: the source stays paused").isEmpty();
+        // a message the source had already decoded is handed over past the bound, never refused
+        assertThat(bus.deliverPausing(peer(1), message(200, 2))).isEqualTo(MessageBus.Delivery.HANDED_PAUSE);
+        bus.whenRoom(200, () -> resumed.add("b"));
+        assertThat(slow.undelivered(200)).isEqualTo(3);
+        assertThat(slow.refused()).isZero();
+
+        unfinished.get(0).complete(null);
+        assertThat(resumed).as("2 of 2 unfinished: still at the bound").isEmpty();
+        unfinished.get(1).complete(null);
+        assertThat(resumed).as("below the bound: every paused source resumes once").containsExactly("a", "b");
+        unfinished.get(2).complete(null);
+        assertThat(resumed).hasSize(2);
+        bus.whenRoom(200, () -> resumed.add("c"));
+        assertThat(resumed).as("room now: at once").endsWith("c");
+        assertThat(bus.stats().delivered()).isEqualTo(3);
+        assertThat(bus.stats().refused()).isZero();
+        assertThat(bus.stats().pauses()).isEqualTo(2);
+    }
+
+    @Test
+    void closingTheSlowSubscriptionResumesItsPausedSources() {
+        MessageBus bus = new MessageBus(new MessageBusConfig(8, 1));
+        MessageBus.Subscription stuck = bus.subscribe(200, (from, m) -> new CompletableFuture<>());
+        assertThat(bus.deliverPausing(peer(1), message(200, 0))).isEqualTo(MessageBus.Delivery.HANDED_PAUSE);
+        List<String> resumed = new ArrayList<>();
+        bus.whenRoom(200, () -> resumed.add("resumed"));
+        assertThat(resumed).isEmpty();
+        stuck.close();
+        assertThat(resumed).containsExactly("resumed");
+    }
+
+    @Test
     void theBoundIsPerTypeAndPerSubscription() {
         MessageBus bus = new MessageBus(new MessageBusConfig(8, 1));
         MessageBus.Subscription stuck = bus.subscribe(t -> true, (from, m) -> new CompletableFuture<>());

@@ -50,7 +50,8 @@ public interface GossipHandle {
      * Registers {@code handler} for the inbound messages of the types {@code types} selects: accepted
      * gossip and every message that is not a reply to one of our requests. The handler's stage is its
      * backpressure: at most {@code MessageBusConfig.maxUndeliveredPerType} of its messages per type may be
-     * unfinished; beyond that the bus refuses and counts. Close the subscription to end it.
+     * unfinished; at that bound a connection sending such messages directly stops being read until there
+     * is room, and accepted gossip beyond it is refused and counted. Close the subscription to end it.
      */
     MessageBus.Subscription subscribe(IntPredicate types, MessageHandler handler);
 

@@ -17,7 +17,9 @@ import net.dig.wire.WireLimits;
  *  the service's hook      -> a server built on the service (the introducer) may consume it
  *  introducer links        -> nothing further
  *  PlumtreeRoutes.routes   -> the Plumtree router (validated there, then delivered to the bus)
- *  anything else           -> the message bus's handlers
+ *  anything else           -> the message bus's handlers; when one of them is at its bound for the
+ *                             type, the connection stops reading until it has room (backpressure
+ *                             down to TCP, nothing refused)
  * </pre>
  * Called on the connection's event loop; never blocks (the bus's handlers must not either).
  */
@@ -57,6 +59,9 @@ final class InboundDispatch {
             plumtree.message(connection.peerId(), message);
             return;
         }
-        bus.deliver(connection.peerId(), message);
+        if (bus.deliverPausing(connection.peerId(), message) == MessageBus.Delivery.HANDED_PAUSE) {
+            connection.pauseReads();
+            bus.whenRoom(message.type(), connection::resumeReads);
+        }
     }
 }

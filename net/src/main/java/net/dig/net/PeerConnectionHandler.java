@@ -460,6 +460,24 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
         return reply;
     }
 
+    /**
+     * Stops reading from the peer until {@link #resumeReads}: the socket's receive buffer fills and TCP
+     * makes the peer wait. Called on the channel's event loop, by the dispatch of a message the
+     * application is too busy to take more of.
+     */
+    void pauseReads() {
+        channel.config().setAutoRead(false);
+    }
+
+    /** Reads from the peer again. Thread-safe. */
+    void resumeReads() {
+        channel.eventLoop().execute(() -> {
+            if (channel.isActive() && !channel.config().isAutoRead()) {
+                channel.config().setAutoRead(true);
+            }
+        });
+    }
+
     /** Closes with a normal close frame. Thread-safe. */
     void disconnect() {
         channel.eventLoop().execute(() -> {

@@ -233,6 +233,43 @@ class GossipServiceTest {
         assertThat(stats.validation().accepted()).isEqualTo(1);
     }
 
+    @Test
+    void aBusyHandlerPausesTheSendingConnectionAndLosesNothing() throws Exception {
+        GossipService a = nodes.start();
+        GossipService b = nodes.start(x -> x, new net.dig.gossip.MessageBusConfig(64, 2));
+        java.util.List<CompletableFuture<Void>> unfinished = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<Integer> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var slow = b.handle().subscribe(t -> t == 200, (from, m) -> {
+            got.add(m.id().orElseThrow());
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            unfinished.add(done);
+            return done;
+        });
+        get(a.handle().connectTo(TestNodes.loopback(b)));
+        await().atMost(BOUND).until(() -> get(b.handle().peerCount()) == 1);
+
+        // type 200 with an id is not gossip: it goes straight from the connection to the handler
+        int sent = 12;
+        for (int i = 0; i < sent; i++) {
+            get(a.handle().sendTo(b.peerId(), new Message(200, OptionalInt.of(1000 + i), new byte[] {(byte) i})));
+        }
+        await().atMost(BOUND).until(() -> got.size() >= 2);
+        // release the handler's work one message at a time until every message has arrived
+        for (int released = 0; released < sent; released++) {
+            int r = released;
+            await().atMost(BOUND).until(() -> unfinished.size() > r);
+            unfinished.get(r).complete(null);
+        }
+        await().atMost(BOUND).until(() -> got.size() == sent);
+        assertThat(got).as("in order, none lost").containsExactlyElementsOf(
+                java.util.stream.IntStream.range(1000, 1000 + sent).boxed().toList());
+        assertThat(slow.refused()).isZero();
+        MessageBusStats stats = b.handle().messageBusStats();
+        assertThat(stats.delivery().refused()).isZero();
+        assertThat(stats.delivery().pauses()).as("the connection was paused at the bound").isPositive();
+        assertThat(get(b.handle().peerCount())).as("and is still up").isEqualTo(1);
+    }
+
     /** The types received until one of {@code last} arrives. */
     static java.util.List<Integer> typesUntil(InboundReceiver receiver, int last) throws InterruptedException {
         java.util.List<Integer> types = new java.util.ArrayList<>();

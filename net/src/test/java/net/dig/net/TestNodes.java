@@ -44,7 +44,12 @@ final class TestNodes implements AutoCloseable {
     }
 
     GossipService start(UnaryOperator<GossipConfig.Builder> customise) {
-        GossipService service = new GossipService(customise.apply(config()).build(), clock, new SplittableRandom(counter));
+        return start(customise, net.dig.gossip.MessageBusConfig.defaults());
+    }
+
+    GossipService start(UnaryOperator<GossipConfig.Builder> customise, net.dig.gossip.MessageBusConfig bus) {
+        GossipService service = new GossipService(customise.apply(config()).build(), clock, new SplittableRandom(counter),
+                null, bus);
         service.tuneDiscovery(Duration.ofSeconds(2), Duration.ofSeconds(1));
         service.start();
         started.add(service);
