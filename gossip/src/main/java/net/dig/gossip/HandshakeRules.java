@@ -51,6 +51,23 @@ public final class HandshakeRules {
         }
     }
 
+    /**
+     * Of two connections between the same two nodes, whether the new one replaces the one already
+     * admitted. When two nodes dial each other at once, each side admits whichever handshake finishes
+     * first, and refusing the later one on both sides can close both. Both sides instead keep the
+     * connection the node with the smaller PeerId dialled: a new connection supersedes the admitted one
+     * only when it runs the other way and is that one. Two connections the same way (a second dial while
+     * connected) never supersede: the later one is a plain duplicate.
+     */
+    public static boolean supersedes(boolean newOutbound, boolean admittedOutbound, PeerId own, PeerId remote) {
+        if (newOutbound == admittedOutbound) {
+            return false;
+        }
+        PeerId dialer = newOutbound ? own : remote;
+        PeerId listener = newOutbound ? remote : own;
+        return dialer.compareTo(listener) < 0;
+    }
+
     /** What the net layer knows about the connection when the first message arrives. */
     public record Context(boolean outbound, Set<NodeType> expectedRemoteTypes, PeerId ownPeerId, PeerId remotePeerId,
             boolean alreadyConnected, boolean banned) {}

@@ -139,4 +139,54 @@ class HandshakeRulesTest {
         assertThat(RULES.evaluate(digDialer.toMessage(), accepting())).isInstanceOf(HandshakeRules.Accepted.class);
         assertThat(rejected(mainnet.evaluate(digDialer.toMessage(), accepting()))).isEqualTo(CloseReason.INCOMPATIBLE_NETWORK_ID);
     }
+
+    @Test
+    void ofTwoConnectionsDialledAtOnceBothSidesKeepTheOneTheSmallerPeerIdDialled() {
+        PeerId small = ME;
+        PeerId large = THEM;
+        // connection s->l (dialled by the smaller) and l->s (by the larger), each side admitting either first
+        // at the smaller: s->l is outbound, l->s inbound; at the larger: s->l inbound, l->s outbound
+        assertThat(HandshakeRules.supersedes(true, false, small, large)).as("small: s->l after l->s").isTrue();
+        assertThat(HandshakeRules.supersedes(false, true, small, large)).as("small: l->s after s->l").isFalse();
+        assertThat(HandshakeRules.supersedes(false, true, large, small)).as("large: s->l after l->s").isTrue();
+        assertThat(HandshakeRules.supersedes(true, false, large, small)).as("large: l->s after s->l").isFalse();
+        // a second connection the same way is a plain duplicate on either side
+        assertThat(HandshakeRules.supersedes(true, true, small, large)).isFalse();
+        assertThat(HandshakeRules.supersedes(false, false, small, large)).isFalse();
+        assertThat(HandshakeRules.supersedes(true, true, large, small)).isFalse();
+        assertThat(HandshakeRules.supersedes(false, false, large, small)).isFalse();
+    }
+
+    @Test
+    void whateverTheOrderOfAdmissionBothSidesEndOnTheSameConnection() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int trial = 0; trial < 1000; trial++) {
+            byte[] x = new byte[32];
+            byte[] y = new byte[32];
+            random.nextBytes(x);
+            random.nextBytes(y);
+            PeerId a = new PeerId(Bytes32.wrap(x));
+            PeerId b = new PeerId(Bytes32.wrap(y));
+            if (a.equals(b)) {
+                continue;
+            }
+            // true = the connection a dialled; each side admits its first finished handshake, then the other
+            for (boolean aFirstOwn : new boolean[] {true, false}) {
+                for (boolean bFirstOwn : new boolean[] {true, false}) {
+                    boolean keptAtA = keep(a, b, aFirstOwn);
+                    boolean keptAtB = !keep(b, a, bFirstOwn);
+                    assertThat(keptAtA).as("a and b keep the same connection").isEqualTo(keptAtB);
+                    assertThat(keptAtA).as("the one the smaller dialled").isEqualTo(a.compareTo(b) < 0);
+                }
+            }
+        }
+    }
+
+    /** At {@code own}: true if the connection {@code own} dialled survives, when {@code ownFirst} says which was admitted first. */
+    private static boolean keep(PeerId own, PeerId remote, boolean ownFirst) {
+        boolean firstOutbound = ownFirst;
+        boolean secondOutbound = !ownFirst;
+        boolean secondWins = HandshakeRules.supersedes(secondOutbound, firstOutbound, own, remote);
+        return secondWins ? secondOutbound : firstOutbound;
+    }
 }

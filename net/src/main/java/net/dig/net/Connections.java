@@ -79,7 +79,8 @@ final class Connections implements Dialer.ConnectionFactory {
             Set<NodeType> expected = purpose == Purpose.INTRODUCER
                     ? EnumSet.of(NodeType.FULL_NODE, NodeType.INTRODUCER) : EnumSet.of(NodeType.FULL_NODE);
             HandshakeRules.Verdict verdict = rules.evaluate(remote, new HandshakeRules.Context(outbound, expected, ctx.ownPeerId,
-                    remoteId, purpose == Purpose.PEER && peers.contains(remoteId), reputations.isBanned(remoteId)));
+                    remoteId, purpose == Purpose.PEER && peers.duplicate(remoteId, outbound, ctx.ownPeerId),
+                    reputations.isBanned(remoteId)));
             if (verdict instanceof HandshakeRules.Rejected rejected) {
                 GossipError error = switch (rejected.reason()) {
                     case SELF_CONNECTION -> new GossipError.SelfConnection();
@@ -97,12 +98,20 @@ final class Connections implements Dialer.ConnectionFactory {
 
         @Override
         public Optional<GossipError> admit(PeerConnectionHandler connection) {
+            PeerConnectionHandler superseded = null;
             if (purpose == Purpose.PEER) {
-                if (peers.size() >= ctx.config.maxConnections()) {
+                if (!peers.contains(connection.peerId()) && peers.size() >= ctx.config.maxConnections()) {
                     return Optional.of(new GossipError.MaxConnectionsReached(ctx.config.maxConnections()));
                 }
-                if (!peers.admit(connection)) {
+                PeerTable.Admission admission = peers.admit(connection, ctx.ownPeerId);
+                if (!admission.admitted()) {
                     return Optional.of(new GossipError.DuplicateConnection(connection.peerId()));
+                }
+                superseded = admission.superseded();
+                if (superseded != null) {
+                    LOG.debug("{} dialled both ways at once: keeping the connection {} dialled", connection.peerId().shortHex(),
+                            outbound ? "we" : "it");
+                    superseded.disconnect();
                 }
             }
             AdmissionHandler slot = connection.channel().pipeline().get(AdmissionHandler.class);
@@ -110,7 +119,9 @@ final class Connections implements Dialer.ConnectionFactory {
                 slot.handshakeDone();
             }
             if (purpose == Purpose.PEER) {
-                plumtree.neighborUp(connection.peerId());
+                if (superseded == null) {
+                    plumtree.neighborUp(connection.peerId());
+                }
                 discovery.opened(connection, outbound);
             }
             ctx.hook().onAdmitted(connection);
@@ -119,9 +130,11 @@ final class Connections implements Dialer.ConnectionFactory {
 
         @Override
         public void removed(PeerConnectionHandler connection) {
-            peers.closed(connection, purpose == Purpose.PEER);
+            boolean wasAdmitted = peers.closed(connection, purpose == Purpose.PEER);
             if (purpose == Purpose.PEER) {
-                plumtree.neighborDown(connection.peerId());
+                if (wasAdmitted) {
+                    plumtree.neighborDown(connection.peerId());
+                }
                 discovery.closed(connection, outbound);
             }
         }
@@ -149,6 +162,8 @@ final class Connections implements Dialer.ConnectionFactory {
             if (remote.equals(ctx.ownPeerId)) {
                 return Optional.of(new GossipError.SelfConnection());
             }
+            // a dialer that is connected already never sends a handshake; only a race of two dials
+            // (neither side connected when it dialled) reaches the tie-break of checkHandshake and admit
             if (purpose == Purpose.PEER && peers.contains(remote)) {
                 return Optional.of(new GossipError.DuplicateConnection(remote));
             }

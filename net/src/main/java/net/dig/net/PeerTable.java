@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.dig.gossip.HandshakeRules;
 import net.dig.gossip.LaneStats;
 import net.dig.gossip.PeerId;
 import net.dig.wire.Handshake;
@@ -18,8 +19,9 @@ import net.dig.wire.NodeType;
  * in progress, introducer links), the dials in flight, and the totals of closed connections.
  *
  * <h2>Concurrency</h2>
- * Thread-safe. Admission is a {@code putIfAbsent} on a concurrent map, so two connections of one PeerId
- * cannot both be admitted. The totals of closed connections are guarded by one lock together with the
+ * Thread-safe. Admission and removal run under one lock, so two connections of one PeerId are never
+ * both admitted; of two connections a pair dialled at once, both sides keep the same one
+ * ({@link HandshakeRules#supersedes}), and the superseded one stays in the totals until it has closed. The totals of closed connections are guarded by one lock together with the
  * removal from the peer map: {@link #totals()} sees a closing connection either among the peers or in the
  * totals, never both or neither, so the counters built on it (Prometheus counters) never go down. The
  * critical sections are a few additions, never I/O.
@@ -31,6 +33,8 @@ final class PeerTable {
 
     private final ConcurrentHashMap<PeerId, PeerConnectionHandler> peers = new ConcurrentHashMap<>();
     private final Set<PeerConnectionHandler> links = ConcurrentHashMap.newKeySet();
+    /** Superseded connections not closed yet: counted in the totals until they are. */
+    private final Set<PeerConnectionHandler> leaving = new java.util.HashSet<>();
     private final AtomicInteger pendingDials = new AtomicInteger();
     private final Object closedTotalsLock = new Object();
     private long closedMessagesSent;
@@ -55,9 +59,34 @@ final class PeerTable {
         return List.copyOf(peers.values());
     }
 
-    /** Admits {@code connection} under its PeerId; false if another connection of that PeerId is in. */
-    boolean admit(PeerConnectionHandler connection) {
-        return peers.putIfAbsent(connection.peerId(), connection) == null;
+    /** What {@link #admit} did: whether the connection is in, and the one it superseded (to be closed), if any. */
+    record Admission(boolean admitted, PeerConnectionHandler superseded) {}
+
+    /**
+     * Admits {@code connection} under its PeerId; refused if another connection of that PeerId is in and
+     * the new one does not supersede it ({@link HandshakeRules#supersedes}).
+     */
+    Admission admit(PeerConnectionHandler connection, PeerId own) {
+        PeerId id = connection.peerId();
+        synchronized (closedTotalsLock) {
+            PeerConnectionHandler admitted = peers.get(id);
+            if (admitted == null) {
+                peers.put(id, connection);
+                return new Admission(true, null);
+            }
+            if (HandshakeRules.supersedes(connection.isOutbound(), admitted.isOutbound(), own, id)) {
+                peers.put(id, connection);
+                leaving.add(admitted);
+                return new Admission(true, admitted);
+            }
+            return new Admission(false, null);
+        }
+    }
+
+    /** Whether a new connection to {@code remote} in this direction would be refused as a duplicate. */
+    boolean duplicate(PeerId remote, boolean outbound, PeerId own) {
+        PeerConnectionHandler admitted = peers.get(remote);
+        return admitted != null && !HandshakeRules.supersedes(outbound, admitted.isOutbound(), own, remote);
     }
 
     void track(PeerConnectionHandler link) {
@@ -73,20 +102,26 @@ final class PeerTable {
         return links;
     }
 
-    /** A link closed: out of the table (if it was the admitted peer) and into the totals. */
-    void closed(PeerConnectionHandler connection, boolean peer) {
+    /**
+     * A link closed: out of the table (if it was the admitted peer) and into the totals. True if it was
+     * the admitted connection of its PeerId (false for one another connection superseded).
+     */
+    boolean closed(PeerConnectionHandler connection, boolean peer) {
+        boolean wasAdmitted = false;
         links.remove(connection);
         PeerConnection last = connection.snapshot();
         synchronized (closedTotalsLock) {
             if (peer) {
-                peers.remove(connection.peerId(), connection);
+                wasAdmitted = peers.remove(connection.peerId(), connection);
             }
+            leaving.remove(connection);
             closedMessagesSent += last.messagesSent();
             closedMessagesReceived += last.messagesReceived();
             closedBytesSent += last.bytesSent();
             closedBytesReceived += last.bytesReceived();
             closedLanes = closedLanes.plus(connection.laneStats().counters());
         }
+        return wasAdmitted;
     }
 
     Totals totals() {
@@ -110,6 +145,14 @@ final class PeerTable {
                 } else {
                     in++;
                 }
+            }
+            for (PeerConnectionHandler c : leaving) {
+                PeerConnection s = c.snapshot();
+                sent += s.messagesSent();
+                received += s.messagesReceived();
+                bytesOut += s.bytesSent();
+                bytesIn += s.bytesReceived();
+                lanes = lanes.plus(c.laneStats());
             }
             return new Totals(sent, received, bytesOut, bytesIn, in, out, lanes);
         }

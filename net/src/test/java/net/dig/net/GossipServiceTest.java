@@ -122,6 +122,25 @@ class GossipServiceTest {
     }
 
     @Test
+    void twoNodesDiallingEachOtherAtOnceKeepOneConnectionAndAgreeWhichItIs() throws Exception {
+        for (int round = 0; round < 8; round++) {
+            GossipService a = nodes.start();
+            GossipService b = nodes.start();
+            CompletableFuture<?> ab = a.handle().connectTo(TestNodes.loopback(b)).exceptionally(e -> null);
+            CompletableFuture<?> ba = b.handle().connectTo(TestNodes.loopback(a)).exceptionally(e -> null);
+            CompletableFuture.allOf(ab, ba).get(BOUND.toSeconds(), TimeUnit.SECONDS);
+            int r = round;
+            await("round " + r + ": one connection, seen the same way from both ends").atMost(BOUND).until(() -> {
+                java.util.List<PeerConnection> atA = get(a.handle().connectedPeers());
+                java.util.List<PeerConnection> atB = get(b.handle().connectedPeers());
+                return atA.size() == 1 && atB.size() == 1 && atA.getFirst().isOutbound() != atB.getFirst().isOutbound();
+            });
+            a.stop();
+            b.stop();
+        }
+    }
+
+    @Test
     void requestsAreMatchedByIdAndUnmatchedIdsReachTheApplication() throws Exception {
         GossipService a = nodes.start();
         GossipService b = nodes.start();
