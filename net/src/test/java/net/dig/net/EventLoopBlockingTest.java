@@ -63,7 +63,9 @@ class EventLoopBlockingTest {
         GossipServiceTest.get(a.handle().connectTo(TestNodes.loopback(b)));
         assertThat(GossipServiceTest.get(a.handle().broadcast(Message.of(201, new byte[] {1}), Optional.empty()))).isPositive();
         assertThat(GossipServiceTest.receive(atB, 201).peer()).isEqualTo(a.peerId());
-        assertThat(GossipServiceTest.get(a.handle().requestPeersFrom(b.peerId()))).isNotNull();
+        // B asks A: A's own discovery already asked B for peers, and B answers a peer at most three times a
+        // minute (Chia's outbound limit), so a request the other way could go unanswered
+        assertThat(GossipServiceTest.get(b.handle().requestPeersFrom(a.peerId()))).isNotNull();
         assertThat(GossipServiceTest.get(a.handle().stats()).connectedPeers()).isPositive();
         a.stop();
         b.stop();
