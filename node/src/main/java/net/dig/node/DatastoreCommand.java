@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import net.dig.core.Bytes32;
+import net.dig.storage.CapsuleSize;
 import net.dig.storage.Compression;
 import net.dig.storage.DatastoreSummary;
 import net.dig.storage.IngestOptions;
@@ -65,8 +66,9 @@ final class DatastoreCommand implements Callable<Integer> {
         @Parameters(paramLabel = "PATH", description = "The file or directory to add.")
         Path source;
 
-        @Option(names = "--capsule-size", paramLabel = "SIZE", description = "256KiB, 1MiB, 4MiB or 16MiB (default 16MiB).")
-        String capsuleSize = "16MiB";
+        @Option(names = "--capsule-size", paramLabel = "SIZE", completionCandidates = CapsuleSizeLabels.class,
+                description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+        String capsuleSize = CapsuleSize.DEFAULT.label();
 
         @Option(names = "--compression", paramLabel = "CODEC", description = "zstd or none (default: storage.compression).")
         String compression;
@@ -137,13 +139,7 @@ final class DatastoreCommand implements Callable<Integer> {
         }
 
         private IngestOptions options(DigNodeCommand.NodeContext ctx) {
-            int bytes = switch (capsuleSize.trim().toLowerCase(Locale.ROOT)) {
-                case "256kib", "262144" -> 262_144;
-                case "1mib", "1048576" -> 1_048_576;
-                case "4mib", "4194304" -> 4_194_304;
-                case "16mib", "16777216" -> 16_777_216;
-                default -> throw CliException.usage("--capsule-size must be one of 256KiB, 1MiB, 4MiB, 16MiB, got '" + capsuleSize + "'");
-            };
+            CapsuleSize size = capsuleSize(capsuleSize);
             Compression codec = ctx.config().storage().compression();
             if (compression != null) {
                 try {
@@ -155,7 +151,25 @@ final class DatastoreCommand implements Callable<Integer> {
             if (name != null && name.isBlank()) {
                 throw CliException.usage("--name must not be empty");
             }
-            return new IngestOptions(bytes, codec, name);
+            return new IngestOptions(size.bytes(), codec, name);
+        }
+
+        /** A {@link CapsuleSize} label or byte count, or exit 2 listing the labels. */
+        static CapsuleSize capsuleSize(String text) {
+            try {
+                return CapsuleSize.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--capsule-size must be one of " + String.join(", ", new CapsuleSizeLabels())
+                        + ", got '" + text + "'");
+            }
+        }
+    }
+
+    /** The labels of {@link CapsuleSize}, smallest first: the help text's and the refusal's list. */
+    static final class CapsuleSizeLabels implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(CapsuleSize.values()).map(CapsuleSize::label).iterator();
         }
     }
 
