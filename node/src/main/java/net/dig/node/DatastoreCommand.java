@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import net.dig.core.Bytes32;
+import net.dig.service.ErrorCode;
+import net.dig.service.ServiceException;
 import net.dig.storage.CapsuleSize;
 import net.dig.storage.Compression;
 import net.dig.storage.DatastoreSummary;
 import net.dig.storage.IngestOptions;
 import net.dig.storage.Manifest;
-import net.dig.storage.UnknownDatastoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -116,7 +117,7 @@ final class DatastoreCommand implements Callable<Integer> {
                 requireReadableTree(source);
             }
             try (StorageSession s = StorageSession.open(spec, ctx, true)) {
-                Manifest m = s.engine.ingest(source, options, s.identity, s.progress());
+                Manifest m = s.datastores().ingest(source, options, s.identity, s.progress());
                 var details = new java.util.LinkedHashMap<String, Object>();
                 details.put("datastore_id", m.datastoreId().toHex());
                 details.put("capsule_count", m.version().capsuleCount());
@@ -185,7 +186,7 @@ final class DatastoreCommand implements Callable<Integer> {
         public Integer call() {
             DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
             try (StorageSession s = StorageSession.open(spec, ctx, false)) {
-                List<DatastoreSummary> all = s.engine.datastores();
+                List<DatastoreSummary> all = s.datastores().datastores();
                 PrintWriter out = s.out();
                 if (json) {
                     out.println(CliJson.write(CliJson.datastores(all)));
@@ -225,7 +226,8 @@ final class DatastoreCommand implements Callable<Integer> {
             DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
             Bytes32 datastoreId = parseId("datastore id", id);
             try (StorageSession s = StorageSession.open(spec, ctx, false)) {
-                Manifest m = s.engine.manifest(datastoreId).orElseThrow(() -> new UnknownDatastoreException(datastoreId));
+                Manifest m = s.datastores().manifest(datastoreId).orElseThrow(() -> new ServiceException(ErrorCode.UNKNOWN_DATASTORE,
+                        "unknown datastore " + datastoreId.toHex()));
                 PrintWriter out = s.out();
                 if (json) {
                     out.println(CliJson.write(CliJson.manifest(m)));

@@ -3,8 +3,13 @@ package net.dig.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,19 +17,45 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import net.dig.core.Bytes32;
+import net.dig.service.ErrorCode;
 import net.dig.storage.CapsuleInfo;
 import net.dig.storage.CapsuleSize;
 import net.dig.storage.Compression;
 import net.dig.storage.IngestOptions;
+import net.dig.storage.StorageEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code datastore add --capsule-size} accepts exactly the classes of {@link CapsuleSize}, and says which they are. */
+/**
+ * {@code datastore add --capsule-size} accepts exactly the classes of {@link CapsuleSize}, and says which
+ * they are; the storage commands reach stored state through the service layer, never the engine.
+ */
 class DatastoreCommandTest {
     private static final String REFUSAL = "--capsule-size must be one of 256KiB, 1MiB, 4MiB, 16MiB, got '";
 
     @TempDir
     Path tmp;
+
+    @Test
+    void theStorageCommandsGoThroughTheServiceLayer() {
+        JavaClasses node = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("net.dig.node");
+        noClasses().that().haveNameMatching("net\\.dig\\.node\\.(Datastore|Plot|Index)Command(\\$.*)?")
+                .should().dependOnClassesThat().haveFullyQualifiedName(StorageEngine.class.getName())
+                .because("a command changes stored state as the HTTP API does: through DatastoreService, its"
+                        + " failures mapped by ErrorCode")
+                .check(node);
+    }
+
+    @Test
+    void anUnknownDatastoreIsTheServicesRowExit2() {
+        CliRun cli = new CliRun(tmp.resolve("home"), Map.of());
+        assertThat(cli.run("init").code()).isZero();
+        String unknown = "0x" + "cd".repeat(32);
+        CliRun.Result r = cli.run("datastore", "show", unknown);
+        assertThat(r.code()).isEqualTo(ErrorCode.UNKNOWN_DATASTORE.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().strip()).isEqualTo("dig-node: unknown datastore " + unknown);
+    }
 
     @Test
     void everyLabelAndByteCountOfCapsuleSizeIsAccepted() {
