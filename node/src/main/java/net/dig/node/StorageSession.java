@@ -1,6 +1,8 @@
 package net.dig.node;
 
 import java.io.PrintWriter;
+import net.dig.api.ApiConfig;
+import net.dig.api.ApiServer;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import net.dig.core.Progress;
@@ -13,8 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * What a storage command (datastore, plot, index) works with: the validated context, the node key,
  * an open engine and the node's services over it, closed at the end. Commands reach stored state
  * through {@link #datastores()}, as the HTTP API does, so a failure exits with the code of its
- * {@code ErrorCode} row; the services are the node's own (its handle table in the home) with the
- * content tiers off, since a command serves nothing. Commands check their own arguments before
+ * {@code ErrorCode} row; the services are the node's own (its handle table where the running node
+ * keeps it, {@link ApiServer#serviceSettings}) with the content tiers off, since a command serves nothing. Commands check their own arguments before
  * calling {@link #open}, so rejected input never creates anything. Read-only commands require an
  * initialized home (an index file) rather than creating one.
  */
@@ -54,17 +56,15 @@ final class StorageSession implements AutoCloseable {
         StorageEngine engine = StorageWiring.open(ctx, identity, Clock.system());
         NodeServices services;
         try {
-            services = NodeServices.open(engine, identity, Clock.system(), new NodeServices.Settings(0,
-                    ctx.home().cacheDir(ctx.config()), 0, ctx.home().dir().resolve(HANDLES_FILE)));
+            NodeServices.Settings node = ApiServer.serviceSettings(ApiConfig.defaults(ctx.home().dir()));
+            services = NodeServices.open(engine, identity, Clock.system(),
+                    new NodeServices.Settings(0, node.l2Dir(), 0, node.handlesFile()));
         } catch (RuntimeException e) {
             engine.close();
             throw e;
         }
         return new StorageSession(spec, ctx, identity, engine, services, terminal);
     }
-
-    /** The handle table's file in the home, where the running node's API keeps it. */
-    static final String HANDLES_FILE = "handles.sqlite";
 
     DatastoreService datastores() {
         return services.datastores();

@@ -2,6 +2,7 @@ package net.dig.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -16,13 +17,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import net.dig.core.Bytes32;
+import net.dig.core.NodeIdentity;
+import net.dig.core.Progress;
 import net.dig.service.ErrorCode;
+import net.dig.service.NodeServices;
+import net.dig.service.ServiceException;
 import net.dig.storage.CapsuleInfo;
 import net.dig.storage.CapsuleSize;
 import net.dig.storage.Compression;
 import net.dig.storage.IngestOptions;
+import net.dig.storage.StorageConfig;
 import net.dig.storage.StorageEngine;
+import net.dig.storage.StorageErrorCode;
+import net.dig.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +64,22 @@ class DatastoreCommandTest {
         CliRun.Result r = cli.run("datastore", "show", unknown);
         assertThat(r.code()).isEqualTo(ErrorCode.UNKNOWN_DATASTORE.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err().strip()).isEqualTo("dig-node: unknown datastore " + unknown);
+    }
+
+    @Test
+    void anIngestFailureIsTypedByTheServiceAndExitsWithItsRow() throws Exception {
+        NodeIdentity node = NodeIdentity.fromSeed(new byte[32]);
+        try (StorageEngine engine = StorageEngine.open(new StorageConfig(tmp.resolve("d"), List.of(tmp.resolve("p")),
+                tmp.resolve("c")), new ManualClock(), node, new SplittableRandom(1));
+             NodeServices services = NodeServices.open(engine, node, new ManualClock(),
+                     new NodeServices.Settings(0, tmp.resolve("l2"), 0, tmp.resolve("h.sqlite")))) {
+            Throwable missing = catchThrowable(() -> services.datastores().ingest(tmp.resolve("missing"),
+                    IngestOptions.defaults(), node, Progress.none()));
+            assertThat(missing).isInstanceOfSatisfying(ServiceException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.of(StorageErrorCode.IO)));
+            assertThat(missing).hasMessageContaining("no such file or directory");
+            assertThat(StorageErrors.exitCode(missing)).isEqualTo(ErrorCode.of(StorageErrorCode.IO).exitCode());
+        }
     }
 
     @Test
