@@ -16,6 +16,7 @@ import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import net.dig.core.Progress;
 import net.dig.service.NodeServices;
+import net.dig.storage.CapsuleSize;
 import net.dig.storage.Compression;
 import net.dig.storage.IngestOptions;
 import net.dig.storage.Manifest;
@@ -54,11 +55,11 @@ public final class HttpBenchNode {
         Clock clock = Clock.system();
         StorageEngine storage = StorageEngine.open(new StorageConfig(work.resolve("data"), List.of(work.resolve("plots")),
                 work.resolve("cache")), clock, node, new SplittableRandom(7));
-        Manifest m16 = storage.ingest(src.resolve("c16m.bin"), new IngestOptions(16 << 20, Compression.NONE, "c16m"), node,
+        Manifest m16 = storage.ingest(src.resolve("c16m.bin"), new IngestOptions(CapsuleSize.MIB_16.bytes(), Compression.NONE, "c16m"), node,
                 Progress.none());
-        Manifest m256 = storage.ingest(src.resolve("c256k.bin"), new IngestOptions(256 << 10, Compression.NONE, "c256k"), node,
+        Manifest m256 = storage.ingest(src.resolve("c256k.bin"), new IngestOptions(CapsuleSize.KIB_256.bytes(), Compression.NONE, "c256k"), node,
                 Progress.none());
-        Manifest tiny = storage.ingest(src.resolve("hello.txt"), new IngestOptions(256 << 10, Compression.NONE, "hello"), node,
+        Manifest tiny = storage.ingest(src.resolve("hello.txt"), new IngestOptions(CapsuleSize.KIB_256.bytes(), Compression.NONE, "hello"), node,
                 Progress.none());
         Files.write(www.resolve("c16m.bin"), storage.readCapsule(m16.datastoreId(), 0));
         Files.write(www.resolve("c256k.bin"), storage.readCapsule(m256.datastoreId(), 0));

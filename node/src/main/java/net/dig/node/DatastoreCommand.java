@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import net.dig.core.Bytes32;
+import net.dig.service.ErrorCode;
+import net.dig.service.ServiceException;
+import net.dig.storage.CapsuleSize;
 import net.dig.storage.Compression;
 import net.dig.storage.DatastoreSummary;
 import net.dig.storage.IngestOptions;
 import net.dig.storage.Manifest;
-import net.dig.storage.UnknownDatastoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,8 +67,9 @@ final class DatastoreCommand implements Callable<Integer> {
         @Parameters(paramLabel = "PATH", description = "The file or directory to add.")
         Path source;
 
-        @Option(names = "--capsule-size", paramLabel = "SIZE", description = "256KiB, 1MiB, 4MiB or 16MiB (default 16MiB).")
-        String capsuleSize = "16MiB";
+        @Option(names = "--capsule-size", paramLabel = "SIZE", completionCandidates = CapsuleSizeLabels.class,
+                description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+        String capsuleSize = CapsuleSize.DEFAULT.label();
 
         @Option(names = "--compression", paramLabel = "CODEC", description = "zstd or none (default: storage.compression).")
         String compression;
@@ -114,7 +117,7 @@ final class DatastoreCommand implements Callable<Integer> {
                 requireReadableTree(source);
             }
             try (StorageSession s = StorageSession.open(spec, ctx, true)) {
-                Manifest m = s.engine.ingest(source, options, s.identity, s.progress());
+                Manifest m = s.datastores().ingest(source, options, s.identity, s.progress());
                 var details = new java.util.LinkedHashMap<String, Object>();
                 details.put("datastore_id", m.datastoreId().toHex());
                 details.put("capsule_count", m.version().capsuleCount());
@@ -137,13 +140,7 @@ final class DatastoreCommand implements Callable<Integer> {
         }
 
         private IngestOptions options(DigNodeCommand.NodeContext ctx) {
-            int bytes = switch (capsuleSize.trim().toLowerCase(Locale.ROOT)) {
-                case "256kib", "262144" -> 262_144;
-                case "1mib", "1048576" -> 1_048_576;
-                case "4mib", "4194304" -> 4_194_304;
-                case "16mib", "16777216" -> 16_777_216;
-                default -> throw CliException.usage("--capsule-size must be one of 256KiB, 1MiB, 4MiB, 16MiB, got '" + capsuleSize + "'");
-            };
+            CapsuleSize size = capsuleSize(capsuleSize);
             Compression codec = ctx.config().storage().compression();
             if (compression != null) {
                 try {
@@ -155,7 +152,25 @@ final class DatastoreCommand implements Callable<Integer> {
             if (name != null && name.isBlank()) {
                 throw CliException.usage("--name must not be empty");
             }
-            return new IngestOptions(bytes, codec, name);
+            return new IngestOptions(size.bytes(), codec, name);
+        }
+
+        /** A {@link CapsuleSize} label or byte count, or exit 2 listing the labels. */
+        static CapsuleSize capsuleSize(String text) {
+            try {
+                return CapsuleSize.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--capsule-size must be one of " + String.join(", ", new CapsuleSizeLabels())
+                        + ", got '" + text + "'");
+            }
+        }
+    }
+
+    /** The labels of {@link CapsuleSize}, smallest first: the help text's and the refusal's list. */
+    static final class CapsuleSizeLabels implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(CapsuleSize.values()).map(CapsuleSize::label).iterator();
         }
     }
 
@@ -171,7 +186,7 @@ final class DatastoreCommand implements Callable<Integer> {
         public Integer call() {
             DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
             try (StorageSession s = StorageSession.open(spec, ctx, false)) {
-                List<DatastoreSummary> all = s.engine.datastores();
+                List<DatastoreSummary> all = s.datastores().datastores();
                 PrintWriter out = s.out();
                 if (json) {
                     out.println(CliJson.write(CliJson.datastores(all)));
@@ -211,7 +226,8 @@ final class DatastoreCommand implements Callable<Integer> {
             DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
             Bytes32 datastoreId = parseId("datastore id", id);
             try (StorageSession s = StorageSession.open(spec, ctx, false)) {
-                Manifest m = s.engine.manifest(datastoreId).orElseThrow(() -> new UnknownDatastoreException(datastoreId));
+                Manifest m = s.datastores().manifest(datastoreId).orElseThrow(() -> new ServiceException(ErrorCode.UNKNOWN_DATASTORE,
+                        "unknown datastore " + datastoreId.toHex()));
                 PrintWriter out = s.out();
                 if (json) {
                     out.println(CliJson.write(CliJson.manifest(m)));

@@ -31,9 +31,9 @@ final class IndexCommand implements Callable<Integer> {
         public Integer call() {
             DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
             try (StorageSession s = StorageSession.open(spec, ctx, false)) {
-                RebuildReport r = s.engine.rebuildIndex();
+                RebuildReport r = s.datastores().rebuildIndex();
                 PrintWriter out = s.out();
-                out.println("Rebuilt " + s.engine.config().indexFile() + " from " + r.plots() + " plot(s): "
+                out.println("Rebuilt " + s.indexFile() + " from " + r.plots() + " plot(s): "
                         + r.datastores() + " datastore(s), " + r.capsules() + " capsule(s), "
                         + r.quarantined().size() + " quarantined");
                 for (PlotSummary q : r.quarantined()) {

@@ -45,7 +45,7 @@ final class PlotCommand implements Callable<Integer> {
         public Integer call() {
             DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
             try (StorageSession s = StorageSession.open(spec, ctx, false)) {
-                List<PlotSummary> plots = s.engine.plots();
+                List<PlotSummary> plots = s.datastores().plots();
                 PrintWriter out = s.out();
                 if (json) {
                     out.println(CliJson.write(CliJson.plots(plots)));
@@ -58,7 +58,7 @@ final class PlotCommand implements Callable<Integer> {
                                 p.status().name().toLowerCase(Locale.ROOT), p.capsuleCount(), DatastoreCommand.size(p.sizeBytes()),
                                 p.path(), p.status() == PlotStatus.OK ? "" : " (" + p.quarantineReason() + ")");
                     }
-                    out.println(plots.size() + " plot(s), " + s.engine.plotBytesOnDisk() + " bytes on disk");
+                    out.println(plots.size() + " plot(s), " + s.datastores().plotBytesOnDisk() + " bytes on disk");
                 }
                 out.flush();
             }
@@ -87,9 +87,9 @@ final class PlotCommand implements Callable<Integer> {
             try (StorageSession s = StorageSession.open(spec, ctx, false)) {
                 Optional<Bytes32> selected = Optional.empty();
                 if (plot != null) {
-                    selected = Optional.of(find(s.engine.plots(), asPath, asId));
+                    selected = Optional.of(find(s.datastores().plots(), asPath, asId));
                 }
-                VerifyReport report = s.engine.verify(selected, s.progress());
+                VerifyReport report = s.datastores().verify(selected, s.progress());
                 PrintWriter out = s.out();
                 if (json) {
                     out.println(CliJson.write(CliJson.verification(report.plots())));

@@ -1,31 +1,40 @@
 package net.dig.node;
 
 import java.io.PrintWriter;
+import net.dig.api.ApiConfig;
+import net.dig.api.ApiServer;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import net.dig.core.Progress;
+import net.dig.service.DatastoreService;
+import net.dig.service.NodeServices;
 import net.dig.storage.StorageEngine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * What a storage command (datastore, plot, index) works with: the validated context, the node key
- * and an open engine, closed at the end. Commands check their own arguments before calling
- * {@link #open}, so rejected input never creates anything. Read-only commands require an
+ * What a storage command (datastore, plot, index) works with: the validated context, the node key,
+ * an open engine and the node's services over it, closed at the end. Commands reach stored state
+ * through {@link #datastores()}, as the HTTP API does, so a failure exits with the code of its
+ * {@code ErrorCode} row; the services are the node's own (its handle table where the running node
+ * keeps it, {@link ApiServer#serviceSettings}) with the content tiers off, since a command serves nothing. Commands check their own arguments before
+ * calling {@link #open}, so rejected input never creates anything. Read-only commands require an
  * initialized home (an index file) rather than creating one.
  */
 final class StorageSession implements AutoCloseable {
     final DigNodeCommand.NodeContext ctx;
     final NodeIdentity identity;
-    final StorageEngine engine;
     final boolean terminal;
+    private final StorageEngine engine;
+    private final NodeServices services;
     private final CommandSpec spec;
 
     private StorageSession(CommandSpec spec, DigNodeCommand.NodeContext ctx, NodeIdentity identity, StorageEngine engine,
-                           boolean terminal) {
+                           NodeServices services, boolean terminal) {
         this.spec = spec;
         this.ctx = ctx;
         this.identity = identity;
         this.engine = engine;
+        this.services = services;
         this.terminal = terminal;
     }
 
@@ -45,7 +54,24 @@ final class StorageSession implements AutoCloseable {
         NodeIdentity identity = StorageWiring.identity(ctx);
         LogSetup.nodeId(identity.nodeId());
         StorageEngine engine = StorageWiring.open(ctx, identity, Clock.system());
-        return new StorageSession(spec, ctx, identity, engine, terminal);
+        NodeServices services;
+        try {
+            NodeServices.Settings node = ApiServer.serviceSettings(ApiConfig.defaults(ctx.home().dir()));
+            services = NodeServices.open(engine, identity, Clock.system(),
+                    new NodeServices.Settings(0, node.l2Dir(), 0, node.handlesFile()));
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        return new StorageSession(spec, ctx, identity, engine, services, terminal);
+    }
+
+    DatastoreService datastores() {
+        return services.datastores();
+    }
+
+    java.nio.file.Path indexFile() {
+        return engine.config().indexFile();
     }
 
     /** JVM property: milliseconds between {@code running} progress events off a terminal (default 1000). */
@@ -61,6 +87,10 @@ final class StorageSession implements AutoCloseable {
 
     @Override
     public void close() {
-        engine.close();
+        try {
+            services.close();
+        } finally {
+            engine.close();
+        }
     }
 }

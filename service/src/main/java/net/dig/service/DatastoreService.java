@@ -23,13 +23,16 @@ import net.dig.storage.IngestOptions;
 import net.dig.storage.Manifest;
 import net.dig.storage.PlotStatus;
 import net.dig.storage.PlotSummary;
+import net.dig.storage.RebuildReport;
 import net.dig.storage.StorageEngine;
 import net.dig.storage.StorageErrorCode;
 import net.dig.storage.StorageException;
+import net.dig.storage.VerifyReport;
 
 /**
  * The datastores of this node: ingest, storing a version someone else signed (an HTTP push today, a
- * replicated version tomorrow), re-plotting, and the catalogue the transports show.
+ * replicated version tomorrow), re-plotting, verifying plots, rebuilding the index, and the catalogue
+ * the transports (the HTTP API, the CLI) show.
  *
  * <h2>Storing a version, and its outcomes</h2>
  * {@link #store} checks, in this order, and refuses with the {@link ErrorCode} named:
@@ -62,9 +65,13 @@ public final class DatastoreService implements MeterBinder {
         this.content = content;
     }
 
-    /** Turns a local file or directory into a new datastore signed by {@code owner}. */
+    /** Turns a local file or directory into a new datastore signed by {@code owner}; storage failures by their code. */
     public Manifest ingest(Path source, IngestOptions options, NodeIdentity owner, Progress progress) {
-        return storage.ingest(source, options, owner, progress);
+        try {
+            return storage.ingest(source, options, owner, progress);
+        } catch (StorageException e) {
+            throw ServiceException.of(e);
+        }
     }
 
     /** Stores a version signed by someone else; see the class note for the checks and their outcomes. */
@@ -151,6 +158,33 @@ public final class DatastoreService implements MeterBinder {
         }
         content.invalidate(id);
         return p;
+    }
+
+    /**
+     * Rehashes every capsule of one plot (empty: every plot). What it finds bad is quarantined by the
+     * engine (persisted), whose event drops the cached views; the report lists it.
+     */
+    public VerifyReport verify(Optional<Bytes32> plotId, Progress progress) {
+        try {
+            return storage.verify(plotId, progress);
+        } catch (StorageException e) {
+            throw ServiceException.of(e);
+        }
+    }
+
+    /** Rebuilds the index from the plot files; the cached views of every datastore before and after are dropped. */
+    public RebuildReport rebuildIndex() {
+        Set<Bytes32> touched = new HashSet<>();
+        storage.datastores().forEach(d -> touched.add(d.datastoreId()));
+        RebuildReport report;
+        try {
+            report = storage.rebuildIndex();
+        } catch (StorageException e) {
+            throw ServiceException.of(e);
+        }
+        storage.datastores().forEach(d -> touched.add(d.datastoreId()));
+        touched.forEach(content::invalidate);
+        return report;
     }
 
     public Optional<Manifest> manifest(Bytes32 id) {

@@ -7,10 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.StringJoiner;
 import net.dig.core.Bytes32;
 import net.dig.core.Hex;
 import net.dig.storage.CapsuleInfo;
+import net.dig.storage.CapsuleSize;
 import net.dig.storage.DatastoreVersion;
 import net.dig.storage.FileEntry;
 import net.dig.storage.Manifest;
@@ -35,7 +36,7 @@ import net.dig.storage.Manifest;
  *   "signature":     "0x" 128 hex     owner signature over the version record
  *   "files":         [{"path", "offset", "length", "sha256"}]     optional on decode
  *   "name":          string | null    at most 255 characters, no control characters
- *   "capsule_size":  262144 | 1048576 | 4194304 | 16777216
+ *   "capsule_size":  integer         the bytes of one {@link CapsuleSize}
  * }
  * </pre>
  * Keys appear in this order (the seed's fields first, then the signed version's); hashes and keys are {@code 0x}-lowercase hex. Decoding checks every
@@ -46,7 +47,6 @@ import net.dig.storage.Manifest;
  */
 public final class ManifestCodec {
     public static final int MAX_NAME = 255;
-    private static final Set<Long> CAPSULE_SIZES = Set.of(262_144L, 1_048_576L, 4_194_304L, 16_777_216L);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ManifestCodec() {
@@ -113,7 +113,7 @@ public final class ManifestCodec {
         Bytes32 root = Fields.hash32(string(o, "merkle_root", true), "merkle_root");
         long count = number(o, "capsule_count");
         long total = number(o, "total_size");
-        long capsuleSize = number(o, "capsule_size");
+        long capsuleBytes = number(o, "capsule_size");
         long created = number(o, "creation_time");
         byte[] owner = Fields.hexBytes(string(o, "owner", true), 32, "owner");
         byte[] nonce = Fields.hexBytes(string(o, "nonce", true), 32, "nonce");
@@ -122,9 +122,7 @@ public final class ManifestCodec {
         if (version < 1 || count < 0 || count > 10_000_000 || total < 0 || created < 0) {
             throw bad("version must be >= 1 and counts/sizes non-negative");
         }
-        if (!CAPSULE_SIZES.contains(capsuleSize)) {
-            throw bad("capsule_size must be one of 262144, 1048576, 4194304, 16777216");
-        }
+        CapsuleSize capsuleSize = capsuleSize(capsuleBytes);
         if (name != null && (name.length() > MAX_NAME || name.chars().anyMatch(c -> c < 0x20))) {
             throw bad("name must be at most " + MAX_NAME + " printable characters");
         }
@@ -143,8 +141,8 @@ public final class ManifestCodec {
             if (index != i) {
                 throw bad("capsules[" + i + "].index must be " + i);
             }
-            if (size < 0 || size > capsuleSize) {
-                throw bad("capsules[" + i + "].size must be within 0.." + capsuleSize);
+            if (size < 0 || size > capsuleSize.bytes()) {
+                throw bad("capsules[" + i + "].size must be within 0.." + capsuleSize.bytes());
             }
             capsules.add(new CapsuleInfo(i, Fields.hash32(string(c, "hash", true), "hash"), size,
                     Fields.hash32(string(c, "chunk_root", true), "chunk_root")));
@@ -171,8 +169,19 @@ public final class ManifestCodec {
         if (present(o, "files_root") && !Fields.hash32(string(o, "files_root", true), "files_root").equals(filesRoot)) {
             throw bad("files_root does not match the files listed");
         }
-        return new Decoded(new DatastoreVersion(id, nonce, version, root, (int) count, total, (int) capsuleSize, created,
+        return new Decoded(new DatastoreVersion(id, nonce, version, root, (int) count, total, capsuleSize.bytes(), created,
                 DatastoreVersion.nameSha256(name), filesRoot, owner, signature), name, capsules, files);
+    }
+
+    /** The size class of {@code bytes}; refused naming every class's byte count. */
+    static CapsuleSize capsuleSize(long bytes) {
+        try {
+            return CapsuleSize.ofBytes(bytes);
+        } catch (IllegalArgumentException e) {
+            StringJoiner all = new StringJoiner(", ");
+            CapsuleSize.allBytes().forEach(b -> all.add(Integer.toString(b)));
+            throw bad("capsule_size must be one of " + all);
+        }
     }
 
     private static ServiceException bad(String message) {

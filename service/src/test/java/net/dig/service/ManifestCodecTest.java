@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import net.dig.core.Bytes32;
 import net.dig.core.NodeIdentity;
 import net.dig.storage.CapsuleInfo;
+import net.dig.storage.CapsuleSize;
 import net.dig.storage.DatastoreVersion;
 import net.dig.storage.FileEntry;
 import net.dig.storage.Manifest;
@@ -114,6 +115,30 @@ class ManifestCodecTest {
         refused(o -> ((ObjectNode) o.withArray("files").get(0)).put("length", 263_145), "bad_manifest");
         refused(o -> ((ObjectNode) o.withArray("files").get(0)).put("sha256", "0x"), "bad_sha256");
         refused(o -> o.put("files_root", "0x" + "00".repeat(32)), "bad_manifest");
+    }
+
+    @Test
+    void acceptsExactlyTheByteCountsOfCapsuleSize() {
+        for (CapsuleSize size : CapsuleSize.values()) {
+            ObjectNode o = ManifestCodec.toTree(sample());
+            o.put("capsule_size", size.bytes());
+            assertThat(ManifestCodec.decode(o.toString()).version().capsuleSize()).as(size.label()).isEqualTo(size.bytes());
+            for (long off : new long[] {size.bytes() - 1L, size.bytes() + 1L, size.bytes() * 2L}) {
+                if (CapsuleSize.allBytes().contains((int) off)) {
+                    continue;
+                }
+                refused(t -> t.put("capsule_size", off), "bad_manifest");
+            }
+        }
+        refused(t -> t.put("capsule_size", 0), "bad_manifest");
+        refused(t -> t.put("capsule_size", -262_144), "bad_manifest");
+    }
+
+    @Test
+    void aRefusedCapsuleSizeNamesEveryClass() {
+        assertThatThrownBy(() -> ManifestCodec.capsuleSize(262_145))
+                .hasMessage("capsule_size must be one of 262144, 1048576, 4194304, 16777216");
+        assertThat(ManifestCodec.capsuleSize(4_194_304)).isEqualTo(CapsuleSize.MIB_4);
     }
 
     private static void refused(Consumer<ObjectNode> change, String code) {

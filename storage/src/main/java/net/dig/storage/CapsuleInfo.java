@@ -8,14 +8,16 @@ import net.dig.core.Bytes32;
  * and the root of the Merkle tree over its 4 KiB chunks (DESIGN.md §4.1).
  */
 public record CapsuleInfo(int index, Bytes32 hash, long size, Bytes32 chunkRoot) {
+    private static final int LARGEST = CapsuleSize.allBytes().getLast();
+
     public CapsuleInfo {
         if (index < 0) {
             throw new IllegalArgumentException("capsule index must not be negative: " + index);
         }
         Objects.requireNonNull(hash, "capsule hash");
         Objects.requireNonNull(chunkRoot, "chunk root");
-        if (size < 0 || size > CapsuleSize.MIB_16.bytes()) {
-            throw new IllegalArgumentException("capsule size " + size + " outside 0..16777216");
+        if (size < 0 || size > LARGEST) {
+            throw new IllegalArgumentException("capsule size " + size + " outside 0.." + LARGEST);
         }
     }
 }

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * How to turn a file or directory into a datastore.
  *
- * @param capsuleSize one of 262144, 1048576, 4194304, 16777216 bytes (DESIGN.md §4.2)
+ * @param capsuleSize the bytes of one {@link CapsuleSize}
  * @param compression per-capsule codec
  * @param name        display name; {@code null} means the file or directory name
  */
