@@ -5,7 +5,7 @@ import net.dig.core.Bytes32;
 
 /**
  * One capsule of a datastore: its position, {@code SHA256} of its (uncompressed) bytes, its length,
- * and the root of the Merkle tree over its 4 KiB chunks (DESIGN.md §4.1).
+ * and the root of the Merkle tree over its 4 KiB chunks (docs/architecture.md §4.1).
  */
 public record CapsuleInfo(int index, Bytes32 hash, long size, Bytes32 chunkRoot) {
     private static final int LARGEST = CapsuleSize.allBytes().getLast();
