@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 /** {@code dig-node datastore add|list|show}. */
 @Command(name = "datastore", mixinStandardHelpOptions = true,
         description = "Add, list and show datastores.",
-        subcommands = {DatastoreCommand.Add.class, DatastoreCommand.ListDatastores.class, DatastoreCommand.Show.class})
+        subcommands = {DatastoreCommand.Add.class, DatastoreCommand.ListDatastores.class, DatastoreCommand.Show.class,
+                DatastoreCommand.Delete.class})
 final class DatastoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -206,6 +207,32 @@ final class DatastoreCommand implements Callable<Integer> {
 
         private static String abbreviate(String s, int max) {
             return s == null ? "" : s.length() <= max ? s : s.substring(0, max - 1) + "…";
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Remove a datastore from this node: every version, its plots (plots shared with other "
+                    + "datastores are rewritten without it). Crash-safe: an interrupted delete completes at the next start.")
+    static final class Delete implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", description = "The datastore id (0x + 64 hex digits).")
+        String id;
+
+        @Override
+        public Integer call() {
+            DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
+            Bytes32 datastoreId = parseId("datastore id", id);
+            try (StorageSession s = StorageSession.open(spec, ctx, false)) {
+                long before = s.datastores().plotBytesOnDisk();
+                s.datastores().delete(datastoreId);
+                PrintWriter out = s.out();
+                out.println("deleted " + datastoreId.toHex() + " (" + size(before - s.datastores().plotBytesOnDisk())
+                        + " of plots freed)");
+                out.flush();
+            }
+            return ExitCodes.OK;
         }
     }
 

@@ -238,12 +238,46 @@ class StorageCliTest {
         CliRun other = new CliRun(fresh, Map.of());
         for (String[] args : List.of(new String[] {"datastore", "list"}, new String[] {"plot", "list"},
                 new String[] {"plot", "verify"}, new String[] {"index", "rebuild"},
-                new String[] {"datastore", "show", "0x" + "00".repeat(32)}, new String[] {"datastore", "show", "nothex"})) {
+                new String[] {"datastore", "show", "0x" + "00".repeat(32)}, new String[] {"datastore", "show", "nothex"},
+                new String[] {"datastore", "delete", "0x" + "00".repeat(32)})) {
             CliRun.Result r = other.run(args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(fresh).as(String.join(" ", args)).doesNotExist();
         }
         assertThat(other.run("datastore", "list").err()).contains("no dig-node data in " + fresh).contains("dig-node init");
+    }
+
+    @Test
+    void deleteRemovesOneDatastoreAndItsPlotAndRefusesWhatIsNotThere() throws Exception {
+        Path one = tmp.resolve("one.bin");
+        Path two = tmp.resolve("two.bin");
+        Files.write(one, random(300 * 1024, 6));
+        Files.write(two, random(200 * 1024, 7));
+        String idOne = json.readTree(add("datastore", "add", one.toString(), "--json")).get("datastore_id").asText();
+        String idTwo = json.readTree(add("datastore", "add", two.toString(), "--json")).get("datastore_id").asText();
+        assertThat(plotFiles()).hasSize(2);
+
+        CliRun.Result deleted = cli.run("datastore", "delete", idOne);
+        assertThat(deleted.code()).as(deleted.err()).isZero();
+        assertThat(deleted.out()).startsWith("deleted " + idOne);
+        JsonNode left = json.readTree(cli.run("datastore", "list", "--json").out());
+        assertThat(left).hasSize(1);
+        assertThat(left.get(0).get("datastore_id").asText()).isEqualTo(idTwo);
+        assertThat(plotFiles()).as("the deleted datastore's own plot is gone").hasSize(1);
+        assertThat(cli.run("plot", "verify").code()).isZero();
+        CliRun.Result show = cli.run("datastore", "show", idTwo, "--json");
+        assertThat(show.code()).isZero();
+
+        Map<String, Long> before = CliRun.tree(home);
+        expectUsage(before, "unknown datastore " + idOne, "datastore", "delete", idOne);
+        expectUsage(before, "is not a 32-byte hex id", "datastore", "delete", "0x1234");
+        expectUsage(before, "Missing required parameter: 'ID'", "datastore", "delete");
+    }
+
+    private List<Path> plotFiles() throws java.io.IOException {
+        try (var files = Files.list(home.resolve("plots"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".plot")).toList();
+        }
     }
 
     private void expectUsage(Map<String, Long> before, String message, String... args) {

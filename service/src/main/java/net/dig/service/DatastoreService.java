@@ -172,6 +172,26 @@ public final class DatastoreService implements MeterBinder {
         }
     }
 
+    /**
+     * Removes a datastore from this node (every version; shared plots rewritten without it), crash-safely;
+     * false when nothing of it is stored here. The engine's eviction event empties the content tiers.
+     * For policies (cache and selective modes) that drop what they no longer want.
+     */
+    public boolean evict(Bytes32 id) {
+        try {
+            return storage.evict(id);
+        } catch (StorageException e) {
+            throw ServiceException.of(e);
+        }
+    }
+
+    /** {@link #evict} for an operator: a datastore not stored here is {@link ErrorCode#UNKNOWN_DATASTORE}. */
+    public void delete(Bytes32 id) {
+        if (!evict(id)) {
+            throw new ServiceException(ErrorCode.UNKNOWN_DATASTORE, "unknown datastore " + id.toHex());
+        }
+    }
+
     /** Rebuilds the index from the plot files; the cached views of every datastore before and after are dropped. */
     public RebuildReport rebuildIndex() {
         Set<Bytes32> touched = new HashSet<>();
