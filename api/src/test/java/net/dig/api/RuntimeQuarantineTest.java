@@ -14,6 +14,7 @@ import net.dig.core.Progress;
 import net.dig.storage.CapsuleLocation;
 import net.dig.storage.Manifest;
 import net.dig.testkit.ManualClock;
+import net.dig.testkit.Corruption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +34,8 @@ class RuntimeQuarantineTest {
 
             CapsuleLocation body = f.storage.locate(f.dir.datastoreId(), 0).orElseThrow();
             CapsuleLocation header = f.storage.locate(f.tiny.datastoreId(), 0).orElseThrow();
-            flip(body.plotPath(), body.offset() + 7);
-            flip(header.plotPath(), 100);
+            Corruption.flip(body.plotPath(), body.offset() + 7);
+            Corruption.flip(header.plotPath(), 100);
             f.storage.verify(Optional.empty(), Progress.none());
 
             for (String p : new String[] {bodyCapsule, headerCapsule}) {
@@ -53,15 +54,4 @@ class RuntimeQuarantineTest {
         return "/capsule/" + m.datastoreId().toHex() + "/" + index;
     }
 
-    private static void flip(Path file, long at) throws Exception {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.allocate(4);
-            ch.read(b, at);
-            byte[] bad = b.array();
-            for (int i = 0; i < bad.length; i++) {
-                bad[i] ^= 0x5A;
-            }
-            ch.write(ByteBuffer.wrap(bad), at);
-        }
-    }
 }

@@ -126,37 +126,49 @@ final class PeerTable {
 
     Totals totals() {
         synchronized (closedTotalsLock) {
-            long sent = closedMessagesSent;
-            long received = closedMessagesReceived;
-            long bytesOut = closedBytesSent;
-            long bytesIn = closedBytesReceived;
-            LaneStats lanes = closedLanes;
+            Sum sum = new Sum(closedMessagesSent, closedMessagesReceived, closedBytesSent, closedBytesReceived, closedLanes);
             int in = 0;
             int out = 0;
             for (PeerConnectionHandler c : peers.values()) {
-                PeerConnection s = c.snapshot();
-                sent += s.messagesSent();
-                received += s.messagesReceived();
-                bytesOut += s.bytesSent();
-                bytesIn += s.bytesReceived();
-                lanes = lanes.plus(c.laneStats());
-                if (s.isOutbound()) {
+                if (sum.add(c)) {
                     out++;
                 } else {
                     in++;
                 }
             }
-            for (PeerConnectionHandler c : leaving) {
-                PeerConnection s = c.snapshot();
-                sent += s.messagesSent();
-                received += s.messagesReceived();
-                bytesOut += s.bytesSent();
-                bytesIn += s.bytesReceived();
-                lanes = lanes.plus(c.laneStats());
-            }
-            return new Totals(sent, received, bytesOut, bytesIn, in, out, lanes);
+            leaving.forEach(sum::add);
+            return new Totals(sum.sent, sum.received, sum.bytesOut, sum.bytesIn, in, out, sum.lanes);
         }
     }
+
+    /** A running sum of traffic counters. */
+    private static final class Sum {
+        long sent;
+        long received;
+        long bytesOut;
+        long bytesIn;
+        LaneStats lanes;
+
+        Sum(long sent, long received, long bytesOut, long bytesIn, LaneStats lanes) {
+            this.sent = sent;
+            this.received = received;
+            this.bytesOut = bytesOut;
+            this.bytesIn = bytesIn;
+            this.lanes = lanes;
+        }
+
+        /** Adds one live connection's counters; true if it is outbound. */
+        boolean add(PeerConnectionHandler c) {
+            PeerConnection s = c.snapshot();
+            sent += s.messagesSent();
+            received += s.messagesReceived();
+            bytesOut += s.bytesSent();
+            bytesIn += s.bytesReceived();
+            lanes = lanes.plus(c.laneStats());
+            return s.isOutbound();
+        }
+    }
+
 
     /** Peer dials started and not yet admitted or failed (they count against {@code max_connections}). */
     int pendingDials() {

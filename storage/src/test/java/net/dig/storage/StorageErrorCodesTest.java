@@ -21,6 +21,7 @@ import java.util.Optional;
 import net.dig.core.Bytes32;
 import net.dig.core.NodeIdentity;
 import net.dig.core.Progress;
+import net.dig.testkit.Corruption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,8 +95,8 @@ class StorageErrorCodesTest {
             bodyLoc = e.locate(body.datastoreId(), 1).orElseThrow();
             headerLoc = e.locate(header.datastoreId(), 0).orElseThrow();
         }
-        flip(bodyLoc.plotPath(), bodyLoc.offset() + 100);
-        flip(headerLoc.plotPath(), 100);
+        Corruption.flip(bodyLoc.plotPath(), bodyLoc.offset() + 100);
+        Corruption.flip(headerLoc.plotPath(), 100);
         try (StorageEngine e = StorageTestSupport.open(config)) {
             // a read finds the corrupted capsule: refused, and from then on quarantined
             assertThat(codeOf(() -> e.readCapsule(body.datastoreId(), 1))).isEqualTo(StorageErrorCode.QUARANTINED);
@@ -196,15 +197,4 @@ class StorageErrorCodesTest {
         }
     }
 
-    static void flip(Path file, long at) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.allocate(4);
-            ch.read(b, at);
-            byte[] bad = b.array();
-            for (int i = 0; i < bad.length; i++) {
-                bad[i] ^= 0x5A;
-            }
-            ch.write(ByteBuffer.wrap(bad), at);
-        }
-    }
 }

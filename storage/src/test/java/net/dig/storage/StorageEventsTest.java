@@ -1,6 +1,6 @@
 package net.dig.storage;
 
-import static net.dig.storage.StorageErrorCodesTest.flip;
+import static net.dig.testkit.Corruption.flip;
 import static net.dig.storage.StorageTestSupport.OWNER;
 import static net.dig.storage.StorageTestSupport.randomBytes;
 import static net.dig.storage.StorageTestSupport.write;
