@@ -95,7 +95,7 @@ public final class ContentService {
     }
 
     /** Blocking: a datastore left the node with the capsules of these hashes. */
-    public void onEvicted(Bytes32 datastoreId, Collection<Bytes32> capsuleHashes) {
+    private void onEvicted(Bytes32 datastoreId, Collection<Bytes32> capsuleHashes) {
         invalidate(datastoreId);
         tiers.evict(capsuleHashes);
     }

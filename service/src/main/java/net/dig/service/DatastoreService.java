@@ -270,9 +270,8 @@ public final class DatastoreService implements MeterBinder {
             long used = storage.plotBytesOnDisk();
             long free = 0;
             Set<FileStore> seen = new HashSet<>();
-            for (PlotSummary p : storage.plots()) {
-                Path dir = p.path().toAbsolutePath().getParent();
-                if (dir != null && Files.exists(dir)) {
+            for (Path dir : storage.config().plotDirs()) {
+                if (Files.exists(dir)) {
                     FileStore fs = Files.getFileStore(dir);
                     if (seen.add(fs)) {
                         free += fs.getUsableSpace();

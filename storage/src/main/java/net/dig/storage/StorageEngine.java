@@ -449,11 +449,6 @@ public final class StorageEngine implements AutoCloseable {
         return config;
     }
 
-    /** The key that signs this engine's plots. */
-    public NodeIdentity nodeIdentity() {
-        return node;
-    }
-
     /** Every row of the index, as text in a fixed order (for tests and diagnostics). */
     List<String> indexDump() {
         return StorageFailures.index("index " + indexName + " failed", index::dump);
