@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import net.dig.storage.StorageEngine;
@@ -35,15 +36,17 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     }
 
     private final StorageEngine storage;
+    private final Clock clock;
     private final NodeIdentity identity;
     private final ContentService content;
     private final DatastoreService datastores;
     private final ProofService proofs;
     private final HandleService handles;
 
-    private NodeServices(StorageEngine storage, NodeIdentity identity, ContentService content, DatastoreService datastores,
-            ProofService proofs, HandleService handles) {
+    private NodeServices(StorageEngine storage, Clock clock, NodeIdentity identity, ContentService content,
+            DatastoreService datastores, ProofService proofs, HandleService handles) {
         this.storage = storage;
+        this.clock = clock;
         this.identity = identity;
         this.content = content;
         this.datastores = datastores;
@@ -60,7 +63,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         ContentService content = new ContentService(storage, tiers, clock);
         DatastoreService datastores = new DatastoreService(storage, content);
         HandleService handles = new HandleService(new HandleTable(settings.handlesFile()), datastores, clock);
-        NodeServices services = new NodeServices(storage, identity, content, datastores,
+        NodeServices services = new NodeServices(storage, clock, identity, content, datastores,
                 new ProofService(storage, identity, clock, settings.validatorKeys()), handles);
         storage.addListener(content.storageEvents());
         return services;
@@ -84,6 +87,19 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
 
     public HandleService handles() {
         return handles;
+    }
+
+    /**
+     * The provider side of fetches: answers window and metadata requests from this node's store, windows
+     * at most {@code windowCap} bytes, uploads paced by {@code budget}. One per node (the budget is shared).
+     */
+    public CapsuleWindows capsuleWindows(UploadBudget.Settings budget, int windowCap) {
+        return new CapsuleWindows(content, new UploadBudget(budget, clock.nanos()), clock, windowCap);
+    }
+
+    /** The fetches of this node, staged under {@code <data dir>/fetch}, landing through {@link #datastores()}. One per node. */
+    public FetchService fetchService(FetchConfig config, RandomGenerator random) {
+        return new FetchService(datastores, storage.config().dataDir().resolve("fetch"), config, random);
     }
 
     @Override

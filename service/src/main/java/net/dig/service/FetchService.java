@@ -1,0 +1,151 @@
+package net.dig.service;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import net.dig.core.Bytes32;
+import net.dig.storage.DatastoreVersion;
+import net.dig.storage.Manifest;
+
+/**
+ * Starts and tracks the fetches of this node, one per datastore (docs/architecture.md §6.7), with
+ * their staging areas under {@code root} (outside the store).
+ *
+ * <h2>Which version wins</h2>
+ * {@link #begin} refuses, before any provider is asked: an expected record whose owner signature or
+ * id derivation does not verify ({@link ErrorCode#BAD_SIGNATURE}), one whose sizes do not describe
+ * capsules of its capsule size ({@link ErrorCode#BAD_MANIFEST}), a version of a datastore held here
+ * signed by another owner ({@link ErrorCode#OWNER_MISMATCH}), a version not newer than the one held or
+ * the one being fetched ({@link ErrorCode#STALE_VERSION}). A newer version supersedes the running fetch
+ * of the datastore, whose staging area is deleted, and any older staging area left on disk. Beginning the
+ * version held here, exactly, deletes a staging area a crash left behind after landing.
+ *
+ * <h2>Resume</h2>
+ * {@link #staged} lists the versions whose staging areas survive a restart; beginning one of them again
+ * (with fresh providers) continues where the last run stopped.
+ *
+ * <p>Thread-safe; {@link #begin} blocks (SQLite, disk).
+ */
+public final class FetchService {
+    private final DatastoreService datastores;
+    private final Path root;
+    private final FetchConfig config;
+    private final RandomGenerator random;
+    private final Map<Bytes32, FetchSession<?>> running = new HashMap<>();
+    /** Tests observe the steps of each session ("window", "land", "landed") here. */
+    volatile Consumer<String> steps = s -> { };
+
+    FetchService(DatastoreService datastores, Path root, FetchConfig config, RandomGenerator random) {
+        this.datastores = Objects.requireNonNull(datastores, "datastores");
+        this.root = Objects.requireNonNull(root, "root");
+        this.config = Objects.requireNonNull(config, "config");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    public FetchConfig config() {
+        return config;
+    }
+
+    /**
+     * A session fetching {@code expected} from {@code providers} through {@code link}; call
+     * {@link FetchSession#start} to send its first requests. Refusals as in the class note.
+     */
+    public synchronized <P> FetchSession<P> begin(DatastoreVersion expected, Collection<P> providers, PeerLink<P> link) {
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(link, "link");
+        if (!expected.idDerivationValid() || !expected.signatureValid()) {
+            throw new ServiceException(ErrorCode.BAD_SIGNATURE, "the owner signature does not verify over version "
+                    + expected.version() + " of " + expected.datastoreId().toHex());
+        }
+        checkSizes(expected);
+        Bytes32 id = expected.datastoreId();
+        Optional<Manifest> held = datastores.manifest(id);
+        if (held.isPresent()) {
+            DatastoreVersion h = held.get().version();
+            if (!Arrays.equals(h.ownerPublicKey(), expected.ownerPublicKey())) {
+                throw new ServiceException(ErrorCode.OWNER_MISMATCH, "datastore " + id.toHex() + " belongs to a different owner key");
+            }
+            if (h.version() >= expected.version()) {
+                if (h.version() == expected.version()) {
+                    deleteQuietly(FetchStaging.dirOf(root, id, expected.version()));
+                }
+                throw new ServiceException(ErrorCode.STALE_VERSION, "this node already holds version " + h.version() + " of "
+                        + id.toHex());
+            }
+        }
+        FetchSession<?> current = running.get(id);
+        if (current != null) {
+            if (current.version().version() >= expected.version()) {
+                throw new ServiceException(ErrorCode.STALE_VERSION, "version " + current.version().version() + " of "
+                        + id.toHex() + " is being fetched already");
+            }
+            current.supersede("superseded by version " + expected.version());
+        }
+        FetchStaging staging;
+        try {
+            for (DatastoreVersion old : FetchStaging.list(root)) {
+                if (old.datastoreId().equals(id) && old.version() < expected.version()) {
+                    FetchStaging.deleteTree(FetchStaging.dirOf(root, id, old.version()));
+                }
+            }
+            staging = FetchStaging.open(root, expected);
+        } catch (IOException e) {
+            throw new ServiceException(ErrorCode.UNAVAILABLE, "cannot open the staging area under " + root + ": " + e.getMessage(), e);
+        }
+        Consumer<String> hook = s -> steps.accept(s);
+        FetchSession<P> session = new FetchSession<>(expected, config, providers, link, datastores, staging, random, hook,
+                this::ended);
+        running.put(id, session);
+        return session;
+    }
+
+    /** The versions with a staging area on disk (to begin again after a restart). */
+    public List<DatastoreVersion> staged() {
+        try {
+            return FetchStaging.list(root);
+        } catch (IOException e) {
+            throw new ServiceException(ErrorCode.UNAVAILABLE, "cannot list the staging area " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The running session of a datastore, if any. */
+    public synchronized Optional<FetchSession<?>> running(Bytes32 datastoreId) {
+        return Optional.ofNullable(running.get(datastoreId));
+    }
+
+    private synchronized void ended(FetchSession<?> s) {
+        running.remove(s.version().datastoreId(), s);
+    }
+
+    /** The signed record must describe capsules of its capsule size, all full but the last. */
+    static void checkSizes(DatastoreVersion v) {
+        long n = v.capsuleCount();
+        long last = n == 0 ? 0 : v.totalSize() - (n - 1) * v.capsuleSize();
+        if (n == 0 ? v.totalSize() != 0 : (last < 1 || last > v.capsuleSize())) {
+            throw new ServiceException(ErrorCode.BAD_MANIFEST, "version " + v.version() + " declares " + n + " capsules of "
+                    + v.capsuleSize() + " bytes but " + v.totalSize() + " bytes in all");
+        }
+    }
+
+    /** The size of capsule {@code c} of a record {@link #checkSizes} accepted. */
+    static long sizeOf(DatastoreVersion v, int c) {
+        return c < v.capsuleCount() - 1 ? v.capsuleSize() : v.totalSize() - (long) (v.capsuleCount() - 1) * v.capsuleSize();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            FetchStaging.deleteTree(dir);
+        } catch (IOException e) {
+            System.getLogger(FetchService.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot delete the staging area " + dir + ": " + e.getMessage());
+        }
+    }
+}
