@@ -425,7 +425,7 @@ public final class FetchSession<P> {
                     maxSize, prologue), now, c, run[1], run[2]);
         }
         if (pending.isEmpty() && name != null && nextRun() == null && allVerified()) {
-            land();
+            land(now);
         }
     }
 
@@ -510,7 +510,7 @@ public final class FetchSession<P> {
 
     // ------------------------------------------------------------------ landing
 
-    private void land() {
+    private void land(long now) {
         List<CapsuleInfo> capsules = new ArrayList<>(capsuleCount);
         Map<Integer, java.nio.file.Path> parts = new HashMap<>();
         boolean reset = false;
@@ -534,6 +534,7 @@ public final class FetchSession<P> {
             return;
         }
         if (reset) {
+            schedule(now);
             return;
         }
         steps.accept("land");

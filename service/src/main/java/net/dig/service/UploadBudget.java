@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
  * together, in bytes per second, filled by an injected monotonic time ({@code nowNanos}).
  *
  * <p>{@link #tryAcquire} takes {@code bytes} from the peer's bucket and the global one only when both
- * hold them, so a refused window costs nothing; a refusal says how long until both would. A bucket holds
- * at most {@code burstBytes}, which must cover one window and its prologue (checked by
- * {@link CapsuleWindows}). Buckets of at most {@code maxPeers} peers are kept: when a new peer would
+ * hold them, so a refused window costs nothing; a refusal says how long until both would. A peer's
+ * bucket holds at most {@code burstBytes}, which must cover one window and its prologue (checked by
+ * {@link CapsuleWindows}); the global one a second of the global rate, or the burst if that is more. Buckets of at most {@code maxPeers} peers are kept: when a new peer would
  * exceed that, full buckets (indistinguishable from new ones) are dropped first, then the oldest.
  *
  * <p>Thread-safe (one lock; a few arithmetic operations under it).
@@ -69,12 +69,14 @@ public final class UploadBudget {
     }
 
     private final Settings settings;
+    private final long globalBurst;
     private final Bucket global;
     private final Map<Object, Bucket> peers = new HashMap<>();
 
     public UploadBudget(Settings settings, long nowNanos) {
         this.settings = settings;
-        this.global = new Bucket(settings.burstBytes(), nowNanos);
+        this.globalBurst = Math.max(settings.burstBytes(), settings.globalBytesPerSecond());
+        this.global = new Bucket(globalBurst, nowNanos);
     }
 
     public Settings settings() {
@@ -93,7 +95,7 @@ public final class UploadBudget {
             peers.put(peer, mine);
         }
         mine.refill(nowNanos, settings.perPeerBytesPerSecond(), settings.burstBytes());
-        global.refill(nowNanos, settings.globalBytesPerSecond(), settings.burstBytes());
+        global.refill(nowNanos, settings.globalBytesPerSecond(), globalBurst);
         long wait = Math.max(mine.nanosUntil(bytes, settings.perPeerBytesPerSecond()),
                 global.nanosUntil(bytes, settings.globalBytesPerSecond()));
         if (wait > 0) {
