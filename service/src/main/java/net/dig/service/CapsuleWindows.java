@@ -10,7 +10,7 @@ import net.dig.storage.CapsuleInfo;
 import net.dig.storage.Manifest;
 
 /**
- * The provider side of a fetch (docs/architecture.md §6.7): answers a {@link FetchRequest} with stored
+ * The provider side of a fetch (docs/architecture.md §6 step 7): answers a {@link FetchRequest} with stored
  * bytes and what proves them, or a typed refusal. Never throws for anything a peer sends.
  *
  * <h2>What a window answer holds</h2>

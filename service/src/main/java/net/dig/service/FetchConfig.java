@@ -5,7 +5,7 @@ import java.util.Objects;
 import net.dig.storage.Compression;
 
 /**
- * How this node fetches a datastore version from its providers (docs/architecture.md §6.7), validated
+ * How this node fetches a datastore version from its providers (docs/architecture.md §6 step 7), validated
  * once.
  *
  * @param windowBytes        the bytes asked for in one window request: a multiple of 4 KiB, at most

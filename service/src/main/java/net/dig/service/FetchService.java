@@ -16,7 +16,7 @@ import net.dig.storage.DatastoreVersion;
 import net.dig.storage.Manifest;
 
 /**
- * Starts and tracks the fetches of this node, one per datastore (docs/architecture.md §6.7), with
+ * Starts and tracks the fetches of this node, one per datastore (docs/architecture.md §6 step 7), with
  * their staging areas under {@code root} (outside the store).
  *
  * <h2>Which version wins</h2>

@@ -24,7 +24,7 @@ import net.dig.storage.Manifest;
 
 /**
  * Fetches one signed datastore version from several providers and lands it in the store
- * (docs/architecture.md §6.7). A sans-I/O state machine as far as the network goes: requests leave
+ * (docs/architecture.md §6 step 7). A sans-I/O state machine as far as the network goes: requests leave
  * through a {@link PeerLink}, answers come in through {@link #onResponse}, time through {@link #onTick};
  * verified bytes go to a {@link FetchStaging} area and, once all are there, through
  * {@link DatastoreService#store} into a plot.

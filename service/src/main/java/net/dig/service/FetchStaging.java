@@ -22,7 +22,7 @@ import net.dig.storage.DatastoreVersion;
 
 /**
  * The staging area of one datastore version being fetched, outside the store: nothing here is listed
- * or served, and the directory is deleted once the version has landed (docs/architecture.md §6.7).
+ * or served, and the directory is deleted once the version has landed (docs/architecture.md §6 step 7).
  *
  * <h2>Layout</h2>
  * <pre>
