@@ -26,7 +26,8 @@ import net.dig.storage.Manifest;
  * or past the capsule's end, non-positive length or size), {@link ErrorCode#PAYLOAD_TOO_LARGE} (not even
  * one chunk fits {@code maxSize}), {@link ErrorCode#RATE_LIMITED} with the wait ({@link UploadBudget}),
  * and the storage's own codes ({@link ErrorCode#PLOT_UNAVAILABLE} for a quarantined capsule: bytes are
- * read through {@link ContentService#fill}, which goes through the storage's one read loop).
+ * located first, which refuses a quarantined capsule, then taken from the RAM tier or read through
+ * {@link ContentService#fill}, the storage's one read loop).
  *
  * <p>Blocking (SQLite, plots); call from a worker. Thread-safe.
  */
@@ -100,7 +101,7 @@ public final class CapsuleWindows {
             return new FetchResponse.Refused(w.requestId(), ErrorCode.RATE_LIMITED, "upload budget exhausted; retry in "
                     + grant.retryAfterMillis() + " ms", grant.retryAfterMillis());
         }
-        byte[] bytes = content.fill(m.datastoreId(), w.capsuleIndex(), c.hash());
+        byte[] bytes = read(m.datastoreId(), w.capsuleIndex(), c.hash());
         if (bytes.length != c.size()) {
             throw new ServiceException(ErrorCode.UNAVAILABLE, "capsule " + w.capsuleIndex() + " read " + bytes.length
                     + " bytes, the manifest says " + c.size());
@@ -113,6 +114,18 @@ public final class CapsuleWindows {
         int from = (int) w.offset();
         byte[] data = java.util.Arrays.copyOfRange(bytes, from, from + (int) len);
         return new FetchResponse.Window(w.requestId(), w.capsuleIndex(), w.offset(), data, prologue);
+    }
+
+    /**
+     * The capsule's bytes: the location check first (it refuses a capsule whose copies are all
+     * quarantined or found bad), then the RAM tier, else a hash-checked read through the tiers.
+     */
+    private byte[] read(Bytes32 id, int index, Bytes32 hash) {
+        if (content.locate(id, index).isEmpty()) {
+            throw new ServiceException(ErrorCode.UNKNOWN_CAPSULE, "capsule " + index + " of " + id.toHex() + " is not held here");
+        }
+        byte[] cached = content.tiers().memory(hash);
+        return cached != null ? cached : content.fill(id, index, hash);
     }
 
     private DatastoreViews.View held(Bytes32 id, long version) {

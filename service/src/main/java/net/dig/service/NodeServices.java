@@ -13,7 +13,8 @@ import net.dig.storage.StorageEngine;
 /**
  * The application services of one node over one storage engine, built together because they share
  * the content tiers: {@link DatastoreService}, {@link ContentService}, {@link ProofService} and the
- * {@link HandleService}. The transports (HTTP today, the peer network next) are handed this object and
+ * {@link HandleService}; it also makes the two sides of a fetch from peers ({@link #capsuleWindows},
+ * {@link #fetchService}). The transports (HTTP today, the peer network next) are handed this object and
  * never the engine. {@link #bindTo} binds the meters of every service; {@link #close} closes the
  * handle table (the engine belongs to the caller).
  */

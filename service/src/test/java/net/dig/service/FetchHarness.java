@@ -105,7 +105,7 @@ final class FetchHarness implements AutoCloseable {
 
     /** The in-memory transport. */
     final class Link implements PeerLink<String> {
-        private record Sent(String peer, FetchRequest request) {
+        record Sent(String peer, FetchRequest request) {
         }
 
         final Deque<Sent> queue = new ArrayDeque<>();
