@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import net.dig.core.Bytes32;
@@ -39,7 +39,8 @@ public final class FetchService {
     private final Path root;
     private final FetchConfig config;
     private final RandomGenerator random;
-    private final Map<Bytes32, FetchSession<?>> running = new HashMap<>();
+    /** Written under this object's lock by {@link #begin}; a session removes itself when it ends, without it. */
+    private final Map<Bytes32, FetchSession<?>> running = new ConcurrentHashMap<>();
     /** Tests observe the steps of each session ("window", "land", "landed") here. */
     volatile Consumer<String> steps = s -> { };
 
@@ -117,11 +118,12 @@ public final class FetchService {
     }
 
     /** The running session of a datastore, if any. */
-    public synchronized Optional<FetchSession<?>> running(Bytes32 datastoreId) {
+    public Optional<FetchSession<?>> running(Bytes32 datastoreId) {
         return Optional.ofNullable(running.get(datastoreId));
     }
 
-    private synchronized void ended(FetchSession<?> s) {
+    /** Called by a session, under its own lock, as it ends: never takes this object's lock (begin holds it while superseding). */
+    private void ended(FetchSession<?> s) {
         running.remove(s.version().datastoreId(), s);
     }
 

@@ -52,8 +52,8 @@ import net.dig.storage.Manifest;
  * <h2>Failure modes</h2>
  * A provider that answers with one wrong byte, a bad proof, a malformed or unasked-for answer, or that
  * does not answer within {@link FetchConfig#requestTimeout()} is reported once through
- * {@link PeerLink#penalise} with the {@link ErrorCode} it failed, and dropped; its outstanding runs are
- * asked of the others. A refusal drops the provider without penalty (it does not hold the version), but
+ * {@link PeerLink#penalise} with the {@link ErrorCode} it failed, and dropped (for the rest of the
+ * session: offering it again does not bring it back); its outstanding runs are asked of the others. A refusal drops the provider without penalty (it does not hold the version), but
  * {@link ErrorCode#RATE_LIMITED} only pauses it for the wait it names. With no provider left the session
  * waits ({@link #starved()}) for {@link #addProviders}. Staging I/O failures end the session
  * {@link State#FAILED} with {@link ErrorCode#UNAVAILABLE}, keeping what was verified for a later resume.
@@ -107,6 +107,8 @@ public final class FetchSession<P> {
     private final Map<Integer, BitSet> asked = new HashMap<>();
     private final Map<Long, Pending<P>> pending = new HashMap<>();
     private final Map<P, Peer> peers = new LinkedHashMap<>();
+    /** Providers dropped by this session; offering them again does not bring them back. */
+    private final java.util.Set<P> dropped = new java.util.HashSet<>();
     private final Map<P, Integer> windowsFrom = new LinkedHashMap<>();
     private final int windowChunks;
     private final long timeoutNanos;
@@ -139,10 +141,12 @@ public final class FetchSession<P> {
         return expected;
     }
 
-    /** Adds providers (found later, or again after all were dropped) and asks them for work. */
+    /** Adds providers (found later, or after all were dropped) and asks them for work; dropped ones stay out. */
     public synchronized void addProviders(Collection<P> providers, long nowNanos) {
         for (P p : providers) {
-            peers.putIfAbsent(p, new Peer());
+            if (!dropped.contains(Objects.requireNonNull(p, "provider"))) {
+                peers.putIfAbsent(p, new Peer());
+            }
         }
         schedule(nowNanos);
     }
@@ -366,6 +370,7 @@ public final class FetchSession<P> {
 
     private void forget(P peer) {
         peers.remove(peer);
+        dropped.add(peer);
         Iterator<Pending<P>> it = pending.values().iterator();
         while (it.hasNext()) {
             Pending<P> p = it.next();

@@ -111,7 +111,7 @@ class FetchSessionTest {
     }
 
     @Test
-    void aProloguesWhoseChunkHashesOrLeafProofDoNotProveOutIsPenalised() throws Exception {
+    void aPrologueWhoseChunkHashesOrLeafProofDoNotProveOutIsPenalised() throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, 256 * 1024, 600_000)) {
             FetchService fetches = h.fetches(FetchHarness.config(64 * 1024));
             FetchHarness.Link link = h.link();
@@ -181,6 +181,8 @@ class FetchSessionTest {
             assertThat(s.starved()).isTrue();
             assertThat(link.penalties).extracting(FetchHarness.Penalty::code).containsOnly(ErrorCode.VERIFICATION_FAILED);
             assertThat(h.destEngine.datastores()).isEmpty();
+            s.addProviders(List.of("p1", "p2"), h.clock.nanos());
+            assertThat(s.starved()).as("dropped providers stay out").isTrue();
             s.addProviders(List.of("p3"), h.clock.nanos());
             assertThat(link.run(s).state()).isEqualTo(FetchSession.State.LANDED);
             assertLanded(h, fetches);
