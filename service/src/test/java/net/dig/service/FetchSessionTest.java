@@ -190,6 +190,51 @@ class FetchSessionTest {
     }
 
     @Test
+    void aFileTableLargerThanMaxFilesIsRefusedBeforeItIsHashed() throws Exception {
+        try (FetchHarness h = FetchHarness.create(tmp, 256 * 1024, 300_000)) {
+            FetchService fetches = h.fetches(new FetchConfig(64 * 1024, 2, 6, java.time.Duration.ofSeconds(10), 1,
+                    net.dig.storage.Compression.NONE));
+            FetchHarness.Link link = h.link();
+            link.behaviours.put("p1", (req, honest) -> honest instanceof FetchResponse.Metadata m
+                    ? new FetchResponse.Metadata(m.requestId(), m.name(), java.util.Collections.nCopies(2, m.files().getFirst()))
+                    : honest);
+            FetchSession<String> s = fetches.begin(h.manifest.version(), List.of("p1", "p2"), link);
+            assertThat(link.run(s).state()).isEqualTo(FetchSession.State.LANDED);
+            assertThat(link.penalties).extracting(FetchHarness.Penalty::peer, FetchHarness.Penalty::code)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("p1", ErrorCode.PAYLOAD_TOO_LARGE));
+            assertLanded(h, fetches);
+        }
+    }
+
+    @Test
+    void aRestartedServiceResumesAStagedFetchWithoutAskingForVerifiedWindowsAgain() throws Exception {
+        try (FetchHarness h = FetchHarness.create(tmp, 256 * 1024, 3 * 256 * 1024)) {
+            FetchHarness.Link first = h.link();
+            FetchSession<String> s1 = h.fetches(FetchHarness.config(64 * 1024)).begin(h.manifest.version(), THREE, first);
+            s1.start(h.clock.nanos());
+            int delivered = 0;
+            while (delivered < 5) {
+                var sent = first.queue.poll();
+                FetchResponse r = h.windows.answer(sent.peer(), sent.request());
+                s1.onResponse(sent.peer(), r, h.clock.nanos());
+                if (r instanceof FetchResponse.Window) {
+                    delivered++;
+                }
+            }
+            // the process ends here: a new service over the same home finds the staged version
+            FetchService restarted = h.fetches(FetchHarness.config(64 * 1024));
+            assertThat(restarted.staged()).containsExactly(h.manifest.version());
+            assertThat(h.destEngine.datastores()).isEmpty();
+            FetchHarness.Link second = h.link();
+            FetchSession<String> s2 = restarted.begin(restarted.staged().getFirst(), THREE, second);
+            assertThat(second.run(s2).state()).isEqualTo(FetchSession.State.LANDED);
+            int windows = s2.windowsFrom().values().stream().mapToInt(Integer::intValue).sum();
+            assertThat(windows).isEqualTo(3 * 4 - 5);
+            assertLanded(h, restarted);
+        }
+    }
+
+    @Test
     void aProviderThatDoesNotHoldTheVersionIsDroppedWithoutPenaltyAndARateLimitOnlyPauses() throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, 256 * 1024, 700_000)) {
             FetchService fetches = h.fetches(FetchHarness.config(64 * 1024));
