@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import net.dig.core.Bytes32;
-import net.dig.core.MerkleTree;
 import net.dig.storage.CapsuleInfo;
 import net.dig.storage.DatastoreVersion;
 import net.dig.storage.FileEntry;
@@ -248,7 +247,7 @@ public final class FetchSession<P> {
             drop(peer, ErrorCode.PAYLOAD_TOO_LARGE, "sent " + m.files().size() + " files, more than " + config.maxFiles());
             return;
         }
-        String problem = metadataProblem(m);
+        String problem = FetchChecks.metadataProblem(expected, m);
         if (problem != null) {
             drop(peer, ErrorCode.VERIFICATION_FAILED, problem);
             return;
@@ -257,27 +256,6 @@ public final class FetchSession<P> {
             name = m.name() == null ? "" : m.name();
             files = m.files();
         }
-    }
-
-    private String metadataProblem(FetchResponse.Metadata m) {
-        String n = m.name() == null ? "" : m.name();
-        if (n.length() > ManifestCodec.MAX_NAME || !DatastoreVersion.nameSha256(n).equals(expected.nameSha256())) {
-            return "the name is not the one the owner signed";
-        }
-        for (FileEntry f : m.files()) {
-            if (FilePaths.check(f.path()) == null || f.length() > expected.totalSize()
-                    || f.offset() > expected.totalSize() - f.length()) {
-                return "file " + f.path() + " has an unsafe path or lies outside the datastore";
-            }
-        }
-        try {
-            if (!DatastoreVersion.filesRoot(m.files()).equals(expected.filesRoot())) {
-                return "the file table does not match the signed files_root";
-            }
-        } catch (IllegalArgumentException e) {
-            return "the file table cannot be encoded: " + e.getMessage();
-        }
-        return null;
     }
 
     private void window(P peer, Pending<P> p, FetchResponse.Window w) throws IOException {
@@ -303,14 +281,10 @@ public final class FetchSession<P> {
             return;
         }
         int n = (len + FetchConfig.CHUNK - 1) / FetchConfig.CHUNK;
-        for (int j = 0; j < n; j++) {
-            int off = j * FetchConfig.CHUNK;
-            Bytes32 leaf = MerkleTree.leafHash(w.data(), off, Math.min(FetchConfig.CHUNK, len - off));
-            if (!leaf.equals(Bytes32.wrap(hashes, 32 * (p.firstChunk() + j)))) {
-                drop(peer, ErrorCode.VERIFICATION_FAILED, "chunk " + (p.firstChunk() + j) + " of capsule " + c
-                        + " does not match its chunk hash");
-                return;
-            }
+        int bad = FetchChecks.badChunk(w.data(), hashes, p.firstChunk());
+        if (bad >= 0) {
+            drop(peer, ErrorCode.VERIFICATION_FAILED, "chunk " + bad + " of capsule " + c + " does not match its chunk hash");
+            return;
         }
         staging.write(c, asked.offset(), w.data(), p.firstChunk(), n);
         if (staging.progress(c).complete()) {
@@ -329,20 +303,12 @@ public final class FetchSession<P> {
         if (chunkHashes.containsKey(c)) {
             return true;
         }
-        if (pr == null || pr.chunkHashes().length != 32 * chunks(c)) {
+        if (pr == null || pr.chunkHashes().length != 32L * chunks(c)) {
             drop(peer, ErrorCode.VERIFICATION_FAILED, "capsule " + c + " needs a prologue of " + chunks(c) + " chunk hashes");
             return false;
         }
-        List<Bytes32> leaves = new ArrayList<>(chunks(c));
-        for (int j = 0; j < chunks(c); j++) {
-            leaves.add(Bytes32.wrap(pr.chunkHashes(), 32 * j));
-        }
-        Bytes32 chunkRoot = MerkleTree.root(leaves);
-        byte[] leafInput = new byte[64];
-        pr.capsuleHash().copyTo(leafInput, 0);
-        chunkRoot.copyTo(leafInput, 32);
-        Bytes32 leaf = MerkleTree.leafHash(leafInput);
-        if (pr.leafProof().leafIndex() != c || !pr.leafProof().verifies(leaf, expected.merkleRoot(), capsuleCount)) {
+        Bytes32 chunkRoot = FetchChecks.provenChunkRoot(expected, c, pr);
+        if (chunkRoot == null) {
             drop(peer, ErrorCode.VERIFICATION_FAILED, "the leaf proof of capsule " + c + " does not lead to the signed merkle_root");
             return false;
         }

@@ -174,7 +174,7 @@ final class FetchStaging {
         MessageDigest d = Sha256.newDigest();
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(1 << 16);
-            while (ch.read(b) > 0 || b.position() > 0) {
+            while (ch.read(b) >= 0) {
                 b.flip();
                 d.update(b);
                 b.clear();
