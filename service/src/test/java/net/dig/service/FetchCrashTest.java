@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * before the store, then after the store and before its staging area is deleted; each restart resumes.
  * After every kill the destination must list nothing of the datastore until it landed, hold only sound
  * plots, and keep the staging area; in all, every window is fetched exactly once; at the end the
- * version is held byte for byte and no staging area is left.
+ * version is held byte for byte and no staging area is left. A kill that lands wherever the child is
+ * once it began the store (inside the plot write, or after it) leaves either nothing or the whole version.
  */
 class FetchCrashTest {
     static final int WINDOW = 32 * 1024;
@@ -85,13 +86,28 @@ class FetchCrashTest {
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void aFetchNeverKilledLandsInOneRun() throws Exception {
+    void aKillWhileTheVersionIsBeingStoredLeavesEitherNothingOrAllOfIt() throws Exception {
+        Bytes32 id;
         try (FetchHarness h = FetchHarness.create(tmp, CAPSULE, BYTES)) {
-            assertThat(h.destEngine.datastores()).isEmpty();
+            id = h.manifest.datastoreId();
         }
-        List<String> lines = runChild(0, "none", false);
-        assertThat(lines.stream().filter("window"::equals).count()).isEqualTo(WINDOWS);
-        assertThat(lines.getLast()).isEqualTo("outcome LANDED");
+        List<String> lines = runChild(0, "land-nowait:1", true);
+        assertThat(lines).endsWith("halt");
+        int held;
+        try (StorageEngine dest = FetchHarness.open(tmp.resolve("dest"), 9)) {
+            held = dest.datastores().size();
+            assertThat(held).isBetween(0, 1);
+            assertThat(dest.plots()).allSatisfy(p -> assertThat(p.status()).isEqualTo(PlotStatus.OK));
+            assertThat(dest.plots()).hasSize(held);
+            assertThat(dest.verify(Optional.empty(), Progress.none()).ok()).isTrue();
+        }
+        List<String> last = runChild(1, "none", false);
+        assertThat(last.getLast()).isIn("held", "outcome LANDED");
+        assertThat(last.stream().filter("window"::equals).count()).as("nothing fetched again").isZero();
+        try (FetchHarness h = FetchHarness.reopen(tmp, BYTES)) {
+            assertThat(h.manifest.datastoreId()).isEqualTo(id);
+            FetchSessionTest.assertLanded(h, h.fetches(FetchHarness.config(WINDOW)));
+        }
     }
 
     /** Runs the child until it prints {@code halt} (then kills it) or ends; its output lines. */
