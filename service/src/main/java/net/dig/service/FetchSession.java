@@ -86,7 +86,6 @@ public final class FetchSession<P> {
     private static final class Peer {
         int inFlight;
         long notBefore;
-        int windows;
     }
 
     private static final BitSet EMPTY = new BitSet();
@@ -289,10 +288,6 @@ public final class FetchSession<P> {
         staging.write(c, asked.offset(), w.data(), p.firstChunk(), n);
         if (staging.progress(c).complete()) {
             chunkHashes.remove(c);
-        }
-        Peer state = peers.get(peer);
-        if (state != null) {
-            state.windows++;
         }
         windowsFrom.merge(peer, 1, Integer::sum);
         steps.accept("window");
