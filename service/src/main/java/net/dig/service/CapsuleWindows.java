@@ -18,7 +18,8 @@ import net.dig.storage.Manifest;
  * {@code offset}, at most {@code length}, at most the provider's {@code windowCap}, and with the prologue
  * at most {@code maxSize} in all; shorter than asked only by whole 4 KiB chunks (or up to the capsule's
  * end). With {@code prologue}: {@link FetchResponse.Prologue} (capsule hash, the 4 KiB chunk leaf hashes
- * computed from the hash-checked bytes, the leaf proof from the datastore's own view).
+ * computed from the hash-checked bytes, the leaf proof from the datastore's own view), checked here as
+ * the asker will check it, so a read that raced a new version is refused rather than sent.
  *
  * <h2>Refusals</h2>
  * {@link ErrorCode#UNKNOWN_DATASTORE} when this node does not hold exactly that version (older, newer,
@@ -108,8 +109,12 @@ public final class CapsuleWindows {
         }
         FetchResponse.Prologue prologue = null;
         if (proof != null) {
-            byte[] leaves = chunkHashes(bytes);
-            prologue = new FetchResponse.Prologue(c.hash(), leaves, proof);
+            prologue = new FetchResponse.Prologue(c.hash(), chunkHashes(bytes), proof);
+            // what the asker will check: bytes read after a new version replaced the one looked up fail it
+            if (FetchChecks.provenChunkRoot(m.version(), w.capsuleIndex(), prologue) == null) {
+                throw new ServiceException(ErrorCode.UNAVAILABLE, "capsule " + w.capsuleIndex() + " of " + m.datastoreId().toHex()
+                        + " changed while it was read; ask again");
+            }
         }
         int from = (int) w.offset();
         byte[] data = java.util.Arrays.copyOfRange(bytes, from, from + (int) len);
