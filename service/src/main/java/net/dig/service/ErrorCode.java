@@ -83,6 +83,12 @@ public enum ErrorCode {
     public static final class Exit {
         public static final int FAILED = 1;
         public static final int USAGE = 2;
+        /** The data directory is in use by another running node or command (its lock is held). */
+        public static final int HOME_LOCKED = 3;
+        /** The index cannot be read; {@code dig-node index rebuild} rebuilds it from the plot files. */
+        public static final int INDEX_CORRUPT = 4;
+        /** An address the node is configured to listen on is taken. */
+        public static final int PORT_IN_USE = 5;
 
         private Exit() {
         }
