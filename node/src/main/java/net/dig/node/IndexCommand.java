@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import net.dig.storage.PlotSummary;
 import net.dig.core.Clock;
 import net.dig.storage.RebuildReport;
-import net.dig.storage.StorageEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -56,7 +55,7 @@ final class IndexCommand implements Callable<Integer> {
                     if (!StorageErrors.indexCorrupt(e)) {
                         throw e;
                     }
-                    aside = StorageEngine.setAsideIndex(StorageWiring.storageConfig(ctx), Clock.system());
+                    aside = StorageWiring.setAsideIndex(ctx);
                     r = rebuild(ctx, lock);
                 }
                 PrintWriter out = spec.commandLine().getOut();

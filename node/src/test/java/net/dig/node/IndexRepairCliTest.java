@@ -90,10 +90,12 @@ class IndexRepairCliTest {
     @Test
     void startOnADamagedIndexNamesTheRepairCommand() throws Exception {
         Files.write(index, "not a database at all, but long enough to look like one to a careless reader".repeat(100).getBytes());
+        Map<String, Long> before = CliRun.tree(home);
         CliRun.Result start = cli.run("--set", "api.listen_address=127.0.0.1:0", "--set", "network.listen_address=127.0.0.1:0",
                 "--set", "monitoring.metrics_port=0", "start");
         assertThat(start.code()).as(start.err()).isEqualTo(ExitCodes.INDEX_CORRUPT);
         assertThat(start.err()).contains(index.toString()).contains("dig-node --data-dir " + home + " index rebuild");
+        assertThat(CliRun.tree(home)).as("the failed start left the home as it was").isEqualTo(before);
     }
 
     @Test
