@@ -80,7 +80,8 @@ final class HomeLock implements AutoCloseable {
             if (lock == null) {
                 throw refused(home, file, holder(ch).orElse("another process"));
             }
-            String record = "pid=" + ProcessHandle.current().pid() + "\nstarted=" + now + "\n";
+            String record = "pid=" + ProcessHandle.current().pid() + "\nstarted="
+                    + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\n";
             ch.truncate(0);
             ch.write(ByteBuffer.wrap(record.getBytes(StandardCharsets.UTF_8)), 0);
             ch.force(false);

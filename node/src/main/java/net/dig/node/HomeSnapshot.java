@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * What was in the data directory before a {@code start}, so a start that fails leaves it as it found it:
  * {@link #undo} removes the directory if the start created it, else every file and directory under it
  * that the start created (deepest first). Files that existed are never touched (an index the start
- * opened keeps the rows it reconciled with the plots: nothing there is half-made).
+ * opened keeps the rows it reconciled with the plots: nothing there is half-made), nor are the SQLite
+ * journal files of a database that existed, which may hold its last committed transactions.
  *
  * <p>Only the holder of the home's lock ({@link HomeLock}) may undo: then nothing but this process has
  * written in the home since the snapshot. Plot directories outside the home are not covered. If the home
@@ -46,7 +47,7 @@ final class HomeSnapshot {
         if (now == null) {
             return; // nothing there, or the listing before the start failed: nothing is known to be new
         }
-        List<Path> created = now.stream().filter(p -> !existed || !before.contains(p))
+        List<Path> created = now.stream().filter(p -> !existed || !before.contains(p) && !journalOfKept(p))
                 .sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
         for (Path p : created) {
             try {
@@ -55,6 +56,17 @@ final class HomeSnapshot {
                 NodeLog.warn("node", "start_cleanup_failed", Map.of("path", p.toString(), "error", e.toString()));
             }
         }
+    }
+
+    /** SQLite's {@code -wal}, {@code -shm} or {@code -journal} beside a database that existed: part of it, kept. */
+    private boolean journalOfKept(Path p) {
+        String name = p.getFileName().toString();
+        for (String suffix : List.of("-wal", "-shm", "-journal")) {
+            if (name.endsWith(suffix) && before.contains(p.resolveSibling(name.substring(0, name.length() - suffix.length())))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every path under {@code dir}, itself included; null if the listing fails. */

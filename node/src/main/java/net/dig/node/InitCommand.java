@@ -46,12 +46,12 @@ final class InitCommand implements Callable<Integer> {
 
         Files.createDirectories(home.dir());
         try (HomeLock lock = HomeLock.acquire(home, net.dig.core.Clock.system().instant())) {
-            return initialize(root, home, config, configTarget, configExists, keyExists);
+            return initialize(home, config, configTarget, configExists, keyExists);
         }
     }
 
-    private int initialize(DigNodeCommand root, NodeHome home, NodeConfig config, Path configTarget, boolean configExists,
-                           boolean keyExists) throws IOException {
+    private int initialize(NodeHome home, NodeConfig config, Path configTarget, boolean configExists, boolean keyExists)
+            throws IOException {
         for (Path dir : home.plotDirs(config)) {
             Files.createDirectories(dir);
         }
