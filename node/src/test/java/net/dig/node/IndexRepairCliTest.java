@@ -41,14 +41,7 @@ class IndexRepairCliTest {
         index = home.resolve("index.sqlite");
         cli = new CliRun(home, Map.of());
         assertThat(cli.run("init").code()).isZero();
-        for (int i = 0; i < 2; i++) {
-            Path file = tmp.resolve("f" + i + ".bin");
-            byte[] b = new byte[300 * 1024];
-            new Random(i).nextBytes(b);
-            Files.write(file, b);
-            CliRun.Result r = cli.run("datastore", "add", file.toString(), "--capsule-size", "256KiB");
-            assertThat(r.code()).as(r.err()).isZero();
-        }
+        cli.addRandomFiles(tmp, 2, 300 * 1024, "--capsule-size", "256KiB");
         stores = json.readTree(cli.run("datastore", "list", "--json").out());
         assertThat(stores).hasSize(2);
     }

@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import net.dig.testkit.FileTrees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +34,7 @@ class MovedHomeCliTest {
         JsonNode stores = json.readTree(new CliRun(home, Map.of()).run("datastore", "list", "--json").out());
         assertThat(rawPlotPaths(home)).allMatch(p -> !p.startsWith("/")).hasSize(2);
         Path copy = tmp.resolve("copy");
-        copyTree(home, copy);
+        FileTrees.copy(home, copy);
         expectPlotsUnder(copy, stores);
     }
 
@@ -54,7 +50,7 @@ class MovedHomeCliTest {
         }
         assertThat(rawPlotPaths(home)).allMatch(p -> p.startsWith(home.toString()));
         Path copy = tmp.resolve("copy");
-        copyTree(home, copy);
+        FileTrees.copy(home, copy);
         expectPlotsUnder(copy, stores);
         expectPlotsUnder(home, stores);
         assertThat(rawPlotPaths(home)).allMatch(p -> !p.startsWith("/"));
@@ -89,14 +85,7 @@ class MovedHomeCliTest {
     private static Path populated(Path home) throws Exception {
         CliRun cli = new CliRun(home, Map.of());
         assertThat(cli.run("init").code()).isZero();
-        for (int i = 0; i < 2; i++) {
-            Path file = home.resolveSibling("f" + i + ".bin");
-            byte[] b = new byte[20_000];
-            new Random(i).nextBytes(b);
-            Files.write(file, b);
-            CliRun.Result r = cli.run("datastore", "add", file.toString());
-            assertThat(r.code()).as(r.err()).isZero();
-        }
+        cli.addRandomFiles(home.getParent(), 2, 20_000);
         return home;
     }
 
@@ -109,18 +98,5 @@ class MovedHomeCliTest {
             }
         }
         return out.stream().distinct().toList();
-    }
-
-    /** What {@code cp -a} does for these files: contents, and modification times kept. */
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            s.forEach(p -> {
-                try {
-                    Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }

@@ -8,7 +8,6 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,14 +31,7 @@ class PlotListCliTest {
         home = tmp.resolve("home");
         cli = new CliRun(home, Map.of());
         assertThat(cli.run("init").code()).isZero();
-        for (int i = 0; i < 2; i++) {
-            Path file = tmp.resolve("f" + i + ".bin");
-            byte[] b = new byte[300 * 1024];
-            new Random(i).nextBytes(b);
-            Files.write(file, b);
-            CliRun.Result r = cli.run("datastore", "add", file.toString(), "--capsule-size", "256KiB", "--compression", "none");
-            assertThat(r.code()).as(r.err()).isZero();
-        }
+        cli.addRandomFiles(tmp, 2, 300 * 1024, "--capsule-size", "256KiB", "--compression", "none");
     }
 
     @Test

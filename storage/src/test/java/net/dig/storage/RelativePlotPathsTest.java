@@ -7,17 +7,13 @@ import static net.dig.storage.StorageTestSupport.write;
 import static net.dig.testkit.Corruption.flip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import net.dig.core.Progress;
+import net.dig.testkit.FileTrees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,8 +38,8 @@ class RelativePlotPathsTest {
         }
         assertThat(rawPaths(home)).isNotEmpty().allMatch(p -> p.startsWith("plots/"));
         Path copy = tmp.resolve("copy");
-        copyTree(home, copy);
-        deleteTree(home); // nothing may still point at the original
+        FileTrees.copy(home, copy);
+        FileTrees.delete(home); // nothing may still point at the original
         try (StorageEngine e = StorageTestSupport.open(StorageConfig.under(copy))) {
             assertThat(e.plots()).singleElement().satisfies(p -> {
                 assertThat(p.path().startsWith(copy.resolve("plots"))).isTrue();
@@ -78,7 +74,7 @@ class RelativePlotPathsTest {
             s.execute("UPDATE meta SET value='2' WHERE key='schema_version'");
         }
         Path copy = tmp.resolve("copy");
-        copyTree(home, copy);
+        FileTrees.copy(home, copy);
         try (StorageEngine e = StorageTestSupport.open(StorageConfig.under(copy))) {
             assertThat(e.plots()).as("listed once, at its new place").singleElement().satisfies(p -> {
                 assertThat(p.path().startsWith(copy)).isTrue();
@@ -103,25 +99,5 @@ class RelativePlotPathsTest {
             }
         }
         return out;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            s.forEach(p -> {
-                try {
-                    Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
