@@ -81,6 +81,16 @@ class IndexRepairCliTest {
     }
 
     @Test
+    void anotherProgramsDatabaseIsSetAsideUntouchedAndRebuilt() throws Exception {
+        Files.delete(index);
+        try (var db = DriverManager.getConnection("jdbc:sqlite:" + index); var s = db.createStatement()) {
+            s.execute("CREATE TABLE songs(title TEXT)");
+            s.execute("INSERT INTO songs VALUES('one')");
+        }
+        damagedIndexIsRefusedThenRepaired();
+    }
+
+    @Test
     void startOnADamagedIndexNamesTheRepairCommand() throws Exception {
         Files.write(index, "not a database at all, but long enough to look like one to a careless reader".repeat(100).getBytes());
         Map<String, Long> before = CliRun.tree(home);
