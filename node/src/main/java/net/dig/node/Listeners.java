@@ -88,8 +88,9 @@ final class Listeners {
     }
 
     private static CliException inUse(Listener l) {
+        String privileged = l.address().port() < 1024 ? ", or a port below 1024 needs privileges this process lacks" : "";
         return new CliException(ExitCodes.PORT_IN_USE, "cannot listen on " + l.display() + " for " + l.what()
-                + ": the address is already in use (another dig-node, or another program); set " + l.key()
+                + ": the address is already in use (another dig-node, or another program" + privileged + "); set " + l.key()
                 + " to a free port (node.yaml or --set " + l.key() + "=...; port 0 picks any free one) or stop what holds it");
     }
 }

@@ -49,6 +49,10 @@ class IndexRepairCliTest {
     @Test
     void aMissingIndexIsRebuilt() throws Exception {
         Files.delete(index);
+        CliRun.Result list = cli.run("plot", "list");
+        assertThat(list.code()).as(list.err()).isEqualTo(ExitCodes.INDEX_CORRUPT);
+        assertThat(list.err()).contains("is missing").contains("dig-node --data-dir " + home + " index rebuild");
+        assertThat(index).doesNotExist();
         rebuildsAndListsTheSameDatastores();
         assertThat(asideFiles()).isEmpty();
     }
