@@ -45,14 +45,15 @@ final class CliJson {
     static ArrayNode plots(List<PlotSummary> list) {
         ArrayNode a = MAPPER.createArrayNode();
         for (PlotSummary p : list) {
-            a.addObject()
+            ObjectNode o = a.addObject()
                     .put("plot_id", p.plotId().toHex())
                     .put("path", p.path().toString())
                     .put("size_bytes", p.sizeBytes())
                     .put("capsule_count", p.capsuleCount())
                     .put("creation_time", p.creationTime())
-                    .put("status", p.status().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("status", PlotCommand.status(p))
                     .put("quarantine_reason", p.quarantineReason());
+            badCapsules(o, p.badCapsules());
         }
         return a;
     }
@@ -66,15 +67,19 @@ final class CliJson {
                     .put("ok", p.ok())
                     .put("header_valid", p.headerValid())
                     .put("tables_valid", p.tablesValid());
-            ArrayNode bad = o.putArray("bad_capsules");
-            for (CapsuleProblem c : p.badCapsules()) {
-                bad.addObject()
-                        .put("datastore_id", c.datastoreId().toHex())
-                        .put("capsule_index", c.capsuleIndex())
-                        .put("reason", c.reason());
-            }
+            badCapsules(o, p.badCapsules());
         }
         return a;
+    }
+
+    private static void badCapsules(ObjectNode o, List<CapsuleProblem> problems) {
+        ArrayNode bad = o.putArray("bad_capsules");
+        for (CapsuleProblem c : problems) {
+            bad.addObject()
+                    .put("datastore_id", c.datastoreId().toHex())
+                    .put("capsule_index", c.capsuleIndex())
+                    .put("reason", c.reason());
+        }
     }
 
     static String write(Object node) {

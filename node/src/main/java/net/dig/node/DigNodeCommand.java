@@ -39,7 +39,10 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
                 "0:success",
                 "1:the operation failed (I/O or storage error, full disk, verification found problems)",
-                "2:bad request, nothing done (unknown flag, bad config, missing path, malformed or unknown id)"},
+                "2:bad request, nothing done (unknown flag, bad config, missing path, malformed or unknown id)",
+                "3:the data directory is in use by another node or command (its pid is named)",
+                "4:the index cannot be read; 'dig-node index rebuild' rebuilds it from the plots",
+                "5:an address to listen on is taken (the address and its config key are named)"},
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  DIG_NODE_HOME                 the data directory when --data-dir is not given",
@@ -182,7 +185,11 @@ final class DigNodeCommand implements Callable<Integer> {
                 code = ExitCodes.USAGE;
             }
             default -> {
-                err.println("dig-node: " + StorageErrors.describe(ex));
+                String hint = StorageErrors.indexCorrupt(ex)
+                        ? "; the plots are intact: rebuild the index from them with: "
+                                + StorageErrors.repairCommand(((DigNodeCommand) cl.getCommandSpec().root().userObject()).home())
+                        : "";
+                err.println("dig-node: " + StorageErrors.describe(ex) + hint);
                 code = StorageErrors.exitCode(ex);
             }
         }

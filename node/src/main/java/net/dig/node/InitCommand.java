@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * the Ed25519 node key (0600), and a default {@code node.yaml} (the seed's shape, commented). It is
  * idempotent: an existing key and config are kept (the config is validated). The effective config
  * is validated before anything is written, and node.yaml is written last, atomically, so its
- * presence means the layout is complete.
+ * presence means the layout is complete. It holds the home's lock ({@link HomeLock}) while it writes, so
+ * it is refused while a node runs there.
  */
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = "Create the data directory, the node key and a default node.yaml.")
@@ -44,6 +45,13 @@ final class InitCommand implements Callable<Integer> {
         boolean keyExists = Files.exists(home.keyFile());
 
         Files.createDirectories(home.dir());
+        try (HomeLock lock = HomeLock.acquire(home, net.dig.core.Clock.system().instant())) {
+            return initialize(home, config, configTarget, configExists, keyExists);
+        }
+    }
+
+    private int initialize(NodeHome home, NodeConfig config, Path configTarget, boolean configExists, boolean keyExists)
+            throws IOException {
         for (Path dir : home.plotDirs(config)) {
             Files.createDirectories(dir);
         }

@@ -87,7 +87,7 @@ final class NodeRuntime implements AutoCloseable {
             runtime.fact("metrics_port", api.metricsPort());
             // Replication will register its validators and handlers here (peers.registerValidator,
             // peers.subscribe) for the node's own message family.
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // Netty rethrows a failed bind's checked BindException undeclared
             runtime.closeServices();
             throw e;
         }

@@ -53,17 +53,41 @@ final class PlotCommand implements Callable<Integer> {
                     out.println("No plots in " + String.join(", ", ctx.home().plotDirs(ctx.config()).stream().map(Path::toString).toList()));
                 } else {
                     out.printf(Locale.ROOT, "%-66s  %-11s  %8s  %10s  %s%n", "PLOT ID", "STATUS", "CAPSULES", "SIZE", "PATH");
+                    long total = 0;
                     for (PlotSummary p : plots) {
-                        out.printf(Locale.ROOT, "%-66s  %-11s  %8d  %10s  %s%s%n", p.plotId().toHex(),
-                                p.status().name().toLowerCase(Locale.ROOT), p.capsuleCount(), DatastoreCommand.size(p.sizeBytes()),
-                                p.path(), p.status() == PlotStatus.OK ? "" : " (" + p.quarantineReason() + ")");
+                        out.printf(Locale.ROOT, "%-66s  %-11s  %8d  %10s  %s%s%n", p.plotId().toHex(), status(p), p.capsuleCount(),
+                                DatastoreCommand.size(p.sizeBytes()), p.path(), detail(p));
+                        total += p.sizeBytes();
                     }
-                    out.println(plots.size() + " plot(s), " + s.datastores().plotBytesOnDisk() + " bytes on disk");
+                    long onDisk = s.datastores().plotBytesOnDisk();
+                    out.println(plots.size() + " plot(s), " + total + " bytes" + (onDisk == total ? ""
+                            : "; the plot directories hold " + onDisk + " bytes (du -sb: the directories themselves and any"
+                                    + " other files included)"));
                 }
                 out.flush();
             }
             return ExitCodes.OK;
         }
+    }
+
+    /**
+     * A plot's state as {@code plot list} shows it, from the index: {@code quarantined} (header or
+     * tables bad, or the file gone: nothing served), {@code damaged} (capsules a verify or a read found
+     * bad: those are refused until a clean verify), else {@code ok}.
+     */
+    static String status(PlotSummary p) {
+        if (p.status() != PlotStatus.OK) {
+            return "quarantined";
+        }
+        return p.badCapsules().isEmpty() ? "ok" : "damaged";
+    }
+
+    private static String detail(PlotSummary p) {
+        if (p.status() != PlotStatus.OK) {
+            return " (" + p.quarantineReason() + ")";
+        }
+        int bad = p.badCapsules().size();
+        return bad == 0 ? "" : " (" + bad + " bad capsule" + (bad == 1 ? "" : "s") + "; 'dig-node plot verify' rechecks)";
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -81,9 +105,21 @@ final class PlotCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
-            Optional<Path> asPath = plot == null ? Optional.empty() : Optional.of(Path.of(plot)).filter(Files::exists);
-            Optional<Bytes32> asId = plot == null || asPath.isPresent() ? Optional.empty()
-                    : Optional.of(DatastoreCommand.parseId("plot", plot));
+            Optional<Path> asPath = Optional.empty();
+            Optional<Bytes32> asId = Optional.empty();
+            if (plot != null) {
+                if (looksLikeId(plot)) {
+                    asId = Optional.of(DatastoreCommand.parseId("plot", plot));
+                } else if (Files.exists(Path.of(plot))) {
+                    asPath = Optional.of(Path.of(plot));
+                } else if (plot.contains("/") || plot.endsWith(".plot")) {
+                    throw CliException.usage(plot + ": no such file or directory (give a plot file of this node or its id,"
+                            + " as 'dig-node plot list' shows them)");
+                } else {
+                    throw CliException.usage("'" + plot + "' is neither a plot file nor a plot id (0x and 64 hex digits,"
+                            + " as 'dig-node plot list' shows them)");
+                }
+            }
             try (StorageSession s = StorageSession.open(spec, ctx, false)) {
                 Optional<Bytes32> selected = Optional.empty();
                 if (plot != null) {
@@ -112,6 +148,11 @@ final class PlotCommand implements Callable<Integer> {
                 out.flush();
                 return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
             }
+        }
+
+        /** An id as {@code plot list} prints it: {@code 0x} and hex digits, nothing that names a file. */
+        private static boolean looksLikeId(String arg) {
+            return arg.matches("0x[0-9a-fA-F]{64}") && !Files.exists(Path.of(arg));
         }
 
         private Bytes32 find(List<PlotSummary> plots, Optional<Path> path, Optional<Bytes32> id) {

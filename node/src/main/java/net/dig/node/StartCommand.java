@@ -3,6 +3,7 @@ package net.dig.node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -17,10 +18,13 @@ import picocli.CommandLine.Spec;
 /**
  * {@code dig-node start}: runs the node until SIGTERM or SIGINT.
  *
- * <p>Lifecycle: validate config → JSON logs on stdout → load (or create) the node key → start the
+ * <p>Lifecycle: validate config → take the data directory's lock ({@link HomeLock}; another node on
+ * it is refused, exit 3) → check that no configured port is taken ({@link Listeners}, exit 5) → JSON
+ * logs on stdout → load (or create) the node key → start the
  * services ({@link NodeRuntime}) → log {@code node_started} → write the {@code --ready-file} (tests
  * and supervisors wait for it, or for the log line, instead of sleeping) → wait for a signal →
- * close the services in reverse order → log {@code node_stopped} → delete the ready file → exit 0.
+ * close the services in reverse order → log {@code node_stopped} → delete the ready file → release the
+ * lock → exit 0. A start that fails leaves the data directory as it found it ({@link HomeSnapshot}).
  *
  * <p>Signals: SIGTERM and SIGINT are caught (they would otherwise end the JVM with 143/130) and
  * only release the main thread, which does the orderly stop and exits 0. A shutdown hook also
@@ -61,20 +65,47 @@ final class StartCommand implements Callable<Integer> {
         DigNodeCommand.NodeContext ctx = context();
         NodeConfig config = ctx.config();
         ConfigLoader.refuseInactive(config);
-        LogSetup.toConsole(LogSetup.Console.STDOUT, config.monitoring().logLevel(), ctx.home().logFile(config));
+        List<Listeners.Listener> listeners = Listeners.of(config);
 
+        HomeSnapshot before = HomeSnapshot.take(ctx.home());
+        boolean homeExisted = Files.exists(ctx.home().dir());
         Files.createDirectories(ctx.home().dir());
-        NodeIdentity identity = StorageWiring.identity(ctx);
-        LogSetup.nodeId(identity.nodeId());
+        HomeLock lock;
+        try {
+            lock = HomeLock.acquire(ctx.home(), Clock.system().instant());
+        } catch (RuntimeException e) {
+            if (!homeExisted) {
+                before.undo();
+            }
+            throw e;
+        }
+        try {
+            return run(ctx, listeners, before);
+        } finally {
+            lock.close();
+        }
+    }
 
+    /**
+     * Runs the node, holding the home's lock, until a signal. A failure to start undoes what the start
+     * created in the home and is thrown; once the node is up nothing is undone.
+     */
+    private int run(DigNodeCommand.NodeContext ctx, List<Listeners.Listener> listeners, HomeSnapshot before) throws Exception {
+        NodeConfig config = ctx.config();
         CountDownLatch stop = new CountDownLatch(1);
-        SignalTrap.onTermination(stop::countDown);
+        NodeIdentity identity;
         NodeRuntime runtime;
         try {
+            Listeners.refuseTaken(listeners);
+            LogSetup.toConsole(LogSetup.Console.STDOUT, config.monitoring().logLevel(), ctx.home().logFile(config));
+            identity = StorageWiring.identity(ctx);
+            LogSetup.nodeId(identity.nodeId());
+            SignalTrap.onTermination(stop::countDown);
             runtime = NodeRuntime.start(ctx, identity, Clock.system());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             NodeLog.error("node", "node_start_failed", Map.of("error", String.valueOf(e.getMessage())), null);
-            throw e;
+            before.undo();
+            throw Listeners.explain(e, listeners).map(Exception.class::cast).orElse(e);
         }
         Thread hook = new Thread(runtime::close, "dig-node-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

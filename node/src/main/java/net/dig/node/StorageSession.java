@@ -1,6 +1,9 @@
 package net.dig.node;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import net.dig.api.ApiConfig;
 import net.dig.api.ApiServer;
 import net.dig.core.Clock;
@@ -18,7 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code ErrorCode} row; the services are the node's own (its handle table where the running node
  * keeps it, {@link ApiServer#serviceSettings}) with the content tiers off, since a command serves nothing. Commands check their own arguments before
  * calling {@link #open}, so rejected input never creates anything. Read-only commands require an
- * initialized home (an index file) rather than creating one.
+ * initialized home (an index file) rather than creating one. Every session, read-only or not, holds the
+ * home's lock ({@link HomeLock}): opening the engine reconciles the index with the plot files and
+ * finishes interrupted evictions, which is writing (docs/decisions.md D30c).
  */
 final class StorageSession implements AutoCloseable {
     final DigNodeCommand.NodeContext ctx;
@@ -27,10 +32,12 @@ final class StorageSession implements AutoCloseable {
     private final StorageEngine engine;
     private final NodeServices services;
     private final CommandSpec spec;
+    private final HomeLock ownLock;
 
     private StorageSession(CommandSpec spec, DigNodeCommand.NodeContext ctx, NodeIdentity identity, StorageEngine engine,
-                           NodeServices services, boolean terminal) {
+                           NodeServices services, boolean terminal, HomeLock ownLock) {
         this.spec = spec;
+        this.ownLock = ownLock;
         this.ctx = ctx;
         this.identity = identity;
         this.engine = engine;
@@ -43,14 +50,43 @@ final class StorageSession implements AutoCloseable {
         return DigNodeCommand.root(spec).context();
     }
 
+    /**
+     * Opens the home's storage under its lock ({@link HomeLock}, held until {@link #close}). A home with
+     * a node key but no index is reported as an index to rebuild ({@link ExitCodes#INDEX_CORRUPT}).
+     */
     static StorageSession open(CommandSpec spec, DigNodeCommand.NodeContext ctx, boolean createIfMissing) {
+        if (!createIfMissing && !StorageWiring.initialized(ctx)) {
+            Path index = ctx.home().indexFile(ctx.config());
+            if (Files.exists(ctx.home().keyFile())) {
+                throw new CliException(ExitCodes.INDEX_CORRUPT, "the index " + index + " is missing; rebuild it from the plot files with: "
+                        + StorageErrors.repairCommand(ctx.home()));
+            }
+            throw CliException.usage("no dig-node data in " + ctx.home().dir() + " (no "
+                    + index.getFileName() + "); run 'dig-node init' first or pass --data-dir");
+        }
+        try {
+            Files.createDirectories(ctx.home().dir());
+        } catch (IOException e) {
+            throw CliException.failed("cannot create the data directory " + ctx.home().dir() + ": " + e.getMessage(), e);
+        }
+        HomeLock lock = HomeLock.acquire(ctx.home(), Clock.system().instant());
+        try {
+            return open(spec, ctx, lock, true);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Opens the storage of a home whose lock the caller holds (and keeps: {@link #close} leaves it). */
+    static StorageSession openLocked(CommandSpec spec, DigNodeCommand.NodeContext ctx, HomeLock lock) {
+        return open(spec, ctx, lock, false);
+    }
+
+    private static StorageSession open(CommandSpec spec, DigNodeCommand.NodeContext ctx, HomeLock lock, boolean ownsLock) {
         boolean terminal = System.console() != null && System.console().isTerminal();
         LogSetup.toConsole(LogSetup.Console.STDERR, terminal ? "warn" : ctx.config().monitoring().logLevel(),
                 java.util.Optional.empty());
-        if (!createIfMissing && !StorageWiring.initialized(ctx)) {
-            throw CliException.usage("no dig-node data in " + ctx.home().dir() + " (no "
-                    + ctx.home().indexFile(ctx.config()).getFileName() + "); run 'dig-node init' first or pass --data-dir");
-        }
         NodeIdentity identity = StorageWiring.identity(ctx);
         LogSetup.nodeId(identity.nodeId());
         StorageEngine engine = StorageWiring.open(ctx, identity, Clock.system());
@@ -63,7 +99,7 @@ final class StorageSession implements AutoCloseable {
             engine.close();
             throw e;
         }
-        return new StorageSession(spec, ctx, identity, engine, services, terminal);
+        return new StorageSession(spec, ctx, identity, engine, services, terminal, ownsLock ? lock : null);
     }
 
     DatastoreService datastores() {
@@ -90,7 +126,13 @@ final class StorageSession implements AutoCloseable {
         try {
             services.close();
         } finally {
-            engine.close();
+            try {
+                engine.close();
+            } finally {
+                if (ownLock != null) {
+                    ownLock.close();
+                }
+            }
         }
     }
 }

@@ -46,6 +46,11 @@ final class StorageWiring {
         return StorageEngine.open(storageConfig(ctx), clock, identity, new SecureRandom());
     }
 
+    /** Moves an unusable index (and its WAL) aside for a rebuild; where it went, empty if there was none. */
+    static java.util.Optional<Path> setAsideIndex(DigNodeCommand.NodeContext ctx) {
+        return StorageEngine.setAsideIndex(storageConfig(ctx), Clock.system());
+    }
+
     /** Creates the storage engine's files (directories, index) for a new home. */
     static void initialize(DigNodeCommand.NodeContext ctx, NodeIdentity identity) {
         open(ctx, identity, Clock.system()).close();

@@ -61,6 +61,22 @@ final class CliRun {
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
+    /** Adds {@code count} datastores of {@code size} random bytes (seeded by their number), each from a file in {@code scratch}. */
+    void addRandomFiles(Path scratch, int count, int size, String... options) throws IOException {
+        for (int i = 0; i < count; i++) {
+            Path file = scratch.resolve("f" + i + ".bin");
+            byte[] b = new byte[size];
+            new java.util.Random(i).nextBytes(b);
+            Files.write(file, b);
+            List<String> args = new ArrayList<>(List.of("datastore", "add", file.toString()));
+            args.addAll(List.of(options));
+            Result r = run(args.toArray(String[]::new));
+            if (r.code() != 0) {
+                throw new AssertionError("datastore add " + file + ": exit " + r.code() + ": " + r.err());
+            }
+        }
+    }
+
     /** Every file and directory under {@code root} with its size, to compare before and after. */
     static Map<String, Long> tree(Path root) {
         Map<String, Long> out = new TreeMap<>();

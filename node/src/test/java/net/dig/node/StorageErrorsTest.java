@@ -61,10 +61,12 @@ class StorageErrorsTest {
     void everyStorageCodeExitsAsItsRowSays() {
         for (StorageErrorCode c : StorageErrorCode.values()) {
             int exit = StorageErrors.exitCode(new StorageException(c, "m"));
-            assertThat(exit).as(c.name()).isEqualTo(ErrorCode.of(c).exitCode()).isIn(ExitCodes.FAILED, ExitCodes.USAGE);
+            assertThat(exit).as(c.name()).isEqualTo(ErrorCode.of(c).exitCode())
+                    .isIn(ExitCodes.FAILED, ExitCodes.USAGE, ExitCodes.INDEX_CORRUPT);
         }
         assertThat(StorageErrors.exitCode(new StorageException(StorageErrorCode.NOT_FOUND, "m"))).isEqualTo(ExitCodes.USAGE);
         assertThat(StorageErrors.exitCode(new StorageException(StorageErrorCode.NO_SPACE, "m"))).isEqualTo(ExitCodes.FAILED);
         assertThat(StorageErrors.exitCode(new IllegalStateException("bug"))).isEqualTo(ExitCodes.FAILED);
+        assertThat(StorageErrors.exitCode(new StorageException(StorageErrorCode.INDEX_CORRUPT, "m"))).isEqualTo(ExitCodes.INDEX_CORRUPT);
     }
 }

@@ -11,7 +11,7 @@ import net.dig.storage.StorageErrorCode;
  * <h2>What</h2>
  * Each constant fixes the HTTP status and the JSON {@code error} code of the API's error body
  * ({@code {"error": code, "message": text}}, docs/api.md "Errors"), the CLI exit code (1 = the
- * operation failed, 2 = the request was wrong and nothing was done) and the penalty a peer earns for
+ * operation failed, 2 = the request was wrong and nothing was done, 4 = the index must be rebuilt) and the penalty a peer earns for
  * causing it when the same content arrives over the network (empty: the failure is this node's own,
  * or an honest peer can cause it). {@link #of(StorageErrorCode)} maps every storage code onto one row.
  *
@@ -75,6 +75,8 @@ public enum ErrorCode {
     /** The plot was quarantined, or a capsule in it found bad, while the node runs (checked before every send). */
     PLOT_UNAVAILABLE(503, "plot_unavailable", Exit.FAILED, null),
     INDEX_BUSY(503, "index_busy", Exit.FAILED, null, 1),
+    /** The index file cannot be used; {@code dig-node index rebuild} rebuilds it from the plot files. */
+    INDEX_CORRUPT(503, "index_corrupt", Exit.INDEX_CORRUPT, null),
     /** Every long-task slot is taken. */
     BUSY(503, "busy", Exit.FAILED, null, 5),
     INSUFFICIENT_STORAGE(507, "insufficient_storage", Exit.FAILED, null);
@@ -83,6 +85,12 @@ public enum ErrorCode {
     public static final class Exit {
         public static final int FAILED = 1;
         public static final int USAGE = 2;
+        /** The data directory is in use by another running node or command (its lock is held). */
+        public static final int HOME_LOCKED = 3;
+        /** The index cannot be read; {@code dig-node index rebuild} rebuilds it from the plot files. */
+        public static final int INDEX_CORRUPT = 4;
+        /** An address the node is configured to listen on is taken. */
+        public static final int PORT_IN_USE = 5;
 
         private Exit() {
         }
@@ -137,6 +145,7 @@ public enum ErrorCode {
             case VERIFICATION_FAILED -> VERIFICATION_FAILED;
             case NO_SPACE -> INSUFFICIENT_STORAGE;
             case INDEX_BUSY -> INDEX_BUSY;
+            case INDEX_CORRUPT -> INDEX_CORRUPT;
             case QUARANTINED -> PLOT_UNAVAILABLE;
             case NOT_FOUND -> UNKNOWN_DATASTORE;
             case IO -> UNAVAILABLE;

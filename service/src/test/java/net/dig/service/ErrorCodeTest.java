@@ -31,6 +31,7 @@ class ErrorCodeTest {
         expected.put(StorageErrorCode.QUARANTINED, new Row(503, "plot_unavailable", 1, Optional.empty()));
         expected.put(StorageErrorCode.NOT_FOUND, new Row(404, "unknown_datastore", 2, Optional.empty()));
         expected.put(StorageErrorCode.IO, new Row(503, "unavailable", 1, Optional.empty()));
+        expected.put(StorageErrorCode.INDEX_CORRUPT, new Row(503, "index_corrupt", 4, Optional.empty()));
         assertThat(expected.keySet()).containsExactlyInAnyOrder(StorageErrorCode.values());
         for (var e : expected.entrySet()) {
             ServiceException s = ServiceException.of(new StorageException(e.getKey(), "m"));
@@ -59,6 +60,10 @@ class ErrorCodeTest {
     @Test
     void exitCodesFollowWhoseFaultItIs() {
         for (ErrorCode c : ErrorCode.values()) {
+            if (c == ErrorCode.INDEX_CORRUPT) {
+                assertThat(c.exitCode()).as("the index needs a rebuild: its own exit code").isEqualTo(ErrorCode.Exit.INDEX_CORRUPT);
+                continue;
+            }
             assertThat(c.exitCode()).as(c.name()).isIn(ErrorCode.Exit.FAILED, ErrorCode.Exit.USAGE);
             if (c.httpStatus() >= 500) {
                 assertThat(c.exitCode()).as(c.name()).isEqualTo(ErrorCode.Exit.FAILED);

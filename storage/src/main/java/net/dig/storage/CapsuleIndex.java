@@ -20,7 +20,7 @@ import net.dig.core.Bytes32;
  * from them ({@link StorageEngine#rebuildIndex()}).
  *
  * <pre>
- *   meta(key PK, value)    -- schema_version = 2
+ *   meta(key PK, value)    -- schema_version = 3
  *   plots(path PK, plot_id, size_bytes, capsule_count, creation_time, status, reason)
  *   datastores(datastore_id PK, name, current_version)
  *   versions(datastore_id, version, merkle_root, capsule_count, total_size, capsule_size, creation_time,
@@ -29,23 +29,43 @@ import net.dig.core.Bytes32;
  *            hash, chunk_hashes_offset; PK (datastore_id, version, capsule_index, plot_path))
  *   bad_capsules(plot_path, datastore_id, capsule_index, reason; PK (plot_path, datastore_id, capsule_index))
  * </pre>
- * Ids are {@code 0x} hex text so the file reads well in {@code sqlite3}. No column depends on when or
+ * Ids are {@code 0x} hex text so the file reads well in {@code sqlite3}. Plot paths ({@code plots.path},
+ * {@code capsules.plot_path}, {@code bad_capsules.plot_path}) are stored relative to the directory
+ * holding the index file (the node's data directory) when the plot lies under it, absolute otherwise (a
+ * plot directory on another disk), so a data directory copied or moved elsewhere still finds its plots.
+ * Every method takes and returns absolute paths; the translation is here and nowhere else. No column depends on when or
  * in which order rows were written, so a rebuilt index equals the original row for row.
  *
  * <p>{@code bad_capsules} holds what a verify or a read found: a copy of a capsule whose bytes do not
  * match their hash. Neither a restart nor a rebuild rechecks capsule bytes, so the rows survive both
  * (a rebuild drops only the rows of plots that are gone); a clean verify of the plot clears them.
  *
- * <p>Schema history: version 1 had no {@code bad_capsules}; opening a version 1 file adds the table and
- * sets the version to 2 in one transaction. Any other version is refused.
+ * <p>Schema history: version 1 had no {@code bad_capsules}; version 2 stored absolute plot paths. Opening
+ * an older file upgrades it in one transaction: the table is added, the absolute paths that lie under
+ * the data directory become relative, the version becomes 3. A file that is no SQLite database, is
+ * damaged, is another program's database, has another version or lacks a column of these tables is
+ * refused as {@link Unusable} or by SQLite's own {@code SQLITE_NOTADB}/{@code SQLITE_CORRUPT}
+ * ({@link StorageErrorCode#INDEX_CORRUPT}); {@link #setAside} moves such a file out of the way so the
+ * index can be rebuilt from the plots, and never deletes it.
  *
  * <p>Concurrency: one JDBC connection, every method synchronized on this object. Write batches run in
  * one transaction each.
  */
 final class CapsuleIndex implements AutoCloseable {
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
+    private static final List<String> PATH_COLUMNS = List.of("plots.path", "capsules.plot_path", "bad_capsules.plot_path");
+    private static final java.time.format.DateTimeFormatter ASIDE_STAMP =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private final Connection db;
+    private final Path base;
+
+    /** The file is not an index of this schema (another program's database, another version, a missing column). */
+    static final class Unusable extends SQLException {
+        Unusable(String message) {
+            super(message);
+        }
+    }
 
     record PlotRow(String path, String plotId, long sizeBytes, int capsuleCount, long creationTime, PlotStatus status,
                    String reason) {
@@ -62,6 +82,7 @@ final class CapsuleIndex implements AutoCloseable {
     record BadCapsule(String plotPath, Bytes32 datastoreId, int capsuleIndex, String reason) {}
 
     CapsuleIndex(Path file) throws SQLException {
+        base = file.toAbsolutePath().normalize().getParent();
         db = DriverManager.getConnection("jdbc:sqlite:" + file);
         try {
             createSchema();
@@ -72,7 +93,9 @@ final class CapsuleIndex implements AutoCloseable {
     }
 
     private void createSchema() throws SQLException {
+        int version;
         try (Statement s = db.createStatement()) {
+            version = existingVersion(s); // before anything is written: a refused file is left as it was
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
             s.execute("PRAGMA foreign_keys=OFF");
@@ -98,25 +121,141 @@ final class CapsuleIndex implements AutoCloseable {
                       PRIMARY KEY(datastore_id, version, capsule_index, plot_path))""");
             s.execute("CREATE INDEX IF NOT EXISTS capsules_by_plot ON capsules(plot_path)");
         }
-        int version;
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key='schema_version'")) {
-            version = rs.next() ? Integer.parseInt(rs.getString(1)) : -1;
-        }
-        if (version == 1) {
+        if (version == 1 || version == 2) {
             inTransaction(() -> {
                 try (Statement s = db.createStatement()) {
                     createBadCapsules(s);
+                    relativizePaths();
                     s.execute("UPDATE meta SET value='" + SCHEMA_VERSION + "' WHERE key='schema_version'");
                 }
             });
             version = SCHEMA_VERSION;
         }
-        if (version != SCHEMA_VERSION) {
-            throw new SQLException("index schema version " + version + " is not supported (expected " + SCHEMA_VERSION + ")");
-        }
         try (Statement s = db.createStatement()) {
             createBadCapsules(s);
+            for (String probe : List.of(
+                    "SELECT path, plot_id, size_bytes, capsule_count, creation_time, status, reason FROM plots",
+                    "SELECT datastore_id, name, current_version FROM datastores",
+                    "SELECT datastore_id, version, merkle_root, capsule_count, total_size, capsule_size, creation_time,"
+                            + " owner_key, signature, name, manifest FROM versions",
+                    "SELECT datastore_id, version, capsule_index, plot_path, plot_id, offset, stored_length, codec, size,"
+                            + " hash, chunk_hashes_offset FROM capsules",
+                    "SELECT plot_path, datastore_id, capsule_index, reason FROM bad_capsules")) {
+                checkColumns(s, probe);
+            }
         }
+    }
+
+    /**
+     * The schema version of the file, {@link #SCHEMA_VERSION} for an empty one; {@link Unusable} for
+     * another program's database (tables but no {@code meta}: never add ours to it) or a version this
+     * code cannot read or upgrade.
+     */
+    private static int existingVersion(Statement s) throws SQLException {
+        boolean hasTables = false;
+        boolean hasMeta = false;
+        try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type='table'")) {
+            while (rs.next()) {
+                hasTables = true;
+                hasMeta |= rs.getString(1).equals("meta");
+            }
+        }
+        if (!hasTables) {
+            return SCHEMA_VERSION;
+        }
+        if (!hasMeta) {
+            throw new Unusable("the file is an SQLite database but not a dig-node index (it has no meta table)");
+        }
+        String value;
+        try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key='schema_version'")) {
+            value = rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            if (StorageFailures.indexCode(e) != StorageErrorCode.IO) {
+                throw e;
+            }
+            throw new Unusable("the index's meta table is not this node's: " + e.getMessage());
+        }
+        int version;
+        try {
+            version = value == null ? -1 : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new Unusable("index schema version '" + value + "' is not a number");
+        }
+        if (version < 1 || version > SCHEMA_VERSION) {
+            throw new Unusable("index schema version " + version + " is not supported (expected " + SCHEMA_VERSION + ")");
+        }
+        return version;
+    }
+
+    private static void checkColumns(Statement s, String select) throws SQLException {
+        try (ResultSet ignored = s.executeQuery(select + " LIMIT 0")) {
+            // the statement compiles: every column is there
+        } catch (SQLException e) {
+            if (StorageFailures.indexCode(e) != StorageErrorCode.IO) {
+                throw e;
+            }
+            throw new Unusable("the index does not have this node's tables: " + e.getMessage());
+        }
+    }
+
+    /** Version 2 stored absolute paths: those under the data directory become relative. */
+    private void relativizePaths() throws SQLException {
+        String prefix = base + java.io.File.separator;
+        for (String column : PATH_COLUMNS) {
+            String table = column.substring(0, column.indexOf('.'));
+            String col = column.substring(column.indexOf('.') + 1);
+            try (PreparedStatement ps = db.prepareStatement("UPDATE OR REPLACE " + table + " SET " + col + " = substr(" + col
+                    + ", ?) WHERE substr(" + col + ", 1, ?) = ?")) {
+                ps.setInt(1, prefix.length() + 1);
+                ps.setInt(2, prefix.length());
+                ps.setString(3, prefix);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** How a plot path is stored: relative to the data directory when under it, else absolute as given. */
+    private String stored(String path) {
+        Path p = Path.of(path);
+        if (!p.isAbsolute()) {
+            return path;
+        }
+        Path n = p.normalize();
+        return n.startsWith(base) && !n.equals(base) ? base.relativize(n).toString() : path;
+    }
+
+    private String stored(Path path) {
+        return stored(path.toString());
+    }
+
+    /** The absolute path of a stored one. */
+    private String absolute(String stored) {
+        Path p = Path.of(stored);
+        return p.isAbsolute() ? stored : base.resolve(p).toString();
+    }
+
+    /**
+     * Moves an index file that cannot be used, with its {@code -wal} and {@code -shm} files, to
+     * {@code <name>.corrupt-<UTC time>} beside it (SQLite finds the WAL of the moved file by the same
+     * suffixes); nothing is deleted. Returns the new name of the main file, empty if there was none.
+     */
+    static Optional<Path> setAside(Path file, java.time.Instant now) throws java.io.IOException {
+        String stamp = ASIDE_STAMP.format(now);
+        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp);
+        for (int n = 2; java.nio.file.Files.exists(aside); n++) {
+            aside = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp + "-" + n);
+        }
+        boolean moved = false;
+        for (String suffix : List.of("-wal", "-shm", "")) {
+            Path from = file.resolveSibling(file.getFileName() + suffix);
+            if (java.nio.file.Files.exists(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                java.nio.file.Files.move(from, aside.resolveSibling(aside.getFileName() + suffix),
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                moved |= suffix.isEmpty();
+            }
+        }
+        net.dig.core.AtomicFiles.syncDirectory(file.getParent());
+        return moved ? Optional.of(aside) : Optional.empty();
     }
 
     private static void createBadCapsules(Statement s) throws SQLException {
@@ -131,8 +270,8 @@ final class CapsuleIndex implements AutoCloseable {
     }
 
     private void addPlotRows(PlotReader plot) throws SQLException {
-        String path = plot.path().toString();
-        putPlotRow(new PlotRow(path, plot.plotId().toHex(), plot.fileSize(), plot.entries().size(), plot.creationTime(),
+        String path = stored(plot.path());
+        putPlotRow(new PlotRow(plot.path().toString(), plot.plotId().toHex(), plot.fileSize(), plot.entries().size(), plot.creationTime(),
                 PlotStatus.OK, null));
         for (Manifest m : plot.manifests()) {
             putManifest(m);
@@ -192,7 +331,7 @@ final class CapsuleIndex implements AutoCloseable {
 
     private void putPlotRow(PlotRow row) throws SQLException {
         try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO plots VALUES(?,?,?,?,?,?,?)")) {
-            ps.setString(1, row.path());
+            ps.setString(1, stored(row.path()));
             ps.setString(2, row.plotId());
             ps.setLong(3, row.sizeBytes());
             ps.setInt(4, row.capsuleCount());
@@ -213,8 +352,8 @@ final class CapsuleIndex implements AutoCloseable {
         return out;
     }
 
-    private static PlotRow plotRow(ResultSet rs) throws SQLException {
-        return new PlotRow(rs.getString("path"), rs.getString("plot_id"), rs.getLong("size_bytes"), rs.getInt("capsule_count"),
+    private PlotRow plotRow(ResultSet rs) throws SQLException {
+        return new PlotRow(absolute(rs.getString("path")), rs.getString("plot_id"), rs.getLong("size_bytes"), rs.getInt("capsule_count"),
                 rs.getLong("creation_time"), PlotStatus.valueOf(rs.getString("status")), rs.getString("reason"));
     }
 
@@ -266,7 +405,7 @@ final class CapsuleIndex implements AutoCloseable {
             ps.setInt(3, index);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new CapsuleRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4),
+                    out.add(new CapsuleRow(absolute(rs.getString(1)), rs.getString(2), rs.getLong(3), rs.getInt(4),
                             Compression.parse(rs.getString(5)), rs.getInt(6), Bytes32.fromHex(rs.getString(7)), rs.getLong(8),
                             PlotStatus.valueOf(rs.getString(9)), rs.getString(10)));
                 }
@@ -280,7 +419,7 @@ final class CapsuleIndex implements AutoCloseable {
         inTransaction(() -> {
             try (PreparedStatement ps = db.prepareStatement("INSERT OR IGNORE INTO bad_capsules VALUES(?,?,?,?)")) {
                 for (BadCapsule b : bad) {
-                    ps.setString(1, b.plotPath());
+                    ps.setString(1, stored(b.plotPath()));
                     ps.setString(2, b.datastoreId().toHex());
                     ps.setInt(3, b.capsuleIndex());
                     ps.setString(4, b.reason());
@@ -294,7 +433,7 @@ final class CapsuleIndex implements AutoCloseable {
     /** Forgets the bad capsules of one plot (a verify found it clean); true if there were any. */
     synchronized boolean clearBadCapsules(String plotPath) throws SQLException {
         try (PreparedStatement ps = db.prepareStatement("DELETE FROM bad_capsules WHERE plot_path=?")) {
-            ps.setString(1, plotPath);
+            ps.setString(1, stored(plotPath));
             return ps.executeUpdate() > 0;
         }
     }
@@ -305,7 +444,7 @@ final class CapsuleIndex implements AutoCloseable {
                 "SELECT * FROM bad_capsules ORDER BY plot_path, datastore_id, capsule_index");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new BadCapsule(rs.getString(1), Bytes32.fromHex(rs.getString(2)), rs.getInt(3), rs.getString(4)));
+                out.add(new BadCapsule(absolute(rs.getString(1)), Bytes32.fromHex(rs.getString(2)), rs.getInt(3), rs.getString(4)));
             }
         }
         return out;
@@ -319,7 +458,7 @@ final class CapsuleIndex implements AutoCloseable {
             ps.setString(1, datastoreId.toHex());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    out.add(absolute(rs.getString(1)));
                 }
             }
         }
@@ -341,7 +480,7 @@ final class CapsuleIndex implements AutoCloseable {
             for (String path : removed) {
                 for (String sql : List.of("DELETE FROM capsules WHERE plot_path=?", "DELETE FROM plots WHERE path=?",
                         "DELETE FROM bad_capsules WHERE plot_path=?")) {
-                    update(sql, path);
+                    update(sql, stored(path));
                 }
             }
             for (PlotReader plot : added) {
@@ -376,7 +515,7 @@ final class CapsuleIndex implements AutoCloseable {
                 quarantined.forEach(r -> kept.add(r.path()));
                 for (BadCapsule b : badCapsules()) {
                     if (!kept.contains(b.plotPath())) {
-                        update("DELETE FROM bad_capsules WHERE plot_path=?", b.plotPath());
+                        update("DELETE FROM bad_capsules WHERE plot_path=?", stored(b.plotPath()));
                     }
                 }
             }
@@ -385,6 +524,35 @@ final class CapsuleIndex implements AutoCloseable {
             }
             for (PlotRow row : quarantined) {
                 putPlotRow(row);
+            }
+        });
+    }
+
+    /** SQLite's {@code quick_check}: an {@link Unusable} index unless the file's structure is sound. */
+    synchronized void check() throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+            String first = rs.next() ? rs.getString(1) : "ok";
+            if (!"ok".equals(first)) {
+                throw new Unusable("the index fails its integrity check: " + first);
+            }
+        }
+    }
+
+    /**
+     * A plot indexed at {@code from} whose file is gone was found, same plot id, at {@code to} (its
+     * directory was copied or moved): in one transaction its bad capsules move to the new path and
+     * the old rows go.
+     */
+    synchronized void plotMoved(String from, String to) throws SQLException {
+        inTransaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE OR IGNORE bad_capsules SET plot_path=? WHERE plot_path=?")) {
+                ps.setString(1, stored(to));
+                ps.setString(2, stored(from));
+                ps.executeUpdate();
+            }
+            for (String sql : List.of("DELETE FROM bad_capsules WHERE plot_path=?", "DELETE FROM capsules WHERE plot_path=?",
+                    "DELETE FROM plots WHERE path=?")) {
+                update(sql, stored(from));
             }
         });
     }

@@ -27,10 +27,14 @@ import net.dig.core.Bytes32;
  * <ol>
  *   <li>{@link #removeTemporaryFiles}: deletes temporary plots left by a crash, but never one a live
  *       writer (in this or another process) holds the lock of.
- *   <li>{@link #scan}: reads and checks every plot file, then in ONE index transaction indexes the valid
+ *   <li>{@link #scan}: (a rebuild first checks the index file's structure, so a damaged file is reported
+ *       as {@link StorageErrorCode#INDEX_CORRUPT} and can be set aside) reads and checks every plot file, then in ONE index transaction indexes the valid
  *       ones and quarantines the rest ({@code replace}: after deleting the old rows). Open readers are
  *       swapped only after that commit, so a reader in this or another process sees the old index or
- *       the new one. Index rows of plots whose file is gone are quarantined ("plot file is missing").
+ *       the new one. Index rows of plots whose file is gone are quarantined ("plot file is missing"),
+ *       unless a plot with the same id was just indexed at another path (an index written with
+ *       absolute paths, then its data directory copied or moved): then the old rows are dropped and its
+ *       bad capsules follow it ({@link CapsuleIndex#plotMoved}).
  * </ol>
  * A crash between a plot's rename and its index commit is repaired here: the plot is valid, so it is
  * indexed. Evictions left unfinished are completed by {@link DatastoreEviction#resume} right after.
@@ -117,6 +121,9 @@ final class PlotRecovery {
         int capsules = 0;
         Set<Bytes32> datastores = new HashSet<>();
         List<CapsuleIndex.PlotRow> quarantinedRows = new ArrayList<>();
+        if (replace) {
+            StorageFailures.indexUpdate("index " + indexName + " cannot be rebuilt in place", index::check);
+        }
         try {
             for (Path file : plotFiles(plotDirs)) {
                 present.add(file.toString());
@@ -159,9 +166,19 @@ final class PlotRecovery {
         for (PlotReader r : valid.values()) {
             readers.put(r);
         }
+        Map<String, String> validById = new LinkedHashMap<>();
+        valid.values().forEach(r -> validById.putIfAbsent(r.plotId().toHex(), r.path().toString()));
         List<CapsuleIndex.PlotRow> missing = new ArrayList<>();
         for (CapsuleIndex.PlotRow row : StorageFailures.index("index " + indexName + " failed", index::plots)) {
-            if (!present.contains(row.path()) && row.status() == PlotStatus.OK) {
+            if (present.contains(row.path())) {
+                continue;
+            }
+            String movedTo = row.plotId() == null ? null : validById.get(row.plotId());
+            if (movedTo != null && !movedTo.equals(row.path())) {
+                StorageFailures.indexUpdate("cannot record the move of plot " + row.path() + " in " + indexName,
+                        () -> index.plotMoved(row.path(), movedTo));
+                LOG.log(System.Logger.Level.INFO, "plot " + row.plotId() + " moved from " + row.path() + " to " + movedTo);
+            } else if (row.status() == PlotStatus.OK) {
                 CapsuleIndex.PlotRow gone = new CapsuleIndex.PlotRow(row.path(), row.plotId(), row.sizeBytes(),
                         row.capsuleCount(), row.creationTime(), PlotStatus.QUARANTINED, "plot file is missing");
                 StorageFailures.indexUpdate("cannot record missing plot " + row.path() + " in " + indexName, () -> index.putPlot(gone));

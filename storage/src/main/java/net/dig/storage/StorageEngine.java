@@ -408,6 +408,20 @@ public final class StorageEngine implements AutoCloseable {
         });
     }
 
+    /**
+     * Moves an index that cannot be used ({@link StorageErrorCode#INDEX_CORRUPT}) out of the way, with
+     * its {@code -wal} and {@code -shm} files, to {@code index.sqlite.corrupt-<UTC time>} beside it;
+     * nothing is deleted. The next {@link #open} creates a fresh index and fills it from the plots.
+     * Call it with no engine open on {@code config}. Returns where the file went; empty if there was none.
+     */
+    public static Optional<Path> setAsideIndex(StorageConfig config, Clock clock) {
+        try {
+            return CapsuleIndex.setAside(config.indexFile(), clock.instant());
+        } catch (IOException e) {
+            throw StorageFailures.io("cannot move the index " + config.indexFile() + " aside", e);
+        }
+    }
+
     // ------------------------------------------------------------------ accounting and health
 
     /**

@@ -22,6 +22,11 @@ public enum StorageErrorCode {
     QUARANTINED,
     /** No such datastore, capsule or plot on this node. */
     NOT_FOUND,
+    /**
+     * The index file cannot be used: not an SQLite database, damaged or truncated, or not this node's
+     * schema. The plots are intact; rebuilding the index from them repairs it.
+     */
+    INDEX_CORRUPT,
     /** Any other failure of the file system or the index. */
     IO
 }

@@ -65,6 +65,9 @@ final class StorageFailures {
 
     static StorageErrorCode indexCode(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CapsuleIndex.Unusable) {
+                return StorageErrorCode.INDEX_CORRUPT;
+            }
             int code;
             if (t instanceof SQLiteException s) {
                 code = s.getResultCode().code;
@@ -79,6 +82,9 @@ final class StorageFailures {
             }
             if (primary == SQLiteErrorCode.SQLITE_FULL.code) {
                 return StorageErrorCode.NO_SPACE;
+            }
+            if (primary == SQLiteErrorCode.SQLITE_CORRUPT.code || primary == SQLiteErrorCode.SQLITE_NOTADB.code) {
+                return StorageErrorCode.INDEX_CORRUPT;
             }
         }
         return StorageErrorCode.IO;

@@ -143,12 +143,12 @@ class PersistedQuarantineTest {
         try (var db = DriverManager.getConnection("jdbc:sqlite:" + config.indexFile()); var s = db.createStatement();
              var rs = s.executeQuery("SELECT value FROM meta WHERE key='schema_version'")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).isEqualTo("2");
+            assertThat(rs.getString(1)).isEqualTo(String.valueOf(CapsuleIndex.SCHEMA_VERSION));
         }
         try (var db = DriverManager.getConnection("jdbc:sqlite:" + config.indexFile()); var s = db.createStatement()) {
             s.execute("UPDATE meta SET value='7' WHERE key='schema_version'");
         }
-        assertThat(codeOf(() -> StorageTestSupport.open(config).close())).isEqualTo(StorageErrorCode.IO);
+        assertThat(codeOf(() -> StorageTestSupport.open(config).close())).isEqualTo(StorageErrorCode.INDEX_CORRUPT);
         assertThat(Files.exists(config.indexFile())).isTrue();
     }
 }
