@@ -80,13 +80,14 @@ public final class ApiServer implements AutoCloseable {
     private final ApiContext context;
     private final NodeRoutes nodeRoutes;
     private final byte[] openApi;
+    private final PushSpool spool;
 
     private ApiServer(ApiConfig config, NodeServices services, Clock clock, PeerDirectory peers,
             PrometheusMeterRegistry registry, String version) {
         this.config = config;
         this.openApi = loadOpenApi();
         this.registry = registry;
-        prepareUploadDir(config.dataDir().resolve("http-uploads"));
+        this.spool = PushSpool.open(config.dataDir().resolve("http-uploads"), config.push());
         Vertx v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
                 .setMaxWorkerExecuteTime(30).setMaxWorkerExecuteTimeUnit(TimeUnit.MINUTES));
         boolean ok = false;
@@ -108,6 +109,7 @@ public final class ApiServer implements AutoCloseable {
         } finally {
             if (!ok) {
                 v.close();
+                spool.close();
             }
         }
     }
@@ -176,6 +178,7 @@ public final class ApiServer implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("Vert.x did not close cleanly: {}", e.toString());
         }
+        spool.close();
     }
 
     Router router() {
@@ -200,6 +203,7 @@ public final class ApiServer implements AutoCloseable {
                 .setMaxFormFields(1_000_000)
                 .setMaxFormBufferedBytes(64 * 1024)
                 .setTcpNoDelay(true)
+                .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false);
         // Vert.x shares one listening socket among servers that ask for the same host and port. Port 0
         // gives every server its own random port, and asking for the port the first one got is a fresh
@@ -207,7 +211,10 @@ public final class ApiServer implements AutoCloseable {
         int port = config.port() == 0 ? -1 : config.port();
         for (int i = 0; i < config.eventLoops(); i++) {
             HttpServer server = vertx.createHttpServer(options);
-            server.connectionHandler(this::onConnection);
+            server.connectionHandler(conn -> {
+                versionGate(conn, router);
+                onConnection(conn);
+            });
             server.invalidRequestHandler(ApiServer::invalidRequest);
             server.requestHandler(router);
             servers.add(server);
@@ -221,7 +228,8 @@ public final class ApiServer implements AutoCloseable {
         installErrorHandlers(metricsRouter);
         metricsServer = vertx.createHttpServer(new HttpServerOptions().setHost(config.metricsHost())
                 .setPort(config.metricsPort()).setIdleTimeout((int) config.idleTimeout().toSeconds() + 1)
-                .setMaxHeaderSize(config.maxHeaderSize()));
+                .setMaxHeaderSize(config.maxHeaderSize()).setHttp2ClearTextEnabled(false));
+        metricsServer.connectionHandler(conn -> versionGate(conn, metricsRouter));
         metricsServer.invalidRequestHandler(ApiServer::invalidRequest);
         metricsServer.requestHandler(metricsRouter);
         await(metricsServer.listen(), "metrics listener on " + config.metricsHost() + ":" + config.metricsPort());
@@ -254,6 +262,39 @@ public final class ApiServer implements AutoCloseable {
         r.setStatusCode(code.httpStatus()).putHeader("Content-Type", Http.JSON).putHeader("Connection", "close")
                 .end(new JsonObject().put("error", code.jsonCode()).put("message", message).encode())
                 .onComplete(v -> forceClose(req.connection()));
+    }
+
+    /**
+     * Vert.x answers a request whose version is neither HTTP/1.0 nor HTTP/1.1 ({@code HTTP/9.9},
+     * {@code HTTP/2.0} in an HTTP/1 request line) itself, with 501 and no body, before any handler runs.
+     * The connection's request handler is replaced by one that routes HTTP/1.x requests as before and
+     * answers the others 400 {@code bad_request} in the JSON error shape, as an HTTP/1.1 response
+     * (Vert.x would echo the unknown version in the status line), then closes the connection.
+     */
+    private static void versionGate(HttpConnection conn, Router router) {
+        if (conn instanceof io.vertx.core.http.impl.http1.Http1ServerConnection h1) {
+            h1.handler(req -> {
+                if (req.version() == null) {
+                    rawError(conn, ErrorCode.BAD_REQUEST, "unsupported HTTP version: only HTTP/1.0 and HTTP/1.1 are spoken here");
+                } else {
+                    router.handle(req);
+                }
+            });
+        }
+    }
+
+    /** Writes a complete HTTP/1.1 JSON error response straight to the channel, then closes it. */
+    private static void rawError(HttpConnection conn, ErrorCode code, String message) {
+        if (!(conn instanceof io.vertx.core.net.impl.ConnectionBase base)) {
+            conn.close();
+            return;
+        }
+        byte[] body = new JsonObject().put("error", code.jsonCode()).put("message", message).encode()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var response = new io.netty.handler.codec.http.DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                io.netty.handler.codec.http.HttpResponseStatus.valueOf(code.httpStatus()), io.netty.buffer.Unpooled.wrappedBuffer(body));
+        response.headers().set("Content-Type", Http.JSON).setInt("Content-Length", body.length).set("Connection", "close");
+        base.channel().writeAndFlush(response).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
     }
 
     private static <T> T await(Future<T> f, String what) {
@@ -342,7 +383,7 @@ public final class ApiServer implements AutoCloseable {
      * a request that is still being received, which is exactly what a slow client never finishes; the
      * Netty channel of Vert.x's connection implementation is closed instead when available.
      */
-    private static void forceClose(HttpConnection conn) {
+    static void forceClose(HttpConnection conn) {
         if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
             base.channel().close();
         } else {
@@ -386,8 +427,7 @@ public final class ApiServer implements AutoCloseable {
         Router r = Router.router(vertx);
         r.route().handler(this::frontDoor);
         BodyHandler json = BodyHandler.create(false).setBodyLimit(config.jsonBodyLimit());
-        BodyHandler push = BodyHandler.create(config.dataDir().resolve("http-uploads").toString())
-                .setBodyLimit(config.pushBodyLimit()).setDeleteUploadedFilesOnEnd(true).setMergeFormAttributes(false);
+        PushReceiver push = new PushReceiver(context, spool);
 
         r.get("/capsule/:datastore_id/:capsule_index").handler(named("capsule", content::capsule));
         r.head("/capsule/:datastore_id/:capsule_index").handler(named("capsule", content::capsule));
@@ -489,19 +529,6 @@ public final class ApiServer implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static void prepareUploadDir(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            try (var s = Files.list(dir)) {
-                for (Path p : (Iterable<Path>) s::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the upload spool " + dir + ": " + e.getMessage(), e);
-        }
-    }
 
     static byte[] loadOpenApi() {
         try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.json")) {
