@@ -189,6 +189,10 @@ public final class ApiServer implements AutoCloseable {
         return context;
     }
 
+    PushSpool spool() {
+        return spool;
+    }
+
     // ---------------------------------------------------------------- listeners
 
     private void listen() {
@@ -383,6 +387,22 @@ public final class ApiServer implements AutoCloseable {
      * a request that is still being received, which is exactly what a slow client never finishes; the
      * Netty channel of Vert.x's connection implementation is closed instead when available.
      */
+    /**
+     * Closes a connection whose answer has been written while the client may still be sending a body
+     * that will not be read: the output is shut down first (the client sees the end of the answer), what
+     * still arrives is read and dropped, and the connection is closed when the client closes it or after
+     * {@code lingerMillis}. Closing at once with unread bytes would make the kernel reset the connection,
+     * and a client still sending would lose the answer.
+     */
+    static void closeAfterAnswer(HttpConnection conn, Vertx vertx, long lingerMillis) {
+        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base
+                && base.channel() instanceof io.netty.channel.socket.DuplexChannel ch) {
+            ch.shutdownOutput().addListener(done -> vertx.setTimer(lingerMillis, id -> ch.close()));
+        } else {
+            forceClose(conn);
+        }
+    }
+
     static void forceClose(HttpConnection conn) {
         if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
             base.channel().close();
@@ -503,10 +523,7 @@ public final class ApiServer implements AutoCloseable {
             t = ServiceException.of(e);
         }
         if (t instanceof ServiceException e) {
-            if (e.retryAfterSeconds() > 0 && !resp.headWritten()) {
-                resp.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
-            }
-            Http.error(resp, e.code().httpStatus(), e.jsonCode(), e.getMessage());
+            Http.error(resp, e);
         } else if (t instanceof io.vertx.core.http.HttpClosedException) {
             return; // the client went away; there is no one to answer
         } else if (t instanceof DecodeException) {

@@ -187,7 +187,9 @@ final class PushReceiver implements Handler<RoutingContext> {
 
         void start() {
             dirReady = fs.mkdirs(dir.toString());
-            ctx.addEndHandler(ar -> refuse(null));
+            // the response's end, its failure or the connection's close: a refusal reported by the request in the
+            // same turn (a decoder failure reaches the response first) must win, so the silent end runs after it
+            ctx.addEndHandler(ar -> loop.runOnContext(v -> refuse(null)));
             req.setExpectMultipart(true);
             req.uploadHandler(u -> {
                 if (!finished) {
@@ -333,15 +335,26 @@ final class PushReceiver implements Handler<RoutingContext> {
             finished = true;
             cancelTimer();
             boolean bodyDone = req.isEnded();
+            if (!bodyDone) {
+                // what still arrives is dropped (the handlers see finished), never left unread behind a paused upload
+                for (Upload u : uploads) {
+                    u.upload.resume();
+                }
+                req.resume();
+            }
             cleanup().onComplete(v -> {
-                if (e == null || ctx.response().headWritten() || ctx.response().closed()) {
+                var resp = ctx.response();
+                if (e == null || resp.headWritten() || resp.closed()) {
                     return;
                 }
                 if (!bodyDone) {
-                    ctx.response().putHeader("Connection", "close");
-                    ctx.addEndHandler(ar -> ApiServer.forceClose(conn));
+                    resp.putHeader("Connection", "close");
                 }
-                ctx.fail(e);
+                Http.error(resp, e).onComplete(w -> {
+                    if (!bodyDone) {
+                        ApiServer.closeAfterAnswer(conn, c.vertx(), c.config().push().idleTimeout().toMillis());
+                    }
+                });
             });
         }
 

@@ -206,11 +206,7 @@ class AbuseTest {
                 .isEqualTo("401");
         assertStillServingAndUnchanged();
         // partial upload files of the vanished clients do not stay in the spool
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
-            try (var files = java.nio.file.Files.list(f.root.resolve("api/http-uploads"))) {
-                return files.findAny().isEmpty();
-            }
-        });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> f.spoolLeftovers().isEmpty());
     }
 
     @Test
