@@ -446,7 +446,7 @@ public final class ApiServer implements AutoCloseable {
     private Router buildRouter(ContentRoutes content, PublishRoutes publish, NodeRoutes node) {
         Router r = Router.router(vertx);
         r.route().handler(this::frontDoor);
-        BodyHandler json = BodyHandler.create(false).setBodyLimit(config.jsonBodyLimit());
+        io.vertx.core.Handler<RoutingContext> json = jsonBody(BodyHandler.create(false).setBodyLimit(config.jsonBodyLimit()));
         PushReceiver push = new PushReceiver(context, spool);
 
         r.get("/capsule/:datastore_id/:capsule_index").handler(named("capsule", content::capsule));
@@ -483,6 +483,23 @@ public final class ApiServer implements AutoCloseable {
         return r;
     }
 
+    /**
+     * The JSON body handler, with the request stream's failures typed: the body handler fails the request
+     * with the stream's raw exception (a chunk size that is not hex surfaces as a {@code NumberFormatException}),
+     * which would render as a 500. What fails the request stream while its body is read is the client's
+     * framing, so it is 400 {@code bad_request}; a closed connection stays what it is (nobody to answer).
+     */
+    private static io.vertx.core.Handler<RoutingContext> jsonBody(BodyHandler bodies) {
+        return ctx -> {
+            bodies.handle(ctx);
+            HttpServerRequest req = ctx.request();
+            if (!req.isEnded() && !ctx.failed()) {
+                req.exceptionHandler(t -> ctx.fail(t instanceof io.vertx.core.http.HttpClosedException ? t
+                        : new ServiceException(ErrorCode.BAD_REQUEST, "the request body is not valid HTTP/1.1 framing", t)));
+            }
+        };
+    }
+
     /** Early refusal, before a (possibly 1 GiB) body is spooled, when no long-task slot is free. */
     private void refuseIfLongPoolFull(String what) {
         if (context.longTasks().full()) {
@@ -513,8 +530,9 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Renders a failed request: a {@link ServiceException} (or a storage failure, typed through the
-     * same table) with its row's status and code; a body that is not JSON is 400 {@code bad_json};
-     * anything else is a programming error, 500.
+     * same table) with its row's status and code; a body that is not JSON is 400 {@code bad_json}; a
+     * client error status Vert.x chose itself is rendered with that status; anything else is a
+     * programming error, 500.
      */
     private void failure(RoutingContext ctx) {
         Throwable t = ctx.failure();
@@ -528,11 +546,13 @@ public final class ApiServer implements AutoCloseable {
             return; // the client went away; there is no one to answer
         } else if (t instanceof DecodeException) {
             Http.error(resp, ErrorCode.BAD_JSON, "the request body is not valid JSON");
-        } else if (t == null) {
+        } else if (t == null || ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            // a status chosen by Vert.x itself (no Host header, a body over the limit), with or without its cause
             int status = ctx.statusCode();
             switch (status) {
                 case 413 -> Http.error(resp, ErrorCode.PAYLOAD_TOO_LARGE, "the request body exceeds the limit");
-                case 400 -> Http.error(resp, ErrorCode.BAD_REQUEST, "malformed request");
+                case 400 -> Http.error(resp, ErrorCode.BAD_REQUEST, t == null || t.getMessage() == null ? "malformed request"
+                        : "malformed request: " + clip(t.getMessage()));
                 case 404 -> Http.error(resp, ErrorCode.NOT_FOUND, "not found");
                 case 405 -> Http.error(resp, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed");
                 default -> Http.error(resp, status >= 400 ? status : 500, status >= 500 || status < 400 ? "internal_error"
