@@ -211,6 +211,22 @@ final class ApiFixture implements AutoCloseable {
         return sb.toString();
     }
 
+    /** The status code of a raw HTTP/1.x response, or {@code "closed"} if none arrived. */
+    static String status(String response) {
+        return response.length() >= 12 && response.startsWith("HTTP/1.") ? response.substring(9, 12) : "closed";
+    }
+
+    /** Asserts a raw response has {@code status} and a JSON error body {@code {"error": code, "message": ...}}. */
+    static void assertJsonError(String response, String status, String code) {
+        org.assertj.core.api.Assertions.assertThat(status(response)).as(response).isEqualTo(status);
+        int end = response.indexOf("\r\n\r\n");
+        org.assertj.core.api.Assertions.assertThat(response.substring(0, end).toLowerCase(java.util.Locale.ROOT))
+                .contains("content-type: application/json");
+        io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject(response.substring(end + 4));
+        org.assertj.core.api.Assertions.assertThat(body.getString("error")).isEqualTo(code);
+        org.assertj.core.api.Assertions.assertThat(body.getString("message")).isNotBlank();
+    }
+
     private static boolean complete(StringBuilder sb) {
         int end = sb.indexOf("\r\n\r\n");
         String head = sb.substring(0, end).toLowerCase(java.util.Locale.ROOT);

@@ -1,6 +1,6 @@
 package net.dig.api;
 
-import static net.dig.api.PushSpoolTest.assertJsonError;
+import static net.dig.api.ApiFixture.assertJsonError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

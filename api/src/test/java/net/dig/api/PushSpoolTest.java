@@ -1,8 +1,9 @@
 package net.dig.api;
 
+import static net.dig.api.ApiFixture.assertJsonError;
+import static net.dig.api.ApiFixture.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -77,22 +78,6 @@ class PushSpoolTest {
         out.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
         out.writeBytes(body);
         return out.toByteArray();
-    }
-
-    static String status(String response) {
-        return response.length() >= 12 && response.startsWith("HTTP/1.") ? response.substring(9, 12) : "closed";
-    }
-
-    static JsonObject body(String response) {
-        return new JsonObject(response.substring(response.indexOf("\r\n\r\n") + 4));
-    }
-
-    static void assertJsonError(String response, String status, String code) {
-        assertThat(status(response)).as(response).isEqualTo(status);
-        assertThat(response.substring(0, response.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT))
-                .contains("content-type: application/json");
-        assertThat(body(response).getString("error")).isEqualTo(code);
-        assertThat(body(response).getString("message")).isNotBlank();
     }
 
     private static int indexOf(byte[] hay, String needle) {
