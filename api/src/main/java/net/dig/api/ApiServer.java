@@ -18,8 +18,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -64,8 +62,11 @@ import org.slf4j.LoggerFactory;
  * ({@link ApiConfig#requestTimeout()}, push: {@link ApiConfig#pushTimeout()}; 408 and the connection is
  * closed), and an idle timeout. Every error is {@code {"error": code, "message": text}} with the status
  * and code of its {@link ErrorCode} row; unknown routes 404, wrong methods 405, a programming error
- * 500. Nothing a client sends can leave partial state: pushes are verified in full before anything is
- * committed ({@code DatastoreService.store}).
+ * 500; what Vert.x would refuse on its own (a version other than HTTP/1.x, a broken request line or
+ * header block, a missing {@code Host}) gets the same body. HTTP/2 is not spoken. Nothing a client sends
+ * can leave partial state: pushes are verified in full before anything is committed
+ * ({@code DatastoreService.store}), and a push body's spool files ({@link PushSpool}, received by
+ * {@link PushReceiver}, bounded by {@link ApiConfig#push()}) never outlive its request.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
