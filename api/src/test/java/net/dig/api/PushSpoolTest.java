@@ -164,6 +164,18 @@ class PushSpoolTest {
     }
 
     @Test
+    void aBodyTheMultipartDecoderRejectsIsRefusedAndLeavesNothing() throws Exception {
+        // a part header line longer than the decoder buffers: refused while the body still arrives
+        String body = "--" + Multipart.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"capsule-0\"; filename=\"c\"\r\n\r\n"
+                + "x".repeat(1000) + "\r\n--" + Multipart.BOUNDARY + "\r\nX-Long: " + "y".repeat(200_000);
+        byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
+        String resp = ApiFixture.raw(request(bytes, bytes.length + 100), "127.0.0.1", f.server.port());
+        assertJsonError(resp, "413", "payload_too_large");
+        assertThat(resp).containsIgnoringCase("connection: close");
+        assertSpoolEmpty();
+    }
+
+    @Test
     void aBodyThatIsNotMultipartIsRefusedBeforeItIsRead() throws Exception {
         String resp = f.raw("POST /datastore/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ApiFixture.ADMIN
                 + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
