@@ -30,12 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Push bodies never outlive their request: whatever the outcome (stored, refused, truncated, stalled, the
  * client gone), the push's spool files are deleted and its spool booking returned; when the node answers,
  * before it does. Real HTTP over loopback, raw sockets for the broken bodies. The push idle timeout is
- * configured short (300 ms) so that the stalled cases end quickly; no test sleeps.
+ * configured short (1 s) so that the stalled cases end quickly; no test sleeps.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PushSpoolTest {
-    static final Duration IDLE = Duration.ofMillis(300);
+    static final Duration IDLE = Duration.ofSeconds(1);
 
     ApiFixture f;
     final AtomicLong version = new AtomicLong(1);
@@ -149,8 +149,8 @@ class PushSpoolTest {
         String stale = ApiFixture.raw(request(ok, ok.length), "127.0.0.1", f.server.port());
         assertJsonError(stale, "409", "stale_version");
         assertSpoolEmpty();
-        // a body of unknown length (chunked), stored
-        HttpResponse<String> chunked = f.http.send(HttpRequest.newBuilder(f.uri("/datastore/push"))
+        // a body of unknown length (chunked), sent after the node's 100 Continue, stored
+        HttpResponse<String> chunked = f.http.send(HttpRequest.newBuilder(f.uri("/datastore/push")).expectContinue(true)
                 .header("Content-Type", Multipart.contentType()).header("Authorization", "Bearer " + ApiFixture.ADMIN)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(nextVersionBody())))
                 .build(), HttpResponse.BodyHandlers.ofString());
