@@ -33,6 +33,7 @@ import java.util.Set;
  * @param validatorKeys       Ed25519 public keys (64 lower-case hex digits, an optional {@code 0x} is
  *                            dropped) of the validators whose {@code POST /validation/challenge} this node
  *                            answers; empty (the default) = every challenge is refused with 403
+ * @param push                bounds of the push spool and the idle timeout of a push body ({@link PushLimits})
  */
 public record ApiConfig(
         String host, int port, String metricsHost, int metricsPort, int eventLoops,
@@ -41,7 +42,7 @@ public record ApiConfig(
         String adminToken, boolean openPush,
         RateLimit capsuleRetrieval, RateLimit validationChallenge, RateLimit apiRequests,
         long l1CacheBytes, Path l2CacheDir, long l2CacheBytes,
-        Path dataDir, Set<String> validatorKeys) {
+        Path dataDir, Set<String> validatorKeys, PushLimits push) {
 
     public static final int DEFAULT_PORT = 8555;
     public static final int DEFAULT_METRICS_PORT = 9090;
@@ -79,6 +80,7 @@ public record ApiConfig(
         Objects.requireNonNull(l2CacheDir, "l2CacheDir");
         Objects.requireNonNull(dataDir, "dataDir");
         validatorKeys = normalizeKeys(validatorKeys);
+        Objects.requireNonNull(push, "push");
     }
 
     private static Set<String> normalizeKeys(Set<String> keys) {
@@ -106,7 +108,7 @@ public record ApiConfig(
                 null, false,
                 RateLimit.perMinute(100), RateLimit.perMinute(10), RateLimit.perMinute(60),
                 256L << 20, dataDir.resolve("http-cache"), 4L << 30,
-                dataDir, Set.of());
+                dataDir, Set.of(), PushLimits.defaults());
     }
 
     /** The admin token is never printed. */
@@ -116,7 +118,7 @@ public record ApiConfig(
                 + ", eventLoops=" + eventLoops + ", jsonBodyLimit=" + jsonBodyLimit + ", pushBodyLimit=" + pushBodyLimit
                 + ", admin=" + (adminToken == null ? "disabled" : "token") + ", openPush=" + openPush
                 + ", limits=" + capsuleRetrieval + "/" + validationChallenge + "/" + apiRequests
-                + ", validators=" + validatorKeys.size() + ", l1=" + l1CacheBytes + ", l2=" + l2CacheDir + " (" + l2CacheBytes + "), dataDir=" + dataDir + "]";
+                + ", validators=" + validatorKeys.size() + ", l1=" + l1CacheBytes + ", l2=" + l2CacheDir + " (" + l2CacheBytes + "), dataDir=" + dataDir + ", push=" + push + "]";
     }
 
     /** A builder holding {@link #defaults(Path)}. */
@@ -155,6 +157,7 @@ public record ApiConfig(
         private long l2CacheBytes;
         private Path dataDir;
         private Set<String> validatorKeys;
+        private PushLimits push;
 
         private Builder(ApiConfig from) {
             host = from.host;
@@ -178,6 +181,7 @@ public record ApiConfig(
             l2CacheBytes = from.l2CacheBytes;
             dataDir = from.dataDir;
             validatorKeys = from.validatorKeys;
+            push = from.push;
         }
 
         public Builder host(String value) {
@@ -285,6 +289,11 @@ public record ApiConfig(
             return this;
         }
 
+        public Builder push(PushLimits value) {
+            push = value;
+            return this;
+        }
+
         public Builder listen(String newHost, int newPort) {
             return host(newHost).port(newPort);
         }
@@ -316,7 +325,7 @@ public record ApiConfig(
         public ApiConfig build() {
             return new ApiConfig(host, port, metricsHost, metricsPort, eventLoops, jsonBodyLimit, pushBodyLimit,
                     maxHeaderSize, idleTimeout, requestTimeout, pushTimeout, adminToken, openPush, capsuleRetrieval,
-                    validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys);
+                    validationChallenge, apiRequests, l1CacheBytes, l2CacheDir, l2CacheBytes, dataDir, validatorKeys, push);
         }
     }
 

@@ -18,8 +18,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -64,8 +62,11 @@ import org.slf4j.LoggerFactory;
  * ({@link ApiConfig#requestTimeout()}, push: {@link ApiConfig#pushTimeout()}; 408 and the connection is
  * closed), and an idle timeout. Every error is {@code {"error": code, "message": text}} with the status
  * and code of its {@link ErrorCode} row; unknown routes 404, wrong methods 405, a programming error
- * 500. Nothing a client sends can leave partial state: pushes are verified in full before anything is
- * committed ({@code DatastoreService.store}).
+ * 500; what Vert.x would refuse on its own (a version other than HTTP/1.x, a broken request line or
+ * header block, a missing {@code Host}) gets the same body. HTTP/2 is not spoken. Nothing a client sends
+ * can leave partial state: pushes are verified in full before anything is committed
+ * ({@code DatastoreService.store}), and a push body's spool files ({@link PushSpool}, received by
+ * {@link PushReceiver}, bounded by {@link ApiConfig#push()}) never outlive its request.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -80,13 +81,14 @@ public final class ApiServer implements AutoCloseable {
     private final ApiContext context;
     private final NodeRoutes nodeRoutes;
     private final byte[] openApi;
+    private final PushSpool spool;
 
     private ApiServer(ApiConfig config, NodeServices services, Clock clock, PeerDirectory peers,
             PrometheusMeterRegistry registry, String version) {
         this.config = config;
         this.openApi = loadOpenApi();
         this.registry = registry;
-        prepareUploadDir(config.dataDir().resolve("http-uploads"));
+        this.spool = PushSpool.open(config.dataDir().resolve("http-uploads"), config.push());
         Vertx v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
                 .setMaxWorkerExecuteTime(30).setMaxWorkerExecuteTimeUnit(TimeUnit.MINUTES));
         boolean ok = false;
@@ -108,6 +110,7 @@ public final class ApiServer implements AutoCloseable {
         } finally {
             if (!ok) {
                 v.close();
+                spool.close();
             }
         }
     }
@@ -176,6 +179,7 @@ public final class ApiServer implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("Vert.x did not close cleanly: {}", e.toString());
         }
+        spool.close();
     }
 
     Router router() {
@@ -184,6 +188,10 @@ public final class ApiServer implements AutoCloseable {
 
     ApiContext context() {
         return context;
+    }
+
+    PushSpool spool() {
+        return spool;
     }
 
     // ---------------------------------------------------------------- listeners
@@ -200,6 +208,7 @@ public final class ApiServer implements AutoCloseable {
                 .setMaxFormFields(1_000_000)
                 .setMaxFormBufferedBytes(64 * 1024)
                 .setTcpNoDelay(true)
+                .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false);
         // Vert.x shares one listening socket among servers that ask for the same host and port. Port 0
         // gives every server its own random port, and asking for the port the first one got is a fresh
@@ -207,7 +216,10 @@ public final class ApiServer implements AutoCloseable {
         int port = config.port() == 0 ? -1 : config.port();
         for (int i = 0; i < config.eventLoops(); i++) {
             HttpServer server = vertx.createHttpServer(options);
-            server.connectionHandler(this::onConnection);
+            server.connectionHandler(conn -> {
+                versionGate(conn, router);
+                onConnection(conn);
+            });
             server.invalidRequestHandler(ApiServer::invalidRequest);
             server.requestHandler(router);
             servers.add(server);
@@ -221,7 +233,8 @@ public final class ApiServer implements AutoCloseable {
         installErrorHandlers(metricsRouter);
         metricsServer = vertx.createHttpServer(new HttpServerOptions().setHost(config.metricsHost())
                 .setPort(config.metricsPort()).setIdleTimeout((int) config.idleTimeout().toSeconds() + 1)
-                .setMaxHeaderSize(config.maxHeaderSize()));
+                .setMaxHeaderSize(config.maxHeaderSize()).setHttp2ClearTextEnabled(false));
+        metricsServer.connectionHandler(conn -> versionGate(conn, metricsRouter));
         metricsServer.invalidRequestHandler(ApiServer::invalidRequest);
         metricsServer.requestHandler(metricsRouter);
         await(metricsServer.listen(), "metrics listener on " + config.metricsHost() + ":" + config.metricsPort());
@@ -254,6 +267,39 @@ public final class ApiServer implements AutoCloseable {
         r.setStatusCode(code.httpStatus()).putHeader("Content-Type", Http.JSON).putHeader("Connection", "close")
                 .end(new JsonObject().put("error", code.jsonCode()).put("message", message).encode())
                 .onComplete(v -> forceClose(req.connection()));
+    }
+
+    /**
+     * Vert.x answers a request whose version is neither HTTP/1.0 nor HTTP/1.1 ({@code HTTP/9.9},
+     * {@code HTTP/2.0} in an HTTP/1 request line) itself, with 501 and no body, before any handler runs.
+     * The connection's request handler is replaced by one that routes HTTP/1.x requests as before and
+     * answers the others 400 {@code bad_request} in the JSON error shape, as an HTTP/1.1 response
+     * (Vert.x would echo the unknown version in the status line), then closes the connection.
+     */
+    private static void versionGate(HttpConnection conn, Router router) {
+        if (conn instanceof io.vertx.core.http.impl.http1.Http1ServerConnection h1) {
+            h1.handler(req -> {
+                if (req.version() == null) {
+                    rawError(conn, ErrorCode.BAD_REQUEST, "unsupported HTTP version: only HTTP/1.0 and HTTP/1.1 are spoken here");
+                } else {
+                    router.handle(req);
+                }
+            });
+        }
+    }
+
+    /** Writes a complete HTTP/1.1 JSON error response straight to the channel, then closes it. */
+    private static void rawError(HttpConnection conn, ErrorCode code, String message) {
+        if (!(conn instanceof io.vertx.core.net.impl.ConnectionBase base)) {
+            conn.close();
+            return;
+        }
+        byte[] body = new JsonObject().put("error", code.jsonCode()).put("message", message).encode()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var response = new io.netty.handler.codec.http.DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                io.netty.handler.codec.http.HttpResponseStatus.valueOf(code.httpStatus()), io.netty.buffer.Unpooled.wrappedBuffer(body));
+        response.headers().set("Content-Type", Http.JSON).setInt("Content-Length", body.length).set("Connection", "close");
+        base.channel().writeAndFlush(response).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
     }
 
     private static <T> T await(Future<T> f, String what) {
@@ -342,7 +388,23 @@ public final class ApiServer implements AutoCloseable {
      * a request that is still being received, which is exactly what a slow client never finishes; the
      * Netty channel of Vert.x's connection implementation is closed instead when available.
      */
-    private static void forceClose(HttpConnection conn) {
+    /**
+     * Closes a connection whose answer has been written while the client may still be sending a body
+     * that will not be read: the output is shut down first (the client sees the end of the answer), what
+     * still arrives is read and dropped, and the connection is closed when the client closes it or after
+     * {@code lingerMillis}. Closing at once with unread bytes would make the kernel reset the connection,
+     * and a client still sending would lose the answer.
+     */
+    static void closeAfterAnswer(HttpConnection conn, Vertx vertx, long lingerMillis) {
+        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base
+                && base.channel() instanceof io.netty.channel.socket.DuplexChannel ch) {
+            ch.shutdownOutput().addListener(done -> vertx.setTimer(lingerMillis, id -> ch.close()));
+        } else {
+            forceClose(conn);
+        }
+    }
+
+    static void forceClose(HttpConnection conn) {
         if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
             base.channel().close();
         } else {
@@ -385,9 +447,8 @@ public final class ApiServer implements AutoCloseable {
     private Router buildRouter(ContentRoutes content, PublishRoutes publish, NodeRoutes node) {
         Router r = Router.router(vertx);
         r.route().handler(this::frontDoor);
-        BodyHandler json = BodyHandler.create(false).setBodyLimit(config.jsonBodyLimit());
-        BodyHandler push = BodyHandler.create(config.dataDir().resolve("http-uploads").toString())
-                .setBodyLimit(config.pushBodyLimit()).setDeleteUploadedFilesOnEnd(true).setMergeFormAttributes(false);
+        io.vertx.core.Handler<RoutingContext> json = jsonBody(BodyHandler.create(false).setBodyLimit(config.jsonBodyLimit()));
+        PushReceiver push = new PushReceiver(context, spool);
 
         r.get("/capsule/:datastore_id/:capsule_index").handler(named("capsule", content::capsule));
         r.head("/capsule/:datastore_id/:capsule_index").handler(named("capsule", content::capsule));
@@ -423,6 +484,23 @@ public final class ApiServer implements AutoCloseable {
         return r;
     }
 
+    /**
+     * The JSON body handler, with the request stream's failures typed: the body handler fails the request
+     * with the stream's raw exception (a chunk size that is not hex surfaces as a {@code NumberFormatException}),
+     * which would render as a 500. What fails the request stream while its body is read is the client's
+     * framing, so it is 400 {@code bad_request}; a closed connection stays what it is (nobody to answer).
+     */
+    private static io.vertx.core.Handler<RoutingContext> jsonBody(BodyHandler bodies) {
+        return ctx -> {
+            bodies.handle(ctx);
+            HttpServerRequest req = ctx.request();
+            if (!req.isEnded() && !ctx.failed()) {
+                req.exceptionHandler(t -> ctx.fail(t instanceof io.vertx.core.http.HttpClosedException ? t
+                        : new ServiceException(ErrorCode.BAD_REQUEST, "the request body is not valid HTTP/1.1 framing", t)));
+            }
+        };
+    }
+
     /** Early refusal, before a (possibly 1 GiB) body is spooled, when no long-task slot is free. */
     private void refuseIfLongPoolFull(String what) {
         if (context.longTasks().full()) {
@@ -453,8 +531,9 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Renders a failed request: a {@link ServiceException} (or a storage failure, typed through the
-     * same table) with its row's status and code; a body that is not JSON is 400 {@code bad_json};
-     * anything else is a programming error, 500.
+     * same table) with its row's status and code; a body that is not JSON is 400 {@code bad_json}; a
+     * client error status Vert.x chose itself is rendered with that status; anything else is a
+     * programming error, 500.
      */
     private void failure(RoutingContext ctx) {
         Throwable t = ctx.failure();
@@ -463,19 +542,18 @@ public final class ApiServer implements AutoCloseable {
             t = ServiceException.of(e);
         }
         if (t instanceof ServiceException e) {
-            if (e.retryAfterSeconds() > 0 && !resp.headWritten()) {
-                resp.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
-            }
-            Http.error(resp, e.code().httpStatus(), e.jsonCode(), e.getMessage());
+            Http.error(resp, e);
         } else if (t instanceof io.vertx.core.http.HttpClosedException) {
             return; // the client went away; there is no one to answer
         } else if (t instanceof DecodeException) {
             Http.error(resp, ErrorCode.BAD_JSON, "the request body is not valid JSON");
-        } else if (t == null) {
+        } else if (t == null || ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            // a status chosen by Vert.x itself (no Host header, a body over the limit), with or without its cause
             int status = ctx.statusCode();
             switch (status) {
                 case 413 -> Http.error(resp, ErrorCode.PAYLOAD_TOO_LARGE, "the request body exceeds the limit");
-                case 400 -> Http.error(resp, ErrorCode.BAD_REQUEST, "malformed request");
+                case 400 -> Http.error(resp, ErrorCode.BAD_REQUEST, t == null || t.getMessage() == null ? "malformed request"
+                        : "malformed request: " + clip(t.getMessage()));
                 case 404 -> Http.error(resp, ErrorCode.NOT_FOUND, "not found");
                 case 405 -> Http.error(resp, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed");
                 default -> Http.error(resp, status >= 400 ? status : 500, status >= 500 || status < 400 ? "internal_error"
@@ -489,19 +567,6 @@ public final class ApiServer implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static void prepareUploadDir(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            try (var s = Files.list(dir)) {
-                for (Path p : (Iterable<Path>) s::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the upload spool " + dir + ": " + e.getMessage(), e);
-        }
-    }
 
     static byte[] loadOpenApi() {
         try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.json")) {

@@ -103,12 +103,21 @@ final class Http {
         error(r, code.httpStatus(), code.jsonCode(), message);
     }
 
-    static void error(HttpServerResponse r, int status, String code, String message) {
+    /** A typed failure with its row's status and code, and its {@code Retry-After} if it has one; completes once written. */
+    static Future<Void> error(HttpServerResponse r, ServiceException e) {
+        if (e.retryAfterSeconds() > 0 && !r.headWritten()) {
+            r.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        return error(r, e.code().httpStatus(), e.jsonCode(), e.getMessage());
+    }
+
+    /** Writes the JSON error body; completes once written (at once if an answer had begun: then the stream is reset). */
+    static Future<Void> error(HttpServerResponse r, int status, String code, String message) {
         if (r.headWritten()) {
             r.reset();
-            return;
+            return Future.succeededFuture();
         }
-        r.setStatusCode(status).putHeader("Content-Type", JSON)
+        return r.setStatusCode(status).putHeader("Content-Type", JSON)
                 .end(new JsonObject().put("error", code).put("message", message).encode());
     }
 

@@ -1,8 +1,8 @@
 package net.dig.api;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,11 +32,11 @@ import org.slf4j.LoggerFactory;
  * <p>Push format (multipart/form-data, docs/api.md): a part {@code manifest} (the manifest JSON of
  * {@code GET /datastore/{id}/manifest}, as a form field or a file part), an optional field
  * {@code compression} ({@code zstd} default, or {@code none}) and one file part {@code capsule-<i>} per
- * capsule. The body is spooled to disk by the body handler (bounded by {@link ApiConfig#pushBodyLimit()}),
- * never held in memory as a whole; the route parses the parts ({@link ManifestCodec}) and hands them to
+ * capsule. The body is spooled to disk by {@link PushReceiver} (bounded by {@link ApiConfig#pushBodyLimit()}
+ * and the spool's {@link PushLimits}), never held in memory as a whole; the route parses the parts ({@link ManifestCodec}) and hands them to
  * {@code DatastoreService.store}, which checks the owner signature, the version, every capsule hash and
  * chunk root and the Merkle root before anything is committed, and names each refusal by its
- * {@code ErrorCode}.
+ * {@code ErrorCode}. The spool files are deleted before the push is answered, whatever the answer.
  */
 final class PublishRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(PublishRoutes.class);
@@ -50,40 +50,52 @@ final class PublishRoutes {
     // ---- POST /datastore/push
 
     void push(RoutingContext ctx) {
-        c.requireAdmin(ctx, true);
-        ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
-        String manifestText = ctx.request().getFormAttribute("manifest");
-        String compressionText = ctx.request().getFormAttribute("compression");
-        Map<Integer, Path> parts = new HashMap<>();
-        Path manifestFile = null;
-        for (FileUpload u : ctx.fileUploads()) {
-            String name = u.name();
-            if (name.equals("manifest")) {
-                manifestFile = Path.of(u.uploadedFileName());
-            } else if (name.startsWith("capsule-")) {
-                int index = capsulePartIndex(name);
-                if (parts.put(index, Path.of(u.uploadedFileName())) != null) {
-                    throw new ServiceException(ErrorCode.BAD_PUSH, "capsule part " + index + " appears twice");
+        PushReceiver.Received body = ctx.get(PushReceiver.KEY);
+        try {
+            c.requireAdmin(ctx, true);
+            ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
+            String manifestText = body.field("manifest");
+            String compressionText = body.field("compression");
+            Map<Integer, Path> parts = new HashMap<>();
+            Path manifestFile = null;
+            for (PushReceiver.Received.Part u : body.parts()) {
+                String name = u.name();
+                if (name.equals("manifest")) {
+                    manifestFile = u.path();
+                } else if (name.startsWith("capsule-")) {
+                    int index = capsulePartIndex(name);
+                    if (parts.put(index, u.path()) != null) {
+                        throw new ServiceException(ErrorCode.BAD_PUSH, "capsule part " + index + " appears twice");
+                    }
+                } else {
+                    throw new ServiceException(ErrorCode.BAD_PUSH, "unexpected part '" + clip(name) + "' (expected manifest, compression, capsule-<i>)");
                 }
-            } else {
-                throw new ServiceException(ErrorCode.BAD_PUSH, "unexpected part '" + name + "' (expected manifest, compression, capsule-<i>)");
             }
+            Path manifestPath = manifestFile;
+            // the spool files go before the answer does, whatever the outcome
+            c.longTasks().submit("a push", () -> store(manifestText, manifestPath, compressionText, parts))
+                    .transform(ar -> body.close().transform(v -> ar.succeeded()
+                            ? Future.succeededFuture(ar.result()) : Future.<Manifest>failedFuture(ar.cause())))
+                    .onSuccess(ApiContext.guarded(ctx, m -> {
+                        JsonArray peers = new JsonArray();
+                        c.peers().peers().forEach(p -> peers.add(p.nodeId()));
+                        Http.json(ctx, 200, new JsonObject()
+                                .put("accepted", true)
+                                .put("datastore_id", m.datastoreId().toHex())
+                                .put("version", m.version().version())
+                                .put("merkle_root", m.version().merkleRoot().toHex())
+                                .put("capsule_count", m.version().capsuleCount())
+                                .put("storage_estimate", Http.iso(c.clock().millis()))
+                                .put("propagation_peers", peers));
+                    }))
+                    .onFailure(ctx::fail);
+        } catch (RuntimeException e) {
+            body.close().onComplete(v -> ctx.fail(e));
         }
-        Path manifestPath = manifestFile;
-        c.longTasks().submit("a push", () -> store(manifestText, manifestPath, compressionText, parts))
-                .onSuccess(ApiContext.guarded(ctx, m -> {
-                    JsonArray peers = new JsonArray();
-                    c.peers().peers().forEach(p -> peers.add(p.nodeId()));
-                    Http.json(ctx, 200, new JsonObject()
-                            .put("accepted", true)
-                            .put("datastore_id", m.datastoreId().toHex())
-                            .put("version", m.version().version())
-                            .put("merkle_root", m.version().merkleRoot().toHex())
-                            .put("capsule_count", m.version().capsuleCount())
-                            .put("storage_estimate", Http.iso(c.clock().millis()))
-                            .put("propagation_peers", peers));
-                }))
-                .onFailure(ctx::fail);
+    }
+
+    private static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) : s;
     }
 
     private static int capsulePartIndex(String name) {

@@ -1,5 +1,7 @@
 package net.dig.api;
 
+import static net.dig.api.ApiFixture.assertJsonError;
+import static net.dig.api.ApiFixture.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
@@ -70,20 +72,6 @@ class AbuseTest {
         }
         assertThat(snapshot()).isEqualTo(manifestsBefore);
         assertThat(f.storage.plots()).isEqualTo(plotsBefore);
-    }
-
-    private static String status(String response) {
-        return response.length() >= 12 && response.startsWith("HTTP/1.") ? response.substring(9, 12) : "closed";
-    }
-
-    /** Asserts a raw response has {@code status} and a JSON error body {@code {"error": code, "message": ...}}. */
-    private static void assertJsonError(String response, String status, String code) {
-        assertThat(status(response)).as(response.lines().findFirst().orElse("(nothing)")).isEqualTo(status);
-        int end = response.indexOf("\r\n\r\n");
-        assertThat(response.substring(0, end).toLowerCase(java.util.Locale.ROOT)).contains("content-type: application/json");
-        io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject(response.substring(end + 4));
-        assertThat(body.getString("error")).isEqualTo(code);
-        assertThat(body.getString("message")).isNotBlank();
     }
 
     private static String errorCode(String response) {
@@ -206,11 +194,7 @@ class AbuseTest {
                 .isEqualTo("401");
         assertStillServingAndUnchanged();
         // partial upload files of the vanished clients do not stay in the spool
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
-            try (var files = java.nio.file.Files.list(f.root.resolve("api/http-uploads"))) {
-                return files.findAny().isEmpty();
-            }
-        });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> f.spoolLeftovers().isEmpty());
     }
 
     @Test

@@ -50,8 +50,19 @@ class ApiConfigTest {
                 defaults.idleTimeout(), defaults.requestTimeout(), defaults.pushTimeout(), defaults.adminToken(),
                 true, defaults.capsuleRetrieval(), defaults.validationChallenge(), defaults.apiRequests(),
                 defaults.l1CacheBytes(), defaults.l2CacheDir(), defaults.l2CacheBytes(), defaults.dataDir(),
-                defaults.validatorKeys()));
+                defaults.validatorKeys(), defaults.push()));
         assertThat(ApiConfig.builder(Path.of("/var/lib/dig")).build()).isEqualTo(defaults);
         assertThatThrownBy(() -> defaults.toBuilder().port(-1).build()).hasMessageContaining("port");
+    }
+
+    @Test
+    void pushLimitsAreValidated() {
+        PushLimits d = PushLimits.defaults();
+        assertThat(defaults.push()).isEqualTo(d);
+        assertThatThrownBy(() -> new PushLimits(4, 4, d.idleTimeout())).hasMessageContaining("spoolMax");
+        assertThatThrownBy(() -> new PushLimits(1L << 20, 2L << 20, d.idleTimeout())).hasMessageContaining("spoolPerClientMax");
+        assertThatThrownBy(() -> new PushLimits(1L << 20, 1L << 10, d.idleTimeout())).hasMessageContaining("spoolPerClientMax");
+        assertThatThrownBy(() -> new PushLimits(1L << 20, 1L << 20, java.time.Duration.ZERO)).hasMessageContaining("idleTimeout");
+        assertThatThrownBy(() -> defaults.toBuilder().push(null).build()).hasMessageContaining("push");
     }
 }

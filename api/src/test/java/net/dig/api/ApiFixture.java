@@ -173,28 +173,58 @@ final class ApiFixture implements AutoCloseable {
 
     /** Sends raw bytes on a fresh socket and returns everything the server answers until it closes or 10 s pass. */
     String raw(String request) throws IOException {
+        return raw(request.getBytes(StandardCharsets.ISO_8859_1), "127.0.0.1", server.port());
+    }
+
+    /**
+     * Sends raw bytes from {@code localAddress} (any loopback address) to {@code port} on a fresh socket and
+     * returns what the server answers: one complete response, or what arrived until it closed or 10 s passed.
+     */
+    static String raw(byte[] request, String localAddress, int port) throws IOException {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+            s.bind(new InetSocketAddress(localAddress, 0));
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(request);
             out.flush();
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[65536];
-            StringBuilder sb = new StringBuilder();
-            try {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-                    if (sb.indexOf("\r\n\r\n") > 0 && complete(sb)) {
-                        break;
-                    }
-                }
-            } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
-                // return what arrived
-            }
-            return sb.toString();
+            return readResponse(s);
         }
+    }
+
+    /** Reads one response from {@code s}: until it is complete, the server closes, or the socket's read timeout. */
+    static String readResponse(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[65536];
+        StringBuilder sb = new StringBuilder();
+        try {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                if (sb.indexOf("\r\n\r\n") > 0 && complete(sb)) {
+                    break;
+                }
+            }
+        } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+            // return what arrived
+        }
+        return sb.toString();
+    }
+
+    /** The status code of a raw HTTP/1.x response, or {@code "closed"} if none arrived. */
+    static String status(String response) {
+        return response.length() >= 12 && response.startsWith("HTTP/1.") ? response.substring(9, 12) : "closed";
+    }
+
+    /** Asserts a raw response has {@code status} and a JSON error body {@code {"error": code, "message": ...}}. */
+    static void assertJsonError(String response, String status, String code) {
+        org.assertj.core.api.Assertions.assertThat(status(response)).as(response).isEqualTo(status);
+        int end = response.indexOf("\r\n\r\n");
+        org.assertj.core.api.Assertions.assertThat(response.substring(0, end).toLowerCase(java.util.Locale.ROOT))
+                .contains("content-type: application/json");
+        io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject(response.substring(end + 4));
+        org.assertj.core.api.Assertions.assertThat(body.getString("error")).isEqualTo(code);
+        org.assertj.core.api.Assertions.assertThat(body.getString("message")).isNotBlank();
     }
 
     private static boolean complete(StringBuilder sb) {
@@ -207,6 +237,17 @@ final class ApiFixture implements AutoCloseable {
         int eol = head.indexOf("\r\n", i);
         long len = Long.parseLong(head.substring(i + 15, eol < 0 ? head.length() : eol).trim());
         return sb.length() - end - 4 >= len;
+    }
+
+    /** Every file and request directory in the push spool ({@code <dataDir>/http-uploads}), the servers' own directories aside. */
+    List<Path> spoolLeftovers() throws IOException {
+        Path spool = root.resolve("api/http-uploads");
+        if (!Files.exists(spool)) {
+            return List.of();
+        }
+        try (var walk = Files.walk(spool)) {
+            return walk.filter(p -> !p.equals(spool) && !(Files.isDirectory(p) && p.getParent().equals(spool))).toList();
+        }
     }
 
     @Override

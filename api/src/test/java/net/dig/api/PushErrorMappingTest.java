@@ -60,7 +60,7 @@ class PushErrorMappingTest {
     }
 
     /** {@code m} as version {@code n}, the version record built by {@code sign} from the unsigned one. */
-    private static String asVersion(Manifest m, long n, java.util.function.UnaryOperator<DatastoreVersion> sign) {
+    static String asVersion(Manifest m, long n, java.util.function.UnaryOperator<DatastoreVersion> sign) {
         DatastoreVersion v = m.version();
         DatastoreVersion unsigned = new DatastoreVersion(v.datastoreId(), v.nonce(), n, v.merkleRoot(), v.capsuleCount(),
                 v.totalSize(), v.capsuleSize(), v.creationTime(), v.nameSha256(), v.filesRoot(), v.ownerPublicKey(),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import net.dig.api.PushLimits;
 import net.dig.api.RateLimit;
 import net.dig.gossip.BackpressureConfig;
 import net.dig.gossip.LaneConfig;
@@ -246,7 +247,7 @@ record NodeConfig(
      */
     record ApiSection(HostPort listenAddress, HostPort metricsListenAddress, String adminToken, String adminTokenFile,
                       boolean openPush, RateLimits rateLimits, CacheSize cacheSize, ByteSize diskCacheSize,
-                      List<String> validatorKeys) {
+                      List<String> validatorKeys, PushSection push) {
         static final int MIN_TOKEN_LENGTH = 16;
         private static final Pattern PUBLIC_KEY = Pattern.compile("(0x)?[0-9a-fA-F]{64}");
 
@@ -273,6 +274,7 @@ record NodeConfig(
                 }
             }
             validatorKeys = List.copyOf(validatorKeys);
+            require(push, "push");
         }
 
         /** A token from the config or its file: at least 16 characters, no white space (it travels in a header). */
@@ -302,7 +304,31 @@ record NodeConfig(
             return "ApiSection[listen_address=" + listenAddress + ", metrics_listen_address=" + metricsListenAddress
                     + ", admin_token=" + (adminToken == null ? "null" : "(hidden)") + ", admin_token_file=" + adminTokenFile
                     + ", open_push=" + openPush + ", rate_limits=" + rateLimits + ", cache_size=" + cacheSize
-                    + ", disk_cache_size=" + diskCacheSize + ", validator_keys=" + validatorKeys + "]";
+                    + ", disk_cache_size=" + diskCacheSize + ", validator_keys=" + validatorKeys + ", push=" + push + "]";
+        }
+    }
+
+    /**
+     * {@code api.push:} - the push spool's bounds, in total and per client, and the idle timeout of a push
+     * body ({@code net.dig.api.PushLimits}, which checks them again).
+     */
+    record PushSection(ByteSize spoolMax, ByteSize spoolPerClientMax,
+                       @JsonProperty("idle_timeout_secs") @JsonDeserialize(using = ConfigValues.Seconds.class)
+                       Duration idleTimeout) {
+        PushSection {
+            require(spoolMax, "spool_max");
+            require(spoolPerClientMax, "spool_per_client_max");
+            require(idleTimeout, "idle_timeout_secs");
+            atLeast("spool_max", spoolMax.bytes(), PushLimits.MIN_SPOOL);
+            if (spoolPerClientMax.bytes() < PushLimits.MIN_SPOOL || spoolPerClientMax.bytes() > spoolMax.bytes()) {
+                throw new ConfigException("spool_per_client_max", "must be within " + PushLimits.MIN_SPOOL
+                        + " bytes and spool_max (" + spoolMax.bytes() + " bytes), got " + spoolPerClientMax.bytes());
+            }
+            atLeast("idle_timeout_secs", idleTimeout.toSeconds(), 1);
+        }
+
+        PushLimits limits() {
+            return new PushLimits(spoolMax.bytes(), spoolPerClientMax.bytes(), idleTimeout);
         }
     }
 

@@ -101,7 +101,8 @@ final class NodeRuntime implements AutoCloseable {
      * {@code monitoring.metrics_port}; the admin token ({@code api.admin_token} or the content of
      * {@code api.admin_token_file}) and {@code api.open_push}; the seed's rate limits; the RAM tier
      * sized by {@code api.cache_size} and the disk tier under {@code storage.cache_dir}, bounded by
-     * {@code api.disk_cache_size}; the validators it answers ({@code api.validator_keys}); its own state ({@code handles.sqlite}) in the home.
+     * {@code api.disk_cache_size}; the validators it answers ({@code api.validator_keys}); the push spool's
+     * bounds ({@code api.push}); its own state ({@code handles.sqlite}, the push spool) in the home.
      */
     static ApiConfig apiConfig(DigNodeCommand.NodeContext ctx) {
         NodeConfig config = ctx.config();
@@ -116,6 +117,7 @@ final class NodeRuntime implements AutoCloseable {
                 .rateLimits(limits.capsuleRetrieval(), limits.validationChallenge(), limits.apiRequests())
                 .caches(l1CacheBytes(api.cacheSize(), Runtime.getRuntime().maxMemory()),
                         ctx.home().cacheDir(config).resolve("http"), api.diskCacheSize().bytes())
+                .push(api.push().limits())
                 .build();
     }
 

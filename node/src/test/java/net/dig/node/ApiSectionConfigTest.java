@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import net.dig.api.ApiConfig;
+import net.dig.api.PushLimits;
 import net.dig.api.RateLimit;
 import net.dig.node.ConfigLoader.Setting;
 import org.junit.jupiter.api.Test;
@@ -172,5 +173,19 @@ class ApiSectionConfigTest {
         assertThat(ByteSize.parse("3TB").bytes()).isEqualTo(3_000_000_000_000L);
         assertThat(ByteSize.parse("7").bytes()).isEqualTo(7);
         assertThat(ByteSize.parse("7 B").bytes()).isEqualTo(7);
+    }
+
+    @Test
+    void thePushSpoolKeysReachTheApiConfigAndAreChecked() throws IOException {
+        assertThat(NodeRuntime.apiConfig(context("", Map.of())).push()).isEqualTo(PushLimits.defaults());
+        ApiConfig api = NodeRuntime.apiConfig(context("api:\n  push:\n    spool_max: 8GiB\n    idle_timeout_secs: 5\n",
+                Map.of("DIG_NODE_API_PUSH_SPOOL_PER_CLIENT_MAX", "512MiB")));
+        assertThat(api.push()).isEqualTo(new PushLimits(8L << 30, 512L << 20, Duration.ofSeconds(5)));
+        assertThat(NodeRuntime.apiConfig(context("", Map.of(), new Setting("api.push.spool_max", "2GiB", "--set")))
+                .push().spoolMax()).isEqualTo(2L << 30);
+        rejects("api:\n  push:\n    spool_max: 1KiB\n", "api.push.spool_max: must be >= 65536, got 1024");
+        rejects("api:\n  push:\n    spool_per_client_max: 8GiB\n", "api.push.spool_per_client_max: must be within 65536 bytes"
+                + " and spool_max (4294967296 bytes), got 8589934592");
+        rejects("api:\n  push:\n    idle_timeout_secs: 0\n", "api.push.idle_timeout_secs: must be >= 1, got 0");
     }
 }

@@ -67,6 +67,8 @@ public enum ErrorCode {
     /** A version of a known datastore signed by another key than its owner's (same JSON code as before the split). */
     OWNER_MISMATCH(422, "verification_failed", Exit.FAILED, PenaltyReason.INVALID_ATTESTATION),
     RATE_LIMITED(429, "rate_limited", Exit.FAILED, PenaltyReason.RATE_LIMIT_EXCEEDED),
+    /** The client's share of the push spool is taken by its pushes in flight: retry when one has finished. */
+    SPOOL_QUOTA_EXCEEDED(429, "spool_quota_exceeded", Exit.FAILED, PenaltyReason.RATE_LIMIT_EXCEEDED, 5),
     HEADERS_TOO_LARGE(431, "headers_too_large", Exit.USAGE, PenaltyReason.PROTOCOL_VIOLATION),
     /** A programming error or anything not foreseen: the node's fault. */
     INTERNAL_ERROR(500, "internal_error", Exit.FAILED, null),
@@ -79,6 +81,8 @@ public enum ErrorCode {
     INDEX_CORRUPT(503, "index_corrupt", Exit.INDEX_CORRUPT, null),
     /** Every long-task slot is taken. */
     BUSY(503, "busy", Exit.FAILED, null, 5),
+    /** The push spool as a whole is full of pushes in flight: not the client's fault, retry later. */
+    SPOOL_FULL(507, "spool_full", Exit.FAILED, null, 5),
     INSUFFICIENT_STORAGE(507, "insufficient_storage", Exit.FAILED, null);
 
     /** CLI exit codes (the node's {@code ExitCodes} has the same values). */
