@@ -1,13 +1,17 @@
 package net.dig.net;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import net.dig.gossip.MessageBus;
 import net.dig.gossip.PlumtreeDriver;
+import net.dig.gossip.Verdict;
 import net.dig.wire.ChiaMessageType;
 import net.dig.wire.Message;
 import net.dig.wire.RespondPeers;
 import net.dig.wire.WireException;
 import net.dig.wire.WireLimits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where an inbound message that answers none of our requests goes:
@@ -17,6 +21,9 @@ import net.dig.wire.WireLimits;
  *  the service's hook      -> a server built on the service (the introducer) may consume it
  *  introducer links        -> nothing further
  *  PlumtreeRoutes.routes   -> the Plumtree router (validated there, then delivered to the bus)
+ *  a type with a validator -> validated first (node messages, 240): ACCEPT goes on as below, IGNORE is
+ *                             dropped, REJECT is dropped and penalises the peer; reads pause while a
+ *                             verdict is pending, so the connection's order is kept
  *  anything else           -> the message bus's handlers; when one of them is at its bound for the
  *                             type, the connection stops reading until it has room (backpressure
  *                             down to TCP, nothing refused)
@@ -24,6 +31,7 @@ import net.dig.wire.WireLimits;
  * Called on the connection's event loop; never blocks (the bus's handlers must not either).
  */
 final class InboundDispatch {
+    private static final Logger LOG = LoggerFactory.getLogger(InboundDispatch.class);
     private final ServiceContext ctx;
     private final DiscoveryLoop discovery;
     private final PlumtreeBridge plumtree;
@@ -59,6 +67,47 @@ final class InboundDispatch {
             plumtree.message(connection.peerId(), message);
             return;
         }
+        if (bus.validates(message.type())) {
+            validateThenDeliver(connection, message);
+            return;
+        }
+        deliver(connection, message);
+    }
+
+    private void validateThenDeliver(PeerConnectionHandler connection, Message message) {
+        CompletableFuture<Verdict> verdict = validate(connection, message);
+        if (verdict.isDone()) {
+            apply(connection, message, verdict);
+            return;
+        }
+        connection.pauseReads();
+        verdict.whenComplete((v, e) -> connection.channel().eventLoop().execute(() -> {
+            apply(connection, message, verdict);
+            connection.resumeReads();
+        }));
+    }
+
+    private CompletableFuture<Verdict> validate(PeerConnectionHandler connection, Message message) {
+        try {
+            return bus.validator().validate(connection.peerId(), message).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void apply(PeerConnectionHandler connection, Message message, CompletableFuture<Verdict> done) {
+        Verdict verdict = done.isCompletedExceptionally() ? Verdict.IGNORE : done.join();
+        switch (verdict.outcome()) {
+            case ACCEPT -> deliver(connection, message);
+            case REJECT -> {
+                LOG.debug("rejected message type {} from {}: {}", message.type(), connection.peerId().shortHex(), verdict.penalty());
+                reputations.penalize(connection.peerId(), verdict.penalty());
+            }
+            case IGNORE -> { }
+        }
+    }
+
+    private void deliver(PeerConnectionHandler connection, Message message) {
         if (bus.deliverPausing(connection.peerId(), message) == MessageBus.Delivery.HANDED_PAUSE) {
             connection.pauseReads();
             bus.whenRoom(message.type(), connection::resumeReads);
