@@ -15,10 +15,15 @@ record NodeMessagesSection(
         int maxReplaySenders, int maxDirectoryPeers) {
     NodeMessagesSection {
         NodeConfig.require(freshnessWindow, "freshness_window_secs");
-        try {
-            new NodeMessageConfig(freshnessWindow, maxReplaySenders, maxDirectoryPeers);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("node_messages", e.getMessage());
+        long secs = freshnessWindow.toSeconds();
+        if (secs < 1 || secs > 3600) {
+            throw new ConfigException("freshness_window_secs", "must be within 1..3600, got " + secs);
+        }
+        if (maxReplaySenders < 1) {
+            throw new ConfigException("max_replay_senders", "must be >= 1, got " + maxReplaySenders);
+        }
+        if (maxDirectoryPeers < 1) {
+            throw new ConfigException("max_directory_peers", "must be >= 1, got " + maxDirectoryPeers);
         }
     }
 
