@@ -103,6 +103,9 @@ public final class NodeMessaging {
      * ({@link NodeProfile#differsMeaningfully}), announces it to every peer.
      */
     public void refresh() {
+        if (!ctx.isRunning()) {
+            return;
+        }
         ctx.blocking.execute(() -> {
             NodeProfile next;
             try {
