@@ -48,12 +48,13 @@ import net.dig.wire.pb.NodeMessageProto;
  *
  * <h2>Failure modes</h2>
  * Every malformed input is a {@link WireException}: over {@link NodeMessageLimits#maxMessageBytes} (checked
- * before parsing), bad protobuf, missing payload, wrong sizes (32-byte keys and hashes, 64-byte signature),
+ * before parsing), bad protobuf, nesting deeper than 4 (unknown groups included), missing payload, wrong sizes (32-byte keys and hashes, 64-byte signature),
  * strings or lists over their caps, values a record refuses. Stateless and thread-safe.
  */
 public final class NodeMessageCodec {
     private static final byte[] TAG = "dig:node-message:v1".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_NETWORK_ID = 64;
+    private static final int MAX_NESTING = 4;
 
     private NodeMessageCodec() {}
 
@@ -226,7 +227,7 @@ public final class NodeMessageCodec {
         int maxString = limits.maxStringBytes();
         return switch (field) {
             case NodePayload.NodeAnnouncement.FIELD -> {
-                NodeMessageProto.NodeAnnouncement a = NodeMessageProto.NodeAnnouncement.parseFrom(bytes);
+                NodeMessageProto.NodeAnnouncement a = NodeMessageProto.NodeAnnouncement.parser().parseFrom(nested(bytes));
                 if (a.getCapabilitiesCount() > limits.maxCapabilities()) {
                     throw new WireException(a.getCapabilitiesCount() + " capabilities exceed the limit " + limits.maxCapabilities());
                 }
@@ -242,18 +243,18 @@ public final class NodeMessageCodec {
                         caps, a.getCapacityTotalBytes(), a.getCapacityFreeBytes(), string(a.getModeBytes(), maxString, "mode"));
             }
             case NodePayload.DataStoreGossip.FIELD -> {
-                NodeMessageProto.DataStoreGossip g = NodeMessageProto.DataStoreGossip.parseFrom(bytes);
+                NodeMessageProto.DataStoreGossip g = NodeMessageProto.DataStoreGossip.parser().parseFrom(nested(bytes));
                 yield new NodePayload.DataStoreGossip(bytes32(g.getDatastoreId(), "datastore_id"), g.getVersion(),
                         bytes32(g.getMerkleRoot(), "merkle_root"), g.getCapsuleCount(), g.getTotalSize(),
                         g.getVersionRecord().toByteArray());
             }
             case NodePayload.CapsuleRequest.FIELD -> {
-                NodeMessageProto.CapsuleRequest r = NodeMessageProto.CapsuleRequest.parseFrom(bytes);
+                NodeMessageProto.CapsuleRequest r = NodeMessageProto.CapsuleRequest.parser().parseFrom(nested(bytes));
                 yield new NodePayload.CapsuleRequest(bytes32(r.getDatastoreId(), "datastore_id"), r.getVersion(),
                         r.getCapsuleIndex(), r.getOffset(), r.getLength(), r.getMaxSize(), bytes32(r.getRequesterId(), "requester_id"));
             }
             case NodePayload.CapsuleResponse.FIELD -> {
-                NodeMessageProto.CapsuleResponse r = NodeMessageProto.CapsuleResponse.parseFrom(bytes);
+                NodeMessageProto.CapsuleResponse r = NodeMessageProto.CapsuleResponse.parser().parseFrom(nested(bytes));
                 ByteString hashes = r.getChunkHashes();
                 if (hashes.size() % 32 != 0 || hashes.size() / 32 > limits.maxChunkHashes()) {
                     throw new WireException("chunk_hashes of " + hashes.size() + " bytes is not at most "
@@ -269,19 +270,26 @@ public final class NodeMessageCodec {
                         r.getMerkleProof().toByteArray(), bytes32(r.getPlotId(), "plot_id"), r.getCompression());
             }
             case NodePayload.ValidationChallenge.FIELD -> {
-                NodeMessageProto.ValidationChallenge c = NodeMessageProto.ValidationChallenge.parseFrom(bytes);
+                NodeMessageProto.ValidationChallenge c = NodeMessageProto.ValidationChallenge.parser().parseFrom(nested(bytes));
                 yield new NodePayload.ValidationChallenge(bytes32(c.getChallengeId(), "challenge_id"),
                         bytes32(c.getDatastoreId(), "datastore_id"), c.getCapsuleIndex(), c.getChunkIndex(),
                         bytes32(c.getNonce(), "nonce"), c.getRespondBy());
             }
             case NodePayload.ProofResponse.FIELD -> {
-                NodeMessageProto.ProofResponse p = NodeMessageProto.ProofResponse.parseFrom(bytes);
+                NodeMessageProto.ProofResponse p = NodeMessageProto.ProofResponse.parser().parseFrom(nested(bytes));
                 yield new NodePayload.ProofResponse(bytes32(p.getChallengeId(), "challenge_id"), p.getChunkData().toByteArray(),
                         p.getChunkProof().toByteArray(), bytes32(p.getCapsuleHash(), "capsule_hash"),
                         bytes32(p.getChunkRoot(), "chunk_root"), p.getLeafProof().toByteArray(), bytes32(p.getPlotId(), "plot_id"));
             }
             default -> throw new WireException("unknown node message payload field " + field);
         };
+    }
+
+    /** A parser input that refuses nesting deeper than the schema's (a payload holds at most one level). */
+    private static CodedInputStream nested(byte[] bytes) {
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        in.setRecursionLimit(MAX_NESTING);
+        return in;
     }
 
     private static ByteString bytes(Bytes32 value) {

@@ -179,6 +179,12 @@ class NodeMessageCodecTest {
         byte[] tooManyCaps = payloadBytes(NodeMessageCodec.encode(NodeMessageCodec.sign(announcement(), KEY, 5, 6, "n")));
         assertThatThrownBy(() -> NodeMessageCodec.decode(body(1, tooManyCaps, sig, 5, KEY.publicKey(), 6, "n"), new NodeMessageLimits(1 << 20, 255, 1, 4096)))
                 .isInstanceOf(WireException.class).hasMessageContaining("capabilities");
+        // unknown groups nested 10 deep inside the payload: refused before the parser recurses further
+        assertThatThrownBy(() -> NodeMessageCodec.decode(body(3, groups(10), sig, 5, KEY.publicKey(), 6, "n"), L))
+                .isInstanceOf(WireException.class).hasMessageContaining("not valid protobuf");
+        // a shallow unknown group is skipped (then the payload lacks its ids)
+        assertThatThrownBy(() -> NodeMessageCodec.decode(body(3, groups(2), sig, 5, KEY.publicKey(), 6, "n"), L))
+                .isInstanceOf(WireException.class).hasMessageContaining("datastore_id");
         // a response window outside its capsule is refused by the record, as a WireException
         byte[] badWindow = NodeMessageCodec.encode(NodeMessageCodec.sign(new NodePayload.CapsuleResponse(b32(1), 1, 0, 0, seq(10, 0), 10,
                 b32(1), b32(2), List.of(), new byte[0], b32(3), 0), KEY, 5, 6, "n"));
@@ -216,6 +222,20 @@ class NodeMessageCodecTest {
         o.writeByteArray(9, sender);
         o.writeUInt64(10, sequence);
         o.writeString(11, network);
+        o.flush();
+        return out.toByteArray();
+    }
+
+    /** {@code depth} unknown groups (field 100) nested inside each other, each closed properly. */
+    private static byte[] groups(int depth) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CodedOutputStream o = CodedOutputStream.newInstance(out);
+        for (int i = 0; i < depth; i++) {
+            o.writeTag(100, com.google.protobuf.WireFormat.WIRETYPE_START_GROUP);
+        }
+        for (int i = 0; i < depth; i++) {
+            o.writeTag(100, com.google.protobuf.WireFormat.WIRETYPE_END_GROUP);
+        }
         o.flush();
         return out.toByteArray();
     }
