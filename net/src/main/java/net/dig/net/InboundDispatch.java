@@ -1,7 +1,10 @@
 package net.dig.net;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import net.dig.gossip.MessageBus;
 import net.dig.gossip.PlumtreeDriver;
 import net.dig.gossip.Verdict;
@@ -22,13 +25,15 @@ import org.slf4j.LoggerFactory;
  *  introducer links        -> nothing further
  *  PlumtreeRoutes.routes   -> the Plumtree router (validated there, then delivered to the bus)
  *  a type with a validator -> validated first (node messages, 240): ACCEPT goes on as below, IGNORE is
- *                             dropped, REJECT is dropped and penalises the peer; reads pause while a
- *                             verdict is pending, so the connection's order is kept
+ *                             dropped, REJECT is dropped and penalises the peer; while a verdict is
+ *                             pending, reads pause and the frames already decoded wait behind it, so
+ *                             the connection's order is kept
  *  anything else           -> the message bus's handlers; when one of them is at its bound for the
  *                             type, the connection stops reading until it has room (backpressure
  *                             down to TCP, nothing refused)
  * </pre>
- * Called on the connection's event loop; never blocks (the bus's handlers must not either).
+ * Called on the connection's event loop; never blocks (the bus's handlers must not either). The frames held
+ * behind a pending verdict are per connection and touched only on its loop.
  */
 final class InboundDispatch {
     private static final Logger LOG = LoggerFactory.getLogger(InboundDispatch.class);
@@ -37,6 +42,7 @@ final class InboundDispatch {
     private final PlumtreeBridge plumtree;
     private final Reputations reputations;
     private final MessageBus bus;
+    private final Map<PeerConnectionHandler, ArrayDeque<Message>> held = new ConcurrentHashMap<>();
 
     InboundDispatch(ServiceContext ctx, DiscoveryLoop discovery, PlumtreeBridge plumtree, Reputations reputations, MessageBus bus) {
         this.ctx = ctx;
@@ -67,23 +73,39 @@ final class InboundDispatch {
             plumtree.message(connection.peerId(), message);
             return;
         }
-        if (bus.validates(message.type())) {
-            validateThenDeliver(connection, message);
+        ArrayDeque<Message> waiting = held.get(connection);
+        if (waiting != null) {
+            waiting.add(message);
             return;
         }
-        deliver(connection, message);
+        direct(connection, message);
     }
 
-    private void validateThenDeliver(PeerConnectionHandler connection, Message message) {
+    /** A message for the bus: validated first if its type has a validator, then delivered. */
+    private void direct(PeerConnectionHandler connection, Message message) {
+        if (!bus.validates(message.type())) {
+            deliver(connection, message);
+            return;
+        }
         CompletableFuture<Verdict> verdict = validate(connection, message);
         if (verdict.isDone()) {
             apply(connection, message, verdict);
             return;
         }
+        held.put(connection, new ArrayDeque<>());
         connection.pauseReads();
         verdict.whenComplete((v, e) -> connection.channel().eventLoop().execute(() -> {
             apply(connection, message, verdict);
-            connection.resumeReads();
+            ArrayDeque<Message> later = held.remove(connection);
+            connection.resumeReads(); // runs after this task: the held messages go first
+            for (Message next : later) {
+                ArrayDeque<Message> again = held.get(connection);
+                if (again != null) {
+                    again.add(next);
+                } else {
+                    direct(connection, next);
+                }
+            }
         }));
     }
 
