@@ -19,7 +19,9 @@ import net.dig.wire.Message;
  * <h2>Validation</h2>
  * {@link #registerValidator} sets the one validator of a type. {@link #validator()} is the dispatching
  * validator handed to the router; a type without a validator of its own gets
- * {@link MessageValidator#ACCEPT_ALL}, which is what the router did before validation existed.
+ * {@link MessageValidator#ACCEPT_ALL}, which is what the router did before validation existed. A type
+ * with a validator of its own ({@link #validates}) is validated on the direct path too: the transport asks
+ * the same validator about each such message that does not travel by Plumtree before it is delivered.
  *
  * <h2>Delivery and backpressure</h2>
  * {@link #subscribe} registers a {@link MessageHandler} for the types a predicate selects; every
@@ -98,6 +100,11 @@ public final class MessageBus {
     /** Removes the validator of {@code type}; the type is then accepted as by {@link MessageValidator#ACCEPT_ALL}. */
     public void removeValidator(int type) {
         validators.remove(type);
+    }
+
+    /** Whether {@code type} has a validator of its own (the transport then validates its direct messages too). */
+    public boolean validates(int type) {
+        return validators.containsKey(type);
     }
 
     /** The validator to give the router: each message goes to its type's validator, or to ACCEPT_ALL. */

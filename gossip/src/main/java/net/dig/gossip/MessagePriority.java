@@ -13,7 +13,8 @@ import net.dig.wire.DigMessageType;
  *       is a few dozen bytes and gates the recovery of every other gossiped message.</li>
  *   <li>BULK: RequestBlocks/RespondBlocks/RejectBlocks, RequestPeers/RespondPeers, mempool sync
  *       (RequestMempoolTransactions), the introducer exchange (Chia 63/64, DIG 218/219),
- *       ValidatorAnnounce, and the storage floods 221-226 (up to 1 MiB bodies).</li>
+ *       ValidatorAnnounce, the storage floods 221-226 (up to 1 MiB bodies) and the node messages 240
+ *       (capsule windows of up to 1 MiB; docs/decisions.md D31a).</li>
  *   <li>NORMAL: everything else, including transactions, unfinished blocks, block/transaction requests,
  *       DIG status and checkpoint signature exchanges, and unknown opcodes.</li>
  * </ul>
@@ -33,13 +34,13 @@ public enum MessagePriority {
         };
     }
 
-    /** The lane of a DIG opcode (200..226); unknown codes are NORMAL. */
+    /** The lane of a DIG opcode (200..226, 240); unknown codes are NORMAL. */
     public static MessagePriority fromDigType(int type) {
         return switch (DigMessageType.of(type).orElse(null)) {
             case NEW_ATTESTATION, NEW_CHECKPOINT_PROPOSAL, NEW_CHECKPOINT_SIGNATURE,
                  PLUMTREE_LAZY_ANNOUNCE, PLUMTREE_PRUNE, PLUMTREE_GRAFT, PLUMTREE_REQUEST_BY_HASH -> CRITICAL;
             case VALIDATOR_ANNOUNCE, REGISTER_PEER, REGISTER_ACK, STORE_MELTED, HOLDINGS_ANNOUNCE,
-                 PROFILE_ROOT_ANNOUNCE, PROFILE_BODY_REQUEST, PROFILE_BODY, DISTRIBUTOR_ANNOUNCE -> BULK;
+                 PROFILE_ROOT_ANNOUNCE, PROFILE_BODY_REQUEST, PROFILE_BODY, DISTRIBUTOR_ANNOUNCE, DIG_NODE_MESSAGE -> BULK;
             case null, default -> NORMAL;
         };
     }

@@ -21,6 +21,10 @@ import net.dig.wire.NodeType;
  * identifying as WALLET). A violation closes the connection with
  * {@link CloseReason#INVALID_PROTOCOL_MESSAGE}.
  *
+ * <p>A node message (240) with a request id (capsule request, validation challenge) is answered by a node
+ * message with that id (capsule response, proof); without an id it is one hop (announcement, gossip) and
+ * never routed by Plumtree (docs/decisions.md D31a).
+ *
  * <p>A reply whose type is not expected for the request it answers is a protocol error (Chia bans
  * 10 s). Stateless; thread-safe.
  */
@@ -40,7 +44,8 @@ public final class MessageRules {
             ChiaMessageType.REQUEST_BLOCKS.code(), Set.of(ChiaMessageType.RESPOND_BLOCKS.code(), ChiaMessageType.REJECT_BLOCKS.code()),
             ChiaMessageType.REQUEST_UNFINISHED_BLOCK.code(), Set.of(ChiaMessageType.RESPOND_UNFINISHED_BLOCK.code()),
             ChiaMessageType.REQUEST_UNFINISHED_BLOCK2.code(), Set.of(ChiaMessageType.RESPOND_UNFINISHED_BLOCK.code()),
-            DigMessageType.REGISTER_PEER.code(), Set.of(DigMessageType.REGISTER_ACK.code()));
+            DigMessageType.REGISTER_PEER.code(), Set.of(DigMessageType.REGISTER_ACK.code()),
+            DigMessageType.DIG_NODE_MESSAGE.code(), Set.of(DigMessageType.DIG_NODE_MESSAGE.code()));
 
     private MessageRules() {}
 

@@ -19,6 +19,7 @@ import net.dig.wire.Message;
  *  DIG 200-202, 207, 208 (consensus gossip)     payload  max(own, PlumtreeRateBudget)
  *  DIG 221-223, 226 (storage floods)            payload  own (dig-gossip's)
  *  DIG 214-217 (Plumtree control)               control  PlumtreeRateBudget
+ *  DIG 240 (signed node messages)               never    own: one hop, validated on the direct path
  *  anything else, and any frame with a request id: not routed (requests, replies, peer exchange)
  * </pre>
  *

@@ -3,6 +3,8 @@ package net.dig.gossip;
 import java.util.Arrays;
 import net.dig.wire.DigMessageType;
 import net.dig.wire.LazyAnnounce;
+import net.dig.wire.NodeMessage;
+import net.dig.wire.NodeMessageLimits;
 import net.dig.wire.RequestByHash;
 
 /**
@@ -85,6 +87,8 @@ public final class RateLimitTable {
         r[224] = RateLimit.of(60, 64, false);
         // dig-gossip lists 1 MiB; the body allows a 1 MiB profile plus its 68-byte header, so the cap leaves room for it.
         r[225] = RateLimit.of(60, MIB + 128, false);
+        // Node messages (D31a): capsule windows of up to 1 MiB plus prologue, at most 20 MiB/s a peer on average.
+        r[NodeMessage.OPCODE] = RateLimit.of(1200, NodeMessageLimits.DEFAULT.maxMessageBytes(), 1200L * MIB, false);
         PlumtreeRateBudget budget = new PlumtreeRateBudget(plumtree);
         for (int t = LazyAnnounce.OPCODE; t <= RequestByHash.OPCODE; t++) {
             r[t] = RateLimit.of(budget.frequency(t), PlumtreeRateBudget.maxControlBodySize(t), false);

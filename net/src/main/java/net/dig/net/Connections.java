@@ -123,6 +123,7 @@ final class Connections implements Dialer.ConnectionFactory {
                     plumtree.neighborUp(connection.peerId());
                 }
                 discovery.opened(connection, outbound);
+                ctx.onAdmitted.forEach(listener -> listener.accept(connection));
             }
             ctx.hook().onAdmitted(connection);
             return Optional.empty();

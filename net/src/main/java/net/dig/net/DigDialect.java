@@ -35,8 +35,19 @@ final class DigDialect {
                 && softwareVersion.substring(0, MARKER.length()).toLowerCase(Locale.ROOT).equals(MARKER);
     }
 
+    /**
+     * True when a peer speaks this node's own opcodes (240, docs/decisions.md D31a), which other DIG
+     * implementations do not define: its software version starts with {@code "dig-node/"}.
+     */
+    static boolean speaksNodeMessages(String softwareVersion) {
+        return softwareVersion != null && softwareVersion.startsWith("dig-node/");
+    }
+
     /** True when a frame of {@code rawType} may be sent to a peer with that software version. */
     static boolean maySend(int rawType, String softwareVersion) {
+        if (rawType == DigMessageType.DIG_NODE_MESSAGE.code()) {
+            return speaksNodeMessages(softwareVersion);
+        }
         return !DigMessageType.isDigBand(rawType) || speaksDig(softwareVersion);
     }
 }

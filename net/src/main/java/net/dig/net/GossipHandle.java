@@ -42,7 +42,8 @@ public interface GossipHandle {
     /**
      * Sets the validator of a gossiped message type: the Plumtree router asks it about the first copy of
      * every such payload and delivers and forwards only what it ACCEPTs; REJECT penalises the peer that
-     * sent it. Types without one are accepted ({@link MessageValidator#ACCEPT_ALL}).
+     * sent it. Types without one are accepted ({@link MessageValidator#ACCEPT_ALL}). A type with a validator
+     * has its direct messages (no Plumtree routing) validated the same way before any handler sees them.
      */
     void registerValidator(int type, MessageValidator validator);
 

@@ -25,12 +25,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import net.dig.core.Clock;
+import net.dig.core.NodeIdentity;
 import net.dig.gossip.BanPolicy;
 import net.dig.gossip.HandshakeRules;
 import net.dig.gossip.MessageBus;
 import net.dig.gossip.MessageBusConfig;
+import net.dig.gossip.NodeMessageConfig;
 import net.dig.gossip.PeerId;
 import net.dig.gossip.PeerReputation;
 import net.dig.wire.Message;
@@ -53,6 +56,7 @@ import org.slf4j.LoggerFactory;
  *  Connections      each connection's PeerConnectionHandler and the Events it calls
  *  ServiceHandle    the GossipHandle implementation
  *  MessageBus       validators and handlers of the application (dig-gossip)
+ *  NodeMessaging    signed node messages (240): validator, directory, announcements (when turned on)
  * </pre>
  * One listener ({@link PeerChannels} pipelines: admission before TLS, mTLS 1.3, WebSocket at
  * {@code /ws}, frame cap) and any number of dialled connections, each driven by a
@@ -105,6 +109,7 @@ public final class GossipService {
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private volatile Channel listener;
+    private volatile NodeMessaging nodeMessaging;
 
     /** Production wiring: the machine's clock and a fresh random generator. */
     public GossipService(GossipConfig config) {
@@ -186,6 +191,19 @@ public final class GossipService {
         }
     }
 
+    /**
+     * Turns on signed node messages (opcode 240, {@link NodeMessaging}): their validator on the bus, and this
+     * node's announcement, signed with {@code key}, to every peer after its handshake; the profile is read
+     * again every 30 s and announced when it changed. Call once, before {@link #start()}.
+     */
+    public NodeMessaging nodeMessages(NodeIdentity key, NodeMessageConfig messageConfig, Supplier<NodeProfile> profile) {
+        if (ctx.state.get() != ServiceContext.State.NEW || nodeMessaging != null) {
+            throw new IllegalStateException("node messages are turned on once, before start");
+        }
+        nodeMessaging = new NodeMessaging(ctx, peers, bus, identity, key, messageConfig, profile);
+        return nodeMessaging;
+    }
+
     /** Binds the listener and starts the periodic tasks. Blocks until bound. */
     public GossipHandle start() {
         if (!ctx.state.compareAndSet(ServiceContext.State.NEW, ServiceContext.State.RUNNING)) {
@@ -222,6 +240,10 @@ public final class GossipService {
         ctx.bound(((InetSocketAddress) listener.localAddress()).getPort());
         periodic.add(control.scheduleAtFixedRate(this::runKeepaliveRound, 1, 1, TimeUnit.SECONDS));
         periodic.add(control.scheduleAtFixedRate(reputations::expire, 10, 10, TimeUnit.SECONDS));
+        NodeMessaging messaging = nodeMessaging;
+        if (messaging != null) {
+            periodic.add(control.scheduleWithFixedDelay(messaging::refresh, 30, 30, TimeUnit.SECONDS));
+        }
         if (config.targetOutboundCount() > 0) {
             long every = config.peerConnectInterval().toMillis();
             periodic.add(control.scheduleWithFixedDelay(discovery::runRound, 0, every, TimeUnit.MILLISECONDS));

@@ -30,6 +30,9 @@ final class ServiceContext {
     private volatile EventLoopGroup ioGroup;
     private volatile int listenPort;
     private volatile GossipService.MessageHook hook = GossipService.MessageHook.NONE;
+    /** Told of every admitted peer connection, on its event loop (e.g. to send it this node's announcement). */
+    final java.util.List<java.util.function.Consumer<PeerConnectionHandler>> onAdmitted =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ServiceContext(GossipConfig config, Clock clock, RandomGenerator random, PeerId ownPeerId, Executor blocking) {
         this.config = config;

@@ -155,6 +155,16 @@ public final class TlsIdentity {
         return trustedCas;
     }
 
+    /** The leaf key's signature binding it to an Ed25519 node key ({@link net.dig.wire.TlsBinding}). */
+    byte[] bindingSignature(byte[] ed25519PublicKey) {
+        return net.dig.wire.TlsBinding.sign(privateKey, ed25519PublicKey);
+    }
+
+    /** The leaf's SubjectPublicKeyInfo (DER), whose SHA-256 is the PeerId. */
+    byte[] subjectPublicKeyInfo() {
+        return certificate.getPublicKey().getEncoded();
+    }
+
     /** Server side: TLS 1.3 only, client certificate required. */
     public SslContext serverContext(PeerTrust trust) {
         SslContextBuilder builder = SslContextBuilder.forServer(privateKey, certificate).clientAuth(ClientAuth.REQUIRE);

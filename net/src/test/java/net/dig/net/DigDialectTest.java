@@ -57,6 +57,15 @@ class DigDialectTest {
     }
 
     @Test
+    void nodeMessagesGoOnlyToPeersRunningThisNode() {
+        assertThat(DigDialect.maySend(240, "dig-node/0.1.0")).isTrue();
+        assertThat(DigDialect.maySend(240, "dig-gossip/0.28.0")).as("other DIG implementations do not define 240").isFalse();
+        assertThat(DigDialect.maySend(240, "2.7.5")).isFalse();
+        assertThat(DigDialect.maySend(240, null)).isFalse();
+        assertThat(DigDialect.maySend(222, "dig-gossip/0.28.0")).isTrue();
+    }
+
+    @Test
     void broadcastsSkipAndSendToRefusesAPeerThatAdvertisesAsPlainChia() throws Exception {
         GossipService a = nodes.start();
         GossipService dig = nodes.start();

@@ -175,6 +175,25 @@ class EventLoopBlockHoundTest {
     }
 
     @Test
+    void signedNodeMessagesSignAndVerifyWithoutBlockingAnEventLoop() throws Exception {
+        java.util.Map<GossipService, NodeMessaging> messaging = new java.util.concurrent.ConcurrentHashMap<>();
+        NodeProfile profile = new NodeProfile(new net.dig.wire.NodePayload.HttpEndpoint("127.0.0.1", 8555, "http"),
+                List.of("storage"), 10, 5, "cache");
+        java.util.function.Supplier<GossipService> withMessages = () -> nodes.start(cfg -> cfg.targetOutboundCount(0),
+                net.dig.gossip.MessageBusConfig.defaults(), s -> messaging.put(s, s.nodeMessages(
+                        net.dig.core.NodeIdentity.generate(new java.security.SecureRandom()),
+                        net.dig.gossip.NodeMessageConfig.defaults(), () -> profile)));
+        GossipService a = withMessages.get();
+        GossipService b = withMessages.get();
+        assertThat(get(a.handle().connectTo(TestNodes.loopback(b)))).isEqualTo(b.peerId());
+        watching().until(() -> messaging.get(b).directory().get(a.peerId()).isPresent()
+                && messaging.get(a).directory().get(b.peerId()).isPresent());
+        get(messaging.get(a).send(b.peerId(), new net.dig.wire.NodePayload.DataStoreGossip(net.dig.core.Bytes32.ZERO, 1,
+                net.dig.core.Bytes32.ZERO, 1, 1, new byte[0])));
+        assertThat(VIOLATIONS).as("blocking calls made on event loops").isEmpty();
+    }
+
+    @Test
     void aSleepOnARunningNodesEventLoopIsRecordedAndThrown() throws Exception {
         GossipService a = nodes.start(cfg -> cfg.targetOutboundCount(0));
         CompletableFuture<Void> onLoop = new CompletableFuture<>();

@@ -48,9 +48,16 @@ final class TestNodes implements AutoCloseable {
     }
 
     GossipService start(UnaryOperator<GossipConfig.Builder> customise, net.dig.gossip.MessageBusConfig bus) {
+        return start(customise, bus, s -> { });
+    }
+
+    /** As {@link #start(UnaryOperator, net.dig.gossip.MessageBusConfig)}, with {@code beforeStart} run on the new service first. */
+    GossipService start(UnaryOperator<GossipConfig.Builder> customise, net.dig.gossip.MessageBusConfig bus,
+            java.util.function.Consumer<GossipService> beforeStart) {
         GossipService service = new GossipService(customise.apply(config()).build(), clock, new SplittableRandom(counter),
                 null, bus);
         service.tuneDiscovery(Duration.ofSeconds(2), Duration.ofSeconds(1));
+        beforeStart.accept(service);
         service.start();
         started.add(service);
         return service;

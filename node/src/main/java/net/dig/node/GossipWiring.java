@@ -1,15 +1,28 @@
 package net.dig.node;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import net.dig.api.PeerDirectory;
 import net.dig.api.PeerView;
 import net.dig.net.GossipConfig;
+import net.dig.core.NodeIdentity;
 import net.dig.net.GossipHandle;
+import net.dig.net.GossipService;
+import net.dig.net.NodeMessaging;
+import net.dig.net.NodeProfile;
 import net.dig.net.PeerConnection;
 import net.dig.net.TransportSettings;
+import net.dig.storage.StorageEngine;
+import net.dig.wire.NodePayload;
 import net.dig.wire.NodeType;
 
 /**
@@ -24,10 +37,12 @@ import net.dig.wire.NodeType;
  * No DNS seeds are asked by default (Chia's seeds are not DIG's, and the DIG genesis is not public),
  * so with none of the three configured the node only accepts inbound peers and sends nothing out. The TLS
  * identity is generated once and kept in {@code <home>/tls}; the address book in
- * {@code <home>/peers.dat}.
+ * {@code <home>/peers.dat}. Every peer running this node gets its signed announcement after the
+ * handshake ({@link #nodeMessages}).
  */
 final class GossipWiring {
     private static final int TARGET_OUTBOUND = 8;
+    private static final List<String> CAPABILITIES = List.of("storage", "retrieval");
 
     private GossipWiring() {}
 
@@ -55,6 +70,35 @@ final class GossipWiring {
     }
 
     /**
+     * Turns on the signed node messages ({@code network.node_messages}) with the node's Ed25519 key; the
+     * announcement carries the HTTP API endpoint {@code http} gives (the bound port once the API runs), the
+     * node's mode and the capacity of its plot directories: total = plot bytes + free space of their
+     * distinct file systems, free = that free space.
+     */
+    static NodeMessaging nodeMessages(GossipService gossip, DigNodeCommand.NodeContext ctx, NodeIdentity identity,
+            StorageEngine storage, Supplier<NodePayload.HttpEndpoint> http) {
+        String mode = ctx.config().node().mode().label();
+        return gossip.nodeMessages(identity, ctx.config().network().nodeMessages().gossipConfig(), () -> {
+            long free = 0;
+            Set<FileStore> counted = new HashSet<>();
+            for (Path dir : storage.config().plotDirs()) {
+                try {
+                    FileStore store = Files.getFileStore(dir);
+                    free += counted.add(store) ? store.getUsableSpace() : 0;
+                } catch (IOException unavailable) {
+                    // a missing or unreadable plot directory offers no space
+                }
+            }
+            return new NodeProfile(http.get(), CAPABILITIES, storage.plotBytesOnDisk() + free, free, mode);
+        });
+    }
+
+    /** The configured API address, until the API has bound its port. */
+    static NodePayload.HttpEndpoint httpEndpoint(NodeConfig config, int port) {
+        return new NodePayload.HttpEndpoint(config.api().listenAddress().host(), port, "http");
+    }
+
+    /**
      * The connected peers for {@code GET /network/peers}. Gossip knows peers by PeerId (SHA-256 of
      * their TLS key), not by DIG node id, so {@code node_id} carries the PeerId hex; reputation is
      * the neutral 0.5 until the reputation work exposes scores.
@@ -68,7 +112,7 @@ final class GossipWiring {
         String endpoint = c.address().getAddress().getHostAddress() + ":" + port;
         String nodeType = NodeType.of(c.nodeType()).map(t -> t.name().toLowerCase(Locale.ROOT))
                 .orElse("unknown_" + c.nodeType());
-        return new PeerView(c.peerId().toHex(), endpoint, List.of("storage", "retrieval"), 0.5, c.creationTimeMillis(),
+        return new PeerView(c.peerId().toHex(), endpoint, CAPABILITIES, 0.5, c.creationTimeMillis(),
                 c.isOutbound() ? "outbound" : "inbound", nodeType, c.softwareVersion(), c.avgRttMillis());
     }
 }

@@ -101,8 +101,10 @@ record NodeConfig(
                           String networkId, GossipConfig.IntroducerConfig introducer,
                           @JsonProperty("peer_connect_interval_secs") @JsonDeserialize(using = ConfigValues.Seconds.class)
                           Duration peerConnectInterval,
-                          List<String> dnsSeeds, int socketSendBufferBytes, int socketReceiveBufferBytes, LanesSection lanes) {
+                          List<String> dnsSeeds, int socketSendBufferBytes, int socketReceiveBufferBytes, LanesSection lanes,
+                          NodeMessagesSection nodeMessages) {
         NetworkSection {
+            require(nodeMessages, "node_messages");
             socketBuffer("socket_send_buffer_bytes", socketSendBufferBytes);
             socketBuffer("socket_receive_buffer_bytes", socketReceiveBufferBytes);
             require(dnsSeeds, "dns_seeds");

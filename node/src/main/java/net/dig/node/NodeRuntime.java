@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import net.dig.api.ApiConfig;
 import net.dig.api.ApiServer;
 import net.dig.core.BuildVersion;
@@ -15,8 +16,10 @@ import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import net.dig.net.GossipHandle;
 import net.dig.net.GossipService;
+import net.dig.net.NodeMessaging;
 import net.dig.service.NodeServices;
 import net.dig.storage.StorageEngine;
+import net.dig.wire.NodePayload;
 
 /**
  * A running node: the services {@code dig-node start} brings up, in order, and takes down in reverse.
@@ -31,7 +34,8 @@ import net.dig.storage.StorageEngine;
  *   <li>HTTP API ({@code net.dig.api.ApiServer}) on {@code api.listen_address}, metrics and
  *       {@code /health} on {@code monitoring.metrics_port}, showing gossip's peers.</li>
  *   <li>gossip ({@code net.dig.net.GossipService}) on {@code network.listen_address}
- *       ({@link GossipWiring}: outbound only toward {@code bootstrap_nodes});</li>
+ *       ({@link GossipWiring}: outbound only toward {@code bootstrap_nodes}), with the signed node
+ *       messages on, announcing the HTTP API's bound port once the API runs;</li>
  * </ol>
  *
  * <p>Failure modes: if a service fails to start, the ones already started are closed (reverse
@@ -73,6 +77,9 @@ final class NodeRuntime implements AutoCloseable {
             runtime.add("services", services);
             services.bindTo(registry);
             GossipService gossip = new GossipService(GossipWiring.gossipConfig(ctx), clock, new SecureRandom());
+            AtomicReference<NodePayload.HttpEndpoint> http =
+                    new AtomicReference<>(GossipWiring.httpEndpoint(config, config.api().listenAddress().port()));
+            NodeMessaging nodeMessages = GossipWiring.nodeMessages(gossip, ctx, identity, storage, http::get);
             GossipHandle peers = gossip.start();
             runtime.add("gossip", gossip::stop);
             runtime.fact("p2p", config.network().listenAddress().host() + ":" + gossip.listenAddress().getPort());
@@ -84,6 +91,8 @@ final class NodeRuntime implements AutoCloseable {
             runtime.add("api", api);
             runtime.fact("api", config.api().listenAddress().host() + ":" + api.port());
             runtime.fact("api_port", api.port());
+            http.set(GossipWiring.httpEndpoint(config, api.port()));
+            nodeMessages.refresh();
             runtime.fact("metrics_port", api.metricsPort());
             // Replication will register its validators and handlers here (peers.registerValidator,
             // peers.subscribe) for the node's own message family.

@@ -260,6 +260,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyNodeMessagesKeyReachesTheValidatorConfig() throws IOException {
+        assertThat(ConfigLoader.defaults().network().nodeMessages().gossipConfig())
+                .isEqualTo(net.dig.gossip.NodeMessageConfig.defaults());
+        NodeConfig c = loadYaml("network:\n  node_messages:\n    freshness_window_secs: 60\n    max_replay_senders: 10\n"
+                + "    max_directory_peers: 5\n");
+        assertThat(c.network().nodeMessages().gossipConfig())
+                .isEqualTo(new net.dig.gossip.NodeMessageConfig(java.time.Duration.ofSeconds(60), 10, 5));
+        rejects("network:\n  node_messages:\n    freshness_window_secs: 0\n",
+                "network.node_messages.freshness_window_secs: must be within 1..3600, got 0");
+        rejects("network:\n  node_messages:\n    max_replay_senders: 0\n",
+                "network.node_messages.max_replay_senders: must be >= 1, got 0");
+    }
+
+    @Test
     void everyLaneKeyReachesTheLaneConfigOfTheTransport() throws IOException {
         net.dig.gossip.LaneConfig defaults = GossipWiring.gossipConfig(new DigNodeCommand.NodeContext(
                 new NodeHome(dir), ConfigLoader.defaults(), Optional.empty())).transport().lanes();

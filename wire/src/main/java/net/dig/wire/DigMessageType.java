@@ -5,7 +5,7 @@ import java.util.Optional;
 /**
  * DIG opcodes carried in the same envelope as Chia's (docs/formats/wire.md, dig-peer-protocol
  * {@code src/opcodes.rs}). 200..219 is the consensus band, 220+ the free band; assignments are
- * append-only. Bodies of 200..210 are consumer-defined (opaque here); 211..217 have no DIG producer
+ * append-only; 240 is this project's own, chosen outside that band. Bodies of 200..210 are consumer-defined (opaque here); 211..217 have no DIG producer
  * and this project defines its own (Plumtree bodies, {@code docs/formats/wire.md}).
  */
 public enum DigMessageType {
@@ -35,10 +35,20 @@ public enum DigMessageType {
     PROFILE_ROOT_ANNOUNCE(223),
     PROFILE_BODY_REQUEST(224),
     PROFILE_BODY(225),
-    DISTRIBUTOR_ANNOUNCE(226);
+    DISTRIBUTOR_ANNOUNCE(226),
+    /** This project's signed node messages ({@link NodeMessage}); outside the DIG network's assignments (D31a). */
+    DIG_NODE_MESSAGE(240);
 
     public static final int FIRST = 200;
+    /** The last code of the band the DIG network has assigned (contiguous from {@link #FIRST}). */
     public static final int LAST = 226;
+    private static final DigMessageType[] BY_CODE = new DigMessageType[256];
+
+    static {
+        for (DigMessageType t : values()) {
+            BY_CODE[t.code] = t;
+        }
+    }
 
     private final int code;
 
@@ -51,7 +61,7 @@ public enum DigMessageType {
     }
 
     public static Optional<DigMessageType> of(int code) {
-        return code < FIRST || code > LAST ? Optional.empty() : Optional.of(values()[code - FIRST]);
+        return code < FIRST || code > 0xFF ? Optional.empty() : Optional.ofNullable(BY_CODE[code]);
     }
 
     /**

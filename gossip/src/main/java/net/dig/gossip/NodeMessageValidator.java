@@ -1,0 +1,120 @@
+package net.dig.gossip;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import net.dig.core.Clock;
+import net.dig.core.Sha256;
+import net.dig.wire.Message;
+import net.dig.wire.NodeMessage;
+import net.dig.wire.NodeMessageCodec;
+import net.dig.wire.NodeMessageLimits;
+import net.dig.wire.NodePayload;
+import net.dig.wire.TlsBinding;
+import net.dig.wire.WireException;
+
+/**
+ * The {@link MessageValidator} of opcode 240 (signed node messages, docs/formats/wire.md "Node messages").
+ * It decides before anything is delivered; nothing it refuses reaches a handler or another peer.
+ *
+ * <h2>Checks, in order</h2>
+ * <pre>
+ *  decode within NodeMessageLimits                      else REJECT MALFORMED_MESSAGE
+ *  network id is this node's                            else REJECT PROTOCOL_VIOLATION
+ *  Ed25519 signature over the received bytes            else REJECT INVALID_SIGNATURE
+ *  |timestamp - now| <= freshness                       else REJECT STALE_MESSAGE
+ *  announcement: tls_peer_id = the connection's PeerId
+ *     = SHA-256(tls_public_key)                         else REJECT UNBOUND_SENDER
+ *     and the TLS binding signature holds               else REJECT INVALID_SIGNATURE
+ *  other payloads: the sender key is the one the
+ *     connection's peer announced                       else REJECT UNBOUND_SENDER
+ *  (sender, sequence) never seen, at most 64 behind     else REJECT REPLAYED_MESSAGE
+ *    (a sender forgotten under the replay bound and
+ *     a timestamp not above its watermark: IGNORE)
+ * </pre>
+ * Replay state is touched last, so a forged or unbound message cannot burn a sender's sequence. An
+ * accepted announcement is recorded in the {@link NodeDirectory}.
+ *
+ * <h2>Concurrency and failure modes</h2>
+ * Thread-safe; runs on the delivering event loop and completes its stage at once (one Ed25519 check, and
+ * for an announcement one ECDSA/RSA check). Never throws on bad input. {@link #check} gives the same
+ * verdict with the decoded message, for replies to this node's requests, which the bus does not see.
+ */
+public final class NodeMessageValidator implements MessageValidator {
+    /** A verdict and, when the message decoded, the message. */
+    public record Checked(Verdict verdict, NodeMessage message) {}
+
+    private final Clock clock;
+    private final NodeMessageConfig config;
+    private final String networkId;
+    private final NodeMessageLimits limits;
+    private final NodeDirectory directory;
+    private final ReplayGuard replays;
+
+    public NodeMessageValidator(Clock clock, NodeMessageConfig config, String networkId, NodeMessageLimits limits,
+            NodeDirectory directory) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.config = Objects.requireNonNull(config, "config");
+        this.networkId = Objects.requireNonNull(networkId, "networkId");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.replays = new ReplayGuard(config.maxReplaySenders());
+    }
+
+    public NodeDirectory directory() {
+        return directory;
+    }
+
+    @Override
+    public CompletionStage<Verdict> validate(PeerId from, Message message) {
+        return CompletableFuture.completedFuture(check(from, message).verdict());
+    }
+
+    /** Validates one opcode-240 frame from {@code from}; the message is null when it did not decode. */
+    public Checked check(PeerId from, Message message) {
+        NodeMessage m;
+        try {
+            m = NodeMessageCodec.decode(message.data(), limits);
+        } catch (WireException e) {
+            return new Checked(Verdict.reject(PenaltyReason.MALFORMED_MESSAGE), null);
+        }
+        return new Checked(verdict(from, m), m);
+    }
+
+    private Verdict verdict(PeerId from, NodeMessage m) {
+        if (!m.networkId().equals(networkId)) {
+            return Verdict.reject(PenaltyReason.PROTOCOL_VIOLATION);
+        }
+        if (!m.signatureValid()) {
+            return Verdict.reject(PenaltyReason.INVALID_SIGNATURE);
+        }
+        long now = clock.epochSeconds();
+        long skew = m.timestamp() < 0 ? Long.MAX_VALUE : Math.abs(m.timestamp() - now);
+        if (skew > config.freshness().toSeconds()) {
+            return Verdict.reject(PenaltyReason.STALE_MESSAGE);
+        }
+        if (m.payload() instanceof NodePayload.NodeAnnouncement a) {
+            if (!a.tlsPeerId().equals(from.value()) || !Sha256.hash(a.tlsPublicKey()).equals(a.tlsPeerId())) {
+                return Verdict.reject(PenaltyReason.UNBOUND_SENDER);
+            }
+            if (!TlsBinding.verify(a.tlsPublicKey(), m.senderKey().toArray(), a.tlsBindingSignature())) {
+                return Verdict.reject(PenaltyReason.INVALID_SIGNATURE);
+            }
+        } else if (!directory.get(from).map(NodeDirectory.NodeInfo::nodeKey).map(m.senderKey()::equals).orElse(false)) {
+            return Verdict.reject(PenaltyReason.UNBOUND_SENDER);
+        }
+        switch (replays.accept(m.senderKey(), m.sequence(), m.timestamp())) {
+            case REPLAYED -> {
+                return Verdict.reject(PenaltyReason.REPLAYED_MESSAGE);
+            }
+            case FORGOTTEN -> {
+                return Verdict.IGNORE;
+            }
+            case FRESH -> { }
+        }
+        if (m.payload() instanceof NodePayload.NodeAnnouncement a) {
+            directory.record(new NodeDirectory.NodeInfo(from, m.senderKey(), m.senderNodeId(), a, m.timestamp()));
+        }
+        return Verdict.ACCEPT;
+    }
+}

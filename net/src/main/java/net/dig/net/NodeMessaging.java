@@ -1,0 +1,136 @@
+package net.dig.net;
+
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import net.dig.core.Bytes32;
+import net.dig.core.NodeIdentity;
+import net.dig.gossip.MessageBus;
+import net.dig.gossip.NodeDirectory;
+import net.dig.gossip.NodeMessageConfig;
+import net.dig.gossip.NodeMessageValidator;
+import net.dig.gossip.PeerId;
+import net.dig.wire.Message;
+import net.dig.wire.NodeMessage;
+import net.dig.wire.NodeMessageCodec;
+import net.dig.wire.NodeMessageLimits;
+import net.dig.wire.NodePayload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's side of the signed node messages (opcode 240, docs/formats/wire.md "Node messages"): it
+ * signs with the node's Ed25519 key, registers {@link NodeMessageValidator} on the message bus (so every
+ * inbound 240 is checked before any handler sees it and a refused one penalises its sender), keeps the
+ * {@link NodeDirectory} of what peers announced, and sends this node's announcement to each peer right
+ * after its handshake and to every peer when the {@link NodeProfile} changes meaningfully.
+ *
+ * <h2>Sequence numbers</h2>
+ * Each signed message takes {@code max(previous + 1, clock millis × 1000)}: strictly increasing for the
+ * life of the process and, as long as the clock does not step back by more than the time since the last
+ * message, across restarts without persisting anything.
+ *
+ * <h2>Concurrency and failure modes</h2>
+ * Thread-safe. Announcements to a new peer are signed on its event loop from the last profile read; the
+ * profile supplier (which may touch the disk) is only called on the service's blocking executor by
+ * {@link #refresh}. A send that fails (peer gone) completes its future exceptionally and changes nothing.
+ * Only peers whose handshake shows this implementation ({@code dig-node/}) are sent opcode 240.
+ */
+public final class NodeMessaging {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMessaging.class);
+
+    private final ServiceContext ctx;
+    private final PeerTable peers;
+    private final NodeIdentity key;
+    private final Supplier<NodeProfile> profile;
+    private final NodeMessageValidator validator;
+    private final Bytes32 tlsPeerId;
+    private final byte[] tlsPublicKey;
+    private final byte[] tlsBinding;
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile NodeProfile current;
+
+    NodeMessaging(ServiceContext ctx, PeerTable peers, MessageBus bus, TlsIdentity tls, NodeIdentity key, NodeMessageConfig config,
+            Supplier<NodeProfile> profile) {
+        this.ctx = ctx;
+        this.peers = peers;
+        this.key = Objects.requireNonNull(key, "key");
+        this.profile = Objects.requireNonNull(profile, "profile");
+        this.current = Objects.requireNonNull(profile.get(), "profile");
+        this.tlsPeerId = tls.peerId();
+        this.tlsPublicKey = tls.subjectPublicKeyInfo();
+        this.tlsBinding = tls.bindingSignature(key.publicKey());
+        this.validator = new NodeMessageValidator(ctx.clock, config, ctx.config.networkId(), NodeMessageLimits.DEFAULT,
+                new NodeDirectory(config.maxDirectoryPeers()));
+        bus.registerValidator(NodeMessage.OPCODE, validator);
+        ctx.onAdmitted.add(this::announceTo);
+    }
+
+    /** What peers announced (filled by the validator with the announcements it accepted). */
+    public NodeDirectory directory() {
+        return validator.directory();
+    }
+
+    /** The validator, also for replies to this node's requests, which the bus does not see ({@link NodeMessageValidator#check}). */
+    public NodeMessageValidator validator() {
+        return validator;
+    }
+
+    /** Signs {@code payload} as this node, with the next sequence number and the clock's time. */
+    public NodeMessage sign(NodePayload payload) {
+        long now = ctx.clock.millis();
+        long seq = sequence.updateAndGet(previous -> Math.max(previous + 1, Math.multiplyExact(now, 1000L)));
+        return NodeMessageCodec.sign(payload, key, Math.floorDiv(now, 1000L), seq, ctx.config.networkId());
+    }
+
+    /** This node's announcement as the profile stands. */
+    public NodePayload.NodeAnnouncement announcement() {
+        NodeProfile p = current;
+        return new NodePayload.NodeAnnouncement(tlsPeerId, tlsPublicKey, tlsBinding, p.http(), p.capabilities(),
+                p.capacityTotalBytes(), p.capacityFreeBytes(), p.mode());
+    }
+
+    /** Signs {@code payload} and sends it to {@code peer} without a request id. */
+    public CompletableFuture<Void> send(PeerId peer, NodePayload payload) {
+        return peers.get(peer).map(c -> sendOn(c, sign(payload), OptionalInt.empty()))
+                .orElseGet(() -> CompletableFuture.failedFuture(new GossipException(new GossipError.PeerNotConnected(peer))));
+    }
+
+    /**
+     * Reads the profile (on the blocking executor) and, if it changed meaningfully
+     * ({@link NodeProfile#differsMeaningfully}), announces it to every peer.
+     */
+    public void refresh() {
+        if (!ctx.isRunning()) {
+            return;
+        }
+        ctx.blocking.execute(() -> {
+            NodeProfile next;
+            try {
+                next = profile.get();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot read this node's profile; the last announcement stands: {}", e.toString());
+                return;
+            }
+            if (next != null && current.differsMeaningfully(next)) {
+                current = next;
+                peers.live().forEach(this::announceTo);
+            }
+        });
+    }
+
+    private void announceTo(PeerConnectionHandler connection) {
+        sendOn(connection, sign(announcement()), OptionalInt.empty()).exceptionally(e -> {
+            LOG.debug("announcement to {} not sent: {}", connection.peerId().shortHex(), e.toString());
+            return null;
+        });
+    }
+
+    private CompletableFuture<Void> sendOn(PeerConnectionHandler connection, NodeMessage m, OptionalInt id) {
+        Message frame = NodeMessageCodec.toMessage(m, id);
+        GossipError refused = PlumtreeBridge.digGate(connection, frame);
+        return refused == null ? connection.send(frame) : CompletableFuture.failedFuture(new GossipException(refused));
+    }
+}

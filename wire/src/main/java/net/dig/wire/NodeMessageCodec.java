@@ -1,0 +1,315 @@
+package net.dig.wire;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+import net.dig.core.Bytes32;
+import net.dig.core.NodeIdentity;
+import net.dig.wire.pb.NodeMessageProto;
+
+/**
+ * Encodes, signs and decodes DIG node messages (opcode {@link NodeMessage#OPCODE}): protobuf
+ * {@code dig.node.v1.DIGNodeMessage} ({@code src/main/protobuf/dig_node_message.proto}) as the whole body
+ * of a {@link Message} envelope. The generated classes never leave this class; callers see
+ * {@link NodeMessage} and {@link NodePayload}.
+ *
+ * <h2>What is signed</h2>
+ * The node specification's {@code sign_message}: Ed25519 by the sender's node key over
+ * {@code canonical bytes ‖ u64 BE timestamp}, where the canonical bytes are (big-endian):
+ * <pre>
+ *   size  field
+ *   19    domain tag "dig:node-message:v1" (ASCII)
+ *   1     payload field number (1 announcement .. 6 proof)
+ *   4     payload length n (u32)
+ *   n     the payload field's bytes exactly as they travel (the embedded protobuf message)
+ *   2     network id length m (u16), then m bytes UTF-8 network id
+ *   32    sender Ed25519 public key (field 9)
+ *   8     sequence (u64, field 10)
+ * </pre>
+ * then the 8-byte timestamp (field 8). The receiver builds these bytes from the payload bytes it received,
+ * never from a re-serialisation, so protobuf's freedom of encoding (field order, unknown fields) inside the
+ * payload cannot make a valid signature fail or an altered payload pass.
+ *
+ * <h2>Encoding</h2>
+ * Top-level fields in this order: the payload (one of 1..6, length-delimited), 7 signature, 8 timestamp,
+ * 9 sender key, 10 sequence, 11 network id, each written even when zero or empty. Decoding takes them in
+ * any order; a second payload field (same or other) is malformed, not merged as protobuf would; unknown
+ * top-level fields are skipped and, being unsigned, never used.
+ *
+ * <h2>Failure modes</h2>
+ * Every malformed input is a {@link WireException}: over {@link NodeMessageLimits#maxMessageBytes} (checked
+ * before parsing), bad protobuf, nesting deeper than 4 (unknown groups included), missing payload, wrong sizes (32-byte keys and hashes, 64-byte signature),
+ * strings or lists over their caps, values a record refuses. Stateless and thread-safe.
+ */
+public final class NodeMessageCodec {
+    private static final byte[] TAG = "dig:node-message:v1".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_NETWORK_ID = 64;
+    private static final int MAX_NESTING = 4;
+
+    private NodeMessageCodec() {}
+
+    /** Signs {@code payload} as this node: the message, ready for {@link #toMessage}. */
+    public static NodeMessage sign(NodePayload payload, NodeIdentity key, long timestamp, long sequence, String networkId) {
+        byte[] payloadBytes = payloadProto(payload).toByteArray();
+        Bytes32 sender = Bytes32.wrap(key.publicKey());
+        byte[] signed = signedBytes(payload.fieldNumber(), payloadBytes, networkId, sender, sequence, timestamp);
+        return new NodeMessage(payload, timestamp, sender, sequence, networkId, key.sign(signed), signed);
+    }
+
+    /** The protobuf body; the payload bytes are the ones signed (taken from {@link NodeMessage#signedBytes}). */
+    public static byte[] encode(NodeMessage m) {
+        byte[] signed = m.signedBytes();
+        int field = signed[TAG.length];
+        int n = ByteBuffer.wrap(signed, TAG.length + 1, 4).getInt();
+        byte[] payloadBytes = Arrays.copyOfRange(signed, TAG.length + 5, TAG.length + 5 + n);
+        byte[] network = m.networkId().getBytes(StandardCharsets.UTF_8);
+        int size = CodedOutputStream.computeByteArraySize(field, payloadBytes)
+                + CodedOutputStream.computeByteArraySize(7, m.signature())
+                + CodedOutputStream.computeUInt64Size(8, m.timestamp())
+                + CodedOutputStream.computeByteArraySize(9, m.senderKey().toArray())
+                + CodedOutputStream.computeUInt64Size(10, m.sequence())
+                + CodedOutputStream.computeByteArraySize(11, network);
+        byte[] out = new byte[size];
+        CodedOutputStream o = CodedOutputStream.newInstance(out);
+        try {
+            o.writeByteArray(field, payloadBytes);
+            o.writeByteArray(7, m.signature());
+            o.writeUInt64(8, m.timestamp());
+            o.writeByteArray(9, m.senderKey().toArray());
+            o.writeUInt64(10, m.sequence());
+            o.writeByteArray(11, network);
+            o.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The envelope without a request id (one-hop messages: announcements, gossip). */
+    public static Message toMessage(NodeMessage m) {
+        return Message.of(NodeMessage.OPCODE, encode(m));
+    }
+
+    /** The envelope with request id {@code id} (requests and their answers). */
+    public static Message toMessage(NodeMessage m, OptionalInt id) {
+        return id.isPresent() ? Message.of(NodeMessage.OPCODE, id.getAsInt(), encode(m)) : toMessage(m);
+    }
+
+    /** Decodes the body of an opcode-240 frame; the signature is not checked here ({@link NodeMessage#signatureValid}). */
+    public static NodeMessage decode(byte[] body, NodeMessageLimits limits) {
+        if (body.length > limits.maxMessageBytes()) {
+            throw new WireException("node message of " + body.length + " bytes exceeds the limit " + limits.maxMessageBytes());
+        }
+        CodedInputStream in = CodedInputStream.newInstance(body);
+        int field = 0;
+        byte[] payloadBytes = null;
+        byte[] signature = new byte[0];
+        byte[] sender = new byte[0];
+        long timestamp = 0;
+        long sequence = 0;
+        String networkId = "";
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                int number = WireFormat.getTagFieldNumber(tag);
+                int type = WireFormat.getTagWireType(tag);
+                boolean lengthDelimited = type == WireFormat.WIRETYPE_LENGTH_DELIMITED;
+                boolean varint = type == WireFormat.WIRETYPE_VARINT;
+                if (number >= 1 && number <= 6 && lengthDelimited) {
+                    if (payloadBytes != null) {
+                        throw new WireException("node message carries a second payload (field " + number + ")", in.getTotalBytesRead());
+                    }
+                    field = number;
+                    payloadBytes = in.readByteArray();
+                } else if (number == 7 && lengthDelimited) {
+                    signature = in.readByteArray();
+                } else if (number == 8 && varint) {
+                    timestamp = in.readUInt64();
+                } else if (number == 9 && lengthDelimited) {
+                    sender = in.readByteArray();
+                } else if (number == 10 && varint) {
+                    sequence = in.readUInt64();
+                } else if (number == 11 && lengthDelimited) {
+                    networkId = string(in.readBytes(), Math.min(MAX_NETWORK_ID, limits.maxStringBytes()), "network_id");
+                } else if (number <= 11) {
+                    throw new WireException("node message field " + number + " has wire type " + type, in.getTotalBytesRead());
+                } else {
+                    in.skipField(tag);
+                }
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw new WireException("node message is not valid protobuf: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (payloadBytes == null) {
+            throw new WireException("node message has no payload");
+        }
+        if (signature.length != 64) {
+            throw new WireException("node message signature is " + signature.length + " bytes, not 64");
+        }
+        Bytes32 senderKey = bytes32(ByteString.copyFrom(sender), "sender_public_key");
+        NodePayload payload;
+        try {
+            payload = payload(field, payloadBytes, limits);
+        } catch (InvalidProtocolBufferException e) {
+            throw new WireException("node message payload " + field + " is not valid protobuf: " + e.getMessage());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new WireException("node message payload " + field + " is invalid: " + e.getMessage());
+        }
+        return new NodeMessage(payload, timestamp, senderKey, sequence, networkId, signature,
+                signedBytes(field, payloadBytes, networkId, senderKey, sequence, timestamp));
+    }
+
+    private static byte[] signedBytes(int field, byte[] payload, String networkId, Bytes32 sender, long sequence, long timestamp) {
+        byte[] network = networkId.getBytes(StandardCharsets.UTF_8);
+        if (network.length > MAX_NETWORK_ID) {
+            throw new WireException("network id of " + network.length + " bytes exceeds " + MAX_NETWORK_ID);
+        }
+        ByteBuffer b = ByteBuffer.allocate(TAG.length + 1 + 4 + payload.length + 2 + network.length + 32 + 8 + 8);
+        b.put(TAG).put((byte) field).putInt(payload.length).put(payload).putShort((short) network.length).put(network);
+        sender.writeTo(b);
+        b.putLong(sequence).putLong(timestamp);
+        return b.array();
+    }
+
+    // ---- records <-> generated classes ----------------------------------------------------------------
+
+    private static com.google.protobuf.MessageLite payloadProto(NodePayload payload) {
+        return switch (payload) {
+            case NodePayload.NodeAnnouncement a -> NodeMessageProto.NodeAnnouncement.newBuilder()
+                    .setTlsPeerId(bytes(a.tlsPeerId())).setTlsPublicKey(ByteString.copyFrom(a.tlsPublicKey()))
+                    .setTlsBindingSignature(ByteString.copyFrom(a.tlsBindingSignature()))
+                    .setHttp(NodeMessageProto.HttpEndpoint.newBuilder().setHost(a.http().host()).setPort(a.http().port())
+                            .setScheme(a.http().scheme()))
+                    .addAllCapabilities(a.capabilities()).setCapacityTotalBytes(a.capacityTotalBytes())
+                    .setCapacityFreeBytes(a.capacityFreeBytes()).setMode(a.mode()).build();
+            case NodePayload.DataStoreGossip g -> NodeMessageProto.DataStoreGossip.newBuilder()
+                    .setDatastoreId(bytes(g.datastoreId())).setVersion(g.version()).setMerkleRoot(bytes(g.merkleRoot()))
+                    .setCapsuleCount(g.capsuleCount()).setTotalSize(g.totalSize())
+                    .setVersionRecord(ByteString.copyFrom(g.versionRecord())).build();
+            case NodePayload.CapsuleRequest r -> NodeMessageProto.CapsuleRequest.newBuilder()
+                    .setDatastoreId(bytes(r.datastoreId())).setCapsuleIndex(r.capsuleIndex())
+                    .setRequesterId(bytes(r.requesterId())).setMaxSize(r.maxSize()).setVersion(r.version())
+                    .setOffset(r.offset()).setLength(r.length()).build();
+            case NodePayload.CapsuleResponse r -> {
+                ByteBuffer hashes = ByteBuffer.allocate(32 * r.chunkHashes().size());
+                r.chunkHashes().forEach(h -> h.writeTo(hashes));
+                yield NodeMessageProto.CapsuleResponse.newBuilder()
+                        .setCapsuleData(ByteString.copyFrom(r.data())).setMerkleProof(ByteString.copyFrom(r.leafProof()))
+                        .setPlotId(bytes(r.plotId())).setCompression(r.compression()).setDatastoreId(bytes(r.datastoreId()))
+                        .setCapsuleIndex(r.capsuleIndex()).setOffset(r.offset()).setCapsuleHash(bytes(r.capsuleHash()))
+                        .setChunkRoot(bytes(r.chunkRoot())).setChunkHashes(ByteString.copyFrom(hashes.array()))
+                        .setStoredLength(r.storedLength()).setVersion(r.version()).build();
+            }
+            case NodePayload.ValidationChallenge c -> NodeMessageProto.ValidationChallenge.newBuilder()
+                    .setChallengeId(bytes(c.challengeId())).setDatastoreId(bytes(c.datastoreId()))
+                    .setCapsuleIndex(c.capsuleIndex()).setChunkIndex(c.chunkIndex()).setNonce(bytes(c.nonce()))
+                    .setRespondBy(c.respondBy()).build();
+            case NodePayload.ProofResponse p -> NodeMessageProto.ProofResponse.newBuilder()
+                    .setChallengeId(bytes(p.challengeId())).setChunkData(ByteString.copyFrom(p.chunkData()))
+                    .setChunkProof(ByteString.copyFrom(p.chunkProof())).setCapsuleHash(bytes(p.capsuleHash()))
+                    .setChunkRoot(bytes(p.chunkRoot())).setLeafProof(ByteString.copyFrom(p.leafProof()))
+                    .setPlotId(bytes(p.plotId())).build();
+        };
+    }
+
+    private static NodePayload payload(int field, byte[] bytes, NodeMessageLimits limits) throws InvalidProtocolBufferException {
+        int maxString = limits.maxStringBytes();
+        return switch (field) {
+            case NodePayload.NodeAnnouncement.FIELD -> {
+                NodeMessageProto.NodeAnnouncement a = NodeMessageProto.NodeAnnouncement.parser().parseFrom(nested(bytes));
+                if (a.getCapabilitiesCount() > limits.maxCapabilities()) {
+                    throw new WireException(a.getCapabilitiesCount() + " capabilities exceed the limit " + limits.maxCapabilities());
+                }
+                List<String> caps = new ArrayList<>();
+                for (ByteString c : a.getCapabilitiesList().asByteStringList()) {
+                    caps.add(string(c, maxString, "capability"));
+                }
+                NodeMessageProto.HttpEndpoint h = a.getHttp();
+                yield new NodePayload.NodeAnnouncement(bytes32(a.getTlsPeerId(), "tls_peer_id"), a.getTlsPublicKey().toByteArray(),
+                        a.getTlsBindingSignature().toByteArray(),
+                        new NodePayload.HttpEndpoint(string(h.getHostBytes(), maxString, "host"), h.getPort(),
+                                string(h.getSchemeBytes(), maxString, "scheme")),
+                        caps, a.getCapacityTotalBytes(), a.getCapacityFreeBytes(), string(a.getModeBytes(), maxString, "mode"));
+            }
+            case NodePayload.DataStoreGossip.FIELD -> {
+                NodeMessageProto.DataStoreGossip g = NodeMessageProto.DataStoreGossip.parser().parseFrom(nested(bytes));
+                yield new NodePayload.DataStoreGossip(bytes32(g.getDatastoreId(), "datastore_id"), g.getVersion(),
+                        bytes32(g.getMerkleRoot(), "merkle_root"), g.getCapsuleCount(), g.getTotalSize(),
+                        g.getVersionRecord().toByteArray());
+            }
+            case NodePayload.CapsuleRequest.FIELD -> {
+                NodeMessageProto.CapsuleRequest r = NodeMessageProto.CapsuleRequest.parser().parseFrom(nested(bytes));
+                yield new NodePayload.CapsuleRequest(bytes32(r.getDatastoreId(), "datastore_id"), r.getVersion(),
+                        r.getCapsuleIndex(), r.getOffset(), r.getLength(), r.getMaxSize(), bytes32(r.getRequesterId(), "requester_id"));
+            }
+            case NodePayload.CapsuleResponse.FIELD -> {
+                NodeMessageProto.CapsuleResponse r = NodeMessageProto.CapsuleResponse.parser().parseFrom(nested(bytes));
+                ByteString hashes = r.getChunkHashes();
+                if (hashes.size() % 32 != 0 || hashes.size() / 32 > limits.maxChunkHashes()) {
+                    throw new WireException("chunk_hashes of " + hashes.size() + " bytes is not at most "
+                            + limits.maxChunkHashes() + " 32-byte hashes");
+                }
+                List<Bytes32> chunkHashes = new ArrayList<>(hashes.size() / 32);
+                for (int i = 0; i < hashes.size(); i += 32) {
+                    chunkHashes.add(bytes32(hashes.substring(i, i + 32), "chunk hash"));
+                }
+                yield new NodePayload.CapsuleResponse(bytes32(r.getDatastoreId(), "datastore_id"), r.getVersion(),
+                        r.getCapsuleIndex(), r.getOffset(), r.getCapsuleData().toByteArray(), r.getStoredLength(),
+                        bytes32(r.getCapsuleHash(), "capsule_hash"), bytes32(r.getChunkRoot(), "chunk_root"), chunkHashes,
+                        r.getMerkleProof().toByteArray(), bytes32(r.getPlotId(), "plot_id"), r.getCompression());
+            }
+            case NodePayload.ValidationChallenge.FIELD -> {
+                NodeMessageProto.ValidationChallenge c = NodeMessageProto.ValidationChallenge.parser().parseFrom(nested(bytes));
+                yield new NodePayload.ValidationChallenge(bytes32(c.getChallengeId(), "challenge_id"),
+                        bytes32(c.getDatastoreId(), "datastore_id"), c.getCapsuleIndex(), c.getChunkIndex(),
+                        bytes32(c.getNonce(), "nonce"), c.getRespondBy());
+            }
+            case NodePayload.ProofResponse.FIELD -> {
+                NodeMessageProto.ProofResponse p = NodeMessageProto.ProofResponse.parser().parseFrom(nested(bytes));
+                yield new NodePayload.ProofResponse(bytes32(p.getChallengeId(), "challenge_id"), p.getChunkData().toByteArray(),
+                        p.getChunkProof().toByteArray(), bytes32(p.getCapsuleHash(), "capsule_hash"),
+                        bytes32(p.getChunkRoot(), "chunk_root"), p.getLeafProof().toByteArray(), bytes32(p.getPlotId(), "plot_id"));
+            }
+            default -> throw new WireException("unknown node message payload field " + field);
+        };
+    }
+
+    /** A parser input that refuses nesting deeper than the schema's (a payload holds at most one level). */
+    private static CodedInputStream nested(byte[] bytes) {
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        in.setRecursionLimit(MAX_NESTING);
+        return in;
+    }
+
+    private static ByteString bytes(Bytes32 value) {
+        return ByteString.copyFrom(value.toArray());
+    }
+
+    private static Bytes32 bytes32(ByteString value, String name) {
+        if (value.size() != 32) {
+            throw new WireException(name + " is " + value.size() + " bytes, not 32");
+        }
+        return Bytes32.wrap(value.toByteArray());
+    }
+
+    private static String string(ByteString value, int max, String name) {
+        if (value.size() > max) {
+            throw new WireException(name + " of " + value.size() + " bytes exceeds the limit " + max);
+        }
+        if (!value.isValidUtf8()) {
+            throw new WireException(name + " is not UTF-8");
+        }
+        return value.toStringUtf8();
+    }
+}

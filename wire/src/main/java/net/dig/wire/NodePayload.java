@@ -1,0 +1,184 @@
+package net.dig.wire;
+
+import java.util.List;
+import java.util.Objects;
+import net.dig.core.Bytes32;
+
+/**
+ * The one payload of a {@link NodeMessage} (the {@code oneof payload} of {@code DIGNodeMessage},
+ * docs/formats/wire.md "Node messages"). Plain values: the protobuf classes stay inside
+ * {@link NodeMessageCodec}. Byte arrays are copied in; callers must not change the arrays they read out.
+ * Constructors check what a value needs to be meaningful (32-byte ids, ports, sizes); everything that needs
+ * state (signatures, bindings, freshness) is the validator's.
+ */
+public sealed interface NodePayload {
+    /** The protobuf field number of this payload inside {@code DIGNodeMessage} (1..6), signed with it. */
+    int fieldNumber();
+
+    /** The node's HTTP API, where readers and other nodes fetch capsules. */
+    record HttpEndpoint(String host, int port, String scheme) {
+        public HttpEndpoint {
+            Objects.requireNonNull(host, "host");
+            if (port < 0 || port > 0xFFFF) {
+                throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+            }
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException("scheme must be http or https, not " + scheme);
+            }
+        }
+    }
+
+    /**
+     * Binds the sender's Ed25519 key to its TLS PeerId both ways: the Ed25519 signature of the message
+     * covers {@code tlsPeerId}, and {@code tlsBindingSignature} is by the TLS leaf key over
+     * {@link TlsBinding#message} of the sender key.
+     *
+     * @param tlsPublicKey the TLS leaf's SubjectPublicKeyInfo (DER); {@code tlsPeerId} is its SHA-256
+     */
+    record NodeAnnouncement(Bytes32 tlsPeerId, byte[] tlsPublicKey, byte[] tlsBindingSignature, HttpEndpoint http,
+            List<String> capabilities, long capacityTotalBytes, long capacityFreeBytes, String mode) implements NodePayload {
+        public static final int FIELD = 1;
+
+        public NodeAnnouncement {
+            Objects.requireNonNull(tlsPeerId, "tlsPeerId");
+            tlsPublicKey = tlsPublicKey.clone();
+            tlsBindingSignature = tlsBindingSignature.clone();
+            Objects.requireNonNull(http, "http");
+            capabilities = List.copyOf(capabilities);
+            Objects.requireNonNull(mode, "mode");
+            if (capacityTotalBytes < 0 || capacityFreeBytes < 0 || capacityFreeBytes > capacityTotalBytes) {
+                throw new IllegalArgumentException("capacity free " + Long.toUnsignedString(capacityFreeBytes) + " of total "
+                        + Long.toUnsignedString(capacityTotalBytes) + " is not 0 <= free <= total");
+            }
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /** A datastore version the sender holds, with the owner-signed version record to check it by. */
+    record DataStoreGossip(Bytes32 datastoreId, long version, Bytes32 merkleRoot, long capsuleCount, long totalSize,
+            byte[] versionRecord) implements NodePayload {
+        public static final int FIELD = 2;
+
+        public DataStoreGossip {
+            Objects.requireNonNull(datastoreId, "datastoreId");
+            Objects.requireNonNull(merkleRoot, "merkleRoot");
+            versionRecord = versionRecord.clone();
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /**
+     * One window of one capsule's stored bytes: {@code [offset, offset + length)}, {@code length} 0 meaning
+     * as much as {@code maxSize} allows; the answer never carries more than {@code maxSize} data bytes.
+     *
+     * @param requesterId the requester's Ed25519 public key
+     */
+    record CapsuleRequest(Bytes32 datastoreId, long version, int capsuleIndex, long offset, int length, int maxSize,
+            Bytes32 requesterId) implements NodePayload {
+        public static final int FIELD = 3;
+
+        public CapsuleRequest {
+            Objects.requireNonNull(datastoreId, "datastoreId");
+            Objects.requireNonNull(requesterId, "requesterId");
+            if (capsuleIndex < 0 || offset < 0 || length < 0 || maxSize <= 0) {
+                throw new IllegalArgumentException("capsule index, offset and length must be >= 0 and max size > 0");
+            }
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /**
+     * One window of a capsule: {@code data} is the stored bytes from {@code offset} (encoded as
+     * {@code compression} says), {@code storedLength} their total. The window at offset 0 also carries the
+     * capsule's chunk hashes (the prologue the requester verifies the chunks against), empty elsewhere.
+     *
+     * @param leafProof the proof of {@code capsuleHash ‖ chunkRoot} to the datastore root (docs/architecture.md §4.1)
+     * @param compression 0 none, 1 lz4, 2 zstd
+     */
+    record CapsuleResponse(Bytes32 datastoreId, long version, int capsuleIndex, long offset, byte[] data, long storedLength,
+            Bytes32 capsuleHash, Bytes32 chunkRoot, List<Bytes32> chunkHashes, byte[] leafProof, Bytes32 plotId,
+            int compression) implements NodePayload {
+        public static final int FIELD = 4;
+
+        public CapsuleResponse {
+            Objects.requireNonNull(datastoreId, "datastoreId");
+            Objects.requireNonNull(capsuleHash, "capsuleHash");
+            Objects.requireNonNull(chunkRoot, "chunkRoot");
+            Objects.requireNonNull(plotId, "plotId");
+            data = data.clone();
+            leafProof = leafProof.clone();
+            chunkHashes = List.copyOf(chunkHashes);
+            if (capsuleIndex < 0 || offset < 0 || storedLength < 0 || offset + data.length > storedLength) {
+                throw new IllegalArgumentException("window [" + offset + ", +" + data.length + ") is not inside the stored "
+                        + storedLength + " bytes");
+            }
+            if (compression < 0 || compression > 2) {
+                throw new IllegalArgumentException("compression " + compression + " is not 0, 1 or 2");
+            }
+            if (!chunkHashes.isEmpty() && offset != 0) {
+                throw new IllegalArgumentException("chunk hashes go with the window at offset 0 only");
+            }
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /** Prove holding chunk {@code chunkIndex} of capsule {@code capsuleIndex} by {@code respondBy} (Unix seconds). */
+    record ValidationChallenge(Bytes32 challengeId, Bytes32 datastoreId, int capsuleIndex, int chunkIndex, Bytes32 nonce,
+            long respondBy) implements NodePayload {
+        public static final int FIELD = 5;
+
+        public ValidationChallenge {
+            Objects.requireNonNull(challengeId, "challengeId");
+            Objects.requireNonNull(datastoreId, "datastoreId");
+            Objects.requireNonNull(nonce, "nonce");
+            if (capsuleIndex < 0 || chunkIndex < 0) {
+                throw new IllegalArgumentException("capsule and chunk indexes must be >= 0");
+            }
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /**
+     * The answer to a {@link ValidationChallenge}: the chunk, its proof to {@code chunkRoot}, and the proof
+     * of {@code capsuleHash ‖ chunkRoot} to the datastore root.
+     */
+    record ProofResponse(Bytes32 challengeId, byte[] chunkData, byte[] chunkProof, Bytes32 capsuleHash, Bytes32 chunkRoot,
+            byte[] leafProof, Bytes32 plotId) implements NodePayload {
+        public static final int FIELD = 6;
+
+        public ProofResponse {
+            Objects.requireNonNull(challengeId, "challengeId");
+            Objects.requireNonNull(capsuleHash, "capsuleHash");
+            Objects.requireNonNull(chunkRoot, "chunkRoot");
+            Objects.requireNonNull(plotId, "plotId");
+            chunkData = chunkData.clone();
+            chunkProof = chunkProof.clone();
+            leafProof = leafProof.clone();
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+}
