@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import net.dig.core.Progress;
 import net.dig.testkit.ManualClock;
@@ -43,13 +42,7 @@ class ScrubberTest {
             Manifest m = e.ingest(write(tmp.resolve("d"), randomBytes(3 * KB256, 1)), new IngestOptions(KB256, Compression.NONE, "d"),
                     OWNER, Progress.none());
             CapsuleLocation loc = e.locate(m.datastoreId(), 2).orElseThrow(); // served once: known good
-            List<CapsuleDamage> damaged = new CopyOnWriteArrayList<>();
-            e.addListener(new StorageEvents() {
-                @Override
-                public void onCapsuleQuarantined(CapsuleDamage d) {
-                    damaged.add(d);
-                }
-            });
+            List<CapsuleDamage> damaged = StorageTestSupport.damages(e);
             flip(loc.plotPath(), loc.offset() + 12345);
             assertThat(e.region(m.datastoreId(), 2).plotId()).isEqualTo(loc.plotId()); // remembered good until the scrubber looks
             Scrubber s = e.scrubber(new ScrubConfig(10L << 20, Duration.ofHours(1)));

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import net.dig.core.Progress;
 import org.junit.jupiter.api.Test;
@@ -111,13 +110,7 @@ class ServeIntegrityTest {
             Manifest m = node.ingest(write(tmp.resolve("d"), data), new IngestOptions(KB256, Compression.NONE, "d"), OWNER,
                     Progress.none());
             CapsuleLocation loc = node.locate(m.datastoreId(), 1).orElseThrow(); // known good from now on
-            List<CapsuleDamage> damaged = new CopyOnWriteArrayList<>();
-            node.addListener(new StorageEvents() {
-                @Override
-                public void onCapsuleQuarantined(CapsuleDamage d) {
-                    damaged.add(d);
-                }
-            });
+            List<CapsuleDamage> damaged = StorageTestSupport.damages(node);
             flip(loc.plotPath(), loc.offset() + 77);
             try (StorageEngine cli = StorageTestSupport.open(config)) { // plot verify next to the running node
                 assertThat(cli.verify(Optional.empty(), Progress.none()).ok()).isFalse();
@@ -149,13 +142,7 @@ class ServeIntegrityTest {
         }
         flip(bad.plotPath(), bad.offset() + 9);
         try (StorageEngine e = StorageTestSupport.open(config)) {
-            List<CapsuleDamage> damaged = new CopyOnWriteArrayList<>();
-            e.addListener(new StorageEvents() {
-                @Override
-                public void onCapsuleQuarantined(CapsuleDamage d) {
-                    damaged.add(d);
-                }
-            });
+            List<CapsuleDamage> damaged = StorageTestSupport.damages(e);
             assertThat(codeOf(() -> e.region(m.datastoreId(), 1))).isEqualTo(StorageErrorCode.QUARANTINED);
             assertThat(damaged).singleElement().satisfies(d -> assertThat(d.capsuleIndex()).isEqualTo(1));
             byte[] wrong = data.clone();
