@@ -33,7 +33,7 @@ import net.dig.core.Bytes32;
  *
  * <h2>Concurrency</h2>
  * Readers consult an immutable snapshot (a volatile read, no lock, no I/O), so the HTTP event loop can
- * ask {@link #plotServable} before each zero-copy send. Every change writes the index first and then
+ * ask {@link #servable} before each zero-copy send. Every change writes the index first and then
  * rebuilds the snapshot from it, under this object's lock; events are posted after the index commit.
  */
 final class Quarantine {
