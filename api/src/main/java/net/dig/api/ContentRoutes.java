@@ -35,6 +35,13 @@ import net.dig.storage.Manifest;
  * get the decompressed bytes from the L1/L2 tiers ({@link CapsuleTiers}), filled on a miss from
  * the plot by {@code ContentService.fill} (hash-checked). Per-capsule metadata (location, proof) is cached
  * briefly so a hot capsule is answered without leaving the event loop.
+ *
+ * <p>Integrity: bytes sent as stored (plain or zstd) come from a location {@code ContentService.locate}
+ * handed out, whose copy was rehashed on its first hand-out since the plot was opened; before every
+ * send, cached or not, the copy is checked (in memory) to be still servable, so a copy a scrub, a read
+ * or a CLI verify found bad is refused from then on and another copy is looked up. A datastore whose
+ * capsules can none be served answers its manifest with 503 {@code plot_unavailable}; otherwise the
+ * manifest lists the unavailable ones.
  */
 final class ContentRoutes {
     private record Key(Bytes32 id, int index) {
@@ -69,10 +76,10 @@ final class ContentRoutes {
         Key key = new Key(id, index);
         Meta m = meta.getIfPresent(key);
         if (m != null) {
-            serve(ctx, key, m);
+            serve(ctx, key, m, false);
             return;
         }
-        c.blocking(() -> loadMeta(key)).onSuccess(ApiContext.guarded(ctx, loaded -> serve(ctx, key, loaded))).onFailure(ctx::fail);
+        c.blocking(() -> loadMeta(key)).onSuccess(ApiContext.guarded(ctx, loaded -> serve(ctx, key, loaded, true))).onFailure(ctx::fail);
     }
 
     private Meta loadMeta(Key k) {
@@ -92,13 +99,22 @@ final class ContentRoutes {
         return m;
     }
 
-    private void serve(RoutingContext ctx, Key key, Meta m) {
+    /**
+     * Serves from a location known good when it was loaded ({@code fresh}) or cached. A cached copy found
+     * bad since is dropped and the location loaded again (another copy, or 503 {@code plot_unavailable}).
+     */
+    private void serve(RoutingContext ctx, Key key, Meta m, boolean fresh) {
         HttpServerResponse r = ctx.response();
         CapsuleLocation loc = m.location();
-        if (!content.plotServable(loc.plotId())) {
+        if (!content.capsuleServable(loc, key.id(), key.index())) {
             meta.invalidate(key);
-            throw new ServiceException(ErrorCode.PLOT_UNAVAILABLE, "plot " + loc.plotId().toHex()
-                    + " failed verification (quarantined or bad capsules); capsule " + key.index() + " is not served");
+            if (fresh) {
+                throw new ServiceException(ErrorCode.PLOT_UNAVAILABLE, "capsule " + key.index() + " in plot " + loc.plotId().toHex()
+                        + " failed verification (quarantined or found bad); it is not served");
+            }
+            c.blocking(() -> loadMeta(key)).onSuccess(ApiContext.guarded(ctx, loaded -> serve(ctx, key, loaded, true)))
+                    .onFailure(ctx::fail);
+            return;
         }
         String identityTag = "\"" + loc.hash().toHex().substring(2) + "\"";
         r.putHeader("X-Capsule-Hash", loc.hash().toHex())
@@ -255,7 +271,12 @@ final class ContentRoutes {
 
     private static void sendManifest(RoutingContext ctx, DatastoreViews.View v) {
         var ver = v.manifest().version();
-        String etag = "\"" + ver.merkleRoot().toHex().substring(2) + "-" + ver.version() + "\"";
+        if (!v.servable()) {
+            throw new ServiceException(ErrorCode.PLOT_UNAVAILABLE, "no capsule of datastore " + ver.datastoreId().toHex()
+                    + " can be served here: every one was found bad or is only in quarantined plots");
+        }
+        String etag = "\"" + ver.merkleRoot().toHex().substring(2) + "-" + ver.version()
+                + (v.unavailable().isEmpty() ? "" : "-u" + Integer.toHexString(v.unavailable().hashCode())) + "\"";
         HttpServerResponse r = ctx.response().putHeader("ETag", etag);
         if (etagMatches(ctx.request().getHeader("If-None-Match"), etag)) {
             r.setStatusCode(304).end();
@@ -301,6 +322,12 @@ final class ContentRoutes {
         long cs = m.version().capsuleSize();
         int firstCapsule = (int) (f.offset() / cs);
         int lastCapsule = f.length() == 0 ? firstCapsule - 1 : (int) ((f.offset() + f.length() - 1) / cs);
+        for (int i : v.unavailable()) {
+            if (i >= firstCapsule && i <= lastCapsule) {
+                throw new ServiceException(ErrorCode.PLOT_UNAVAILABLE, "capsule " + i + " of file '" + (path.length() > 200
+                        ? path.substring(0, 200) + "..." : path) + "' failed verification here; the file is not served");
+            }
+        }
         String type = MimeMapping.mimeTypeForFilename(path);
         HttpServerResponse r = ctx.response().setStatusCode(200)
                 .putHeader("Content-Type", type == null ? "application/octet-stream" : type)

@@ -10,12 +10,14 @@ import net.dig.core.Bytes32;
 import net.dig.core.Hex;
 import net.dig.service.CapsuleTiers;
 import net.dig.service.ChallengeProof;
+import net.dig.service.ContentService;
 import net.dig.service.DatastoreService;
 import net.dig.service.ErrorCode;
 import net.dig.service.ProofService;
 import net.dig.service.ServiceException;
 import net.dig.storage.Compression;
 import net.dig.storage.PlotSummary;
+import net.dig.storage.ScrubStatus;
 
 /**
  * Node endpoints: {@code GET /network/peers}, {@code POST /validation/challenge}, {@code GET /node/status},
@@ -113,12 +115,21 @@ final class NodeRoutes {
         long received = c.metrics().bytesIn();
         CapsuleTiers.TierStats l1 = c.services().content().tiers().l1Stats();
         CapsuleTiers.TierStats l2 = c.services().content().tiers().l2Stats();
+        ContentService.Integrity integrity = c.services().content().integrity();
+        ScrubStatus scrub = integrity.scrub();
         return new JsonObject()
                 .put("node_id", c.identity().nodeId())
                 .put("version", c.version())
                 .put("uptime", Math.max(0, (c.clock().millis() - c.startedMillis()) / 1000))
                 .put("plots", new JsonObject().put("count", plots.plots()).put("total_size", plots.bytesOnDisk())
-                        .put("capsule_count", plots.capsules()).put("quarantined", plots.quarantined()))
+                        .put("capsule_count", plots.capsules()).put("quarantined", plots.quarantined())
+                        .put("bad_capsules", integrity.badCapsules())
+                        .put("scrub", new JsonObject().put("enabled", scrub.enabled()).put("rate", scrub.bytesPerSecond())
+                                .put("bytes_scrubbed", scrub.bytesScrubbed()).put("passes", scrub.passes())
+                                .put("last_pass_finished", scrub.lastPassFinishedMillis() == 0 ? null
+                                        : Http.iso(scrub.lastPassFinishedMillis()))
+                                .put("bad_found", scrub.badFound()).put("pass_bytes", scrub.passBytes())
+                                .put("pass_total_bytes", scrub.passTotalBytes())))
                 .put("network", new JsonObject().put("peers", c.peers().peers().size())
                         .put("bandwidth_used", sent + received).put("bandwidth_out", sent)
                         .put("bandwidth_in", received).put("validations_24h", proofs.validations24h()))

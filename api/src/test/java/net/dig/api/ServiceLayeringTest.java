@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ServiceLayeringTest {
     /** The storage types the routes may name: values they parse, render or switch on. */
     static final Set<String> STORAGE_VALUES = Set.of("CapsuleInfo", "CapsuleLocation", "Compression", "DatastoreSummary",
-            "DatastoreVersion", "FileEntry", "Manifest", "PlotStatus", "PlotSummary", "StorageErrorCode", "StorageException");
+            "DatastoreVersion", "FileEntry", "Manifest", "PlotStatus", "PlotSummary", "ScrubStatus", "StorageErrorCode", "StorageException");
 
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

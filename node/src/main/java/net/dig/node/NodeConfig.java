@@ -74,7 +74,8 @@ record NodeConfig(
     }
 
     /** {@code storage:} - where plots, cache and index live. */
-    record StorageSection(List<String> plotsDir, String cacheDir, int maxPlots, Compression compression, String index) {
+    record StorageSection(List<String> plotsDir, String cacheDir, int maxPlots, Compression compression, String index,
+                          ScrubSection scrub) {
         StorageSection {
             require(plotsDir, "plots_dir");
             if (plotsDir.isEmpty()) {
@@ -93,6 +94,25 @@ record NodeConfig(
             if (!java.nio.file.Path.of(index).getFileName().toString().equals("index.sqlite")) {
                 throw new ConfigException("index", "the file must be named index.sqlite (only its directory can be chosen), got \"" + index + "\"");
             }
+            require(scrub, "scrub");
+        }
+    }
+
+    /**
+     * {@code storage.scrub:} - the background scrubber: {@code rate} stored bytes rehashed per second
+     * (a size, {@code 0} = off), a full pass at most once per {@code period_secs}.
+     */
+    record ScrubSection(ByteSize rate,
+                        @JsonProperty("period_secs") @JsonDeserialize(using = ConfigValues.Seconds.class) Duration period) {
+        ScrubSection {
+            require(rate, "rate");
+            atLeast("rate", rate.bytes(), 0);
+            require(period, "period_secs");
+            atLeast("period_secs", period.toSeconds(), 1);
+        }
+
+        net.dig.storage.ScrubConfig scrubConfig() {
+            return new net.dig.storage.ScrubConfig(rate.bytes(), period);
         }
     }
 

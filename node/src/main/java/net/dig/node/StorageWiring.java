@@ -3,9 +3,14 @@ package net.dig.node;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
+import net.dig.storage.ScrubConfig;
 import net.dig.storage.StorageConfig;
 import net.dig.storage.StorageEngine;
 
@@ -56,10 +61,27 @@ final class StorageWiring {
         open(ctx, identity, Clock.system()).close();
     }
 
-    /** Opens the storage engine and registers it with the runtime. */
+    /** How often the scrubber's tick runs: its bucket holds a second of work, and a CLI verify is taken in within a tick. */
+    static final Duration SCRUB_TICK = Duration.ofMillis(250);
+
+    /**
+     * Opens the storage engine and registers it with the runtime, and starts the scrubber
+     * ({@code storage.scrub}) on its own thread, stopped before the engine closes.
+     */
     static StorageEngine startServices(NodeRuntime runtime, DigNodeCommand.NodeContext ctx, NodeIdentity identity, Clock clock) {
         StorageEngine engine = open(ctx, identity, clock);
         runtime.add("storage", engine);
+        ScrubConfig scrub = ctx.config().storage().scrub().scrubConfig();
+        ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("dig-scrub").daemon().factory());
+        engine.scrubber(scrub).schedule(ticks, SCRUB_TICK);
+        runtime.add("scrubber", () -> {
+            ticks.shutdown(); // no interrupt: an interrupted FileChannel read would close the channel
+            if (!ticks.awaitTermination(30, TimeUnit.SECONDS)) {
+                ticks.shutdownNow();
+            }
+        });
+        runtime.fact("scrub_rate", scrub.bytesPerSecond());
         runtime.fact("datastores", engine.datastores().size());
         runtime.fact("plots", engine.plots().size());
         runtime.fact("plot_bytes", engine.plotBytesOnDisk());

@@ -1,5 +1,9 @@
 package net.dig.service;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -9,9 +13,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import net.dig.core.Bytes32;
 import net.dig.core.Clock;
+import net.dig.storage.CapsuleDamage;
 import net.dig.storage.CapsuleLocation;
 import net.dig.storage.DatastoreSummary;
 import net.dig.storage.Manifest;
+import net.dig.storage.ScrubStatus;
 import net.dig.storage.StorageEngine;
 import net.dig.storage.StorageEvents;
 import net.dig.storage.StorageException;
@@ -28,13 +34,20 @@ import net.dig.storage.StorageException;
  * datastore, a quarantined plot invalidates every datastore (cached locations may point into it), an
  * evicted datastore leaves the tiers.
  *
+ * <p>Integrity: a location handed out by {@link #locate} is of a copy checked against its hash since its
+ * plot was opened; {@link #capsuleServable} says, in memory, whether it is still servable (a scrub or a
+ * read may have found it bad since). A copy found bad invalidates its datastore and is handed to every
+ * {@link #onRepairNeeded} listener (the place where fetching it again from another holder plugs in).
+ * {@link #integrity} and {@link #bindTo} report the bad copies and the scrubber.
+ *
  * <p>Blocking methods (marked) read SQLite or plots; call them from workers. Thread-safe.
  */
-public final class ContentService {
+public final class ContentService implements MeterBinder {
     private final StorageEngine storage;
     private final DatastoreViews views;
     private final CapsuleTiers tiers;
     private final List<Consumer<Bytes32>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<CapsuleDamage>> repairs = new CopyOnWriteArrayList<>();
 
     ContentService(StorageEngine storage, CapsuleTiers tiers, Clock clock) {
         this.storage = storage;
@@ -62,6 +75,50 @@ public final class ContentService {
     /** Whether the plot may be served (not quarantined, no capsule found bad); in memory, event-loop safe. */
     public boolean plotServable(Bytes32 plotId) {
         return storage.plotServable(plotId);
+    }
+
+    /**
+     * Whether the copy at {@code location} (from {@link #locate}) may still be served: its plot is not
+     * quarantined and the copy was not found bad since. In memory, event-loop safe.
+     */
+    public boolean capsuleServable(CapsuleLocation location, Bytes32 datastoreId, int index) {
+        return storage.capsuleServable(location, datastoreId, index);
+    }
+
+    /** Bad copies and what the scrubber did, for {@code /node/status}. */
+    public record Integrity(int badCapsules, int quarantinedPlots, ScrubStatus scrub) {}
+
+    /** In memory, no I/O. */
+    public Integrity integrity() {
+        return new Integrity(storage.badCapsuleCount(), storage.quarantinedPlotCount(), storage.scrubStatus());
+    }
+
+    /**
+     * Adds a listener told of every copy of a capsule newly found bad and refused: which datastore and
+     * capsule, the hash good bytes must have, and the plot. Called on the thread that found it, after
+     * the finding is persisted; keep it short (hand the work to an executor).
+     */
+    public void onRepairNeeded(Consumer<CapsuleDamage> listener) {
+        repairs.add(listener);
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("storage_bad_capsules", this, s -> s.integrity().badCapsules())
+                .description("copies of capsules found not matching their hash, refused").strongReference(true).register(registry);
+        FunctionCounter.builder("storage_scrub_bytes", this, s -> s.storage.scrubStatus().bytesScrubbed()).baseUnit("bytes")
+                .description("stored bytes the scrubber rehashed").register(registry);
+        FunctionCounter.builder("storage_scrub_passes", this, s -> s.storage.scrubStatus().passes())
+                .description("full scrub passes completed").register(registry);
+        FunctionCounter.builder("storage_scrub_bad_found", this, s -> s.storage.scrubStatus().badFound())
+                .description("capsules and plots the scrubber found bad").register(registry);
+        Gauge.builder("storage_scrub_last_pass_finished_seconds", this, s -> s.storage.scrubStatus().lastPassFinishedMillis() / 1000.0)
+                .description("when the last scrub pass finished (Unix time, 0 before the first)").strongReference(true)
+                .register(registry);
+        Gauge.builder("storage_scrub_pass_progress", this, s -> {
+            ScrubStatus st = s.storage.scrubStatus();
+            return st.passTotalBytes() == 0 ? 0.0 : (double) st.passBytes() / st.passTotalBytes();
+        }).description("fraction of the current scrub pass done").strongReference(true).register(registry);
     }
 
     /** Blocking: decompressed, hash-checked capsule bytes from a sound L2 file, else from the plot into L1 and L2. */
@@ -115,6 +172,15 @@ public final class ContentService {
         public void onPlotQuarantined(Bytes32 plotId, Path plot, String reason) {
             for (DatastoreSummary d : storage.datastores()) {
                 invalidate(d.datastoreId());
+            }
+        }
+
+        @Override
+        public void onCapsuleQuarantined(CapsuleDamage damage) {
+            invalidate(damage.datastoreId());
+            tiers.evict(List.of(damage.hash())); // a request refills it from a copy that is still good, if any
+            for (Consumer<CapsuleDamage> l : repairs) {
+                l.accept(damage);
             }
         }
 

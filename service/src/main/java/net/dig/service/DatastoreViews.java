@@ -24,7 +24,9 @@ import net.dig.storage.StorageEngine;
  * <p>A snapshot lives {@link #TTL} of injected-clock time; {@link #invalidate} drops it at once (push
  * does). A new version stored by another component is therefore visible within {@link #TTL}. Every
  * snapshot is self-consistent: its proofs are computed from its own manifest and checked against that
- * manifest's signed {@code merkle_root} when the tree is built. Bounded by total capsule count.
+ * manifest's signed {@code merkle_root} when the tree is built. A snapshot also lists the capsules no copy
+ * here may serve; a capsule found bad invalidates the views ({@link ContentService}), so the list is
+ * current at once. Bounded by total capsule count.
  */
 public final class DatastoreViews {
     public static final Duration TTL = Duration.ofSeconds(2);
@@ -32,12 +34,14 @@ public final class DatastoreViews {
     /** One datastore's metadata at one moment. */
     public static final class View {
         private final Manifest manifest;
+        private final List<Integer> unavailable;
         private final Map<String, FileEntry> files;
         private volatile MerkleTree tree;
         private volatile String json;
 
-        View(Manifest manifest) {
+        View(Manifest manifest, List<Integer> unavailable) {
             this.manifest = manifest;
+            this.unavailable = List.copyOf(unavailable);
             Map<String, FileEntry> f = new HashMap<>();
             for (FileEntry e : manifest.files()) {
                 f.put(e.path(), e);
@@ -47,6 +51,16 @@ public final class DatastoreViews {
 
         public Manifest manifest() {
             return manifest;
+        }
+
+        /** The capsules no copy here may serve (found bad, or only in quarantined plots), ascending. */
+        public List<Integer> unavailable() {
+            return unavailable;
+        }
+
+        /** Whether at least one capsule can be served (a datastore without capsules counts as servable). */
+        public boolean servable() {
+            return manifest.capsules().isEmpty() || unavailable.size() < manifest.capsules().size();
         }
 
         /** The file-table entry of {@code path}, or null. */
@@ -72,11 +86,11 @@ public final class DatastoreViews {
             return t.proof(index);
         }
 
-        /** The manifest document ({@link ManifestCodec#encode}), encoded once. */
+        /** The manifest document with its {@code unavailable} list ({@link ManifestCodec#encode(Manifest, List)}), encoded once. */
         public String json() {
             String j = json;
             if (j == null) {
-                j = ManifestCodec.encode(manifest);
+                j = ManifestCodec.encode(manifest, unavailable);
                 json = j;
             }
             return j;
@@ -113,7 +127,11 @@ public final class DatastoreViews {
         if (m.isEmpty()) {
             throw new ServiceException(ErrorCode.UNKNOWN_DATASTORE, "no datastore " + id.toHex() + " on this node");
         }
-        v = new View(m.get());
+        try {
+            v = new View(m.get(), storage.unavailableCapsules(id));
+        } catch (net.dig.storage.StorageException e) {
+            throw ServiceException.of(e);
+        }
         views.put(id, v);
         return v;
     }

@@ -93,6 +93,25 @@ public final class ManifestCodec {
         }
     }
 
+    /**
+     * The manifest document as this node serves it: {@link #encode(Manifest)} plus, when some capsules
+     * cannot be served here (found bad, or only in quarantined plots), {@code "unavailable"}: their
+     * indices, ascending. The field is not part of the signed record; decoders ignore it.
+     */
+    public static String encode(Manifest m, List<Integer> unavailable) {
+        if (unavailable.isEmpty()) {
+            return encode(m);
+        }
+        ObjectNode o = toTree(m);
+        ArrayNode a = o.putArray("unavailable");
+        unavailable.forEach(a::add);
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a manifest tree cannot fail to serialise", e);
+        }
+    }
+
     /** Parses and checks a manifest document. */
     public static Decoded decode(String text) {
         JsonNode root;

@@ -106,6 +106,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     @Override
     public void bindTo(MeterRegistry registry) {
         content.tiers().bindTo(registry);
+        content.bindTo(registry);
         datastores.bindTo(registry);
         proofs.bindTo(registry);
     }

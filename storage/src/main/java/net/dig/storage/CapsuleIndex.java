@@ -430,6 +430,17 @@ final class CapsuleIndex implements AutoCloseable {
         });
     }
 
+    /**
+     * SQLite's {@code PRAGMA data_version}: changes when another connection (another process: a CLI
+     * next to the running node) committed to the index since the last call; this connection's own
+     * commits leave it unchanged.
+     */
+    synchronized long dataVersion() throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA data_version")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
     /** Forgets the bad capsules of one plot (a verify found it clean); true if there were any. */
     synchronized boolean clearBadCapsules(String plotPath) throws SQLException {
         try (PreparedStatement ps = db.prepareStatement("DELETE FROM bad_capsules WHERE plot_path=?")) {

@@ -22,6 +22,13 @@ import net.dig.core.Sha256;
  * first open quarantines the plot. Only when every copy failed does the read fail, with the last
  * failure.
  *
+ * <h2>Nothing unverified is sent as stored</h2>
+ * {@link #locate} and {@link #region} hand out stored bytes to be sent without a copy (plain bytes by
+ * {@code sendfile}, zstd frames as they are). Each copy is rehashed the first time it is handed out
+ * since its plot was opened, and remembered as good in one bit per capsule of the plot's reader; the
+ * scrubber rehashes it again on every pass. Later rot between two passes is caught by the next pass,
+ * by a hash-checked read, or by a client checking {@code X-Capsule-Hash}.
+ *
  * <h2>Quarantine is enforced here</h2>
  * {@link #copies} never returns a copy in a quarantined plot, nor, for whole-capsule reads and regions,
  * a copy recorded as bad; copies in plots that are servable whole come first. Callers cannot forget the
@@ -73,28 +80,94 @@ final class CapsuleReader {
         this.usage = usage;
     }
 
-    /** Where the first usable copy of a capsule of the current version is; empty if not stored here. */
+    /**
+     * Where the first usable copy of a capsule of the current version is, checked against its hash
+     * if it was not since its plot was opened ({@link #knownGood}); empty if not stored here.
+     */
     Optional<CapsuleLocation> locate(Bytes32 datastoreId, int capsuleIndex) {
         Optional<Long> version = StorageFailures.index("index " + indexName + " failed", () -> index.currentVersion(datastoreId));
         if (version.isEmpty()) {
             return Optional.empty();
         }
-        List<CapsuleIndex.CapsuleRow> rows = rows(datastoreId, version.get(), capsuleIndex);
-        if (rows.isEmpty()) {
+        if (rows(datastoreId, version.get(), capsuleIndex).isEmpty()) {
             return Optional.empty();
         }
-        CapsuleIndex.CapsuleRow r = usable(datastoreId, capsuleIndex, rows, Use.WHOLE).getFirst();
-        return Optional.of(new CapsuleLocation(Bytes32.fromHex(r.plotId()), Path.of(r.plotPath()), r.offset(),
-                r.storedLength(), r.codec(), r.size(), r.hash()));
+        Manifest m = manifests.require(datastoreId);
+        return Optional.of(firstGoodCopy(m, capsuleIndex, Use.WHOLE, "capsule " + capsuleIndex + " of datastore " + datastoreId,
+                (plot, r) -> {
+                    knownGood(plot, r, datastoreId, capsuleIndex);
+                    return new CapsuleLocation(Bytes32.fromHex(r.plotId()), Path.of(r.plotPath()), r.offset(), r.storedLength(),
+                            r.codec(), r.size(), r.hash());
+                }));
     }
 
-    /** The stored bytes of a usable copy of a capsule, as a region of an open plot. */
+    /**
+     * The stored bytes of a usable copy of a capsule, as a region of an open plot, checked against its
+     * hash if it was not since its plot was opened ({@link #knownGood}).
+     */
     CapsuleRegion region(Bytes32 datastoreId, int capsuleIndex) {
         Manifest m = manifests.require(datastoreId);
         checkCapsuleIndex(m, capsuleIndex);
         return firstGoodCopy(m, capsuleIndex, Use.WHOLE, "capsule " + capsuleIndex + " of datastore " + datastoreId,
-                (plot, r) -> new CapsuleRegion(Bytes32.fromHex(r.plotId()), plot.channel(), r.offset(), r.storedLength(),
-                        r.codec(), r.size(), r.hash()));
+                (plot, r) -> {
+                    knownGood(plot, r, datastoreId, capsuleIndex);
+                    return new CapsuleRegion(Bytes32.fromHex(r.plotId()), plot.channel(), r.offset(), r.storedLength(),
+                            r.codec(), r.size(), r.hash());
+                });
+    }
+
+    /**
+     * Makes sure the stored bytes of a copy are good before they are sent as they are (zero-copy plain
+     * bytes, or a zstd frame): the first time since the plot was opened, the capsule is rehashed (a zstd
+     * frame is decompressed and the result hashed, docs/decisions.md D30b) and remembered in the plot
+     * reader's bitset; a mismatch is a {@link Mismatch}, which records the copy as bad.
+     */
+    private static void knownGood(PlotReader plot, CapsuleIndex.CapsuleRow r, Bytes32 datastoreId, int capsuleIndex)
+            throws IOException, Mismatch {
+        PlotReader.Entry e = plot.entryAt(r.offset());
+        if (e == null || !e.datastoreId().equals(datastoreId) || e.index() != capsuleIndex) {
+            throw new IOException("plot " + r.plotPath() + " holds no record of capsule " + capsuleIndex + " at byte " + r.offset()
+                    + " (the index is out of date)");
+        }
+        if (plot.verified(e)) {
+            return;
+        }
+        String why = plot.checkCapsule(e);
+        if (why != null) {
+            throw new Mismatch("capsule " + capsuleIndex + " of datastore " + datastoreId + " in plot " + r.plotPath()
+                    + " does not match its hash: " + why, why);
+        }
+        plot.markVerified(e);
+    }
+
+    /**
+     * The capsule indices of the current version of a datastore with no copy that may be served whole
+     * (every copy recorded bad or in a quarantined plot), ascending. Only capsules with a finding or in a
+     * quarantined plot are looked up, so a healthy datastore costs one index query.
+     */
+    List<Integer> unavailable(Bytes32 datastoreId) {
+        Manifest m = manifests.require(datastoreId);
+        long version = m.version().version();
+        java.util.SortedSet<Integer> candidates = new java.util.TreeSet<>(quarantine.badIndicesOf(datastoreId));
+        List<String> holding = StorageFailures.index("index " + indexName + " failed", () -> index.plotsHolding(datastoreId));
+        if (holding.stream().anyMatch(quarantine::plotQuarantined)) {
+            for (int i = 0; i < m.capsules().size(); i++) {
+                candidates.add(i);
+            }
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int i : candidates) {
+            if (i >= m.capsules().size()) {
+                continue; // a finding about an older version
+            }
+            int capsule = i;
+            boolean servable = rows(datastoreId, version, i).stream().anyMatch(r -> r.plotStatus() == PlotStatus.OK
+                    && quarantine.servable(Bytes32.fromHex(r.plotId()), r.plotPath(), datastoreId, capsule));
+            if (!servable) {
+                out.add(i);
+            }
+        }
+        return out;
     }
 
     /** The uncompressed bytes of a capsule, checked against its hash. */
@@ -106,6 +179,10 @@ final class CapsuleReader {
             if (!Sha256.hash(data).equals(r.hash())) {
                 throw new Mismatch("capsule " + capsuleIndex + " of datastore " + datastoreId + " in plot " + r.plotPath()
                         + " does not match its hash (run plot verify)", "capsule hash mismatch");
+            }
+            PlotReader.Entry e = plot.entryAt(r.offset());
+            if (e != null && e.datastoreId().equals(datastoreId) && e.index() == capsuleIndex && e.hash().equals(r.hash())) {
+                plot.markVerified(e);
             }
             return data;
         });

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 import net.dig.core.Bytes32;
 import net.dig.core.NodeIdentity;
 import net.dig.core.Sha256;
@@ -67,6 +68,9 @@ final class PlotReader implements AutoCloseable {
     private final List<Entry> entries;
     private final List<Manifest> manifests;
     private final Map<Bytes32, Manifest> manifestById;
+    private final Map<Long, Entry> entryByOffset;
+    /** One bit per entry position: its bytes matched its hash since this reader was opened. */
+    private final AtomicLongArray verified;
 
     private PlotReader(Path path, FileChannel channel, Bytes32 plotId, long creationTime, long fileSize,
                        byte[] nodePublicKey, List<Entry> entries, List<Manifest> manifests) {
@@ -82,6 +86,11 @@ final class PlotReader implements AutoCloseable {
         for (Manifest m : manifests) {
             manifestById.put(m.datastoreId(), m);
         }
+        this.entryByOffset = new HashMap<>();
+        for (Entry e : entries) {
+            entryByOffset.put(e.offset(), e);
+        }
+        this.verified = new AtomicLongArray((entries.size() + 63) / 64);
     }
 
     /** Reads the 32-byte plot id field of a header without checking anything (for reports on broken plots). */
@@ -346,24 +355,41 @@ final class PlotReader implements AutoCloseable {
         return out;
     }
 
-    /** Per-thread direct buffer for rehashing plain capsules without a heap copy (16 MiB per verifying thread). */
-    private static final ThreadLocal<ByteBuffer> SCRATCH =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CapsuleSize.MIB_16.bytes()));
+    /** Per-thread direct buffer for rehashing plain capsules without a heap copy, one slice at a time. */
+    private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
+
+    /** The entry whose stored bytes start at byte {@code offset} of the file, or null. */
+    Entry entryAt(long offset) {
+        return entryByOffset.get(offset);
+    }
+
+    /** Whether entry {@code e} matched its hash since this reader was opened ({@link #markVerified}). */
+    boolean verified(Entry e) {
+        return (verified.get(e.position() >>> 6) & (1L << e.position())) != 0;
+    }
+
+    void markVerified(Entry e) {
+        verified.getAndAccumulate(e.position() >>> 6, 1L << e.position(), (a, b) -> a | b);
+    }
 
     /** Rehashes capsule {@code e}: null if it is intact, else why not. */
     String checkCapsule(Entry e) {
         if (e.codec() == Compression.NONE && e.storedLength() == e.size() && !Thread.currentThread().isVirtual()) {
-            // plain capsule: one kernel copy into a reused direct buffer, hashed in place
+            // plain capsule: kernel copies into a reused direct buffer, hashed in place slice by slice
             ByteBuffer scratch = SCRATCH.get();
-            scratch.clear().limit(e.storedLength());
+            java.security.MessageDigest d = Sha256.newDigest();
             try {
-                readFully(channel, scratch, e.offset());
+                for (long done = 0; done < e.storedLength(); ) {
+                    int n = (int) Math.min(scratch.capacity(), e.storedLength() - done);
+                    scratch.clear().limit(n);
+                    readFully(channel, scratch, e.offset() + done);
+                    scratch.flip();
+                    d.update(scratch);
+                    done += n;
+                }
             } catch (IOException | RuntimeException ex) {
                 return "cannot read: " + ex.getMessage();
             }
-            scratch.flip();
-            java.security.MessageDigest d = Sha256.newDigest();
-            d.update(scratch);
             return Bytes32.wrap(d.digest()).equals(e.hash()) ? null : "capsule hash mismatch";
         }
         byte[] data;

@@ -4,5 +4,10 @@ package net.dig.storage;
 public enum PlotStatus {
     OK,
     /** Its header or tables failed their checks (or its file is gone); never served. */
-    QUARANTINED
+    QUARANTINED,
+    /**
+     * Reported by {@link StorageEngine#plots}, never stored: the plot is sound but some of its capsules
+     * were found bad; those are refused, the rest is served.
+     */
+    DEGRADED
 }

@@ -145,6 +145,13 @@ final class PlotVerifier {
     }
 
     private static CapsuleProblem check(PlotReader reader, PlotReader.Entry e, Progress progress) {
+        String why = problem(reader, e);
+        progress.advance(e.storedLength());
+        return why == null ? null : new CapsuleProblem(e.datastoreId(), e.index(), why);
+    }
+
+    /** Rehashes one capsule against C1 and its chunk hashes against its chunk root: null if intact, else why not. */
+    static String problem(PlotReader reader, PlotReader.Entry e) {
         String why = reader.checkCapsule(e);
         if (why == null) {
             try {
@@ -156,8 +163,7 @@ final class PlotVerifier {
                 why = "cannot read chunk hashes: " + ex.getMessage();
             }
         }
-        progress.advance(e.storedLength());
-        return why == null ? null : new CapsuleProblem(e.datastoreId(), e.index(), why);
+        return why;
     }
 
     private static long sizeOf(Path f) {

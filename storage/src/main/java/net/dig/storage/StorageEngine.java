@@ -42,6 +42,7 @@ import net.dig.core.Progress;
  *   CommitPolicy       newer-version and owner checks, commit of a published plot into the index
  *   CapsuleReader      the one copy/fallback read loop; enforces the quarantine; regions to transfer
  *   PlotVerifier       rehashes plots, feeds the quarantine
+ *   Scrubber           rehashes every plot in the background at a bounded rate, feeds the quarantine
  *   Quarantine         quarantined plots and bad capsules, persisted in the index, mirrored in memory
  *   DatastoreEviction  evict/delete of a datastore, crash-safe, resumed at open
  *   DiskUsage          plot bytes and counts kept incrementally (cheap gauges)
@@ -91,6 +92,8 @@ public final class StorageEngine implements AutoCloseable {
     private final PlotVerifier verifier;
     private final PlotRecovery recovery;
     private final DatastoreEviction eviction;
+    private final Clock clock;
+    private volatile Scrubber scrubber;
 
     /** Tests turn this off to reach a real out-of-space error during the write. */
     volatile boolean checkFreeSpace = true;
@@ -104,6 +107,7 @@ public final class StorageEngine implements AutoCloseable {
 
     private StorageEngine(StorageConfig config, Clock clock, RandomGenerator random, NodeIdentity node, CapsuleIndex index) {
         this.config = config;
+        this.clock = clock;
         this.node = node;
         this.index = index;
         this.indexName = config.indexFile().toString();
@@ -121,7 +125,7 @@ public final class StorageEngine implements AutoCloseable {
         byte[] key = node.publicKey();
         this.readers = new PlotReaders(key);
         this.manifests = new ManifestCache(index, indexName);
-        this.quarantine = new Quarantine(index, indexName, readers, events);
+        this.quarantine = new Quarantine(index, indexName, readers, events, manifests);
         this.usage = new DiskUsage(config.plotDirs());
         this.placement = new PlotPlacement(config.plotDirs(), () -> checkFreeSpace);
         this.commits = new CommitPolicy(index, indexName, readers, manifests, usage, events, key);
@@ -312,16 +316,31 @@ public final class StorageEngine implements AutoCloseable {
         List<PlotSummary> out = new ArrayList<>(rows.size());
         for (CapsuleIndex.PlotRow r : rows) {
             PlotSummary s = r.summary();
-            out.add(new PlotSummary(s.plotId(), s.path(), s.sizeBytes(), s.capsuleCount(), s.creationTime(), s.status(),
-                    s.quarantineReason(), quarantine.badCapsulesOf(r.path())));
+            List<CapsuleProblem> bad = quarantine.badCapsulesOf(r.path());
+            boolean degraded = s.status() == PlotStatus.OK && !bad.isEmpty();
+            out.add(new PlotSummary(s.plotId(), s.path(), s.sizeBytes(), s.capsuleCount(), s.creationTime(),
+                    degraded ? PlotStatus.DEGRADED : s.status(), degraded ? badReason(bad) : s.quarantineReason(), bad));
         }
         return out;
+    }
+
+    private static String badReason(List<CapsuleProblem> bad) {
+        StringBuilder b = new StringBuilder().append(bad.size()).append(bad.size() == 1 ? " bad capsule" : " bad capsules")
+                .append(" refused: ");
+        for (int i = 0; i < bad.size(); i++) {
+            CapsuleProblem p = bad.get(i);
+            b.append(i == 0 ? "" : "; ").append("capsule ").append(p.capsuleIndex()).append(" of ").append(p.datastoreId().toHex())
+                    .append(" (").append(p.reason()).append(')');
+        }
+        return b.toString();
     }
 
     /**
      * Where capsule {@code capsuleIndex} of the current version is, from the index. Empty if the datastore
      * or capsule is unknown here; {@link StorageErrorCode#QUARANTINED} if its only copies are in quarantined
-     * plots or were found bad. Prefer {@link #region}, which needs no path.
+     * plots or were found bad. Blocking: the copy is rehashed the first time it is handed out since its
+     * plot was opened (a copy that fails is recorded bad and the next is tried), so its stored bytes may
+     * be sent as they are. Prefer {@link #region}, which needs no path.
      */
     public Optional<CapsuleLocation> locate(Bytes32 datastoreId, int capsuleIndex) {
         checkOpen();
@@ -376,6 +395,82 @@ public final class StorageEngine implements AutoCloseable {
      */
     public boolean plotServable(Bytes32 plotId) {
         return quarantine.plotServable(plotId);
+    }
+
+    /**
+     * Non-blocking, in memory: whether this copy may be served whole: its plot is not quarantined and
+     * the copy was not found bad. A server that caches a {@link CapsuleLocation} checks this before each
+     * send; a copy handed out by {@link #locate} or {@link #region} was also checked against its hash
+     * since its plot was opened.
+     */
+    public boolean capsuleServable(CapsuleLocation location, Bytes32 datastoreId, int capsuleIndex) {
+        return quarantine.servable(location.plotId(), location.plotPath().toString(), datastoreId, capsuleIndex);
+    }
+
+    /**
+     * Blocking: the capsule indices of the current version of a datastore that no copy here may serve
+     * (found bad, or only in quarantined plots), ascending; empty when all are servable.
+     */
+    public List<Integer> unavailableCapsules(Bytes32 datastoreId) {
+        checkOpen();
+        Objects.requireNonNull(datastoreId, "datastore id");
+        return reader.unavailable(datastoreId);
+    }
+
+    /** Copies of capsules recorded bad (persisted, refused); no I/O. */
+    public int badCapsuleCount() {
+        checkOpen();
+        return quarantine.badCapsuleCount();
+    }
+
+    /**
+     * Blocking: takes in the findings another process (a CLI {@code plot verify}) wrote to the index, if
+     * any, and announces them; true if there were. The {@link Scrubber} does this on every tick.
+     */
+    public boolean syncQuarantine() {
+        checkOpen();
+        return delivering(quarantine::refreshIfIndexChanged);
+    }
+
+    /**
+     * The engine's background scrubber, created on the first call with {@code config} (later calls return
+     * the same one and ignore theirs). The caller drives it ({@link Scrubber#schedule} or {@link Scrubber#tick}).
+     */
+    public synchronized Scrubber scrubber(ScrubConfig config) {
+        checkOpen();
+        Objects.requireNonNull(config, "scrub config");
+        if (scrubber == null) {
+            scrubber = new Scrubber(index, indexName, readers, quarantine, events, node.publicKey(), clock, config);
+        }
+        return scrubber;
+    }
+
+    /** What the scrubber did so far; {@code enabled == false} and zeros when there is none or it is off. */
+    public ScrubStatus scrubStatus() {
+        Scrubber s = scrubber;
+        return s == null ? ScrubStatus.OFF : s.status();
+    }
+
+    /**
+     * Repairs a capsule whose copies were found bad: stores {@code verifiedBytes} (which must hash to the
+     * capsule's hash in the current manifest, else {@link StorageErrorCode#VERIFICATION_FAILED}) as a new
+     * copy in a new plot, published and indexed like any other plot; the bad copies stay recorded and
+     * refused, nothing is rewritten in place. Crash-safe as every plot write: before the index commit the
+     * new plot is either absent or indexed at the next {@link #open}.
+     */
+    public PlotSummary repairCapsule(Bytes32 datastoreId, int capsuleIndex, byte[] verifiedBytes, Compression compression) {
+        checkOpen();
+        Objects.requireNonNull(verifiedBytes, "bytes");
+        return delivering(() -> {
+            Manifest m = manifests.require(datastoreId);
+            CapsuleReader.checkCapsuleIndex(m, capsuleIndex);
+            CapsuleInfo info = m.capsules().get(capsuleIndex);
+            if (verifiedBytes.length != info.size() || !net.dig.core.Sha256.hash(verifiedBytes).equals(info.hash())) {
+                throw new StorageException(StorageErrorCode.VERIFICATION_FAILED, "the bytes offered for capsule " + capsuleIndex
+                        + " of datastore " + datastoreId + " do not match its hash " + info.hash());
+            }
+            return writer.createPlot(m, List.of(capsuleIndex), i -> verifiedBytes.clone(), compression);
+        });
     }
 
     // ------------------------------------------------------------------ checking
@@ -479,6 +574,10 @@ public final class StorageEngine implements AutoCloseable {
             return;
         }
         closed = true;
+        Scrubber s = scrubber;
+        if (s != null) {
+            s.close();
+        }
         workers.shutdownNow();
         readers.close();
         try {

@@ -26,6 +26,14 @@ public interface StorageEvents {
     default void onPlotQuarantined(Bytes32 plotId, Path plot, String reason) {}
 
     /**
+     * A copy of a capsule was found bad (by a verify, a read, a first serve or the scrubber) and is
+     * refused from now on; other copies are still served. Posted once per newly recorded copy: the
+     * place where repair starts (fetch the capsule from another holder, check it against
+     * {@code damage.hash()}, hand it to {@link StorageEngine#repairCapsule}).
+     */
+    default void onCapsuleQuarantined(CapsuleDamage damage) {}
+
+    /**
      * A datastore was removed from this node ({@link StorageEngine#evict}); {@code capsuleHashes} are the
      * hashes of the capsules its removed plots held (another datastore may hold equal bytes).
      */

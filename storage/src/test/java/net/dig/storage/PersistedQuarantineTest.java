@@ -48,7 +48,8 @@ class PersistedQuarantineTest {
             // the plot is not served whole, as before the restart
             assertThat(e.plotServable(bad.plotId())).isFalse();
             assertThat(e.plots()).singleElement().satisfies(p -> {
-                assertThat(p.status()).isEqualTo(PlotStatus.OK);
+                assertThat(p.status()).isEqualTo(PlotStatus.DEGRADED);
+                assertThat(p.quarantineReason()).startsWith("1 bad capsule refused: capsule 1 of ");
                 assertThat(p.servable()).isFalse();
                 assertThat(p.badCapsules()).containsExactly(new CapsuleProblem(m.datastoreId(), 1, "capsule hash mismatch"));
             });

@@ -28,6 +28,18 @@ final class StorageTestSupport {
         return StorageEngine.open(config, new ManualClock(), NODE, new SplittableRandom(7));
     }
 
+    /** The capsule damages {@code engine} announces from now on. */
+    static java.util.List<CapsuleDamage> damages(StorageEngine engine) {
+        java.util.List<CapsuleDamage> out = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine.addListener(new StorageEvents() {
+            @Override
+            public void onCapsuleQuarantined(CapsuleDamage d) {
+                out.add(d);
+            }
+        });
+        return out;
+    }
+
     static byte[] randomBytes(int n, long seed) {
         byte[] b = new byte[n];
         new SplittableRandom(seed).nextBytes(b);
