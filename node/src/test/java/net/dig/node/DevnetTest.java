@@ -93,8 +93,38 @@ class DevnetTest {
             first = devnet.members().getFirst().nodeId();
         }
         try (Devnet devnet = Devnet.start(options(1, base), Map.of(), List.of(), Clock.system())) {
-            assertThat(devnet.members().getFirst().nodeId()).isEqualTo(first);
+            Devnet.Member m = devnet.members().getFirst();
+            assertThat(m.nodeId()).isEqualTo(first);
             assertThat(devnet.baseDir()).isEqualTo(base.toAbsolutePath());
+
+            StringWriter table = new StringWriter();
+            DevnetCommand.printTable(new PrintWriter(table, true), devnet, base.resolve("devnet.log"));
+            assertThat(table.toString()).contains("introducer " + devnet.introducerAddress(), "NODE ID", "PEER ID",
+                    m.nodeId(), m.peerId().substring(0, 12), m.apiUrl(), m.p2pAddress(),
+                    "node-1: curl " + m.apiUrl() + "/node/status").doesNotContain(m.peerId());
+            JsonNode doc = JSON.valueToTree(DevnetCommand.document(devnet, base.resolve("devnet.log")));
+            assertThat(doc.get("introducer").asText()).isEqualTo(devnet.introducerAddress());
+            assertThat(doc.get("network_id").asText()).isEqualTo("devnet");
+            JsonNode row = doc.get("nodes").get(0);
+            assertThat(row.get("node_id").asText()).isEqualTo(m.nodeId());
+            assertThat(row.get("peer_id").asText()).isEqualTo(m.peerId());
+            assertThat(row.get("api").asText()).isEqualTo(m.apiUrl());
+            assertThat(row.get("metrics").asText()).isEqualTo("127.0.0.1:" + m.metricsPort());
+            assertThat(row.get("home").asText()).isEqualTo(m.home().toString());
+        }
+    }
+
+    @Test
+    void setsOfTheCommandLineApplyToEveryNode() throws Exception {
+        try (Devnet devnet = Devnet.start(options(2, tmp.resolve("set")), Map.of(),
+                List.of(new ConfigLoader.Setting("api.rate_limits.api_requests", "1/minute", "--set")), Clock.system());
+             HttpClient http = HttpClient.newHttpClient()) {
+            for (Devnet.Member m : devnet.members()) {
+                HttpRequest status = HttpRequest.newBuilder(URI.create(m.apiUrl() + "/node/status")).build();
+                assertThat(http.send(status, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                assertThat(http.send(status, HttpResponse.BodyHandlers.ofString()).statusCode())
+                        .as("the --set limit wins over the devnet's unlimited default").isEqualTo(429);
+            }
         }
     }
 
