@@ -125,6 +125,9 @@ final class Devnet implements AutoCloseable {
     /** As above; {@code beforeStart} is given the base directory once it exists, before anything starts (logging). */
     static Devnet start(Options options, Map<String, String> env, List<Setting> settings, Clock clock,
             Consumer<Path> beforeStart) throws IOException {
+        options.baseDir().filter(dir -> Files.exists(dir) && !Files.isDirectory(dir)).ifPresent(dir -> {
+            throw CliException.usage("--base-dir: " + dir + " exists and is not a directory");
+        });
         checkPortsFree(options);
         Path baseDir = options.baseDir().isPresent() ? Files.createDirectories(options.baseDir().get())
                 : Files.createTempDirectory("dig-devnet-");

@@ -142,7 +142,7 @@ class DevnetTest {
     }
 
     @Test
-    void badOptionsAreUsageErrorsNamingTheFlag() {
+    void badOptionsAreUsageErrorsNamingTheFlag() throws Exception {
         assertThatThrownBy(() -> options(0, tmp)).hasMessageContaining("--nodes");
         assertThatThrownBy(() -> options(Devnet.MAX_NODES + 1, tmp)).hasMessageContaining("--nodes");
         assertThatThrownBy(() -> new Devnet.Options(2, Optional.empty(), OptionalInt.of(65530), "devnet"))
@@ -150,6 +150,10 @@ class DevnetTest {
         assertThatThrownBy(() -> new Devnet.Options(2, Optional.empty(), OptionalInt.empty(), "has space"))
                 .hasMessageContaining("--network-id");
         assertThat(new Devnet.Options(2, Optional.empty(), OptionalInt.of(20000), "devnet").port(4)).isEqualTo(20004);
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertThatThrownBy(() -> Devnet.start(options(1, file), Map.of(), List.of(), Clock.system()))
+                .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE))
+                .hasMessageContaining("--base-dir");
     }
 
     @Test
