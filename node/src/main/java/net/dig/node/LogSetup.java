@@ -37,6 +37,25 @@ final class LogSetup {
         });
     }
 
+    /**
+     * Logs everything at {@code level} to {@code file} and only {@code consoleLevel} and above to the
+     * console ({@code devnet}: many nodes, one terminal).
+     */
+    static void toFileAndConsole(Path file, String level, Console console, String consoleLevel) {
+        LoggerContext ctx = reset(level);
+        FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
+        fileAppender.setFile(file.toString());
+        fileAppender.setAppend(true);
+        attach(ctx, fileAppender, "file");
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setTarget(console == Console.STDOUT ? "System.out" : "System.err");
+        ch.qos.logback.classic.filter.ThresholdFilter threshold = new ch.qos.logback.classic.filter.ThresholdFilter();
+        threshold.setLevel(consoleLevel);
+        threshold.start();
+        appender.addFilter(threshold);
+        attach(ctx, appender, "console");
+    }
+
     /** Logs to a stream that is never closed by Logback (tests). */
     static void toStream(OutputStream out, String level) {
         LoggerContext ctx = reset(level);
