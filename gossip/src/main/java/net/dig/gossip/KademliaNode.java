@@ -178,6 +178,35 @@ public final class KademliaNode {
         }
     }
 
+    /**
+     * Joins the DHT through {@code seeds}: the node looks itself up, then looks up a random id in every bucket
+     * farther than its nearest neighbour's, so that its far buckets fill as well as its own neighbourhood. The
+     * future gives the routing table's size once all those lookups have ended.
+     */
+    public CompletableFuture<Integer> join(List<DhtContact> seeds, long nowMillis) {
+        now = nowMillis;
+        for (DhtContact seed : seeds) {
+            addContact(seed, nowMillis);
+        }
+        CompletableFuture<Integer> joined = new CompletableFuture<>();
+        findNode(self.value(), now).whenComplete((result, error) -> {
+            if (error != null) {
+                joined.completeExceptionally(error);
+                return;
+            }
+            int nearest = result.closest().isEmpty() ? KademliaRoutingTable.BUCKETS - 1
+                    : KademliaRoutingTable.bucketIndex(self.value(), result.closest().getFirst().id().value());
+            List<CompletableFuture<DhtLookupResult>> refreshes = new ArrayList<>();
+            for (int bucket = nearest + 1; bucket < KademliaRoutingTable.BUCKETS; bucket++) {
+                refreshes.add(startLookup(KademliaLookup.Kind.NODES,
+                        KademliaRoutingTable.randomIdInBucket(self.value(), bucket, random), config.k()));
+            }
+            CompletableFuture.allOf(refreshes.toArray(CompletableFuture[]::new))
+                    .whenComplete((done, failed) -> joined.complete(table.size()));
+        });
+        return joined;
+    }
+
     /** The k closest live nodes to {@code target}. */
     public CompletableFuture<DhtLookupResult> findNode(Bytes32 target, long nowMillis) {
         now = nowMillis;

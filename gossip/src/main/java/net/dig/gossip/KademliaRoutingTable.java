@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
 import net.dig.core.Bytes32;
 
 /**
@@ -61,6 +62,19 @@ final class KademliaRoutingTable {
             }
         }
         return -1;
+    }
+
+    /** A random id in bucket {@code bucket} of {@code self}: its highest bit differing from {@code self} is that bit. */
+    static Bytes32 randomIdInBucket(Bytes32 self, int bucket, RandomGenerator random) {
+        byte[] id = new byte[Bytes32.SIZE];
+        random.nextBytes(id);
+        int top = 31 - bucket / 8;
+        int bit = bucket % 8;
+        for (int i = 0; i < Bytes32.SIZE; i++) {
+            int d = i < top ? 0 : i == top ? (id[i] & ((1 << bit) - 1)) | (1 << bit) : id[i];
+            id[i] = (byte) (self.get(i) ^ d);
+        }
+        return Bytes32.wrap(id);
     }
 
     /** The XOR distance of two ids, ordered as an unsigned 256-bit number by {@link Bytes32#compareTo}. */

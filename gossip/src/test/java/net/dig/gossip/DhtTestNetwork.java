@@ -86,10 +86,9 @@ final class DhtTestNetwork {
         return !down.contains(i);
     }
 
-    /** Node {@code i} joins through node {@code via}: it learns it and looks itself up. */
+    /** Node {@code i} joins through node {@code via}. */
     void join(int i, int via) {
-        node(i).addContact(DhtContact.of(id(via)), now());
-        node(i).findNode(id(i).value(), now());
+        node(i).join(List.of(DhtContact.of(id(via))), now());
         drain();
     }
 

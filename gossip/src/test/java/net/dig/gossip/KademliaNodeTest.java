@@ -250,6 +250,41 @@ class KademliaNodeTest {
     }
 
     @Test
+    void bucketsFollowTheLengthOfTheSharedPrefix() {
+        SplittableRandom random = new SplittableRandom(3);
+        for (int bucket = 0; bucket < KademliaRoutingTable.BUCKETS; bucket++) {
+            Bytes32 id = KademliaRoutingTable.randomIdInBucket(self.value(), bucket, random);
+            assertThat(KademliaRoutingTable.bucketIndex(self.value(), id)).isEqualTo(bucket);
+        }
+        assertThat(KademliaRoutingTable.bucketIndex(self.value(), self.value())).isEqualTo(-1);
+        assertThat(KademliaRoutingTable.bucketIndex(self.value(), peer(0x80, 1).value())).isEqualTo(255);
+        assertThat(KademliaRoutingTable.bucketIndex(self.value(), peer(0x00, 0).value())).isEqualTo(0);
+    }
+
+    @Test
+    void joiningLooksItselfUpThenFillsTheFarBuckets() {
+        PeerId seed = peer(0x80, 2);
+        CompletableFuture<Integer> joined = node.join(List.of(DhtContact.of(seed)), T0);
+        FindNode self = (FindNode) last();
+        assertThat(self.target()).isEqualTo(this.self.value());
+        node.onMessage(seed, new Nodes(self.requestId(), List.of()), T0 + 1);
+        List<FindNode> refreshes = sent.stream().skip(1).map(m -> (FindNode) m).toList();
+        assertThat(refreshes).as("one lookup per bucket beyond the nearest neighbour's (255)").isEmpty();
+        assertThat(joined).isCompletedWithValue(1);
+
+        KademliaNode other = newNode(CONFIG);
+        sent.clear();
+        PeerId near = peer(0x00, 0x100);
+        CompletableFuture<Integer> joinedNear = other.join(List.of(DhtContact.of(near)), T0);
+        other.onMessage(near, new Nodes(last().requestId(), List.of()), T0 + 1);
+        int nearest = KademliaRoutingTable.bucketIndex(this.self.value(), near.value());
+        assertThat(sent).hasSize(1 + Math.min(CONFIG.alpha(), 1) * (KademliaRoutingTable.BUCKETS - 1 - nearest));
+        assertThat(sent.stream().skip(1).map(m -> KademliaRoutingTable.bucketIndex(this.self.value(), ((FindNode) m).target())))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(nearest + 1, KademliaRoutingTable.BUCKETS).boxed().toList());
+        assertThat(joinedNear).isNotDone();
+    }
+
+    @Test
     void peerDeclaredCountsAreCapped() {
         List<DhtContact> many = new ArrayList<>();
         for (int i = 0; i <= DhtMessage.MAX_CONTACTS; i++) {

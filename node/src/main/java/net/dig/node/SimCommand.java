@@ -93,49 +93,39 @@ final class SimCommand implements Callable<Integer> {
             throw CliException.usage("sim: " + e.getMessage());
         }
         if (chosen == SimScenario.DHT) {
-            return runDht();
+            DhtSpec dhtSpec;
+            try {
+                dhtSpec = new DhtSpec(nodes, seed, churn, datastores, replicas, lookups, links(), DhtConfig.defaults());
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("sim: " + e.getMessage());
+            }
+            DhtReport report = DhtScenario.run(dhtSpec);
+            return print(report.toTable(), report.toJson(), DhtReport.csvHeader() + "\n" + report.toCsvRow());
         }
         SimSpec simSpec;
         try {
-            SimLinks d = SimLinks.internet();
-            simSpec = new SimSpec(nodes, seed, chosen, degree, payloadBytes, warmup, broadcasts,
-                    intervalMillis, new SimLinks(d.minLatencyMillis(), d.maxLatencyMillis(), d.jitterMeanMillis(), loss,
-                    d.uplinkBytesPerSecond()), PlumtreeConfig.defaults());
+            simSpec = new SimSpec(nodes, seed, chosen, degree, payloadBytes, warmup, broadcasts, intervalMillis, links(),
+                    PlumtreeConfig.defaults());
         } catch (IllegalArgumentException e) {
             throw CliException.usage("sim: " + e.getMessage());
         }
         SimReport report = SimRunner.run(simSpec);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(report.toJson());
-        } else if (csv) {
-            out.println(SimReport.csvHeader());
-            out.println(report.toCsvRows());
-        } else {
-            out.print(report.toTable());
-        }
-        out.flush();
-        return ExitCodes.OK;
+        return print(report.toTable(), report.toJson(), SimReport.csvHeader() + "\n" + report.toCsvRows());
     }
 
-    private int runDht() {
-        DhtSpec dhtSpec;
-        try {
-            SimLinks d = SimLinks.internet();
-            dhtSpec = new DhtSpec(nodes, seed, churn, datastores, replicas, lookups, new SimLinks(d.minLatencyMillis(),
-                    d.maxLatencyMillis(), d.jitterMeanMillis(), loss, d.uplinkBytesPerSecond()), DhtConfig.defaults());
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("sim: " + e.getMessage());
-        }
-        DhtReport report = DhtScenario.run(dhtSpec);
+    private SimLinks links() {
+        SimLinks d = SimLinks.internet();
+        return new SimLinks(d.minLatencyMillis(), d.maxLatencyMillis(), d.jitterMeanMillis(), loss, d.uplinkBytesPerSecond());
+    }
+
+    private int print(String table, String jsonLine, String csvLines) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(report.toJson());
+            out.println(jsonLine);
         } else if (csv) {
-            out.println(DhtReport.csvHeader());
-            out.println(report.toCsvRow());
+            out.println(csvLines);
         } else {
-            out.print(report.toTable());
+            out.print(table);
         }
         out.flush();
         return ExitCodes.OK;

@@ -19,7 +19,8 @@ import net.dig.gossip.ProviderRecord;
  *
  * <p>Timeline (virtual milliseconds):
  * <ol>
- *   <li>join: node 0 starts alone; node i joins at {@code 10 i} through a random earlier node and looks itself up;</li>
+ *   <li>join: node 0 starts alone; node i joins at {@code 10 i} through a random earlier node
+ *       ({@link KademliaNode#join});</li>
  *   <li>announce, 10 s after the last join: one datastore every 50 ms gets R random holders that call
  *       {@link KademliaNode#provide}; once all R announcements are acknowledged, a random node looks the key up
  *       with {@code wanted = R}. The datastore's <em>time to R holders</em> runs from the start of its announcements
@@ -96,9 +97,7 @@ public final class DhtScenario {
     }
 
     private static void join(DhtNetwork net, int joining, int via) {
-        KademliaNode node = net.node(joining);
-        node.addContact(DhtContact.of(net.node(via).self()), net.nowMillis());
-        node.findNode(node.self().value(), net.nowMillis());
+        net.node(joining).join(List.of(DhtContact.of(net.node(via).self())), net.nowMillis());
     }
 
     private static void announce(DhtNetwork net, SplittableRandom scenario, Bytes32 key, int[] holders, int r, long start,
