@@ -30,7 +30,8 @@ import net.dig.gossip.DhtMessage.Providers;
  * <h2>What it does</h2>
  * Ids are PeerIds, 256 bits under the XOR metric. A lookup asks the closest known contacts, alpha at a time, for
  * contacts closer to the target ({@link FindNode}) or for providers ({@link FindProviders}) until the k closest
- * have answered. {@link #provide} looks up the k nodes closest to the key and sends each an {@link AddProvider}
+ * have answered. {@link #join} looks the node itself up, then one random id per bucket beyond its nearest
+ * neighbour's. {@link #provide} looks up the k nodes closest to the key and sends each an {@link AddProvider}
  * with a record signed by this node; the node re-announces every republish interval until {@link #withdraw},
  * after which the records left on other nodes run out at their expiry. Every refresh interval the node pings
  * the contacts it has not heard from in that time and looks itself up.
