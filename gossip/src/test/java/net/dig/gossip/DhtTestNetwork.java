@@ -92,10 +92,11 @@ final class DhtTestNetwork {
         drain();
     }
 
-    /** Every node joins through a random earlier one, in index order. */
+    /** Every node joins through a random earlier one, in index order, one second apart (as inbound budgets refill). */
     void joinAll() {
         for (int i = 1; i < nodes.size(); i++) {
             join(i, random.nextInt(i));
+            advance(Duration.ofSeconds(1));
         }
     }
 

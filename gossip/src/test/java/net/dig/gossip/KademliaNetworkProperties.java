@@ -131,6 +131,7 @@ class KademliaNetworkProperties {
                 assertThat(node.routingTableSize()).isEqualTo(total).isPositive();
                 assertThat(node.pendingRequests()).isZero();
             }
+            assertThat(net.penalties).isEmpty();
         });
     }
 
