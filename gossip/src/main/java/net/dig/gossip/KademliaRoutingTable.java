@@ -184,18 +184,38 @@ final class KademliaRoutingTable {
         return replacements.get(index).size();
     }
 
-    /** Up to {@code n} contacts closest to {@code target} that {@code usable} accepts, nearest first. */
+    /**
+     * Up to {@code n} contacts closest to {@code target} that {@code usable} accepts, nearest first. With
+     * {@code b} the bucket {@code target} falls in, contacts of bucket {@code b} are nearer than those of every
+     * bucket below it (their distances to the target share its top bit {@code b}), which are nearer than those
+     * of buckets {@code b+1}, {@code b+2}, ... in turn; so only the buckets needed are read and sorted.
+     */
     List<DhtContact> closest(Bytes32 target, int n, Predicate<PeerId> usable) {
-        List<DhtContact> all = new ArrayList<>(size);
-        for (LinkedHashMap<PeerId, Entry> bucket : buckets) {
-            for (Entry e : bucket.values()) {
+        int b = bucketIndex(self.value(), target);
+        List<DhtContact> out = new ArrayList<>(n);
+        if (b >= 0) {
+            addSorted(out, target, usable, b, b);
+        }
+        if (out.size() < n) {
+            addSorted(out, target, usable, 0, b - 1);
+        }
+        for (int i = Math.max(b + 1, 0); i < BUCKETS && out.size() < n; i++) {
+            addSorted(out, target, usable, i, i);
+        }
+        return out.size() <= n ? out : List.copyOf(out.subList(0, n));
+    }
+
+    private void addSorted(List<DhtContact> out, Bytes32 target, Predicate<PeerId> usable, int from, int to) {
+        List<DhtContact> group = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            for (Entry e : buckets.get(i).values()) {
                 if (usable.test(e.contact.id())) {
-                    all.add(e.contact);
+                    group.add(e.contact);
                 }
             }
         }
-        all.sort(byDistanceTo(target));
-        return all.size() <= n ? all : List.copyOf(all.subList(0, n));
+        group.sort(byDistanceTo(target));
+        out.addAll(group);
     }
 
     /** Contacts last heard from before {@code cutoffMillis}. */
