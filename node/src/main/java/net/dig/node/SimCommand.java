@@ -2,7 +2,11 @@ package net.dig.node;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import net.dig.gossip.DhtConfig;
 import net.dig.gossip.PlumtreeConfig;
+import net.dig.sim.DhtReport;
+import net.dig.sim.DhtScenario;
+import net.dig.sim.DhtSpec;
 import net.dig.sim.SimLinks;
 import net.dig.sim.SimReport;
 import net.dig.sim.SimRunner;
@@ -17,7 +21,9 @@ import picocli.CommandLine.Spec;
  * {@code dig-node sim}: runs the deterministic gossip simulator (dig-sim) with the real Plumtree router and the
  * flooding baseline over the same overlay and seed, and prints reliability, relative message redundancy,
  * last delivery hop, latency p50/p99 and bytes against flooding: a table, one JSON object ({@code --json})
- * or CSV ({@code --csv}). Needs no data directory and touches no file; the same arguments print the same
+ * or CSV ({@code --csv}). {@code --scenario dht} instead runs provider discovery over the Kademlia DHT with churn
+ * ({@link DhtScenario}: lookup success, rounds and requests per lookup, time until a datastore has R holders).
+ * Needs no data directory and touches no file; the same arguments print the same
  * figures (apart from the run time).
  */
 @Command(name = "sim", mixinStandardHelpOptions = true,
@@ -33,7 +39,7 @@ final class SimCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--scenario", defaultValue = "steady",
-            description = "steady, failure, partition, churn or byzantine (default ${DEFAULT-VALUE}).")
+            description = "steady, failure, partition, churn, byzantine or dht (default ${DEFAULT-VALUE}).")
     String scenario;
 
     @Option(names = "--degree", defaultValue = "8", description = "Overlay degree, even (default ${DEFAULT-VALUE}).")
@@ -55,6 +61,20 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--loss", defaultValue = "0", description = "Per-message loss probability on links (default ${DEFAULT-VALUE}).")
     double loss;
 
+    @Option(names = "--churn", defaultValue = "0.2",
+            description = "dht: fraction of nodes that leave before the lookups; as many join (default ${DEFAULT-VALUE}).")
+    double churn;
+
+    @Option(names = "--datastores", defaultValue = "100", description = "dht: datastores announced (default ${DEFAULT-VALUE}).")
+    int datastores;
+
+    @Option(names = "--replicas", defaultValue = "5",
+            description = "dht: R, holders per datastore and providers a lookup asks for (default ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--lookups", defaultValue = "1000", description = "dht: measured provider lookups (default ${DEFAULT-VALUE}).")
+    int lookups;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -66,24 +86,46 @@ final class SimCommand implements Callable<Integer> {
         if (json && csv) {
             throw CliException.usage("--json and --csv are exclusive; choose one output format");
         }
+        SimScenario chosen;
+        try {
+            chosen = SimScenario.parse(scenario);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("sim: " + e.getMessage());
+        }
+        if (chosen == SimScenario.DHT) {
+            DhtSpec dhtSpec;
+            try {
+                dhtSpec = new DhtSpec(nodes, seed, churn, datastores, replicas, lookups, links(), DhtConfig.defaults());
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("sim: " + e.getMessage());
+            }
+            DhtReport report = DhtScenario.run(dhtSpec);
+            return print(report.toTable(), report.toJson(), DhtReport.csvHeader() + "\n" + report.toCsvRow());
+        }
         SimSpec simSpec;
         try {
-            SimLinks d = SimLinks.internet();
-            simSpec = new SimSpec(nodes, seed, SimScenario.parse(scenario), degree, payloadBytes, warmup, broadcasts,
-                    intervalMillis, new SimLinks(d.minLatencyMillis(), d.maxLatencyMillis(), d.jitterMeanMillis(), loss,
-                    d.uplinkBytesPerSecond()), PlumtreeConfig.defaults());
+            simSpec = new SimSpec(nodes, seed, chosen, degree, payloadBytes, warmup, broadcasts, intervalMillis, links(),
+                    PlumtreeConfig.defaults());
         } catch (IllegalArgumentException e) {
             throw CliException.usage("sim: " + e.getMessage());
         }
         SimReport report = SimRunner.run(simSpec);
+        return print(report.toTable(), report.toJson(), SimReport.csvHeader() + "\n" + report.toCsvRows());
+    }
+
+    private SimLinks links() {
+        SimLinks d = SimLinks.internet();
+        return new SimLinks(d.minLatencyMillis(), d.maxLatencyMillis(), d.jitterMeanMillis(), loss, d.uplinkBytesPerSecond());
+    }
+
+    private int print(String table, String jsonLine, String csvLines) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(report.toJson());
+            out.println(jsonLine);
         } else if (csv) {
-            out.println(SimReport.csvHeader());
-            out.println(report.toCsvRows());
+            out.println(csvLines);
         } else {
-            out.print(report.toTable());
+            out.print(table);
         }
         out.flush();
         return ExitCodes.OK;

@@ -54,6 +54,23 @@ class SimCommandTest {
         assertThat(oddDegree.err()).contains("even number");
     }
 
+    @Test
+    void theDhtScenarioReportsLookupsRoundsAndTimeToRHolders() {
+        CliRun.Result table = sim("--scenario", "dht", "--nodes", "60", "--seed", "4", "--datastores", "10", "--lookups", "50");
+        assertThat(table.code()).isEqualTo(ExitCodes.OK);
+        assertThat(table.out()).contains("scenario dht, 60 nodes, seed 4, 20 % churn (12 left, as many joined)")
+                .contains("lookup success %").contains("rounds p50 / p99").contains("R holders p50 / p99 ms");
+        CliRun.Result json = sim("--scenario", "dht", "--nodes", "60", "--seed", "4", "--datastores", "10", "--lookups", "50", "--json");
+        CliRun.Result again = sim("--scenario", "dht", "--nodes", "60", "--seed", "4", "--datastores", "10", "--lookups", "50", "--json");
+        assertThat(json.out()).startsWith("{\"scenario\":\"dht\",\"nodes\":60,\"seed\":4,").contains("\"replicas\":5");
+        assertThat(withoutElapsed(again.out())).isEqualTo(withoutElapsed(json.out()));
+        CliRun.Result csv = sim("--scenario", "dht", "--nodes", "30", "--datastores", "5", "--lookups", "10", "--csv");
+        assertThat(csv.out()).startsWith("scenario,nodes,seed,churn_percent,").contains("\ndht,30,1,20.0,5,");
+        CliRun.Result tooMany = sim("--scenario", "dht", "--nodes", "10", "--replicas", "11");
+        assertThat(tooMany.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(tooMany.err()).contains("replicas must be 1..10");
+    }
+
     private static String withoutElapsed(String json) {
         return json.replaceAll("\"elapsed_seconds\":[0-9.]+", "");
     }

@@ -28,6 +28,7 @@ public final class SimRunner {
     private SimRunner() {}
 
     public static SimReport run(SimSpec spec) {
+        requireBroadcast(spec);
         long started = System.nanoTime();
         Outcome plumtree = runOne(spec, true);
         Outcome flood = runOne(spec, false);
@@ -37,7 +38,14 @@ public final class SimRunner {
 
     /** Runs only the Plumtree side (for property tests that do not need the baseline). */
     public static SimResult runPlumtree(SimSpec spec) {
+        requireBroadcast(spec);
         return runOne(spec, true).result;
+    }
+
+    private static void requireBroadcast(SimSpec spec) {
+        if (spec.scenario() == SimScenario.DHT) {
+            throw new IllegalArgumentException("the dht scenario runs through DhtScenario, not the broadcast runner");
+        }
     }
 
     private record Outcome(SimResult result, int liveNodes, int unreachable) {}

@@ -15,7 +15,14 @@ public enum SimScenario {
     /** Nodes keep leaving and new ones joining (each with fresh links) while measured broadcasts run. */
     CHURN,
     /** One node announces ids it does not have and swallows every payload. */
-    BYZANTINE;
+    BYZANTINE,
+    /** Provider discovery over the Kademlia DHT with churn; runs through {@link DhtScenario}, not {@link SimRunner}. */
+    DHT;
+
+    /** The scenarios {@link SimRunner} runs: every one but {@link #DHT}. */
+    public static java.util.List<SimScenario> broadcastScenarios() {
+        return Arrays.stream(values()).filter(s -> s != DHT).toList();
+    }
 
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
