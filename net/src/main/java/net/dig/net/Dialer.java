@@ -105,7 +105,7 @@ final class Dialer {
                 .connect(resolved);
         connect.addListener(f -> {
             if (!f.isSuccess()) {
-                peers.untrack(handler);
+                handler.release();
                 if (purpose == Purpose.PEER) {
                     peers.dialEnded();
                 }

@@ -154,7 +154,7 @@ public final class GossipService {
         this.discovery = new DiscoveryLoop(ctx, peers, dialer);
         this.connections = new Connections(ctx, new HandshakeRules(HandshakeRules.Settings.of(config.networkId())), peers,
                 reputations, plumtree, discovery, new InboundDispatch(ctx, discovery, plumtree, reputations, bus));
-        this.admission = new Admission(config.maxConnections(), t.maxInflightHandshakes(), peers::size,
+        this.admission = new Admission(t.maxInflightHandshakes(), t.admission(),
                 address -> reputations.isIpBanned(address.getHostAddress()));
         this.handle = new ServiceHandle(ctx, peers, reputations, dialer, discovery, plumtree, bus, admission,
                 () -> listener != null && listener.isActive());
@@ -309,6 +309,25 @@ public final class GossipService {
 
     CompletableFuture<PeerConnectionHandler> dial(InetSocketAddress target, Purpose purpose) {
         return dialer.dial(target, purpose);
+    }
+
+    /**
+     * What the service holds for connections, for leak checks: links still tracked, admitted peers, handlers
+     * not yet released, handshake slots, sources with a slot, addresses with penalty points.
+     */
+    record LiveCounts(int links, int peers, int handlers, int handshakeSlots, int admissionSources, int penalisedAddresses) {}
+
+    LiveCounts liveCounts() {
+        return new LiveCounts(peers.links().size(), peers.size(), connections.liveHandlers(), admission.inflight(),
+                admission.trackedSources(), reputations.addressesWithPoints());
+    }
+
+    Admission admission() {
+        return admission;
+    }
+
+    int evictedPeers() {
+        return connections.evictedPeers();
     }
 
     boolean ipBanned(String ip) {

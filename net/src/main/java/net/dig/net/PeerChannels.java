@@ -24,7 +24,7 @@ import java.net.URI;
  * <pre>
  * accepting:  AdmissionHandler -> SslHandler(server, mTLS 1.3) -> HttpServerCodec -> HttpObjectAggregator(8 KiB)
  *             -> UpgradeGate (404 / 403 banned) -> WebSocketServerProtocolHandler(/ws) -> WebSocketFrameAggregator
- *             -> connection handler
+ *             -> admission-progress -> connection handler
  * dialing:    SslHandler(client, mTLS 1.3) -> HttpClientCodec -> HttpObjectAggregator(8 KiB)
  *             -> WebSocketClientProtocolHandler(wss://host:port/ws) -> WebSocketFrameAggregator -> connection handler
  * </pre>
@@ -47,7 +47,8 @@ final class PeerChannels {
     static void accepting(SocketChannel ch, SslContext ssl, TransportSettings settings, Admission admission, ChannelHandler connection) {
         sizeBuffers(ch, settings.socketBuffers());
         ChannelPipeline p = ch.pipeline();
-        p.addLast("admission", new AdmissionHandler(admission));
+        AdmissionHandler slot = new AdmissionHandler(admission);
+        p.addLast("admission", slot);
         SslHandler tls = ssl.newHandler(ch.alloc());
         tls.setHandshakeTimeoutMillis(settings.tlsHandshakeTimeout().toMillis());
         p.addLast("tls", tls);
@@ -63,6 +64,7 @@ final class PeerChannels {
                 .decoderConfig(decoderConfig(settings))
                 .build()));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(settings.maxFrameBytes()));
+        p.addLast("admission-progress", slot.progress());
         p.addLast("peer", connection);
     }
 
