@@ -38,8 +38,8 @@ import net.dig.gossip.Netgroup;
  * hops onto its own loop.
  */
 final class Admission {
-    /** How far a handshaking connection got. */
-    enum Stage { ACCEPTED, TLS_DONE, UPGRADED }
+    /** How far a handshaking connection got: accepted and silent, sent its first bytes, TLS done, upgraded. */
+    enum Stage { ACCEPTED, SPOKE, TLS_DONE, UPGRADED }
 
     /** One handshake in flight. */
     static final class Slot {

@@ -12,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * First handler of an accepted connection: takes a handshake slot from {@link Admission} the moment
- * the TCP connection is active, before TLS starts, and closes the connection at once if none is
- * free. The slot goes back when the Chia handshake completes ({@link #handshakeDone}) or the
+ * the TCP connection is active, and closes the connection at once if none is free. The rest of the
+ * pipeline (TLS, WebSocket, the session) is built when the first bytes arrive, and the next handlers see
+ * the channel become active then: a connection that never speaks costs this handler and its slot, no TLS
+ * engine and no session, and it is the first to be displaced ({@link Admission.Stage#ACCEPTED}). The slot goes back when the Chia handshake completes ({@link #handshakeDone}) or the
  * connection closes, whichever comes first. From accept on, the connection has
  * {@link AdmissionLimits#deadline} to become a peer, or it is closed. Its {@link #progress} handler, which
  * sits after TLS and the WebSocket upgrade, tells the admission how far it got.
@@ -23,11 +25,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     private final Admission admission;
+    private final Runnable buildSession;
     private Admission.Slot slot;
     private ScheduledFuture<?> deadline;
+    private boolean built;
 
-    AdmissionHandler(Admission admission) {
+    /** {@code buildSession} adds the rest of the pipeline once the connection holds a slot. */
+    AdmissionHandler(Admission admission, Runnable buildSession) {
         this.admission = admission;
+        this.buildSession = buildSession;
+    }
+
+    Admission admission() {
+        return admission;
     }
 
     @Override
@@ -47,7 +57,19 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         }, admission.limits().deadline().toMillis(), TimeUnit.MILLISECONDS);
-        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!built) {
+            built = true;
+            if (slot != null) {
+                admission.progressed(slot, Admission.Stage.SPOKE);
+            }
+            buildSession.run();
+            ctx.fireChannelActive();
+        }
+        ctx.fireChannelRead(msg);
     }
 
     /** The connection became a peer: it now counts as a live connection, not a handshake. */

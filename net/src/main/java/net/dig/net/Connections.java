@@ -50,6 +50,7 @@ final class Connections implements Dialer.ConnectionFactory {
     private final InboundDispatch dispatch;
     private final InboundEviction eviction;
     private final AtomicInteger liveHandlers = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong openedHandlers = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicInteger evictedPeers = new AtomicInteger();
 
     Connections(ServiceContext ctx, HandshakeRules rules, PeerTable peers, Reputations reputations, PlumtreeBridge plumtree,
@@ -67,6 +68,11 @@ final class Connections implements Dialer.ConnectionFactory {
     /** Handlers opened and not yet released. */
     int liveHandlers() {
         return liveHandlers.get();
+    }
+
+    /** Handlers ever opened. */
+    long openedHandlers() {
+        return openedHandlers.get();
     }
 
     /** Inbound peers disconnected to make room for a newcomer. */
@@ -103,6 +109,7 @@ final class Connections implements Dialer.ConnectionFactory {
                 config.transport(), ctx.clock, outboundLimits);
         peers.track(handler);
         liveHandlers.incrementAndGet();
+        openedHandlers.incrementAndGet();
         return handler;
     }
 

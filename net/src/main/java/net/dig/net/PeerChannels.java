@@ -16,13 +16,14 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.function.Supplier;
 
 /**
  * Assembles the P2P pipelines in one place (docs/formats/wire.md: WebSocket over TLS at
  * {@code /ws}, one binary frame per message).
  *
  * <pre>
- * accepting:  AdmissionHandler -> SslHandler(server, mTLS 1.3) -> HttpServerCodec -> HttpObjectAggregator(8 KiB)
+ * accepting:  AdmissionHandler, then once it holds a slot: SslHandler(server, mTLS 1.3) -> HttpServerCodec -> HttpObjectAggregator(8 KiB)
  *             -> UpgradeGate (404 / 403 banned) -> WebSocketServerProtocolHandler(/ws) -> WebSocketFrameAggregator
  *             -> admission-progress -> connection handler
  * dialing:    SslHandler(client, mTLS 1.3) -> HttpClientCodec -> HttpObjectAggregator(8 KiB)
@@ -44,17 +45,28 @@ final class PeerChannels {
 
     private PeerChannels() {}
 
-    static void accepting(SocketChannel ch, SslContext ssl, TransportSettings settings, Admission admission, ChannelHandler connection) {
+    /**
+     * An accepted connection gets only its {@link AdmissionHandler} at first; the rest of the pipeline, and the
+     * connection handler {@code connection} makes, are built once it holds a handshake slot, so a refused
+     * connection costs no TLS engine and no session state.
+     */
+    static void accepting(SocketChannel ch, SslContext ssl, TransportSettings settings, Admission admission,
+            Supplier<ChannelHandler> connection) {
         sizeBuffers(ch, settings.socketBuffers());
+        AdmissionHandler[] slot = new AdmissionHandler[1];
+        slot[0] = new AdmissionHandler(admission, () -> session(ch, ssl, settings, slot[0], connection.get()));
+        ch.pipeline().addLast("admission", slot[0]);
+    }
+
+    private static void session(SocketChannel ch, SslContext ssl, TransportSettings settings, AdmissionHandler slot,
+            ChannelHandler connection) {
         ChannelPipeline p = ch.pipeline();
-        AdmissionHandler slot = new AdmissionHandler(admission);
-        p.addLast("admission", slot);
         SslHandler tls = ssl.newHandler(ch.alloc());
         tls.setHandshakeTimeoutMillis(settings.tlsHandshakeTimeout().toMillis());
         p.addLast("tls", tls);
         p.addLast("http", new HttpServerCodec(4096, MAX_HTTP_BYTES, MAX_HTTP_BYTES));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BYTES));
-        p.addLast("gate", new UpgradeGate(admission));
+        p.addLast("gate", new UpgradeGate(slot.admission()));
         p.addLast("ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(UpgradeGate.PATH)
                 .checkStartsWith(false)

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Admission caps and the upgrade gate, without sockets. */
@@ -85,22 +86,37 @@ class AdmissionTest {
     @Test
     void admissionHandlerClosesAtOnceWhenNoSlotIsFreeAndGivesTheSlotBackOnClose() {
         Admission admission = new Admission(1, LIMITS, address -> false);
-        EmbeddedChannel first = new EmbeddedChannel(new AdmissionHandler(admission));
+        EmbeddedChannel first = new EmbeddedChannel(new AdmissionHandler(admission, () -> { }));
         assertThat(first.isActive()).isTrue();
-        EmbeddedChannel second = new EmbeddedChannel(new AdmissionHandler(admission));
+        EmbeddedChannel second = new EmbeddedChannel(new AdmissionHandler(admission, () -> { }));
         assertThat(second.isActive()).as("same source, table full: refused").isFalse();
         first.close();
         assertThat(admission.inflight()).isZero();
-        EmbeddedChannel third = new EmbeddedChannel(new AdmissionHandler(admission));
+        EmbeddedChannel third = new EmbeddedChannel(new AdmissionHandler(admission, () -> { }));
         assertThat(third.isActive()).isTrue();
         third.finishAndReleaseAll();
         assertThat(admission.inflight()).isZero();
     }
 
     @Test
+    void theSessionIsBuiltOnlyWhenAConnectionHoldingASlotSpeaks() {
+        Admission admission = new Admission(1, LIMITS, address -> false);
+        AtomicInteger built = new AtomicInteger();
+        EmbeddedChannel first = new EmbeddedChannel(new AdmissionHandler(admission, built::incrementAndGet));
+        EmbeddedChannel refused = new EmbeddedChannel(new AdmissionHandler(admission, built::incrementAndGet));
+        assertThat(refused.isActive()).isFalse();
+        assertThat(built).as("nothing built for a silent connection").hasValue(0);
+        first.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {0x16}));
+        assertThat(built).hasValue(1);
+        first.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {0x16}));
+        assertThat(built).hasValue(1);
+        first.finishAndReleaseAll();
+    }
+
+    @Test
     void aConnectionThatIsNoPeerByTheDeadlineIsClosed() {
         Admission admission = new Admission(4, new AdmissionLimits(2, 3, Duration.ofMillis(50)), address -> false);
-        EmbeddedChannel idle = new EmbeddedChannel(new AdmissionHandler(admission));
+        EmbeddedChannel idle = new EmbeddedChannel(new AdmissionHandler(admission, () -> { }));
         assertThat(admission.inflight()).isEqualTo(1);
         // EmbeddedChannel runs scheduled tasks on demand: advance its ticker past the deadline, no sleeping
         idle.advanceTimeBy(49, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -116,7 +132,7 @@ class AdmissionTest {
     @Test
     void aPeerThatFinishedItsHandshakeIsNotClosedAtTheDeadline() {
         Admission admission = new Admission(4, new AdmissionLimits(2, 3, Duration.ofMillis(50)), address -> false);
-        AdmissionHandler handler = new AdmissionHandler(admission);
+        AdmissionHandler handler = new AdmissionHandler(admission, () -> { });
         EmbeddedChannel peer = new EmbeddedChannel(handler);
         handler.handshakeDone();
         peer.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);

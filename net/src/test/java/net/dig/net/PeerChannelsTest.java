@@ -62,7 +62,7 @@ class PeerChannelsTest {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         serverChannels.add(ch);
-                        PeerChannels.accepting(ch, serverIdentity.serverContext(PeerTrust.NETWORK_CA), settings, admission, new Echo());
+                        PeerChannels.accepting(ch, serverIdentity.serverContext(PeerTrust.NETWORK_CA), settings, admission, Echo::new);
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
