@@ -99,7 +99,7 @@ final class Dialer {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        PeerChannels.dialing(ch, clientTls, transport, resolved, handler);
+                        PeerChannels.dialing(ch, clientTls, transport, ctx.clock, resolved, handler);
                     }
                 })
                 .connect(resolved);

@@ -208,7 +208,7 @@ public final class GossipService {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            PeerChannels.accepting(ch, serverTls, config.transport(), admission, () -> connections.open(false, Purpose.PEER));
+                            PeerChannels.accepting(ch, serverTls, config.transport(), clock, admission, () -> connections.open(false, Purpose.PEER));
                         }
                     })
                     .bind(config.listenAddr()).syncUninterruptibly().channel();

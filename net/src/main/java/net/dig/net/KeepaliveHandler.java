@@ -8,9 +8,6 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import net.dig.core.Clock;
-import net.dig.gossip.RateLimit;
-import net.dig.gossip.RateLimitTable;
-import net.dig.gossip.RateLimiter;
 
 /**
  * Keepalive of one connection, driven by the injected {@link Clock} rather than Netty's timer, so tests
@@ -19,12 +16,9 @@ import net.dig.gossip.RateLimiter;
  * <p>Every inbound frame counts as hearing from the peer. {@link #tick} (called by the service's keepalive
  * round on the channel's loop) sends a WebSocket Ping once {@code pingInterval} has passed since the last
  * one, and reports the peer silent once nothing was heard for {@code timeout}. Every implementation answers
- * Pings (aiohttp and tungstenite auto-pong); a Ping costs no message rate-limit budget at the other end. The
- * Ping's 8-byte payload is our send time on the injected clock, so its Pong gives an RTT sample. Pings from
- * the peer are answered here, within their own limit ({@link RateLimitTable#WEBSOCKET_PING}, counted in the
- * limiter's fixed windows): a Ping over it is not answered but reported to {@link Listener#flooded} (a
- * rate-limit violation, like a message over its row). Pongs and Pings are consumed; every other frame is
- * passed on.
+ * Pings (aiohttp and tungstenite auto-pong); a Ping costs no rate-limit budget at the other end. The Ping's
+ * 8-byte payload is our send time on the injected clock, so its Pong gives an RTT sample. Pings from the
+ * peer are answered here. Pongs and Pings are consumed; every other frame is passed on.
  *
  * <p>Belongs to the channel's event loop. The average RTT is readable from any thread.
  */
@@ -34,9 +28,6 @@ final class KeepaliveHandler extends ChannelInboundHandlerAdapter {
         void rtt(long rttMillis);
 
         void silent(Duration timeout);
-
-        /** The peer sent more Pings than {@link RateLimitTable#WEBSOCKET_PING} allows; reported once. */
-        default void flooded(String detail) { }
     }
 
     private final Clock clock;
@@ -46,9 +37,6 @@ final class KeepaliveHandler extends ChannelInboundHandlerAdapter {
     private long lastHeardNanos;
     private long lastPingNanos;
     private volatile long avgRttMillis = -1;
-    private long pingWindow = Long.MIN_VALUE;
-    private int pingsInWindow;
-    private boolean flooded;
 
     KeepaliveHandler(Clock clock, Listener listener) {
         this.clock = clock;
@@ -82,32 +70,10 @@ final class KeepaliveHandler extends ChannelInboundHandlerAdapter {
                 pong.release();
             }
         } else if (msg instanceof PingWebSocketFrame ping) {
-            if (pingAllowed(ping.content().readableBytes())) {
-                ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
-            } else {
-                ping.release();
-            }
+            ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
         } else {
             ctx.fireChannelRead(msg);
         }
-    }
-
-    private boolean pingAllowed(int size) {
-        if (flooded) {
-            return false;
-        }
-        long window = Math.floorDiv(clock.millis(), RateLimiter.WINDOW_MILLIS);
-        if (window != pingWindow) {
-            pingWindow = window;
-            pingsInWindow = 0;
-        }
-        RateLimit limit = RateLimitTable.WEBSOCKET_PING;
-        if (++pingsInWindow > limit.frequency() || size > limit.maxSize()) {
-            flooded = true;
-            listener.flooded(pingsInWindow + " pings in this minute (limit " + limit.frequency() + "), last of " + size + " bytes");
-            return false;
-        }
-        return true;
     }
 
     /** One keepalive step; on the channel's loop. */

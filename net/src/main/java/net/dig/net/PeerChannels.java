@@ -17,6 +17,7 @@ import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.function.Supplier;
+import net.dig.core.Clock;
 
 /**
  * Assembles the P2P pipelines in one place (docs/formats/wire.md: WebSocket over TLS at
@@ -24,9 +25,9 @@ import java.util.function.Supplier;
  *
  * <pre>
  * accepting:  AdmissionHandler, then once it holds a slot: SslHandler(server, mTLS 1.3) -> HttpServerCodec -> HttpObjectAggregator(8 KiB)
- *             -> UpgradeGate (404 / 403 banned) -> WebSocketServerProtocolHandler(/ws) -> WebSocketFrameAggregator
+ *             -> UpgradeGate (404 / 403 banned) -> PingLimitHandler -> WebSocketServerProtocolHandler(/ws) -> WebSocketFrameAggregator
  *             -> admission-progress -> connection handler
- * dialing:    SslHandler(client, mTLS 1.3) -> HttpClientCodec -> HttpObjectAggregator(8 KiB)
+ * dialing:    SslHandler(client, mTLS 1.3) -> HttpClientCodec -> HttpObjectAggregator(8 KiB) -> PingLimitHandler
  *             -> WebSocketClientProtocolHandler(wss://host:port/ws) -> WebSocketFrameAggregator -> connection handler
  * </pre>
  *
@@ -50,15 +51,15 @@ final class PeerChannels {
      * connection handler {@code connection} makes, are built once it holds a handshake slot, so a refused
      * connection costs no TLS engine and no session state.
      */
-    static void accepting(SocketChannel ch, SslContext ssl, TransportSettings settings, Admission admission,
+    static void accepting(SocketChannel ch, SslContext ssl, TransportSettings settings, Clock clock, Admission admission,
             Supplier<ChannelHandler> connection) {
         sizeBuffers(ch, settings.socketBuffers());
         AdmissionHandler[] slot = new AdmissionHandler[1];
-        slot[0] = new AdmissionHandler(admission, () -> session(ch, ssl, settings, slot[0], connection.get()));
+        slot[0] = new AdmissionHandler(admission, () -> session(ch, ssl, settings, clock, slot[0], connection.get()));
         ch.pipeline().addLast("admission", slot[0]);
     }
 
-    private static void session(SocketChannel ch, SslContext ssl, TransportSettings settings, AdmissionHandler slot,
+    private static void session(SocketChannel ch, SslContext ssl, TransportSettings settings, Clock clock, AdmissionHandler slot,
             ChannelHandler connection) {
         ChannelPipeline p = ch.pipeline();
         SslHandler tls = ssl.newHandler(ch.alloc());
@@ -67,6 +68,7 @@ final class PeerChannels {
         p.addLast("http", new HttpServerCodec(4096, MAX_HTTP_BYTES, MAX_HTTP_BYTES));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BYTES));
         p.addLast("gate", new UpgradeGate(slot.admission()));
+        p.addLast("ping-limit", new PingLimitHandler(clock));
         p.addLast("ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(UpgradeGate.PATH)
                 .checkStartsWith(false)
@@ -80,7 +82,8 @@ final class PeerChannels {
         p.addLast("peer", connection);
     }
 
-    static void dialing(SocketChannel ch, SslContext ssl, TransportSettings settings, InetSocketAddress target, ChannelHandler connection) {
+    static void dialing(SocketChannel ch, SslContext ssl, TransportSettings settings, Clock clock, InetSocketAddress target,
+            ChannelHandler connection) {
         sizeBuffers(ch, settings.socketBuffers());
         ChannelPipeline p = ch.pipeline();
         SslHandler tls = ssl.newHandler(ch.alloc());
@@ -88,6 +91,7 @@ final class PeerChannels {
         p.addLast("tls", tls);
         p.addLast("http", new HttpClientCodec(4096, MAX_HTTP_BYTES, MAX_HTTP_BYTES));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BYTES));
+        p.addLast("ping-limit", new PingLimitHandler(clock));
         p.addLast("ws", new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri(target))
                 .handshakeTimeoutMillis(settings.peerHandshakeTimeout().toMillis())

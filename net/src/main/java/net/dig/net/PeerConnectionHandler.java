@@ -188,12 +188,6 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
                 events.misbehaved(PeerConnectionHandler.this, Misbehaviour.KEEPALIVE_TIMEOUT, "silent for " + timeout);
                 channel.close();
             }
-
-            @Override
-            public void flooded(String detail) {
-                events.misbehaved(PeerConnectionHandler.this, Misbehaviour.RATE_LIMIT_EXCEEDED, detail);
-                closeWith(1008, "rate limited");
-            }
         });
         this.lanes = new LaneWriter(clock, settings.lanes(), () -> closeWith(1008, "send queue full"));
         this.requests = new RequestCorrelator(outbound, settings.requestTimeout(), detail ->
@@ -252,6 +246,9 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
                 || event == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             fail(new GossipError.ClientError("WebSocket upgrade timed out"));
             ctx.close();
+        } else if (event instanceof PingLimitHandler.Flooded flood) {
+            events.misbehaved(this, Misbehaviour.RATE_LIMIT_EXCEEDED, flood.detail());
+            closeWith(1008, "rate limited");
         } else if (event instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
             fail(new GossipError.ClientError("TLS handshake failed: " + tls.cause().getMessage()));
             ctx.close();

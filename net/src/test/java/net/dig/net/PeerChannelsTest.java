@@ -62,7 +62,7 @@ class PeerChannelsTest {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         serverChannels.add(ch);
-                        PeerChannels.accepting(ch, serverIdentity.serverContext(PeerTrust.NETWORK_CA), settings, admission, Echo::new);
+                        PeerChannels.accepting(ch, serverIdentity.serverContext(PeerTrust.NETWORK_CA), settings, net.dig.core.Clock.system(), admission, Echo::new);
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
@@ -136,7 +136,7 @@ class PeerChannelsTest {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        PeerChannels.dialing(ch, identity.clientContext(PeerTrust.NETWORK_CA), settings, target, client);
+                        PeerChannels.dialing(ch, identity.clientContext(PeerTrust.NETWORK_CA), settings, net.dig.core.Clock.system(), target, client);
                     }
                 })
                 .connect(target).sync().channel();
