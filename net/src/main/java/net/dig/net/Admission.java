@@ -65,6 +65,7 @@ final class Admission {
     private final Map<InetAddress, Integer> byAddress = new HashMap<>();
     private final Map<Netgroup, Integer> byGroup = new HashMap<>();
     private long sequence;
+    private long attempts;
     private int refused;
     private int displaced;
     private int expired;
@@ -84,6 +85,7 @@ final class Admission {
         Slot victim = null;
         Slot slot;
         synchronized (this) {
+            attempts++;
             if (byAddress.getOrDefault(address, 0) >= limits.maxPerAddress()
                     || byGroup.getOrDefault(group, 0) >= limits.maxPerNetgroup()) {
                 refused++;
@@ -153,6 +155,11 @@ final class Admission {
 
     synchronized int inflight() {
         return slots.size();
+    }
+
+    /** Connections that asked for a slot. */
+    synchronized long attempts() {
+        return attempts;
     }
 
     /** Connections refused a slot (per-source caps, or full with nobody to displace). */

@@ -41,9 +41,13 @@ final class Churn {
         }
     }
 
-    /** Waits (bounded) until the node holds nothing for any connection, and checks it saw {@code atLeast} of them. */
-    static void assertEverythingReleased(GossipService node, long atLeast, Duration bound) {
+    /**
+     * Waits (bounded) until the node holds nothing for any connection, and checks it saw {@code accepted}
+     * connections and built a session for at least {@code sessions} of them.
+     */
+    static void assertEverythingReleased(GossipService node, long accepted, long sessions, Duration bound) {
         await().atMost(bound).untilAsserted(() -> assertThat(node.liveCounts()).isEqualTo(new GossipService.LiveCounts(0, 0, 0, 0, 0, 0)));
-        assertThat(node.openedConnections()).as("connections the node accepted").isGreaterThanOrEqualTo(atLeast);
+        assertThat(node.admission().attempts()).as("connections the node accepted").isGreaterThanOrEqualTo(accepted);
+        assertThat(node.openedConnections()).as("sessions built (connections that spoke)").isGreaterThanOrEqualTo(sessions);
     }
 }

@@ -38,7 +38,8 @@ class ChurnTest {
             GossipService honest = nodes.start(cfg -> cfg.targetOutboundCount(0));
             GossipServiceTest.get(honest.handle().connectTo(TestNodes.loopback(node)));
             honest.stop();
-            Churn.assertEverythingReleased(node, raw + tls, Duration.ofSeconds(30));
+            // a TLS client may find its source still at its cap while the node closes the raw churn: most, not all, speak
+            Churn.assertEverythingReleased(node, raw + tls, tls / 2, Duration.ofSeconds(30));
         }
     }
 
