@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import net.dig.core.Clock;
 import net.dig.gossip.InboundEviction;
 import net.dig.gossip.Netgroup;
 
@@ -22,7 +23,8 @@ import net.dig.gossip.Netgroup;
  *  from one network group at most limits.maxPerNetgroup, else refused
  *  all sources            at most maxInflightHandshakes (dig-gossip: 4 x max_connections = 200); when full the
  *                         newcomer displaces a handshake of a group larger than its own
- *                         ({@link InboundEviction#pending}), else it is refused
+ *                         ({@link InboundEviction#pending}), else it is refused; of those, one that has been
+ *                         silent longer than limits.silenceGrace goes first, then one that got least far
  * </pre>
  * So a source that holds or churns connections only ever competes with itself: it cannot fill the table
  * past its caps, and while many sources fill it, a peer from a quiet group still finds room. Connections
@@ -46,14 +48,16 @@ final class Admission {
         private final InetAddress address;
         private final Netgroup group;
         private final long sequence;
+        private final long acceptedMillis;
         private final Runnable evict;
         private Stage stage = Stage.ACCEPTED;
         private boolean released;
 
-        private Slot(InetAddress address, Netgroup group, long sequence, Runnable evict) {
+        private Slot(InetAddress address, Netgroup group, long sequence, long acceptedMillis, Runnable evict) {
             this.address = address;
             this.group = group;
             this.sequence = sequence;
+            this.acceptedMillis = acceptedMillis;
             this.evict = evict;
         }
     }
@@ -61,6 +65,7 @@ final class Admission {
     private final int maxInflight;
     private final AdmissionLimits limits;
     private final Predicate<InetAddress> banned;
+    private final Clock clock;
     private final Set<Slot> slots = new LinkedHashSet<>();
     private final Map<InetAddress, Integer> byAddress = new HashMap<>();
     private final Map<Netgroup, Integer> byGroup = new HashMap<>();
@@ -70,10 +75,11 @@ final class Admission {
     private int displaced;
     private int expired;
 
-    Admission(int maxInflight, AdmissionLimits limits, Predicate<InetAddress> banned) {
+    Admission(int maxInflight, AdmissionLimits limits, Predicate<InetAddress> banned, Clock clock) {
         this.maxInflight = maxInflight;
         this.limits = limits;
         this.banned = banned;
+        this.clock = clock;
     }
 
     /**
@@ -82,6 +88,7 @@ final class Admission {
      */
     Optional<Slot> tryAcquire(InetAddress address, Runnable evict) {
         Netgroup group = Netgroup.of(address);
+        long now = clock.millis();
         Slot victim = null;
         Slot slot;
         synchronized (this) {
@@ -94,7 +101,9 @@ final class Admission {
             if (slots.size() >= maxInflight) {
                 List<InboundEviction.Pending<Slot>> pending = new ArrayList<>(slots.size());
                 for (Slot s : slots) {
-                    pending.add(new InboundEviction.Pending<>(s, s.group, s.stage.ordinal(), s.sequence));
+                    Stage rank = s.stage == Stage.ACCEPTED && now - s.acceptedMillis < limits.silenceGrace().toMillis()
+                            ? Stage.SPOKE : s.stage;
+                    pending.add(new InboundEviction.Pending<>(s, s.group, rank.ordinal(), s.sequence));
                 }
                 Optional<Slot> chosen = InboundEviction.pending(pending, group);
                 if (chosen.isEmpty()) {
@@ -105,7 +114,7 @@ final class Admission {
                 free(victim);
                 displaced++;
             }
-            slot = new Slot(address, group, sequence++, evict);
+            slot = new Slot(address, group, sequence++, now, evict);
             slots.add(slot);
             byAddress.merge(address, 1, Integer::sum);
             byGroup.merge(group, 1, Integer::sum);

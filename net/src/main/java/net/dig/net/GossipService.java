@@ -155,7 +155,7 @@ public final class GossipService {
         this.connections = new Connections(ctx, new HandshakeRules(HandshakeRules.Settings.of(config.networkId())), peers,
                 reputations, plumtree, discovery, new InboundDispatch(ctx, discovery, plumtree, reputations, bus));
         this.admission = new Admission(t.maxInflightHandshakes(), t.admission(),
-                address -> reputations.isIpBanned(address.getHostAddress()));
+                address -> reputations.isIpBanned(address.getHostAddress()), clock);
         this.handle = new ServiceHandle(ctx, peers, reputations, dialer, discovery, plumtree, bus, admission,
                 () -> listener != null && listener.isActive());
     }

@@ -112,7 +112,7 @@ class AdmissionAttackTest {
     @Timeout(60)
     void aConnectionThatIsNoPeerByTheDeadlineIsClosed() throws Exception {
         GossipService victim = nodes.start(cfg -> cfg.targetOutboundCount(0).transport(cfg.build().transport().toBuilder()
-                .admission(new AdmissionLimits(8, 32, Duration.ofMillis(300))).build()));
+                .admission(new AdmissionLimits(8, 32, Duration.ofMillis(300), Duration.ZERO)).build()));
         try (Socket idle = new Socket()) {
             idle.bind(new InetSocketAddress("127.0.0.9", 0));
             idle.connect(TestNodes.loopback(victim));

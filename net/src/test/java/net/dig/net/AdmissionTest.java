@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** Admission caps and the upgrade gate, without sockets. */
 class AdmissionTest {
-    private static final AdmissionLimits LIMITS = new AdmissionLimits(2, 3, Duration.ofSeconds(10));
+    private static final net.dig.testkit.ManualClock clock = new net.dig.testkit.ManualClock();
+    private static final AdmissionLimits LIMITS = new AdmissionLimits(2, 3, Duration.ofSeconds(10), Duration.ZERO);
 
     private static InetAddress ip(String text) {
         return InetAddress.ofLiteral(text);
@@ -32,7 +33,7 @@ class AdmissionTest {
 
     @Test
     void oneAddressAndOneNetgroupHoldAtMostTheirShareOfTheSlots() {
-        Admission admission = new Admission(100, LIMITS, address -> false);
+        Admission admission = new Admission(100, LIMITS, address -> false, clock);
         List<String> evicted = new ArrayList<>();
         assertThat(take(admission, "10.0.0.1", evicted)).isPresent();
         assertThat(take(admission, "10.0.0.1", evicted)).isPresent();
@@ -50,7 +51,7 @@ class AdmissionTest {
 
     @Test
     void whenFullANewcomerDisplacesTheLeastAdvancedOldestHandshakeOfTheBiggestGroupButNeverItsOwn() {
-        Admission admission = new Admission(4, LIMITS, address -> false);
+        Admission admission = new Admission(4, LIMITS, address -> false, clock);
         List<String> evicted = new ArrayList<>();
         Admission.Slot first = take(admission, "10.5.0.1", evicted).orElseThrow();
         take(admission, "10.5.0.2", evicted).orElseThrow();
@@ -68,8 +69,25 @@ class AdmissionTest {
     }
 
     @Test
+    void aSilentConnectionInsideItsGraceRanksWithThoseThatSpoke() {
+        net.dig.testkit.ManualClock time = new net.dig.testkit.ManualClock();
+        Admission admission = new Admission(3, new AdmissionLimits(2, 3, Duration.ofSeconds(10), Duration.ofSeconds(1)),
+                address -> false, time);
+        List<String> evicted = new ArrayList<>();
+        Admission.Slot spoke = take(admission, "10.5.0.1", evicted).orElseThrow();
+        admission.progressed(spoke, Admission.Stage.SPOKE);
+        take(admission, "10.5.0.2", evicted).orElseThrow();
+        take(admission, "10.5.0.3", evicted).orElseThrow();
+        assertThat(take(admission, "10.6.0.1", evicted)).isPresent();
+        assertThat(evicted).as("all within their grace: the oldest goes, though it spoke").containsExactly("10.5.0.1");
+        time.advance(Duration.ofSeconds(1));
+        assertThat(take(admission, "10.7.0.1", evicted)).isPresent();
+        assertThat(evicted).as("grace over: the oldest silent one").containsExactly("10.5.0.1", "10.5.0.2");
+    }
+
+    @Test
     void releasingTwiceOrAfterTheDeadlineFreesOneSlotAndEveryMapEmpties() {
-        Admission admission = new Admission(4, LIMITS, address -> false);
+        Admission admission = new Admission(4, LIMITS, address -> false, clock);
         List<String> evicted = new ArrayList<>();
         Admission.Slot a = take(admission, "10.5.0.1", evicted).orElseThrow();
         Admission.Slot b = take(admission, "10.5.0.1", evicted).orElseThrow();
@@ -85,7 +103,7 @@ class AdmissionTest {
 
     @Test
     void admissionHandlerClosesAtOnceWhenNoSlotIsFreeAndGivesTheSlotBackOnClose() {
-        Admission admission = new Admission(1, LIMITS, address -> false);
+        Admission admission = new Admission(1, LIMITS, address -> false, clock);
         EmbeddedChannel first = new EmbeddedChannel(new AdmissionHandler(admission, () -> { }));
         assertThat(first.isActive()).isTrue();
         EmbeddedChannel second = new EmbeddedChannel(new AdmissionHandler(admission, () -> { }));
@@ -100,7 +118,7 @@ class AdmissionTest {
 
     @Test
     void theSessionIsBuiltOnlyWhenAConnectionHoldingASlotSpeaks() {
-        Admission admission = new Admission(1, LIMITS, address -> false);
+        Admission admission = new Admission(1, LIMITS, address -> false, clock);
         AtomicInteger built = new AtomicInteger();
         EmbeddedChannel first = new EmbeddedChannel(new AdmissionHandler(admission, built::incrementAndGet));
         EmbeddedChannel refused = new EmbeddedChannel(new AdmissionHandler(admission, built::incrementAndGet));
@@ -115,7 +133,7 @@ class AdmissionTest {
 
     @Test
     void aConnectionThatIsNoPeerByTheDeadlineIsClosed() {
-        Admission admission = new Admission(4, new AdmissionLimits(2, 3, Duration.ofMillis(50)), address -> false);
+        Admission admission = new Admission(4, new AdmissionLimits(2, 3, Duration.ofMillis(50), Duration.ZERO), address -> false, clock);
         EmbeddedChannel idle = new EmbeddedChannel(new AdmissionHandler(admission, () -> { }));
         assertThat(admission.inflight()).isEqualTo(1);
         // EmbeddedChannel runs scheduled tasks on demand: advance its ticker past the deadline, no sleeping
@@ -131,7 +149,7 @@ class AdmissionTest {
 
     @Test
     void aPeerThatFinishedItsHandshakeIsNotClosedAtTheDeadline() {
-        Admission admission = new Admission(4, new AdmissionLimits(2, 3, Duration.ofMillis(50)), address -> false);
+        Admission admission = new Admission(4, new AdmissionLimits(2, 3, Duration.ofMillis(50), Duration.ZERO), address -> false, clock);
         AdmissionHandler handler = new AdmissionHandler(admission, () -> { });
         EmbeddedChannel peer = new EmbeddedChannel(handler);
         handler.handshakeDone();
@@ -144,7 +162,7 @@ class AdmissionTest {
 
     private static FullHttpResponse gate(String uri, boolean banned) {
         AtomicBoolean passed = new AtomicBoolean();
-        Admission admission = new Admission(10, LIMITS, address -> banned);
+        Admission admission = new Admission(10, LIMITS, address -> banned, clock);
         EmbeddedChannel channel = new EmbeddedChannel(new UpgradeGate(admission), new io.netty.channel.ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {

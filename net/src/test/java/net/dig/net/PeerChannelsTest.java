@@ -56,7 +56,7 @@ class PeerChannelsTest {
         pki = new TestPki(dir, net.dig.core.Clock.system().instant());
         serverIdentity = identity(pki.leaf());
         settings = TransportSettings.defaults().toBuilder().maxFrameBytes(4096).build();
-        Admission admission = new Admission(10, AdmissionLimits.defaults(), banned::contains);
+        Admission admission = new Admission(10, AdmissionLimits.defaults(), banned::contains, net.dig.core.Clock.system());
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
