@@ -23,8 +23,8 @@ public final class RateLimitTable {
 
     /**
      * WebSocket Ping frames a peer may send per window: they are not messages and have no row in Chia's
-     * table, but each costs an answer. Two a second is far above any keepalive (ours pings every 30 s, aiohttp's
-     * heartbeat and tungstenite's every few seconds); 125 bytes is the WebSocket limit of a control frame.
+     * table, but each costs an answer. Two a second is far above what a keepalive needs (ours pings every 30 s);
+     * 125 bytes is the WebSocket limit of a control frame.
      */
     public static final RateLimit WEBSOCKET_PING = RateLimit.of(120, 125, false);
 

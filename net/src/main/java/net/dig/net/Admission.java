@@ -26,6 +26,9 @@ import net.dig.gossip.Netgroup;
  *                         ({@link InboundEviction#pending}), else it is refused; of those, one that has been
  *                         silent longer than limits.silenceGrace goes first, then one that got least far
  * </pre>
+ * The per-source caps do not apply to 127.0.0.1 and {@code ::1}, where every process of this host connects
+ * from (a local network of many nodes on one machine; Chia exempts localhost from IP bans for the same
+ * reason); those connections still take slots of the table, and other loopback addresses are capped.
  * So a source that holds or churns connections only ever competes with itself: it cannot fill the table
  * past its caps, and while many sources fill it, a peer from a quiet group still finds room. Connections
  * that became peers hold no slot here; {@code max_connections} over peers is enforced when a handshake is
@@ -93,8 +96,8 @@ final class Admission {
         Slot slot;
         synchronized (this) {
             attempts++;
-            if (byAddress.getOrDefault(address, 0) >= limits.maxPerAddress()
-                    || byGroup.getOrDefault(group, 0) >= limits.maxPerNetgroup()) {
+            if (!isLocalhost(address) && (byAddress.getOrDefault(address, 0) >= limits.maxPerAddress()
+                    || byGroup.getOrDefault(group, 0) >= limits.maxPerNetgroup())) {
                 refused++;
                 return Optional.empty();
             }
@@ -152,6 +155,12 @@ final class Admission {
         slots.remove(slot);
         byAddress.computeIfPresent(slot.address, (a, n) -> n == 1 ? null : n - 1);
         byGroup.computeIfPresent(slot.group, (g, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** 127.0.0.1 and ::1: where every local process connects from. */
+    private static boolean isLocalhost(InetAddress address) {
+        byte[] a = address.getAddress();
+        return address.isLoopbackAddress() && (a.length == 4 ? a[3] == 1 && a[1] == 0 && a[2] == 0 : a[15] == 1);
     }
 
     boolean isBanned(InetAddress address) {

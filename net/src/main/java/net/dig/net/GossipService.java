@@ -78,8 +78,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Failure modes</h2>
  * A misbehaving peer costs penalty points (mapped from {@link Misbehaviour}) and its connection;
  * nothing a peer sends can throw out of an event loop or stop the listener. A refused handshake
- * bans the address for a short time (Chia: 10 s), a rate-limit violation for 300 s; addresses in
- * {@code transport.ipBanExempt} are only banned by PeerId.
+ * bans the address for a short time (Chia: 10 s), a rate-limit violation the address and the PeerId for
+ * 300 s; addresses in {@code transport.ipBanExempt} are only banned by PeerId. Connections that never
+ * finish their handshake are bounded per source and in time ({@link Admission}, {@link AdmissionLimits}),
+ * and every connection, admitted or not, is released when it closes ({@link #liveCounts()}).
  */
 public final class GossipService {
     private static final Logger LOG = LoggerFactory.getLogger(GossipService.class);

@@ -44,8 +44,13 @@ class AdmissionTest {
         assertThat(take(admission, "127.0.0.2", evicted)).isPresent();
         assertThat(take(admission, "127.0.0.3", evicted)).isPresent();
         assertThat(take(admission, "127.0.0.4", evicted)).as("every loopback address is a group of its own").isPresent();
-        assertThat(admission.refused()).isEqualTo(2);
-        assertThat(admission.inflight()).isEqualTo(7);
+        assertThat(take(admission, "127.0.0.4", evicted)).isPresent();
+        assertThat(take(admission, "127.0.0.4", evicted)).as("capped like any other address").isEmpty();
+        for (int i = 0; i < 5; i++) {
+            assertThat(take(admission, "127.0.0.1", evicted)).as("localhost is not capped per source").isPresent();
+        }
+        assertThat(admission.refused()).isEqualTo(3);
+        assertThat(admission.inflight()).isEqualTo(13);
         assertThat(evicted).isEmpty();
     }
 

@@ -100,7 +100,8 @@ record NodeConfig(
                           String networkId, GossipConfig.IntroducerConfig introducer,
                           @JsonProperty("peer_connect_interval_secs") @JsonDeserialize(using = ConfigValues.Seconds.class)
                           Duration peerConnectInterval,
-                          List<String> dnsSeeds, int socketSendBufferBytes, int socketReceiveBufferBytes, LanesSection lanes) {
+                          List<String> dnsSeeds, int socketSendBufferBytes, int socketReceiveBufferBytes, LanesSection lanes,
+                          AdmissionSection admission) {
         NetworkSection {
             socketBuffer("socket_send_buffer_bytes", socketSendBufferBytes);
             socketBuffer("socket_receive_buffer_bytes", socketReceiveBufferBytes);
@@ -132,6 +133,7 @@ record NodeConfig(
                         + " (\"" + networkId + "\")");
             }
             require(lanes, "lanes");
+            require(admission, "admission");
         }
 
         Optional<GossipConfig.IntroducerConfig> introducerConfig() {
