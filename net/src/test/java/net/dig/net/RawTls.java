@@ -16,8 +16,6 @@ import java.util.concurrent.TimeUnit;
 /** A client that finishes mTLS and then sends nothing (no WebSocket upgrade), until closed. */
 final class RawTls {
     final Channel channel;
-    /** Completes when TLS is done (or failed). */
-    final CompletableFuture<Void> tlsDone = new CompletableFuture<>();
 
     private RawTls(Channel channel) {
         this.channel = channel;
@@ -50,9 +48,7 @@ final class RawTls {
                 .connect(target, new InetSocketAddress(sourceIp, 0)).sync().channel();
         ch.closeFuture().addListener(f -> done.complete(null));
         done.get(30, TimeUnit.SECONDS);
-        RawTls raw = new RawTls(ch);
-        raw.tlsDone.complete(null);
-        return raw;
+        return new RawTls(ch);
     }
 
     void close() {
