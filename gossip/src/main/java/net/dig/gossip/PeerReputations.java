@@ -13,8 +13,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Rules (seed, dig-gossip {@code reputation.rs}): each {@link PenaltyReason} adds its points; at
  * {@link BanPolicy#banThreshold()} the PeerId and its IP are banned for {@link BanPolicy#banDuration()};
  * when the ban expires the points reset to 0. Short protocol bans (Chia's 10 s for a bad handshake,
- * 300 s for a rate-limit violation) are IP-only, via {@link #banIp}. IPs in
+ * 300 s for a rate-limit violation) are by IP, via {@link #banIp}, and may also hold the PeerId, via
+ * {@link #banFor}, so the peer cannot come straight back on a fresh connection. IPs in
  * {@link BanPolicy#ipBanExempt()} are never IP-banned (Chia's localhost rule), only their PeerIds.
+ *
+ * <p>Points are also kept per address (outside loopback), so a peer that changes its certificate after
+ * every penalty still reaches the threshold: at {@link BanPolicy#banThreshold()} points from one address the
+ * address is banned for the ban duration. An address's points are forgotten a ban duration after its last
+ * penalty. Loopback addresses ({@code 127.0.0.0/8}, {@code ::1}) collect no address points: everything on
+ * one machine shares them, and local networks and tests run many peers there.
  *
  * <h2>Concurrency</h2>
  * Sans-I/O (time is an argument) and safe for any number of threads without a lock of its own: each
@@ -33,6 +40,10 @@ public final class PeerReputations {
     private final BanPolicy policy;
     private final ConcurrentHashMap<PeerId, AtomicReference<State>> peers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> ipBans = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AddressPoints> addressPoints = new ConcurrentHashMap<>();
+
+    /** Penalty points charged to one address, and when the last was. */
+    private record AddressPoints(int points, long lastMillis) {}
 
     /** One peer's reputation at one change; {@link #RETIRED} marks an entry removed by {@link #expire}. */
     private record State(int points, long banUntil, int banCount, long[] rtts) {
@@ -74,6 +85,8 @@ public final class PeerReputations {
             if (ref.compareAndSet(old, next)) {
                 if (bans && ip != null) {
                     banIp(ip, policy.banDuration().toMillis(), nowMillis);
+                } else if (ip != null) {
+                    chargeAddress(ip, reason.points(), nowMillis);
                 }
                 return new PenaltyOutcome(points, bans, bans ? next.banUntil : 0);
             }
@@ -89,6 +102,48 @@ public final class PeerReputations {
             banIp(ip, policy.banDuration().toMillis(), nowMillis);
         }
         return new PenaltyOutcome(next.points, true, next.banUntil);
+    }
+
+    /**
+     * Bans a PeerId for {@code durationMillis} (a longer ban in force is kept), and its IP unless exempt: a
+     * short protocol ban that also outlasts a reconnect under the same certificate.
+     */
+    public void banFor(PeerId peer, String ip, long durationMillis, long nowMillis) {
+        update(peer, nowMillis, s -> new State(s.points, Math.max(s.banUntil, nowMillis + durationMillis),
+                s.banUntil <= nowMillis ? s.banCount + 1 : s.banCount, s.rtts));
+        if (ip != null) {
+            banIp(ip, durationMillis, nowMillis);
+        }
+    }
+
+    private void chargeAddress(String ip, int points, long nowMillis) {
+        if (isLoopback(ip)) {
+            return;
+        }
+        AddressPoints now = addressPoints.merge(ip, new AddressPoints(points, nowMillis),
+                (a, b) -> new AddressPoints(a.points + b.points, b.lastMillis));
+        if (now.points >= policy.banThreshold() && addressPoints.remove(ip, now)) {
+            banIp(ip, policy.banDuration().toMillis(), nowMillis);
+        }
+    }
+
+    /** Points charged to {@code ip} and not yet forgotten (0 for loopback, which is never charged). */
+    public int addressPoints(String ip) {
+        AddressPoints p = addressPoints.get(ip);
+        return p == null ? 0 : p.points;
+    }
+
+    /** Addresses with points, for stats and leak checks. */
+    public int addressesWithPoints() {
+        return addressPoints.size();
+    }
+
+    private static boolean isLoopback(String ip) {
+        try {
+            return java.net.InetAddress.ofLiteral(ip).isLoopbackAddress();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Bans an IP for {@code durationMillis} (no-op for exempt IPs); a longer existing ban is kept. */
@@ -150,6 +205,7 @@ public final class PeerReputations {
             }
         }
         ipBans.values().removeIf(until -> until <= nowMillis);
+        addressPoints.values().removeIf(p -> p.lastMillis + policy.banDuration().toMillis() <= nowMillis);
     }
 
     /** Number of currently banned PeerIds and IPs, for stats. */

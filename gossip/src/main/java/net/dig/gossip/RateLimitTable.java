@@ -23,6 +23,13 @@ public final class RateLimitTable {
     public static final int AGGREGATE_FREQUENCY = 1000;
     public static final long AGGREGATE_MAX_TOTAL = 100L * MIB;
 
+    /**
+     * WebSocket Ping frames a peer may send per window: they are not messages and have no row in Chia's
+     * table, but each costs an answer. Two a second is far above what a keepalive needs (ours pings every 30 s);
+     * 125 bytes is the WebSocket limit of a control frame.
+     */
+    public static final RateLimit WEBSOCKET_PING = RateLimit.of(120, 125, false);
+
     private final RateLimit[] rows;
 
     private RateLimitTable(RateLimit[] rows) {

@@ -145,4 +145,46 @@ class PeerReputationsTest {
             }
         }
     }
+
+    @Test
+    void pointsFromOneAddressAddUpAcrossFreshCertificatesAndBanTheAddress() {
+        PeerReputations r = new PeerReputations(BanPolicy.DEFAULT);
+        for (int i = 0; i < 6; i++) {
+            PeerId fresh = new PeerId(Bytes32.fromHex(String.format("%064x", i + 1)));
+            r.penalize(fresh, "203.0.113.7", PenaltyReason.RATE_LIMIT_EXCEEDED, T0 + i);
+            assertThat(r.isBanned(fresh, T0 + i)).as("15 points are far from a PeerId ban").isFalse();
+        }
+        assertThat(r.isIpBanned("203.0.113.7", T0 + 6)).as("90 points from the address").isFalse();
+        r.penalize(new PeerId(Bytes32.fromHex("77".repeat(32))), "203.0.113.7", PenaltyReason.RATE_LIMIT_EXCEEDED, T0 + 7);
+        assertThat(r.isIpBanned("203.0.113.7", T0 + 7)).as("105 points from the address").isTrue();
+        assertThat(r.isIpBanned("203.0.113.8", T0 + 7)).isFalse();
+        assertThat(r.addressPoints("203.0.113.7")).as("reset by the ban").isZero();
+    }
+
+    @Test
+    void addressPointsAreForgottenABanDurationAfterTheLastPenaltyAndLoopbackCollectsNone() {
+        PeerReputations r = new PeerReputations(BanPolicy.DEFAULT);
+        r.penalize(A, "198.51.100.1", PenaltyReason.SPAM, T0);
+        r.penalize(B, "127.0.0.9", PenaltyReason.SPAM, T0);
+        assertThat(r.addressPoints("198.51.100.1")).isEqualTo(25);
+        assertThat(r.addressPoints("127.0.0.9")).isZero();
+        assertThat(r.addressesWithPoints()).isEqualTo(1);
+        r.expire(T0 + HOUR - 1);
+        assertThat(r.addressesWithPoints()).isEqualTo(1);
+        r.expire(T0 + HOUR);
+        assertThat(r.addressesWithPoints()).isZero();
+    }
+
+    @Test
+    void aShortBanHoldsThePeerIdAndTheAddressUntilItExpires() {
+        PeerReputations r = new PeerReputations(BanPolicy.DEFAULT);
+        r.banFor(A, "198.51.100.2", 300_000, T0);
+        assertThat(r.isBanned(A, T0 + 299_999)).isTrue();
+        assertThat(r.isIpBanned("198.51.100.2", T0 + 299_999)).isTrue();
+        assertThat(r.isBanned(A, T0 + 300_000)).isFalse();
+        assertThat(r.reputation(A, T0).banCount()).isEqualTo(1);
+        r.banFor(B, "127.0.0.1", 300_000, T0);
+        assertThat(r.isBanned(B, T0 + 1)).as("loopback: the PeerId is held").isTrue();
+        assertThat(r.isIpBanned("127.0.0.1", T0 + 1)).as("loopback is exempt").isFalse();
+    }
 }

@@ -1,10 +1,15 @@
 package net.dig.net;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import net.dig.gossip.HandshakeRules;
+import net.dig.gossip.InboundEviction;
+import net.dig.gossip.Netgroup;
 import net.dig.gossip.PeerId;
 import net.dig.gossip.RateLimitTable;
 import net.dig.gossip.RateLimiter;
@@ -20,8 +25,18 @@ import org.slf4j.LoggerFactory;
  * ({@link HandshakeRules}, bans, duplicates), admission into the {@link PeerTable}, penalties, RTT samples,
  * and, once admitted, where its messages and its closing go (Plumtree, discovery, {@link InboundDispatch}).
  *
+ * <p>When the table is full ({@code max_connections}), an inbound handshake may take the place of an inbound
+ * peer chosen by {@link InboundEviction#established} (Bitcoin Core's rules: peers in many network groups, the
+ * fastest, the recently useful and the long connected are kept); with nobody to evict it is refused.
+ * Outbound handshakes never evict.
+ *
+ * <p>Every connection opened here is in the {@link PeerTable}'s links until it is released
+ * ({@link PeerConnectionHandler.Events#released}), admitted or not; {@link #liveHandlers()} counts them
+ * independently, for leak checks.
+ *
  * <p>Concurrency: each {@code Events} instance belongs to one connection and is called on its event loop;
  * what it touches is thread-safe ({@link PeerTable}, {@link Reputations}) or reached through the control loop.
+ * Two handshakes admitted at once on two loops may each evict a peer, or both pass a full table by one.
  */
 final class Connections implements Dialer.ConnectionFactory {
     private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
@@ -33,6 +48,10 @@ final class Connections implements Dialer.ConnectionFactory {
     private final PlumtreeBridge plumtree;
     private final DiscoveryLoop discovery;
     private final InboundDispatch dispatch;
+    private final InboundEviction eviction;
+    private final AtomicInteger liveHandlers = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong openedHandlers = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicInteger evictedPeers = new AtomicInteger();
 
     Connections(ServiceContext ctx, HandshakeRules rules, PeerTable peers, Reputations reputations, PlumtreeBridge plumtree,
             DiscoveryLoop discovery, InboundDispatch dispatch) {
@@ -43,6 +62,41 @@ final class Connections implements Dialer.ConnectionFactory {
         this.plumtree = plumtree;
         this.discovery = discovery;
         this.dispatch = dispatch;
+        this.eviction = new InboundEviction(InboundEviction.Settings.DEFAULT, ctx.random.nextLong());
+    }
+
+    /** Handlers opened and not yet released. */
+    int liveHandlers() {
+        return liveHandlers.get();
+    }
+
+    /** Handlers ever opened. */
+    long openedHandlers() {
+        return openedHandlers.get();
+    }
+
+    /** Inbound peers disconnected to make room for a newcomer. */
+    int evictedPeers() {
+        return evictedPeers.get();
+    }
+
+    /** Disconnects the inbound peer {@link InboundEviction} picks; false if every inbound peer is protected. */
+    private boolean evictInbound() {
+        List<InboundEviction.Peer<PeerConnectionHandler>> inbound = new ArrayList<>();
+        for (PeerConnectionHandler c : peers.live()) {
+            if (!c.isOutbound() && c.remoteAddress() != null) {
+                PeerConnection s = c.snapshot();
+                inbound.add(new InboundEviction.Peer<>(c, Netgroup.of(c.remoteAddress().getAddress()),
+                        s.creationTimeMillis(), s.avgRttMillis().orElse(-1), c.lastUsefulMillis()));
+            }
+        }
+        Optional<PeerConnectionHandler> victim = eviction.established(inbound);
+        victim.ifPresent(v -> {
+            evictedPeers.incrementAndGet();
+            LOG.debug("evicting inbound peer {} to make room", v.peerId().shortHex());
+            v.disconnect();
+        });
+        return victim.isPresent();
     }
 
     @Override
@@ -54,6 +108,8 @@ final class Connections implements Dialer.ConnectionFactory {
         PeerConnectionHandler handler = new PeerConnectionHandler(outbound, new Events(outbound, purpose),
                 config.transport(), ctx.clock, outboundLimits);
         peers.track(handler);
+        liveHandlers.incrementAndGet();
+        openedHandlers.incrementAndGet();
         return handler;
     }
 
@@ -100,7 +156,8 @@ final class Connections implements Dialer.ConnectionFactory {
         public Optional<GossipError> admit(PeerConnectionHandler connection) {
             PeerConnectionHandler superseded = null;
             if (purpose == Purpose.PEER) {
-                if (!peers.contains(connection.peerId()) && peers.size() >= ctx.config.maxConnections()) {
+                if (!peers.contains(connection.peerId()) && peers.size() >= ctx.config.maxConnections()
+                        && (outbound || !evictInbound())) {
                     return Optional.of(new GossipError.MaxConnectionsReached(ctx.config.maxConnections()));
                 }
                 PeerTable.Admission admission = peers.admit(connection, ctx.ownPeerId);
@@ -138,6 +195,12 @@ final class Connections implements Dialer.ConnectionFactory {
                 }
                 discovery.closed(connection, outbound);
             }
+        }
+
+        @Override
+        public void released(PeerConnectionHandler connection) {
+            peers.untrack(connection);
+            liveHandlers.decrementAndGet();
         }
 
         @Override

@@ -99,13 +99,13 @@ final class Dialer {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        PeerChannels.dialing(ch, clientTls, transport, resolved, handler);
+                        PeerChannels.dialing(ch, clientTls, transport, ctx.clock, resolved, handler);
                     }
                 })
                 .connect(resolved);
         connect.addListener(f -> {
             if (!f.isSuccess()) {
-                peers.untrack(handler);
+                handler.release();
                 if (purpose == Purpose.PEER) {
                     peers.dialEnded();
                 }

@@ -82,8 +82,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Failure modes</h2>
  * A misbehaving peer costs penalty points (mapped from {@link Misbehaviour}) and its connection;
  * nothing a peer sends can throw out of an event loop or stop the listener. A refused handshake
- * bans the address for a short time (Chia: 10 s), a rate-limit violation for 300 s; addresses in
- * {@code transport.ipBanExempt} are only banned by PeerId.
+ * bans the address for a short time (Chia: 10 s), a rate-limit violation the address and the PeerId for
+ * 300 s; addresses in {@code transport.ipBanExempt} are only banned by PeerId. Connections that never
+ * finish their handshake are bounded per source and in time ({@link Admission}, {@link AdmissionLimits}),
+ * and every connection, admitted or not, is released when it closes ({@link #liveCounts()}).
  */
 public final class GossipService {
     private static final Logger LOG = LoggerFactory.getLogger(GossipService.class);
@@ -159,8 +161,8 @@ public final class GossipService {
         this.discovery = new DiscoveryLoop(ctx, peers, dialer);
         this.connections = new Connections(ctx, new HandshakeRules(HandshakeRules.Settings.of(config.networkId())), peers,
                 reputations, plumtree, discovery, new InboundDispatch(ctx, discovery, plumtree, reputations, bus));
-        this.admission = new Admission(config.maxConnections(), t.maxInflightHandshakes(), peers::size,
-                address -> reputations.isIpBanned(address.getHostAddress()));
+        this.admission = new Admission(t.maxInflightHandshakes(), t.admission(),
+                address -> reputations.isIpBanned(address.getHostAddress()), clock);
         this.handle = new ServiceHandle(ctx, peers, reputations, dialer, discovery, plumtree, bus, admission,
                 () -> listener != null && listener.isActive());
     }
@@ -226,7 +228,7 @@ public final class GossipService {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            PeerChannels.accepting(ch, serverTls, config.transport(), admission, connections.open(false, Purpose.PEER));
+                            PeerChannels.accepting(ch, serverTls, config.transport(), clock, admission, () -> connections.open(false, Purpose.PEER));
                         }
                     })
                     .bind(config.listenAddr()).syncUninterruptibly().channel();
@@ -331,6 +333,29 @@ public final class GossipService {
 
     CompletableFuture<PeerConnectionHandler> dial(InetSocketAddress target, Purpose purpose) {
         return dialer.dial(target, purpose);
+    }
+
+    /**
+     * What the service holds for connections, for leak checks: links still tracked, admitted peers, handlers
+     * not yet released, handshake slots, sources with a slot, addresses with penalty points.
+     */
+    record LiveCounts(int links, int peers, int handlers, int handshakeSlots, int admissionSources, int penalisedAddresses) {}
+
+    LiveCounts liveCounts() {
+        return new LiveCounts(peers.links().size(), peers.size(), connections.liveHandlers(), admission.inflight(),
+                admission.trackedSources(), reputations.addressesWithPoints());
+    }
+
+    Admission admission() {
+        return admission;
+    }
+
+    long openedConnections() {
+        return connections.openedHandlers();
+    }
+
+    int evictedPeers() {
+        return connections.evictedPeers();
     }
 
     boolean ipBanned(String ip) {

@@ -69,6 +69,9 @@ final class InboundDispatch {
         if (ctx.hook().handle(connection, message) || purpose != Purpose.PEER) {
             return;
         }
+        if (message.type() != ChiaMessageType.REQUEST_PEERS.code()) {
+            connection.markUseful(ctx.clock.millis());
+        }
         if (PlumtreeDriver.routes(message)) {
             plumtree.message(connection.peerId(), message);
             return;

@@ -12,8 +12,10 @@ import net.dig.wire.Message;
  * {@link Listener#violated} (penalty, close) and goes no further; a message the limiter merely drops (an
  * over-rate DIG flood frame) goes no further either. Everything that is not a {@link Message} passes.
  *
- * <p>It sits after the handshake handler, so the handshake itself is never counted. Belongs to the
- * channel's event loop.
+ * <p>After the first violation every later message is dropped unseen: the connection is closing, and the
+ * frames already in flight behind the violating one (a flood arrives thousands to a read) neither reach the
+ * node nor are charged again. It sits after the handshake handler, so the handshake itself is never
+ * counted. Belongs to the channel's event loop.
  */
 final class InboundRateLimitHandler extends ChannelInboundHandlerAdapter {
     interface Listener {
@@ -23,6 +25,7 @@ final class InboundRateLimitHandler extends ChannelInboundHandlerAdapter {
     private final RateLimiter limits = RateLimiter.inbound();
     private final Clock clock;
     private final Listener listener;
+    private boolean violated;
 
     InboundRateLimitHandler(Clock clock, Listener listener) {
         this.clock = clock;
@@ -35,10 +38,16 @@ final class InboundRateLimitHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (violated) {
+            return;
+        }
         RateLimiter.RateVerdict verdict = limits.check(message.type(), message.data().length, clock.millis());
         switch (verdict.action()) {
             case ALLOW -> ctx.fireChannelRead(message);
-            case VIOLATION -> listener.violated(verdict.reason());
+            case VIOLATION -> {
+                violated = true;
+                listener.violated(verdict.reason());
+            }
             default -> { }
         }
     }

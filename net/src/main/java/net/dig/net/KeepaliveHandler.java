@@ -18,7 +18,9 @@ import net.dig.core.Clock;
  * one, and reports the peer silent once nothing was heard for {@code timeout}. Every implementation answers
  * Pings (aiohttp and tungstenite auto-pong); a Ping costs no rate-limit budget at the other end. The Ping's
  * 8-byte payload is our send time on the injected clock, so its Pong gives an RTT sample. Pings from the
- * peer are answered here. Pongs and Pings are consumed; every other frame is passed on.
+ * peer are answered by Netty's WebSocket protocol handler before they get here, within the limit of
+ * {@link PingLimitHandler}; one that still arrives is answered here. Pongs and Pings are consumed; every
+ * other frame is passed on.
  *
  * <p>Belongs to the channel's event loop. The average RTT is readable from any thread.
  */

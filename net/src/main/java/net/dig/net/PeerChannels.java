@@ -16,16 +16,18 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.function.Supplier;
+import net.dig.core.Clock;
 
 /**
  * Assembles the P2P pipelines in one place (docs/formats/wire.md: WebSocket over TLS at
  * {@code /ws}, one binary frame per message).
  *
  * <pre>
- * accepting:  AdmissionHandler -> SslHandler(server, mTLS 1.3) -> HttpServerCodec -> HttpObjectAggregator(8 KiB)
- *             -> UpgradeGate (404 / 403 banned) -> WebSocketServerProtocolHandler(/ws) -> WebSocketFrameAggregator
- *             -> connection handler
- * dialing:    SslHandler(client, mTLS 1.3) -> HttpClientCodec -> HttpObjectAggregator(8 KiB)
+ * accepting:  AdmissionHandler, then once it holds a slot: SslHandler(server, mTLS 1.3) -> HttpServerCodec -> HttpObjectAggregator(8 KiB)
+ *             -> UpgradeGate (404 / 403 banned) -> PingLimitHandler -> WebSocketServerProtocolHandler(/ws) -> WebSocketFrameAggregator
+ *             -> admission-progress -> connection handler
+ * dialing:    SslHandler(client, mTLS 1.3) -> HttpClientCodec -> HttpObjectAggregator(8 KiB) -> PingLimitHandler
  *             -> WebSocketClientProtocolHandler(wss://host:port/ws) -> WebSocketFrameAggregator -> connection handler
  * </pre>
  *
@@ -44,16 +46,29 @@ final class PeerChannels {
 
     private PeerChannels() {}
 
-    static void accepting(SocketChannel ch, SslContext ssl, TransportSettings settings, Admission admission, ChannelHandler connection) {
+    /**
+     * An accepted connection gets only its {@link AdmissionHandler} at first; the rest of the pipeline, and the
+     * connection handler {@code connection} makes, are built once it holds a handshake slot, so a refused
+     * connection costs no TLS engine and no session state.
+     */
+    static void accepting(SocketChannel ch, SslContext ssl, TransportSettings settings, Clock clock, Admission admission,
+            Supplier<ChannelHandler> connection) {
         sizeBuffers(ch, settings.socketBuffers());
+        AdmissionHandler[] slot = new AdmissionHandler[1];
+        slot[0] = new AdmissionHandler(admission, () -> session(ch, ssl, settings, clock, slot[0], connection.get()));
+        ch.pipeline().addLast("admission", slot[0]);
+    }
+
+    private static void session(SocketChannel ch, SslContext ssl, TransportSettings settings, Clock clock, AdmissionHandler slot,
+            ChannelHandler connection) {
         ChannelPipeline p = ch.pipeline();
-        p.addLast("admission", new AdmissionHandler(admission));
         SslHandler tls = ssl.newHandler(ch.alloc());
         tls.setHandshakeTimeoutMillis(settings.tlsHandshakeTimeout().toMillis());
         p.addLast("tls", tls);
         p.addLast("http", new HttpServerCodec(4096, MAX_HTTP_BYTES, MAX_HTTP_BYTES));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BYTES));
-        p.addLast("gate", new UpgradeGate(admission));
+        p.addLast("gate", new UpgradeGate(slot.admission()));
+        p.addLast("ping-limit", new PingLimitHandler(clock));
         p.addLast("ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(UpgradeGate.PATH)
                 .checkStartsWith(false)
@@ -63,10 +78,12 @@ final class PeerChannels {
                 .decoderConfig(decoderConfig(settings))
                 .build()));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(settings.maxFrameBytes()));
+        p.addLast("admission-progress", slot.progress());
         p.addLast("peer", connection);
     }
 
-    static void dialing(SocketChannel ch, SslContext ssl, TransportSettings settings, InetSocketAddress target, ChannelHandler connection) {
+    static void dialing(SocketChannel ch, SslContext ssl, TransportSettings settings, Clock clock, InetSocketAddress target,
+            ChannelHandler connection) {
         sizeBuffers(ch, settings.socketBuffers());
         ChannelPipeline p = ch.pipeline();
         SslHandler tls = ssl.newHandler(ch.alloc());
@@ -74,6 +91,7 @@ final class PeerChannels {
         p.addLast("tls", tls);
         p.addLast("http", new HttpClientCodec(4096, MAX_HTTP_BYTES, MAX_HTTP_BYTES));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BYTES));
+        p.addLast("ping-limit", new PingLimitHandler(clock));
         p.addLast("ws", new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri(target))
                 .handshakeTimeoutMillis(settings.peerHandshakeTimeout().toMillis())

@@ -120,6 +120,12 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
         /** The connection closed after it had been admitted. */
         void removed(PeerConnectionHandler connection);
 
+        /**
+         * The connection is gone, admitted or not (its pipeline was torn down, or its dial failed): forget
+         * everything held for it. Called exactly once, after {@link #removed} if that is called.
+         */
+        default void released(PeerConnectionHandler connection) { }
+
         /** An inbound message no request was waiting for. */
         void received(PeerConnectionHandler connection, Message message);
 
@@ -152,6 +158,8 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
     private volatile Handshake remoteHandshake;
     private volatile InetSocketAddress remoteAddress;
     private Optional<GossipError> failure = Optional.empty();
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile long lastUsefulMillis;
 
     PeerConnectionHandler(boolean outbound, Events events, TransportSettings settings, Clock clock, RateLimiter outboundLimits) {
         this(outbound, events, settings, clock, outboundLimits, ch -> new PeerId(RemotePeer.peerId(ch)));
@@ -238,6 +246,9 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
                 || event == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             fail(new GossipError.ClientError("WebSocket upgrade timed out"));
             ctx.close();
+        } else if (event instanceof PingLimitHandler.Flooded flood) {
+            events.misbehaved(this, Misbehaviour.RATE_LIMIT_EXCEEDED, flood.detail());
+            closeWith(1008, "rate limited");
         } else if (event instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
             fail(new GossipError.ClientError("TLS handshake failed: " + tls.cause().getMessage()));
             ctx.close();
@@ -291,7 +302,33 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
         if (was == Phase.OPEN) {
             events.removed(this);
         }
+        release();
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        release();
+    }
+
+    /** Tells the service this connection is gone, once ({@link Events#released}). Thread-safe. */
+    void release() {
+        if (released.compareAndSet(false, true)) {
+            events.released(this);
+        }
+    }
+
+    /** The peer delivered a message the node wanted (inbound eviction protects recent ones). */
+    void markUseful(long nowMillis) {
+        lastUsefulMillis = nowMillis;
+    }
+
+    /** When the peer last delivered a useful message, or 0. */
+    long lastUsefulMillis() {
+        return lastUsefulMillis;
     }
 
     @Override

@@ -50,7 +50,10 @@ final class Reputations {
         }
     }
 
-    /** A connection misbehaved: its penalty, and for a rate-limit violation a 300 s IP ban. */
+    /**
+     * A connection misbehaved: its penalty, and for a rate-limit violation a 300 s ban of its address (Chia)
+     * and of its PeerId, so a flooder that reconnects at once under the same certificate is refused.
+     */
     void misbehaved(PeerConnectionHandler connection, Misbehaviour kind, String detail) {
         PenaltyReason reason = switch (kind) {
             case MALFORMED_MESSAGE -> PenaltyReason.MALFORMED_MESSAGE;
@@ -63,8 +66,12 @@ final class Reputations {
         if (connection.peerId() != null) {
             penalize(connection.peerId(), ip, reason);
         }
-        if (kind == Misbehaviour.RATE_LIMIT_EXCEEDED && ip != null) {
-            banIp(ip, RATE_LIMIT_BAN);
+        if (kind == Misbehaviour.RATE_LIMIT_EXCEEDED) {
+            if (connection.peerId() != null) {
+                table.banFor(connection.peerId(), ip, RATE_LIMIT_BAN.toMillis(), clock.millis());
+            } else if (ip != null) {
+                banIp(ip, RATE_LIMIT_BAN);
+            }
         }
     }
 
@@ -100,6 +107,11 @@ final class Reputations {
 
     int bannedPeers() {
         return table.bannedPeerCount(clock.millis());
+    }
+
+    /** Addresses carrying penalty points (outside loopback). */
+    int addressesWithPoints() {
+        return table.addressesWithPoints();
     }
 
     int bannedIps() {

@@ -34,6 +34,9 @@ import net.dig.gossip.LaneConfig;
  *                              see {@link SocketBuffers})
  * @param lanes                 bounds, bulk share and backpressure of each connection's priority lanes
  *                              (default {@link LaneConfig#defaults()})
+ * @param admission             per-address and per-network-group caps on handshakes in flight, and the
+ *                              deadline from accept to the end of the handshake (default
+ *                              {@link AdmissionLimits#defaults()})
  */
 public record TransportSettings(
         int maxFrameBytes,
@@ -49,7 +52,8 @@ public record TransportSettings(
         Duration shortBan,
         java.util.Set<String> ipBanExempt,
         SocketBuffers socketBuffers,
-        LaneConfig lanes) {
+        LaneConfig lanes,
+        AdmissionLimits admission) {
 
     public static final int DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
@@ -97,6 +101,7 @@ public record TransportSettings(
         ipBanExempt = java.util.Set.copyOf(ipBanExempt);
         Objects.requireNonNull(socketBuffers, "transport.socket-buffers");
         Objects.requireNonNull(lanes, "transport.lanes");
+        Objects.requireNonNull(admission, "transport.admission");
         if (maxFrameBytes < 1024 || maxFrameBytes > 64 * 1024 * 1024) {
             throw new IllegalArgumentException("transport.max-frame-bytes must be in [1024, 64 MiB], got " + maxFrameBytes);
         }
@@ -116,7 +121,8 @@ public record TransportSettings(
         return new TransportSettings(DEFAULT_MAX_FRAME_BYTES, 200, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), PeerTrust.ANY_CERTIFICATE, Optional.empty(), Optional.empty(), List.of(),
                 "dig-node/" + net.dig.core.BuildVersion.current(), Duration.ofSeconds(10),
-                java.util.Set.of("127.0.0.1", "::1", "0:0:0:0:0:0:0:1"), SocketBuffers.defaults(), LaneConfig.defaults());
+                java.util.Set.of("127.0.0.1", "::1", "0:0:0:0:0:0:0:1"), SocketBuffers.defaults(), LaneConfig.defaults(),
+                AdmissionLimits.defaults());
     }
 
     /** A builder holding {@link #defaults()}. */
@@ -148,6 +154,7 @@ public record TransportSettings(
         private java.util.Set<String> ipBanExempt;
         private SocketBuffers socketBuffers;
         private LaneConfig lanes;
+        private AdmissionLimits admission;
 
         private Builder(TransportSettings from) {
             maxFrameBytes = from.maxFrameBytes;
@@ -164,6 +171,7 @@ public record TransportSettings(
             ipBanExempt = from.ipBanExempt;
             socketBuffers = from.socketBuffers;
             lanes = from.lanes;
+            admission = from.admission;
         }
 
         public Builder maxFrameBytes(int value) {
@@ -236,6 +244,11 @@ public record TransportSettings(
             return this;
         }
 
+        public Builder admission(AdmissionLimits value) {
+            admission = value;
+            return this;
+        }
+
         public Builder timeouts(Duration tls, Duration handshake, Duration request) {
             return tlsHandshakeTimeout(tls).peerHandshakeTimeout(handshake).requestTimeout(request);
         }
@@ -247,7 +260,7 @@ public record TransportSettings(
         public TransportSettings build() {
             return new TransportSettings(maxFrameBytes, maxInflightHandshakes, tlsHandshakeTimeout, peerHandshakeTimeout,
                     requestTimeout, peerTrust, identityDir, networkCa, extraTrustedCas, softwareVersion, shortBan,
-                    ipBanExempt, socketBuffers, lanes);
+                    ipBanExempt, socketBuffers, lanes, admission);
         }
     }
 

@@ -56,13 +56,13 @@ class PeerChannelsTest {
         pki = new TestPki(dir, net.dig.core.Clock.system().instant());
         serverIdentity = identity(pki.leaf());
         settings = TransportSettings.defaults().toBuilder().maxFrameBytes(4096).build();
-        Admission admission = new Admission(50, 10, () -> 0, banned::contains);
+        Admission admission = new Admission(10, AdmissionLimits.defaults(), banned::contains, net.dig.core.Clock.system());
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         serverChannels.add(ch);
-                        PeerChannels.accepting(ch, serverIdentity.serverContext(PeerTrust.NETWORK_CA), settings, admission, new Echo());
+                        PeerChannels.accepting(ch, serverIdentity.serverContext(PeerTrust.NETWORK_CA), settings, net.dig.core.Clock.system(), admission, Echo::new);
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
@@ -136,7 +136,7 @@ class PeerChannelsTest {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        PeerChannels.dialing(ch, identity.clientContext(PeerTrust.NETWORK_CA), settings, target, client);
+                        PeerChannels.dialing(ch, identity.clientContext(PeerTrust.NETWORK_CA), settings, net.dig.core.Clock.system(), target, client);
                     }
                 })
                 .connect(target).sync().channel();

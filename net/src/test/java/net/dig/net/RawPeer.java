@@ -42,7 +42,7 @@ final class RawPeer extends SimpleChannelInboundHandler<WebSocketFrame> {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        PeerChannels.dialing(ch, identity.clientContext(PeerTrust.NETWORK_CA), settings, target, peer);
+                        PeerChannels.dialing(ch, identity.clientContext(PeerTrust.NETWORK_CA), settings, net.dig.core.Clock.system(), target, peer);
                     }
                 })
                 .connect(target, new InetSocketAddress(sourceIp, 0)).sync().channel();

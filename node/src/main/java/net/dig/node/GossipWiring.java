@@ -65,6 +65,7 @@ final class GossipWiring {
                         .identityDir(Optional.of(ctx.home().dir().resolve("tls")))
                         .socketBuffers(new TransportSettings.SocketBuffers(n.socketSendBufferBytes(), n.socketReceiveBufferBytes()))
                         .lanes(n.lanes().laneConfig())
+                        .admission(n.admission().limits())
                         .build())
                 .build();
     }

@@ -122,7 +122,7 @@ record NodeConfig(
                           @JsonProperty("peer_connect_interval_secs") @JsonDeserialize(using = ConfigValues.Seconds.class)
                           Duration peerConnectInterval,
                           List<String> dnsSeeds, int socketSendBufferBytes, int socketReceiveBufferBytes, LanesSection lanes,
-                          NodeMessagesSection nodeMessages) {
+                          NodeMessagesSection nodeMessages, AdmissionSection admission) {
         NetworkSection {
             require(nodeMessages, "node_messages");
             socketBuffer("socket_send_buffer_bytes", socketSendBufferBytes);
@@ -155,6 +155,7 @@ record NodeConfig(
                         + " (\"" + networkId + "\")");
             }
             require(lanes, "lanes");
+            require(admission, "admission");
         }
 
         Optional<GossipConfig.IntroducerConfig> introducerConfig() {

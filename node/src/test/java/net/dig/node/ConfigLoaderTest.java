@@ -135,6 +135,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void admissionLimitsReachTheTransport() throws IOException {
+        assertThat(GossipWiring.gossipConfig(new DigNodeCommand.NodeContext(new NodeHome(dir), ConfigLoader.defaults(),
+                Optional.empty())).transport().admission()).isEqualTo(net.dig.net.AdmissionLimits.defaults());
+        NodeConfig c = loadYaml("network:\n  admission:\n    max_per_address: 2\n    max_per_netgroup: 4\n    deadline_secs: 5\n");
+        assertThat(GossipWiring.gossipConfig(new DigNodeCommand.NodeContext(new NodeHome(dir), c, Optional.empty()))
+                .transport().admission()).isEqualTo(new net.dig.net.AdmissionLimits(2, 4, java.time.Duration.ofSeconds(5),
+                        net.dig.net.AdmissionLimits.defaults().silenceGrace()));
+        rejects("network:\n  admission:\n    max_per_address: 0\n", "network.admission.max_per_address: must be >= 1, got 0");
+        rejects("network:\n  admission:\n    max_per_netgroup: 4\n",
+                "network.admission.max_per_netgroup: must be >= max_per_address (8), got 4");
+        rejects("network:\n  admission:\n    deadline_secs: 1\n", "network.admission.deadline_secs: must be >= 2, got 1");
+    }
+
+    @Test
     void networkIdIsANameComparedAsAStringAndStartHasAFlagForIt() throws IOException {
         assertThat(loadYaml("network:\n  network_id: testnet11\n").network().networkId()).isEqualTo("testnet11");
         assertThat(GossipWiring.gossipConfig(new DigNodeCommand.NodeContext(new NodeHome(dir),
