@@ -233,6 +233,10 @@ final class PlotReader implements AutoCloseable {
             if (offset % PlotWriter.PAGE != 0 || offset < dataStart || stored < 0 || offset + stored > dataEnd) {
                 throw new Corrupt(false, "table C1 record " + i + " points outside the data area");
             }
+            if (codecByte == Compression.NONE.code() && stored != size) {
+                throw new Corrupt(false, "table C2 record " + i + " stores " + stored + " bytes of a plain capsule of "
+                        + Integer.toUnsignedString(size));
+            }
             Manifest m = byId.get(ds);
             if (m == null) {
                 throw new Corrupt(false, "table C1 record " + i + " names datastore " + ds + " which table C5 does not hold");
