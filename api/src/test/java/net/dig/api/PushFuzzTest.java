@@ -6,6 +6,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +16,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import net.dig.core.NodeIdentity;
+import net.dig.core.Progress;
 import net.dig.service.ErrorCode;
 import net.dig.service.ManifestCodec;
+import net.dig.storage.Compression;
+import net.dig.storage.IngestOptions;
+import net.dig.storage.Manifest;
+import net.dig.storage.StorageConfig;
+import net.dig.storage.StorageEngine;
 import net.dig.testkit.ManualClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +38,7 @@ import org.junit.jupiter.api.BeforeAll;
  * Fuzzed bodies for {@code POST /datastore/push}, sent to one in-process node on 127.0.0.1 (the
  * multipart parsing lives in the HTTP stack, so there is no parser to call without a server). Half the
  * inputs are raw multipart bytes; the other half are well-formed multipart built from fuzzed parts: the
- * fixture's own manifest with a fuzzed splice, a fuzzed compression field, capsule parts with fuzzed
+ * node's own manifest with a fuzzed splice, a fuzzed compression field, capsule parts with fuzzed
  * names and bytes, unknown parts. The contract: every request gets an answer below 500, or a
  * 503/507 that names its cause, and every error answer is the JSON {@code {"error", "message"}} of
  * a row of the {@link ErrorCode} table. A 500, a dropped connection or a time-out is a finding.
@@ -35,22 +46,38 @@ import org.junit.jupiter.api.BeforeAll;
 class PushFuzzTest {
     private static final Set<String> JSON_CODES = Arrays.stream(ErrorCode.values()).map(ErrorCode::jsonCode)
             .filter(c -> c != null).collect(Collectors.toSet());
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private static Path root;
-    private static ApiFixture f;
+    private static StorageEngine storage;
+    private static ApiFixture.Running node;
     private static String manifest;
     private static byte[] capsule;
 
+    /** One node holding one 10-byte datastore: what a push is checked against, and cheap to start. */
     @BeforeAll
     static void start() throws IOException {
         root = Files.createTempDirectory("push-fuzz");
-        f = new ApiFixture(root, new ManualClock(), PeerDirectory.none(), c -> c);
-        manifest = ManifestCodec.encode(f.tiny);
-        capsule = f.storage.readCapsule(f.tiny.datastoreId(), 0);
+        ManualClock clock = new ManualClock();
+        NodeIdentity identity = NodeIdentity.fromSeed(ApiFixture.seed(1));
+        storage = StorageEngine.open(new StorageConfig(root.resolve("data"), List.of(root.resolve("plots")), root.resolve("cache")),
+                clock, identity, new SplittableRandom(7));
+        Path tiny = Files.writeString(Files.createDirectories(root.resolve("src")).resolve("tiny.txt"), "0123456789");
+        Manifest m = storage.ingest(tiny, new IngestOptions(262_144, Compression.NONE, "tiny"),
+                NodeIdentity.fromSeed(ApiFixture.seed(2)), Progress.none());
+        manifest = ManifestCodec.encode(m);
+        capsule = storage.readCapsule(m.datastoreId(), 0);
+        ApiConfig config = ApiConfig.defaults(root.resolve("api")).toBuilder().listen("127.0.0.1", 0)
+                .metricsListen("127.0.0.1", 0).eventLoops(1).admin(ApiFixture.ADMIN, false)
+                .rateLimits(RateLimit.unlimited(), RateLimit.unlimited(), RateLimit.unlimited())
+                .caches(1 << 20, root.resolve("api/l2"), 1 << 20).build();
+        node = ApiFixture.startNode(config, storage, identity, clock, PeerDirectory.none());
     }
 
     @AfterAll
     static void stop() throws IOException {
-        f.close();
+        node.close();
+        storage.close();
         try (Stream<Path> all = Files.walk(root)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -59,7 +86,8 @@ class PushFuzzTest {
     @FuzzTest
     void push(FuzzedDataProvider data) throws IOException, InterruptedException {
         byte[] body = data.consumeBoolean() ? data.consumeRemainingAsBytes() : structured(data);
-        HttpResponse<String> r = f.http.send(HttpRequest.newBuilder(f.uri("/datastore/push")).timeout(Duration.ofSeconds(30))
+        URI push = URI.create("http://127.0.0.1:" + node.server().port() + "/datastore/push");
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(push).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", Multipart.contentType()).header("Authorization", "Bearer " + ApiFixture.ADMIN)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
         int status = r.statusCode();
