@@ -195,7 +195,7 @@ final class PlotReader implements AutoCloseable {
         byte[][] tables = new byte[5][];
         for (int t = 0; t < 5; t++) {
             long start = Integer.toUnsignedLong(pointers[t]) * PlotWriter.PAGE;
-            if (start < dataEnd || start + lengths[t] > fileSize || lengths[t] > Integer.MAX_VALUE - 8) {
+            if (start < dataEnd || lengths[t] < 0 || start + lengths[t] > fileSize || lengths[t] > Integer.MAX_VALUE - 8) {
                 throw new Corrupt(true, "table C" + (t + 1) + " lies outside the file");
             }
             byte[] table = new byte[(int) lengths[t]];

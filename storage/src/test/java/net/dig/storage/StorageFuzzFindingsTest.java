@@ -30,6 +30,19 @@ class StorageFuzzFindingsTest {
                 .hasMessageContaining("table C2 record 0 stores 848 bytes of a plain capsule of 10");
     }
 
+    /** A negative table length in a signed header passed the bounds check and reached the allocation. */
+    @Test
+    void aNegativeTableLengthIsCorruptNotANegativeArraySize() throws IOException {
+        for (int table : new int[] {3, 4}) {
+            byte[] file = smallPlot();
+            ByteBuffer.wrap(file).putLong(168 + 40 * table, -4096);
+            Path path = Files.write(tmp.resolve("negative-" + table + ".plot"), StorageFuzzTest.reseal(file));
+
+            assertThatThrownBy(() -> PlotReader.open(path).close()).isInstanceOf(PlotReader.Corrupt.class)
+                    .hasMessageContaining("table C" + (table + 1) + " lies outside the file");
+        }
+    }
+
     @Test
     void theCodecRefusesAPlainCapsuleOfTheWrongLength() {
         assertThatThrownBy(() -> CapsuleCodec.decode(new byte[848], Compression.NONE, 10)).isInstanceOf(IOException.class)
