@@ -30,6 +30,6 @@ log=$(mktemp -t fuzz.XXXXXX.log)
 status=0
 JAZZER_FUZZ=1 ./mvnw -B -o -pl "$module" -am test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
     -Djazzer.hooks=true >"$log" 2>&1 || status=$?
-grep -E '^#[0-9]+[[:space:]]+DONE|^==[0-9]+== |Tests run:.*Fail' "$log" | tail -3 || true
+grep -E '^#[0-9]+[[:space:]]+DONE|^Done [0-9]+ runs|^DEDUP_TOKEN|Test unit written' "$log" | tail -4 || true
 echo "findings: $(grep -c -E '^== Java Exception|^==[0-9]+== ERROR' "$log" || true) (full log: $log)"
 exit $status
