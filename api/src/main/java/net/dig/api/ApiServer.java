@@ -70,6 +70,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String ROUTE_KEY = "dig.route";
+    /** Set while the push body handler reads and decodes the multipart body. */
+    private static final String READING_PUSH_BODY = "dig.reading_push_body";
 
     private final ApiConfig config;
     private final Vertx vertx;
@@ -398,9 +400,13 @@ public final class ApiServer implements AutoCloseable {
         r.post("/datastore/push").handler(named("push", ctx -> {
             context.requireAdmin(ctx, true);
             refuseIfLongPoolFull("a push");
+            ctx.put(READING_PUSH_BODY, Boolean.TRUE);
             ctx.next();
         }));
-        r.post("/datastore/push").handler(push).handler(publish::push);
+        r.post("/datastore/push").handler(push).handler(ctx -> {
+            ctx.remove(READING_PUSH_BODY);
+            publish.push(ctx);
+        });
         r.get("/handle/:handle/resolve").handler(named("handle_resolve", publish::resolve));
         r.post("/handle").handler(named("handle_register", ctx -> {
             context.requireAdmin(ctx, true);
@@ -453,7 +459,8 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Renders a failed request: a {@link ServiceException} (or a storage failure, typed through the
-     * same table) with its row's status and code; a body that is not JSON is 400 {@code bad_json};
+     * same table) with its row's status and code; a body that is not JSON is 400 {@code bad_json}, a push
+     * body the multipart decoder refuses is 400 {@code bad_push};
      * anything else is a programming error, 500.
      */
     private void failure(RoutingContext ctx) {
@@ -471,6 +478,9 @@ public final class ApiServer implements AutoCloseable {
             return; // the client went away; there is no one to answer
         } else if (t instanceof DecodeException) {
             Http.error(resp, ErrorCode.BAD_JSON, "the request body is not valid JSON");
+        } else if (t instanceof IllegalArgumentException && ctx.get(READING_PUSH_BODY) != null) {
+            // the multipart decoder refuses some malformed parts (an empty name) with a bare IAE
+            Http.error(resp, ErrorCode.BAD_PUSH, "the multipart body is malformed");
         } else if (t == null) {
             int status = ctx.statusCode();
             switch (status) {

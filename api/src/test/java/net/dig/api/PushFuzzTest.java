@@ -33,6 +33,7 @@ import net.dig.storage.StorageEngine;
 import net.dig.testkit.ManualClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzed bodies for {@code POST /datastore/push}, sent to one in-process node on 127.0.0.1 (the
@@ -86,10 +87,7 @@ class PushFuzzTest {
     @FuzzTest
     void push(FuzzedDataProvider data) throws IOException, InterruptedException {
         byte[] body = data.consumeBoolean() ? data.consumeRemainingAsBytes() : structured(data);
-        URI push = URI.create("http://127.0.0.1:" + node.server().port() + "/datastore/push");
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(push).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", Multipart.contentType()).header("Authorization", "Bearer " + ApiFixture.ADMIN)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(body);
         int status = r.statusCode();
         assertThat(status).as(r.body()).isNotEqualTo(500).isIn(Set.of(200, 400, 404, 409, 413, 415, 422, 429, 503, 507));
         if (status != 200) {
@@ -98,6 +96,21 @@ class PushFuzzTest {
             String code = error.getString("error");
             assertThat(JSON_CODES.contains(code) || code.startsWith("bad_")).as(r.body()).isTrue();
         }
+    }
+
+    /** Found by {@link #push}: the multipart decoder refused a part named {@code ""} with a bare IAE, which was a 500. */
+    @Test
+    void aPartWithAnEmptyNameIsABadPush() throws IOException, InterruptedException {
+        HttpResponse<String> r = send(new Multipart().field("", "x").field("manifest", manifest).build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("bad_push");
+    }
+
+    private static HttpResponse<String> send(byte[] body) throws IOException, InterruptedException {
+        URI push = URI.create("http://127.0.0.1:" + node.server().port() + "/datastore/push");
+        return HTTP.send(HttpRequest.newBuilder(push).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", Multipart.contentType()).header("Authorization", "Bearer " + ApiFixture.ADMIN)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static byte[] structured(FuzzedDataProvider data) {
