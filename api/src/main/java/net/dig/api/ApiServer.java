@@ -478,8 +478,10 @@ public final class ApiServer implements AutoCloseable {
             return; // the client went away; there is no one to answer
         } else if (t instanceof DecodeException) {
             Http.error(resp, ErrorCode.BAD_JSON, "the request body is not valid JSON");
-        } else if (t instanceof IllegalArgumentException && ctx.get(READING_PUSH_BODY) != null) {
-            // the multipart decoder refuses some malformed parts (an empty name) with a bare IAE
+        } else if ((t instanceof IllegalArgumentException || t instanceof IndexOutOfBoundsException)
+                && ctx.get(READING_PUSH_BODY) != null) {
+            // the multipart decoder refuses some malformed parts with a bare IAE (a part named "") or
+            // index error (a Content-Disposition attribute without '=') instead of its decoder exception
             Http.error(resp, ErrorCode.BAD_PUSH, "the multipart body is malformed");
         } else if (t == null) {
             int status = ctx.statusCode();

@@ -106,6 +106,16 @@ class PushFuzzTest {
         assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("bad_push");
     }
 
+    /** Found by {@link #push}: a Content-Disposition attribute without a value was an index error in the decoder, a 500. */
+    @Test
+    void aDispositionAttributeWithoutAValueIsABadPush() throws IOException, InterruptedException {
+        byte[] body = ("--" + Multipart.BOUNDARY + "\r\nContent-Disposition: form-data; name\r\n\r\nx\r\n--"
+                + Multipart.BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        HttpResponse<String> r = send(body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("bad_push");
+    }
+
     private static HttpResponse<String> send(byte[] body) throws IOException, InterruptedException {
         URI push = URI.create("http://127.0.0.1:" + node.server().port() + "/datastore/push");
         return HTTP.send(HttpRequest.newBuilder(push).timeout(Duration.ofSeconds(30))
