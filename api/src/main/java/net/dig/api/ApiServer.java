@@ -478,10 +478,11 @@ public final class ApiServer implements AutoCloseable {
             return; // the client went away; there is no one to answer
         } else if (t instanceof DecodeException) {
             Http.error(resp, ErrorCode.BAD_JSON, "the request body is not valid JSON");
-        } else if ((t instanceof IllegalArgumentException || t instanceof IndexOutOfBoundsException)
+        } else if (t instanceof RuntimeException && !(t instanceof io.vertx.core.VertxException)
                 && ctx.get(READING_PUSH_BODY) != null) {
-            // the multipart decoder refuses some malformed parts with a bare IAE (a part named "") or
-            // index error (a Content-Disposition attribute without '=') instead of its decoder exception
+            // the multipart decoder fails on some malformed parts with a bare runtime exception instead
+            // of its decoder exception: an IAE (a part named ""), an index error (a Content-Disposition
+            // attribute without '='), an NPE (a part without a name); I/O failures are VertxExceptions
             Http.error(resp, ErrorCode.BAD_PUSH, "the multipart body is malformed");
         } else if (t == null) {
             int status = ctx.statusCode();

@@ -116,6 +116,16 @@ class PushFuzzTest {
         assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("bad_push");
     }
 
+    /** Found by {@link #push}: a part whose Content-Disposition names no field was a NullPointerException, a 500. */
+    @Test
+    void aPartWithoutANameIsABadPush() throws IOException, InterruptedException {
+        byte[] body = ("--" + Multipart.BOUNDARY + "\r\nContent-Disposition: form-data; filename=\"m\"\r\n\r\nx\r\n--"
+                + Multipart.BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        HttpResponse<String> r = send(body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("bad_push");
+    }
+
     private static HttpResponse<String> send(byte[] body) throws IOException, InterruptedException {
         URI push = URI.create("http://127.0.0.1:" + node.server().port() + "/datastore/push");
         return HTTP.send(HttpRequest.newBuilder(push).timeout(Duration.ofSeconds(30))
