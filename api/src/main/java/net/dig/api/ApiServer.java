@@ -71,6 +71,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String ROUTE_KEY = "dig.route";
+    /** Set while the push body handler reads and decodes the multipart body. */
+    private static final String READING_PUSH_BODY = "dig.reading_push_body";
 
     private final ApiConfig config;
     private final Vertx vertx;
@@ -459,9 +461,13 @@ public final class ApiServer implements AutoCloseable {
         r.post("/datastore/push").handler(named("push", ctx -> {
             context.requireAdmin(ctx, true);
             refuseIfLongPoolFull("a push");
+            ctx.put(READING_PUSH_BODY, Boolean.TRUE);
             ctx.next();
         }));
-        r.post("/datastore/push").handler(push).handler(publish::push);
+        r.post("/datastore/push").handler(push).handler(ctx -> {
+            ctx.remove(READING_PUSH_BODY);
+            publish.push(ctx);
+        });
         r.get("/handle/:handle/resolve").handler(named("handle_resolve", publish::resolve));
         r.post("/handle").handler(named("handle_register", ctx -> {
             context.requireAdmin(ctx, true);
@@ -531,9 +537,9 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Renders a failed request: a {@link ServiceException} (or a storage failure, typed through the
-     * same table) with its row's status and code; a body that is not JSON is 400 {@code bad_json}; a
-     * client error status Vert.x chose itself is rendered with that status; anything else is a
-     * programming error, 500.
+     * same table) with its row's status and code; a body that is not JSON is 400 {@code bad_json}, a push
+     * body the multipart decoder refuses is 400 {@code bad_push}; a client error status Vert.x chose itself
+     * is rendered with that status; anything else is a programming error, 500.
      */
     private void failure(RoutingContext ctx) {
         Throwable t = ctx.failure();
@@ -547,6 +553,12 @@ public final class ApiServer implements AutoCloseable {
             return; // the client went away; there is no one to answer
         } else if (t instanceof DecodeException) {
             Http.error(resp, ErrorCode.BAD_JSON, "the request body is not valid JSON");
+        } else if (t instanceof RuntimeException && !(t instanceof io.vertx.core.VertxException)
+                && ctx.get(READING_PUSH_BODY) != null) {
+            // the multipart decoder fails on some malformed parts with a bare runtime exception instead
+            // of its decoder exception: an IAE (a part named ""), an index error (a Content-Disposition
+            // attribute without '='), an NPE (a part without a name); I/O failures are VertxExceptions
+            Http.error(resp, ErrorCode.BAD_PUSH, "the multipart body is malformed");
         } else if (t == null || ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             // a status chosen by Vert.x itself (no Host header, a body over the limit), with or without its cause
             int status = ctx.statusCode();

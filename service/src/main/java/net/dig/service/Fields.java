@@ -22,7 +22,7 @@ public final class Fields {
                     field + " must be 64 hex digits (32 bytes), got " + Math.min(t.length(), 9999) + " characters");
         }
         for (int i = 0; i < 64; i++) {
-            if (Character.digit(t.charAt(i), 16) < 0) {
+            if (hexDigit(t.charAt(i)) < 0) {
                 throw new ServiceException(ErrorCode.BAD_DATASTORE_ID, field + " is not hexadecimal");
             }
         }
@@ -73,13 +73,18 @@ public final class Fields {
         }
         byte[] out = new byte[length];
         for (int i = 0; i < length; i++) {
-            int hi = Character.digit(t.charAt(2 * i), 16);
-            int lo = Character.digit(t.charAt(2 * i + 1), 16);
+            int hi = hexDigit(t.charAt(2 * i));
+            int lo = hexDigit(t.charAt(2 * i + 1));
             if (hi < 0 || lo < 0) {
                 throw ServiceException.badHex(field, field + " is not hexadecimal");
             }
             out[i] = (byte) (hi << 4 | lo);
         }
         return out;
+    }
+
+    /** The value of an ASCII hex digit, or -1 (also for the other scripts' digits that {@link Character#digit} accepts). */
+    static int hexDigit(char c) {
+        return c < 0x80 ? Character.digit(c, 16) : -1;
     }
 }

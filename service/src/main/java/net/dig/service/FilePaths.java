@@ -62,8 +62,8 @@ public final class FilePaths {
                 if (i + 2 >= raw.length()) {
                     throw unsafe();
                 }
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
+                int hi = Fields.hexDigit(raw.charAt(i + 1));
+                int lo = Fields.hexDigit(raw.charAt(i + 2));
                 if (hi < 0 || lo < 0) {
                     throw unsafe();
                 }

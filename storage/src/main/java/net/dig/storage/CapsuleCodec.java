@@ -34,6 +34,9 @@ final class CapsuleCodec {
 
     static byte[] decode(byte[] stored, Compression codec, int size) throws IOException {
         if (codec == Compression.NONE) {
+            if (stored.length != size) {
+                throw new IOException("a plain capsule of " + size + " bytes is stored in " + stored.length);
+            }
             return stored;
         }
         byte[] out = new byte[size];

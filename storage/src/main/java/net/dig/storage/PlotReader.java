@@ -204,7 +204,7 @@ final class PlotReader implements AutoCloseable {
         byte[][] tables = new byte[5][];
         for (int t = 0; t < 5; t++) {
             long start = Integer.toUnsignedLong(pointers[t]) * PlotWriter.PAGE;
-            if (start < dataEnd || start + lengths[t] > fileSize || lengths[t] > Integer.MAX_VALUE - 8) {
+            if (start < dataEnd || lengths[t] < 0 || start + lengths[t] > fileSize || lengths[t] > Integer.MAX_VALUE - 8) {
                 throw new Corrupt(true, "table C" + (t + 1) + " lies outside the file");
             }
             byte[] table = new byte[(int) lengths[t]];
@@ -241,6 +241,10 @@ final class PlotReader implements AutoCloseable {
             }
             if (offset % PlotWriter.PAGE != 0 || offset < dataStart || stored < 0 || offset + stored > dataEnd) {
                 throw new Corrupt(false, "table C1 record " + i + " points outside the data area");
+            }
+            if (codecByte == Compression.NONE.code() && stored != size) {
+                throw new Corrupt(false, "table C2 record " + i + " stores " + stored + " bytes of a plain capsule of "
+                        + Integer.toUnsignedString(size));
             }
             Manifest m = byId.get(ds);
             if (m == null) {
