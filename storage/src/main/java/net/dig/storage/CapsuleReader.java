@@ -119,7 +119,7 @@ final class CapsuleReader {
     /**
      * Makes sure the stored bytes of a copy are good before they are sent as they are (zero-copy plain
      * bytes, or a zstd frame): the first time since the plot was opened, the capsule is rehashed (a zstd
-     * frame is decompressed and the result hashed, docs/decisions.md D30b) and remembered in the plot
+     * frame is decompressed and the result hashed, docs/decisions.md D30f) and remembered in the plot
      * reader's bitset; a mismatch is a {@link Mismatch}, which records the copy as bad.
      */
     private static void knownGood(PlotReader plot, CapsuleIndex.CapsuleRow r, Bytes32 datastoreId, int capsuleIndex)
