@@ -119,7 +119,7 @@ public final class DatastoreDownload {
         Path capsules = staging.resolve("capsules");
         Files.createDirectories(capsules);
         Manifest m = chooseManifest(id);
-        List<Source> current = sources.stream().filter(s -> !bad.containsKey(s) && offers.get(s) == m.version().version()).toList();
+        List<Source> current = sources.stream().filter(s -> !bad.containsKey(s) && offers.getOrDefault(s, 0L) == m.version().version()).toList();
         progress.begin("get " + (m.name().isEmpty() ? id.toHex().substring(0, 10) : m.name()), m.version().totalSize());
         long resumed = 0;
         try {

@@ -127,6 +127,17 @@ class DatastoreDownloadTest {
     }
 
     @Test
+    void aNodeNotHoldingTheDatastoreIsLeftOutOfTheCapsuleWork() throws Exception {
+        Store s = singleFile(2 * CS, 1);
+        Node empty = new Node("empty", null, -1, Integer.MAX_VALUE);
+        Node holder = new Node("holder", s, -1, Integer.MAX_VALUE);
+        var r = new DatastoreDownload(List.of(empty, holder), 2, Progress.none()).run(s.id(), tmp.resolve("o"));
+        assertThat(empty.served.get()).isZero();
+        assertThat(holder.served.get()).isEqualTo(2);
+        assertThat(r.badSources()).isEmpty();
+    }
+
+    @Test
     void theWorkSpreadsOverEveryNode() throws Exception {
         Store s = singleFile(6 * CS, 1);
         Node a = new Node("a", s, -1, Integer.MAX_VALUE);

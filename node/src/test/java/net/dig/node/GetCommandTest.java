@@ -1,0 +1,174 @@
+package net.dig.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import net.dig.core.Bytes32;
+import net.dig.core.Clock;
+import net.dig.gossip.NodeDirectory;
+import net.dig.gossip.PeerId;
+import net.dig.node.ConfigLoader.Setting;
+import net.dig.service.DatastoreDownload;
+import net.dig.service.Holders;
+import net.dig.testkit.FileTrees;
+import net.dig.wire.NodePayload;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dig-node get} against real nodes on loopback: two homes holding the same datastore, one of
+ * which serves a flipped byte from its plot; a node that does not hold it pointing at a holder; resume.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class GetCommandTest {
+    private static final int CS = 262_144;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private Path homeA;
+    private Path homeB;
+    private byte[] original;
+    private String id;
+
+    @BeforeEach
+    void twoHomesHoldingOneDatastore() throws IOException {
+        homeA = tmp.resolve("a");
+        CliRun a = new CliRun(homeA, Map.of());
+        assertThat(a.run("init").code()).isZero();
+        original = new byte[4 * CS + 1234];
+        new Random(5).nextBytes(original);
+        Path file = Files.write(tmp.resolve("movie.bin"), original);
+        CliRun.Result added = a.run("datastore", "add", file.toString(), "--compression", "none", "--capsule-size", "256KiB", "--json");
+        assertThat(added.code()).as(added.err()).isZero();
+        id = JSON.readTree(added.out()).get("datastore_id").asText();
+        homeB = tmp.resolve("b");
+        FileTrees.copy(homeA, homeB);
+    }
+
+    /** Flips one byte of capsule {@code index} where it lies in the home's plot file. */
+    private void flipInPlot(Path home, int index) throws IOException {
+        byte[] needle = Arrays.copyOfRange(original, index * CS, index * CS + 64);
+        try (Stream<Path> plots = Files.walk(home.resolve("plots"))) {
+            for (Path p : plots.filter(Files::isRegularFile).toList()) {
+                byte[] plot = Files.readAllBytes(p);
+                for (int i = 0; i + needle.length <= plot.length; i += 4096) {
+                    if (Arrays.equals(plot, i, i + needle.length, needle, 0, needle.length)) {
+                        plot[i + 10] ^= 0x40;
+                        Files.write(p, plot);
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("capsule " + index + " not found in a plot of " + home);
+    }
+
+    private static NodeRuntime start(Path home) {
+        DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
+                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), List.of(
+                        new Setting("api.listen_address", "127.0.0.1:0", "test"),
+                        new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
+                        new Setting("network.listen_address", "127.0.0.1:0", "test"))), Optional.empty());
+        return NodeRuntime.start(ctx, StorageWiring.identity(ctx), Clock.system());
+    }
+
+    private static String api(NodeRuntime n) {
+        return "127.0.0.1:" + n.facts().get("api_port");
+    }
+
+    private CliRun reader() {
+        return new CliRun(tmp.resolve("reader"), Map.of());
+    }
+
+    @Test
+    void aFlippedByteOnOneNodeIsSkippedAndTheFileArrivesWholeFromTheOther() throws Exception {
+        flipInPlot(homeB, 2); // capsule i is asked of node i mod 2 first: capsule 2 of b
+        try (NodeRuntime a = start(homeA); NodeRuntime b = start(homeB)) {
+            Path out = tmp.resolve("got.bin");
+            CliRun.Result r = reader().run("get", id, "--from", api(b), "--from", api(a), "--out", out.toString(),
+                    "--parallel", "2", "--json");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(Files.readAllBytes(out)).isEqualTo(original);
+            JsonNode j = JSON.readTree(r.out());
+            assertThat(j.get("fetched_bytes").asLong()).isEqualTo(original.length);
+            assertThat(j.get("skipped_nodes").get(0).asText()).startsWith("http://" + api(b) + ": capsule 2 ");
+            assertThat(DatastoreDownload.stagingOf(out)).doesNotExist();
+        }
+    }
+
+    @Test
+    void aRunFailingOnBadBytesLeavesNothingAtOutAndTheRerunResumes() throws Exception {
+        flipInPlot(homeB, 3);
+        try (NodeRuntime a = start(homeA); NodeRuntime b = start(homeB)) {
+            Path out = tmp.resolve("resumed.bin");
+            CliRun.Result bad = reader().run("get", id, "--from", api(b), "--out", out.toString(), "--parallel", "1");
+            assertThat(bad.code()).as("verification failed: exit 1").isEqualTo(ExitCodes.FAILED);
+            assertThat(bad.err()).contains("capsule 3");
+            assertThat(out).doesNotExist();
+            CliRun.Result good = reader().run("get", id, "--from", api(a), "--out", out.toString(), "--json");
+            assertThat(good.code()).as(good.err()).isZero();
+            JsonNode j = JSON.readTree(good.out());
+            assertThat(j.get("resumed_bytes").asLong()).as("capsules 0..2 kept from the first run").isEqualTo(3L * CS);
+            assertThat(j.get("fetched_bytes").asLong()).isEqualTo(original.length - 3L * CS);
+            assertThat(Files.readAllBytes(out)).isEqualTo(original);
+        }
+    }
+
+    @Test
+    void theLocalNodeWithoutTheDatastorePointsAtAHolderAndGetFollowsIt() throws Exception {
+        Path homeC = tmp.resolve("c");
+        assertThat(new CliRun(homeC, Map.of()).run("init").code()).isZero();
+        try (NodeRuntime a = start(homeA); NodeRuntime c = start(homeC)) {
+            PeerId holder = PeerId.parse((String) a.facts().get("peer_id"));
+            var announced = new NodePayload.NodeAnnouncement(holder.value(), new byte[] {1}, new byte[] {2},
+                    new NodePayload.HttpEndpoint("127.0.0.1", (int) a.facts().get("api_port"), "http"), List.of("storage"), 1, 1, "full");
+            c.services().useHolders(new Holders(ds -> ds.equals(Bytes32.fromHex(id)) ? List.of(holder) : List.of(),
+                    p -> Optional.of(new NodeDirectory.NodeInfo(p, Bytes32.ZERO, "dig1holder", announced, 0)), 4));
+            Path out = tmp.resolve("via-local.bin");
+            CliRun.Result r = reader().run("--set", "api.listen_address=" + api(c), "get", id, "--out", out.toString(), "--json");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(Files.readAllBytes(out)).isEqualTo(original);
+            assertThat(JSON.readTree(r.out()).get("nodes").toString()).contains("http://" + api(a));
+        }
+    }
+
+    @Test
+    void aNodeThatKnowsNoHolderMakesGetFailAsUnknown() throws Exception {
+        Path homeC = tmp.resolve("c");
+        assertThat(new CliRun(homeC, Map.of()).run("init").code()).isZero();
+        try (NodeRuntime c = start(homeC)) {
+            CliRun.Result r = reader().run("get", id, "--from", api(c), "--out", tmp.resolve("none").toString());
+            assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.err()).contains("does not hold it");
+            assertThat(tmp.resolve("none")).doesNotExist();
+        }
+    }
+
+    @Test
+    void getInItsOwnProcessWritesTheVerifiedFile() throws Exception {
+        try (NodeRuntime a = start(homeA)) {
+            Path out = tmp.resolve("child.bin");
+            CliRun.Result r = reader().inChild(tmp, List.of(), List.of(), "get", id, "--from", api(a), "--out", out.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("version 1").contains("verified");
+            assertThat(r.err()).contains("\"event\":\"progress\"");
+            assertThat(Files.readAllBytes(out)).isEqualTo(original);
+        }
+    }
+
+}
