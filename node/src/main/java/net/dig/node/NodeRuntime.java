@@ -95,7 +95,7 @@ final class NodeRuntime implements AutoCloseable {
             runtime.fact("p2p_port", gossip.listenAddress().getPort());
             runtime.fact("peer_id", gossip.peerId().toHex());
             GossipMetrics.bind(registry, peers, clock);
-            ApiServer api = ApiServer.start(apiConfig, services, clock, GossipWiring.peerDirectory(peers), registry,
+            ApiServer api = ApiServer.start(apiConfig, services, clock, GossipWiring.peerDirectory(peers, nodeMessages.directory()), registry,
                     BuildVersion.current());
             runtime.add("api", api);
             runtime.fact("api", config.api().listenAddress().host() + ":" + api.port());
