@@ -15,7 +15,15 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.dig.core.Bytes32;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.TreeMap;
 import net.dig.core.Clock;
+import net.dig.core.Hex;
+import net.dig.core.NodeIdentity;
+import net.dig.service.HandleRegistration;
 import net.dig.gossip.NodeDirectory;
 import net.dig.gossip.PeerId;
 import net.dig.node.ConfigLoader.Setting;
@@ -78,13 +86,21 @@ class GetCommandTest {
         throw new AssertionError("capsule " + index + " not found in a plot of " + home);
     }
 
-    private static NodeRuntime start(Path home) {
+    private static NodeRuntime start(Path home, Setting... extra) {
+        List<Setting> settings = new java.util.ArrayList<>(List.of(
+                new Setting("api.listen_address", "127.0.0.1:0", "test"),
+                new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
+                new Setting("network.listen_address", "127.0.0.1:0", "test")));
+        settings.addAll(List.of(extra));
         DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
-                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), List.of(
-                        new Setting("api.listen_address", "127.0.0.1:0", "test"),
-                        new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
-                        new Setting("network.listen_address", "127.0.0.1:0", "test"))), Optional.empty());
+                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), settings), Optional.empty());
         return NodeRuntime.start(ctx, StorageWiring.identity(ctx), Clock.system());
+    }
+
+    private static NodeIdentity ownerOf(Path home) {
+        DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
+                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), List.of()), Optional.empty());
+        return StorageWiring.identity(ctx);
     }
 
     private static String api(NodeRuntime n) {
@@ -144,6 +160,29 @@ class GetCommandTest {
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(Files.readAllBytes(out)).isEqualTo(original);
             assertThat(JSON.readTree(r.out()).get("nodes").toString()).contains("http://" + api(a));
+        }
+    }
+
+    @Test
+    void aHandleResolvesThroughTheNodesHandleServiceAndAnUnknownOneIsAUsageError() throws Exception {
+        String token = "get-test-admin-token-0123456789abcdef";
+        NodeIdentity owner = ownerOf(homeA);
+        try (NodeRuntime a = start(homeA, new Setting("api.admin_token", token, "test"))) {
+            Bytes32 ds = Bytes32.fromHex(id);
+            byte[] sig = owner.sign(new HandleRegistration("my-movie", ds, 4, new TreeMap<>()).signingBytes());
+            String body = "{\"handle\":\"my-movie\",\"datastore_id\":\"" + id + "\",\"tier\":4,\"metadata\":{},\"signature\":\""
+                    + Hex.encode(sig) + "\"}";
+            HttpResponse<String> reg = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + api(a) + "/handle"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(reg.statusCode()).as(reg.body()).isEqualTo(200);
+            Path out = tmp.resolve("by-handle.bin");
+            CliRun.Result r = reader().run("get", "my-movie", "--from", api(a), "--out", out.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(Files.readAllBytes(out)).isEqualTo(original);
+            CliRun.Result unknown = reader().run("get", "no-such-handle", "--from", api(a), "--out", tmp.resolve("u").toString());
+            assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+            assertThat(unknown.err()).contains("handle no-such-handle did not resolve");
         }
     }
 
