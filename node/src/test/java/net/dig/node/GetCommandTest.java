@@ -87,20 +87,12 @@ class GetCommandTest {
     }
 
     private static NodeRuntime start(Path home, Setting... extra) {
-        List<Setting> settings = new java.util.ArrayList<>(List.of(
-                new Setting("api.listen_address", "127.0.0.1:0", "test"),
-                new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
-                new Setting("network.listen_address", "127.0.0.1:0", "test")));
-        settings.addAll(List.of(extra));
-        DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
-                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), settings), Optional.empty());
+        DigNodeCommand.NodeContext ctx = LoopbackNode.context(home, extra);
         return NodeRuntime.start(ctx, StorageWiring.identity(ctx), Clock.system());
     }
 
     private static NodeIdentity ownerOf(Path home) {
-        DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
-                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), List.of()), Optional.empty());
-        return StorageWiring.identity(ctx);
+        return StorageWiring.identity(LoopbackNode.context(home));
     }
 
     private static String api(NodeRuntime n) {
@@ -195,6 +187,68 @@ class GetCommandTest {
             assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
             assertThat(r.err()).contains("does not hold it");
             assertThat(tmp.resolve("none")).doesNotExist();
+        }
+    }
+
+    /**
+     * A loopback HTTP server in front of {@code node}: passes the manifest and capsules below {@code stall}
+     * through, and holds every request for a capsule from {@code stall} on open until {@code release}.
+     */
+    private static com.sun.net.httpserver.HttpServer stallingProxy(String node, int stall, java.util.concurrent.CountDownLatch release)
+            throws IOException {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        HttpClient client = HttpClient.newHttpClient();
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", ex -> {
+            try (ex) {
+                String path = ex.getRequestURI().getPath();
+                if (path.startsWith("/capsule/") && Integer.parseInt(path.substring(path.lastIndexOf('/') + 1)) >= stall) {
+                    release.await();
+                    ex.sendResponseHeaders(503, -1);
+                    return;
+                }
+                HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("http://" + node + path)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                ex.sendResponseHeaders(r.statusCode(), r.body().length == 0 ? -1 : r.body().length);
+                ex.getResponseBody().write(r.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    @Test
+    void aGetKilledMidwayLeavesNothingAtOutAndTheRerunContinues() throws Exception {
+        var release = new java.util.concurrent.CountDownLatch(1);
+        try (NodeRuntime a = start(homeA)) {
+            var proxy = stallingProxy(api(a), 2, release);
+            Path out = tmp.resolve("killed.bin");
+            Path staged = DatastoreDownload.stagingOf(out).resolve("capsules");
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "net.dig.node.Main",
+                    "--data-dir", tmp.resolve("reader").toString(), "get", id, "--from", "127.0.0.1:" + proxy.getAddress().getPort(),
+                    "--out", out.toString(), "--parallel", "1");
+            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+            try {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+                    try (Stream<Path> s = Files.exists(staged) ? Files.list(staged) : Stream.empty()) {
+                        return s.filter(p -> !p.getFileName().toString().startsWith(".")).count() == 2;
+                    }
+                });
+                child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            } finally {
+                child.destroyForcibly();
+                release.countDown();
+                proxy.stop(0);
+            }
+            assertThat(out).doesNotExist();
+            CliRun.Result r = reader().run("get", id, "--from", api(a), "--out", out.toString(), "--json");
+            assertThat(r.code()).as(r.err()).isZero();
+            JsonNode j = JSON.readTree(r.out());
+            assertThat(j.get("resumed_bytes").asLong()).as("capsules 0 and 1 kept from the killed run").isEqualTo(2L * CS);
+            assertThat(Files.readAllBytes(out)).isEqualTo(original);
         }
     }
 

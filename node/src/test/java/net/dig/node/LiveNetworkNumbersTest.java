@@ -66,12 +66,7 @@ class LiveNetworkNumbersTest {
     void peersAndStatusShowTheLiveReputationAnnouncementLastMessageAndTraffic() throws Exception {
         Path home = tmp.resolve("node");
         assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
-        DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
-                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), List.of(
-                        new Setting("api.listen_address", "127.0.0.1:0", "test"),
-                        new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
-                        new Setting("network.listen_address", "127.0.0.1:0", "test"),
-                        new Setting("network.network_id", NETWORK, "test"))), Optional.empty());
+        DigNodeCommand.NodeContext ctx = LoopbackNode.context(home, new Setting("network.network_id", NETWORK, "test"));
         ManualClock clock = new ManualClock(System.currentTimeMillis());
         NodeIdentity peerKey = NodeIdentity.generate(new SecureRandom());
         GossipService peer = new GossipService(GossipConfig.builder().listenAddr(new InetSocketAddress("127.0.0.1", 0))
