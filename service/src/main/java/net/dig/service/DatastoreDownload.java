@@ -55,7 +55,8 @@ import net.dig.storage.Manifest;
  *     assembly/              the file or directory being written from the capsules
  * </pre>
  * Capsules are named by their hash, so a rerun (after a kill, or once a newer version appeared) keeps
- * every capsule it already verified and fetches only the others. Nothing appears at {@code OUT} until
+ * every capsule it already verified (checked again against its hash, so one damaged on disk meanwhile is
+ * fetched again) and fetches only the others. Nothing appears at {@code OUT} until
  * the whole datastore is written and checked: the assembly is then renamed into place in one step and
  * the staging directory removed.
  *
@@ -126,9 +127,10 @@ public final class DatastoreDownload {
             List<CapsuleInfo> missing = new ArrayList<>();
             for (CapsuleInfo c : m.capsules()) {
                 Path p = capsules.resolve(c.hash().toHex());
-                if (Files.isRegularFile(p) && Files.size(p) == c.size()) {
+                if (Files.isRegularFile(p) && Files.size(p) == c.size() && check(c, Files.readAllBytes(p)) == null) {
                     resumed += c.size();
                 } else {
+                    Files.deleteIfExists(p);
                     missing.add(c);
                 }
             }

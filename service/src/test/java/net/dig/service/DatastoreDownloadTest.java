@@ -167,6 +167,23 @@ class DatastoreDownloadTest {
     }
 
     @Test
+    void aStagedCapsuleDamagedBetweenRunsIsFetchedAgain() throws Exception {
+        Store s = singleFile(3 * CS, 1);
+        Path out = tmp.resolve("damaged.bin");
+        assertThatThrownBy(() -> new DatastoreDownload(List.of(new Node("flaky", s, -1, 2)), 1, Progress.none()).run(s.id(), out))
+                .isInstanceOf(ServiceException.class);
+        Path staged = DatastoreDownload.stagingOf(out).resolve("capsules").resolve(s.manifest().capsules().get(1).hash().toHex());
+        byte[] rotted = Files.readAllBytes(staged);
+        rotted[100] ^= 1;
+        Files.write(staged, rotted);
+        Node good = new Node("good", s, -1, Integer.MAX_VALUE);
+        var r = new DatastoreDownload(List.of(good), 1, Progress.none()).run(s.id(), out);
+        assertThat(r.resumedBytes()).as("only capsule 0 kept").isEqualTo(CS);
+        assertThat(good.served.get()).isEqualTo(2);
+        assertThat(Files.readAllBytes(out)).isEqualTo(s.data());
+    }
+
+    @Test
     void aDirectoryDatastoreIsWrittenAsItsFileTable() throws Exception {
         byte[] a = new byte[300_000];
         byte[] b = new byte[10];
