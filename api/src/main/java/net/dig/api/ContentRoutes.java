@@ -18,6 +18,7 @@ import net.dig.service.ContentService;
 import net.dig.service.DatastoreViews;
 import net.dig.service.ErrorCode;
 import net.dig.service.FilePaths;
+import net.dig.service.Holders;
 import net.dig.service.ServiceException;
 import net.dig.storage.CapsuleInfo;
 import net.dig.storage.CapsuleLocation;
@@ -79,7 +80,8 @@ final class ContentRoutes {
             serve(ctx, key, m, false);
             return;
         }
-        c.blocking(() -> loadMeta(key)).onSuccess(ApiContext.guarded(ctx, loaded -> serve(ctx, key, loaded, true))).onFailure(ctx::fail);
+        c.blocking(() -> loadMeta(key)).onSuccess(ApiContext.guarded(ctx, loaded -> serve(ctx, key, loaded, true)))
+                .onFailure(e -> missOrFail(ctx, id, e));
     }
 
     private Meta loadMeta(Key k) {
@@ -266,7 +268,8 @@ final class ContentRoutes {
             sendManifest(ctx, v);
             return;
         }
-        c.blocking(() -> views.load(id)).onSuccess(ApiContext.guarded(ctx, view -> sendManifest(ctx, view))).onFailure(ctx::fail);
+        c.blocking(() -> views.load(id)).onSuccess(ApiContext.guarded(ctx, view -> sendManifest(ctx, view)))
+                .onFailure(e -> missOrFail(ctx, id, e));
     }
 
     private static void sendManifest(RoutingContext ctx, DatastoreViews.View v) {
@@ -304,7 +307,8 @@ final class ContentRoutes {
         String rawPath = rawTail(ctx, "file");
         String path = FilePaths.fromUrl(rawPath);
         ApiContext.limit(ctx, c.capsuleLimiter(), ApiContext.clientKey(ctx), "capsule_retrieval");
-        c.blocking(() -> views.load(id)).onSuccess(ApiContext.guarded(ctx, v -> streamFile(ctx, v, path, rawPath))).onFailure(ctx::fail);
+        c.blocking(() -> views.load(id)).onSuccess(ApiContext.guarded(ctx, v -> streamFile(ctx, v, path, rawPath)))
+                .onFailure(e -> missOrFail(ctx, id, e));
     }
 
     private FileEntry entry(DatastoreViews.View v, String path) {
@@ -392,6 +396,30 @@ final class ContentRoutes {
                     .put("merkle_root", m.version().merkleRoot().toHex()).put("capsule_size", cs)
                     .put("path", f.path()).put("offset", f.offset()).put("length", f.length())
                     .put("sha256", f.sha256().toHex()).put("capsules", caps);
-        }).onSuccess(ApiContext.guarded(ctx, json -> Http.json(ctx, 200, json))).onFailure(ctx::fail);
+        }).onSuccess(ApiContext.guarded(ctx, json -> Http.json(ctx, 200, json))).onFailure(e -> missOrFail(ctx, id, e));
+    }
+
+    // ---- a datastore this node does not hold (docs/decisions.md D40c)
+
+    /**
+     * A read of a datastore this node does not hold is 404 {@code unknown_datastore} with the holders
+     * the node knows of ({@link Holders}, bounded): per holder its node id, PeerId, API base URL and the
+     * URL of the same resource there. Any other failure fails the request as usual.
+     */
+    private void missOrFail(RoutingContext ctx, Bytes32 id, Throwable e) {
+        if (!(e instanceof ServiceException se) || se.code() != ErrorCode.UNKNOWN_DATASTORE) {
+            ctx.fail(e);
+            return;
+        }
+        String path = ctx.request().path();
+        c.blocking(() -> c.services().holders().of(id)).onComplete(ar -> {
+            JsonArray providers = new JsonArray();
+            for (Holders.Holder h : ar.succeeded() ? ar.result() : java.util.List.<Holders.Holder>of()) {
+                providers.add(new JsonObject().put("node_id", h.nodeId()).put("peer_id", h.peerId()).put("api", h.url())
+                        .put("url", h.url() + path));
+            }
+            Http.json(ctx, 404, new JsonObject().put("error", se.jsonCode()).put("message", se.getMessage())
+                    .put("datastore_id", id.toHex()).put("providers", providers));
+        });
     }
 }

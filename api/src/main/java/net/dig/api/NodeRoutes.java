@@ -46,6 +46,12 @@ final class NodeRoutes {
             JsonObject peer = new JsonObject().put("node_id", p.nodeId()).put("endpoint", p.endpoint())
                     .put("capabilities", new JsonArray(new ArrayList<>(p.capabilities())))
                     .put("reputation", p.reputation()).put("last_seen", Http.iso(p.lastSeenMillis()));
+            if (p.peerId() != null) {
+                peer.put("peer_id", p.peerId());
+            }
+            if (p.mode() != null) {
+                peer.put("mode", p.mode());
+            }
             if (p.direction() != null) {
                 peer.put("direction", p.direction()).put("node_type", p.nodeType())
                         .put("software_version", p.softwareVersion())
@@ -113,6 +119,7 @@ final class NodeRoutes {
         DatastoreService.PlotStats plots = datastores.plotStats();
         long sent = c.metrics().bytesOut();
         long received = c.metrics().bytesIn();
+        PeerDirectory.Traffic p2p = c.peers().traffic();
         CapsuleTiers.TierStats l1 = c.services().content().tiers().l1Stats();
         CapsuleTiers.TierStats l2 = c.services().content().tiers().l2Stats();
         ContentService.Integrity integrity = c.services().content().integrity();
@@ -131,8 +138,9 @@ final class NodeRoutes {
                                 .put("bad_found", scrub.badFound()).put("pass_bytes", scrub.passBytes())
                                 .put("pass_total_bytes", scrub.passTotalBytes())))
                 .put("network", new JsonObject().put("peers", c.peers().peers().size())
-                        .put("bandwidth_used", sent + received).put("bandwidth_out", sent)
-                        .put("bandwidth_in", received).put("validations_24h", proofs.validations24h()))
+                        .put("bandwidth_used", sent + received + p2p.bytesIn() + p2p.bytesOut()).put("bandwidth_out", sent)
+                        .put("bandwidth_in", received).put("p2p_bytes_in", p2p.bytesIn()).put("p2p_bytes_out", p2p.bytesOut())
+                        .put("validations_24h", proofs.validations24h()))
                 .put("earnings", new JsonObject().put("total_dig", 0.0).put("total_bribes", 0.0).put("pending_rewards", 0.0))
                 .put("datastores", datastores.datastores().size())
                 .put("handles", c.services().handles().count())

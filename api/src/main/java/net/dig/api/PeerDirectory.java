@@ -11,6 +11,20 @@ import java.util.List;
 public interface PeerDirectory {
     List<PeerView> peers();
 
+    /**
+     * Counters of the peer network since start: bytes received and sent at the P2P transport (every frame,
+     * closed connections included). Called from a worker thread (it may wait briefly for a snapshot).
+     */
+    default Traffic traffic() {
+        return Traffic.NONE;
+    }
+
+    /** Bytes received and sent over the peer network since start. */
+    record Traffic(long bytesIn, long bytesOut) {
+        /** No peer network. */
+        public static final Traffic NONE = new Traffic(0, 0);
+    }
+
     /** No peers: the node is not connected to a network (yet). */
     static PeerDirectory none() {
         return List::of;

@@ -17,9 +17,12 @@ import java.util.OptionalLong;
  * @param nodeType         the peer's handshake node type in lowercase ({@code full_node}, ...); null if unknown
  * @param softwareVersion  the peer's handshake software version; null if unknown
  * @param rttMillis        average keepalive round trip, once one was measured
+ * @param peerId           the peer's TLS PeerId (hex); null if the transport does not know it
+ * @param mode             the mode the peer announced ({@code full}, ...); null until it announced one
  */
 public record PeerView(String nodeId, String endpoint, List<String> capabilities, double reputation,
-        long lastSeenMillis, String direction, String nodeType, String softwareVersion, OptionalLong rttMillis) {
+        long lastSeenMillis, String direction, String nodeType, String softwareVersion, OptionalLong rttMillis,
+        String peerId, String mode) {
     public PeerView {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(endpoint, "endpoint");
@@ -31,6 +34,12 @@ public record PeerView(String nodeId, String endpoint, List<String> capabilities
         if (direction != null && !direction.equals("inbound") && !direction.equals("outbound")) {
             throw new IllegalArgumentException("direction must be inbound or outbound, got " + direction);
         }
+    }
+
+    /** A connected peer without announced facts (no PeerId, no mode). */
+    public PeerView(String nodeId, String endpoint, List<String> capabilities, double reputation, long lastSeenMillis,
+            String direction, String nodeType, String softwareVersion, OptionalLong rttMillis) {
+        this(nodeId, endpoint, capabilities, reputation, lastSeenMillis, direction, nodeType, softwareVersion, rttMillis, null, null);
     }
 
     /** A peer known only by the seed's fields (no live connection facts). */

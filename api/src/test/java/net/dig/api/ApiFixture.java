@@ -95,6 +95,11 @@ final class ApiFixture implements AutoCloseable {
         this.server = running.server();
     }
 
+    /** The services the running API serves. */
+    NodeServices services() {
+        return running.services();
+    }
+
     /** A started API over its own services and registry, closed together. */
     record Running(NodeServices services, PrometheusMeterRegistry registry, ApiServer server) implements AutoCloseable {
         @Override

@@ -99,6 +99,12 @@ public interface GossipHandle {
 
     CompletableFuture<List<PeerConnection>> connectedPeers();
 
+    /**
+     * The peer's standing now, 0..1: {@code 1 - penalty points / ban threshold}, 0 while it is banned, 1 for
+     * a peer with no penalty (or unknown). Cheap and thread-safe (reads the lock-free reputation table).
+     */
+    double standing(PeerId peer);
+
     CompletableFuture<Integer> peerCount();
 
     /** Asks the configured introducer for peers (Chia 63 -> 64) and adds them to the address book. */

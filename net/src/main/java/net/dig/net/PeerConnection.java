@@ -10,6 +10,7 @@ import net.dig.gossip.PeerId;
  * @param nodeType        the remote handshake's raw node type (1 = full node ...)
  * @param peerServerPort  the port the remote says it listens on (0 = does not accept)
  * @param avgRttMillis    moving average of keepalive round trips, once one was measured
+ * @param lastReceivedMillis clock millis of the last message received (the creation time until one arrived)
  */
 public record PeerConnection(
         PeerId peerId,
@@ -24,4 +25,5 @@ public record PeerConnection(
         long messagesReceived,
         long bytesSent,
         long bytesReceived,
-        OptionalLong avgRttMillis) {}
+        OptionalLong avgRttMillis,
+        long lastReceivedMillis) {}

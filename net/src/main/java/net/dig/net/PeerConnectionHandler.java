@@ -139,6 +139,8 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
     private final Events events;
     private final TransportSettings settings;
     private final Clock clock;
+    /** Clock millis of the last message received on this connection; the creation time until one arrives. */
+    private volatile long lastReceivedMillis;
     private final WireLimits limits;
     private final RateLimiter outboundLimits;
     private final CompletableFuture<PeerId> established = new CompletableFuture<>();
@@ -176,6 +178,7 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
         this.limits = WireLimits.DEFAULT.toBuilder().maxMessageData(settings.maxFrameBytes()).build();
         this.outboundLimits = outboundLimits;
         this.createdMillis = clock.millis();
+        this.lastReceivedMillis = createdMillis;
         this.codec = new FrameCodec(limits);
         this.keepalive = new KeepaliveHandler(clock, new KeepaliveHandler.Listener() {
             @Override
@@ -357,6 +360,7 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         switch (msg) {
             case Message message -> {
+                lastReceivedMillis = clock.millis();
                 if (phase == Phase.OPEN) {
                     onMessage(message);
                 }
@@ -623,6 +627,7 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
         return new PeerConnection(peerId, remoteAddress, outbound,
                 h == null ? 0 : h.nodeType(), h == null ? "" : h.protocolVersion(), h == null ? "" : h.softwareVersion(),
                 h == null ? 0 : h.serverPort(), createdMillis, codec.messagesSent.sum(), codec.messagesReceived.sum(),
-                codec.bytesSent.sum(), codec.bytesReceived.sum(), rtt < 0 ? OptionalLong.empty() : OptionalLong.of(rtt));
+                codec.bytesSent.sum(), codec.bytesReceived.sum(), rtt < 0 ? OptionalLong.empty() : OptionalLong.of(rtt),
+                lastReceivedMillis);
     }
 }

@@ -32,9 +32,11 @@ final class Reputations {
     private final PeerReputations table;
     private final Clock clock;
     private final PeerTable peers;
+    private final int threshold;
 
     Reputations(BanPolicy policy, Clock clock, PeerTable peers) {
         this.table = new PeerReputations(policy);
+        this.threshold = policy.banThreshold();
         this.clock = clock;
         this.peers = peers;
     }
@@ -103,6 +105,12 @@ final class Reputations {
 
     PeerReputation reputationOf(PeerId peer) {
         return table.reputation(peer, clock.millis());
+    }
+
+    /** 0..1: {@code 1 - penalty points / ban threshold}, 0 while banned. */
+    double standing(PeerId peer) {
+        PeerReputation r = reputationOf(peer);
+        return r.banned() ? 0.0 : Math.max(0.0, 1.0 - (double) r.penaltyPoints() / threshold);
     }
 
     int bannedPeers() {

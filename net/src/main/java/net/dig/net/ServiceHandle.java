@@ -204,6 +204,11 @@ final class ServiceHandle implements GossipHandle {
     }
 
     @Override
+    public double standing(PeerId peer) {
+        return reputations.standing(peer);
+    }
+
+    @Override
     public CompletableFuture<Integer> peerCount() {
         return this.<Integer>notRunning().orElseGet(() -> CompletableFuture.completedFuture(peers.size()));
     }

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
         versionProvider = DigNodeCommand.Version.class,
         description = "A DIG Network storage node: datastores in crash-safe plot files, served over HTTP with Merkle proofs.",
         subcommands = {InitCommand.class, StartCommand.class, DatastoreCommand.class, PlotCommand.class, IndexCommand.class,
-                SimCommand.class, PeersCommand.class, IntroducerCommand.class, DevnetCommand.class, CommandLine.HelpCommand.class},
+                SimCommand.class, PeersCommand.class, IntroducerCommand.class, DevnetCommand.class, GetCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

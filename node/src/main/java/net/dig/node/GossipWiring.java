@@ -13,7 +13,12 @@ import java.util.Set;
 import java.util.function.Supplier;
 import net.dig.api.PeerDirectory;
 import net.dig.api.PeerView;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import net.dig.gossip.NodeDirectory;
 import net.dig.net.GossipConfig;
+import net.dig.net.GossipStats;
 import net.dig.core.NodeIdentity;
 import net.dig.net.GossipHandle;
 import net.dig.net.GossipService;
@@ -100,20 +105,43 @@ final class GossipWiring {
     }
 
     /**
-     * The connected peers for {@code GET /network/peers}. Gossip knows peers by PeerId (SHA-256 of
-     * their TLS key), not by DIG node id, so {@code node_id} carries the PeerId hex; reputation is
-     * the neutral 0.5 until the reputation work exposes scores.
+     * The connected peers with live facts: {@code node_id} the DIG node id the peer announced (its PeerId
+     * hex until it has), capabilities and mode from its announcement ({@link NodeDirectory}), reputation
+     * its standing in the reputation table ({@link GossipHandle#standing}), {@code last_seen} the last
+     * message received on its connection; and the transport's byte counters for {@code /node/status}.
      */
-    static PeerDirectory peerDirectory(GossipHandle handle) {
-        return () -> handle.connectedPeers().getNow(List.of()).stream().map(GossipWiring::view).toList();
+    static PeerDirectory peerDirectory(GossipHandle handle, NodeDirectory directory) {
+        return new PeerDirectory() {
+            @Override
+            public List<PeerView> peers() {
+                return handle.connectedPeers().getNow(List.of()).stream().map(c -> liveView(c, handle, directory)).toList();
+            }
+
+            @Override
+            public Traffic traffic() {
+                try {
+                    GossipStats s = handle.stats().get(2, TimeUnit.SECONDS);
+                    return new Traffic(s.bytesReceived(), s.bytesSent());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Traffic.NONE;
+                } catch (ExecutionException | TimeoutException stopped) {
+                    return Traffic.NONE;
+                }
+            }
+        };
     }
 
-    private static PeerView view(PeerConnection c) {
+    private static PeerView liveView(PeerConnection c, GossipHandle handle, NodeDirectory directory) {
         int port = c.isOutbound() ? c.address().getPort() : c.peerServerPort();
         String endpoint = c.address().getAddress().getHostAddress() + ":" + port;
         String nodeType = NodeType.of(c.nodeType()).map(t -> t.name().toLowerCase(Locale.ROOT))
                 .orElse("unknown_" + c.nodeType());
-        return new PeerView(c.peerId().toHex(), endpoint, CAPABILITIES, 0.5, c.creationTimeMillis(),
-                c.isOutbound() ? "outbound" : "inbound", nodeType, c.softwareVersion(), c.avgRttMillis());
+        Optional<NodeDirectory.NodeInfo> info = directory.get(c.peerId());
+        double standing = Math.clamp(handle.standing(c.peerId()), 0.0, 1.0);
+        return new PeerView(info.map(NodeDirectory.NodeInfo::nodeId).orElse(c.peerId().toHex()), endpoint,
+                info.map(i -> i.announcement().capabilities()).orElse(List.of()), standing, c.lastReceivedMillis(),
+                c.isOutbound() ? "outbound" : "inbound", nodeType, c.softwareVersion(), c.avgRttMillis(), c.peerId().toHex(),
+                info.map(i -> i.announcement().mode()).orElse(null));
     }
 }

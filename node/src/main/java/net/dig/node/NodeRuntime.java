@@ -17,7 +17,9 @@ import net.dig.core.NodeIdentity;
 import net.dig.net.GossipHandle;
 import net.dig.net.GossipService;
 import net.dig.net.NodeMessaging;
+import net.dig.service.Holders;
 import net.dig.service.NodeServices;
+import net.dig.service.ProviderSource;
 import net.dig.storage.StorageEngine;
 import net.dig.wire.NodePayload;
 
@@ -51,8 +53,12 @@ final class NodeRuntime implements AutoCloseable {
     private final Clock clock;
     private final long startedNanos;
     private final Map<String, Object> facts = new LinkedHashMap<>();
+    private NodeServices services;
 
     private record Named(String name, AutoCloseable service) {}
+
+    /** At most this many holders in a 404 answer for a datastore the node does not hold. */
+    static final int HOLDERS_LISTED = 16;
 
     private NodeRuntime(Clock clock) {
         this.clock = clock;
@@ -80,13 +86,16 @@ final class NodeRuntime implements AutoCloseable {
             AtomicReference<NodePayload.HttpEndpoint> http =
                     new AtomicReference<>(GossipWiring.httpEndpoint(config, config.api().listenAddress().port()));
             NodeMessaging nodeMessages = GossipWiring.nodeMessages(gossip, ctx, identity, storage, http::get);
+            runtime.services = services;
+            // the DHT's provider records are to replace ProviderSource.none() (docs/decisions.md D40c)
+            services.useHolders(new Holders(ProviderSource.none(), nodeMessages.directory()::get, HOLDERS_LISTED));
             GossipHandle peers = gossip.start();
             runtime.add("gossip", gossip::stop);
             runtime.fact("p2p", config.network().listenAddress().host() + ":" + gossip.listenAddress().getPort());
             runtime.fact("p2p_port", gossip.listenAddress().getPort());
             runtime.fact("peer_id", gossip.peerId().toHex());
             GossipMetrics.bind(registry, peers, clock);
-            ApiServer api = ApiServer.start(apiConfig, services, clock, GossipWiring.peerDirectory(peers), registry,
+            ApiServer api = ApiServer.start(apiConfig, services, clock, GossipWiring.peerDirectory(peers, nodeMessages.directory()), registry,
                     BuildVersion.current());
             runtime.add("api", api);
             runtime.fact("api", config.api().listenAddress().host() + ":" + api.port());
@@ -163,6 +172,11 @@ final class NodeRuntime implements AutoCloseable {
     /** Registers a started service, to be closed before everything registered earlier. */
     void add(String name, AutoCloseable service) {
         started.push(new Named(name, service));
+    }
+
+    /** The application services the HTTP API serves (null before {@link #start} has built them). */
+    NodeServices services() {
+        return services;
     }
 
     /** A fact reported in the {@code node_started} event (e.g. the API's bound address). */

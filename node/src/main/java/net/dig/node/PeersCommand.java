@@ -60,7 +60,7 @@ final class PeersCommand implements Callable<Integer> {
         ArrayNode peers = mapper.createArrayNode();
         for (JsonNode p : answer.path("peers")) {
             ObjectNode row = peers.addObject();
-            row.put("peer_id", p.path("node_id").asText());
+            row.put("peer_id", p.path("peer_id").asText(p.path("node_id").asText()));
             row.put("address", p.path("endpoint").asText());
             row.put("direction", p.path("direction").asText(null));
             row.put("node_type", p.path("node_type").asText(null));

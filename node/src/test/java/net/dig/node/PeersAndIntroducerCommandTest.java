@@ -206,7 +206,7 @@ class PeersAndIntroducerCommandTest {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         List<String> ids = new java.util.ArrayList<>();
         for (JsonNode p : new ObjectMapper().readTree(r.body()).get("peers")) {
-            ids.add(p.get("node_id").asText());
+            ids.add(p.get("peer_id").asText());
         }
         return ids;
     }

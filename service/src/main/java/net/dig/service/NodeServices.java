@@ -43,6 +43,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     private final DatastoreService datastores;
     private final ProofService proofs;
     private final HandleService handles;
+    private volatile Holders holders = Holders.NONE;
 
     private NodeServices(StorageEngine storage, Clock clock, NodeIdentity identity, ContentService content,
             DatastoreService datastores, ProofService proofs, HandleService handles) {
@@ -88,6 +89,16 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
 
     public HandleService handles() {
         return handles;
+    }
+
+    /** Where readers can get datastores this node does not hold ({@link Holders#NONE} until {@link #useHolders}). */
+    public Holders holders() {
+        return holders;
+    }
+
+    /** Sets the holders a miss points readers at; the peer network sets them once its directory runs. */
+    public void useHolders(Holders holders) {
+        this.holders = java.util.Objects.requireNonNull(holders, "holders");
     }
 
     /**
