@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.dig.core.Bytes32;
 import net.dig.core.Hex;
+import net.dig.service.CapsuleRepair;
 import net.dig.service.CapsuleTiers;
 import net.dig.service.ChallengeProof;
 import net.dig.service.ContentService;
@@ -129,7 +130,8 @@ final class NodeRoutes {
                                 .put("last_pass_finished", scrub.lastPassFinishedMillis() == 0 ? null
                                         : Http.iso(scrub.lastPassFinishedMillis()))
                                 .put("bad_found", scrub.badFound()).put("pass_bytes", scrub.passBytes())
-                                .put("pass_total_bytes", scrub.passTotalBytes())))
+                                .put("pass_total_bytes", scrub.passTotalBytes()))
+                        .put("repairs", repairs(integrity.repairs())))
                 .put("network", new JsonObject().put("peers", c.peers().peers().size())
                         .put("bandwidth_used", sent + received).put("bandwidth_out", sent)
                         .put("bandwidth_in", received).put("validations_24h", proofs.validations24h()))
@@ -137,6 +139,11 @@ final class NodeRoutes {
                 .put("datastores", datastores.datastores().size())
                 .put("handles", c.services().handles().count())
                 .put("cache", new JsonObject().put("l1", tier(l1)).put("l2", tier(l2)));
+    }
+
+    private static JsonObject repairs(CapsuleRepair.Status r) {
+        return new JsonObject().put("pending", r.pending()).put("running", r.running()).put("repaired", r.repaired())
+                .put("failed_attempts", r.failedAttempts()).put("providers_penalised", r.providersPenalised());
     }
 
     private static JsonObject tier(CapsuleTiers.TierStats s) {

@@ -87,9 +87,17 @@ class CapsuleRepairTest {
                 return honest;
             });
             CapsuleRepair<String> repair = net.repair();
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            repair.bindTo(meters);
             CapsuleLocation bad = corrupt(h, 0);
+            assertThat(meters.get("repair_pending_capsules").gauge().value()).isEqualTo(1.0);
 
             net.drain();
+
+            assertThat(meters.get("repair_pending_capsules").gauge().value()).isZero();
+            assertThat(meters.get("repair_capsules_repaired").functionCounter().count()).isEqualTo(1.0);
+            assertThat(meters.get("repair_providers_penalised").functionCounter().count()).isEqualTo(1.0);
+            assertThat(meters.get("repair_attempts_failed").functionCounter().count()).isZero();
 
             assertThat(net.penalties).extracting(FetchHarness.Penalty::peer).containsExactly("liar");
             assertThat(net.penalties.getFirst().code()).isEqualTo(ErrorCode.VERIFICATION_FAILED);
