@@ -114,7 +114,11 @@ public final class CapsuleRepair<P> implements MeterBinder {
         workers.execute(this::startDue);
     }
 
-    /** Blocking: queues every capsule of every datastore held that no copy can serve (damage found before a restart). */
+    /**
+     * Blocking: queues every capsule of every datastore held that no copy can serve (damage found before
+     * a restart), and deletes the repair staging areas of datastores with nothing left to repair (a crash
+     * after a repair landed). Call once at start.
+     */
     public void scan() {
         for (DatastoreSummary d : datastores.datastores()) {
             List<Integer> bad;
@@ -123,7 +127,9 @@ public final class CapsuleRepair<P> implements MeterBinder {
             } catch (ServiceException e) {
                 continue; // evicted meanwhile, or the index is busy: the next damage event or scan finds it
             }
-            if (!bad.isEmpty()) {
+            if (bad.isEmpty()) {
+                fetches.discardRepairStaging(d.datastoreId());
+            } else {
                 synchronized (this) {
                     entries.computeIfAbsent(d.datastoreId(), Entry::new).pending.addAll(bad);
                 }

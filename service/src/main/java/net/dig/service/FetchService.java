@@ -151,7 +151,7 @@ public final class FetchService {
         if (current != null && current.outcome().isEmpty()) {
             throw new ServiceException(ErrorCode.BUSY, "capsules of " + id.toHex() + " are being repaired already");
         }
-        Path repairRoot = root.resolveSibling("repair");
+        Path repairRoot = repairRoot();
         FetchStaging staging;
         try {
             for (DatastoreVersion old : FetchStaging.list(repairRoot)) {
@@ -175,6 +175,28 @@ public final class FetchService {
         return self[0];
     }
 
+    /**
+     * Deletes the repair staging areas of {@code datastoreId} (a crash after a repair landed and before its
+     * staging area went) unless a repair of it runs. Blocking; a failure is logged.
+     */
+    public synchronized void discardRepairStaging(Bytes32 datastoreId) {
+        FetchSession<?> current = repairing.get(datastoreId);
+        if (current != null && current.outcome().isEmpty()) {
+            return;
+        }
+        Path repairRoot = repairRoot();
+        try {
+            for (DatastoreVersion v : FetchStaging.list(repairRoot)) {
+                if (v.datastoreId().equals(datastoreId)) {
+                    deleteQuietly(FetchStaging.dirOf(repairRoot, datastoreId, v.version()));
+                }
+            }
+        } catch (IOException e) {
+            System.getLogger(FetchService.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot list the repair staging areas under " + repairRoot + ": " + e.getMessage());
+        }
+    }
+
     /** The versions with a staging area on disk (to begin again after a restart). */
     public List<DatastoreVersion> staged() {
         try {
@@ -187,6 +209,11 @@ public final class FetchService {
     /** The running session of a datastore, if any. */
     public Optional<FetchSession<?>> running(Bytes32 datastoreId) {
         return Optional.ofNullable(running.get(datastoreId));
+    }
+
+    /** Where repair sessions stage: {@code <data dir>/repair}, beside the fetches' root. */
+    private Path repairRoot() {
+        return root.resolveSibling("repair");
     }
 
     /** Called by a session, under its own lock, as it ends: never takes this object's lock (begin holds it while superseding). */
