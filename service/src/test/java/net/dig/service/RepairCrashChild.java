@@ -2,7 +2,6 @@ package net.dig.service;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The process {@link RepairCrashTest} kills: reopens the two homes and repairs capsule 1 of the
@@ -21,31 +20,9 @@ public final class RepairCrashChild {
     public static void main(String[] args) throws Exception {
         Path tmp = Path.of(args[0]);
         int bytes = Integer.parseInt(args[1]);
-        String killKind = args[2].equals("none") ? "" : args[2].substring(0, args[2].indexOf(':'));
-        boolean wait = !killKind.endsWith("-nowait");
-        String kind = killKind.replace("-nowait", "");
-        int killAt = args[2].equals("none") ? -1 : Integer.parseInt(args[2].substring(args[2].indexOf(':') + 1));
-        CountDownLatch never = new CountDownLatch(1);
-        int[] seen = {0};
         try (FetchHarness h = FetchHarness.reopen(tmp, bytes)) {
             FetchService fetches = h.fetches(FetchHarness.config(RepairCrashTest.WINDOW));
-            fetches.steps = step -> {
-                if (step.equals("window")) {
-                    System.out.println("window");
-                }
-                if (step.equals(kind) && ++seen[0] == killAt) {
-                    System.out.println("halt");
-                    System.out.flush();
-                    if (wait) {
-                        try {
-                            never.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                }
-                System.out.flush();
-            };
+            fetches.steps = FetchCrashChild.steps(args[2]);
             if (h.dest.datastores().unavailableCapsules(h.manifest.datastoreId()).isEmpty()) {
                 fetches.discardRepairStaging(h.manifest.datastoreId());
                 System.out.println("nothing to repair");
