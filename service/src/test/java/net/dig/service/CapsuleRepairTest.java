@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import net.dig.core.Bytes32;
 import net.dig.core.Progress;
+import net.dig.storage.CapsuleDamage;
 import net.dig.storage.CapsuleLocation;
 import net.dig.testkit.Corruption;
 import org.junit.jupiter.api.Test;
@@ -201,10 +202,41 @@ class CapsuleRepairTest {
             CapsuleRepair<String> repair = net.repair();
             Bytes32 id = h.manifest.datastoreId();
             h.dest.datastores().createPlot(id, List.of(1), net.config.compression()); // a second good copy
-            corrupt(h, 1);
+            CapsuleLocation bad = corrupt(h, 1);
             net.drain();
             assertThat(net.lookups).isZero();
             assertThat(repair.status()).isEqualTo(CapsuleRepair.Status.NONE);
+
+            repair.onDamage(new CapsuleDamage(Bytes32.wrap(new byte[32], 0), 0, bad.hash(), bad.plotId(), bad.plotPath(), "gone"));
+            net.drain();
+            assertThat(net.lookups).isZero();
+            assertThat(repair.status()).isEqualTo(CapsuleRepair.Status.NONE);
+        }
+    }
+
+    @Test
+    void underACapOfOneCapsuleTwoDamagedCapsulesAreRepairedOneAfterTheOther() throws Exception {
+        try (FetchHarness h = FetchHarness.create(tmp, CAPSULE, 3 * CAPSULE)) {
+            Net net = new Net(h);
+            net.providers.addAll(List.of("b", "c"));
+            CapsuleRepair<String> repair = h.dest.capsuleRepair(net.fetches, net, net.tasks::add,
+                    new RepairConfig(1, Duration.ofSeconds(30), Duration.ofMinutes(10)));
+            List<Integer> order = new ArrayList<>();
+            int[] peak = {0};
+            net.onSend = r -> {
+                order.add(((FetchRequest.Window) r).capsuleIndex());
+                peak[0] = Math.max(peak[0], repair.status().running());
+            };
+            CapsuleLocation bad0 = corrupt(h, 0);
+            CapsuleLocation bad2 = corrupt(h, 2);
+
+            net.drain();
+
+            assertThat(repair.status()).isEqualTo(new CapsuleRepair.Status(0, 0, 2, 0, 0));
+            assertThat(peak[0]).isEqualTo(1);
+            assertThat(order).isSorted().contains(0, 2).doesNotContain(1);
+            assertServedAgain(h, 0, bad0);
+            assertServedAgain(h, 2, bad2);
         }
     }
 
