@@ -388,7 +388,8 @@ public final class FetchSession<P> {
         if (outcome != null) {
             return;
         }
-        if (only == null && name == null && pending.values().stream().noneMatch(p -> p.capsule() < 0) && pending.size() < config.inFlightTotal()) {
+        if (only == null && name == null && pending.values().stream().noneMatch(p -> p.capsule() < 0)
+                && pending.size() < config.inFlightTotal()) {
             P peer = pick(now);
             if (peer != null) {
                 send(peer, new FetchRequest.Metadata(nextRequestId++, expected.datastoreId(), expected.version()), now, -1, 0, 0);
