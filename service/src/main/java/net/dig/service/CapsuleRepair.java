@@ -106,12 +106,20 @@ public final class CapsuleRepair<P> implements MeterBinder {
         this.config = Objects.requireNonNull(config, "config");
     }
 
-    /** A copy found bad: its capsule is queued for repair; never blocks. */
+    /**
+     * A copy found bad: its capsule is queued for repair; never blocks. While the node shuts down (the
+     * workers refuse tasks) it stays queued, and the scan of the next start finds it.
+     */
     public void onDamage(CapsuleDamage damage) {
         synchronized (this) {
             entries.computeIfAbsent(damage.datastoreId(), Entry::new).pending.add(damage.capsuleIndex());
         }
-        workers.execute(this::startDue);
+        try {
+            workers.execute(this::startDue);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            System.getLogger(CapsuleRepair.class.getName()).log(System.Logger.Level.INFO,
+                    "repair of datastore " + damage.datastoreId().toHex() + " waits for the next start: " + e.getMessage());
+        }
     }
 
     /**
