@@ -241,6 +241,29 @@ class CapsuleRepairTest {
     }
 
     @Test
+    void aNewerVersionBegunWhileARepairRunsSupersedesItAndTheRepairIsCheckedAgainstWhatIsHeld() throws Exception {
+        try (FetchHarness h = FetchHarness.create(tmp, CAPSULE, 2 * CAPSULE)) {
+            Net net = new Net(h);
+            net.providers.add("b");
+            CapsuleRepair<String> repair = net.repair();
+            Bytes32 id = h.manifest.datastoreId();
+            CapsuleLocation bad = corrupt(h, 1);
+            while (repair.session(id).isEmpty()) {
+                net.tasks.remove().run();
+            }
+            FetchSession<String> first = repair.session(id).orElseThrow();
+
+            net.fetches.begin(FetchSessionTest.resigned(h.manifest, 2), List.of("b"), h.link());
+
+            assertThat(first.outcome()).map(FetchSession.Outcome::state).contains(FetchSession.State.SUPERSEDED);
+            net.drain();
+            assertThat(repair.status()).as("version 1 is still the one held: repaired by a new session")
+                    .isEqualTo(new CapsuleRepair.Status(0, 0, 1, 0, 0));
+            assertServedAgain(h, 1, bad);
+        }
+    }
+
+    @Test
     void aRepairSessionRefusesAVersionNotHeldAndIndicesOutsideIt() throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, CAPSULE, 2 * CAPSULE)) {
             FetchService fetches = h.fetches(FetchHarness.config(64 * 1024));
