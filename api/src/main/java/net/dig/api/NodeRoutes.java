@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.dig.core.Bytes32;
 import net.dig.core.Hex;
+import net.dig.service.CapsuleRepair;
 import net.dig.service.CapsuleTiers;
 import net.dig.service.ChallengeProof;
 import net.dig.service.ContentService;
@@ -136,7 +137,8 @@ final class NodeRoutes {
                                 .put("last_pass_finished", scrub.lastPassFinishedMillis() == 0 ? null
                                         : Http.iso(scrub.lastPassFinishedMillis()))
                                 .put("bad_found", scrub.badFound()).put("pass_bytes", scrub.passBytes())
-                                .put("pass_total_bytes", scrub.passTotalBytes())))
+                                .put("pass_total_bytes", scrub.passTotalBytes()))
+                        .put("repairs", repairs(integrity.repairs())))
                 .put("network", new JsonObject().put("peers", c.peers().peers().size())
                         .put("bandwidth_used", sent + received + p2p.bytesIn() + p2p.bytesOut()).put("bandwidth_out", sent)
                         .put("bandwidth_in", received).put("p2p_bytes_in", p2p.bytesIn()).put("p2p_bytes_out", p2p.bytesOut())
@@ -145,6 +147,11 @@ final class NodeRoutes {
                 .put("datastores", datastores.datastores().size())
                 .put("handles", c.services().handles().count())
                 .put("cache", new JsonObject().put("l1", tier(l1)).put("l2", tier(l2)));
+    }
+
+    private static JsonObject repairs(CapsuleRepair.Status r) {
+        return new JsonObject().put("pending", r.pending()).put("running", r.running()).put("repaired", r.repaired())
+                .put("failed_attempts", r.failedAttempts()).put("providers_penalised", r.providersPenalised());
     }
 
     private static JsonObject tier(CapsuleTiers.TierStats s) {

@@ -260,4 +260,9 @@ final class ApiFixture implements AutoCloseable {
         running.close();
         storage.close();
     }
+
+    /** The services the running API was started over. */
+    NodeServices services() {
+        return running.services();
+    }
 }

@@ -12,8 +12,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+import net.dig.core.Bytes32;
 import net.dig.core.Progress;
 import net.dig.core.Sha256;
+import net.dig.service.CapsuleRepair;
+import net.dig.service.FetchConfig;
+import net.dig.service.FetchResponse;
+import net.dig.service.NodeServices;
+import net.dig.service.PeerLink;
+import net.dig.service.RepairConfig;
 import net.dig.storage.CapsuleLocation;
 import net.dig.storage.Manifest;
 import net.dig.storage.ScrubConfig;
@@ -85,6 +95,38 @@ class ServeIntegrityHttpTest {
             assertRefused(f.get(capsule(f.dir, 1)));
             assertThat(f.get(capsule(f.dir, 2)).statusCode()).isEqualTo(200);
             assertThat(status(f).getJsonObject("plots").getInteger("bad_capsules")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRepairWaitingForAHolderShowsInNodeStatus(@TempDir Path tmp) throws Exception {
+        try (ApiFixture f = new ApiFixture(tmp, clock, PeerDirectory.none(), c -> c)) {
+            NodeServices services = f.services();
+            CapsuleRepair.Transport<String> nobody = new CapsuleRepair.Transport<>() {
+                @Override
+                public CompletionStage<List<String>> providers(Bytes32 datastoreId) {
+                    return CompletableFuture.completedFuture(List.of());
+                }
+
+                @Override
+                public PeerLink<String> link(BiConsumer<String, FetchResponse> sink) {
+                    throw new AssertionError("no provider, no link");
+                }
+            };
+            services.capsuleRepair(services.fetchService(FetchConfig.defaults(), new SplittableRandom(3)), nobody, Runnable::run,
+                    RepairConfig.defaults());
+            JsonObject before = status(f).getJsonObject("plots").getJsonObject("repairs");
+            assertThat(before.getInteger("pending")).isZero();
+            CapsuleLocation one = where(f, f.dir, 1);
+            Corruption.flip(one.plotPath(), one.offset() + 99);
+            assertRefused(f.get(capsule(f.dir, 1)));
+
+            JsonObject repairs = status(f).getJsonObject("plots").getJsonObject("repairs");
+            assertThat(repairs.getInteger("pending")).isEqualTo(1);
+            assertThat(repairs.getInteger("running")).isZero();
+            assertThat(repairs.getLong("repaired")).isZero();
+            assertThat(repairs.getLong("failed_attempts")).isEqualTo(1);
+            assertThat(repairs.getLong("providers_penalised")).isZero();
         }
     }
 

@@ -82,6 +82,7 @@ final class NodeRuntime implements AutoCloseable {
             NodeServices services = NodeServices.open(storage, identity, clock, ApiServer.serviceSettings(apiConfig));
             runtime.add("services", services);
             services.bindTo(registry);
+            RepairWiring.start(runtime, services, RepairWiring.noProviders(), registry);
             GossipService gossip = new GossipService(GossipWiring.gossipConfig(ctx), clock, new SecureRandom());
             AtomicReference<NodePayload.HttpEndpoint> http =
                     new AtomicReference<>(GossipWiring.httpEndpoint(config, config.api().listenAddress().port()));

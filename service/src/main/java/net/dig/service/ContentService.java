@@ -48,6 +48,7 @@ public final class ContentService implements MeterBinder {
     private final CapsuleTiers tiers;
     private final List<Consumer<Bytes32>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<CapsuleDamage>> repairs = new CopyOnWriteArrayList<>();
+    private volatile java.util.function.Supplier<CapsuleRepair.Status> repairStatus = () -> CapsuleRepair.Status.NONE;
 
     ContentService(StorageEngine storage, CapsuleTiers tiers, Clock clock) {
         this.storage = storage;
@@ -85,12 +86,18 @@ public final class ContentService implements MeterBinder {
         return storage.capsuleServable(location, datastoreId, index);
     }
 
-    /** Bad copies and what the scrubber did, for {@code /node/status}. */
-    public record Integrity(int badCapsules, int quarantinedPlots, ScrubStatus scrub) {}
+    /** Bad copies, what the scrubber did and the repairs ({@link CapsuleRepair}), for {@code /node/status}. */
+    public record Integrity(int badCapsules, int quarantinedPlots, ScrubStatus scrub, CapsuleRepair.Status repairs) {}
 
     /** In memory, no I/O. */
     public Integrity integrity() {
-        return new Integrity(storage.badCapsuleCount(), storage.quarantinedPlotCount(), storage.scrubStatus());
+        return new Integrity(storage.badCapsuleCount(), storage.quarantinedPlotCount(), storage.scrubStatus(),
+                repairStatus.get());
+    }
+
+    /** Where {@link #integrity} takes the repairs' status from (the node's one {@link CapsuleRepair}). */
+    void repairStatus(java.util.function.Supplier<CapsuleRepair.Status> status) {
+        repairStatus = java.util.Objects.requireNonNull(status, "status");
     }
 
     /**

@@ -161,6 +161,31 @@ public final class DatastoreService implements MeterBinder {
     }
 
     /**
+     * Blocking: stores {@code verifiedBytes} as a new copy of capsule {@code index} of the version held
+     * (a repair: the bad copies stay refused); bytes that do not hash to the capsule's hash are
+     * {@link ErrorCode#VERIFICATION_FAILED}. The cached views of the datastore are dropped.
+     */
+    public PlotSummary repairCapsule(Bytes32 id, int index, byte[] verifiedBytes, Compression compression) {
+        PlotSummary p;
+        try {
+            p = storage.repairCapsule(id, index, verifiedBytes, compression);
+        } catch (StorageException e) {
+            throw ServiceException.of(e);
+        }
+        content.invalidate(id);
+        return p;
+    }
+
+    /** Blocking: the capsules of the version held with no copy that may be served whole, ascending. */
+    public List<Integer> unavailableCapsules(Bytes32 id) {
+        try {
+            return storage.unavailableCapsules(id);
+        } catch (StorageException e) {
+            throw ServiceException.of(e);
+        }
+    }
+
+    /**
      * Rehashes every capsule of one plot (empty: every plot). What it finds bad is quarantined by the
      * engine (persisted), whose event drops the cached views; the report lists it.
      */

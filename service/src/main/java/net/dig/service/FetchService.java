@@ -28,6 +28,11 @@ import net.dig.storage.Manifest;
  * of the datastore, whose staging area is deleted, and any older staging area left on disk. Beginning the
  * version held here, exactly, deletes a staging area a crash left behind after landing.
  *
+ * <h2>Repairs</h2>
+ * {@link #repair} fetches some capsules of the version held here, exactly, with their staging areas
+ * under {@code <root>/../repair} (so a fetch's listing never sees them); one repair per datastore at a
+ * time, superseded by the begin of a newer version.
+ *
  * <h2>Resume</h2>
  * {@link #staged} lists the versions whose staging areas survive a restart; beginning one of them again
  * (with fresh providers) continues where the last run stopped.
@@ -41,6 +46,7 @@ public final class FetchService {
     private final RandomGenerator random;
     /** Written under this object's lock by {@link #begin}; a session removes itself when it ends, without it. */
     private final Map<Bytes32, FetchSession<?>> running = new ConcurrentHashMap<>();
+    private final Map<Bytes32, FetchSession<?>> repairing = new ConcurrentHashMap<>();
     /** Tests observe the steps of each session ("window", "land", "landed") here. */
     volatile Consumer<String> steps = s -> { };
 
@@ -90,6 +96,10 @@ public final class FetchService {
             }
             current.supersede("superseded by version " + expected.version());
         }
+        FetchSession<?> repair = repairing.get(id);
+        if (repair != null) {
+            repair.supersede("superseded by version " + expected.version());
+        }
         FetchStaging staging;
         try {
             for (DatastoreVersion old : FetchStaging.list(root)) {
@@ -102,10 +112,89 @@ public final class FetchService {
             throw new ServiceException(ErrorCode.UNAVAILABLE, "cannot open the staging area under " + root + ": " + e.getMessage(), e);
         }
         Consumer<String> hook = s -> steps.accept(s);
-        FetchSession<P> session = new FetchSession<>(expected, config, providers, link, datastores, staging, random, hook,
+        FetchSession<P> session = new FetchSession<>(expected, null, config, providers, link, datastores, staging, random, hook,
                 this::ended);
         running.put(id, session);
         return session;
+    }
+
+    /**
+     * A session fetching only {@code capsules} of {@code held}, the version this node holds, to repair
+     * them ({@link FetchSession}, "Repairing some capsules only"); {@code onEnd} is told when it ends, on
+     * the thread that ended it, under the session's lock (hand work to an executor). Refused:
+     * {@link ErrorCode#UNKNOWN_DATASTORE} when this node does not hold exactly {@code held},
+     * {@link ErrorCode#BAD_CAPSULE_INDEX} for an index outside it or none at all, {@link ErrorCode#BUSY}
+     * while a repair of the datastore runs.
+     */
+    public synchronized <P> FetchSession<P> repair(DatastoreVersion held, Collection<Integer> capsules, Collection<P> providers,
+            PeerLink<P> link, Consumer<FetchSession<P>> onEnd) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(onEnd, "onEnd");
+        Bytes32 id = held.datastoreId();
+        Optional<Manifest> m = datastores.manifest(id);
+        if (m.isEmpty() || !Arrays.equals(m.get().version().encode(), held.encode())) {
+            throw new ServiceException(ErrorCode.UNKNOWN_DATASTORE, "this node does not hold version " + held.version() + " of "
+                    + id.toHex());
+        }
+        java.util.BitSet only = new java.util.BitSet();
+        for (int c : capsules) {
+            if (c < 0 || c >= held.capsuleCount()) {
+                throw new ServiceException(ErrorCode.BAD_CAPSULE_INDEX, "capsule index " + c + " is beyond capsule_count "
+                        + held.capsuleCount());
+            }
+            only.set(c);
+        }
+        if (only.isEmpty()) {
+            throw new ServiceException(ErrorCode.BAD_CAPSULE_INDEX, "a repair names at least one capsule");
+        }
+        FetchSession<?> current = repairing.get(id);
+        if (current != null && current.outcome().isEmpty()) {
+            throw new ServiceException(ErrorCode.BUSY, "capsules of " + id.toHex() + " are being repaired already");
+        }
+        Path repairRoot = repairRoot();
+        FetchStaging staging;
+        try {
+            for (DatastoreVersion old : FetchStaging.list(repairRoot)) {
+                if (old.datastoreId().equals(id) && old.version() != held.version()) {
+                    FetchStaging.deleteTree(FetchStaging.dirOf(repairRoot, id, old.version()));
+                }
+            }
+            staging = FetchStaging.open(repairRoot, held);
+        } catch (IOException e) {
+            throw new ServiceException(ErrorCode.UNAVAILABLE, "cannot open the staging area under " + repairRoot + ": "
+                    + e.getMessage(), e);
+        }
+        Consumer<String> hook = s -> steps.accept(s);
+        @SuppressWarnings("unchecked")
+        FetchSession<P>[] self = new FetchSession[1];
+        self[0] = new FetchSession<>(held, only, config, providers, link, datastores, staging, random, hook, s -> {
+            repairing.remove(id, s);
+            onEnd.accept(self[0]);
+        });
+        repairing.put(id, self[0]);
+        return self[0];
+    }
+
+    /**
+     * Deletes the repair staging areas of {@code datastoreId} (a crash after a repair landed and before its
+     * staging area went) unless a repair of it runs. Blocking; a failure is logged.
+     */
+    public synchronized void discardRepairStaging(Bytes32 datastoreId) {
+        FetchSession<?> current = repairing.get(datastoreId);
+        if (current != null && current.outcome().isEmpty()) {
+            return;
+        }
+        Path repairRoot = repairRoot();
+        try {
+            for (DatastoreVersion v : FetchStaging.list(repairRoot)) {
+                if (v.datastoreId().equals(datastoreId)) {
+                    deleteQuietly(FetchStaging.dirOf(repairRoot, datastoreId, v.version()));
+                }
+            }
+        } catch (IOException e) {
+            System.getLogger(FetchService.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot list the repair staging areas under " + repairRoot + ": " + e.getMessage());
+        }
     }
 
     /** The versions with a staging area on disk (to begin again after a restart). */
@@ -120,6 +209,11 @@ public final class FetchService {
     /** The running session of a datastore, if any. */
     public Optional<FetchSession<?>> running(Bytes32 datastoreId) {
         return Optional.ofNullable(running.get(datastoreId));
+    }
+
+    /** Where repair sessions stage: {@code <data dir>/repair}, beside the fetches' root. */
+    private Path repairRoot() {
+        return root.resolveSibling("repair");
     }
 
     /** Called by a session, under its own lock, as it ends: never takes this object's lock (begin holds it while superseding). */

@@ -57,6 +57,12 @@ import net.dig.storage.Manifest;
  * waits ({@link #starved()}) for {@link #addProviders}. Staging I/O failures end the session
  * {@link State#FAILED} with {@link ErrorCode#UNAVAILABLE}, keeping what was verified for a later resume.
  *
+ * <h2>Repairing some capsules only</h2>
+ * A session begun by {@link FetchService#repair} fetches only the capsules it names of the version the
+ * node holds, with the same checks; it asks for no metadata (the node holds the name and file table) and
+ * lands each verified capsule through {@link DatastoreService#repairCapsule} as a new copy, after
+ * checking that the store still holds exactly the expected version ({@link State#SUPERSEDED} if not).
+ *
  * <h2>Concurrency</h2>
  * Every method is {@code synchronized}: a transport calls them from its own thread, a newer version may
  * {@link #supersede} from another. Landing and staging writes block (disk, SQLite): drive a session from
@@ -99,6 +105,8 @@ public final class FetchSession<P> {
     private final Consumer<String> steps;
     private final Consumer<FetchSession<?>> onEnd;
     private final int capsuleCount;
+    /** The capsules to fetch; null: the whole version. */
+    private final BitSet only;
     /** Chunk hashes of the capsules whose prologue arrived and which are not yet complete. */
     private final Map<Integer, byte[]> chunkHashes = new HashMap<>();
     /** Chunks asked for and not yet answered, of the capsules with a request outstanding. */
@@ -116,10 +124,11 @@ public final class FetchSession<P> {
     private int firstIncomplete;
     private Outcome outcome;
 
-    FetchSession(DatastoreVersion expected, FetchConfig config, Collection<P> providers, PeerLink<P> link,
+    FetchSession(DatastoreVersion expected, BitSet only, FetchConfig config, Collection<P> providers, PeerLink<P> link,
                  DatastoreService datastores, FetchStaging staging, RandomGenerator random, Consumer<String> steps,
                  Consumer<FetchSession<?>> onEnd) {
         this.expected = expected;
+        this.only = only == null ? null : (BitSet) only.clone();
         this.config = config;
         this.link = link;
         this.datastores = datastores;
@@ -147,6 +156,11 @@ public final class FetchSession<P> {
             }
         }
         schedule(nowNanos);
+    }
+
+    /** The capsules this session fetches: every capsule of the version, or those a repair names. */
+    public synchronized List<Integer> capsules() {
+        return only == null ? java.util.stream.IntStream.range(0, capsuleCount).boxed().toList() : only.stream().boxed().toList();
     }
 
     /** Sends the first requests. */
@@ -213,6 +227,13 @@ public final class FetchSession<P> {
             drop(peer, ErrorCode.REQUEST_TIMEOUT, "no answer within " + config.requestTimeout());
         }
         schedule(nowNanos);
+    }
+
+    /** Ends a running session {@link State#FAILED} with {@code code}, keeping what was verified for a later resume. */
+    synchronized void stop(ErrorCode code, String why) {
+        if (outcome == null) {
+            end(new Outcome(State.FAILED, code, why));
+        }
     }
 
     /** A newer version replaces this one: outstanding answers are ignored, the staging area is deleted. */
@@ -367,7 +388,8 @@ public final class FetchSession<P> {
         if (outcome != null) {
             return;
         }
-        if (name == null && pending.values().stream().noneMatch(p -> p.capsule() < 0) && pending.size() < config.inFlightTotal()) {
+        if (only == null && name == null && pending.values().stream().noneMatch(p -> p.capsule() < 0)
+                && pending.size() < config.inFlightTotal()) {
             P peer = pick(now);
             if (peer != null) {
                 send(peer, new FetchRequest.Metadata(nextRequestId++, expected.datastoreId(), expected.version()), now, -1, 0, 0);
@@ -390,7 +412,7 @@ public final class FetchSession<P> {
             send(peer, new FetchRequest.Window(nextRequestId++, expected.datastoreId(), expected.version(), c, offset, length,
                     maxSize, prologue), now, c, run[1], run[2]);
         }
-        if (pending.isEmpty() && name != null && nextRun() == null && allVerified()) {
+        if (pending.isEmpty() && (only != null || name != null) && nextRun() == null && allVerified()) {
             land(now);
         }
     }
@@ -409,7 +431,7 @@ public final class FetchSession<P> {
     private int[] nextRun() {
         for (int c = firstIncomplete; c < capsuleCount; c++) {
             FetchStaging.Progress known = staging.progress(c);
-            if (known != null && known.complete()) {
+            if (!wanted(c) || known != null && known.complete()) {
                 if (c == firstIncomplete) {
                     firstIncomplete++;
                 }
@@ -436,10 +458,14 @@ public final class FetchSession<P> {
         return null;
     }
 
+    private boolean wanted(int c) {
+        return only == null || only.get(c);
+    }
+
     private boolean allVerified() {
         for (int c = 0; c < capsuleCount; c++) {
             FetchStaging.Progress known = staging.progress(c);
-            if (known == null || !known.complete()) {
+            if (wanted(c) && (known == null || !known.complete())) {
                 return false;
             }
         }
@@ -482,6 +508,9 @@ public final class FetchSession<P> {
         boolean reset = false;
         try {
             for (int c = 0; c < capsuleCount; c++) {
+                if (!wanted(c)) {
+                    continue;
+                }
                 FetchStaging.Progress known = staging.progress(c);
                 Bytes32 onDisk = staging.rehash(c, size(c));
                 if (!known.capsuleHash.equals(onDisk)) {
@@ -504,6 +533,10 @@ public final class FetchSession<P> {
             return;
         }
         steps.accept("land");
+        if (only != null) {
+            repair(capsules, parts);
+            return;
+        }
         Outcome result;
         try {
             datastores.store(new ManifestCodec.Decoded(expected, name, capsules, files), CapsuleParts.files(parts),
@@ -524,6 +557,32 @@ public final class FetchSession<P> {
         }
         deleteStaging();
         end(result);
+    }
+
+    /** Stores each verified capsule as a new copy of the version held; the staging area goes once all are in. */
+    private void repair(List<CapsuleInfo> capsules, Map<Integer, java.nio.file.Path> parts) {
+        Optional<Manifest> held = datastores.manifest(expected.datastoreId());
+        if (held.isEmpty() || !Arrays.equals(held.get().version().encode(), expected.encode())) {
+            deleteStaging();
+            end(new Outcome(State.SUPERSEDED, null, "the store no longer holds version " + expected.version()));
+            return;
+        }
+        for (CapsuleInfo c : capsules) {
+            try {
+                datastores.repairCapsule(expected.datastoreId(), c.index(), java.nio.file.Files.readAllBytes(parts.get(c.index())),
+                        config.compression());
+            } catch (java.io.IOException e) {
+                end(new Outcome(State.FAILED, ErrorCode.UNAVAILABLE, "cannot read back the staging area " + staging.dir() + ": "
+                        + e.getMessage()));
+                return;
+            } catch (ServiceException e) {
+                end(new Outcome(State.FAILED, e.code(), e.getMessage())); // what was stored stays; the rest resumes
+                return;
+            }
+        }
+        steps.accept("repaired");
+        deleteStaging();
+        end(new Outcome(State.LANDED, null, "repaired capsules " + capsules()));
     }
 
     /** What the store holds instead, after it refused this version as not newer. */

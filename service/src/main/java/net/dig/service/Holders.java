@@ -1,6 +1,10 @@
 package net.dig.service;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,6 +37,9 @@ public final class Holders {
         }
     }
 
+    /** How long {@link #of} waits for the source's lookup. */
+    public static final Duration LOOKUP_WAIT = Duration.ofSeconds(10);
+
     private final ProviderSource source;
     private final Function<PeerId, Optional<NodeDirectory.NodeInfo>> directory;
     private final int max;
@@ -46,14 +53,28 @@ public final class Holders {
         this.max = max;
     }
 
-    /** At most {@code max} holders of {@code datastoreId} with a usable HTTP endpoint. */
+    /**
+     * At most {@code max} holders of {@code datastoreId} with a usable HTTP endpoint. Blocks for at most
+     * {@link #LOOKUP_WAIT} while the source looks providers up (call it off an event loop); a lookup
+     * that takes longer, or fails, gives no holder.
+     */
     public List<Holder> of(Bytes32 datastoreId) {
+        List<ProviderSource.Provider> found;
+        try {
+            found = source.providers(datastoreId).toCompletableFuture().get(LOOKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (ExecutionException | TimeoutException e) {
+            return List.of();
+        }
         List<Holder> out = new ArrayList<>();
         List<String> seen = new ArrayList<>();
-        for (PeerId peer : source.providers(datastoreId)) {
+        for (ProviderSource.Provider provider : found) {
             if (out.size() == max) {
                 break;
             }
+            PeerId peer = provider.peer();
             Optional<NodeDirectory.NodeInfo> info = directory.apply(peer);
             if (info.isEmpty() || seen.contains(peer.toHex())) {
                 continue;

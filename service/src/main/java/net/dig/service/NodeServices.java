@@ -114,6 +114,20 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         return new FetchService(datastores, storage.config().dataDir().resolve("fetch"), config, random);
     }
 
+    /**
+     * The repairs of this node: capsules found bad are fetched through {@code fetches} from the peers
+     * {@code transport} names and stored again ({@link CapsuleRepair}); registered for the content
+     * service's damage events and its {@link ContentService#integrity} status. One per node; call
+     * {@link CapsuleRepair#scan} once to take in damage found before a restart.
+     */
+    public <P> CapsuleRepair<P> capsuleRepair(FetchService fetches, CapsuleRepair.Transport<P> transport,
+            java.util.concurrent.Executor workers, RepairConfig config) {
+        CapsuleRepair<P> repair = new CapsuleRepair<>(fetches, datastores, transport, workers, clock, config);
+        content.onRepairNeeded(repair::onDamage);
+        content.repairStatus(repair::status);
+        return repair;
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
         content.tiers().bindTo(registry);

@@ -3,6 +3,7 @@ package net.dig.service;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
  * The process {@link FetchCrashTest} kills: reopens the two homes {@link FetchHarness#create} made and
@@ -22,32 +23,9 @@ public final class FetchCrashChild {
     public static void main(String[] args) throws Exception {
         Path tmp = Path.of(args[0]);
         int bytes = Integer.parseInt(args[1]);
-        String killKind = args[2].equals("none") ? "" : args[2].substring(0, args[2].indexOf(':'));
-        boolean wait = !killKind.endsWith("-nowait");
-        String kind = killKind.replace("-nowait", "");
-        int killAt = args[2].equals("none") ? -1 : Integer.parseInt(args[2].substring(args[2].indexOf(':') + 1));
-        CountDownLatch never = new CountDownLatch(1);
-        int[] seen = {0};
         try (FetchHarness h = FetchHarness.reopen(tmp, bytes)) {
             FetchService fetches = h.fetches(FetchHarness.config(FetchCrashTest.WINDOW));
-            fetches.steps = step -> {
-                if (step.equals("window")) {
-                    System.out.println("window");
-                }
-                if (step.equals(kind) && ++seen[0] == killAt) {
-                    System.out.println("halt");
-                    System.out.flush();
-                    try {
-                        if (!wait) {
-                            return;
-                        }
-                        never.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                System.out.flush();
-            };
+            fetches.steps = steps(args[2]);
             FetchHarness.Link link = h.link();
             FetchSession<String> s;
             try {
@@ -59,5 +37,33 @@ public final class FetchCrashChild {
             System.out.println("outcome " + link.run(s).state());
         }
         System.out.flush();
+    }
+
+    /** The step hook for {@code KIND:N|none}: prints {@code window}s and {@code halt} as the class note says. */
+    static Consumer<String> steps(String kill) {
+        String killKind = kill.equals("none") ? "" : kill.substring(0, kill.indexOf(':'));
+        boolean wait = !killKind.endsWith("-nowait");
+        String kind = killKind.replace("-nowait", "");
+        int killAt = kill.equals("none") ? -1 : Integer.parseInt(kill.substring(kill.indexOf(':') + 1));
+        CountDownLatch never = new CountDownLatch(1);
+        int[] seen = {0};
+        return step -> {
+            if (step.equals("window")) {
+                System.out.println("window");
+            }
+            if (step.equals(kind) && ++seen[0] == killAt) {
+                System.out.println("halt");
+                System.out.flush();
+                try {
+                    if (!wait) {
+                        return;
+                    }
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            System.out.flush();
+        };
     }
 }

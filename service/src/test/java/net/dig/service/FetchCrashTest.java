@@ -110,12 +110,19 @@ class FetchCrashTest {
         }
     }
 
-    /** Runs the child until it prints {@code halt} (then kills it) or ends; its output lines. */
     private List<String> runChild(int run, String kill, boolean expectHalt) throws Exception {
+        return runChild(FetchCrashChild.class, tmp, BYTES, run, kill, expectHalt);
+    }
+
+    /**
+     * Runs {@code main} with {@code tmp bytes kill} until it prints {@code halt} (then kills it) or ends;
+     * its output lines.
+     */
+    static List<String> runChild(Class<?> main, Path tmp, int bytes, int run, String kill, boolean expectHalt) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path err = tmp.resolve("child-" + run + ".err");
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), FetchCrashChild.class.getName(),
-                tmp.toString(), Integer.toString(BYTES), kill).redirectError(err.toFile()).start();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), main.getName(),
+                tmp.toString(), Integer.toString(bytes), kill).redirectError(err.toFile()).start();
         BlockingQueue<String> queue = new ArrayBlockingQueue<>(10_000);
         Thread pump = Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
