@@ -110,6 +110,7 @@ public final class GossipService {
     private EventLoopGroup ioGroup;
     private volatile Channel listener;
     private volatile NodeMessaging nodeMessaging;
+    private volatile DhtService dht;
 
     /** Production wiring: the machine's clock and a fresh random generator. */
     public GossipService(GossipConfig config) {
@@ -204,6 +205,22 @@ public final class GossipService {
         return nodeMessaging;
     }
 
+    /**
+     * Turns on the Kademlia DHT over the P2P connections (opcode 241, {@link DhtService}); provider records are
+     * signed with the TLS leaf key. Call once, before {@link #start()}.
+     *
+     * @throws GossipException with {@link GossipError.ClientError} if the leaf key cannot sign records (not P-256)
+     */
+    public DhtService dht(net.dig.gossip.DhtConfig dhtConfig) {
+        if (ctx.state.get() != ServiceContext.State.NEW || dht != null) {
+            throw new IllegalStateException("the DHT is turned on once, before start");
+        }
+        net.dig.gossip.ProviderSigner signer = identity.providerSigner().orElseThrow(() -> new GossipException(
+                new GossipError.ClientError("the TLS leaf key cannot sign DHT provider records (P-256 is required)")));
+        dht = new DhtService(ctx, peers, reputations, dialer, bus, dhtConfig, signer, () -> DhtService.listenerAddresses(ctx));
+        return dht;
+    }
+
     /** Binds the listener and starts the periodic tasks. Blocks until bound. */
     public GossipHandle start() {
         if (!ctx.state.compareAndSet(ServiceContext.State.NEW, ServiceContext.State.RUNNING)) {
@@ -244,6 +261,9 @@ public final class GossipService {
         if (messaging != null) {
             periodic.add(control.scheduleWithFixedDelay(messaging::refresh, 30, 30, TimeUnit.SECONDS));
         }
+        if (dht != null) {
+            dht.start();
+        }
         if (config.targetOutboundCount() > 0) {
             long every = config.peerConnectInterval().toMillis();
             periodic.add(control.scheduleWithFixedDelay(discovery::runRound, 0, every, TimeUnit.MILLISECONDS));
@@ -261,6 +281,9 @@ public final class GossipService {
             task.cancel(false);
         }
         plumtree.stop();
+        if (dht != null) {
+            dht.stop();
+        }
         handle.closeReceivers();
         if (listener != null) {
             listener.close().syncUninterruptibly();
