@@ -95,7 +95,8 @@ public final class DhtService {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong dials = new AtomicLong();
     private final AtomicLong dialFailures = new AtomicLong();
-    private volatile Stats stats = new Stats(0, 0, 0, 0, 0, 0, 0, 0);
+    /** Routing-table size, records held and keys provided, as the DHT thread last left them. */
+    private volatile int[] confined = new int[3];
 
     DhtService(ServiceContext ctx, PeerTable peers, Reputations reputations, Dialer dialer, MessageBus bus,
                DhtConfig config, ProviderSigner signer, Supplier<List<DhtAddress>> ownAddresses) {
@@ -179,7 +180,8 @@ public final class DhtService {
     }
 
     public Stats stats() {
-        return stats;
+        int[] c = confined;
+        return new Stats(c[0], c[1], c[2], in.get(), out.get(), rejected.get(), dials.get(), dialFailures.get());
     }
 
     // ---------------------------------------------------------------- inbound
@@ -377,8 +379,7 @@ public final class DhtService {
     }
 
     private void snapshot() {
-        stats = new Stats(node.routingTableSize(), node.storedRecords(), provided.size(), in.get(), out.get(),
-                rejected.get(), dials.get(), dialFailures.get());
+        confined = new int[] {node.routingTableSize(), node.storedRecords(), provided.size()};
     }
 
     /** The addresses this node announces: its listener, unless it listens on a wildcard address. */
