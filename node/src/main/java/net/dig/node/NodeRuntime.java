@@ -80,13 +80,15 @@ final class NodeRuntime implements AutoCloseable {
             AtomicReference<NodePayload.HttpEndpoint> http =
                     new AtomicReference<>(GossipWiring.httpEndpoint(config, config.api().listenAddress().port()));
             NodeMessaging nodeMessages = GossipWiring.nodeMessages(gossip, ctx, identity, storage, http::get);
+            DhtWiring dht = DhtWiring.enable(gossip, nodeMessages.directory());
             GossipHandle peers = gossip.start();
+            dht.announce(storage).bindTo(registry);
             runtime.add("gossip", gossip::stop);
             runtime.fact("p2p", config.network().listenAddress().host() + ":" + gossip.listenAddress().getPort());
             runtime.fact("p2p_port", gossip.listenAddress().getPort());
             runtime.fact("peer_id", gossip.peerId().toHex());
             GossipMetrics.bind(registry, peers, clock);
-            ApiServer api = ApiServer.start(apiConfig, services, clock, GossipWiring.peerDirectory(peers), registry,
+            ApiServer api = ApiServer.start(apiConfig, services, clock, dht.directory(GossipWiring.peerDirectory(peers)), registry,
                     BuildVersion.current());
             runtime.add("api", api);
             runtime.fact("api", config.api().listenAddress().host() + ":" + api.port());
