@@ -45,7 +45,10 @@ import org.slf4j.LoggerFactory;
  * Every admitted connection becomes a routing-table contact at the address the peer listens on. A message for
  * a peer goes over its connection; for a peer this node is not connected to, the service dials one of the
  * addresses the DHT learnt for it (at most {@link #MAX_CONCURRENT_DIALS} dials at once, never itself) and sends
- * the queued messages once the handshake is admitted. Requests are correlated by the DHT's own u64 request id,
+ * the queued messages once the handshake is admitted. At most {@link #MAX_ANNOUNCING} announcements run at once
+ * (fewer if the DHT's lookup limit is small)
+ * (the rest queue), so a node holding many datastores does not exceed the DHT's lookup limit when it starts;
+ * since each key's republish timer starts when it was announced, the hourly republishes stay spread out. Requests are correlated by the DHT's own u64 request id,
  * not by the Chia request id, so the same state machine runs here and in the simulator and owns its timeouts.
  * Inbound frames pass the bus validator first ({@link #validate}): a body that does not decode, or an
  * {@code ADD_PROVIDER} whose record is not signed by the sender, is REJECTed and penalised before the DHT sees it;
@@ -67,6 +70,8 @@ public final class DhtService {
     static final int MAX_QUEUED_PER_DIAL = 32;
     static final int MAX_LEARNT_ADDRESSES = 4096;
     static final long TICK_MILLIS = 250;
+    /** Announcements (each a node lookup, then k stores) in flight at most; more wait their turn. */
+    static final int MAX_ANNOUNCING = 16;
 
     /** Live numbers for status pages and metrics. */
     public record Stats(int routingTableSize, int storedRecords, int providedKeys, long messagesIn, long messagesOut,
@@ -78,10 +83,15 @@ public final class DhtService {
     private final Dialer dialer;
     private final DhtConfig config;
     private final Supplier<List<DhtAddress>> ownAddresses;
+    private final boolean canSign;
     private final ScheduledExecutorService thread;
     private final KademliaNode node;
     private final Map<PeerId, ArrayDeque<DhtMessage>> dialing = new HashMap<>();
     private final Map<Bytes32, Boolean> provided = new LinkedHashMap<>();
+    private final ArrayDeque<Runnable> announceQueue = new ArrayDeque<>();
+    private int announcing;
+    /** {@link #MAX_ANNOUNCING}, or a quarter of the DHT's lookup limit if that is less, leaving room for lookups. */
+    private final int announceLimit;
     private final LinkedHashMap<PeerId, List<DhtAddress>> learnt = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -99,15 +109,19 @@ public final class DhtService {
     private volatile int[] confined = new int[3];
 
     DhtService(ServiceContext ctx, PeerTable peers, Reputations reputations, Dialer dialer, MessageBus bus,
-               DhtConfig config, ProviderSigner signer, Supplier<List<DhtAddress>> ownAddresses) {
+               DhtConfig config, Optional<ProviderSigner> signer, Supplier<List<DhtAddress>> ownAddresses) {
         this.ctx = ctx;
         this.peers = peers;
         this.reputations = reputations;
         this.dialer = dialer;
         this.config = config;
         this.ownAddresses = ownAddresses;
+        this.canSign = signer.isPresent();
+        this.announceLimit = Math.max(1, Math.min(MAX_ANNOUNCING, config.maxConcurrentLookups() / 4));
         this.thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("dig-dht").daemon().factory());
-        this.node = new KademliaNode(ctx.ownPeerId, config, new Output(), DhtRecordKeys.VERIFIER, signer, this::reputation,
+        this.node = new KademliaNode(ctx.ownPeerId, config, new Output(), DhtRecordKeys.VERIFIER,
+                signer.orElse(bytes -> { throw new IllegalStateException("this node's TLS key cannot sign provider records"); }),
+                this::reputation,
                 ctx.random, ctx.clock.millis());
         bus.registerValidator(DhtCodec.OPCODE, this::validate);
         bus.subscribe(DhtCodec.OPCODE, this::received);
@@ -136,12 +150,20 @@ public final class DhtService {
 
     /**
      * Announces this node as a provider of {@code key} at its own addresses, now and every republish interval
-     * until {@link #withdraw}; gives how many nodes stored the record.
+     * until {@link #withdraw}; gives how many nodes stored the record. Fails with
+     * {@link GossipError.ClientError} when the TLS leaf key cannot sign records (not P-256).
      */
     public CompletableFuture<Integer> provide(Bytes32 key) {
+        if (!canSign) {
+            return CompletableFuture.failedFuture(new GossipException(new GossipError.ClientError(
+                    "this node's TLS leaf key is not P-256 and cannot sign DHT provider records")));
+        }
         return call(() -> {
             provided.put(key, Boolean.TRUE);
-            return node.provide(key, ownAddresses.get(), now());
+            CompletableFuture<Integer> done = new CompletableFuture<>();
+            announceQueue.add(() -> announce(key, done));
+            pumpAnnouncements();
+            return done;
         });
     }
 
@@ -182,6 +204,37 @@ public final class DhtService {
     public Stats stats() {
         int[] c = confined;
         return new Stats(c[0], c[1], c[2], in.get(), out.get(), rejected.get(), dials.get(), dialFailures.get());
+    }
+
+    /** Starts queued announcements while fewer than the limit run (a node with many datastores paces its start). */
+    private void pumpAnnouncements() {
+        while (announcing < announceLimit && !announceQueue.isEmpty()) {
+            announcing++;
+            announceQueue.poll().run();
+        }
+    }
+
+    private void announce(Bytes32 key, CompletableFuture<Integer> done) {
+        if (!provided.containsKey(key)) {
+            announcing--;
+            done.complete(0);
+            return;
+        }
+        CompletableFuture<Integer> stored;
+        try {
+            stored = node.provide(key, ownAddresses.get(), now());
+        } catch (RuntimeException e) {
+            stored = CompletableFuture.failedFuture(e);
+        }
+        stored.whenComplete((n, e) -> {
+            announcing--;
+            if (e != null) {
+                done.completeExceptionally(e);
+            } else {
+                done.complete(n);
+            }
+            pumpAnnouncements();
+        });
     }
 
     // ---------------------------------------------------------------- inbound

@@ -207,16 +207,17 @@ public final class GossipService {
 
     /**
      * Turns on the Kademlia DHT over the P2P connections (opcode 241, {@link DhtService}); provider records are
-     * signed with the TLS leaf key. Call once, before {@link #start()}.
-     *
-     * @throws GossipException with {@link GossipError.ClientError} if the leaf key cannot sign records (not P-256)
+     * signed with the TLS leaf key. A leaf that is not P-256 cannot sign them: the DHT then looks up but
+     * announces nothing ({@link DhtService#provide} fails). Call once, before {@link #start()}.
      */
     public DhtService dht(net.dig.gossip.DhtConfig dhtConfig) {
         if (ctx.state.get() != ServiceContext.State.NEW || dht != null) {
             throw new IllegalStateException("the DHT is turned on once, before start");
         }
-        net.dig.gossip.ProviderSigner signer = identity.providerSigner().orElseThrow(() -> new GossipException(
-                new GossipError.ClientError("the TLS leaf key cannot sign DHT provider records (P-256 is required)")));
+        java.util.Optional<net.dig.gossip.ProviderSigner> signer = identity.providerSigner();
+        if (signer.isEmpty()) {
+            LOG.warn("the TLS leaf key is not P-256: this node finds DHT providers but cannot announce itself");
+        }
         dht = new DhtService(ctx, peers, reputations, dialer, bus, dhtConfig, signer, () -> DhtService.listenerAddresses(ctx));
         return dht;
     }

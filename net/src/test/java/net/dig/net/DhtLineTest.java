@@ -115,6 +115,24 @@ class DhtLineTest {
     }
 
     @Test
+    void manyAnnouncementsAtOnceArePacedBelowTheLookupLimit() throws Exception {
+        DhtConfig tight = new DhtConfig(20, 3, 20, 5_000, 3_600_000, 60_000, 30_000, 1024, 20, 50, 200, 8, 0.3);
+        Map<GossipService, DhtService> pair = new ConcurrentHashMap<>();
+        GossipService x = nodes.start(b -> b, net.dig.gossip.MessageBusConfig.defaults(), s -> pair.put(s, s.dht(tight)));
+        GossipService y = nodes.start(b -> b, net.dig.gossip.MessageBusConfig.defaults(), s -> pair.put(s, s.dht(tight)));
+        get(x.handle().connectTo(TestNodes.loopback(y)));
+        await().atMost(BOUND).until(() -> pair.get(x).stats().routingTableSize() == 1);
+        List<CompletableFuture<Integer>> announced = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            announced.add(pair.get(x).provide(storeKey("many-" + i)));
+        }
+        for (CompletableFuture<Integer> f : announced) {
+            assertThat(get(f)).as("stored on the other node").isEqualTo(1);
+        }
+        assertThat(pair.get(x).stats().providedKeys()).isEqualTo(40);
+    }
+
+    @Test
     void aForgedRecordIsRejectedPenalisedAndNotStored() throws Exception {
         GossipService a = line.get(0);
         GossipService b = line.get(1);

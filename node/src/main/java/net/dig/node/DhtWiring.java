@@ -101,20 +101,20 @@ final class DhtWiring implements ProviderSource {
         };
     }
 
-    /** Gauges and counters {@code dig_dht_*} on {@code registry}. */
+    /** The DHT's gauges and counters, {@code gossip_dht_*} (docs/api.md "Metrics"). */
     void bindTo(MeterRegistry registry) {
-        Gauge.builder("dig_dht_routing_table_size", dht, d -> d.stats().routingTableSize())
+        Gauge.builder("gossip_dht_routing_table_size", dht, d -> d.stats().routingTableSize())
                 .description("contacts in the DHT routing table").register(registry);
-        Gauge.builder("dig_dht_provider_records", dht, d -> d.stats().storedRecords())
+        Gauge.builder("gossip_dht_provider_records", dht, d -> d.stats().storedRecords())
                 .description("provider records held, for others and this node").register(registry);
-        Gauge.builder("dig_dht_provided_keys", dht, d -> d.stats().providedKeys())
+        Gauge.builder("gossip_dht_provided_keys", dht, d -> d.stats().providedKeys())
                 .description("content keys this node announces").register(registry);
-        FunctionCounter.builder("dig_dht_messages_in", dht, d -> d.stats().messagesIn()).register(registry);
-        FunctionCounter.builder("dig_dht_messages_out", dht, d -> d.stats().messagesOut()).register(registry);
-        FunctionCounter.builder("dig_dht_rejected", dht, d -> d.stats().rejected())
-                .description("DHT frames or records refused, and penalties asked by the DHT").register(registry);
-        FunctionCounter.builder("dig_dht_dials", dht, d -> d.stats().dials()).register(registry);
-        FunctionCounter.builder("dig_dht_dial_failures", dht, d -> d.stats().dialFailures()).register(registry);
+        FunctionCounter.builder("gossip_dht_messages", dht, d -> d.stats().messagesIn()).tag("direction", "in").register(registry);
+        FunctionCounter.builder("gossip_dht_messages", dht, d -> d.stats().messagesOut()).tag("direction", "out").register(registry);
+        FunctionCounter.builder("gossip_dht_rejected", dht, d -> d.stats().rejected())
+                .description("DHT frames and records refused, and penalties the DHT asked for").register(registry);
+        FunctionCounter.builder("gossip_dht_dials", dht, d -> d.stats().dials()).tag("result", "attempted").register(registry);
+        FunctionCounter.builder("gossip_dht_dials", dht, d -> d.stats().dialFailures()).tag("result", "failed").register(registry);
     }
 
     void provide(Bytes32 datastoreId, Bytes32 root) {
