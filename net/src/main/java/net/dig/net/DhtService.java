@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * {@code dig-node/}.
  *
  * <h2>What it does</h2>
- * Every admitted connection becomes a routing-table contact at the address the peer listens on. A message for
+ * Every admitted connection becomes a routing-table contact at the address the peer listens on; the first one
+ * after none makes the node join through it and announce again what it provides. A message for
  * a peer goes over its connection; for a peer this node is not connected to, the service dials one of the
  * addresses the DHT learnt for it (at most {@link #MAX_CONCURRENT_DIALS} dials at once, never itself) and sends
  * the queued messages once the handshake is admitted. At most {@link #MAX_ANNOUNCING} announcements run at once
@@ -287,11 +288,28 @@ public final class DhtService {
                 : List.of(new DhtAddress(at.getAddress().getHostAddress(), at.getPort(), DhtAddress.KIND_DIRECT));
         run(() -> {
             learnt.put(peer, addresses);
+            boolean alone = node.routingTableSize() == 0;
             node.addContact(new DhtContact(peer, addresses), now());
+            if (alone && node.routingTableSize() > 0) {
+                rejoin();
+            }
             ArrayDeque<DhtMessage> queued = dialing.remove(peer);
             if (queued != null) {
                 queued.forEach(m -> sendNow(connection, m));
             }
+        });
+    }
+
+    /**
+     * The first contact after none (at start, or after every peer left): the node joins through it and announces
+     * again what it provides, since announcements made alone reached nobody.
+     */
+    private void rejoin() {
+        node.join(List.of(), now()).whenComplete((size, e) -> {
+            for (Bytes32 key : List.copyOf(provided.keySet())) {
+                announceQueue.add(() -> announce(key, new CompletableFuture<>()));
+            }
+            pumpAnnouncements();
         });
     }
 

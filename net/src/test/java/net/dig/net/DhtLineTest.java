@@ -133,6 +133,18 @@ class DhtLineTest {
     }
 
     @Test
+    void whatAnIsolatedNodeProvidedIsAnnouncedOnceItHasAPeer() throws Exception {
+        Map<GossipService, DhtService> pair = new ConcurrentHashMap<>();
+        GossipService x = nodes.start(b -> b, net.dig.gossip.MessageBusConfig.defaults(), s -> pair.put(s, s.dht(CONFIG)));
+        GossipService y = nodes.start(b -> b, net.dig.gossip.MessageBusConfig.defaults(), s -> pair.put(s, s.dht(CONFIG)));
+        Bytes32 key = storeKey("alone");
+        assertThat(get(pair.get(x).provide(key))).as("nobody to store it").isZero();
+        get(y.handle().connectTo(TestNodes.loopback(x)));
+        await().atMost(BOUND).until(() -> !get(pair.get(y).storedProviders(key)).isEmpty());
+        assertThat(get(pair.get(y).storedProviders(key))).extracting(ProviderRecord::provider).containsExactly(x.peerId());
+    }
+
+    @Test
     void aForgedRecordIsRejectedPenalisedAndNotStored() throws Exception {
         GossipService a = line.get(0);
         GossipService b = line.get(1);
