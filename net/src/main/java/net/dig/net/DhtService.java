@@ -43,17 +43,20 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>What it does</h2>
  * Every admitted connection becomes a routing-table contact at the address the peer listens on; the first one
- * after none makes the node join through it and announce again what it provides. A message for
- * a peer goes over its connection; for a peer this node is not connected to, the service dials one of the
- * addresses the DHT learnt for it (at most {@link #MAX_CONCURRENT_DIALS} dials at once, never itself) and sends
- * the queued messages once the handshake is admitted. At most {@link #MAX_ANNOUNCING} announcements run at once
- * (fewer if the DHT's lookup limit is small)
- * (the rest queue), so a node holding many datastores does not exceed the DHT's lookup limit when it starts;
- * since each key's republish timer starts when it was announced, the hourly republishes stay spread out. Requests are correlated by the DHT's own u64 request id,
+ * after none makes the node join through it and announce again what it provides. Peers known only from the
+ * address book carry no PeerId, so they enter the table once discovery connects to them. A message for a peer
+ * goes over its connection; for a peer this node is not connected to, the service dials one of the addresses
+ * the DHT learnt for it (at most {@link #MAX_CONCURRENT_DIALS} dials at once, never itself) and sends the
+ * queued messages once the handshake is admitted. Requests are correlated by the DHT's own u64 request id,
  * not by the Chia request id, so the same state machine runs here and in the simulator and owns its timeouts.
- * Inbound frames pass the bus validator first ({@link #validate}): a body that does not decode, or an
- * {@code ADD_PROVIDER} whose record is not signed by the sender, is REJECTed and penalised before the DHT sees it;
- * records in answers are checked by the DHT itself. Peers at or below the reputation floor are not used.
+ *
+ * <p>At most {@link #MAX_ANNOUNCING} announcements run at once (a quarter of the DHT's lookup limit if that is
+ * less) and the rest queue, so a node holding many datastores stays within the lookup limit when it starts;
+ * each key's republish timer starts when it was announced, so the hourly republishes stay spread out.
+ *
+ * <p>Inbound frames pass the bus validator first ({@link #validate}): a body that does not decode, or an
+ * {@code ADD_PROVIDER} whose record is not signed by the sender, is REJECTed and penalised before the DHT sees
+ * it; records in answers are checked by the DHT itself. Peers at or below the reputation floor are not used.
  *
  * <h2>Concurrency</h2>
  * The DHT is confined to one thread ({@code dig-dht}): inbound messages, lookups started through this API, and
@@ -411,7 +414,9 @@ public final class DhtService {
 
     private double reputation(PeerId peer) {
         PeerReputation r = reputations.reputationOf(peer);
-        return r.banned() ? 0 : Math.max(0, 1 - (double) r.penaltyPoints() / GossipConstants.PENALTY_BAN_THRESHOLD);
+        int threshold = GossipConstants.PENALTY_BAN_THRESHOLD;
+        // (threshold - points) / threshold, not 1 - points / threshold: 1 - 0.7 is a hair above 0.3, the floor
+        return r.banned() ? 0 : (double) Math.max(0, threshold - r.penaltyPoints()) / threshold;
     }
 
     private long now() {

@@ -145,6 +145,24 @@ class DhtLineTest {
     }
 
     @Test
+    void aRecordFromAPeerAtTheReputationFloorIsNotStored() throws Exception {
+        GossipService a = line.get(0);
+        GossipService b = line.get(1);
+        get(b.handle().penalizePeer(a.peerId(), PenaltyReason.PROTOCOL_VIOLATION));
+        get(b.handle().penalizePeer(a.peerId(), PenaltyReason.MALFORMED_MESSAGE));
+        assertThat(b.reputationOf(a.peerId()).penaltyPoints()).as("reputation 0.3, the floor").isEqualTo(70);
+        Bytes32 key = storeKey("shunned");
+        ProviderRecord genuine = ProviderRecord.signed(key, a.peerId(), List.of(), clock.millis() + 30_000,
+                a.identity.providerSigner().orElseThrow());
+        long heard = dht(b).stats().messagesIn();
+        get(a.handle().sendTo(b.peerId(), DhtCodec.toMessage(new DhtMessage.AddProvider(11, genuine))));
+        await().atMost(BOUND).until(() -> dht(b).stats().messagesIn() > heard);
+        get(dht(b).tick()); // B's thread is first-in first-out: the record has been handled
+        assertThat(get(dht(b).storedProviders(key))).isEmpty();
+        assertThat(b.reputationOf(a.peerId()).penaltyPoints()).as("a valid record costs nothing").isEqualTo(70);
+    }
+
+    @Test
     void aForgedRecordIsRejectedPenalisedAndNotStored() throws Exception {
         GossipService a = line.get(0);
         GossipService b = line.get(1);

@@ -72,11 +72,11 @@ final class DhtWiring implements ProviderSource {
                 withdraw(datastoreId);
             }
         });
-        dht.join().exceptionally(e -> 0).thenRun(() -> {
+        dht.join().exceptionally(e -> 0).thenRunAsync(() -> {
             for (DatastoreSummary s : storage.datastores()) {
                 provide(s.datastoreId(), s.merkleRoot());
             }
-        });
+        }, task -> Thread.ofVirtual().name("dig-dht-announce").start(task)); // reads the index: not on the DHT's thread
         return this;
     }
 

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The node's DHT wiring over two gossip services on loopback: a datastore committed on one is announced under
- * its store and root keys, the other's {@link ProviderSource} finds the holder with its P2P address, and an
+ * The node's DHT wiring over two gossip services on loopback: a datastore held at start and one committed later
+ * are announced under their store and root keys, the other's {@link ProviderSource} finds the holder with its P2P address, and an
  * eviction withdraws both keys.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -59,17 +59,16 @@ class DhtWiringTest {
                 Clock.system())) {
             seeker.handle().connectTo(new InetSocketAddress("127.0.0.1", holder.listenAddress().getPort())).get(30, TimeUnit.SECONDS);
             await().atMost(BOUND).until(() -> holderDht.dht().stats().routingTableSize() == 1);
+            Manifest before = ingest(storage, 1);
             holderDht.announce(storage);
+            await().atMost(BOUND).until(() -> holderDht.dht().stats().providedKeys() == 2);
+            await().atMost(BOUND).until(() -> !seekerDht.dht().storedProviders(ProviderRecord.storeKey(before.datastoreId()))
+                    .get(30, TimeUnit.SECONDS).isEmpty());
 
-            Path file = tmp.resolve("file.bin");
-            byte[] bytes = new byte[300_000];
-            new SplittableRandom(3).nextBytes(bytes);
-            Files.write(file, bytes);
-            Manifest m = storage.ingest(file, IngestOptions.defaults(), NodeIdentity.generate(new SecureRandom()), Progress.none());
+            Manifest m = ingest(storage, 2);
             Bytes32 id = m.datastoreId();
             Bytes32 rootKey = ProviderRecord.rootKey(id, m.version().merkleRoot());
-
-            await().atMost(BOUND).until(() -> holderDht.dht().stats().providedKeys() == 2);
+            await().atMost(BOUND).until(() -> holderDht.dht().stats().providedKeys() == 4);
             await().atMost(BOUND).until(() -> !seekerDht.dht().storedProviders(rootKey).get(30, TimeUnit.SECONDS).isEmpty());
             List<ProviderSource.Provider> found = seekerDht.providers(id).toCompletableFuture().get(30, TimeUnit.SECONDS);
             assertThat(found).singleElement().satisfies(p -> {
@@ -81,13 +80,21 @@ class DhtWiringTest {
                     .as("a node is not its own provider").isEmpty();
 
             assertThat(storage.evict(id)).isTrue();
-            await().atMost(BOUND).until(() -> holderDht.dht().stats().providedKeys() == 0);
+            await().atMost(BOUND).until(() -> holderDht.dht().stats().providedKeys() == 2);
             assertThat(holderDht.dht().storedProviders(ProviderRecord.storeKey(id)).get(30, TimeUnit.SECONDS)).isEmpty();
             assertThat(holderDht.dht().storedProviders(rootKey).get(30, TimeUnit.SECONDS)).isEmpty();
         } finally {
             seeker.stop();
             holder.stop();
         }
+    }
+
+    private Manifest ingest(StorageEngine storage, int seed) throws Exception {
+        Path file = tmp.resolve("file-" + seed + ".bin");
+        byte[] bytes = new byte[300_000];
+        new SplittableRandom(seed).nextBytes(bytes);
+        Files.write(file, bytes);
+        return storage.ingest(file, IngestOptions.defaults(), NodeIdentity.generate(new SecureRandom()), Progress.none());
     }
 
     @Test
