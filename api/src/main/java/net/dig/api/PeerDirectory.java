@@ -25,6 +25,15 @@ public interface PeerDirectory {
         public static final Traffic NONE = new Traffic(0, 0);
     }
 
+    /** The DHT's live numbers (docs/architecture.md §9.1), when it runs. */
+    record DhtView(int routingTableSize, int providerRecords, int providedKeys, long messagesIn, long messagesOut,
+                   long rejected) {}
+
+    /** Empty when the node runs no DHT. */
+    default java.util.Optional<DhtView> dht() {
+        return java.util.Optional.empty();
+    }
+
     /** No peers: the node is not connected to a network (yet). */
     static PeerDirectory none() {
         return List::of;

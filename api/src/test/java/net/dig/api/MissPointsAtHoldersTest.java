@@ -49,7 +49,7 @@ class MissPointsAtHoldersTest {
                 providers.add(peer(i));
             }
             providers.add(1, peer(1)); // listed twice
-            f.services().useHolders(new Holders(id -> id.equals(ABSENT) ? providers : List.of(), p -> switch (p.value().toHex()
+            f.services().useHolders(new Holders(id -> found(id.equals(ABSENT) ? providers : List.of()), p -> switch (p.value().toHex()
                     .substring(2, 4)) {
                 case "02" -> Optional.empty(); // never announced: no endpoint to give
                 case "03" -> Optional.of(announced(p, "0.0.0.0", 8555)); // a wildcard is not dialable
@@ -87,12 +87,18 @@ class MissPointsAtHoldersTest {
     @Test
     void aHeldDatastoreIsServedAndAnUnknownCapsuleOfItIsNoPointer() throws Exception {
         try (ApiFixture f = new ApiFixture(tmp, new ManualClock(), PeerDirectory.none(), c -> c)) {
-            f.services().useHolders(new Holders(id -> List.of(peer(1)), p -> Optional.of(announced(p, "10.0.0.1", 1)), 4));
+            f.services().useHolders(new Holders(id -> found(List.of(peer(1))), p -> Optional.of(announced(p, "10.0.0.1", 1)), 4));
             assertThat(f.get("/datastore/" + f.tiny.datastoreId().toHex() + "/manifest").statusCode()).isEqualTo(200);
             HttpResponse<byte[]> r = f.get("/capsule/" + f.tiny.datastoreId().toHex() + "/9");
             assertThat(r.statusCode()).isEqualTo(404);
             assertThat(new JsonObject(new String(r.body())).getString("error")).isEqualTo("unknown_capsule");
             assertThat(new JsonObject(new String(r.body())).containsKey("providers")).isFalse();
         }
+    }
+
+    /** A lookup that found {@code peers}, with no addresses of their own (the directory gives the endpoint). */
+    static java.util.concurrent.CompletionStage<List<net.dig.service.ProviderSource.Provider>> found(List<PeerId> peers) {
+        return java.util.concurrent.CompletableFuture.completedFuture(peers.stream()
+                .map(p -> new net.dig.service.ProviderSource.Provider(p, List.of(), Optional.empty())).toList());
     }
 }

@@ -96,6 +96,8 @@ public final class RateLimitTable {
         r[225] = RateLimit.of(60, MIB + 128, false);
         // Node messages (D31a): capsule windows of up to 1 MiB plus prologue, at most 20 MiB/s a peer on average.
         r[NodeMessage.OPCODE] = RateLimit.of(1200, NodeMessageLimits.DEFAULT.maxMessageBytes(), 1200L * MIB, false);
+        // DHT messages (D40a): the DHT's own per-peer budget (50/s, burst 200) decides; this row only bounds size.
+        r[DigMessageType.DIG_DHT.code()] = RateLimit.of(12_000, 128 * KIB, false);
         PlumtreeRateBudget budget = new PlumtreeRateBudget(plumtree);
         for (int t = LazyAnnounce.OPCODE; t <= RequestByHash.OPCODE; t++) {
             r[t] = RateLimit.of(budget.frequency(t), PlumtreeRateBudget.maxControlBodySize(t), false);

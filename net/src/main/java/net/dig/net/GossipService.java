@@ -112,6 +112,7 @@ public final class GossipService {
     private EventLoopGroup ioGroup;
     private volatile Channel listener;
     private volatile NodeMessaging nodeMessaging;
+    private volatile DhtService dht;
 
     /** Production wiring: the machine's clock and a fresh random generator. */
     public GossipService(GossipConfig config) {
@@ -206,6 +207,23 @@ public final class GossipService {
         return nodeMessaging;
     }
 
+    /**
+     * Turns on the Kademlia DHT over the P2P connections (opcode 241, {@link DhtService}); provider records are
+     * signed with the TLS leaf key. A leaf that is not P-256 cannot sign them: the DHT then looks up but
+     * announces nothing ({@link DhtService#provide} fails). Call once, before {@link #start()}.
+     */
+    public DhtService dht(net.dig.gossip.DhtConfig dhtConfig) {
+        if (ctx.state.get() != ServiceContext.State.NEW || dht != null) {
+            throw new IllegalStateException("the DHT is turned on once, before start");
+        }
+        java.util.Optional<net.dig.gossip.ProviderSigner> signer = identity.providerSigner();
+        if (signer.isEmpty()) {
+            LOG.warn("the TLS leaf key is not P-256: this node finds DHT providers but cannot announce itself");
+        }
+        dht = new DhtService(ctx, peers, reputations, dialer, bus, dhtConfig, signer, () -> DhtService.listenerAddresses(ctx));
+        return dht;
+    }
+
     /** Binds the listener and starts the periodic tasks. Blocks until bound. */
     public GossipHandle start() {
         if (!ctx.state.compareAndSet(ServiceContext.State.NEW, ServiceContext.State.RUNNING)) {
@@ -246,6 +264,9 @@ public final class GossipService {
         if (messaging != null) {
             periodic.add(control.scheduleWithFixedDelay(messaging::refresh, 30, 30, TimeUnit.SECONDS));
         }
+        if (dht != null) {
+            dht.start();
+        }
         if (config.targetOutboundCount() > 0) {
             long every = config.peerConnectInterval().toMillis();
             periodic.add(control.scheduleWithFixedDelay(discovery::runRound, 0, every, TimeUnit.MILLISECONDS));
@@ -263,6 +284,9 @@ public final class GossipService {
             task.cancel(false);
         }
         plumtree.stop();
+        if (dht != null) {
+            dht.stop();
+        }
         handle.closeReceivers();
         if (listener != null) {
             listener.close().syncUninterruptibly();

@@ -160,6 +160,11 @@ public final class TlsIdentity {
         return net.dig.wire.TlsBinding.sign(privateKey, ed25519PublicKey);
     }
 
+    /** Signs DHT provider records with the leaf key, if it is a P-256 key ({@link DhtRecordKeys}). */
+    java.util.Optional<net.dig.gossip.ProviderSigner> providerSigner() {
+        return DhtRecordKeys.signer(privateKey, certificate.getPublicKey());
+    }
+
     /** The leaf's SubjectPublicKeyInfo (DER), whose SHA-256 is the PeerId. */
     byte[] subjectPublicKeyInfo() {
         return certificate.getPublicKey().getEncoded();

@@ -88,15 +88,16 @@ final class NodeRuntime implements AutoCloseable {
                     new AtomicReference<>(GossipWiring.httpEndpoint(config, config.api().listenAddress().port()));
             NodeMessaging nodeMessages = GossipWiring.nodeMessages(gossip, ctx, identity, storage, http::get);
             runtime.services = services;
-            // the DHT's provider records are to replace ProviderSource.none() (docs/decisions.md D40c)
-            services.useHolders(new Holders(ProviderSource.none(), nodeMessages.directory()::get, HOLDERS_LISTED));
+            DhtWiring dht = DhtWiring.enable(gossip, nodeMessages.directory());
+            services.useHolders(new Holders(dht, nodeMessages.directory()::get, HOLDERS_LISTED));
             GossipHandle peers = gossip.start();
+            dht.announce(storage).bindTo(registry);
             runtime.add("gossip", gossip::stop);
             runtime.fact("p2p", config.network().listenAddress().host() + ":" + gossip.listenAddress().getPort());
             runtime.fact("p2p_port", gossip.listenAddress().getPort());
             runtime.fact("peer_id", gossip.peerId().toHex());
             GossipMetrics.bind(registry, peers, clock);
-            ApiServer api = ApiServer.start(apiConfig, services, clock, GossipWiring.peerDirectory(peers, nodeMessages.directory()), registry,
+            ApiServer api = ApiServer.start(apiConfig, services, clock, dht.directory(GossipWiring.peerDirectory(peers, nodeMessages.directory())), registry,
                     BuildVersion.current());
             runtime.add("api", api);
             runtime.fact("api", config.api().listenAddress().host() + ":" + api.port());

@@ -145,7 +145,8 @@ class GetCommandTest {
             PeerId holder = PeerId.parse((String) a.facts().get("peer_id"));
             var announced = new NodePayload.NodeAnnouncement(holder.value(), new byte[] {1}, new byte[] {2},
                     new NodePayload.HttpEndpoint("127.0.0.1", (int) a.facts().get("api_port"), "http"), List.of("storage"), 1, 1, "full");
-            c.services().useHolders(new Holders(ds -> ds.equals(Bytes32.fromHex(id)) ? List.of(holder) : List.of(),
+            c.services().useHolders(new Holders(ds -> java.util.concurrent.CompletableFuture.completedFuture(ds.equals(Bytes32.fromHex(id))
+                    ? List.of(new net.dig.service.ProviderSource.Provider(holder, List.of(), Optional.empty())) : List.of()),
                     p -> Optional.of(new NodeDirectory.NodeInfo(p, Bytes32.ZERO, "dig1holder", announced, 0)), 4));
             Path out = tmp.resolve("via-local.bin");
             CliRun.Result r = reader().run("--set", "api.listen_address=" + api(c), "get", id, "--out", out.toString(), "--json");

@@ -37,7 +37,9 @@ public enum DigMessageType {
     PROFILE_BODY(225),
     DISTRIBUTOR_ANNOUNCE(226),
     /** This project's signed node messages ({@link NodeMessage}); outside the DIG network's assignments (D31a). */
-    DIG_NODE_MESSAGE(240);
+    DIG_NODE_MESSAGE(240),
+    /** This project's Kademlia DHT messages; outside the DIG network's assignments (docs/decisions.md D40a). */
+    DIG_DHT(241);
 
     public static final int FIRST = 200;
     /** The last code of the band the DIG network has assigned (contiguous from {@link #FIRST}). */
