@@ -261,8 +261,4 @@ final class ApiFixture implements AutoCloseable {
         storage.close();
     }
 
-    /** The services the running API was started over. */
-    NodeServices services() {
-        return running.services();
-    }
 }

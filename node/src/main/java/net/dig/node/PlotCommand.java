@@ -72,22 +72,22 @@ final class PlotCommand implements Callable<Integer> {
 
     /**
      * A plot's state as {@code plot list} shows it, from the index: {@code quarantined} (header or
-     * tables bad, or the file gone: nothing served), {@code damaged} (capsules a verify or a read found
-     * bad: those are refused until a clean verify), else {@code ok}.
+     * tables bad, or the file gone: nothing served), {@code degraded} (capsules a verify, a read or the
+     * scrubber found bad: those are refused until a clean verify, the rest is served), else {@code ok}.
      */
     static String status(PlotSummary p) {
-        if (p.status() != PlotStatus.OK) {
+        if (p.status() == PlotStatus.QUARANTINED) {
             return "quarantined";
         }
-        return p.badCapsules().isEmpty() ? "ok" : "damaged";
+        return p.status() == PlotStatus.DEGRADED || !p.badCapsules().isEmpty() ? "degraded" : "ok";
     }
 
     private static String detail(PlotSummary p) {
         if (p.status() != PlotStatus.OK) {
-            return " (" + p.quarantineReason() + ")";
+            // quarantined: why; degraded: which capsules are refused (StorageEngine#plots says)
+            return " (" + p.quarantineReason() + (p.status() == PlotStatus.DEGRADED ? "; 'dig-node plot verify' rechecks" : "") + ")";
         }
-        int bad = p.badCapsules().size();
-        return bad == 0 ? "" : " (" + bad + " bad capsule" + (bad == 1 ? "" : "s") + "; 'dig-node plot verify' rechecks)";
+        return "";
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,

@@ -66,15 +66,23 @@ class DevnetTest {
                 assertThat(status.get("node_id").asText()).isEqualTo(m.nodeId());
             }
             Set<String> peerIds = members.stream().map(Devnet.Member::peerId).collect(Collectors.toSet());
+            Set<String> nodeIds = members.stream().map(Devnet.Member::nodeId).collect(Collectors.toSet());
             // No node has a bootstrap peer: each learns the others only through the introducer.
             await().atMost(BOUND).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 for (Devnet.Member m : members) {
                     assertThat(get(http, m.apiUrl() + "/node/status").get("network").get("peers").asInt())
                             .as("%s's peer count", m.name()).isGreaterThanOrEqualTo(1);
                     Set<String> seen = new HashSet<>();
-                    get(http, m.apiUrl() + "/network/peers").get("peers").forEach(p -> seen.add(p.get("node_id").asText()));
+                    Set<String> announced = new HashSet<>();
+                    get(http, m.apiUrl() + "/network/peers").get("peers").forEach(p -> {
+                        seen.add(p.get("peer_id").asText());
+                        announced.add(p.get("node_id").asText());
+                    });
                     assertThat(seen).as("%s's peers are devnet nodes, not itself", m.name()).isNotEmpty()
                             .isSubsetOf(peerIds).doesNotContain(m.peerId());
+                    // node_id is the DIG node id a peer announced (signed, opcode 240): every peer announced itself
+                    assertThat(announced).as("%s's peers' announced node ids", m.name()).hasSameSizeAs(seen)
+                            .isSubsetOf(nodeIds).doesNotContain(m.nodeId());
                 }
             });
         }

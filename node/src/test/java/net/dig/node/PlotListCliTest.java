@@ -68,11 +68,11 @@ class PlotListCliTest {
             }
         }
         assertThat(row).isNotNull();
-        assertThat(row.get("status").asText()).isEqualTo("damaged");
+        assertThat(row.get("status").asText()).isEqualTo("degraded");
         assertThat(row.get("bad_capsules")).hasSize(1);
         String text = cli.run("plot", "list").out();
         assertThat(text.lines().filter(l -> l.contains(damaged.toString())).findFirst().orElseThrow())
-                .contains("damaged").contains("1 bad capsule");
+                .contains("degraded").contains("1 bad capsule");
     }
 
     @Test

@@ -86,8 +86,8 @@ class RepairWiringTest {
         byte[] other = new byte[32];
         other[0] = 7;
         PeerId b = new PeerId(Bytes32.wrap(other, 0));
-        ProviderSource source = id -> CompletableFuture.completedFuture(List.of(new ProviderSource.Provider(a, List.of()),
-                new ProviderSource.Provider(b, List.of()), new ProviderSource.Provider(a, List.of())));
+        ProviderSource source = id -> CompletableFuture.completedFuture(List.of(new ProviderSource.Provider(a, List.of(), java.util.Optional.empty()),
+                new ProviderSource.Provider(b, List.of(), java.util.Optional.empty()), new ProviderSource.Provider(a, List.of(), java.util.Optional.empty())));
         assertThat(RepairWiring.transport(source, sink -> null).providers(Bytes32.ZERO).toCompletableFuture().get())
                 .containsExactly(a, b);
         assertThat(RepairWiring.noProviders().providers(Bytes32.ZERO).toCompletableFuture().get()).isEmpty();
