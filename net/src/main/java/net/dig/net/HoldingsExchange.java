@@ -82,6 +82,11 @@ public final class HoldingsExchange {
         return book.holders(contentKey).stream().filter(h -> peers.contains(h.peer())).toList();
     }
 
+    /** Whether {@code peer} is connected now. */
+    public boolean connected(net.dig.gossip.PeerId peer) {
+        return peers.contains(peer);
+    }
+
     /** Frames of this node's announcements handed to connections. */
     public long sentFrames() {
         return sentFrames.get();

@@ -51,6 +51,7 @@ final class NodeRuntime implements AutoCloseable {
     private final Clock clock;
     private final long startedNanos;
     private final Map<String, Object> facts = new LinkedHashMap<>();
+    private net.dig.net.HoldingsExchange holdings;
 
     private record Named(String name, AutoCloseable service) {}
 
@@ -80,6 +81,7 @@ final class NodeRuntime implements AutoCloseable {
             AtomicReference<NodePayload.HttpEndpoint> http =
                     new AtomicReference<>(GossipWiring.httpEndpoint(config, config.api().listenAddress().port()));
             NodeMessaging nodeMessages = GossipWiring.nodeMessages(gossip, ctx, identity, storage, http::get);
+            runtime.holdings = HoldingsWiring.holdings(gossip, storage);
             GossipHandle peers = gossip.start();
             runtime.add("gossip", gossip::stop);
             runtime.fact("p2p", config.network().listenAddress().host() + ":" + gossip.listenAddress().getPort());
@@ -168,6 +170,11 @@ final class NodeRuntime implements AutoCloseable {
     /** A fact reported in the {@code node_started} event (e.g. the API's bound address). */
     void fact(String key, Object value) {
         facts.put(key, value);
+    }
+
+    /** What peers said they hold, and this node's own holdings announcements. */
+    net.dig.net.HoldingsExchange holdings() {
+        return holdings;
     }
 
     Map<String, Object> facts() {

@@ -1,0 +1,75 @@
+package net.dig.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import net.dig.core.Bytes32;
+import net.dig.core.Clock;
+import net.dig.core.NodeIdentity;
+import net.dig.gossip.HoldingsConfig;
+import net.dig.gossip.PeerId;
+import net.dig.net.GossipConfig;
+import net.dig.net.GossipService;
+import net.dig.net.HoldingsExchange;
+import net.dig.node.ConfigLoader.Setting;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A running node announces the datastores it holds to a peer after the handshake (opcode 222), and the
+ * peer's provider source then names it for that datastore.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class NodeHoldingsWiringTest {
+    private static final String NETWORK = "testnet11";
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theNodeAnnouncesWhatItHoldsAndThePeerFindsItAsAProvider() throws Exception {
+        Path home = tmp.resolve("node");
+        CliRun cli = new CliRun(home, Map.of());
+        assertThat(cli.run("init").code()).isZero();
+        cli.addRandomFiles(tmp, 2, 20_000);
+        DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
+                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), List.of(
+                        new Setting("api.listen_address", "127.0.0.1:0", "test"),
+                        new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
+                        new Setting("network.listen_address", "127.0.0.1:0", "test"),
+                        new Setting("network.network_id", NETWORK, "test"))), Optional.empty());
+        NodeIdentity nodeKey = StorageWiring.identity(ctx);
+        GossipService peer = new GossipService(GossipConfig.builder().listenAddr(new InetSocketAddress("127.0.0.1", 0))
+                .networkId(NETWORK).network(GossipConfig.Network.LOCAL).targetOutboundCount(0)
+                .peersFilePath(tmp.resolve("peers.dat")).build(), Clock.system(), new SplittableRandom(1));
+        HoldingsExchange peerHoldings = peer.holdings(HoldingsConfig.defaults(), 3600, List::of);
+        peer.start();
+        Bytes32 held = heldDatastore(home);
+        try (NodeRuntime node = NodeRuntime.start(ctx, nodeKey, Clock.system())) {
+            PeerId nodePeer = peer.handle().connectTo(new InetSocketAddress("127.0.0.1",
+                    (int) node.facts().get("p2p_port"))).get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !peerHoldings.connectedHolders(held).isEmpty());
+            assertThat(peerHoldings.connectedHolders(held)).singleElement().satisfies(h -> assertThat(h.peer()).isEqualTo(nodePeer));
+            assertThat(HoldingsWiring.providers(peerHoldings).providers(held).toCompletableFuture().join())
+                    .extracting(p -> p.peer()).containsExactly(nodePeer);
+        } finally {
+            peer.stop();
+        }
+    }
+
+    private static Bytes32 heldDatastore(Path home) {
+        CliRun.Result r = new CliRun(home, Map.of()).run("datastore", "list", "--json");
+        assertThat(r.code()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(?:datastore_id|id)\"\\s*:\\s*\"(?:0x)?([0-9a-f]{64})\"").matcher(r.out());
+        assertThat(m.find()).as(r.out()).isTrue();
+        return Bytes32.fromHex(m.group(1));
+    }
+}
