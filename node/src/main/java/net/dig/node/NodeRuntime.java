@@ -52,6 +52,7 @@ final class NodeRuntime implements AutoCloseable {
     private final long startedNanos;
     private final Map<String, Object> facts = new LinkedHashMap<>();
     private net.dig.net.HoldingsExchange holdings;
+    private TombstoneWiring tombstones;
 
     private record Named(String name, AutoCloseable service) {}
 
@@ -84,6 +85,8 @@ final class NodeRuntime implements AutoCloseable {
             runtime.holdings = HoldingsWiring.holdings(gossip, storage);
             GossipHandle peers = gossip.start();
             runtime.add("gossip", gossip::stop);
+            runtime.tombstones = new TombstoneWiring(peers, nodeMessages, services.datastores(), identity, clock);
+            runtime.add("tombstones", runtime.tombstones);
             runtime.fact("p2p", config.network().listenAddress().host() + ":" + gossip.listenAddress().getPort());
             runtime.fact("p2p_port", gossip.listenAddress().getPort());
             runtime.fact("peer_id", gossip.peerId().toHex());
@@ -175,6 +178,11 @@ final class NodeRuntime implements AutoCloseable {
     /** What peers said they hold, and this node's own holdings announcements. */
     net.dig.net.HoldingsExchange holdings() {
         return holdings;
+    }
+
+    /** Owner deletion everywhere: this node's tombstones out, peers' tombstones in. */
+    TombstoneWiring tombstones() {
+        return tombstones;
     }
 
     Map<String, Object> facts() {
