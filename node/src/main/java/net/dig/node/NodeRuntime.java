@@ -85,7 +85,8 @@ final class NodeRuntime implements AutoCloseable {
             runtime.holdings = HoldingsWiring.holdings(gossip, storage);
             GossipHandle peers = gossip.start();
             runtime.add("gossip", gossip::stop);
-            runtime.tombstones = new TombstoneWiring(peers, nodeMessages, services.datastores(), identity, clock);
+            runtime.tombstones = new TombstoneWiring(peers, nodeMessages, services.datastores(), identity, clock,
+                    TombstoneWiring.outbox(ctx.home(), clock));
             runtime.add("tombstones", runtime.tombstones);
             runtime.fact("p2p", config.network().listenAddress().host() + ":" + gossip.listenAddress().getPort());
             runtime.fact("p2p_port", gossip.listenAddress().getPort());

@@ -1,11 +1,15 @@
 package net.dig.node;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import net.dig.core.Bytes32;
@@ -18,6 +22,7 @@ import net.dig.net.GossipHandle;
 import net.dig.net.NodeMessaging;
 import net.dig.net.PeerConnection;
 import net.dig.service.DatastoreService;
+import net.dig.service.TombstoneOutbox;
 import net.dig.service.TombstoneService;
 import net.dig.wire.Message;
 import net.dig.wire.NodeMessage;
@@ -28,7 +33,9 @@ import net.dig.wire.WireException;
 
 /**
  * Owner deletion travelling hop by hop (docs/decisions.md D40d3): {@link #delete} issues this node's
- * tombstone ({@link TombstoneService#issue}) and sends it to every peer; a tombstone that arrives in a
+ * tombstone ({@link TombstoneService#issue}), keeps it in the home's {@link TombstoneOutbox} and sends it to
+ * every peer; every 10 s the kept ones (also those {@code dig-node datastore delete} left while the node was
+ * stopped) go to the peers that have not had them yet this run. A tombstone that arrives in a
  * node message (payload 20, already checked by the node-message validator: signed by the peer that sent
  * it, fresh, not replayed) goes to {@link TombstoneService#receive} on a worker thread, and by its outcome
  * is forwarded once to every other peer (DELETED), dropped (NOT_HELD, SUPERSEDED), or dropped with the
@@ -45,24 +52,62 @@ final class TombstoneWiring implements AutoCloseable {
     private final NodeIdentity owner;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("dig-tombstones").factory());
     private final MessageBus.Subscription subscription;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("dig-tombstones-timer").factory());
+    private final TombstoneOutbox outbox;
+    private final Map<Bytes32, Set<PeerId>> sent = new ConcurrentHashMap<>();
     private final AtomicLong deleted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
 
-    TombstoneWiring(GossipHandle peers, NodeMessaging messages, DatastoreService datastores, NodeIdentity owner, Clock clock) {
+    /** Where a home keeps the tombstones its node issued, and for how long. */
+    static final String OUTBOX = "tombstones";
+    static final long KEEP_SECONDS = 7 * 24 * 3600;
+    private static final long FLUSH_SECONDS = 10;
+
+    static TombstoneOutbox outbox(NodeHome home, Clock clock) {
+        return new TombstoneOutbox(home.dir().resolve(OUTBOX), clock, KEEP_SECONDS);
+    }
+
+    TombstoneWiring(GossipHandle peers, NodeMessaging messages, DatastoreService datastores, NodeIdentity owner, Clock clock,
+            TombstoneOutbox outbox) {
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.peers = Objects.requireNonNull(peers, "peers");
         this.messages = Objects.requireNonNull(messages, "messages");
         this.owner = Objects.requireNonNull(owner, "owner");
         this.tombstones = new TombstoneService(datastores, clock);
         this.subscription = peers.subscribe(t -> t == NodeMessage.OPCODE, this::received);
+        timer.scheduleWithFixedDelay(() -> worker.execute(this::flush), FLUSH_SECONDS, FLUSH_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
-     * Deletes {@code id} here as its owner and sends the tombstone to every peer; the count of peers it was
-     * handed to. Refusals are {@link net.dig.service.ServiceException}s (not held, not the owner).
+     * Deletes {@code id} here as its owner, keeps the tombstone and sends it to every peer; the count of
+     * peers it was handed to. Refusals are {@link net.dig.service.ServiceException}s (not held, not the owner).
      */
     CompletableFuture<Integer> delete(Bytes32 id) {
-        return CompletableFuture.supplyAsync(() -> tombstones.issue(id, owner), worker)
-                .thenCompose(t -> forward(t, null));
+        return CompletableFuture.supplyAsync(() -> {
+            DatastoreTombstone t = tombstones.issue(id, owner);
+            outbox.add(t);
+            return t;
+        }, worker).thenCompose(this::sendOwn);
+    }
+
+    /** Sends each kept tombstone to the connected peers it has not gone to yet (peers that connected later). */
+    private void flush() {
+        try {
+            for (DatastoreTombstone t : outbox.pending()) {
+                sendOwn(t).join();
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(TombstoneWiring.class).warn("tombstones not sent: {}", e.toString());
+        }
+    }
+
+    private CompletableFuture<Integer> sendOwn(DatastoreTombstone t) {
+        Set<PeerId> done = sent.computeIfAbsent(t.datastoreId(), k -> ConcurrentHashMap.newKeySet());
+        return peers.connectedPeers().thenCompose(connected -> {
+            List<PeerId> to = connected.stream().map(PeerConnection::peerId).filter(done::add).toList();
+            return sendAll(t, to);
+        });
     }
 
     GossipHandle peers() {
@@ -109,14 +154,19 @@ final class TombstoneWiring implements AutoCloseable {
     private CompletableFuture<Integer> forward(DatastoreTombstone t, PeerId except) {
         return peers.connectedPeers().thenCompose(connected -> {
             List<PeerId> to = connected.stream().map(PeerConnection::peerId).filter(p -> !p.equals(except)).toList();
-            CompletableFuture<?>[] sends = to.stream().map(p -> messages.send(p, t).exceptionally(e -> null)).toArray(CompletableFuture[]::new);
-            return CompletableFuture.allOf(sends).thenApply(v -> to.size());
+            return sendAll(t, to);
         });
+    }
+
+    private CompletableFuture<Integer> sendAll(DatastoreTombstone t, List<PeerId> to) {
+        CompletableFuture<?>[] sends = to.stream().map(p -> messages.send(p, t).exceptionally(e -> null)).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(sends).thenApply(v -> to.size());
     }
 
     @Override
     public void close() throws InterruptedException {
         subscription.close();
+        timer.shutdownNow();
         worker.shutdown();
         worker.awaitTermination(5, TimeUnit.SECONDS);
     }

@@ -141,6 +141,37 @@ class OwnerDeletionTest {
         }
     }
 
+    @Test
+    void theCliDeleteOnTheOwnersStoppedNodeIsSentWhenItRuns() throws Exception {
+        DigNodeCommand.NodeContext a = null;
+        DigNodeCommand.NodeContext b = null;
+        for (String name : List.of("a", "b")) {
+            Path home = tmp.resolve(name);
+            assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
+            if (a == null) {
+                a = context(home);
+            } else {
+                b = context(home);
+            }
+        }
+        new CliRun(tmp.resolve("a"), Map.of()).addRandomFiles(tmp, 1, 100_000);
+        Bytes32 id = onlyDatastore(a);
+        copy(a, b, id, tmp.resolve("copy"));
+        CliRun.Result deleted = new CliRun(tmp.resolve("a"), Map.of()).run("datastore", "delete", id.toHex());
+        assertThat(deleted.code()).as(deleted.err()).isZero();
+        assertThat(deleted.out()).contains("deleted everywhere");
+        assertThat(holds(a, id)).isFalse();
+        assertThat(holds(b, id)).isTrue();
+
+        try (NodeRuntime nodeA = NodeRuntime.start(a, StorageWiring.identity(a), Clock.system());
+             NodeRuntime nodeB = NodeRuntime.start(b, StorageWiring.identity(b), Clock.system())) {
+            nodeA.tombstones().peers().connectTo(new InetSocketAddress("127.0.0.1", (int) nodeB.facts().get("p2p_port")))
+                    .get(30, TimeUnit.SECONDS);
+            await().atMost(BOUND).until(() -> nodeB.tombstones().deleted() == 1);
+        }
+        assertThat(holds(b, id)).isFalse();
+    }
+
     private record PeerIdHolder(NodeRuntime node) {
         net.dig.gossip.PeerId peerId() {
             return net.dig.gossip.PeerId.parse((String) node.facts().get("peer_id"));
