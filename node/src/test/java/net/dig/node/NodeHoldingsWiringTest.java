@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import net.dig.core.Bytes32;
@@ -19,7 +18,6 @@ import net.dig.gossip.PeerId;
 import net.dig.net.GossipConfig;
 import net.dig.net.GossipService;
 import net.dig.net.HoldingsExchange;
-import net.dig.node.ConfigLoader.Setting;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,12 +38,7 @@ class NodeHoldingsWiringTest {
         CliRun cli = new CliRun(home, Map.of());
         assertThat(cli.run("init").code()).isZero();
         cli.addRandomFiles(tmp, 2, 20_000);
-        DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
-                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), List.of(
-                        new Setting("api.listen_address", "127.0.0.1:0", "test"),
-                        new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
-                        new Setting("network.listen_address", "127.0.0.1:0", "test"),
-                        new Setting("network.network_id", NETWORK, "test"))), Optional.empty());
+        DigNodeCommand.NodeContext ctx = OwnerDeletionTest.context(home);
         NodeIdentity nodeKey = StorageWiring.identity(ctx);
         GossipService peer = new GossipService(GossipConfig.builder().listenAddr(new InetSocketAddress("127.0.0.1", 0))
                 .networkId(NETWORK).network(GossipConfig.Network.LOCAL).targetOutboundCount(0)

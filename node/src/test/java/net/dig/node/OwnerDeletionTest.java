@@ -42,7 +42,8 @@ class OwnerDeletionTest {
     @TempDir
     Path tmp;
 
-    private DigNodeCommand.NodeContext context(Path home) {
+    /** A node home's context on loopback with ephemeral ports, on the test network. */
+    static DigNodeCommand.NodeContext context(Path home) {
         return new DigNodeCommand.NodeContext(new NodeHome(home),
                 ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), List.of(
                         new Setting("api.listen_address", "127.0.0.1:0", "test"),

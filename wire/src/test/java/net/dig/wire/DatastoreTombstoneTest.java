@@ -52,21 +52,8 @@ class DatastoreTombstoneTest {
         assertThat(got.ownerPublicKey()).isEqualTo(OWNER.publicKey());
         assertThat(got.signatureValid()).isTrue();
         byte[] shortKey = body.clone();
-        int keyLengthAt = indexOf(shortKey, new byte[] {0x22, 0x20});
+        int keyLengthAt = NodeMessageCodecTest.indexOf(shortKey, new byte[] {0x22, 0x20});
         shortKey[keyLengthAt + 1] = 0x1F;
         assertThatThrownBy(() -> NodeMessageCodec.decode(shortKey, NodeMessageLimits.DEFAULT)).isInstanceOf(WireException.class);
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 }
