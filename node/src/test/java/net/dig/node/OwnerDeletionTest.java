@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Owner deletion everywhere: four running nodes in a line (owner A - B - C - D) each hold the same version
  * of A's datastore (copied into each home through the service layer); a tombstone that is not the owner's
  * deletes nothing, costs its sender and travels no further; A deletes, and the datastore is gone from every
- * node, the tombstone having gone hop by hop.
+ * node, the tombstone having gone hop by hop, and each node's eviction reached its neighbours as a holdings
+ * Remove.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class OwnerDeletionTest {
@@ -115,6 +116,10 @@ class OwnerDeletionTest {
                 await().atMost(BOUND).until(() -> n.tombstones().peers().peerCount().get() == expected);
             }
 
+            // every node announced its holdings to its neighbours after the handshake (222)
+            NodeRuntime bNode = nodes.get(1);
+            await().atMost(BOUND).until(() -> bNode.holdings().connectedHolders(id).size() == 2);
+
             // B (not the owner) tries to delete A's datastore everywhere: refused at home, nothing sent
             NodeRuntime b = nodes.get(1);
             assertThat(b.tombstones().delete(id)).failsWithin(BOUND).withThrowableThat()
@@ -132,6 +137,8 @@ class OwnerDeletionTest {
                 NodeRuntime n = nodes.get(i);
                 await().atMost(BOUND).until(() -> n.tombstones().deleted() == 1);
             }
+            // each eviction was announced as a Remove: B's neighbours no longer hold it
+            await().atMost(BOUND).until(() -> bNode.holdings().connectedHolders(id).isEmpty());
         } finally {
             for (NodeRuntime n : nodes.reversed()) {
                 n.close();
