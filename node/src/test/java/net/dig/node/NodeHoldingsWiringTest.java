@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A running node announces the datastores it holds to a peer after the handshake (opcode 222), and the
- * peer's provider source then names it for that datastore.
+ * peer's provider source then names it for that datastore; storage's commits and evictions reach the peer
+ * as they happen.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class NodeHoldingsWiringTest {
@@ -40,9 +41,7 @@ class NodeHoldingsWiringTest {
         cli.addRandomFiles(tmp, 2, 20_000);
         DigNodeCommand.NodeContext ctx = OwnerDeletionTest.context(home);
         NodeIdentity nodeKey = StorageWiring.identity(ctx);
-        GossipService peer = new GossipService(GossipConfig.builder().listenAddr(new InetSocketAddress("127.0.0.1", 0))
-                .networkId(NETWORK).network(GossipConfig.Network.LOCAL).targetOutboundCount(0)
-                .peersFilePath(tmp.resolve("peers.dat")).build(), Clock.system(), new SplittableRandom(1));
+        GossipService peer = gossip("peer");
         HoldingsExchange peerHoldings = peer.holdings(HoldingsConfig.defaults(), 3600, List::of);
         peer.start();
         Bytes32 held = heldDatastore(home);
@@ -56,6 +55,44 @@ class NodeHoldingsWiringTest {
         } finally {
             peer.stop();
         }
+    }
+
+    @Test
+    void storageCommitsAndEvictionsAreAnnouncedAsTheyHappen() throws Exception {
+        Path home = tmp.resolve("node");
+        assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
+        DigNodeCommand.NodeContext ctx = OwnerDeletionTest.context(home);
+        NodeIdentity key = StorageWiring.identity(ctx);
+        GossipService peer = gossip("peer");
+        HoldingsExchange peerHoldings = peer.holdings(HoldingsConfig.defaults(), 3600, List::of);
+        GossipService node = gossip("node");
+        try (net.dig.storage.StorageEngine storage = StorageWiring.open(ctx, key, Clock.system());
+             net.dig.service.NodeServices services = net.dig.service.NodeServices.open(storage, key, Clock.system(),
+                     new net.dig.service.NodeServices.Settings(1 << 20, tmp.resolve("l2"), 1 << 20, tmp.resolve("handles.sqlite")))) {
+            HoldingsWiring.holdings(node, storage);
+            peer.start();
+            node.start();
+            PeerId nodePeer = peer.handle().connectTo(new InetSocketAddress("127.0.0.1", node.listenAddress().getPort()))
+                    .get(30, TimeUnit.SECONDS);
+            java.nio.file.Path src = tmp.resolve("src.bin");
+            java.nio.file.Files.write(src, new byte[50_000]);
+            Bytes32 id = services.datastores().ingest(src, new net.dig.storage.IngestOptions(262_144,
+                    net.dig.storage.Compression.NONE, "f"), key, net.dig.core.Progress.none()).datastoreId();
+            await().atMost(Duration.ofSeconds(30)).until(() -> peerHoldings.connectedHolders(id).stream()
+                    .anyMatch(h -> h.peer().equals(nodePeer)));
+            services.datastores().delete(id);
+            await().atMost(Duration.ofSeconds(30)).until(() -> peerHoldings.connectedHolders(id).isEmpty());
+            assertThat(peerHoldings.book().accepted()).as("the Add and the Remove; an empty full set sends no frame").isEqualTo(2);
+        } finally {
+            node.stop();
+            peer.stop();
+        }
+    }
+
+    private GossipService gossip(String name) {
+        return new GossipService(GossipConfig.builder().listenAddr(new InetSocketAddress("127.0.0.1", 0))
+                .networkId(NETWORK).network(GossipConfig.Network.LOCAL).targetOutboundCount(0)
+                .peersFilePath(tmp.resolve(name + "-peers.dat")).build(), Clock.system(), new SplittableRandom(name.hashCode()));
     }
 
     private static Bytes32 heldDatastore(Path home) {
