@@ -32,7 +32,8 @@ import net.dig.core.Sha256;
  * is the one the peer id names: nothing else (certificate, handshake) is needed to check an announcement.
  * The signing bytes are the wire's change bytes, so signer and verifier never disagree on an encoding.
  *
- * <p>{@link #decode} checks only the framing (lengths, kinds, no trailing bytes, at most 256 changes);
+ * <p>{@link #decode} checks only the framing (lengths, kinds, no trailing bytes, at most 256 changes and 32
+ * addresses a change);
  * {@link #check} is the fail-closed gate: sizes first (cheap), then peer id, key and signature. Stateless
  * and immutable; the arrays handed in are copied.
  */
@@ -243,7 +244,7 @@ public record HoldingsAnnounce(String providerPeerId, byte[] providerSpki, long 
         w.u16(bytes.length).raw(bytes);
     }
 
-    /** Parses a 222 body; {@link WireException} for any truncation, unknown kind, bad UTF-8, excess changes or trailing bytes. */
+    /** Parses a 222 body; {@link WireException} for any truncation, unknown kind, bad UTF-8, excess changes or addresses, trailing bytes. */
     public static HoldingsAnnounce decode(byte[] body) {
         if (body.length > MAX_FRAME_BYTES) {
             throw new WireException("a holdings announcement is at most " + MAX_FRAME_BYTES + " bytes, not " + body.length);
@@ -264,7 +265,10 @@ public record HoldingsAnnounce(String providerPeerId, byte[] providerSpki, long 
             switch (kind) {
                 case KIND_ADD -> {
                     int n = r.u16();
-                    List<Address> addresses = new ArrayList<>(Math.min(n, MAX_ADDRESSES_PER_CHANGE + 1));
+                    if (n > MAX_ADDRESSES_PER_CHANGE) {
+                        throw new WireException(n + " addresses in one change, at most " + MAX_ADDRESSES_PER_CHANGE, r.position());
+                    }
+                    List<Address> addresses = new ArrayList<>(n);
                     for (int j = 0; j < n; j++) {
                         addresses.add(new Address(utf8(r.fixed(r.u16(), "host"), r), r.u16()));
                     }

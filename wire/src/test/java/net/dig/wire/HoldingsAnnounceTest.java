@@ -159,5 +159,10 @@ class HoldingsAnnounceTest {
         tooMany[kindAt - 1] = 0x01;
         assertThrows(WireException.class, () -> HoldingsAnnounce.decode(tooMany));
         assertThrows(WireException.class, () -> HoldingsAnnounce.decode(new byte[HoldingsAnnounce.MAX_FRAME_BYTES + 1]));
+        byte[] manyAddresses = body.clone();
+        manyAddresses[kindAt + 1 + 32] = 0;
+        manyAddresses[kindAt + 1 + 32 + 1] = 33;
+        WireException refused = assertThrows(WireException.class, () -> HoldingsAnnounce.decode(manyAddresses));
+        assertEquals(kindAt + 1 + 32 + 2, refused.offset(), "33 addresses are refused at the count, before reading any");
     }
 }
