@@ -129,6 +129,9 @@ final class TombstoneWiring implements AutoCloseable {
     }
 
     private CompletionStage<Void> received(PeerId from, Message message) {
+        if (NodeMessageCodec.payloadField(message.data()) != DatastoreTombstone.FIELD) {
+            return CompletableFuture.completedFuture(null);
+        }
         DatastoreTombstone t;
         try {
             if (!(NodeMessageCodec.decode(message.data(), NodeMessageLimits.DEFAULT).payload() instanceof DatastoreTombstone found)) {

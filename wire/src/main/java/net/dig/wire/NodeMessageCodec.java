@@ -105,6 +105,28 @@ public final class NodeMessageCodec {
         return id.isPresent() ? Message.of(NodeMessage.OPCODE, id.getAsInt(), encode(m)) : toMessage(m);
     }
 
+    /**
+     * The payload field number of an opcode-240 body (1..6, 20), read by skipping the other top-level fields
+     * without parsing any payload; 0 when there is none or the body is not protobuf. For handlers that want
+     * one payload type and must not decode every other (capsule answers are up to 1 MiB).
+     */
+    public static int payloadField(byte[] body) {
+        CodedInputStream in = CodedInputStream.newInstance(body);
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                int number = WireFormat.getTagFieldNumber(tag);
+                if ((number >= 1 && number <= 6 || number == NodePayload.DatastoreTombstone.FIELD)
+                        && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    return number;
+                }
+                in.skipField(tag);
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     /** Decodes the body of an opcode-240 frame; the signature is not checked here ({@link NodeMessage#signatureValid}). */
     public static NodeMessage decode(byte[] body, NodeMessageLimits limits) {
         if (body.length > limits.maxMessageBytes()) {

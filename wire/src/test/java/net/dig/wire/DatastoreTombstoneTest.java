@@ -44,6 +44,11 @@ class DatastoreTombstoneTest {
         byte[] body = NodeMessageCodec.encode(m);
         assertThat(body[0]).as("field 20, length-delimited").isEqualTo((byte) 0xA2);
         assertThat(body[1]).isEqualTo((byte) 0x01);
+        assertThat(NodeMessageCodec.payloadField(body)).isEqualTo(NodePayload.DatastoreTombstone.FIELD);
+        byte[] gossipBody = NodeMessageCodec.encode(NodeMessageCodec.sign(new NodePayload.DataStoreGossip(STORE, 1, STORE, 1, 1,
+                new byte[0]), NODE, 1, 1, "testnet11"));
+        assertThat(NodeMessageCodec.payloadField(gossipBody)).isEqualTo(NodePayload.DataStoreGossip.FIELD);
+        assertThat(NodeMessageCodec.payloadField(new byte[] {(byte) 0xFF})).isZero();
         NodeMessage back = NodeMessageCodec.decode(body, NodeMessageLimits.DEFAULT);
         assertThat(back.signatureValid()).isTrue();
         NodePayload.DatastoreTombstone got = (NodePayload.DatastoreTombstone) back.payload();
