@@ -57,6 +57,7 @@ import org.slf4j.LoggerFactory;
  *  ServiceHandle    the GossipHandle implementation
  *  MessageBus       validators and handlers of the application (dig-gossip)
  *  NodeMessaging    signed node messages (240): validator, directory, announcements (when turned on)
+ *  HoldingsExchange holdings (222): the holdings book, this node's own announcements (when turned on)
  * </pre>
  * One listener ({@link PeerChannels} pipelines: admission before TLS, mTLS 1.3, WebSocket at
  * {@code /ws}, frame cap) and any number of dialled connections, each driven by a
@@ -113,6 +114,7 @@ public final class GossipService {
     private volatile Channel listener;
     private volatile NodeMessaging nodeMessaging;
     private volatile DhtService dht;
+    private volatile HoldingsExchange holdings;
 
     /** Production wiring: the machine's clock and a fresh random generator. */
     public GossipService(GossipConfig config) {
@@ -224,6 +226,20 @@ public final class GossipService {
         return dht;
     }
 
+    /**
+     * Turns on holdings (opcode 222, {@link HoldingsExchange}): the holdings book as the 222 validator, and
+     * this node's holdings ({@code ownHoldings}, read on the blocking executor) announced to each peer after its
+     * handshake and to every peer every {@code ttlSeconds / 2}. Call once, before {@link #start()}.
+     */
+    public HoldingsExchange holdings(net.dig.gossip.HoldingsConfig holdingsConfig, long ttlSeconds,
+            Supplier<java.util.Collection<net.dig.core.Bytes32>> ownHoldings) {
+        if (ctx.state.get() != ServiceContext.State.NEW || holdings != null) {
+            throw new IllegalStateException("holdings are turned on once, before start");
+        }
+        holdings = new HoldingsExchange(ctx, peers, bus, identity, holdingsConfig, ttlSeconds, ownHoldings);
+        return holdings;
+    }
+
     /** Binds the listener and starts the periodic tasks. Blocks until bound. */
     public GossipHandle start() {
         if (!ctx.state.compareAndSet(ServiceContext.State.NEW, ServiceContext.State.RUNNING)) {
@@ -266,6 +282,11 @@ public final class GossipService {
         }
         if (dht != null) {
             dht.start();
+        }
+        HoldingsExchange holdingsExchange = holdings;
+        if (holdingsExchange != null) {
+            long half = holdingsExchange.ttlSeconds() / 2;
+            periodic.add(control.scheduleWithFixedDelay(holdingsExchange::refreshAll, half, half, TimeUnit.SECONDS));
         }
         if (config.targetOutboundCount() > 0) {
             long every = config.peerConnectInterval().toMillis();

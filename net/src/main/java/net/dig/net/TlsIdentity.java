@@ -166,6 +166,11 @@ public final class TlsIdentity {
     }
 
     /** The leaf's SubjectPublicKeyInfo (DER), whose SHA-256 is the PeerId. */
+    /** The leaf's private key, for the one body signed with it (holdings, {@link HoldingsExchange}). */
+    PrivateKey leafKey() {
+        return privateKey;
+    }
+
     byte[] subjectPublicKeyInfo() {
         return certificate.getPublicKey().getEncoded();
     }

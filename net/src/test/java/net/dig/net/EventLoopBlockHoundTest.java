@@ -194,6 +194,22 @@ class EventLoopBlockHoundTest {
     }
 
     @Test
+    void holdingsAreSignedAndVerifiedWithoutBlockingAnEventLoop() throws Exception {
+        java.util.Map<GossipService, HoldingsExchange> holdings = new java.util.concurrent.ConcurrentHashMap<>();
+        net.dig.core.Bytes32 held = net.dig.core.Sha256.hash(new byte[] {1});
+        java.util.function.Supplier<GossipService> withHoldings = () -> nodes.start(cfg -> cfg.targetOutboundCount(0),
+                net.dig.gossip.MessageBusConfig.defaults(), s -> holdings.put(s, s.holdings(
+                        net.dig.gossip.HoldingsConfig.defaults(), 3600, () -> List.of(held))));
+        GossipService a = withHoldings.get();
+        GossipService b = withHoldings.get();
+        assertThat(get(a.handle().connectTo(TestNodes.loopback(b)))).isEqualTo(b.peerId());
+        watching().until(() -> !holdings.get(b).connectedHolders(held).isEmpty() && !holdings.get(a).connectedHolders(held).isEmpty());
+        holdings.get(a).removed(held);
+        watching().until(() -> holdings.get(b).connectedHolders(held).isEmpty());
+        assertThat(VIOLATIONS).as("blocking calls made on event loops").isEmpty();
+    }
+
+    @Test
     void aSleepOnARunningNodesEventLoopIsRecordedAndThrown() throws Exception {
         GossipService a = nodes.start(cfg -> cfg.targetOutboundCount(0));
         CompletableFuture<Void> onLoop = new CompletableFuture<>();

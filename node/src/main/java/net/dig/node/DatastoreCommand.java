@@ -212,7 +212,8 @@ final class DatastoreCommand implements Callable<Integer> {
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Remove a datastore from this node: every version, its plots (plots shared with other "
-                    + "datastores are rewritten without it). Crash-safe: an interrupted delete completes at the next start.")
+                    + "datastores are rewritten without it). Crash-safe: an interrupted delete completes at the next start. "
+                    + "On the owner's node it is deleted everywhere: a signed tombstone goes to every peer while the node runs.")
     static final class Delete implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -226,10 +227,20 @@ final class DatastoreCommand implements Callable<Integer> {
             Bytes32 datastoreId = parseId("datastore id", id);
             try (StorageSession s = StorageSession.open(spec, ctx, false)) {
                 long before = s.datastores().plotBytesOnDisk();
-                s.datastores().delete(datastoreId);
+                boolean owner = s.datastores().manifest(datastoreId)
+                        .map(m -> java.util.Arrays.equals(m.version().ownerPublicKey(), s.identity.publicKey())).orElse(false);
+                if (owner) {
+                    TombstoneWiring.outbox(ctx.home(), net.dig.core.Clock.system()).add(
+                            new net.dig.service.TombstoneService(s.datastores(), net.dig.core.Clock.system()).issue(datastoreId, s.identity));
+                } else {
+                    s.datastores().delete(datastoreId);
+                }
                 PrintWriter out = s.out();
                 out.println("deleted " + datastoreId.toHex() + " (" + size(before - s.datastores().plotBytesOnDisk())
                         + " of plots freed)");
+                if (owner) {
+                    out.println("this node owns it: its tombstone goes to every peer while the node runs (deleted everywhere)");
+                }
                 out.flush();
             }
             return ExitCodes.OK;

@@ -54,6 +54,8 @@ final class NodeRuntime implements AutoCloseable {
     private final long startedNanos;
     private final Map<String, Object> facts = new LinkedHashMap<>();
     private NodeServices services;
+    private net.dig.net.HoldingsExchange holdings;
+    private TombstoneWiring tombstones;
 
     private record Named(String name, AutoCloseable service) {}
 
@@ -90,9 +92,13 @@ final class NodeRuntime implements AutoCloseable {
             runtime.services = services;
             DhtWiring dht = DhtWiring.enable(gossip, nodeMessages.directory());
             services.useHolders(new Holders(dht, nodeMessages.directory()::get, HOLDERS_LISTED));
+            runtime.holdings = HoldingsWiring.holdings(gossip, storage);
             GossipHandle peers = gossip.start();
             dht.announce(storage).bindTo(registry);
             runtime.add("gossip", gossip::stop);
+            runtime.tombstones = new TombstoneWiring(peers, nodeMessages, services.datastores(), identity, clock,
+                    TombstoneWiring.outbox(ctx.home(), clock));
+            runtime.add("tombstones", runtime.tombstones);
             runtime.fact("p2p", config.network().listenAddress().host() + ":" + gossip.listenAddress().getPort());
             runtime.fact("p2p_port", gossip.listenAddress().getPort());
             runtime.fact("peer_id", gossip.peerId().toHex());
@@ -184,6 +190,16 @@ final class NodeRuntime implements AutoCloseable {
     /** A fact reported in the {@code node_started} event (e.g. the API's bound address). */
     void fact(String key, Object value) {
         facts.put(key, value);
+    }
+
+    /** What peers said they hold, and this node's own holdings announcements. */
+    net.dig.net.HoldingsExchange holdings() {
+        return holdings;
+    }
+
+    /** Owner deletion everywhere: this node's tombstones out, peers' tombstones in. */
+    TombstoneWiring tombstones() {
+        return tombstones;
     }
 
     Map<String, Object> facts() {

@@ -29,7 +29,7 @@ import net.dig.wire.pb.NodeMessageProto;
  * <pre>
  *   size  field
  *   19    domain tag "dig:node-message:v1" (ASCII)
- *   1     payload field number (1 announcement .. 6 proof)
+ *   1     payload field number (1 announcement .. 6 proof, 20 tombstone)
  *   4     payload length n (u32)
  *   n     the payload field's bytes exactly as they travel (the embedded protobuf message)
  *   2     network id length m (u16), then m bytes UTF-8 network id
@@ -41,7 +41,7 @@ import net.dig.wire.pb.NodeMessageProto;
  * payload cannot make a valid signature fail or an altered payload pass.
  *
  * <h2>Encoding</h2>
- * Top-level fields in this order: the payload (one of 1..6, length-delimited), 7 signature, 8 timestamp,
+ * Top-level fields in this order: the payload (one of 1..6 or 20, length-delimited), 7 signature, 8 timestamp,
  * 9 sender key, 10 sequence, 11 network id, each written even when zero or empty. Decoding takes them in
  * any order; a second payload field (same or other) is malformed, not merged as protobuf would; unknown
  * top-level fields are skipped and, being unsigned, never used.
@@ -105,6 +105,28 @@ public final class NodeMessageCodec {
         return id.isPresent() ? Message.of(NodeMessage.OPCODE, id.getAsInt(), encode(m)) : toMessage(m);
     }
 
+    /**
+     * The payload field number of an opcode-240 body (1..6, 20), read by skipping the other top-level fields
+     * without parsing any payload; 0 when there is none or the body is not protobuf. For handlers that want
+     * one payload type and must not decode every other (capsule answers are up to 1 MiB).
+     */
+    public static int payloadField(byte[] body) {
+        CodedInputStream in = CodedInputStream.newInstance(body);
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                int number = WireFormat.getTagFieldNumber(tag);
+                if ((number >= 1 && number <= 6 || number == NodePayload.DatastoreTombstone.FIELD)
+                        && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    return number;
+                }
+                in.skipField(tag);
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     /** Decodes the body of an opcode-240 frame; the signature is not checked here ({@link NodeMessage#signatureValid}). */
     public static NodeMessage decode(byte[] body, NodeMessageLimits limits) {
         if (body.length > limits.maxMessageBytes()) {
@@ -124,7 +146,7 @@ public final class NodeMessageCodec {
                 int type = WireFormat.getTagWireType(tag);
                 boolean lengthDelimited = type == WireFormat.WIRETYPE_LENGTH_DELIMITED;
                 boolean varint = type == WireFormat.WIRETYPE_VARINT;
-                if (number >= 1 && number <= 6 && lengthDelimited) {
+                if ((number >= 1 && number <= 6 || number == NodePayload.DatastoreTombstone.FIELD) && lengthDelimited) {
                     if (payloadBytes != null) {
                         throw new WireException("node message carries a second payload (field " + number + ")", in.getTotalBytesRead());
                     }
@@ -220,6 +242,10 @@ public final class NodeMessageCodec {
                     .setChunkProof(ByteString.copyFrom(p.chunkProof())).setCapsuleHash(bytes(p.capsuleHash()))
                     .setChunkRoot(bytes(p.chunkRoot())).setLeafProof(ByteString.copyFrom(p.leafProof()))
                     .setPlotId(bytes(p.plotId())).build();
+            case NodePayload.DatastoreTombstone t -> NodeMessageProto.DatastoreTombstone.newBuilder()
+                    .setDatastoreId(bytes(t.datastoreId())).setVersion(t.version()).setTimestamp(t.timestamp())
+                    .setOwnerPublicKey(ByteString.copyFrom(t.ownerPublicKey()))
+                    .setOwnerSignature(ByteString.copyFrom(t.ownerSignature())).build();
         };
     }
 
@@ -280,6 +306,11 @@ public final class NodeMessageCodec {
                 yield new NodePayload.ProofResponse(bytes32(p.getChallengeId(), "challenge_id"), p.getChunkData().toByteArray(),
                         p.getChunkProof().toByteArray(), bytes32(p.getCapsuleHash(), "capsule_hash"),
                         bytes32(p.getChunkRoot(), "chunk_root"), p.getLeafProof().toByteArray(), bytes32(p.getPlotId(), "plot_id"));
+            }
+            case NodePayload.DatastoreTombstone.FIELD -> {
+                NodeMessageProto.DatastoreTombstone t = NodeMessageProto.DatastoreTombstone.parser().parseFrom(nested(bytes));
+                yield new NodePayload.DatastoreTombstone(bytes32(t.getDatastoreId(), "datastore_id"), t.getVersion(),
+                        t.getTimestamp(), t.getOwnerPublicKey().toByteArray(), t.getOwnerSignature().toByteArray());
             }
             default -> throw new WireException("unknown node message payload field " + field);
         };

@@ -12,7 +12,7 @@ import net.dig.core.Bytes32;
  * state (signatures, bindings, freshness) is the validator's.
  */
 public sealed interface NodePayload {
-    /** The protobuf field number of this payload inside {@code DIGNodeMessage} (1..6), signed with it. */
+    /** The protobuf field number of this payload inside {@code DIGNodeMessage} (1..6, 20), signed with it. */
     int fieldNumber();
 
     /** The node's HTTP API, where readers and other nodes fetch capsules. */
@@ -174,6 +174,50 @@ public sealed interface NodePayload {
             chunkData = chunkData.clone();
             chunkProof = chunkProof.clone();
             leafProof = leafProof.clone();
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /**
+     * The datastore's owner deletes it everywhere (docs/decisions.md D40d3): its Ed25519 owner key signs
+     * {@code "dig:tombstone:v1" ‖ datastore_id ‖ u64 version ‖ u64 timestamp} ({@link #signingBytes}); a node
+     * holding the datastore under that owner key, at that version or older, deletes it and forwards the
+     * tombstone once. {@code version} is the newest version the owner deletes: a later one survives.
+     */
+    record DatastoreTombstone(Bytes32 datastoreId, long version, long timestamp, byte[] ownerPublicKey, byte[] ownerSignature)
+            implements NodePayload {
+        public static final int FIELD = 20;
+        private static final byte[] TAG = "dig:tombstone:v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        public DatastoreTombstone {
+            Objects.requireNonNull(datastoreId, "datastoreId");
+            if (ownerPublicKey.length != 32 || ownerSignature.length != 64) {
+                throw new IllegalArgumentException("a tombstone carries a 32-byte owner key and a 64-byte signature, not "
+                        + ownerPublicKey.length + " and " + ownerSignature.length);
+            }
+            ownerPublicKey = ownerPublicKey.clone();
+            ownerSignature = ownerSignature.clone();
+        }
+
+        /** The bytes the owner key signs. */
+        public static byte[] signingBytes(Bytes32 datastoreId, long version, long timestamp) {
+            return java.nio.ByteBuffer.allocate(TAG.length + 32 + 16).put(TAG).put(datastoreId.toArray()).putLong(version)
+                    .putLong(timestamp).array();
+        }
+
+        /** A tombstone signed by {@code owner}. */
+        public static DatastoreTombstone signed(Bytes32 datastoreId, long version, long timestamp, net.dig.core.NodeIdentity owner) {
+            return new DatastoreTombstone(datastoreId, version, timestamp, owner.publicKey(),
+                    owner.sign(signingBytes(datastoreId, version, timestamp)));
+        }
+
+        /** Whether {@code ownerSignature} is by {@code ownerPublicKey} over {@link #signingBytes}. */
+        public boolean signatureValid() {
+            return net.dig.core.NodeIdentity.verify(ownerPublicKey, signingBytes(datastoreId, version, timestamp), ownerSignature);
         }
 
         @Override
