@@ -29,7 +29,7 @@ import net.dig.wire.pb.NodeMessageProto;
  * <pre>
  *   size  field
  *   19    domain tag "dig:node-message:v1" (ASCII)
- *   1     payload field number (1 announcement .. 6 proof)
+ *   1     payload field number (1 announcement .. 6 proof; extensions 12 refusal .. 15 replication reply)
  *   4     payload length n (u32)
  *   n     the payload field's bytes exactly as they travel (the embedded protobuf message)
  *   2     network id length m (u16), then m bytes UTF-8 network id
@@ -41,7 +41,7 @@ import net.dig.wire.pb.NodeMessageProto;
  * payload cannot make a valid signature fail or an altered payload pass.
  *
  * <h2>Encoding</h2>
- * Top-level fields in this order: the payload (one of 1..6, length-delimited), 7 signature, 8 timestamp,
+ * Top-level fields in this order: the payload (one of 1..6 or 12..15, length-delimited), 7 signature, 8 timestamp,
  * 9 sender key, 10 sequence, 11 network id, each written even when zero or empty. Decoding takes them in
  * any order; a second payload field (same or other) is malformed, not merged as protobuf would; unknown
  * top-level fields are skipped and, being unsigned, never used.
@@ -124,7 +124,7 @@ public final class NodeMessageCodec {
                 int type = WireFormat.getTagWireType(tag);
                 boolean lengthDelimited = type == WireFormat.WIRETYPE_LENGTH_DELIMITED;
                 boolean varint = type == WireFormat.WIRETYPE_VARINT;
-                if (number >= 1 && number <= 6 && lengthDelimited) {
+                if (isPayload(number) && lengthDelimited) {
                     if (payloadBytes != null) {
                         throw new WireException("node message carries a second payload (field " + number + ")", in.getTotalBytesRead());
                     }
@@ -140,7 +140,7 @@ public final class NodeMessageCodec {
                     sequence = in.readUInt64();
                 } else if (number == 11 && lengthDelimited) {
                     networkId = string(in.readBytes(), Math.min(MAX_NETWORK_ID, limits.maxStringBytes()), "network_id");
-                } else if (number <= 11) {
+                } else if (number <= 11 || isPayload(number)) {
                     throw new WireException("node message field " + number + " has wire type " + type, in.getTotalBytesRead());
                 } else {
                     in.skipField(tag);
@@ -168,6 +168,11 @@ public final class NodeMessageCodec {
         }
         return new NodeMessage(payload, timestamp, senderKey, sequence, networkId, signature,
                 signedBytes(field, payloadBytes, networkId, senderKey, sequence, timestamp));
+    }
+
+    /** The payload fields: the specification's 1..6 and this project's 12..15. */
+    private static boolean isPayload(int number) {
+        return number >= 1 && number <= 6 || number >= NodePayload.NodeRefusal.FIELD && number <= NodePayload.ReplicationReply.FIELD;
     }
 
     private static byte[] signedBytes(int field, byte[] payload, String networkId, Bytes32 sender, long sequence, long timestamp) {
@@ -200,7 +205,7 @@ public final class NodeMessageCodec {
             case NodePayload.CapsuleRequest r -> NodeMessageProto.CapsuleRequest.newBuilder()
                     .setDatastoreId(bytes(r.datastoreId())).setCapsuleIndex(r.capsuleIndex())
                     .setRequesterId(bytes(r.requesterId())).setMaxSize(r.maxSize()).setVersion(r.version())
-                    .setOffset(r.offset()).setLength(r.length()).build();
+                    .setOffset(r.offset()).setLength(r.length()).setWithChunkHashes(r.withChunkHashes()).build();
             case NodePayload.CapsuleResponse r -> {
                 ByteBuffer hashes = ByteBuffer.allocate(32 * r.chunkHashes().size());
                 r.chunkHashes().forEach(h -> h.writeTo(hashes));
@@ -220,6 +225,22 @@ public final class NodeMessageCodec {
                     .setChunkProof(ByteString.copyFrom(p.chunkProof())).setCapsuleHash(bytes(p.capsuleHash()))
                     .setChunkRoot(bytes(p.chunkRoot())).setLeafProof(ByteString.copyFrom(p.leafProof()))
                     .setPlotId(bytes(p.plotId())).build();
+            case NodePayload.NodeRefusal r -> NodeMessageProto.NodeRefusal.newBuilder().setCode(r.code()).setReason(r.reason())
+                    .setRetryAfterMillis(r.retryAfterMillis()).build();
+            case NodePayload.MetadataRequest r -> NodeMessageProto.MetadataRequest.newBuilder()
+                    .setDatastoreId(bytes(r.datastoreId())).setVersion(r.version()).build();
+            case NodePayload.DatastoreMetadata m -> {
+                NodeMessageProto.DatastoreMetadata.Builder b = NodeMessageProto.DatastoreMetadata.newBuilder()
+                        .setDatastoreId(bytes(m.datastoreId())).setVersion(m.version()).setName(m.name());
+                for (NodePayload.FileRow f : m.files()) {
+                    b.addFiles(NodeMessageProto.FileRow.newBuilder().setPath(f.path()).setOffset(f.offset()).setLength(f.length())
+                            .setSha256(bytes(f.sha256())));
+                }
+                yield b.build();
+            }
+            case NodePayload.ReplicationReply r -> NodeMessageProto.ReplicationReply.newBuilder()
+                    .setDatastoreId(bytes(r.datastoreId())).setVersion(r.version()).setAccepted(r.accepted())
+                    .setReason(r.reason()).setFreeBytes(r.freeBytes()).build();
         };
     }
 
@@ -251,7 +272,8 @@ public final class NodeMessageCodec {
             case NodePayload.CapsuleRequest.FIELD -> {
                 NodeMessageProto.CapsuleRequest r = NodeMessageProto.CapsuleRequest.parser().parseFrom(nested(bytes));
                 yield new NodePayload.CapsuleRequest(bytes32(r.getDatastoreId(), "datastore_id"), r.getVersion(),
-                        r.getCapsuleIndex(), r.getOffset(), r.getLength(), r.getMaxSize(), bytes32(r.getRequesterId(), "requester_id"));
+                        r.getCapsuleIndex(), r.getOffset(), r.getLength(), r.getMaxSize(), bytes32(r.getRequesterId(), "requester_id"),
+                        r.getWithChunkHashes());
             }
             case NodePayload.CapsuleResponse.FIELD -> {
                 NodeMessageProto.CapsuleResponse r = NodeMessageProto.CapsuleResponse.parser().parseFrom(nested(bytes));
@@ -280,6 +302,30 @@ public final class NodeMessageCodec {
                 yield new NodePayload.ProofResponse(bytes32(p.getChallengeId(), "challenge_id"), p.getChunkData().toByteArray(),
                         p.getChunkProof().toByteArray(), bytes32(p.getCapsuleHash(), "capsule_hash"),
                         bytes32(p.getChunkRoot(), "chunk_root"), p.getLeafProof().toByteArray(), bytes32(p.getPlotId(), "plot_id"));
+            }
+            case NodePayload.NodeRefusal.FIELD -> {
+                NodeMessageProto.NodeRefusal r = NodeMessageProto.NodeRefusal.parser().parseFrom(nested(bytes));
+                yield new NodePayload.NodeRefusal(string(r.getCodeBytes(), maxString, "code"),
+                        string(r.getReasonBytes(), 4 * maxString, "reason"), r.getRetryAfterMillis());
+            }
+            case NodePayload.MetadataRequest.FIELD -> {
+                NodeMessageProto.MetadataRequest r = NodeMessageProto.MetadataRequest.parser().parseFrom(nested(bytes));
+                yield new NodePayload.MetadataRequest(bytes32(r.getDatastoreId(), "datastore_id"), r.getVersion());
+            }
+            case NodePayload.DatastoreMetadata.FIELD -> {
+                NodeMessageProto.DatastoreMetadata m = NodeMessageProto.DatastoreMetadata.parser().parseFrom(nested(bytes));
+                List<NodePayload.FileRow> files = new ArrayList<>(m.getFilesCount());
+                for (NodeMessageProto.FileRow f : m.getFilesList()) {
+                    files.add(new NodePayload.FileRow(string(f.getPathBytes(), 4096, "path"), f.getOffset(), f.getLength(),
+                            bytes32(f.getSha256(), "sha256")));
+                }
+                yield new NodePayload.DatastoreMetadata(bytes32(m.getDatastoreId(), "datastore_id"), m.getVersion(),
+                        string(m.getNameBytes(), 4 * maxString, "name"), files);
+            }
+            case NodePayload.ReplicationReply.FIELD -> {
+                NodeMessageProto.ReplicationReply r = NodeMessageProto.ReplicationReply.parser().parseFrom(nested(bytes));
+                yield new NodePayload.ReplicationReply(bytes32(r.getDatastoreId(), "datastore_id"), r.getVersion(), r.getAccepted(),
+                        string(r.getReasonBytes(), maxString, "reason"), r.getFreeBytes());
             }
             default -> throw new WireException("unknown node message payload field " + field);
         };
