@@ -12,6 +12,7 @@ import net.dig.gossip.NodeDirectory;
 import net.dig.gossip.NodeMessageConfig;
 import net.dig.gossip.NodeMessageValidator;
 import net.dig.gossip.PeerId;
+import net.dig.gossip.Verdict;
 import net.dig.wire.Message;
 import net.dig.wire.NodeMessage;
 import net.dig.wire.NodeMessageCodec;
@@ -78,6 +79,11 @@ public final class NodeMessaging {
         return validator;
     }
 
+    /** This node's raw Ed25519 public key, the one its messages are signed by. */
+    public byte[] nodeKey() {
+        return key.publicKey();
+    }
+
     /** Signs {@code payload} as this node, with the next sequence number and the clock's time. */
     public NodeMessage sign(NodePayload payload) {
         long now = ctx.clock.millis();
@@ -95,6 +101,28 @@ public final class NodeMessaging {
     /** Signs {@code payload} and sends it to {@code peer} without a request id. */
     public CompletableFuture<Void> send(PeerId peer, NodePayload payload) {
         return peers.get(peer).map(c -> sendOn(c, sign(payload), OptionalInt.empty()))
+                .orElseGet(() -> CompletableFuture.failedFuture(new GossipException(new GossipError.PeerNotConnected(peer))));
+    }
+
+    /**
+     * Signs {@code payload} and sends it to {@code peer} as a request (a fresh Chia request id); completes
+     * with the reply checked by {@link #validator()} as the bus would check it: a reply that is not a node
+     * message, or one the validator does not accept, completes with that verdict and no message. Fails
+     * as {@link GossipHandle#request} does (peer gone, no reply in time).
+     */
+    public CompletableFuture<NodeMessageValidator.Checked> request(PeerId peer, NodePayload payload) {
+        Message frame = NodeMessageCodec.toMessage(sign(payload));
+        return peers.get(peer).map(c -> {
+            GossipError refused = PlumtreeBridge.digGate(c, frame);
+            return refused == null ? c.request(frame).thenApply(reply -> reply.type() == NodeMessage.OPCODE
+                    ? validator.check(peer, reply) : new NodeMessageValidator.Checked(Verdict.IGNORE, null))
+                    : CompletableFuture.<NodeMessageValidator.Checked>failedFuture(new GossipException(refused));
+        }).orElseGet(() -> CompletableFuture.failedFuture(new GossipException(new GossipError.PeerNotConnected(peer))));
+    }
+
+    /** Signs {@code payload} and sends it to {@code peer} as the answer to its request {@code id}. */
+    public CompletableFuture<Void> reply(PeerId peer, int id, NodePayload payload) {
+        return peers.get(peer).map(c -> sendOn(c, sign(payload), OptionalInt.of(id)))
                 .orElseGet(() -> CompletableFuture.failedFuture(new GossipException(new GossipError.PeerNotConnected(peer))));
     }
 
