@@ -43,6 +43,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     private final DatastoreService datastores;
     private final ProofService proofs;
     private final HandleService handles;
+    private final java.util.List<net.dig.storage.StorageEvents> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private NodeServices(StorageEngine storage, Clock clock, NodeIdentity identity, ContentService content,
             DatastoreService datastores, ProofService proofs, HandleService handles) {
@@ -103,6 +104,19 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         return new FetchService(datastores, storage.config().dataDir().resolve("fetch"), config, random);
     }
 
+    /**
+     * Push propagation over {@code transport} (one per node): offers every version committed here to the
+     * peers, and answers and fetches their offers through {@code fetches} unless {@code replicate} is off.
+     * {@code freeBytes} is this node's free space, what its answers estimate from.
+     */
+    public <P> ReplicationService<P> replication(FetchService fetches, ReplicationService.Transport<P> transport,
+            java.util.concurrent.Executor workers, boolean replicate, java.util.function.LongSupplier freeBytes) {
+        ReplicationService<P> r = new ReplicationService<>(datastores, fetches, transport, workers, clock, replicate, freeBytes);
+        storage.addListener(r);
+        listeners.add(r);
+        return r;
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
         content.tiers().bindTo(registry);
@@ -113,6 +127,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     @Override
     public void close() {
         storage.removeListener(content.storageEvents());
+        listeners.forEach(storage::removeListener);
         handles.close();
     }
 }
