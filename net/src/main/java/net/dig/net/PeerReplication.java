@@ -75,9 +75,14 @@ public final class PeerReplication implements ReplicationService.Transport<PeerI
         }
         if (checked.verdict().accepted() && checked.message().payload() instanceof NodePayload.ReplicationReply r
                 && r.datastoreId().equals(v.datastoreId()) && r.version() == v.version()) {
-            return new ReplicationService.Reply(r.accepted(), r.reason(), r.freeBytes());
+            return new ReplicationService.Reply(r.accepted(), r.reason(), r.freeBytes(), r.storedByMillis());
         }
         throw new IllegalStateException("peer " + peer.shortHex() + " did not answer the offer of version " + v.version());
+    }
+
+    @Override
+    public String name(PeerId peer) {
+        return peer.toHex();
     }
 
     @Override
@@ -103,7 +108,7 @@ public final class PeerReplication implements ReplicationService.Transport<PeerI
         try {
             workers.execute(() -> answer(from, id, offer, done));
         } catch (RejectedExecutionException e) {
-            send(from, id, offer, new ReplicationService.Reply(false, ErrorCode.RATE_LIMITED.name(), 0), done);
+            send(from, id, offer, new ReplicationService.Reply(false, ErrorCode.RATE_LIMITED.name(), 0, 0), done);
         }
         return done;
     }
@@ -114,14 +119,14 @@ public final class PeerReplication implements ReplicationService.Transport<PeerI
         DatastoreVersion v = record(offer);
         if (v == null) {
             ErrorCode.BAD_MANIFEST.penalty().ifPresent(r -> handle.penalizePeer(from, r));
-            reply = new ReplicationService.Reply(false, ErrorCode.BAD_MANIFEST.name(), 0);
+            reply = new ReplicationService.Reply(false, ErrorCode.BAD_MANIFEST.name(), 0, 0);
         } else if (s == null) {
-            reply = new ReplicationService.Reply(false, ReplicationService.Decline.OPTED_OUT.name(), 0);
+            reply = new ReplicationService.Reply(false, ReplicationService.Decline.OPTED_OUT.name(), 0, 0);
         } else {
             try {
                 reply = s.onOffer(from, v);
             } catch (RuntimeException e) {
-                reply = new ReplicationService.Reply(false, ErrorCode.INTERNAL_ERROR.name(), 0);
+                reply = new ReplicationService.Reply(false, ErrorCode.INTERNAL_ERROR.name(), 0, 0);
             }
         }
         send(from, id, offer, reply, done);
@@ -141,7 +146,7 @@ public final class PeerReplication implements ReplicationService.Transport<PeerI
 
     private void send(PeerId to, int id, NodePayload.DataStoreGossip offer, ReplicationService.Reply r, CompletableFuture<Void> done) {
         messaging.reply(to, id, new NodePayload.ReplicationReply(offer.datastoreId(), offer.version(), r.accepted(), r.reason(),
-                r.freeBytes())).whenComplete((v, e) -> done.complete(null));
+                r.freeBytes(), r.storedByMillis())).whenComplete((v, e) -> done.complete(null));
     }
 
     @Override

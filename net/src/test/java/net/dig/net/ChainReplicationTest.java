@@ -70,14 +70,17 @@ class ChainReplicationTest {
             assertThat(n.engine.verify(Optional.empty(), Progress.none()).ok()).isTrue();
         }
         ReplicationService.Propagation fromA = a.replication.announced(id, 1).orElseThrow().get(20, TimeUnit.SECONDS);
-        assertThat(fromA.acceptedBy()).containsExactly(b.peerId());
-        assertThat(fromA.storageEstimate()).isEqualTo((1L << 39) - v1.version().totalSize());
+        assertThat(fromA.acceptedBy()).containsExactly(b.peerId().toHex());
+        assertThat(fromA.freeBytes()).isEqualTo((1L << 39) - v1.version().totalSize());
+        // B had fetched nothing before: its estimate is the total size at the initial rate, from the frozen clock
+        assertThat(fromA.storedByMillis()).isEqualTo(nodes.clock.millis()
+                + (long) Math.ceil(v1.version().totalSize() * 1000.0 / (8 << 20)));
         // E heard of it from D only: it was offered to nobody further (its one peer already holds it)
         await().atMost(BOUND).until(() -> e.replication.announced(id, 1).map(x -> x.isDone()).orElse(false));
         assertThat(e.replication.announced(id, 1).orElseThrow().join().acceptedBy()).isEmpty();
         // F opted out: C's offer was declined and F holds nothing
         ReplicationService.Propagation fromC = c.replication.announced(id, 1).orElseThrow().get(20, TimeUnit.SECONDS);
-        assertThat(fromC.acceptedBy()).containsExactly(d.peerId());
+        assertThat(fromC.acceptedBy()).containsExactly(d.peerId().toHex());
         assertThat(f.engine.manifest(id)).isEmpty();
 
         // version 2, other content, pushed to A as POST /datastore/push would

@@ -85,6 +85,7 @@ final class NodeRuntime implements AutoCloseable {
             runtime.fact("p2p", config.network().listenAddress().host() + ":" + gossip.listenAddress().getPort());
             runtime.fact("p2p_port", gossip.listenAddress().getPort());
             runtime.fact("peer_id", gossip.peerId().toHex());
+            ReplicationWiring.start(runtime, ctx, services, peers, nodeMessages, new SecureRandom());
             GossipMetrics.bind(registry, peers, clock);
             ApiServer api = ApiServer.start(apiConfig, services, clock, GossipWiring.peerDirectory(peers), registry,
                     BuildVersion.current());

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import net.dig.core.Clock;
@@ -43,6 +44,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     private final DatastoreService datastores;
     private final ProofService proofs;
     private final HandleService handles;
+    private volatile ReplicationService<?> replication;
     private final java.util.List<net.dig.storage.StorageEvents> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private NodeServices(StorageEngine storage, Clock clock, NodeIdentity identity, ContentService content,
@@ -114,7 +116,13 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         ReplicationService<P> r = new ReplicationService<>(datastores, fetches, transport, workers, clock, replicate, freeBytes);
         storage.addListener(r);
         listeners.add(r);
+        replication = r;
         return r;
+    }
+
+    /** The push propagation of this node, once {@link #replication} made it. */
+    public Optional<ReplicationService<?>> replicationService() {
+        return Optional.ofNullable(replication);
     }
 
     @Override

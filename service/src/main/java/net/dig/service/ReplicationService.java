@@ -29,9 +29,9 @@ import net.dig.storage.StorageEvents;
  * When a version becomes current here (a storage event: ingest, a push, a fetch that landed), it is
  * offered, with its owner-signed record, to every peer the {@link Transport} lists except those known to
  * hold it already (the peers that offered it to this node). Only stored versions are offered, so only
- * verified bytes travel on. {@link #announced} gives the answers: the peers that accepted, and the storage
- * estimate, the sum of the free space the accepting peers reported (each peer's own estimate of what it
- * has left once it holds the version).
+ * verified bytes travel on. {@link #announced} gives the answers ({@link Propagation}): the peers that
+ * accepted, the free space they reported, and the storage estimate: the latest time by which an accepting
+ * peer expects to hold the version, each peer estimating from the rate its own past fetches achieved.
  *
  * <h2>Receiving an offer</h2>
  * {@link #onOffer} answers before anything is fetched: declined with {@link Decline#OPTED_OUT} when this
@@ -58,23 +58,26 @@ public final class ReplicationService<P> implements StorageEvents {
         ALREADY_HELD
     }
 
-    /** A peer's answer to an offer: accepted, or why not (an {@link ErrorCode} or {@link Decline} name). */
-    public record Reply(boolean accepted, String reason, long freeBytes) {
+    /**
+     * A peer's answer to an offer: accepted, or why not (an {@link ErrorCode} or {@link Decline} name); on
+     * accept, its free space once it holds the version and when it expects to (Unix millis).
+     */
+    public record Reply(boolean accepted, String reason, long freeBytes, long storedByMillis) {
         public Reply {
             Objects.requireNonNull(reason, "reason");
         }
 
-        static Reply accept(long freeBytes) {
-            return new Reply(true, "", Math.max(0, freeBytes));
-        }
-
         static Reply decline(String reason) {
-            return new Reply(false, reason, 0);
+            return new Reply(false, reason, 0, 0);
         }
     }
 
-    /** What the peers answered to one version's offer. */
-    public record Propagation(Bytes32 datastoreId, long version, List<Object> acceptedBy, long storageEstimate) {
+    /**
+     * What the peers answered to one version's offer: the peers that accepted, the sum of the free space
+     * they reported ({@code freeBytes}), and {@code storedByMillis}, the latest time by which they expect
+     * to hold it (the commit time here when none accepted).
+     */
+    public record Propagation(Bytes32 datastoreId, long version, List<String> acceptedBy, long freeBytes, long storedByMillis) {
         public Propagation {
             acceptedBy = List.copyOf(acceptedBy);
         }
@@ -90,9 +93,16 @@ public final class ReplicationService<P> implements StorageEvents {
 
         /** A fetch link whose answers go to {@code sink}. */
         PeerLink<P> link(BiConsumer<P, FetchResponse> sink);
+
+        /** How a peer is named to clients (the API's peer ids). */
+        default String name(P peer) {
+            return String.valueOf(peer);
+        }
     }
 
     static final int MAX_VERSIONS = 4096;
+    /** The fetch rate assumed before any fetch landed: the default per-peer upload cap. */
+    static final double INITIAL_FETCH_RATE = 8 << 20;
 
     private final DatastoreService datastores;
     private final FetchService fetches;
@@ -105,6 +115,9 @@ public final class ReplicationService<P> implements StorageEvents {
     private final Map<String, Set<P>> holders = new LinkedHashMap<>();
     private final Map<Bytes32, FetchDriver<P>> drivers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Propagation>> propagations = new ConcurrentHashMap<>();
+    private final Map<Bytes32, Long> began = new ConcurrentHashMap<>();
+    /** Bytes per second the fetches of this node achieved (a moving average), what its stored-by estimates use. */
+    private volatile double fetchRate = INITIAL_FETCH_RATE;
     /** Tests see each offer this node sends and each version it starts fetching. */
     volatile Consumer<String> steps = s -> { };
 
@@ -132,8 +145,10 @@ public final class ReplicationService<P> implements StorageEvents {
         }
         CompletableFuture<Propagation> result = propagations.computeIfAbsent(key(v.datastoreId(), v.version()),
                 k -> new CompletableFuture<>());
+        landed(v);
+        long now = clock.millis();
         workers.execute(() -> announce(v).whenComplete((p, e) -> result.complete(p != null ? p
-                : new Propagation(v.datastoreId(), v.version(), List.of(), 0))));
+                : new Propagation(v.datastoreId(), v.version(), List.of(), 0, now))));
     }
 
     /**
@@ -153,17 +168,20 @@ public final class ReplicationService<P> implements StorageEvents {
             steps.accept("offer " + p);
             replies.add(transport.offer(p, v).exceptionally(e -> Reply.decline(ErrorCode.UNAVAILABLE.name())));
         }
+        long now = clock.millis();
         return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            List<Object> accepted = new ArrayList<>();
-            long estimate = 0;
+            List<String> accepted = new ArrayList<>();
+            long free = 0;
+            long by = now;
             for (int i = 0; i < targets.size(); i++) {
                 Reply r = replies.get(i).join();
                 if (r.accepted()) {
-                    accepted.add(targets.get(i));
-                    estimate += r.freeBytes();
+                    accepted.add(transport.name(targets.get(i)));
+                    free += r.freeBytes();
+                    by = Math.max(by, r.storedByMillis());
                 }
             }
-            return new Propagation(v.datastoreId(), v.version(), accepted, estimate);
+            return new Propagation(v.datastoreId(), v.version(), accepted, free, by);
         });
     }
 
@@ -189,19 +207,20 @@ public final class ReplicationService<P> implements StorageEvents {
                 return Reply.decline(ErrorCode.STALE_VERSION.name());
             }
         }
-        long free = freeBytes.getAsLong() - v.totalSize();
+        Reply accept = new Reply(true, "", Math.max(0, freeBytes.getAsLong() - v.totalSize()),
+                clock.millis() + (long) Math.ceil(v.totalSize() * 1000.0 / fetchRate));
         FetchDriver<P> running = drivers.get(v.datastoreId());
         if (running != null && running.session().version().version() == v.version()
                 && running.session().outcome().isEmpty()) {
             running.addProviders(List.of(from));
-            return Reply.accept(free);
+            return accept;
         }
         try {
             begin(v);
         } catch (ServiceException e) {
             return Reply.decline(e.code().name());
         }
-        return Reply.accept(free);
+        return accept;
     }
 
     @SuppressWarnings("unchecked")
@@ -212,8 +231,19 @@ public final class ReplicationService<P> implements StorageEvents {
         FetchDriver<P> driver = FetchDriver.of(session, workers, clock);
         sink[0] = driver::onResponse;
         drivers.put(v.datastoreId(), driver);
+        began.put(v.datastoreId(), clock.nanos());
         steps.accept("fetch " + v.version());
         driver.start();
+    }
+
+    /** A fetch of {@code v} begun here landed: its rate feeds the stored-by estimate. */
+    private void landed(DatastoreVersion v) {
+        Long start = began.remove(v.datastoreId());
+        long elapsed = start == null ? 0 : clock.nanos() - start;
+        if (elapsed > 0 && v.totalSize() > 0) {
+            double rate = v.totalSize() * 1e9 / elapsed;
+            fetchRate = 0.5 * fetchRate + 0.5 * rate;
+        }
     }
 
     /** Lets running fetches time out stalled providers and forgets ended ones; call periodically. */

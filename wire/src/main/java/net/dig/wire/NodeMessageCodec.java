@@ -240,7 +240,7 @@ public final class NodeMessageCodec {
             }
             case NodePayload.ReplicationReply r -> NodeMessageProto.ReplicationReply.newBuilder()
                     .setDatastoreId(bytes(r.datastoreId())).setVersion(r.version()).setAccepted(r.accepted())
-                    .setReason(r.reason()).setFreeBytes(r.freeBytes()).build();
+                    .setReason(r.reason()).setFreeBytes(r.freeBytes()).setStoredByMillis(r.storedByMillis()).build();
         };
     }
 
@@ -325,7 +325,7 @@ public final class NodeMessageCodec {
             case NodePayload.ReplicationReply.FIELD -> {
                 NodeMessageProto.ReplicationReply r = NodeMessageProto.ReplicationReply.parser().parseFrom(nested(bytes));
                 yield new NodePayload.ReplicationReply(bytes32(r.getDatastoreId(), "datastore_id"), r.getVersion(), r.getAccepted(),
-                        string(r.getReasonBytes(), maxString, "reason"), r.getFreeBytes());
+                        string(r.getReasonBytes(), maxString, "reason"), r.getFreeBytes(), r.getStoredByMillis());
             }
             default -> throw new WireException("unknown node message payload field " + field);
         };

@@ -252,17 +252,18 @@ public sealed interface NodePayload {
 
     /**
      * The answer to a {@link DataStoreGossip} sent as a request: {@code accepted}, or the error-table name
-     * of why not in {@code reason}; {@code freeBytes} is the receiver's free space once it took the version.
+     * of why not in {@code reason}; {@code freeBytes} is the receiver's free space once it took the version,
+     * {@code storedByMillis} when it expects to hold it (Unix millis).
      */
-    record ReplicationReply(Bytes32 datastoreId, long version, boolean accepted, String reason, long freeBytes)
-            implements NodePayload {
+    record ReplicationReply(Bytes32 datastoreId, long version, boolean accepted, String reason, long freeBytes,
+            long storedByMillis) implements NodePayload {
         public static final int FIELD = 15;
 
         public ReplicationReply {
             Objects.requireNonNull(datastoreId, "datastoreId");
             Objects.requireNonNull(reason, "reason");
-            if (freeBytes < 0) {
-                throw new IllegalArgumentException("free_bytes must not be negative");
+            if (freeBytes < 0 || storedByMillis < 0) {
+                throw new IllegalArgumentException("free_bytes and stored_by_millis must not be negative");
             }
         }
 

@@ -63,7 +63,7 @@ class NodeMessageCodecTest {
                 new NodePayload.MetadataRequest(b32(0x20), 7),
                 new NodePayload.DatastoreMetadata(b32(0x20), 7, "photos", List.of(new NodePayload.FileRow("a/b.txt", 0, 10, b32(9)),
                         new NodePayload.FileRow("c", 10, 0, b32(10)))),
-                new NodePayload.ReplicationReply(b32(0x20), 7, false, "STALE_VERSION", 123_456));
+                new NodePayload.ReplicationReply(b32(0x20), 7, false, "STALE_VERSION", 123_456, 1_800_000_000_000L));
     }
 
     @Test
