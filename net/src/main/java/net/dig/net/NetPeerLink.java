@@ -36,13 +36,14 @@ import net.dig.wire.NodePayload;
  * refusal. A reply of the wrong kind, or one whose values do not make a response (a malformed proof, a
  * file path a file table may not hold), reaches the session as an answer to no window asked, which the
  * session penalises and drops. A request that could not be answered at all (peer gone, no reply within
- * the transport's request timeout) is a refusal with {@link ErrorCode#UNAVAILABLE}: the peer is dropped
- * from the session without penalty. {@link #penalise} applies the error table's penalty to the peer's
+ * the transport's request timeout) is handled as {@link #failed} says: a peer gone is dropped from the
+ * session without penalty, a silent one times out in the session. {@link #penalise} applies the error table's penalty to the peer's
  * reputation.
  *
  * <p>Thread-safe; never blocks: replies are handed to the sink on the connection's event loop.
  */
 public final class NetPeerLink implements PeerLink<PeerId> {
+    private static final long RETRY_MILLIS = 1000;
     private final GossipHandle handle;
     private final NodeMessaging messaging;
     private final Bytes32 self;
@@ -69,11 +70,27 @@ public final class NetPeerLink implements PeerLink<PeerId> {
         };
         long id = request.requestId();
         messaging.request(peer, payload).whenComplete((checked, error) -> {
-            FetchResponse response = error != null
-                    ? new FetchResponse.Refused(id, ErrorCode.UNAVAILABLE, "no answer: " + error.getMessage(), 0)
-                    : response(peer, id, checked);
-            sink.accept(peer, response);
+            FetchResponse response = error != null ? failed(id, error) : response(peer, id, checked);
+            if (response != null) {
+                sink.accept(peer, response);
+            }
         });
+    }
+
+    /**
+     * A request the transport could not complete: no reply in time is left to the session's own timeout
+     * (null); a request this side could not send (its outbound limit, no free request id) pauses the peer
+     * as a rate limit would; a peer gone is a refusal, which drops it from the session.
+     */
+    private static FetchResponse failed(long id, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        GossipError e = cause instanceof GossipException g ? g.error() : null;
+        return switch (e) {
+            case GossipError.RequestTimeout t -> null;
+            case GossipError.MessageRejected r -> new FetchResponse.Refused(id, ErrorCode.RATE_LIMITED, r.reason(), RETRY_MILLIS);
+            case null, default -> new FetchResponse.Refused(id, ErrorCode.UNAVAILABLE, "no answer: " + cause, 0);
+        };
     }
 
     @Override
