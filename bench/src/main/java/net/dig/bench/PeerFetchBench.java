@@ -41,12 +41,12 @@ import net.dig.wire.NodePayload;
  * The dig-node side of {@code bench/scripts/p2p-fetch-vs-nginx.sh}: two nodes on 127.0.0.1 with real stores
  * and mTLS gossip; A ingests {@code <MiB>} random bytes (16 MiB capsules, stored plain) and writes the same
  * bytes to {@code <work>/www/data.bin} for nginx; B fetches the version from A over the peer network (1 MiB
- * windows, 2 in flight per provider, 8 in all, the upload budget unbounded, a 256 MiB RAM tier as a node
+ * windows, 2 in flight (or as given) from the one provider, the upload budget unbounded, a 256 MiB RAM tier as a node
  * has) and lands it. Prints
  * {@code p2p_fetch_seconds <s>} and {@code p2p_fetch_mib_per_s <rate>} for the fetch from its first request
  * to the landed version (staging and the store's final verification included).
  *
- * <p>Usage: {@code PeerFetchBench <workDir> <MiB>}
+ * <p>Usage: {@code PeerFetchBench <workDir> <MiB> [windows in flight, default 2]}
  */
 public final class PeerFetchBench {
     private static final int MIB = 1 << 20;
@@ -77,6 +77,7 @@ public final class PeerFetchBench {
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args[0]).toAbsolutePath();
         int mib = Integer.parseInt(args[1]);
+        int inFlight = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         Clock clock = Clock.system();
         Path www = Files.createDirectories(work.resolve("www"));
         Path data = www.resolve("data.bin");
@@ -104,13 +105,19 @@ public final class PeerFetchBench {
             }
             Thread.onSpinWait();
         }
-        FetchService fetches = b.services.fetchService(new FetchConfig(MIB, 2, 8, Duration.ofSeconds(30), 1000, Compression.NONE),
+        FetchService fetches = b.services.fetchService(new FetchConfig(MIB, inFlight, Math.max(8, inFlight), Duration.ofSeconds(30), 1000,
+                Compression.NONE),
                 new SplittableRandom(3));
         NetPeerLink link = new NetPeerLink(b.gossip.handle(), b.messaging);
         long start = System.nanoTime();
         FetchSession<PeerId> session = fetches.begin(m.version(), List.of(aId), link);
         FetchDriver<PeerId> driver = FetchDriver.of(session, workers, clock);
-        link.deliverTo(driver::onResponse);
+        link.deliverTo((peer, response) -> {
+            if (response instanceof net.dig.service.FetchResponse.Refused r) {
+                System.out.println("refused " + r.code() + ": " + r.message());
+            }
+            driver.onResponse(peer, response);
+        });
         driver.start();
         while (session.outcome().isEmpty()) {
             Thread.sleep(5);
