@@ -19,6 +19,7 @@ import net.dig.service.ErrorCode;
 import net.dig.service.HandleRegistration;
 import net.dig.service.HandleTable;
 import net.dig.service.ManifestCodec;
+import net.dig.service.ReplicationService;
 import net.dig.service.ServiceException;
 import net.dig.storage.Compression;
 import net.dig.storage.Manifest;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class PublishRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(PublishRoutes.class);
 
+    /** How long a push answer waits for the peers' answers to the new version's offer. */
+    static final long PROPAGATION_WAIT_SECS = 10;
     private final ApiContext c;
 
     PublishRoutes(ApiContext c) {
@@ -76,22 +79,40 @@ final class PublishRoutes {
             c.longTasks().submit("a push", () -> store(manifestText, manifestPath, compressionText, parts))
                     .transform(ar -> body.close().transform(v -> ar.succeeded()
                             ? Future.succeededFuture(ar.result()) : Future.<Manifest>failedFuture(ar.cause())))
-                    .onSuccess(ApiContext.guarded(ctx, m -> {
+                    .compose(m -> propagation(ctx, m).map(p -> Map.entry(m, p)))
+                    .onSuccess(ApiContext.guarded(ctx, mp -> {
+                        Manifest m = mp.getKey();
+                        ReplicationService.Propagation p = mp.getValue();
                         JsonArray peers = new JsonArray();
-                        c.peers().peers().forEach(p -> peers.add(p.nodeId()));
+                        p.acceptedBy().forEach(peers::add);
                         Http.json(ctx, 200, new JsonObject()
                                 .put("accepted", true)
                                 .put("datastore_id", m.datastoreId().toHex())
                                 .put("version", m.version().version())
                                 .put("merkle_root", m.version().merkleRoot().toHex())
                                 .put("capsule_count", m.version().capsuleCount())
-                                .put("storage_estimate", Http.iso(c.clock().millis()))
-                                .put("propagation_peers", peers));
+                                .put("storage_estimate", Http.iso(p.storedByMillis()))
+                                .put("propagation_peers", peers)
+                                .put("propagation_free_bytes", p.freeBytes()));
                     }))
                     .onFailure(ctx::fail);
         } catch (RuntimeException e) {
             body.close().onComplete(v -> ctx.fail(e));
         }
+    }
+
+    /**
+     * What the peers answered to the offer of the version just stored (docs/decisions.md D40b), waited for
+     * at most {@link #PROPAGATION_WAIT_SECS}; without replication, or past the wait, no peer accepted and
+     * the estimate is now (the version is stored here).
+     */
+    private Future<ReplicationService.Propagation> propagation(RoutingContext ctx, Manifest m) {
+        ReplicationService.Propagation none = new ReplicationService.Propagation(m.datastoreId(), m.version().version(),
+                java.util.List.of(), 0, c.clock().millis());
+        return c.services().replicationService().flatMap(r -> r.announced(m.datastoreId(), m.version().version()))
+                .map(f -> Future.fromCompletionStage(f.copy().completeOnTimeout(none, PROPAGATION_WAIT_SECS,
+                        java.util.concurrent.TimeUnit.SECONDS), ctx.vertx().getOrCreateContext()))
+                .orElseGet(() -> Future.succeededFuture(none));
     }
 
     private static String clip(String s) {

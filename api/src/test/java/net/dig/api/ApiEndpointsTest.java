@@ -347,7 +347,9 @@ class ApiEndpointsTest {
         JsonObject j = json(ok);
         assertThat(j.getBoolean("accepted")).isTrue();
         assertThat(j.getString("storage_estimate")).isEqualTo(clock.instant().toString());
-        assertThat(j.getJsonArray("propagation_peers").getList()).containsExactly(PEER.nodeId(), SEED_ONLY.nodeId());
+        // no replication runs here: no peer accepted the version (connected peers are not acceptances)
+        assertThat(j.getJsonArray("propagation_peers").getList()).isEmpty();
+        assertThat(j.getLong("propagation_free_bytes")).isZero();
         for (int i = 0; i < d.capsules().size(); i++) {
             assertThat(f.get(capsulePath(d.manifest(), i)).body()).isEqualTo(d.capsules().get(i));
         }

@@ -12,6 +12,7 @@ import net.dig.gossip.NodeDirectory;
 import net.dig.gossip.NodeMessageConfig;
 import net.dig.gossip.NodeMessageValidator;
 import net.dig.gossip.PeerId;
+import net.dig.gossip.Verdict;
 import net.dig.wire.Message;
 import net.dig.wire.NodeMessage;
 import net.dig.wire.NodeMessageCodec;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * message, across restarts without persisting anything.
  *
  * <h2>Concurrency and failure modes</h2>
- * Thread-safe. Announcements to a new peer are signed on its event loop from the last profile read; the
+ * Thread-safe. A message is signed and handed to its connection under one lock, so each peer receives a
+ * sender's messages in sequence order (the replay window counts sequence numbers, which jump by the
+ * clock). Announcements to a new peer are signed on its event loop from the last profile read; the
  * profile supplier (which may touch the disk) is only called on the service's blocking executor by
  * {@link #refresh}. A send that fails (peer gone) completes its future exceptionally and changes nothing.
  * Only peers whose handshake shows this implementation ({@code dig-node/}) are sent opcode 240.
@@ -50,6 +53,7 @@ public final class NodeMessaging {
     private final byte[] tlsPublicKey;
     private final byte[] tlsBinding;
     private final AtomicLong sequence = new AtomicLong();
+    private final Object sendOrder = new Object();
     private volatile NodeProfile current;
 
     NodeMessaging(ServiceContext ctx, PeerTable peers, MessageBus bus, TlsIdentity tls, NodeIdentity key, NodeMessageConfig config,
@@ -78,6 +82,11 @@ public final class NodeMessaging {
         return validator;
     }
 
+    /** This node's raw Ed25519 public key, the one its messages are signed by. */
+    public byte[] nodeKey() {
+        return key.publicKey();
+    }
+
     /** Signs {@code payload} as this node, with the next sequence number and the clock's time. */
     public NodeMessage sign(NodePayload payload) {
         long now = ctx.clock.millis();
@@ -94,7 +103,32 @@ public final class NodeMessaging {
 
     /** Signs {@code payload} and sends it to {@code peer} without a request id. */
     public CompletableFuture<Void> send(PeerId peer, NodePayload payload) {
-        return peers.get(peer).map(c -> sendOn(c, sign(payload), OptionalInt.empty()))
+        return peers.get(peer).map(c -> signAndSend(c, payload, OptionalInt.empty()))
+                .orElseGet(() -> CompletableFuture.failedFuture(new GossipException(new GossipError.PeerNotConnected(peer))));
+    }
+
+    /**
+     * Signs {@code payload} and sends it to {@code peer} as a request (a fresh Chia request id); completes
+     * with the reply checked by {@link #validator()} as the bus would check it: a reply that is not a node
+     * message, or one the validator does not accept, completes with that verdict and no message. Fails
+     * as {@link GossipHandle#request} does (peer gone, no reply in time).
+     */
+    public CompletableFuture<NodeMessageValidator.Checked> request(PeerId peer, NodePayload payload) {
+        return peers.get(peer).map(c -> {
+            CompletableFuture<Message> reply;
+            synchronized (sendOrder) {
+                Message frame = NodeMessageCodec.toMessage(sign(payload));
+                GossipError refused = PlumtreeBridge.digGate(c, frame);
+                reply = refused == null ? c.request(frame) : CompletableFuture.failedFuture(new GossipException(refused));
+            }
+            return reply.thenApply(r -> r.type() == NodeMessage.OPCODE
+                    ? validator.check(peer, r) : new NodeMessageValidator.Checked(Verdict.IGNORE, null));
+        }).orElseGet(() -> CompletableFuture.failedFuture(new GossipException(new GossipError.PeerNotConnected(peer))));
+    }
+
+    /** Signs {@code payload} and sends it to {@code peer} as the answer to its request {@code id}. */
+    public CompletableFuture<Void> reply(PeerId peer, int id, NodePayload payload) {
+        return peers.get(peer).map(c -> signAndSend(c, payload, OptionalInt.of(id)))
                 .orElseGet(() -> CompletableFuture.failedFuture(new GossipException(new GossipError.PeerNotConnected(peer))));
     }
 
@@ -122,10 +156,21 @@ public final class NodeMessaging {
     }
 
     private void announceTo(PeerConnectionHandler connection) {
-        sendOn(connection, sign(announcement()), OptionalInt.empty()).exceptionally(e -> {
+        signAndSend(connection, announcement(), OptionalInt.empty()).exceptionally(e -> {
             LOG.debug("announcement to {} not sent: {}", connection.peerId().shortHex(), e.toString());
             return null;
         });
+    }
+
+    /**
+     * Signs and hands the frame to the connection under one lock, so frames leave in the order of their
+     * sequence numbers: concurrent senders (workers answering requests) would otherwise reorder them by
+     * more than the receiver's replay window.
+     */
+    private CompletableFuture<Void> signAndSend(PeerConnectionHandler connection, NodePayload payload, OptionalInt id) {
+        synchronized (sendOrder) {
+            return sendOn(connection, sign(payload), id);
+        }
     }
 
     private CompletableFuture<Void> sendOn(PeerConnectionHandler connection, NodeMessage m, OptionalInt id) {

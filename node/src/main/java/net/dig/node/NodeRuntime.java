@@ -56,6 +56,10 @@ final class NodeRuntime implements AutoCloseable {
     private NodeServices services;
     private net.dig.net.HoldingsExchange holdings;
     private TombstoneWiring tombstones;
+    /** The node's signed messages (tests wait on its directory of announced peers). */
+    volatile NodeMessaging nodeMessages;
+    /** The node's push propagation (tests read its fetches). */
+    volatile net.dig.service.ReplicationService<net.dig.gossip.PeerId> replication;
 
     private record Named(String name, AutoCloseable service) {}
 
@@ -102,6 +106,8 @@ final class NodeRuntime implements AutoCloseable {
             runtime.fact("p2p", config.network().listenAddress().host() + ":" + gossip.listenAddress().getPort());
             runtime.fact("p2p_port", gossip.listenAddress().getPort());
             runtime.fact("peer_id", gossip.peerId().toHex());
+            runtime.nodeMessages = nodeMessages;
+            runtime.replication = ReplicationWiring.start(runtime, ctx, services, peers, nodeMessages, new SecureRandom());
             GossipMetrics.bind(registry, peers, clock);
             ApiServer api = ApiServer.start(apiConfig, services, clock, dht.directory(GossipWiring.peerDirectory(peers, nodeMessages.directory())), registry,
                     BuildVersion.current());

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import net.dig.core.Clock;
@@ -44,6 +45,8 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     private final ProofService proofs;
     private final HandleService handles;
     private volatile Holders holders = Holders.NONE;
+    private volatile ReplicationService<?> replication;
+    private final java.util.List<net.dig.storage.StorageEvents> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private NodeServices(StorageEngine storage, Clock clock, NodeIdentity identity, ContentService content,
             DatastoreService datastores, ProofService proofs, HandleService handles) {
@@ -128,6 +131,25 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         return repair;
     }
 
+    /**
+     * Push propagation over {@code transport} (one per node): offers every version committed here to the
+     * peers, and answers and fetches their offers through {@code fetches} unless {@code replicate} is off.
+     * {@code freeBytes} is this node's free space, what its answers estimate from.
+     */
+    public <P> ReplicationService<P> replication(FetchService fetches, ReplicationService.Transport<P> transport,
+            java.util.concurrent.Executor workers, boolean replicate, java.util.function.LongSupplier freeBytes) {
+        ReplicationService<P> r = new ReplicationService<>(datastores, fetches, transport, workers, clock, replicate, freeBytes);
+        storage.addListener(r);
+        listeners.add(r);
+        replication = r;
+        return r;
+    }
+
+    /** The push propagation of this node, once {@link #replication} made it. */
+    public Optional<ReplicationService<?>> replicationService() {
+        return Optional.ofNullable(replication);
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
         content.tiers().bindTo(registry);
@@ -139,6 +161,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     @Override
     public void close() {
         storage.removeListener(content.storageEvents());
+        listeners.forEach(storage::removeListener);
         handles.close();
     }
 }

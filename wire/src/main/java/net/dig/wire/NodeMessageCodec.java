@@ -29,7 +29,7 @@ import net.dig.wire.pb.NodeMessageProto;
  * <pre>
  *   size  field
  *   19    domain tag "dig:node-message:v1" (ASCII)
- *   1     payload field number (1 announcement .. 6 proof, 20 tombstone)
+ *   1     payload field number (1 announcement .. 6 proof; extensions 12 refusal .. 15 replication reply, 20 tombstone)
  *   4     payload length n (u32)
  *   n     the payload field's bytes exactly as they travel (the embedded protobuf message)
  *   2     network id length m (u16), then m bytes UTF-8 network id
@@ -41,7 +41,7 @@ import net.dig.wire.pb.NodeMessageProto;
  * payload cannot make a valid signature fail or an altered payload pass.
  *
  * <h2>Encoding</h2>
- * Top-level fields in this order: the payload (one of 1..6 or 20, length-delimited), 7 signature, 8 timestamp,
+ * Top-level fields in this order: the payload (one of 1..6, 12..15 or 20, length-delimited), 7 signature, 8 timestamp,
  * 9 sender key, 10 sequence, 11 network id, each written even when zero or empty. Decoding takes them in
  * any order; a second payload field (same or other) is malformed, not merged as protobuf would; unknown
  * top-level fields are skipped and, being unsigned, never used.
@@ -106,7 +106,7 @@ public final class NodeMessageCodec {
     }
 
     /**
-     * The payload field number of an opcode-240 body (1..6, 20), read by skipping the other top-level fields
+     * The payload field number of an opcode-240 body (1..6, 12..15, 20), read by skipping the other top-level fields
      * without parsing any payload; 0 when there is none or the body is not protobuf. For handlers that want
      * one payload type and must not decode every other (capsule answers are up to 1 MiB).
      */
@@ -115,8 +115,7 @@ public final class NodeMessageCodec {
         try {
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 int number = WireFormat.getTagFieldNumber(tag);
-                if ((number >= 1 && number <= 6 || number == NodePayload.DatastoreTombstone.FIELD)
-                        && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                if (isPayload(number) && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                     return number;
                 }
                 in.skipField(tag);
@@ -146,7 +145,7 @@ public final class NodeMessageCodec {
                 int type = WireFormat.getTagWireType(tag);
                 boolean lengthDelimited = type == WireFormat.WIRETYPE_LENGTH_DELIMITED;
                 boolean varint = type == WireFormat.WIRETYPE_VARINT;
-                if ((number >= 1 && number <= 6 || number == NodePayload.DatastoreTombstone.FIELD) && lengthDelimited) {
+                if (isPayload(number) && lengthDelimited) {
                     if (payloadBytes != null) {
                         throw new WireException("node message carries a second payload (field " + number + ")", in.getTotalBytesRead());
                     }
@@ -162,7 +161,7 @@ public final class NodeMessageCodec {
                     sequence = in.readUInt64();
                 } else if (number == 11 && lengthDelimited) {
                     networkId = string(in.readBytes(), Math.min(MAX_NETWORK_ID, limits.maxStringBytes()), "network_id");
-                } else if (number <= 11) {
+                } else if (number <= 11 || isPayload(number)) {
                     throw new WireException("node message field " + number + " has wire type " + type, in.getTotalBytesRead());
                 } else {
                     in.skipField(tag);
@@ -190,6 +189,12 @@ public final class NodeMessageCodec {
         }
         return new NodeMessage(payload, timestamp, senderKey, sequence, networkId, signature,
                 signedBytes(field, payloadBytes, networkId, senderKey, sequence, timestamp));
+    }
+
+    /** The payload fields: the specification's 1..6 and this project's 12..15. */
+    private static boolean isPayload(int number) {
+        return number >= 1 && number <= 6 || number >= NodePayload.NodeRefusal.FIELD && number <= NodePayload.ReplicationReply.FIELD
+                || number == NodePayload.DatastoreTombstone.FIELD;
     }
 
     private static byte[] signedBytes(int field, byte[] payload, String networkId, Bytes32 sender, long sequence, long timestamp) {
@@ -222,7 +227,7 @@ public final class NodeMessageCodec {
             case NodePayload.CapsuleRequest r -> NodeMessageProto.CapsuleRequest.newBuilder()
                     .setDatastoreId(bytes(r.datastoreId())).setCapsuleIndex(r.capsuleIndex())
                     .setRequesterId(bytes(r.requesterId())).setMaxSize(r.maxSize()).setVersion(r.version())
-                    .setOffset(r.offset()).setLength(r.length()).build();
+                    .setOffset(r.offset()).setLength(r.length()).setWithChunkHashes(r.withChunkHashes()).build();
             case NodePayload.CapsuleResponse r -> {
                 ByteBuffer hashes = ByteBuffer.allocate(32 * r.chunkHashes().size());
                 r.chunkHashes().forEach(h -> h.writeTo(hashes));
@@ -246,6 +251,22 @@ public final class NodeMessageCodec {
                     .setDatastoreId(bytes(t.datastoreId())).setVersion(t.version()).setTimestamp(t.timestamp())
                     .setOwnerPublicKey(ByteString.copyFrom(t.ownerPublicKey()))
                     .setOwnerSignature(ByteString.copyFrom(t.ownerSignature())).build();
+            case NodePayload.NodeRefusal r -> NodeMessageProto.NodeRefusal.newBuilder().setCode(r.code()).setReason(r.reason())
+                    .setRetryAfterMillis(r.retryAfterMillis()).build();
+            case NodePayload.MetadataRequest r -> NodeMessageProto.MetadataRequest.newBuilder()
+                    .setDatastoreId(bytes(r.datastoreId())).setVersion(r.version()).build();
+            case NodePayload.DatastoreMetadata m -> {
+                NodeMessageProto.DatastoreMetadata.Builder b = NodeMessageProto.DatastoreMetadata.newBuilder()
+                        .setDatastoreId(bytes(m.datastoreId())).setVersion(m.version()).setName(m.name());
+                for (NodePayload.FileRow f : m.files()) {
+                    b.addFiles(NodeMessageProto.FileRow.newBuilder().setPath(f.path()).setOffset(f.offset()).setLength(f.length())
+                            .setSha256(bytes(f.sha256())));
+                }
+                yield b.build();
+            }
+            case NodePayload.ReplicationReply r -> NodeMessageProto.ReplicationReply.newBuilder()
+                    .setDatastoreId(bytes(r.datastoreId())).setVersion(r.version()).setAccepted(r.accepted())
+                    .setReason(r.reason()).setFreeBytes(r.freeBytes()).setStoredByMillis(r.storedByMillis()).build();
         };
     }
 
@@ -277,7 +298,8 @@ public final class NodeMessageCodec {
             case NodePayload.CapsuleRequest.FIELD -> {
                 NodeMessageProto.CapsuleRequest r = NodeMessageProto.CapsuleRequest.parser().parseFrom(nested(bytes));
                 yield new NodePayload.CapsuleRequest(bytes32(r.getDatastoreId(), "datastore_id"), r.getVersion(),
-                        r.getCapsuleIndex(), r.getOffset(), r.getLength(), r.getMaxSize(), bytes32(r.getRequesterId(), "requester_id"));
+                        r.getCapsuleIndex(), r.getOffset(), r.getLength(), r.getMaxSize(), bytes32(r.getRequesterId(), "requester_id"),
+                        r.getWithChunkHashes());
             }
             case NodePayload.CapsuleResponse.FIELD -> {
                 NodeMessageProto.CapsuleResponse r = NodeMessageProto.CapsuleResponse.parser().parseFrom(nested(bytes));
@@ -311,6 +333,30 @@ public final class NodeMessageCodec {
                 NodeMessageProto.DatastoreTombstone t = NodeMessageProto.DatastoreTombstone.parser().parseFrom(nested(bytes));
                 yield new NodePayload.DatastoreTombstone(bytes32(t.getDatastoreId(), "datastore_id"), t.getVersion(),
                         t.getTimestamp(), t.getOwnerPublicKey().toByteArray(), t.getOwnerSignature().toByteArray());
+            }
+            case NodePayload.NodeRefusal.FIELD -> {
+                NodeMessageProto.NodeRefusal r = NodeMessageProto.NodeRefusal.parser().parseFrom(nested(bytes));
+                yield new NodePayload.NodeRefusal(string(r.getCodeBytes(), maxString, "code"),
+                        string(r.getReasonBytes(), 4 * maxString, "reason"), r.getRetryAfterMillis());
+            }
+            case NodePayload.MetadataRequest.FIELD -> {
+                NodeMessageProto.MetadataRequest r = NodeMessageProto.MetadataRequest.parser().parseFrom(nested(bytes));
+                yield new NodePayload.MetadataRequest(bytes32(r.getDatastoreId(), "datastore_id"), r.getVersion());
+            }
+            case NodePayload.DatastoreMetadata.FIELD -> {
+                NodeMessageProto.DatastoreMetadata m = NodeMessageProto.DatastoreMetadata.parser().parseFrom(nested(bytes));
+                List<NodePayload.FileRow> files = new ArrayList<>(m.getFilesCount());
+                for (NodeMessageProto.FileRow f : m.getFilesList()) {
+                    files.add(new NodePayload.FileRow(string(f.getPathBytes(), 4096, "path"), f.getOffset(), f.getLength(),
+                            bytes32(f.getSha256(), "sha256")));
+                }
+                yield new NodePayload.DatastoreMetadata(bytes32(m.getDatastoreId(), "datastore_id"), m.getVersion(),
+                        string(m.getNameBytes(), 4 * maxString, "name"), files);
+            }
+            case NodePayload.ReplicationReply.FIELD -> {
+                NodeMessageProto.ReplicationReply r = NodeMessageProto.ReplicationReply.parser().parseFrom(nested(bytes));
+                yield new NodePayload.ReplicationReply(bytes32(r.getDatastoreId(), "datastore_id"), r.getVersion(), r.getAccepted(),
+                        string(r.getReasonBytes(), maxString, "reason"), r.getFreeBytes(), r.getStoredByMillis());
             }
             default -> throw new WireException("unknown node message payload field " + field);
         };

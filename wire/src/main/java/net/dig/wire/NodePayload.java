@@ -12,7 +12,7 @@ import net.dig.core.Bytes32;
  * state (signatures, bindings, freshness) is the validator's.
  */
 public sealed interface NodePayload {
-    /** The protobuf field number of this payload inside {@code DIGNodeMessage} (1..6, 20), signed with it. */
+    /** The protobuf field number of this payload inside {@code DIGNodeMessage} (1..6, extensions 12..15 and 20), signed with it. */
     int fieldNumber();
 
     /** The node's HTTP API, where readers and other nodes fetch capsules. */
@@ -82,7 +82,7 @@ public sealed interface NodePayload {
      * @param requesterId the requester's Ed25519 public key
      */
     record CapsuleRequest(Bytes32 datastoreId, long version, int capsuleIndex, long offset, int length, int maxSize,
-            Bytes32 requesterId) implements NodePayload {
+            Bytes32 requesterId, boolean withChunkHashes) implements NodePayload {
         public static final int FIELD = 3;
 
         public CapsuleRequest {
@@ -93,6 +93,17 @@ public sealed interface NodePayload {
             }
         }
 
+        /** A request that wants the chunk hashes only at offset 0 (the specification's fields alone). */
+        public CapsuleRequest(Bytes32 datastoreId, long version, int capsuleIndex, long offset, int length, int maxSize,
+                Bytes32 requesterId) {
+            this(datastoreId, version, capsuleIndex, offset, length, maxSize, requesterId, false);
+        }
+
+        /** Whether the answer carries the capsule's chunk hashes and leaf proof. */
+        public boolean wantsChunkHashes() {
+            return withChunkHashes || offset == 0;
+        }
+
         @Override
         public int fieldNumber() {
             return FIELD;
@@ -101,8 +112,9 @@ public sealed interface NodePayload {
 
     /**
      * One window of a capsule: {@code data} is the stored bytes from {@code offset} (encoded as
-     * {@code compression} says), {@code storedLength} their total. The window at offset 0 also carries the
-     * capsule's chunk hashes (the prologue the requester verifies the chunks against), empty elsewhere.
+     * {@code compression} says), {@code storedLength} their total. The window at offset 0 (or any window
+     * asked {@link CapsuleRequest#withChunkHashes}) also carries the capsule's chunk hashes (the prologue the
+     * requester verifies the chunks against), empty elsewhere.
      *
      * @param leafProof the proof of {@code capsuleHash ‖ chunkRoot} to the datastore root (docs/architecture.md §4.1)
      * @param compression 0 none, 1 lz4, 2 zstd
@@ -126,9 +138,6 @@ public sealed interface NodePayload {
             }
             if (compression < 0 || compression > 2) {
                 throw new IllegalArgumentException("compression " + compression + " is not 0, 1 or 2");
-            }
-            if (!chunkHashes.isEmpty() && offset != 0) {
-                throw new IllegalArgumentException("chunk hashes go with the window at offset 0 only");
             }
         }
 
@@ -218,6 +227,88 @@ public sealed interface NodePayload {
         /** Whether {@code ownerSignature} is by {@code ownerPublicKey} over {@link #signingBytes}. */
         public boolean signatureValid() {
             return net.dig.core.NodeIdentity.verify(ownerPublicKey, signingBytes(datastoreId, version, timestamp), ownerSignature);
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /**
+     * A request this node will not answer. {@code code} names a row of the service error table (its enum
+     * name); a receiver maps an unknown name to its own "unavailable" and never reads {@code reason}.
+     */
+    record NodeRefusal(String code, String reason, long retryAfterMillis) implements NodePayload {
+        public static final int FIELD = 12;
+
+        public NodeRefusal {
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(reason, "reason");
+            if (retryAfterMillis < 0) {
+                throw new IllegalArgumentException("retry_after_millis must not be negative");
+            }
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /** Asks for the name and file table of version {@code version} of a datastore. */
+    record MetadataRequest(Bytes32 datastoreId, long version) implements NodePayload {
+        public static final int FIELD = 13;
+
+        public MetadataRequest {
+            Objects.requireNonNull(datastoreId, "datastoreId");
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /** One file of a datastore's file table: path, offset in the byte stream, length, SHA-256. */
+    record FileRow(String path, long offset, long length, Bytes32 sha256) {
+        public FileRow {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(sha256, "sha256");
+        }
+    }
+
+    /** The name and file table of a datastore version, for the asker to check against the signed hashes. */
+    record DatastoreMetadata(Bytes32 datastoreId, long version, String name, List<FileRow> files) implements NodePayload {
+        public static final int FIELD = 14;
+
+        public DatastoreMetadata {
+            Objects.requireNonNull(datastoreId, "datastoreId");
+            Objects.requireNonNull(name, "name");
+            files = List.copyOf(files);
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /**
+     * The answer to a {@link DataStoreGossip} sent as a request: {@code accepted}, or the error-table name
+     * of why not in {@code reason}; {@code freeBytes} is the receiver's free space once it took the version,
+     * {@code storedByMillis} when it expects to hold it (Unix millis).
+     */
+    record ReplicationReply(Bytes32 datastoreId, long version, boolean accepted, String reason, long freeBytes,
+            long storedByMillis) implements NodePayload {
+        public static final int FIELD = 15;
+
+        public ReplicationReply {
+            Objects.requireNonNull(datastoreId, "datastoreId");
+            Objects.requireNonNull(reason, "reason");
+            if (freeBytes < 0 || storedByMillis < 0) {
+                throw new IllegalArgumentException("free_bytes and stored_by_millis must not be negative");
+            }
         }
 
         @Override

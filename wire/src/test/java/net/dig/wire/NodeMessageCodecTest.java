@@ -57,7 +57,25 @@ class NodeMessageCodecTest {
                 new NodePayload.CapsuleResponse(b32(0x20), 7, 3, 0, seq(100, 0), 4096 * 2, b32(1), b32(2),
                         List.of(b32(3), b32(4)), seq(41, 5), b32(6), 2),
                 new NodePayload.ValidationChallenge(b32(7), b32(0x20), 3, 17, b32(8), 1_900_000_000L),
-                new NodePayload.ProofResponse(b32(7), seq(4096, 0), seq(9 * 32 + 9, 1), b32(1), b32(2), seq(41, 5), b32(6)));
+                new NodePayload.ProofResponse(b32(7), seq(4096, 0), seq(9 * 32 + 9, 1), b32(1), b32(2), seq(41, 5), b32(6)),
+                new NodePayload.CapsuleRequest(b32(0x20), 7, 3, 8192, 4096, 1 << 20, Bytes32.wrap(KEY.publicKey()), true),
+                new NodePayload.NodeRefusal("RATE_LIMITED", "budget", 250),
+                new NodePayload.MetadataRequest(b32(0x20), 7),
+                new NodePayload.DatastoreMetadata(b32(0x20), 7, "photos", List.of(new NodePayload.FileRow("a/b.txt", 0, 10, b32(9)),
+                        new NodePayload.FileRow("c", 10, 0, b32(10)))),
+                new NodePayload.ReplicationReply(b32(0x20), 7, false, "STALE_VERSION", 123_456, 1_800_000_000_000L));
+    }
+
+    @Test
+    void theExtensionPayloadsDecodeToTheirValues() {
+        for (NodePayload p : everyPayload().subList(6, everyPayload().size())) {
+            NodePayload back = NodeMessageCodec.decode(NodeMessageCodec.encode(NodeMessageCodec.sign(p, KEY, 1, 1, "n")), L).payload();
+            assertThat(back).as(p.getClass().getSimpleName()).isEqualTo(p);
+        }
+        NodePayload.CapsuleRequest mid = (NodePayload.CapsuleRequest) everyPayload().get(6);
+        assertThat(mid.wantsChunkHashes()).isTrue();
+        assertThat(request().wantsChunkHashes()).as("offset 1 MiB, not asked").isFalse();
+        assertThat(new NodePayload.CapsuleRequest(b32(1), 1, 0, 0, 0, 1, b32(2)).wantsChunkHashes()).as("offset 0").isTrue();
     }
 
     @Test

@@ -1,0 +1,62 @@
+package net.dig.node;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import net.dig.gossip.PeerId;
+import net.dig.net.CapsuleServing;
+import net.dig.net.GossipHandle;
+import net.dig.net.NodeMessaging;
+import net.dig.net.PeerReplication;
+import net.dig.service.FetchConfig;
+import net.dig.service.FetchService;
+import net.dig.service.NodeServices;
+import net.dig.service.ReplicationService;
+import net.dig.storage.Compression;
+
+/**
+ * How the node serves capsules to peers and replicates datastores over the peer network
+ * (docs/decisions.md D40b), from {@code network.replication}: peers' capsule and metadata requests are
+ * answered by {@link CapsuleServing} on a bounded worker pool (a full pool refuses with a retry), paced by
+ * the upload budget {@code upload_per_peer} / {@code upload_global} / {@code upload_burst}; every version
+ * committed here is offered to the peers, and their offers are answered and fetched
+ * ({@code enabled}) in 1 MiB windows; running fetches are ticked every {@link #TICK} so a stalled provider
+ * is dropped. The free space offered in replies is the node's announced free space.
+ */
+final class ReplicationWiring {
+    static final Duration TICK = Duration.ofSeconds(5);
+    private static final int SERVING_THREADS = 4;
+    private static final int SERVING_QUEUE = 256;
+
+    private ReplicationWiring() {}
+
+    static ReplicationService<PeerId> start(NodeRuntime runtime, DigNodeCommand.NodeContext ctx, NodeServices services,
+            GossipHandle peers, NodeMessaging messaging, RandomGenerator random) {
+        ReplicationSection config = ctx.config().network().replication();
+        ThreadPoolExecutor serving = new ThreadPoolExecutor(SERVING_THREADS, SERVING_THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(SERVING_QUEUE), Thread.ofPlatform().name("capsule-serving-", 0).daemon().factory());
+        runtime.add("capsule-serving-pool", serving::shutdownNow);
+        ExecutorService fetching = Executors.newVirtualThreadPerTaskExecutor();
+        runtime.add("fetch-workers", fetching::shutdownNow);
+        CapsuleServing capsules = CapsuleServing.start(peers, messaging,
+                services.capsuleWindows(config.budget(), ReplicationSection.WINDOW_BYTES), serving);
+        runtime.add("capsule-serving", capsules);
+        FetchService fetches = services.fetchService(new FetchConfig(ReplicationSection.WINDOW_BYTES, 2, 8,
+                Duration.ofSeconds(30), 1_000_000, Compression.NONE), random);
+        PeerReplication transport = new PeerReplication(peers, messaging, fetching);
+        runtime.add("replication", transport);
+        ReplicationService<PeerId> replication = services.replication(fetches, transport, fetching, config.enabled(),
+                () -> messaging.announcement().capacityFreeBytes());
+        transport.serve(replication);
+        ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("replication-tick").daemon().factory());
+        ticks.scheduleWithFixedDelay(replication::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        runtime.add("replication-tick", ticks::shutdownNow);
+        return replication;
+    }
+}

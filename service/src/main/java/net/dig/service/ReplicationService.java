@@ -1,0 +1,276 @@
+package net.dig.service;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import net.dig.core.Bytes32;
+import net.dig.core.Clock;
+import net.dig.storage.DatastoreVersion;
+import net.dig.storage.Manifest;
+import net.dig.storage.StorageEvents;
+
+/**
+ * Push propagation of datastore versions between nodes (docs/decisions.md D40b): store and forward.
+ *
+ * <h2>Announcing</h2>
+ * When a version becomes current here (a storage event: ingest, a push, a fetch that landed), it is
+ * offered, with its owner-signed record, to every peer the {@link Transport} lists except those known to
+ * hold it already (the peers that offered it to this node). Only stored versions are offered, so only
+ * verified bytes travel on. {@link #announced} gives the answers ({@link Propagation}): the peers that
+ * accepted, the free space they reported, and the storage estimate: the latest time by which an accepting
+ * peer expects to hold the version, each peer estimating from the rate its own past fetches achieved.
+ *
+ * <h2>Receiving an offer</h2>
+ * {@link #onOffer} answers before anything is fetched: declined with {@link Decline#OPTED_OUT} when this
+ * node does not replicate ({@code network.replicate}), {@link ErrorCode#BAD_SIGNATURE} when the record's
+ * owner signature or id does not verify, {@link ErrorCode#OWNER_MISMATCH} for another owner's version of a
+ * datastore held here, {@link Decline#ALREADY_HELD} for the version held, {@link ErrorCode#STALE_VERSION}
+ * for an older one. A newer version is accepted: its fetch begins (through {@link FetchService}, which
+ * supersedes an older fetch of the same datastore) from the peer that offered it and every other peer known
+ * to hold it; a peer that offers the version being fetched joins that fetch as a provider. The fetch's own
+ * checks (signed root, chunk hashes, file table) decide what lands.
+ *
+ * <h2>Concurrency and failure modes</h2>
+ * Thread-safe. {@link #onOffer} blocks (SQLite, the staging area): call it from a worker. Fetch sessions
+ * run on the injected executor through a {@link FetchDriver} stamped by the injected clock; {@link #tick}
+ * lets them time out stalled providers. A peer that does not answer an offer counts as not accepting.
+ * The holders remembered per version are bounded ({@code MAX_VERSIONS} versions, oldest forgotten).
+ */
+public final class ReplicationService<P> implements StorageEvents {
+    /** Why an offer is declined when no error-table row says it. */
+    public enum Decline {
+        /** This node does not take versions from peers. */
+        OPTED_OUT,
+        /** This node holds exactly that version. */
+        ALREADY_HELD
+    }
+
+    /**
+     * A peer's answer to an offer: accepted, or why not (an {@link ErrorCode} or {@link Decline} name); on
+     * accept, its free space once it holds the version and when it expects to (Unix millis).
+     */
+    public record Reply(boolean accepted, String reason, long freeBytes, long storedByMillis) {
+        public Reply {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        static Reply decline(String reason) {
+            return new Reply(false, reason, 0, 0);
+        }
+    }
+
+    /**
+     * What the peers answered to one version's offer: the peers that accepted, the sum of the free space
+     * they reported ({@code freeBytes}), and {@code storedByMillis}, the latest time by which they expect
+     * to hold it (the commit time here when none accepted).
+     */
+    public record Propagation(Bytes32 datastoreId, long version, List<String> acceptedBy, long freeBytes, long storedByMillis) {
+        public Propagation {
+            acceptedBy = List.copyOf(acceptedBy);
+        }
+    }
+
+    /** What replication needs from the peer network. */
+    public interface Transport<P> {
+        /** The peers to offer versions to. */
+        Collection<P> peers();
+
+        /** Offers {@code version} to {@code peer}; completes with its answer (exceptionally: no answer). */
+        CompletableFuture<Reply> offer(P peer, DatastoreVersion version);
+
+        /** A fetch link whose answers go to {@code sink}. */
+        PeerLink<P> link(BiConsumer<P, FetchResponse> sink);
+
+        /** How a peer is named to clients (the API's peer ids). */
+        default String name(P peer) {
+            return String.valueOf(peer);
+        }
+    }
+
+    static final int MAX_VERSIONS = 4096;
+    /** The fetch rate assumed before any fetch landed: the default per-peer upload cap. */
+    static final double INITIAL_FETCH_RATE = 8 << 20;
+
+    private final DatastoreService datastores;
+    private final FetchService fetches;
+    private final Transport<P> transport;
+    private final Executor workers;
+    private final Clock clock;
+    private final boolean replicate;
+    private final LongSupplier freeBytes;
+    /** Peers known to hold each version (they offered it); insertion order, oldest dropped past MAX_VERSIONS. */
+    private final Map<String, Set<P>> holders = new LinkedHashMap<>();
+    private final Map<Bytes32, FetchDriver<P>> drivers = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Propagation>> propagations = new ConcurrentHashMap<>();
+    private final Map<Bytes32, Long> began = new ConcurrentHashMap<>();
+    /** Bytes per second the fetches of this node achieved (a moving average), what its stored-by estimates use. */
+    private volatile double fetchRate = INITIAL_FETCH_RATE;
+    /** Tests see each offer this node sends and each version it starts fetching. */
+    volatile Consumer<String> steps = s -> { };
+
+    ReplicationService(DatastoreService datastores, FetchService fetches, Transport<P> transport, Executor workers, Clock clock,
+            boolean replicate, LongSupplier freeBytes) {
+        this.datastores = Objects.requireNonNull(datastores, "datastores");
+        this.fetches = Objects.requireNonNull(fetches, "fetches");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.workers = Objects.requireNonNull(workers, "workers");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.replicate = replicate;
+        this.freeBytes = Objects.requireNonNull(freeBytes, "freeBytes");
+    }
+
+    /** Whether this node takes versions offered by peers. */
+    public boolean replicates() {
+        return replicate;
+    }
+
+    @Override
+    public void onVersionCommitted(Manifest manifest) {
+        DatastoreVersion v = manifest.version();
+        if (propagations.size() >= MAX_VERSIONS) {
+            propagations.keySet().stream().findAny().ifPresent(propagations::remove);
+        }
+        CompletableFuture<Propagation> result = propagations.computeIfAbsent(key(v.datastoreId(), v.version()),
+                k -> new CompletableFuture<>());
+        landed(v);
+        long now = clock.millis();
+        workers.execute(() -> announce(v).whenComplete((p, e) -> result.complete(p != null ? p
+                : new Propagation(v.datastoreId(), v.version(), List.of(), 0, now))));
+    }
+
+    /**
+     * The answers to the offer of a version stored here (completes once every peer answered or failed to);
+     * empty when that version was never committed here. Kept for the versions of {@link #MAX_VERSIONS}.
+     */
+    public Optional<CompletableFuture<Propagation>> announced(Bytes32 datastoreId, long version) {
+        return Optional.ofNullable(propagations.get(key(datastoreId, version)));
+    }
+
+    /** Offers {@code v} to every peer not known to hold it. */
+    CompletableFuture<Propagation> announce(DatastoreVersion v) {
+        Set<P> skip = holdersOf(v);
+        List<P> targets = transport.peers().stream().filter(p -> !skip.contains(p)).toList();
+        List<CompletableFuture<Reply>> replies = new ArrayList<>();
+        for (P p : targets) {
+            steps.accept("offer " + p);
+            replies.add(transport.offer(p, v).exceptionally(e -> Reply.decline(ErrorCode.UNAVAILABLE.name())));
+        }
+        long now = clock.millis();
+        return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<String> accepted = new ArrayList<>();
+            long free = 0;
+            long by = now;
+            for (int i = 0; i < targets.size(); i++) {
+                Reply r = replies.get(i).join();
+                if (r.accepted()) {
+                    accepted.add(transport.name(targets.get(i)));
+                    free += r.freeBytes();
+                    by = Math.max(by, r.storedByMillis());
+                }
+            }
+            return new Propagation(v.datastoreId(), v.version(), accepted, free, by);
+        });
+    }
+
+    /** Answers {@code from}'s offer of {@code v} and, on accept, fetches it (see the class note). Blocks. */
+    public Reply onOffer(P from, DatastoreVersion v) {
+        remember(v, from);
+        if (!replicate) {
+            return Reply.decline(Decline.OPTED_OUT.name());
+        }
+        if (!v.idDerivationValid() || !v.signatureValid()) {
+            return Reply.decline(ErrorCode.BAD_SIGNATURE.name());
+        }
+        Optional<Manifest> held = datastores.manifest(v.datastoreId());
+        if (held.isPresent()) {
+            DatastoreVersion h = held.get().version();
+            if (!Arrays.equals(h.ownerPublicKey(), v.ownerPublicKey())) {
+                return Reply.decline(ErrorCode.OWNER_MISMATCH.name());
+            }
+            if (h.version() == v.version()) {
+                return Reply.decline(Decline.ALREADY_HELD.name());
+            }
+            if (h.version() > v.version()) {
+                return Reply.decline(ErrorCode.STALE_VERSION.name());
+            }
+        }
+        Reply accept = new Reply(true, "", Math.max(0, freeBytes.getAsLong() - v.totalSize()),
+                clock.millis() + (long) Math.ceil(v.totalSize() * 1000.0 / fetchRate));
+        FetchDriver<P> running = drivers.get(v.datastoreId());
+        if (running != null && running.session().version().version() == v.version()
+                && running.session().outcome().isEmpty()) {
+            running.addProviders(List.of(from));
+            return accept;
+        }
+        try {
+            begin(v);
+        } catch (ServiceException e) {
+            return Reply.decline(e.code().name());
+        }
+        return accept;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void begin(DatastoreVersion v) {
+        BiConsumer<P, FetchResponse>[] sink = new BiConsumer[1];
+        PeerLink<P> link = transport.link((p, r) -> sink[0].accept(p, r));
+        FetchSession<P> session = fetches.begin(v, holdersOf(v), link);
+        FetchDriver<P> driver = FetchDriver.of(session, workers, clock);
+        sink[0] = driver::onResponse;
+        drivers.put(v.datastoreId(), driver);
+        began.put(v.datastoreId(), clock.nanos());
+        steps.accept("fetch " + v.version());
+        driver.start();
+    }
+
+    /** A fetch of {@code v} begun here landed: its rate feeds the stored-by estimate. */
+    private void landed(DatastoreVersion v) {
+        Long start = began.remove(v.datastoreId());
+        long elapsed = start == null ? 0 : clock.nanos() - start;
+        if (elapsed > 0 && v.totalSize() > 0) {
+            double rate = v.totalSize() * 1e9 / elapsed;
+            fetchRate = 0.5 * fetchRate + 0.5 * rate;
+        }
+    }
+
+    /** Lets running fetches time out stalled providers and forgets ended ones; call periodically. */
+    public void tick() {
+        drivers.values().removeIf(d -> d.session().outcome().isPresent());
+        drivers.values().forEach(FetchDriver::tick);
+    }
+
+    /** The fetch this node runs for a datastore it accepted, if any. */
+    public Optional<FetchSession<P>> fetching(Bytes32 datastoreId) {
+        return Optional.ofNullable(drivers.get(datastoreId)).map(FetchDriver::session);
+    }
+
+    private synchronized void remember(DatastoreVersion v, P holder) {
+        holders.computeIfAbsent(key(v.datastoreId(), v.version()), k -> new LinkedHashSet<>()).add(holder);
+        while (holders.size() > MAX_VERSIONS) {
+            String oldest = holders.keySet().iterator().next();
+            holders.remove(oldest);
+            propagations.remove(oldest);
+        }
+    }
+
+    private synchronized Set<P> holdersOf(DatastoreVersion v) {
+        return Set.copyOf(holders.getOrDefault(key(v.datastoreId(), v.version()), Set.of()));
+    }
+
+    private static String key(Bytes32 id, long version) {
+        return id.toHex() + "/" + version;
+    }
+}
