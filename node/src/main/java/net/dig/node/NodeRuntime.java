@@ -16,6 +16,7 @@ import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import net.dig.net.GossipHandle;
 import net.dig.net.GossipService;
+import net.dig.net.NetPeerLink;
 import net.dig.net.NodeMessaging;
 import net.dig.service.Holders;
 import net.dig.service.NodeServices;
@@ -88,7 +89,6 @@ final class NodeRuntime implements AutoCloseable {
             NodeServices services = NodeServices.open(storage, identity, clock, ApiServer.serviceSettings(apiConfig));
             runtime.add("services", services);
             services.bindTo(registry);
-            RepairWiring.start(runtime, services, RepairWiring.noProviders(), registry);
             GossipService gossip = new GossipService(GossipWiring.gossipConfig(ctx), clock, new SecureRandom());
             AtomicReference<NodePayload.HttpEndpoint> http =
                     new AtomicReference<>(GossipWiring.httpEndpoint(config, config.api().listenAddress().port()));
@@ -108,6 +108,9 @@ final class NodeRuntime implements AutoCloseable {
             runtime.fact("peer_id", gossip.peerId().toHex());
             runtime.nodeMessages = nodeMessages;
             runtime.replication = ReplicationWiring.start(runtime, ctx, services, peers, nodeMessages, new SecureRandom());
+            // capsules found bad are fetched again from the holders the DHT finds, over the peer connections
+            RepairWiring.start(runtime, services, RepairWiring.transport(dht, sink -> new NetPeerLink(peers, nodeMessages).deliverTo(sink)),
+                    registry);
             GossipMetrics.bind(registry, peers, clock);
             ApiServer api = ApiServer.start(apiConfig, services, clock, dht.directory(GossipWiring.peerDirectory(peers, nodeMessages.directory())), registry,
                     BuildVersion.current());

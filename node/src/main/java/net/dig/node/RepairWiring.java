@@ -41,7 +41,8 @@ final class RepairWiring {
     static <P> CapsuleRepair<P> start(NodeRuntime runtime, NodeServices services, CapsuleRepair.Transport<P> transport,
             MeterRegistry registry) {
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dig-repair-", 0).factory());
-        CapsuleRepair<P> repair = services.capsuleRepair(services.fetchService(FetchConfig.defaults(), new SecureRandom()),
+        CapsuleRepair<P> repair = services.capsuleRepair(services.fetchService(new FetchConfig(ReplicationSection.WINDOW_BYTES, 2, 8, Duration.ofSeconds(30), 1_000_000,
+                net.dig.storage.Compression.NONE), new SecureRandom()),
                 transport, workers, RepairConfig.defaults());
         repair.bindTo(registry);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
@@ -89,7 +90,7 @@ final class RepairWiring {
         };
     }
 
-    /** A transport that knows no provider (no provider discovery in this node yet): every attempt waits. */
+    /** A transport that knows no provider: every attempt waits (tests). */
     static CapsuleRepair.Transport<PeerId> noProviders() {
         return transport(id -> CompletableFuture.completedFuture(List.of()), sink -> {
             throw new IllegalStateException("no provider, so no fetch link is needed");

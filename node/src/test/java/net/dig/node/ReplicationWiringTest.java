@@ -130,6 +130,65 @@ class ReplicationWiringTest {
         }
     }
 
+    @Test
+    void aByteFlippedInAPlotOfARunningNodeIsFoundByTheScrubberAndRepairedFromItsPeer() throws Exception {
+        Path scratch = tmp.resolve("scratch-repair");
+        byte[] data = new byte[3 * 262_144 + 999];
+        new SplittableRandom(4).nextBytes(data);
+        Path file = tmp.resolve("repair.bin");
+        Files.write(file, data);
+        Manifest m;
+        List<byte[]> capsules = new ArrayList<>();
+        try (StorageEngine e = StorageEngine.open(StorageConfig.under(scratch), Clock.system(),
+                NodeIdentity.fromSeed(new byte[32]), new SplittableRandom(1))) {
+            m = e.ingest(file, new IngestOptions(262_144, Compression.NONE, "repair.bin"),
+                    NodeIdentity.fromSeed(filled(9)), Progress.none());
+            for (int i = 0; i < m.capsules().size(); i++) {
+                capsules.add(e.readCapsule(m.datastoreId(), i));
+            }
+        }
+        List<Setting> scrubEverySecond = List.of(new Setting("storage.scrub.period_secs", "1", "test"));
+        try (NodeRuntime a = start("a", scrubEverySecond);
+             NodeRuntime b = start("b", bootstrapTo(a))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> a.nodeMessages.directory().get(peerId(b)).isPresent()
+                    && b.nodeMessages.directory().get(peerId(a)).isPresent());
+            assertThat(push(a, ManifestCodec.encode(m), capsules).statusCode()).isEqualTo(200);
+            String id = m.datastoreId().toHex();
+            await().atMost(Duration.ofSeconds(60)).until(() -> get(b, "/datastore/" + id + "/manifest").statusCode() == 200);
+
+            flipInPlot(tmp.resolve("a"), capsules.get(1));
+            // the scrubber finds the flip, the capsule is refused, the repair finds B through the DHT, fetches the
+            // capsule over the peer connection, verifies it against the signed root and writes it into a new plot
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
+                    JSON.readTree(get(a, "/node/status").body()).at("/plots/repairs/repaired").asLong() >= 1);
+            HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.facts().get("api_port")
+                    + "/capsule/" + id + "/1")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.body()).isEqualTo(capsules.get(1));
+            assertThat(JSON.readTree(get(a, "/node/status").body()).at("/plots/repairs/pending").asLong()).isZero();
+        }
+    }
+
+    /** Flips one byte of {@code capsule} where it lies in a plot file of {@code home}, in place. */
+    private static void flipInPlot(Path home, byte[] capsule) throws java.io.IOException {
+        byte[] needle = java.util.Arrays.copyOf(capsule, 64);
+        try (java.util.stream.Stream<Path> plots = Files.walk(home.resolve("plots"))) {
+            for (Path p : plots.filter(f -> f.toString().endsWith(".plot")).toList()) {
+                byte[] plot = Files.readAllBytes(p);
+                for (int i = 0; i + needle.length <= plot.length; i += 4096) {
+                    if (java.util.Arrays.equals(plot, i, i + needle.length, needle, 0, needle.length)) {
+                        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+                            raf.seek(i + 10);
+                            raf.write(plot[i + 10] ^ 0x40);
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("capsule not found in a plot of " + home);
+    }
+
     private HttpResponse<String> push(NodeRuntime n, String manifest, List<byte[]> capsules) throws Exception {
         String boundary = "b0undary" + Bytes32.ZERO.toHex().substring(0, 8);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
