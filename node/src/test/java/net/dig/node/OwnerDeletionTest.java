@@ -113,12 +113,13 @@ class OwnerDeletionTest {
             for (int i = 0; i < 4; i++) {
                 int expected = i == 0 || i == 3 ? 1 : 2;
                 NodeRuntime n = nodes.get(i);
-                await().atMost(BOUND).until(() -> n.tombstones().peers().peerCount().get() == expected);
+                // at least its line neighbours: the DHT may dial further nodes its lookups name
+                await().atMost(BOUND).until(() -> n.tombstones().peers().peerCount().get() >= expected);
             }
 
             // every node announced its holdings to its neighbours after the handshake (222)
             NodeRuntime bNode = nodes.get(1);
-            await().atMost(BOUND).until(() -> bNode.holdings().connectedHolders(id).size() == 2);
+            await().atMost(BOUND).until(() -> bNode.holdings().connectedHolders(id).size() >= 2);
 
             // B (not the owner) tries to delete A's datastore everywhere: refused at home, nothing sent
             NodeRuntime b = nodes.get(1);
@@ -131,8 +132,8 @@ class OwnerDeletionTest {
             await().atMost(BOUND).until(() -> nodes.get(2).tombstones().refused() == 1);
             assertThat(nodes.get(3).tombstones().deleted()).isZero();
 
-            // the owner deletes: gone here at once, and hop by hop at B, C and D
-            assertThat(nodes.get(0).tombstones().delete(id).get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            // the owner deletes: gone here at once, and at B, C and D (hop by hop, or directly over a DHT connection)
+            assertThat(nodes.get(0).tombstones().delete(id).get(30, TimeUnit.SECONDS)).as("peers the tombstone went to").isGreaterThanOrEqualTo(1);
             for (int i = 1; i < 4; i++) {
                 NodeRuntime n = nodes.get(i);
                 await().atMost(BOUND).until(() -> n.tombstones().deleted() == 1);
