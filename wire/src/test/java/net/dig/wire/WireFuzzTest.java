@@ -64,6 +64,27 @@ class WireFuzzTest {
         assertThat(header.dataLength()).isEqualTo(m.data().length);
     }
 
+    /**
+     * The storage network's bodies: the first byte picks a signed node message (opcode 240), a holdings
+     * announcement (222) or a store-melted notice (221); each decodes or is refused with a WireException.
+     */
+    @FuzzTest
+    void storageNetwork(byte[] input) {
+        if (input.length == 0) {
+            return;
+        }
+        byte[] body = Arrays.copyOfRange(input, 1, input.length);
+        try {
+            switch ((input[0] & 0xFF) % 3) {
+                case 0 -> NodeMessageCodec.decode(body, NodeMessageLimits.DEFAULT);
+                case 1 -> HoldingsAnnounce.decode(body);
+                default -> StoreMelted.decode(body);
+            }
+        } catch (WireException expected) {
+            // refused with the codec's typed error
+        }
+    }
+
     /** The stream cut where the fuzzer says: the envelopes are the same as from one whole feed. */
     @FuzzTest
     void stream(FuzzedDataProvider data) {
