@@ -32,6 +32,7 @@ import net.dig.service.Holders;
 import net.dig.testkit.FileTrees;
 import net.dig.wire.NodePayload;
 import org.junit.jupiter.api.BeforeEach;
+import net.dig.testkit.Corruption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,22 +69,9 @@ class GetCommandTest {
         FileTrees.copy(homeA, homeB);
     }
 
-    /** Flips one byte of capsule {@code index} where it lies in the home's plot file. */
+    /** Damages capsule {@code index} where it lies in the home's plot file. */
     private void flipInPlot(Path home, int index) throws IOException {
-        byte[] needle = Arrays.copyOfRange(original, index * CS, index * CS + 64);
-        try (Stream<Path> plots = Files.walk(home.resolve("plots"))) {
-            for (Path p : plots.filter(Files::isRegularFile).toList()) {
-                byte[] plot = Files.readAllBytes(p);
-                for (int i = 0; i + needle.length <= plot.length; i += 4096) {
-                    if (Arrays.equals(plot, i, i + needle.length, needle, 0, needle.length)) {
-                        plot[i + 10] ^= 0x40;
-                        Files.write(p, plot);
-                        return;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("capsule " + index + " not found in a plot of " + home);
+        Corruption.flipStored(home.resolve("plots"), Arrays.copyOfRange(original, index * CS, index * CS + 64));
     }
 
     private static NodeRuntime start(Path home, Setting... extra) {

@@ -156,7 +156,7 @@ class ReplicationWiringTest {
             String id = m.datastoreId().toHex();
             await().atMost(Duration.ofSeconds(60)).until(() -> get(b, "/datastore/" + id + "/manifest").statusCode() == 200);
 
-            flipInPlot(tmp.resolve("a"), capsules.get(1));
+            net.dig.testkit.Corruption.flipStored(tmp.resolve("a").resolve("plots"), java.util.Arrays.copyOf(capsules.get(1), 64));
             // the scrubber finds the flip, the capsule is refused, the repair finds B through the DHT, fetches the
             // capsule over the peer connection, verifies it against the signed root and writes it into a new plot
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
@@ -167,26 +167,6 @@ class ReplicationWiringTest {
             assertThat(served.body()).isEqualTo(capsules.get(1));
             assertThat(JSON.readTree(get(a, "/node/status").body()).at("/plots/repairs/pending").asLong()).isZero();
         }
-    }
-
-    /** Flips one byte of {@code capsule} where it lies in a plot file of {@code home}, in place. */
-    private static void flipInPlot(Path home, byte[] capsule) throws java.io.IOException {
-        byte[] needle = java.util.Arrays.copyOf(capsule, 64);
-        try (java.util.stream.Stream<Path> plots = Files.walk(home.resolve("plots"))) {
-            for (Path p : plots.filter(f -> f.toString().endsWith(".plot")).toList()) {
-                byte[] plot = Files.readAllBytes(p);
-                for (int i = 0; i + needle.length <= plot.length; i += 4096) {
-                    if (java.util.Arrays.equals(plot, i, i + needle.length, needle, 0, needle.length)) {
-                        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(p.toFile(), "rw")) {
-                            raf.seek(i + 10);
-                            raf.write(plot[i + 10] ^ 0x40);
-                        }
-                        return;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("capsule not found in a plot of " + home);
     }
 
     private HttpResponse<String> push(NodeRuntime n, String manifest, List<byte[]> capsules) throws Exception {

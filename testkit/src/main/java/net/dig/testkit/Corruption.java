@@ -22,4 +22,26 @@ public final class Corruption {
             ch.write(ByteBuffer.wrap(bad), at);
         }
     }
+
+    /**
+     * Damages the stored copy of some content: finds {@code start} (a capsule's first bytes) at a 4 KiB
+     * boundary of a {@code .plot} file below {@code dir}, where plot capsule data lies, and {@link #flip}s the
+     * bytes 10 further on.
+     *
+     * @throws AssertionError if no plot holds {@code start}
+     */
+    public static Path flipStored(Path dir, byte[] start) throws IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".plot")).sorted().toList()) {
+                byte[] plot = java.nio.file.Files.readAllBytes(p);
+                for (int i = 0; i + start.length <= plot.length; i += 4096) {
+                    if (java.util.Arrays.equals(plot, i, i + start.length, start, 0, start.length)) {
+                        flip(p, i + 10);
+                        return p;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no plot below " + dir + " holds the content");
+    }
 }
