@@ -3,7 +3,10 @@
 #   1. ingest 1 GiB of random data (fsync included)  vs  dd if=data of=x bs=4M conv=fsync
 #   2. verify the resulting plot (both cores)         vs  openssl dgst -sha256 of the same plot file
 #   3. random capsule / 4 KiB chunk reads from a plot larger than 2 GiB
-# Usage: bench/scripts/storage-ingest-verify.sh [WORK_DIR]   (needs ~6 GiB free in WORK_DIR)
+#   0. first, as users run it (whole processes, JVM start included, RUNS times each, min/median/max):
+#      `dig-node datastore add` of 1 GiB (default codec; random and text data)  vs  dd bs=4M conv=fsync
+#      `dig-node plot verify` of that plot                                     vs  openssl dgst -sha256
+# Usage: [RUNS=3] [CLI_ONLY=1] bench/scripts/storage-ingest-verify.sh [WORK_DIR]   (needs ~6 GiB free)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK="${1:-$(mktemp -d /tmp/dig-storage-bench.XXXXXX)}"
@@ -12,8 +15,10 @@ mkdir -p "$WORK"
 dig_find_jdk || { echo "no JDK >= 25 found" >&2; exit 2; }
 JAVA="$JAVA_HOME/bin/java"
 
-./mvnw -B -q -pl bench -am package -DskipTests
+./mvnw -B -q -pl bench,node -am package -DskipTests
 JAR=bench/target/dig-bench.jar
+NODE_JAR=node/target/dig-node.jar
+RUNS="${RUNS:-3}"
 # each JVM's CPU use (user+sys, JVM start included) goes to stderr as cpu_seconds=...
 bench() { /usr/bin/time -f "cpu_seconds=%U+%S wall_seconds=%e" "$JAVA" -Xmx4g --enable-native-access=ALL-UNNAMED \
   -cp "$JAR" net.dig.bench.StorageBench "$@" 2> >(grep -E "^cpu_seconds" >&2); }
@@ -23,6 +28,48 @@ echo "load_average_before=$(cut -d' ' -f1-3 /proc/loadavg) cores=$(nproc)"
 echo "# data"
 head -c 1073741824 /dev/urandom > "$WORK/data.bin"
 sync
+
+# min/median/max of the numbers on stdin
+stats() { sort -g | awk '{v[NR]=$1} END {printf "min=%.3f median=%.3f max=%.3f", v[1], v[int((NR+1)/2)], v[NR]}'; }
+dig() { "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$NODE_JAR" --data-dir "$1" "${@:2}"; }
+
+echo "# text data: the repository's sources and docs, repeated to 1 GiB"
+git ls-files -z -- '*.java' '*.md' '*.xml' '*.json' '*.py' '*.sh' | xargs -0 cat > "$WORK/corpus.txt"
+: > "$WORK/text.bin"
+while [ "$(stat -c %s "$WORK/text.bin")" -lt 1073741824 ]; do cat "$WORK/corpus.txt" >> "$WORK/text.bin"; done
+truncate -s 1073741824 "$WORK/text.bin"
+rm -f "$WORK/corpus.txt"
+
+echo "# 0. whole processes: dig-node datastore add vs dd, dig-node plot verify vs openssl (runs=$RUNS)"
+for kind in data text; do
+  src="$WORK/$kind.bin"
+  cat "$src" > /dev/null
+  : > "$WORK/cli-$kind.txt"
+  for run in $(seq "$RUNS"); do
+    rm -f "$WORK/dd.out"; sync
+    dd_s=$(secs dd if="$src" of="$WORK/dd.out" bs=4M conv=fsync)
+    rm -f "$WORK/dd.out"; rm -rf "$WORK/cli-home"; sync
+    dig "$WORK/cli-home" init > /dev/null 2>&1
+    add_s=$(secs dig "$WORK/cli-home" datastore add "$src")
+    plot=$(ls "$WORK"/cli-home/plots/*.plot)
+    cat "$plot" > /dev/null
+    ossl_s=$(secs openssl dgst -sha256 "$plot")
+    ver_s=$(secs dig "$WORK/cli-home" plot verify)
+    dig "$WORK/cli-home" plot verify > /dev/null || { echo "verify failed" >&2; exit 1; }
+    echo "$kind run=$run dd=$dd_s add=$add_s add_vs_dd=$(echo "scale=3; $dd_s / $add_s" | bc)" \
+      "plot_bytes=$(stat -c %s "$plot") openssl=$ossl_s verify=$ver_s verify_vs_openssl=$(echo "scale=3; $ossl_s / $ver_s" | bc)" \
+      "load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$WORK/cli-$kind.txt"
+  done
+  rm -rf "$WORK/cli-home"
+  echo "$kind add_vs_dd: $(sed 's/.*add_vs_dd=\([^ ]*\).*/\1/' "$WORK/cli-$kind.txt" | stats)"
+  echo "$kind verify_vs_openssl: $(sed 's/.*verify_vs_openssl=\([^ ]*\).*/\1/' "$WORK/cli-$kind.txt" | stats)"
+done
+rm -f "$WORK/text.bin"
+if [ -n "${CLI_ONLY:-}" ]; then
+  rm -f "$WORK/data.bin"
+  echo "load_average_after=$(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 echo "# 1. ingest vs dd"
 rm -f "$WORK/dd.out"

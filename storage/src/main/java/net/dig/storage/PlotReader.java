@@ -201,31 +201,44 @@ final class PlotReader implements AutoCloseable {
         if (lengths[0] != n * PlotWriter.C1_RECORD || lengths[1] != n * PlotWriter.C2_RECORD || lengths[2] != n * 32) {
             throw new Corrupt(true, "table sizes do not match capsule count " + n);
         }
-        byte[][] tables = new byte[5][];
-        for (int t = 0; t < 5; t++) {
-            long start = Integer.toUnsignedLong(pointers[t]) * PlotWriter.PAGE;
-            if (start < dataEnd || lengths[t] < 0 || start + lengths[t] > fileSize || lengths[t] > Integer.MAX_VALUE - 8) {
+        if (n > Integer.MAX_VALUE) {
+            throw new Corrupt(true, "capsule count " + n + " is more than a plot can index");
+        }
+        long[] starts = new long[PlotWriter.PRESENT_TABLES];
+        for (int t = 0; t < PlotWriter.PRESENT_TABLES; t++) {
+            starts[t] = Integer.toUnsignedLong(pointers[t]) * PlotWriter.PAGE;
+            if (starts[t] < dataEnd || lengths[t] < 0 || lengths[t] > fileSize - starts[t]) {
                 throw new Corrupt(true, "table C" + (t + 1) + " lies outside the file");
             }
-            byte[] table = new byte[(int) lengths[t]];
-            readFully(ch, ByteBuffer.wrap(table), start);
-            if (!Arrays.equals(Sha256.hash(table).toArray(), hashes[t])) {
+        }
+        if (lengths[4] > Integer.MAX_VALUE - 8) {
+            throw new Corrupt(true, "table C5 is " + lengths[4] + " bytes, more than its manifests can be");
+        }
+        for (int t = 0; t < 4; t++) {
+            if (!Arrays.equals(hashRegion(ch, starts[t], lengths[t]), hashes[t])) {
                 throw new Corrupt(false, "table C" + (t + 1) + " checksum mismatch");
             }
-            tables[t] = table;
         }
-        long c4Start = Integer.toUnsignedLong(pointers[3]) * PlotWriter.PAGE;
-        List<Manifest> manifests = parseDatastores(tables[4]);
+        byte[] c5 = new byte[(int) lengths[4]];
+        readFully(ch, ByteBuffer.wrap(c5), starts[4]);
+        if (!Arrays.equals(Sha256.hash(c5).toArray(), hashes[4])) {
+            throw new Corrupt(false, "table C5 checksum mismatch");
+        }
+        long c4Start = starts[3];
+        List<Manifest> manifests = parseDatastores(c5);
         Map<Bytes32, Manifest> byId = new HashMap<>();
         for (Manifest m : manifests) {
             byId.put(m.datastoreId(), m);
         }
-        ByteBuffer c1 = ByteBuffer.wrap(tables[0]);
-        ByteBuffer c2 = ByteBuffer.wrap(tables[1]);
-        ByteBuffer c3 = ByteBuffer.wrap(tables[2]);
+        Records c1Records = new Records(ch, starts[0], lengths[0], PlotWriter.C1_RECORD);
+        Records c2Records = new Records(ch, starts[1], lengths[1], PlotWriter.C2_RECORD);
+        Records c3Records = new Records(ch, starts[2], lengths[2], 32);
         List<Entry> entries = new ArrayList<>((int) n);
         long chunkOffset = 0;
         for (int i = 0; i < n; i++) {
+            ByteBuffer c1 = c1Records.next();
+            ByteBuffer c2 = c2Records.next();
+            ByteBuffer c3 = c3Records.next();
             Bytes32 ds = Bytes32.read(c1);
             int index = c1.getInt();
             int size = c1.getInt();
@@ -267,6 +280,49 @@ final class PlotReader implements AutoCloseable {
             throw new Corrupt(false, "table C4 holds " + lengths[3] + " bytes of chunk hashes but the capsules need " + chunkOffset);
         }
         return new PlotReader(path, ch, plotId, creationTime, fileSize, pub, List.copyOf(entries), manifests);
+    }
+
+    /** SHA-256 of {@code length} bytes at {@code start}, read a window at a time. */
+    private static byte[] hashRegion(FileChannel ch, long start, long length) throws IOException {
+        java.security.MessageDigest d = Sha256.newDigest();
+        ByteBuffer window = ByteBuffer.allocate((int) Math.min(1 << 20, Math.max(length, 1)));
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(window.capacity(), length - done);
+            window.clear().limit(n);
+            readFully(ch, window, start + done);
+            window.flip();
+            d.update(window);
+            done += n;
+        }
+        return d.digest();
+    }
+
+    /** The fixed-size records of one table, read a window at a time (a table may be far larger than heap). */
+    private static final class Records {
+        private static final int PER_WINDOW = 4096;
+        private final FileChannel ch;
+        private final ByteBuffer window;
+        private final long end;
+        private long next;
+
+        Records(FileChannel ch, long start, long length, int recordSize) {
+            this.ch = ch;
+            this.next = start;
+            this.end = start + length;
+            this.window = ByteBuffer.allocate(recordSize * PER_WINDOW).limit(0);
+        }
+
+        /** The window holding the next record, positioned at it. */
+        ByteBuffer next() throws IOException {
+            if (!window.hasRemaining()) {
+                int n = (int) Math.min(window.capacity(), end - next);
+                window.clear().limit(n);
+                readFully(ch, window, next);
+                next += n;
+                window.flip();
+            }
+            return window;
+        }
     }
 
     private static List<Manifest> parseDatastores(byte[] table) throws Corrupt {

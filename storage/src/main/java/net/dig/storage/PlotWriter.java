@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -93,6 +94,10 @@ final class PlotWriter implements AutoCloseable {
     static final int SIGNED_HEADER_BYTES = 448;
     /** Temporary plots are named {@code .plot.<random>.tmp} ({@link AtomicFiles#createTemporary}). */
     static final String TEMP_STEM = "plot";
+    /** The C4 table file streamed beside a temporary plot: {@code .c4.<random>.tmp}. */
+    static final String C4_TEMP_STEM = "c4";
+    /** C1..C5; C6 and C7 are reserved (absent) in version 1. */
+    static final int PRESENT_TABLES = 5;
     static final String PLOT_SUFFIX = ".plot";
 
     /**
@@ -101,49 +106,66 @@ final class PlotWriter implements AutoCloseable {
      * this process holds on it.
      */
     private static final java.util.Set<Path> WRITING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Bytes of capsule data written between intermediate flushes. */
+    static final long FLUSH_EVERY = 64L << 20;
+    /** Buffer of the streamed tables (C1..C4) before they go to disk. */
+    private static final int TABLE_BUFFER = 1 << 20;
 
     private final Path dir;
     private final Path temp;
     private final FileChannel channel;
+    private final Path c4Temp;
+    private final FileChannel c4;
+    private final ByteBuffer c4Buffer = ByteBuffer.allocate(TABLE_BUFFER);
+    private final MessageDigest c4Digest = Sha256.newDigest();
+    private long c4Length;
     private long position = HEADER_SIZE;
     private long unflushed;
-    /** Bytes of capsule data written between intermediate flushes. */
-    static final long FLUSH_EVERY = 64L << 20;
     private final List<Record> records = new ArrayList<>();
     private boolean done;
     /** Tests: runs just before the plot gets its final name. */
     Runnable beforePublish;
 
+    /** One capsule's C1..C3 fields; its chunk hashes are already in the C4 table file. */
     record Record(Bytes32 datastoreId, int index, int size, Bytes32 hash, long offset, int storedLength,
-                  Compression codec, Bytes32 chunkRoot, byte[] chunkHashes) {}
+                  Compression codec, Bytes32 chunkRoot) {}
 
     /** The finished plot. */
-    record Written(Bytes32 plotId, Path path, long sizeBytes, int capsuleCount, long creationTime,
-                   List<Record> records, long c4Start) {}
+    record Written(Bytes32 plotId, Path path, long sizeBytes, int capsuleCount, long creationTime) {}
 
-    private PlotWriter(Path dir, Path temp, FileChannel channel) {
+    private PlotWriter(Path dir, Path temp, FileChannel channel, Path c4Temp, FileChannel c4) {
         this.dir = dir;
         this.temp = temp;
         this.channel = channel;
+        this.c4Temp = c4Temp;
+        this.c4 = c4;
     }
 
     /** Starts a plot in {@code dir} (a temporary file until {@link #finish}). */
     static PlotWriter create(Path dir) throws IOException {
-        // 0644: plots hold public content, and operators inspect and serve them with other tools
-        Path temp = AtomicFiles.createTemporary(dir.resolve(TEMP_STEM), "rw-r--r--");
-        FileChannel ch = null;
+        List<Path> temps = new ArrayList<>(2);
+        List<FileChannel> channels = new ArrayList<>(2);
         try {
-            ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.READ);
-            // held until the channel closes: tells StorageEngine.open in another process that this
-            // temporary file is being written, not left over from a crash
-            ch.lock();
-            WRITING.add(temp.toAbsolutePath().normalize());
-            return new PlotWriter(dir, temp, ch);
+            for (String stem : new String[] {TEMP_STEM, C4_TEMP_STEM}) {
+                // 0644: plots hold public content, and operators inspect and serve them with other tools
+                Path temp = AtomicFiles.createTemporary(dir.resolve(stem), "rw-r--r--");
+                temps.add(temp);
+                FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.READ);
+                channels.add(ch);
+                // held until the channel closes: tells StorageEngine.open in another process that this
+                // temporary file is being written, not left over from a crash
+                ch.lock();
+                WRITING.add(temp.toAbsolutePath().normalize());
+            }
+            return new PlotWriter(dir, temps.get(0), channels.get(0), temps.get(1), channels.get(1));
         } catch (IOException | RuntimeException e) {
-            if (ch != null) {
+            for (FileChannel ch : channels) {
                 ch.close();
             }
-            Files.deleteIfExists(temp);
+            for (Path t : temps) {
+                WRITING.remove(t.toAbsolutePath().normalize());
+                Files.deleteIfExists(t);
+            }
             throw e;
         }
     }
@@ -163,11 +185,11 @@ final class PlotWriter implements AutoCloseable {
     /** Appends one capsule's stored bytes at the next page boundary; returns its offset. */
     long append(Bytes32 datastoreId, int index, int size, Bytes32 hash, Bytes32 chunkRoot, byte[] chunkHashes,
                 byte[] stored, int storedLength, Compression codec) throws IOException {
-        if (chunkHashes.length != 32 * chunkCount(size)) {
+        if (chunkHashes.length != 32L * chunkCount(size)) {
             throw new IllegalArgumentException("capsule " + index + " of " + size + " bytes needs " + chunkCount(size) + " chunk hashes");
         }
         long offset = alignUp(position);
-        writeFully(ByteBuffer.wrap(stored, 0, storedLength), offset);
+        writeFully(channel, ByteBuffer.wrap(stored, 0, storedLength), offset);
         position = offset + storedLength;
         unflushed += storedLength;
         if (unflushed >= FLUSH_EVERY) {
@@ -176,8 +198,29 @@ final class PlotWriter implements AutoCloseable {
             channel.force(false);
             unflushed = 0;
         }
-        records.add(new Record(datastoreId, index, size, hash, offset, storedLength, codec, chunkRoot, chunkHashes));
+        appendChunkHashes(chunkHashes);
+        records.add(new Record(datastoreId, index, size, hash, offset, storedLength, codec, chunkRoot));
         return offset;
+    }
+
+    private void appendChunkHashes(byte[] hashes) throws IOException {
+        c4Digest.update(hashes);
+        for (int done = 0; done < hashes.length; ) {
+            if (!c4Buffer.hasRemaining()) {
+                flushC4();
+            }
+            int n = Math.min(c4Buffer.remaining(), hashes.length - done);
+            c4Buffer.put(hashes, done, n);
+            done += n;
+        }
+    }
+
+    private void flushC4() throws IOException {
+        c4Buffer.flip();
+        int n = c4Buffer.remaining();
+        writeFully(c4, c4Buffer, c4Length);
+        c4Length += n;
+        c4Buffer.clear();
     }
 
     /**
@@ -197,21 +240,18 @@ final class PlotWriter implements AutoCloseable {
 
     /**
      * Writes the tables and the header, makes the file durable and renames it to its final name.
-     * On failure the temporary file is deleted.
+     * On failure the temporary files are deleted.
      */
     Written finish(NodeIdentity node, long creationTime, List<Manifest> manifests) throws IOException {
         Objects.requireNonNull(node, "node identity");
         try {
             long dataEnd = position;
-            List<byte[]> tables = buildTables(manifests);
             int[] pointers = new int[TABLES];
             long[] lengths = new long[TABLES];
             byte[][] hashes = new byte[TABLES][];
             long at = alignUp(dataEnd);
-            long c4Start = 0;
             for (int t = 0; t < TABLES; t++) {
-                byte[] table = t < tables.size() ? tables.get(t) : null;
-                if (table == null) {
+                if (t >= PRESENT_TABLES) {
                     hashes[t] = new byte[32];
                     continue;
                 }
@@ -220,21 +260,19 @@ final class PlotWriter implements AutoCloseable {
                     throw new IOException("plot exceeds 16 TiB");
                 }
                 pointers[t] = (int) page;
-                lengths[t] = table.length;
-                hashes[t] = Sha256.hash(table).toArray();
-                if (t == 3) {
-                    c4Start = at;
-                }
-                writeFully(ByteBuffer.wrap(table), at);
-                at = alignUp(at + table.length);
+                MessageDigest d = t == 3 ? c4Digest : Sha256.newDigest();
+                lengths[t] = t == 3 ? copyC4(at) : writeTable(t, at, d, manifests);
+                hashes[t] = d.digest();
+                at = alignUp(at + lengths[t]);
             }
+            closeAndDelete(c4, c4Temp, true); // copied into the plot: only the plot itself is left to publish
             long fileSize = at;
             byte[] header = header(node, creationTime, pointers, lengths, hashes, dataEnd);
             Bytes32 plotId = Bytes32.wrap(header, 16);
-            writeFully(ByteBuffer.wrap(header), 0);
+            writeFully(channel, ByteBuffer.wrap(header), 0);
             if (channel.size() < fileSize) {
                 // the last table ends mid-page: extend with zeros so the file is whole pages
-                writeFully(ByteBuffer.allocate((int) (fileSize - channel.size())), channel.size());
+                writeFully(channel, ByteBuffer.allocate((int) (fileSize - channel.size())), channel.size());
             }
             channel.force(true);
             Path target = dir.resolve(plotId.toHex().substring(2) + PLOT_SUFFIX);
@@ -245,11 +283,74 @@ final class PlotWriter implements AutoCloseable {
             publish(temp, target);
             done = true;
             close();
-            return new Written(plotId, target, fileSize, records.size(), creationTime, List.copyOf(records), c4Start);
+            return new Written(plotId, target, fileSize, records.size(), creationTime);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** Copies the C4 table file into the plot at byte {@code at}; returns its length. */
+    private long copyC4(long at) throws IOException {
+        if (c4Buffer.position() > 0) {
+            flushC4();
+        }
+        channel.position(at);
+        for (long copied = 0; copied < c4Length; ) {
+            long n = c4.transferTo(copied, c4Length - copied, channel);
+            if (n <= 0) {
+                throw new IOException("chunk hash table " + c4Temp + " ended at byte " + copied + " of " + c4Length);
+            }
+            copied += n;
+        }
+        return c4Length;
+    }
+
+    /** Streams table C1, C2, C3 or C5 into the plot at byte {@code at}, through {@code digest}; returns its length. */
+    private long writeTable(int t, long at, MessageDigest digest, List<Manifest> manifests) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(TABLE_BUFFER);
+        long written = 0;
+        if (t == 4) {
+            List<Manifest> sorted = new ArrayList<>(manifests);
+            sorted.sort((x, y) -> x.datastoreId().compareTo(y.datastoreId()));
+            List<byte[]> encoded = new ArrayList<>();
+            int size = 4;
+            for (Manifest m : sorted) {
+                byte[] e = m.encode();
+                encoded.add(e);
+                size = Math.addExact(size, 4 + e.length);
+            }
+            b = ByteBuffer.allocate(size).putInt(encoded.size());
+            for (byte[] e : encoded) {
+                b.putInt(e.length).put(e);
+            }
+        } else {
+            for (Record r : records) {
+                if (b.remaining() < C1_RECORD) {
+                    written += drain(b, at + written, digest);
+                }
+                switch (t) {
+                    case 0 -> {
+                        r.datastoreId().writeTo(b);
+                        b.putInt(r.index()).putInt(r.size());
+                        r.hash().writeTo(b);
+                        b.putLong(r.offset());
+                    }
+                    case 1 -> b.putInt(r.storedLength()).put(r.codec().code()).put(new byte[3]);
+                    default -> r.chunkRoot().writeTo(b);
+                }
+            }
+        }
+        return written + drain(b, at + written, digest);
+    }
+
+    private long drain(ByteBuffer b, long at, MessageDigest digest) throws IOException {
+        b.flip();
+        int n = b.remaining();
+        digest.update(b.duplicate());
+        writeFully(channel, b, at);
+        b.clear();
+        return n;
     }
 
     /**
@@ -263,48 +364,6 @@ final class PlotWriter implements AutoCloseable {
         } catch (FileAlreadyExistsException e) {
             throw new FileAlreadyExistsException(target.toString(), null, "an identical plot already exists");
         }
-    }
-
-    private List<byte[]> buildTables(List<Manifest> manifests) {
-        int n = records.size();
-        ByteBuffer c1 = ByteBuffer.allocate(C1_RECORD * n);
-        ByteBuffer c2 = ByteBuffer.allocate(C2_RECORD * n);
-        ByteBuffer c3 = ByteBuffer.allocate(32 * n);
-        int chunkBytes = 0;
-        for (Record r : records) {
-            chunkBytes += r.chunkHashes().length;
-        }
-        ByteBuffer c4 = ByteBuffer.allocate(chunkBytes);
-        for (Record r : records) {
-            r.datastoreId().writeTo(c1);
-            c1.putInt(r.index()).putInt(r.size());
-            r.hash().writeTo(c1);
-            c1.putLong(r.offset());
-            c2.putInt(r.storedLength()).put(r.codec().code()).put(new byte[3]);
-            r.chunkRoot().writeTo(c3);
-            c4.put(r.chunkHashes());
-        }
-        List<Manifest> sorted = new ArrayList<>(manifests);
-        sorted.sort((a, b) -> a.datastoreId().compareTo(b.datastoreId()));
-        List<byte[]> encoded = new ArrayList<>();
-        int size = 4;
-        for (Manifest m : sorted) {
-            byte[] e = m.encode();
-            encoded.add(e);
-            size += 4 + e.length;
-        }
-        ByteBuffer c5 = ByteBuffer.allocate(size);
-        c5.putInt(encoded.size());
-        for (byte[] e : encoded) {
-            c5.putInt(e.length).put(e);
-        }
-        List<byte[]> tables = new ArrayList<>();
-        tables.add(c1.array());
-        tables.add(c2.array());
-        tables.add(c3.array());
-        tables.add(c4.array());
-        tables.add(c5.array());
-        return tables;
     }
 
     private static byte[] header(NodeIdentity node, long creationTime, int[] pointers, long[] lengths, byte[][] hashes,
@@ -336,10 +395,10 @@ final class PlotWriter implements AutoCloseable {
         return bytes;
     }
 
-    private void writeFully(ByteBuffer buf, long at) throws IOException {
+    private static void writeFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {
         long p = at;
         while (buf.hasRemaining()) {
-            p += channel.write(buf, p);
+            p += ch.write(buf, p);
         }
     }
 
@@ -347,16 +406,24 @@ final class PlotWriter implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            if (channel.isOpen()) {
-                channel.close();
+            closeAndDelete(c4, c4Temp, true);
+        } finally {
+            closeAndDelete(channel, temp, !done);
+        }
+    }
+
+    private static void closeAndDelete(FileChannel ch, Path file, boolean delete) throws IOException {
+        try {
+            if (ch.isOpen()) {
+                ch.close();
             }
         } finally {
             try {
-                if (!done) {
-                    Files.deleteIfExists(temp);
+                if (delete) {
+                    Files.deleteIfExists(file);
                 }
             } finally {
-                WRITING.remove(temp.toAbsolutePath().normalize());
+                WRITING.remove(file.toAbsolutePath().normalize());
             }
         }
     }
