@@ -7,9 +7,16 @@ import java.io.IOException;
  * Per-capsule compression: zstd (level {@value #LEVEL}), kept only when it saves at least 10 %
  * (otherwise the capsule is stored plain and its codec is {@link Compression#NONE}). Stateless and
  * thread-safe.
+ *
+ * <p>Probe: before compressing a capsule larger than {@value #PROBE_BYTES} bytes, its first
+ * {@value #PROBE_BYTES} bytes are compressed alone; if they do not shrink by at least 10 % either, the
+ * capsule is stored plain without compressing the rest (already-compressed media, encrypted or random
+ * data cost one small compression instead of a whole one). A capsule whose start does not compress but
+ * whose remainder would is stored plain: a missed saving, never a wrong byte.
  */
 final class CapsuleCodec {
     static final int LEVEL = 3;
+    static final int PROBE_BYTES = 65_536;
 
     private CapsuleCodec() {}
 
@@ -17,19 +24,25 @@ final class CapsuleCodec {
     record Encoded(byte[] bytes, int length, Compression codec) {}
 
     static Encoded encode(byte[] raw, int length, Compression wanted) {
-        if (wanted == Compression.ZSTD && length > 0) {
-            byte[] dst = new byte[(int) Zstd.compressBound(length)];
-            long n;
-            try {
-                n = Zstd.compressByteArray(dst, 0, dst.length, raw, 0, length, LEVEL);
-            } catch (RuntimeException e) {
-                n = -1; // keep the capsule plain
-            }
-            if (n > 0 && !Zstd.isError(n) && n * 10 <= (long) length * 9) {
-                return new Encoded(dst, (int) n, Compression.ZSTD);
+        if (wanted == Compression.ZSTD && length > 0 && (length <= PROBE_BYTES || compress(raw, PROBE_BYTES) != null)) {
+            Encoded e = compress(raw, length);
+            if (e != null) {
+                return e;
             }
         }
         return new Encoded(raw, length, Compression.NONE);
+    }
+
+    /** The zstd frame of the first {@code length} bytes, or null unless it saves at least 10 %. */
+    private static Encoded compress(byte[] raw, int length) {
+        byte[] dst = new byte[(int) Zstd.compressBound(length)];
+        long n;
+        try {
+            n = Zstd.compressByteArray(dst, 0, dst.length, raw, 0, length, LEVEL);
+        } catch (RuntimeException e) {
+            return null; // keep the capsule plain
+        }
+        return n > 0 && !Zstd.isError(n) && n * 10 <= (long) length * 9 ? new Encoded(dst, (int) n, Compression.ZSTD) : null;
     }
 
     static byte[] decode(byte[] stored, Compression codec, int size) throws IOException {

@@ -467,6 +467,56 @@ final class PlotReader implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Checks capsule {@code e} in one pass over its bytes: each 4 KiB chunk's leaf hash against
+     * {@code leaves} (its C4 hashes, which the caller has checked against the chunk root). Null if
+     * intact, else why not. Equivalent to rehashing against C1: the chunk root is bound to the capsule
+     * by the signed manifest just as the capsule hash is.
+     */
+    String checkChunks(Entry e, byte[] leaves) {
+        java.security.MessageDigest d = Sha256.newDigest();
+        byte[] leaf = new byte[32];
+        try {
+            if (e.codec() == Compression.NONE && e.storedLength() == e.size() && !Thread.currentThread().isVirtual()) {
+                ByteBuffer scratch = SCRATCH.get(); // a whole number of chunks
+                int chunk = 0;
+                for (long done = 0; done < e.storedLength(); ) {
+                    int n = (int) Math.min(scratch.capacity(), e.storedLength() - done);
+                    scratch.clear().limit(n);
+                    readFully(channel, scratch, e.offset() + done);
+                    for (int at = 0; at < n; at += CapsuleHashes.CHUNK, chunk++) {
+                        scratch.limit(Math.min(n, at + CapsuleHashes.CHUNK)).position(at);
+                        d.update((byte) 0x01);
+                        d.update(scratch);
+                        d.digest(leaf, 0, 32);
+                        if (!Arrays.equals(leaf, 0, 32, leaves, 32 * chunk, 32 * chunk + 32)) {
+                            return "capsule hash mismatch";
+                        }
+                    }
+                    done += n;
+                }
+                return null;
+            }
+            byte[] data = readCapsule(e);
+            if (data.length != e.size()) {
+                return "size " + data.length + " instead of " + e.size();
+            }
+            for (int c = 0, at = 0; at < data.length; c++, at += CapsuleHashes.CHUNK) {
+                d.update((byte) 0x01);
+                d.update(data, at, Math.min(CapsuleHashes.CHUNK, data.length - at));
+                d.digest(leaf, 0, 32);
+                if (!Arrays.equals(leaf, 0, 32, leaves, 32 * c, 32 * c + 32)) {
+                    return "capsule hash mismatch";
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException ex) {
+            return "cannot read or decompress: " + ex.getMessage();
+        } catch (java.security.DigestException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
     static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
         long p = at;
         while (b.hasRemaining()) {

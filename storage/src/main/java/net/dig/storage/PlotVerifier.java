@@ -17,8 +17,9 @@ import net.dig.core.Bytes32;
 import net.dig.core.Progress;
 
 /**
- * Rehashes plots: header and tables first ({@link PlotReader#open}), then every capsule against C1
- * and every capsule's chunk hashes against its chunk root.
+ * Rehashes plots: header and tables first ({@link PlotReader#open}), then every capsule in one pass
+ * over its bytes: its C4 chunk hashes against its chunk root (C3, checked against the signed manifest at
+ * open), and each 4 KiB chunk against its C4 hash.
  *
  * <p>What it finds goes to the {@link Quarantine} at once: a plot whose header or tables fail is
  * quarantined; bad capsules are recorded; a plot found clean is cleared of earlier findings.
@@ -150,20 +151,21 @@ final class PlotVerifier {
         return why == null ? null : new CapsuleProblem(e.datastoreId(), e.index(), why);
     }
 
-    /** Rehashes one capsule against C1 and its chunk hashes against its chunk root: null if intact, else why not. */
+    /**
+     * Checks one capsule: its C4 chunk hashes against its chunk root, then its bytes against those chunk
+     * hashes, in one pass over the data. Null if intact, else why not.
+     */
     static String problem(PlotReader reader, PlotReader.Entry e) {
-        String why = reader.checkCapsule(e);
-        if (why == null) {
-            try {
-                byte[] hashes = reader.readChunkHashes(e);
-                if (!CapsuleHashes.root(hashes).equals(e.chunkRoot())) {
-                    why = "chunk hashes do not match the chunk root";
-                }
-            } catch (IOException ex) {
-                why = "cannot read chunk hashes: " + ex.getMessage();
-            }
+        byte[] hashes;
+        try {
+            hashes = reader.readChunkHashes(e);
+        } catch (IOException ex) {
+            return "cannot read chunk hashes: " + ex.getMessage();
         }
-        return why;
+        if (!CapsuleHashes.root(hashes).equals(e.chunkRoot())) {
+            return "chunk hashes do not match the chunk root";
+        }
+        return reader.checkChunks(e, hashes);
     }
 
     private static long sizeOf(Path f) {
