@@ -366,7 +366,7 @@ final class PlotWriter implements AutoCloseable {
         }
     }
 
-    private static byte[] header(NodeIdentity node, long creationTime, int[] pointers, long[] lengths, byte[][] hashes,
+    static byte[] header(NodeIdentity node, long creationTime, int[] pointers, long[] lengths, byte[][] hashes,
                                  long dataEnd) {
         byte[] commitmentInput = new byte[32 * TABLES];
         for (int t = 0; t < TABLES; t++) {
