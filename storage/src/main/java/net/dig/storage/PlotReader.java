@@ -26,6 +26,8 @@ import net.dig.core.Sha256;
  * every manifest in it is signed and consistent with its Merkle root; every capsule record agrees with its
  * datastore's manifest (hash, size, chunk root). Capsule bytes are NOT rehashed here ({@link #checkCapsule}
  * does that, from {@code verify}).
+ * Tables are hashed and parsed a window at a time by positional reads, never held whole (C4 alone can
+ * exceed 4 GiB); only C5, the manifests, is read into one array.
  * Failures throw {@link Corrupt} saying whether the header or a table is at fault, and why.
  *
  * <h2>Reads</h2>

@@ -69,7 +69,10 @@ import net.dig.core.Sha256;
  * {@code O_DIRECT}-friendly and {@code sendfile} reads.
  *
  * <h2>Durability</h2>
- * Everything is written to a temporary file {@code .plot.*.tmp} in the target directory; then
+ * Everything is written to a temporary file {@code .plot.*.tmp} in the target directory, except the
+ * chunk hashes, which stream to a second locked temporary file {@code .c4.*.tmp} beside it (hashed on the
+ * way) and are copied into the plot as table C4 at {@link #finish}: memory stays bounded by the per-capsule
+ * records whatever the plot's size. Then
  * fsync and {@link AtomicFiles#commit} with {@code CREATE_NEW} to {@code <plot_id hex>.plot} (hard link +
  * unlink, fsync of the directory). A crash leaves either no
  * plot (and a temp file that {@link StorageEngine#open} deletes) or a complete one. The writer holds
