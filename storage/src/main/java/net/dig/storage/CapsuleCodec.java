@@ -8,15 +8,18 @@ import java.io.IOException;
  * (otherwise the capsule is stored plain and its codec is {@link Compression#NONE}). Stateless and
  * thread-safe.
  *
- * <p>Probe: before compressing a capsule larger than {@value #PROBE_BYTES} bytes, its first
- * {@value #PROBE_BYTES} bytes are compressed alone; if they do not shrink by at least 10 % either, the
- * capsule is stored plain without compressing the rest (already-compressed media, encrypted or random
- * data cost one small compression instead of a whole one). A capsule whose start does not compress but
- * whose remainder would is stored plain: a missed saving, never a wrong byte.
+ * <p>Probe: before compressing a capsule larger than {@value #PROBE_BYTES} bytes, a sample of it is
+ * compressed alone: {@value #PROBE_SLICES} slices of {@value #PROBE_SLICE} bytes spread evenly from its
+ * first byte to its last. If the sample does not shrink by at least 10 %, the capsule is stored plain
+ * without compressing it (already-compressed media, encrypted or random data cost one small compression
+ * instead of a whole one). A capsule whose sample does not compress but whose whole would is stored
+ * plain: a missed saving, never a wrong byte.
  */
 final class CapsuleCodec {
     static final int LEVEL = 3;
-    static final int PROBE_BYTES = 65_536;
+    static final int PROBE_SLICE = 16_384;
+    static final int PROBE_SLICES = 4;
+    static final int PROBE_BYTES = PROBE_SLICE * PROBE_SLICES;
 
     private CapsuleCodec() {}
 
@@ -24,13 +27,22 @@ final class CapsuleCodec {
     record Encoded(byte[] bytes, int length, Compression codec) {}
 
     static Encoded encode(byte[] raw, int length, Compression wanted) {
-        if (wanted == Compression.ZSTD && length > 0 && (length <= PROBE_BYTES || compress(raw, PROBE_BYTES) != null)) {
+        if (wanted == Compression.ZSTD && length > 0 && (length <= PROBE_BYTES || compress(sample(raw, length), PROBE_BYTES) != null)) {
             Encoded e = compress(raw, length);
             if (e != null) {
                 return e;
             }
         }
         return new Encoded(raw, length, Compression.NONE);
+    }
+
+    private static byte[] sample(byte[] raw, int length) {
+        byte[] sample = new byte[PROBE_BYTES];
+        for (int k = 0; k < PROBE_SLICES; k++) {
+            int from = (int) ((long) k * (length - PROBE_SLICE) / (PROBE_SLICES - 1));
+            System.arraycopy(raw, from, sample, k * PROBE_SLICE, PROBE_SLICE);
+        }
+        return sample;
     }
 
     /** The zstd frame of the first {@code length} bytes, or null unless it saves at least 10 %. */

@@ -34,4 +34,17 @@ class CapsuleCodecTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("does not decode to");
         assertThatThrownBy(() -> CapsuleCodec.decode(new byte[] {1, 2, 3}, Compression.ZSTD, 10)).isInstanceOf(IOException.class);
     }
+
+    @Test
+    void theProbeStoresIncompressibleCapsulesPlainAndSamplesTheirEnd() {
+        byte[] random = StorageTestSupport.randomBytes(1 << 20, 6);
+        CapsuleCodec.Encoded plain = CapsuleCodec.encode(random, random.length, Compression.ZSTD);
+        assertThat(plain.codec()).isEqualTo(Compression.NONE);
+        assertThat(plain.bytes()).isSameAs(random);
+
+        // only the last slice of the sample compresses, and that is enough to try the whole capsule
+        byte[] zeroTail = random.clone();
+        java.util.Arrays.fill(zeroTail, zeroTail.length - 300_000, zeroTail.length, (byte) 0);
+        assertThat(CapsuleCodec.encode(zeroTail, zeroTail.length, Compression.ZSTD).codec()).isEqualTo(Compression.ZSTD);
+    }
 }

@@ -51,9 +51,10 @@ class SharedStoreTest {
             CompletableFuture<Manifest> push = CompletableFuture.supplyAsync(() ->
                     node.store(m.version(), m.name(), m.files(), m.capsules(), slow, Compression.NONE));
             assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(StorageTestSupport.countTempFiles(config)).isEqualTo(1);
+            // the temporary plot and its chunk hash table
+            assertThat(StorageTestSupport.countTempFiles(config)).isEqualTo(2);
             try (StorageEngine cli = StorageTestSupport.open(config)) {
-                assertThat(StorageTestSupport.countTempFiles(config)).as("live temp file kept").isEqualTo(1);
+                assertThat(StorageTestSupport.countTempFiles(config)).as("live temp files kept").isEqualTo(2);
                 proceed.countDown();
                 assertThat(push.get(30, TimeUnit.SECONDS)).isEqualTo(m);
                 // the CLI engine serves the plot the node just wrote, through the shared index
