@@ -2,14 +2,16 @@
 # One dig-node at idle with 100 peers and 10,000 datastores announced to it.
 # Bar (docs/BENCHMARKS.md): heap after a full GC under 512 MiB, CPU at idle < 2 % of one core.
 #
-# The node runs as users run it (`./dig-node start`, a temporary data directory, the launcher's JVM
-# defaults); the peers are real GossipServices in a second JVM (net.dig.bench.IdleScaleBench), each on
+# The node runs as `./dig-node start` runs it (the application jar, the launcher's JVM options, no -Xmx,
+# a temporary data directory; the jar is run directly so that the launcher does not rebuild it while
+# sources are edited); the peers are real GossipServices in a second JVM (net.dig.bench.IdleScaleBench), each on
 # its own 127.0.0.x address, connected over mTLS, sending holdings (222), DHT (241), node messages (240)
 # and keepalives. Once every announcement is done the script lets things settle, then reads the node
 # process's own CPU time (utime + stime in /proc/PID/stat) over the idle window, and its heap after a
 # full GC (jcmd GC.run, GC.heap_info).
 #
 # Usage: bench/scripts/idle-scale.sh [peers (100)] [datastores (10000)] [idle seconds (90)] [settle seconds (60)]
+# DIG_BENCH_NO_BUILD=1 uses the jars already built.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PEERS="${1:-100}"
@@ -18,7 +20,9 @@ IDLE="${3:-90}"
 SETTLE="${4:-60}"
 NETWORK_ID=idle-scale-bench
 
-./mvnw -B -q -o -pl node,bench -am package -DskipTests 2>&1 | grep -v '^WARNING' || true
+if [ -z "${DIG_BENCH_NO_BUILD:-}" ]; then
+  ./mvnw -B -q -o -pl node,bench -am package -DskipTests 2>&1 | grep -v '^WARNING' || true
+fi
 . .mvn/find-jdk.sh
 dig_find_jdk >/dev/null || { echo "no JDK >= 25 found" >&2; exit 2; }
 JAVA_BIN="$JAVA_HOME/bin/java"
@@ -34,11 +38,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-./dig-node --data-dir "$WORK/home" start --ready-file "$WORK/ready.json" --network-id "$NETWORK_ID" \
-  --set network.listen_address=127.0.0.1:0 --set api.listen_address=127.0.0.1:0 \
-  --set monitoring.metrics_port=0 --set storage.scrub.rate=0 >"$WORK/node.log" 2>&1 &
+# shellcheck disable=SC2086
+"$JAVA_BIN" --enable-native-access=ALL-UNNAMED ${DIG_NODE_JAVA_OPTS:-} -jar node/target/dig-node.jar \
+  --data-dir "$WORK/home" --set network.listen_address=127.0.0.1:0 --set api.listen_address=127.0.0.1:0 \
+  --set monitoring.metrics_port=0 --set storage.scrub.rate=0 \
+  start --ready-file "$WORK/ready.json" --network-id "$NETWORK_ID" >"$WORK/node.log" 2>&1 &
 NODE_PID=$!
-for _ in $(seq 1 600); do [ -f "$WORK/ready.json" ] && break; sleep 0.2; done
+for _ in $(seq 1 1500); do [ -f "$WORK/ready.json" ] && break; kill -0 "$NODE_PID" 2>/dev/null || break; sleep 0.2; done
 [ -f "$WORK/ready.json" ] || { cat "$WORK/node.log" >&2; echo "the node did not start" >&2; exit 1; }
 P2P_PORT=$(grep -o '"p2p_port" *: *[0-9]*' "$WORK/ready.json" | grep -o '[0-9]*$')
 API_PORT=$(grep -o '"api_port" *: *[0-9]*' "$WORK/ready.json" | grep -o '[0-9]*$')
