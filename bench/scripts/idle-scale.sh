@@ -70,7 +70,7 @@ MAX_HEAP=$("$JCMD" "$NODE_PID" VM.flags | grep -o 'MaxHeapSize=[0-9]*' | grep -o
 STATUS=$(curl -s "http://127.0.0.1:$API_PORT/node/status" || true)
 "$JCMD" "$NODE_PID" GC.class_histogram | head -25 >"$WORK/histogram.txt"
 
-echo "node status: $(echo "$STATUS" | grep -o '"peer_count":[0-9]*\|"dht":{[^}]*}' | tr '\n' ' ')"
+echo "node status: $(echo "$STATUS" | grep -o '"peers":[0-9]*\|"dht":{[^}]*}' | tr '\n' ' ')"
 echo "node log lines during the run: $(wc -l <"$WORK/node.log")"
 echo "top of the node's class histogram after the full GC:"
 sed -n 1,16p "$WORK/histogram.txt"
