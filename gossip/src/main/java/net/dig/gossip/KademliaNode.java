@@ -354,7 +354,10 @@ public final class KademliaNode {
         republishes.add(new Due(p.nextRepublishMillis, p));
     }
 
-    /** When {@link #onTick} next has work: the earliest request deadline, refresh or republish. */
+    /**
+     * When {@link #onTick} next has work: the earliest request deadline, refresh or republish (a due republish
+     * waiting for a free slot counts only once a running one has ended, which a message or a deadline decides).
+     */
     public long nextWakeupMillis() {
         long next = nextRefreshMillis;
         while (!deadlines.isEmpty() && pending.get(deadlines.peek().id) != deadlines.peek()) {
@@ -366,7 +369,7 @@ public final class KademliaNode {
         while (!republishes.isEmpty() && provided.get(republishes.peek().provided.key) != republishes.peek().provided) {
             republishes.poll();
         }
-        if (!republishes.isEmpty()) {
+        if (!republishes.isEmpty() && republishing < MAX_REPUBLISHING) {
             next = Math.min(next, republishes.peek().at);
         }
         return next;

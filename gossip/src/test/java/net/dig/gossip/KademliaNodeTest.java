@@ -294,6 +294,8 @@ class KademliaNodeTest {
         node.onTick(due);
         long asked = sent.stream().filter(m -> m instanceof FindNode f && f.target().get(0) == 0x44).count();
         assertThat(asked).isEqualTo(KademliaNode.MAX_REPUBLISHING);
+        assertThat(node.nextWakeupMillis()).as("the waiting republishes do not ask for a tick before a slot frees")
+                .isGreaterThan(due);
         for (long t = due; t <= due + 600_000; t += 1_000) {
             node.onTick(t);
         }
