@@ -1,6 +1,7 @@
 package net.dig.gossip;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,9 +35,13 @@ import net.dig.wire.WireException;
  * {@link #accepted} counts what was applied.
  *
  * <h2>Bounds</h2>
- * At most {@code maxProviders} providers (the least recently heard one is forgotten with all it held) and
- * {@code maxKeysPerProvider} keys each (further adds are dropped). Entries past their {@code expires_at}
- * are not returned.
+ * At most {@code maxProviders} providers (the least recently heard one is forgotten with all it held),
+ * {@code maxKeysPerProvider} keys each and {@link #MAX_ENTRIES} (key, provider) entries in all; further adds
+ * are dropped. Entries past their {@code expires_at} are not returned.
+ *
+ * <h2>Memory</h2>
+ * One {@link Holder} per (key, provider); a provider's holders share one address list while it announces the
+ * same addresses, and a key's holders are one small array (most keys have few holders) rather than a map.
  *
  * <h2>Concurrency</h2>
  * Thread-safe (one lock); the signature check runs before the lock. Never throws on bad input.
@@ -56,18 +61,29 @@ public final class HoldingsBook implements MessageValidator {
         long windowStartMillis;
         int frames;
         int deltas;
+        List<HoldingsAnnounce.Address> addresses = List.of();
         final Map<Bytes32, Holder> keys = new HashMap<>();
     }
+
+    /** (key, provider) entries the book holds at most, over all providers. */
+    public static final int MAX_ENTRIES = 1 << 18;
 
     private final Clock clock;
     private final HoldingsConfig config;
     private final LinkedHashMap<PeerId, Provider> providers = new LinkedHashMap<>(16, 0.75f, true);
-    private final Map<Bytes32, Map<PeerId, Holder>> byKey = new HashMap<>();
+    private final Map<Bytes32, Holder[]> byKey = new HashMap<>();
+    private final int maxEntries;
+    private int entries;
     private long accepted;
 
     public HoldingsBook(Clock clock, HoldingsConfig config) {
+        this(clock, config, MAX_ENTRIES);
+    }
+
+    HoldingsBook(Clock clock, HoldingsConfig config, int maxEntries) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.config = Objects.requireNonNull(config, "config");
+        this.maxEntries = maxEntries;
     }
 
     @Override
@@ -134,12 +150,19 @@ public final class HoldingsBook implements MessageValidator {
         Bytes32 key = change.contentKey();
         switch (change) {
             case HoldingsAnnounce.Add add -> {
-                if (!p.keys.containsKey(key) && p.keys.size() >= config.maxKeysPerProvider()) {
+                boolean known = p.keys.containsKey(key);
+                if (!known && (p.keys.size() >= config.maxKeysPerProvider() || entries >= maxEntries)) {
                     return;
                 }
-                Holder h = new Holder(provider, add.addresses(), add.expiresAt());
+                if (!add.addresses().equals(p.addresses)) {
+                    p.addresses = List.copyOf(add.addresses());
+                }
+                Holder h = new Holder(provider, p.addresses, add.expiresAt());
                 p.keys.put(key, h);
-                byKey.computeIfAbsent(key, k -> new HashMap<>()).put(provider, h);
+                putHolder(key, h);
+                if (!known) {
+                    entries++;
+                }
             }
             case HoldingsAnnounce.Remove remove -> {
                 if (p.keys.remove(key) != null) {
@@ -149,12 +172,40 @@ public final class HoldingsBook implements MessageValidator {
         }
     }
 
+    private void putHolder(Bytes32 key, Holder h) {
+        Holder[] held = byKey.get(key);
+        if (held == null) {
+            byKey.put(key, new Holder[] {h});
+            return;
+        }
+        for (int i = 0; i < held.length; i++) {
+            if (held[i].peer().equals(h.peer())) {
+                held[i] = h;
+                return;
+            }
+        }
+        Holder[] grown = Arrays.copyOf(held, held.length + 1);
+        grown[held.length] = h;
+        byKey.put(key, grown);
+    }
+
     private void dropFromKey(Bytes32 key, PeerId provider) {
-        Map<PeerId, Holder> holders = byKey.get(key);
-        if (holders != null) {
-            holders.remove(provider);
-            if (holders.isEmpty()) {
-                byKey.remove(key);
+        Holder[] held = byKey.get(key);
+        if (held == null) {
+            return;
+        }
+        for (int i = 0; i < held.length; i++) {
+            if (held[i].peer().equals(provider)) {
+                entries--;
+                if (held.length == 1) {
+                    byKey.remove(key);
+                } else {
+                    Holder[] shrunk = new Holder[held.length - 1];
+                    System.arraycopy(held, 0, shrunk, 0, i);
+                    System.arraycopy(held, i + 1, shrunk, i, held.length - i - 1);
+                    byKey.put(key, shrunk);
+                }
+                return;
             }
         }
     }
@@ -183,13 +234,13 @@ public final class HoldingsBook implements MessageValidator {
 
     /** The peers that hold {@code contentKey} and whose announcement has not expired, in PeerId order. */
     public synchronized List<Holder> holders(Bytes32 contentKey) {
-        Map<PeerId, Holder> holders = byKey.get(contentKey);
+        Holder[] holders = byKey.get(contentKey);
         if (holders == null) {
             return List.of();
         }
         long now = clock.epochSeconds();
-        List<Holder> out = new ArrayList<>();
-        for (Holder h : holders.values()) {
+        List<Holder> out = new ArrayList<>(holders.length);
+        for (Holder h : holders) {
             if (Long.compareUnsigned(h.expiresAt(), now) > 0) {
                 out.add(h);
             }
@@ -201,6 +252,11 @@ public final class HoldingsBook implements MessageValidator {
     /** Providers remembered. */
     public synchronized int providers() {
         return providers.size();
+    }
+
+    /** (key, provider) entries held, expired ones included until their provider removes or renews them. */
+    public synchronized int entries() {
+        return entries;
     }
 
     /** Announcements accepted and applied so far. */

@@ -33,7 +33,10 @@ import net.dig.gossip.DhtMessage.Providers;
  * have answered. {@link #join} looks the node itself up, then one random id per bucket beyond its nearest
  * neighbour's. {@link #provide} looks up the k nodes closest to the key and sends each an {@link AddProvider}
  * with a record signed by this node; the node re-announces every republish interval until {@link #withdraw},
- * after which the records left on other nodes run out at their expiry. Every refresh interval the node pings
+ * after which the records left on other nodes run out at their expiry. A key's first republish comes at a random
+ * point of the second half of the interval, so keys announced together (a node starting with many) are republished
+ * spread out rather than in one burst an hour later; due republishes wait in a queue ordered by time, and at most
+ * {@link #MAX_REPUBLISHING} run at once, the others starting on later ticks. Every refresh interval the node pings
  * the contacts it has not heard from in that time and looks itself up.
  *
  * <h2>Trust</h2>
@@ -57,6 +60,10 @@ import net.dig.gossip.DhtMessage.Providers;
 public final class KademliaNode {
     /** Peers whose inbound budgets are remembered (least recently active forgotten first). */
     static final int MAX_BUDGETED_PEERS = 4096;
+    /** Republish announcements {@link #onTick} keeps running at once; further due keys wait for a later tick. */
+    static final int MAX_REPUBLISHING = 16;
+    /** Provider records held at most, over all keys (a bound on the store's memory below keys × records per key). */
+    static final int MAX_STORED_RECORDS = 1 << 17;
 
     /** A lookup was refused because {@link DhtConfig#maxConcurrentLookups()} are running. */
     public static final class TooManyLookups extends RuntimeException {
@@ -112,14 +119,19 @@ public final class KademliaNode {
     }
 
     private static final class Provided {
+        final Bytes32 key;
         final List<DhtAddress> addresses;
         long nextRepublishMillis;
 
-        Provided(List<DhtAddress> addresses, long nextRepublishMillis) {
+        Provided(Bytes32 key, List<DhtAddress> addresses, long nextRepublishMillis) {
+            this.key = key;
             this.addresses = addresses;
             this.nextRepublishMillis = nextRepublishMillis;
         }
     }
+
+    /** A republish due at {@code at}; stale once its key was withdrawn or provided again. */
+    private record Due(long at, Provided provided) {}
 
     private final PeerId self;
     private final DhtConfig config;
@@ -133,7 +145,9 @@ public final class KademliaNode {
     private final Map<Long, Pending> pending = new HashMap<>();
     private final PriorityQueue<Pending> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
     private final Set<PeerId> pinging = new HashSet<>();
-    private final Map<Bytes32, Provided> provided = new LinkedHashMap<>();
+    private final Map<Bytes32, Provided> provided = new HashMap<>();
+    private final PriorityQueue<Due> republishes = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+    private int republishing;
     private final LinkedHashMap<PeerId, RequestBudget> budgets = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -160,7 +174,7 @@ public final class KademliaNode {
         this.reputation = reputation;
         this.random = random;
         this.table = new KademliaRoutingTable(self, config.k(), config.replacementCacheSize());
-        this.store = new DhtProviderStore(config.maxProviderKeys(), config.maxProvidersPerKey());
+        this.store = new DhtProviderStore(config.maxProviderKeys(), config.maxProvidersPerKey(), MAX_STORED_RECORDS);
         this.now = nowMillis;
         this.nextRefreshMillis = nowMillis + config.refreshIntervalMillis();
     }
@@ -230,7 +244,10 @@ public final class KademliaNode {
     public CompletableFuture<Integer> provide(Bytes32 key, List<DhtAddress> addresses, long nowMillis) {
         now = nowMillis;
         List<DhtAddress> copy = List.copyOf(addresses);
-        provided.put(key, new Provided(copy, now + config.republishIntervalMillis()));
+        long interval = config.republishIntervalMillis();
+        Provided p = new Provided(key, copy, now + interval - random.nextLong(interval / 2 + 1));
+        provided.put(key, p);
+        queue(p);
         return announce(key, copy);
     }
 
@@ -318,15 +335,29 @@ public final class KademliaNode {
             }
             startLookup(KademliaLookup.Kind.NODES, self.value(), config.k());
         }
-        for (Map.Entry<Bytes32, Provided> e : List.copyOf(provided.entrySet())) {
-            if (e.getValue().nextRepublishMillis <= now) {
-                e.getValue().nextRepublishMillis = now + config.republishIntervalMillis();
-                announce(e.getKey(), e.getValue().addresses);
+        while (republishing < MAX_REPUBLISHING && !republishes.isEmpty() && republishes.peek().at <= now) {
+            Provided p = republishes.poll().provided;
+            if (provided.get(p.key) != p) {
+                continue;
             }
+            p.nextRepublishMillis = now + config.republishIntervalMillis();
+            queue(p);
+            republishing++;
+            announce(p.key, p.addresses).whenComplete((stored, error) -> republishing--);
         }
     }
 
-    /** When {@link #onTick} next has work: the earliest request deadline, refresh or republish. */
+    private void queue(Provided p) {
+        if (republishes.size() > 2 * provided.size() + 64) {
+            republishes.removeIf(d -> provided.get(d.provided.key) != d.provided || d.at != d.provided.nextRepublishMillis);
+        }
+        republishes.add(new Due(p.nextRepublishMillis, p));
+    }
+
+    /**
+     * When {@link #onTick} next has work: the earliest request deadline, refresh or republish (a due republish
+     * waiting for a free slot counts only once a running one has ended, which a message or a deadline decides).
+     */
     public long nextWakeupMillis() {
         long next = nextRefreshMillis;
         while (!deadlines.isEmpty() && pending.get(deadlines.peek().id) != deadlines.peek()) {
@@ -335,8 +366,11 @@ public final class KademliaNode {
         if (!deadlines.isEmpty()) {
             next = Math.min(next, deadlines.peek().deadline);
         }
-        for (Provided p : provided.values()) {
-            next = Math.min(next, p.nextRepublishMillis);
+        while (!republishes.isEmpty() && provided.get(republishes.peek().provided.key) != republishes.peek().provided) {
+            republishes.poll();
+        }
+        if (!republishes.isEmpty() && republishing < MAX_REPUBLISHING) {
+            next = Math.min(next, republishes.peek().at);
         }
         return next;
     }

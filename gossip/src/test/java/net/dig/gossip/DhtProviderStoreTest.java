@@ -22,7 +22,7 @@ class DhtProviderStoreTest {
 
     @Test
     void aFullStoreRefusesANewKeyUntilARecordExpires() {
-        DhtProviderStore store = new DhtProviderStore(2, 2);
+        DhtProviderStore store = new DhtProviderStore(2, 2, 100);
         assertThat(store.put(record(A, 1, 100), 0)).isTrue();
         assertThat(store.put(record(B, 1, 200), 0)).isTrue();
         assertThat(store.put(record(C, 1, 300), 50)).isFalse();
@@ -33,7 +33,7 @@ class DhtProviderStoreTest {
 
     @Test
     void aFullKeyTakesALongerLivedProviderInPlaceOfTheOneExpiringFirst() {
-        DhtProviderStore store = new DhtProviderStore(8, 2);
+        DhtProviderStore store = new DhtProviderStore(8, 2, 100);
         store.put(record(A, 1, 100), 0);
         store.put(record(A, 2, 200), 0);
         assertThat(store.put(record(A, 3, 50), 0)).as("shorter-lived than every record held").isFalse();
@@ -44,7 +44,7 @@ class DhtProviderStoreTest {
 
     @Test
     void aProvidersNewerRecordReplacesItsOlderOneAndRecordsExpire() {
-        DhtProviderStore store = new DhtProviderStore(8, 2);
+        DhtProviderStore store = new DhtProviderStore(8, 2, 100);
         store.put(record(A, 1, 100), 0);
         assertThat(store.put(record(A, 1, 500), 10)).isTrue();
         assertThat(store.put(record(A, 1, 300), 20)).as("an older announcement does not shorten a record").isTrue();
@@ -57,5 +57,21 @@ class DhtProviderStoreTest {
         store.put(record(B, 1, 100), 0);
         store.remove(B, record(B, 1, 100).provider());
         assertThat(store.keyCount()).isZero();
+    }
+
+    @Test
+    void theStoreHoldsAtMostItsRecordsOverAllKeysUntilSomeExpire() {
+        DhtProviderStore store = new DhtProviderStore(8, 4, 3);
+        assertThat(store.put(record(A, 1, 100), 0)).isTrue();
+        assertThat(store.put(record(A, 2, 200), 0)).isTrue();
+        assertThat(store.put(record(B, 1, 200), 0)).isTrue();
+        assertThat(store.put(record(A, 3, 300), 0)).as("a new provider of a held key").isFalse();
+        assertThat(store.put(record(C, 1, 300), 0)).as("a new key").isFalse();
+        assertThat(store.put(record(A, 1, 400), 0)).as("a provider renewing its record takes no new room").isTrue();
+        assertThat(store.recordCount()).isEqualTo(3);
+        assertThat(store.put(record(C, 1, 300), 200)).as("the records expired at 200 are swept first").isTrue();
+        assertThat(store.recordCount()).isEqualTo(2);
+        assertThat(store.get(A, 200)).extracting(ProviderRecord::expiresAtMillis).containsExactly(400L);
+        assertThat(store.get(B, 200)).isEmpty();
     }
 }

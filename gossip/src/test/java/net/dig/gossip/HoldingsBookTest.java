@@ -1,6 +1,7 @@
 package net.dig.gossip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.KeyPair;
@@ -154,5 +155,38 @@ class HoldingsBookTest {
         assertTrue(small.holders(B).stream().map(HoldingsBook.Holder::peer).toList().containsAll(others));
         small.forget(others.get(0));
         assertEquals(1, small.holders(B).size());
+    }
+
+    @Test
+    void theBookHoldsAtMostItsEntriesOverAllProvidersAndFreesThemOnRemove() throws Exception {
+        HoldingsBook capped = new HoldingsBook(clock, HoldingsConfig.defaults(), 3);
+        Bytes32 c = Sha256.hash("datastore-c".getBytes());
+        capped.offer(peer, announce(key, 1, now(), List.of(add(A), add(B))));
+        KeyPair otherKey = p256();
+        PeerId other = PeerId.fromSpkiDer(otherKey.getPublic().getEncoded());
+        capped.offer(other, announce(otherKey, 1, now(), List.of(add(A), add(c))));
+        assertEquals(3, capped.entries());
+        assertEquals(List.of(), capped.holders(c), "over the book's bound");
+        assertEquals(2, capped.holders(A).size());
+        capped.offer(peer, announce(key, 2, now(), List.of(add(A))));
+        assertEquals(3, capped.entries(), "a renewed entry takes no new room");
+        capped.offer(peer, announce(key, 3, now(), List.of(new Remove(B))));
+        capped.offer(other, announce(otherKey, 2, now(), List.of(add(c))));
+        assertEquals(3, capped.entries());
+        assertEquals(List.of(other), capped.holders(c).stream().map(HoldingsBook.Holder::peer).toList());
+        capped.forget(other);
+        assertEquals(1, capped.entries());
+        assertEquals(List.of(peer), capped.holders(A).stream().map(HoldingsBook.Holder::peer).toList());
+    }
+
+    @Test
+    void aProvidersHoldersShareOneAddressListWhileItsAddressesStayTheSame() {
+        book.offer(peer, announce(key, 1, now(), List.of(new Add(A, List.of(new Address("127.0.0.1", 9444)), now() + 3600),
+                new Add(B, List.of(new Address("127.0.0.1", 9444)), now() + 3600))));
+        assertSame(book.holders(A).getFirst().addresses(), book.holders(B).getFirst().addresses());
+        List<Address> moved = List.of(new Address("127.0.0.2", 9444));
+        book.offer(peer, announce(key, 2, now(), List.of(new Add(B, moved, now() + 3600))));
+        assertEquals(moved, book.holders(B).getFirst().addresses());
+        assertEquals(HERE, book.holders(A).getFirst().addresses());
     }
 }

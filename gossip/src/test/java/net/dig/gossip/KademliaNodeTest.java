@@ -225,15 +225,84 @@ class KademliaNodeTest {
         node.provide(key, ADDRESSES, T0);
         node.onMessage(peer, new Nodes(last().requestId(), List.of()), T0 + 1);
         assertThat(last()).isInstanceOf(AddProvider.class);
-        long republish = T0 + CONFIG.republishIntervalMillis();
         assertThat(node.nextWakeupMillis()).isLessThanOrEqualTo(T0 + 1 + CONFIG.rpcTimeoutMillis());
         node.onMessage(peer, new AddProviderAck(last().requestId(), true), T0 + 2);
-        assertThat(node.nextWakeupMillis()).isEqualTo(republish);
+        long republish = node.nextWakeupMillis();
+        assertThat(republish).isBetween(T0 + CONFIG.republishIntervalMillis() / 2, T0 + CONFIG.republishIntervalMillis());
         assertThat(node.withdraw(key)).isTrue();
         assertThat(node.storedProviders(key, T0 + 3)).isEmpty();
         int before = sent.size();
         node.onTick(republish);
         assertThat(sent.subList(before, sent.size())).noneMatch(m -> m instanceof FindNode f && f.target().equals(key));
+    }
+
+    private static Bytes32 key(int n) {
+        byte[] b = new byte[32];
+        b[0] = 0x44;
+        b[30] = (byte) (n >>> 8);
+        b[31] = (byte) n;
+        return Bytes32.wrap(b);
+    }
+
+    /** When this node's own record for {@code key} expires: moved on by every (re)announcement. */
+    private long ownExpiry(Bytes32 key, long now) {
+        return node.storedProviders(key, now).stream().filter(r -> r.provider().equals(self)).findFirst().orElseThrow()
+                .expiresAtMillis();
+    }
+
+    @Test
+    void keysAnnouncedTogetherAreRepublishedSpreadOverTheSecondHalfOfTheInterval() {
+        int keys = 200;
+        long interval = CONFIG.republishIntervalMillis();
+        Map<Bytes32, Long> expiry = new HashMap<>();
+        for (int i = 0; i < keys; i++) {
+            node.provide(key(i), ADDRESSES, T0);
+            expiry.put(key(i), ownExpiry(key(i), T0));
+        }
+        Map<Bytes32, Integer> republished = new HashMap<>();
+        java.util.Set<Long> minutes = new java.util.HashSet<>();
+        for (long t = T0 + 60_000; t <= T0 + interval; t += 60_000) {
+            node.onTick(t);
+            for (Bytes32 k : expiry.keySet()) {
+                long e = ownExpiry(k, t);
+                if (e != expiry.get(k)) {
+                    assertThat(t).as("not republished before half the interval").isGreaterThanOrEqualTo(T0 + interval / 2);
+                    republished.merge(k, 1, Integer::sum);
+                    minutes.add(t);
+                    expiry.put(k, e);
+                }
+            }
+        }
+        assertThat(republished).hasSize(keys).allSatisfy((k, times) -> assertThat(times).isEqualTo(1));
+        assertThat(minutes).as("spread, not all in one tick").hasSizeGreaterThan(10);
+    }
+
+    @Test
+    void dueRepublishesRunAtMostALimitAtOnceAndTheRestFollow() {
+        PeerId silent = peer(0x80, 2);
+        node.addContact(DhtContact.of(silent), T0);
+        int keys = 100;
+        for (int i = 0; i < keys; i++) {
+            node.provide(key(i), ADDRESSES, T0);
+        }
+        for (long t = T0; t <= T0 + 4 * CONFIG.rpcTimeoutMillis(); t += CONFIG.rpcTimeoutMillis()) {
+            node.onTick(t);
+        }
+        sent.clear();
+        long due = T0 + CONFIG.republishIntervalMillis();
+        node.addContact(DhtContact.of(silent), due);
+        node.onTick(due);
+        long asked = sent.stream().filter(m -> m instanceof FindNode f && f.target().get(0) == 0x44).count();
+        assertThat(asked).isEqualTo(KademliaNode.MAX_REPUBLISHING);
+        assertThat(node.nextWakeupMillis()).as("the waiting republishes do not ask for a tick before a slot frees")
+                .isGreaterThan(due);
+        for (long t = due; t <= due + 600_000; t += 1_000) {
+            node.onTick(t);
+        }
+        for (int i = 0; i < keys; i++) {
+            assertThat(ownExpiry(key(i), due + 600_000)).as("key %d republished", i)
+                    .isGreaterThanOrEqualTo(due + CONFIG.providerTtlMillis());
+        }
     }
 
     @Test

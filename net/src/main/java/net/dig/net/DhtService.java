@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At most {@link #MAX_ANNOUNCING} announcements run at once (a quarter of the DHT's lookup limit if that is
  * less) and the rest queue, so a node holding many datastores stays within the lookup limit when it starts;
- * each key's republish timer starts when it was announced, so the hourly republishes stay spread out.
+ * the DHT spreads and paces the republishes itself ({@link KademliaNode}).
  *
  * <p>Inbound frames pass the bus validator first ({@link #validate}): a body that does not decode, or an
  * {@code ADD_PROVIDER} whose record is not signed by the sender, is REJECTed and penalised before the DHT sees
