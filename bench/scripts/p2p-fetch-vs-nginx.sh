@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Replicating one datastore between two dig-nodes over the peer network (mTLS WebSocket, signed 240
-# requests, 1 MiB windows, every chunk verified, staged and landed in a plot) against curl downloading
+# requests, 4 MiB windows, every chunk verified, staged and landed in a plot) against curl downloading
 # the very same bytes over HTTPS from nginx (sendfile, TLS) on the same machine, both on 127.0.0.1.
 # Bar (docs/BENCHMARKS.md): P2P >= 0.8x the nginx HTTPS download rate.
 #

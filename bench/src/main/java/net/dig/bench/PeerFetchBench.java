@@ -40,13 +40,13 @@ import net.dig.wire.NodePayload;
 /**
  * The dig-node side of {@code bench/scripts/p2p-fetch-vs-nginx.sh}: two nodes on 127.0.0.1 with real stores
  * and mTLS gossip; A ingests {@code <MiB>} random bytes (16 MiB capsules, stored plain) and writes the same
- * bytes to {@code <work>/www/data.bin} for nginx; B fetches the version from A over the peer network (1 MiB
- * windows, 2 in flight (or as given) from the one provider, the upload budget unbounded, a 256 MiB RAM tier as a node
+ * bytes to {@code <work>/www/data.bin} for nginx; B fetches the version from A over the peer network (4 MiB
+ * windows (or as given), 2 in flight (or as given) from the one provider, the upload budget unbounded, a 256 MiB RAM tier as a node
  * has) and lands it. Prints
  * {@code p2p_fetch_seconds <s>} and {@code p2p_fetch_mib_per_s <rate>} for the fetch from its first request
  * to the landed version (staging and the store's final verification included).
  *
- * <p>Usage: {@code PeerFetchBench <workDir> <MiB> [windows in flight, default 2]}
+ * <p>Usage: {@code PeerFetchBench <workDir> <MiB> [windows in flight, default 2] [window MiB, 1..4, default 4]}
  */
 public final class PeerFetchBench {
     private static final int MIB = 1 << 20;
@@ -78,6 +78,7 @@ public final class PeerFetchBench {
         Path work = Path.of(args[0]).toAbsolutePath();
         int mib = Integer.parseInt(args[1]);
         int inFlight = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int window = (args.length > 3 ? Integer.parseInt(args[3]) : 4) * MIB;
         Clock clock = Clock.system();
         Path www = Files.createDirectories(work.resolve("www"));
         Path data = www.resolve("data.bin");
@@ -95,7 +96,7 @@ public final class PeerFetchBench {
         Manifest m = a.services.datastores().ingest(data, new IngestOptions(CapsuleSize.MIB_16.bytes(), Compression.NONE, "data.bin"),
                 NodeIdentity.generate(new SecureRandom()), Progress.none());
         CapsuleServing serving = CapsuleServing.start(a.gossip.handle(), a.messaging,
-                a.services.capsuleWindows(new UploadBudget.Settings(1L << 40, 1L << 40, 1L << 40, 64), MIB), workers);
+                a.services.capsuleWindows(new UploadBudget.Settings(1L << 40, 1L << 40, 1L << 40, 64), window), workers);
         PeerId aId = b.gossip.handle().connectTo(new InetSocketAddress("127.0.0.1", a.gossip.listenAddress().getPort()))
                 .get(30, TimeUnit.SECONDS);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -105,7 +106,7 @@ public final class PeerFetchBench {
             }
             Thread.onSpinWait();
         }
-        FetchService fetches = b.services.fetchService(new FetchConfig(MIB, inFlight, Math.max(8, inFlight), Duration.ofSeconds(30), 1000,
+        FetchService fetches = b.services.fetchService(new FetchConfig(window, inFlight, Math.max(8, inFlight), Duration.ofSeconds(30), 1000,
                 Compression.NONE),
                 new SplittableRandom(3));
         NetPeerLink link = new NetPeerLink(b.gossip.handle(), b.messaging);

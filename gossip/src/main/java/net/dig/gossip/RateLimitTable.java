@@ -30,6 +30,21 @@ public final class RateLimitTable {
      */
     public static final RateLimit WEBSOCKET_PING = RateLimit.of(120, 125, false);
 
+    /**
+     * The row index of node-message exchanges: opcode-240 frames that carry a request id (capsule and
+     * metadata requests, their answers, offers and their replies) are counted here, apart from the one-hop
+     * node messages of row 240, so bulk transfer neither starves nor is starved by announcements.
+     */
+    public static final int NODE_EXCHANGE_ROW = 256;
+
+    /**
+     * Row {@link #NODE_EXCHANGE_ROW}: sized for bulk (one connection may carry a replication at disk speed,
+     * within the outbound share), bounded so a flood still ends in a violation. What a provider actually
+     * sends is decided by its upload budget; the asker bounds answers by the windows it has in flight.
+     */
+    public static final RateLimit NODE_EXCHANGE = RateLimit.of(120_000, NodeMessageLimits.DEFAULT.maxMessageBytes(),
+            96L * 1024 * MIB, false);
+
     private final RateLimit[] rows;
 
     private RateLimitTable(RateLimit[] rows) {
@@ -40,6 +55,17 @@ public final class RateLimitTable {
         return rows[type & 0xFF];
     }
 
+    /** The row index that counts a frame of {@code type}, with or without a request id (0..256). */
+    public static int rowOf(int type, boolean hasId) {
+        int t = type & 0xFF;
+        return hasId && t == NodeMessage.OPCODE ? NODE_EXCHANGE_ROW : t;
+    }
+
+    /** The limit of row {@code row} ({@link #rowOf}). */
+    public RateLimit row(int row) {
+        return rows[row];
+    }
+
     /** The table a DIG node uses for every connection (both sides advertise capability 3). */
     public static RateLimitTable standard() {
         return standard(PlumtreeConfig.defaults());
@@ -47,7 +73,7 @@ public final class RateLimitTable {
 
     /** The standard table with the Plumtree rows sized for {@code plumtree} (docs/decisions.md D4). */
     public static RateLimitTable standard(PlumtreeConfig plumtree) {
-        RateLimit[] r = new RateLimit[256];
+        RateLimit[] r = new RateLimit[NODE_EXCHANGE_ROW + 1];
         RateLimit chiaDefault = RateLimit.of(100, MIB, 100L * MIB, true);
         RateLimit digDefault = RateLimit.of(100, MIB, 100L * MIB, false);
         for (int t = 0; t < 256; t++) {
@@ -94,8 +120,9 @@ public final class RateLimitTable {
         r[224] = RateLimit.of(60, 64, false);
         // dig-gossip lists 1 MiB; the body allows a 1 MiB profile plus its 68-byte header, so the cap leaves room for it.
         r[225] = RateLimit.of(60, MIB + 128, false);
-        // Node messages (D31a): capsule windows of up to 1 MiB plus prologue, at most 20 MiB/s a peer on average.
+        // Node messages (D31a) without a request id; those with one count in NODE_EXCHANGE_ROW.
         r[NodeMessage.OPCODE] = RateLimit.of(1200, NodeMessageLimits.DEFAULT.maxMessageBytes(), 1200L * MIB, false);
+        r[NODE_EXCHANGE_ROW] = NODE_EXCHANGE;
         // DHT messages (D40a): the DHT's own per-peer budget (50/s, burst 200) decides; this row only bounds size.
         r[DigMessageType.DIG_DHT.code()] = RateLimit.of(12_000, 128 * KIB, false);
         PlumtreeRateBudget budget = new PlumtreeRateBudget(plumtree);
@@ -109,8 +136,13 @@ public final class RateLimitTable {
 
     /** A copy with one row replaced (for tests and for operator overrides). */
     public RateLimitTable with(int type, RateLimit limit) {
+        return withRow(type & 0xFF, limit);
+    }
+
+    /** A copy with row {@code row} ({@link #rowOf}) replaced. */
+    public RateLimitTable withRow(int row, RateLimit limit) {
         RateLimit[] copy = Arrays.copyOf(rows, rows.length);
-        copy[type & 0xFF] = limit;
+        copy[row] = limit;
         return new RateLimitTable(copy);
     }
 }

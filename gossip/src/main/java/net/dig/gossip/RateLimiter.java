@@ -59,8 +59,8 @@ public final class RateLimiter {
     private final Direction direction;
     private final double fraction;
     private final RateLimitTable table;
-    private final int[] counts = new int[256];
-    private final long[] bytes = new long[256];
+    private final int[] counts = new int[RateLimitTable.NODE_EXCHANGE_ROW + 1];
+    private final long[] bytes = new long[RateLimitTable.NODE_EXCHANGE_ROW + 1];
     private int aggregateCount;
     private long aggregateBytes;
     private long window = Long.MIN_VALUE;
@@ -84,7 +84,18 @@ public final class RateLimiter {
         return new RateLimiter(Direction.OUTBOUND, DEFAULT_OUTBOUND_PERCENT, RateLimitTable.standard());
     }
 
+    /** Checks a frame without a request id. */
     public RateVerdict check(int type, int bodySize, long nowMillis) {
+        return check(type, false, bodySize, nowMillis);
+    }
+
+    /** Checks {@code message}, counted in the row {@link RateLimitTable#rowOf} gives for it. */
+    public RateVerdict check(net.dig.wire.Message message, long nowMillis) {
+        return check(message.type(), message.id().isPresent(), message.data().length, nowMillis);
+    }
+
+    /** Checks a frame of {@code type}, with or without a request id, counted in its row ({@link RateLimitTable#rowOf}). */
+    public RateVerdict check(int type, boolean hasId, int bodySize, long nowMillis) {
         long w = Math.floorDiv(nowMillis, WINDOW_MILLIS);
         if (w != window) {
             window = w;
@@ -93,8 +104,8 @@ public final class RateLimiter {
             aggregateCount = 0;
             aggregateBytes = 0;
         }
-        int t = type & 0xFF;
-        RateLimit limit = table.limitFor(t);
+        int t = RateLimitTable.rowOf(type, hasId);
+        RateLimit limit = table.row(t);
         if (bodySize > limit.maxSize()) {
             String why = "type " + t + " body of " + bodySize + " bytes exceeds " + limit.maxSize();
             return direction == Direction.INBOUND ? new RateVerdict(Action.VIOLATION, why, 0) : new RateVerdict(Action.DROP, why, 0);

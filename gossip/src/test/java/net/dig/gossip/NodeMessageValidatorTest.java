@@ -164,7 +164,12 @@ class NodeMessageValidatorTest {
         assertThat(verdict(a.peer, m5)).isEqualTo(Verdict.ACCEPT);
         assertThat(verdict(a.peer, m3)).isEqualTo(Verdict.ACCEPT);
         assertThat(verdict(a.peer, m3)).isEqualTo(Verdict.reject(PenaltyReason.REPLAYED_MESSAGE));
-        assertThat(verdict(a.peer, signedAt(a, 205 - 64))).as("too far behind").isEqualTo(Verdict.reject(PenaltyReason.REPLAYED_MESSAGE));
+        assertThat(verdict(a.peer, signedAt(a, 3_000_000))).as("a thousand sequences ahead").isEqualTo(Verdict.ACCEPT);
+        assertThat(verdict(a.peer, signedAt(a, 204))).as("late by a message, not by 64").isEqualTo(Verdict.ACCEPT);
+        for (int i = 1; i <= 64; i++) {
+            assertThat(verdict(a.peer, signedAt(a, 3_000_000 + i * 1000L))).isEqualTo(Verdict.ACCEPT);
+        }
+        assertThat(verdict(a.peer, signedAt(a, 206))).as("more than 64 messages behind").isEqualTo(Verdict.reject(PenaltyReason.REPLAYED_MESSAGE));
     }
 
     @Test

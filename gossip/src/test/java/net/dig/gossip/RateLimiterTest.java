@@ -106,4 +106,27 @@ class RateLimiterTest {
         assertThat(in.check(1, 100, T0).allowed()).isFalse();
         assertThat(in.check(255, 101, T0).allowed()).isFalse();
     }
+
+    @Test
+    void nodeMessageExchangesCountInTheirOwnRowAndAFloodOfThemIsStillAViolation() {
+        int window = 1 << 20;
+        RateLimiter out = RateLimiter.outbound();
+        int oneHop = (int) (RateLimitTable.standard().limitFor(240).frequency() * 0.3);
+        for (int i = 0; i < 2000; i++) {
+            assertThat(out.check(240, true, window, T0).allowed()).as("window answer %s", i).isTrue();
+        }
+        for (int i = 0; i < oneHop; i++) {
+            assertThat(out.check(240, false, 100, T0).allowed()).as("announcement %s", i).isTrue();
+        }
+        assertThat(out.check(240, false, 100, T0).action()).isEqualTo(Action.RETRY_LATER);
+        assertThat(out.check(240, true, window, T0).allowed()).as("the exchange row is apart").isTrue();
+        assertThat(out.check(241, true, 100, T0).allowed()).as("other opcodes keep their row with an id").isTrue();
+
+        RateLimiter in = RateLimiter.inbound();
+        for (int i = 0; i < RateLimitTable.NODE_EXCHANGE.frequency(); i++) {
+            assertThat(in.check(240, true, 10, T0).allowed()).isTrue();
+        }
+        assertThat(in.check(240, true, 10, T0).action()).isEqualTo(Action.VIOLATION);
+        assertThat(in.check(240, false, 10, T0).allowed()).as("one-hop messages were not charged").isTrue();
+    }
 }

@@ -41,7 +41,7 @@ final class InboundRateLimitHandler extends ChannelInboundHandlerAdapter {
         if (violated) {
             return;
         }
-        RateLimiter.RateVerdict verdict = limits.check(message.type(), message.data().length, clock.millis());
+        RateLimiter.RateVerdict verdict = limits.check(message, clock.millis());
         switch (verdict.action()) {
             case ALLOW -> ctx.fireChannelRead(message);
             case VIOLATION -> {

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * sender's messages in sequence order (the replay window counts sequence numbers, which jump by the
  * clock). Announcements to a new peer are signed on its event loop from the last profile read; the
  * profile supplier (which may touch the disk) is only called on the service's blocking executor by
- * {@link #refresh}. A send that fails (peer gone) completes its future exceptionally and changes nothing.
+ * {@link #refresh}. A reply to a request is checked on the blocking executor, not on the event loop that
+ * received it (a capsule window's signature covers a megabyte). A send that fails (peer gone) completes its
+ * future exceptionally and changes nothing.
  * Only peers whose handshake shows this implementation ({@code dig-node/}) are sent opcode 240.
  */
 public final class NodeMessaging {
@@ -121,8 +123,8 @@ public final class NodeMessaging {
                 GossipError refused = PlumtreeBridge.digGate(c, frame);
                 reply = refused == null ? c.request(frame) : CompletableFuture.failedFuture(new GossipException(refused));
             }
-            return reply.thenApply(r -> r.type() == NodeMessage.OPCODE
-                    ? validator.check(peer, r) : new NodeMessageValidator.Checked(Verdict.IGNORE, null));
+            return reply.thenApplyAsync(r -> r.type() == NodeMessage.OPCODE
+                    ? validator.check(peer, r) : new NodeMessageValidator.Checked(Verdict.IGNORE, null), ctx.blocking);
         }).orElseGet(() -> CompletableFuture.failedFuture(new GossipException(new GossipError.PeerNotConnected(peer))));
     }
 

@@ -436,7 +436,7 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
             done.completeExceptionally(new GossipException(new GossipError.ChannelClosed()));
             return;
         }
-        RateLimiter.RateVerdict verdict = outboundLimits.check(message.type(), message.data().length, clock.millis());
+        RateLimiter.RateVerdict verdict = outboundLimits.check(message, clock.millis());
         switch (verdict.action()) {
             case ALLOW -> ctx.write(message, completing(done)); // the lanes flush what they drain
             case RETRY_LATER -> {
@@ -480,7 +480,7 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
                 reply.completeExceptionally(new GossipException(new GossipError.ChannelClosed()));
                 return;
             }
-            RateLimiter.RateVerdict verdict = outboundLimits.check(message.type(), message.data().length, clock.millis());
+            RateLimiter.RateVerdict verdict = outboundLimits.check(message.type(), true, message.data().length, clock.millis());
             if (!verdict.allowed()) {
                 reply.completeExceptionally(new GossipException(new GossipError.MessageRejected("outbound rate limit: " + verdict.reason())));
                 return;

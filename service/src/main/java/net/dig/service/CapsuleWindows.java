@@ -30,9 +30,46 @@ import net.dig.storage.Manifest;
  * located first, which refuses a quarantined capsule, then taken from the RAM tier or read through
  * {@link ContentService#fill}, the storage's one read loop).
  *
- * <p>Blocking (SQLite, plots); call from a worker. Thread-safe.
+ * <h2>Capsules being served</h2>
+ * A fetch asks for a capsule window after window. The last {@link #RECENT_CAPSULES} capsules answered
+ * from are held here with their chunk hashes (computed once, on the first prologue): the later windows
+ * of a capsule are cut from bytes hash-checked when they were read, not read and hashed again. The
+ * location check still runs for every window, so a capsule quarantined meanwhile is refused. Keys are
+ * capsule hashes, so a new version can never be served stale bytes. Two workers asking for the same
+ * capsule at once share one read.
+ *
+ * <p>Blocking (SQLite, plots); call from a worker. Thread-safe. Memory: at most
+ * {@link #RECENT_CAPSULES} capsules (16 MiB each at most) beyond the tiers'.
  */
 public final class CapsuleWindows {
+    /** Capsules held for the windows still to come ({@code Capsules being served}). */
+    static final int RECENT_CAPSULES = 4;
+
+    /** One capsule's verified bytes and, once a prologue asked for them, its chunk hashes. */
+    private static final class Held {
+        private byte[] bytes;
+        private byte[] chunkHashes;
+
+        synchronized byte[] bytes(java.util.function.Supplier<byte[]> read) {
+            if (bytes == null) {
+                bytes = read.get();
+            }
+            return bytes;
+        }
+
+        synchronized byte[] bytes() {
+            return bytes;
+        }
+
+        synchronized byte[] chunkHashes() {
+            if (chunkHashes == null) {
+                chunkHashes = CapsuleWindows.chunkHashes(bytes);
+            }
+            return chunkHashes;
+        }
+    }
+
+    private final java.util.LinkedHashMap<Bytes32, Held> recent = new java.util.LinkedHashMap<>(16, 0.75f, true);
     private final ContentService content;
     private final UploadBudget budget;
     private final Clock clock;
@@ -102,14 +139,15 @@ public final class CapsuleWindows {
             return new FetchResponse.Refused(w.requestId(), ErrorCode.RATE_LIMITED, "upload budget exhausted; retry in "
                     + grant.retryAfterMillis() + " ms", grant.retryAfterMillis());
         }
-        byte[] bytes = read(m.datastoreId(), w.capsuleIndex(), c.hash());
+        Held held = read(m.datastoreId(), w.capsuleIndex(), c.hash());
+        byte[] bytes = held.bytes();
         if (bytes.length != c.size()) {
             throw new ServiceException(ErrorCode.UNAVAILABLE, "capsule " + w.capsuleIndex() + " read " + bytes.length
                     + " bytes, the manifest says " + c.size());
         }
         FetchResponse.Prologue prologue = null;
         if (proof != null) {
-            prologue = new FetchResponse.Prologue(c.hash(), chunkHashes(bytes), proof);
+            prologue = new FetchResponse.Prologue(c.hash(), held.chunkHashes(), proof);
             // what the asker will check: bytes read after a new version replaced the one looked up fail it
             if (FetchChecks.provenChunkRoot(m.version(), w.capsuleIndex(), prologue) == null) {
                 throw new ServiceException(ErrorCode.UNAVAILABLE, "capsule " + w.capsuleIndex() + " of " + m.datastoreId().toHex()
@@ -123,14 +161,34 @@ public final class CapsuleWindows {
 
     /**
      * The capsule's bytes: the location check first (it refuses a capsule whose copies are all
-     * quarantined or found bad), then the RAM tier, else a hash-checked read through the tiers.
+     * quarantined or found bad), then the capsules being served, the RAM tier, else a hash-checked read
+     * through the tiers.
      */
-    private byte[] read(Bytes32 id, int index, Bytes32 hash) {
+    private Held read(Bytes32 id, int index, Bytes32 hash) {
         if (content.locate(id, index).isEmpty()) {
             throw new ServiceException(ErrorCode.UNKNOWN_CAPSULE, "capsule " + index + " of " + id.toHex() + " is not held here");
         }
-        byte[] cached = content.tiers().memory(hash);
-        return cached != null ? cached : content.fill(id, index, hash);
+        Held held;
+        synchronized (recent) {
+            held = recent.computeIfAbsent(hash, h -> new Held());
+            if (recent.size() > RECENT_CAPSULES) {
+                var eldest = recent.entrySet().iterator();
+                eldest.next();
+                eldest.remove();
+            }
+        }
+        try {
+            held.bytes(() -> {
+                byte[] cached = content.tiers().memory(hash);
+                return cached != null ? cached : content.fill(id, index, hash);
+            });
+        } catch (RuntimeException e) {
+            synchronized (recent) {
+                recent.remove(hash, held);
+            }
+            throw e;
+        }
+        return held;
     }
 
     private DatastoreViews.View held(Bytes32 id, long version) {

@@ -103,6 +103,25 @@ class CapsuleWindowsTest {
     }
 
     @Test
+    void theLaterWindowsOfACapsuleBeingServedAreItsBytesAndStopOnceItIsQuarantined() throws Exception {
+        try (FetchHarness h = FetchHarness.create(tmp, CAPSULE, 2 * CAPSULE)) {
+            Manifest m = h.manifest;
+            FetchResponse.Window first = (FetchResponse.Window) h.windows.answer("p", window(m, 1, 0, 65_536, 1 << 20, true));
+            for (int off = 65_536; off < CAPSULE; off += 65_536) {
+                FetchResponse.Window w = (FetchResponse.Window) h.windows.answer("p", window(m, 1, off, 65_536, 1 << 20, true));
+                assertThat(w.data()).isEqualTo(Arrays.copyOfRange(h.data, CAPSULE + off, CAPSULE + off + 65_536));
+                assertThat(w.prologue().chunkHashes()).isEqualTo(first.prologue().chunkHashes());
+            }
+            Path plot = h.sourceEngine.plots().getFirst().path();
+            Corruption.flip(plot, h.sourceEngine.locate(m.datastoreId(), 1).orElseThrow().offset() + 100);
+            assertThat(h.sourceEngine.verify(Optional.empty(), Progress.none()).ok()).isFalse();
+            assertThat(refusal(h.windows.answer("p", window(m, 1, 65_536, 4096, 8192, false))))
+                    .as("held bytes are not served past the quarantine").isEqualTo(ErrorCode.PLOT_UNAVAILABLE);
+            assertThat(h.windows.answer("p", window(m, 0, 0, 4096, 8192, false))).isInstanceOf(FetchResponse.Window.class);
+        }
+    }
+
+    @Test
     void theUploadBudgetRefusesWithTheWaitAndServesOnceItRefilled() throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, CAPSULE, CAPSULE)) {
             Manifest m = h.manifest;

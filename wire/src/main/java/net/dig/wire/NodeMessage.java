@@ -7,9 +7,10 @@ import net.dig.core.NodeIdentity;
 
 /**
  * One DIG node message (opcode {@link #OPCODE}), as signed or as received: the payload, the envelope fields
- * and the exact bytes the signature covers ({@link NodeMessageCodec} draws the layout). {@link #signatureValid}
- * checks the Ed25519 signature over those bytes, which on the receiving side are built from the payload bytes
- * as they arrived, never from a re-serialisation.
+ * and the canonical bytes the signature is made from ({@link NodeMessageCodec} draws the layout: the bytes
+ * themselves, or for a capsule response their digest form). {@link #signatureValid} checks the Ed25519
+ * signature, from bytes that on the receiving side are built from the payload bytes as they arrived, never
+ * from a re-serialisation.
  *
  * @param timestamp Unix seconds at signing
  * @param senderKey the sender's raw Ed25519 public key
@@ -34,9 +35,9 @@ public record NodeMessage(NodePayload payload, long timestamp, Bytes32 senderKey
         return NodeIdentity.nodeIdOf(senderKey.toArray());
     }
 
-    /** Whether {@link #signature} is the sender key's Ed25519 signature of {@link #signedBytes}. */
+    /** Whether {@link #signature} is the sender key's Ed25519 signature of what {@link #signedBytes} make signed. */
     public boolean signatureValid() {
-        return NodeIdentity.verify(senderKey.toArray(), signedBytes, signature);
+        return NodeIdentity.verify(senderKey.toArray(), NodeMessageCodec.signatureInput(signedBytes), signature);
     }
 
     @Override

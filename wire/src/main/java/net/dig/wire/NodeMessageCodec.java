@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import net.dig.core.Bytes32;
 import net.dig.core.NodeIdentity;
+import net.dig.core.Sha256;
 import net.dig.wire.pb.NodeMessageProto;
 
 /**
@@ -40,6 +42,19 @@ import net.dig.wire.pb.NodeMessageProto;
  * never from a re-serialisation, so protobuf's freedom of encoding (field order, unknown fields) inside the
  * payload cannot make a valid signature fail or an altered payload pass.
  *
+ * <p>A capsule response (payload field 4, a window of up to a megabyte) is signed in its digest form
+ * instead, so that signing and verifying hash the window once with SHA-256 rather than Ed25519 hashing it
+ * twice with SHA-512 (and copying it):
+ * <pre>
+ *   19    domain tag "dig:node-message:v2" (ASCII)
+ *   1     payload field number (4)
+ *   4     payload length n (u32)
+ *   32    SHA-256 of the payload field's bytes as they travel
+ *   ...   the rest as above: network id, sender key, sequence, timestamp
+ * </pre>
+ * The form follows from the payload field alone; the tag differs, so a signature of one form never
+ * verifies as the other.
+ *
  * <h2>Encoding</h2>
  * Top-level fields in this order: the payload (one of 1..6, 12..15 or 20, length-delimited), 7 signature, 8 timestamp,
  * 9 sender key, 10 sequence, 11 network id, each written even when zero or empty. Decoding takes them in
@@ -53,6 +68,7 @@ import net.dig.wire.pb.NodeMessageProto;
  */
 public final class NodeMessageCodec {
     private static final byte[] TAG = "dig:node-message:v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DIGEST_TAG = "dig:node-message:v2".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_NETWORK_ID = 64;
     private static final int MAX_NESTING = 4;
 
@@ -63,7 +79,21 @@ public final class NodeMessageCodec {
         byte[] payloadBytes = payloadProto(payload).toByteArray();
         Bytes32 sender = Bytes32.wrap(key.publicKey());
         byte[] signed = signedBytes(payload.fieldNumber(), payloadBytes, networkId, sender, sequence, timestamp);
-        return new NodeMessage(payload, timestamp, sender, sequence, networkId, key.sign(signed), signed);
+        return new NodeMessage(payload, timestamp, sender, sequence, networkId, key.sign(signatureInput(signed)), signed);
+    }
+
+    /** What the signature covers, given the canonical bytes: themselves, or for a capsule response their digest form. */
+    static byte[] signatureInput(byte[] canonical) {
+        if (canonical.length < TAG.length + 5 || canonical[TAG.length] != NodePayload.CapsuleResponse.FIELD) {
+            return canonical;
+        }
+        int n = ByteBuffer.wrap(canonical, TAG.length + 1, 4).getInt();
+        int payloadAt = TAG.length + 5;
+        MessageDigest digest = Sha256.newDigest();
+        digest.update(canonical, payloadAt, n);
+        int rest = canonical.length - payloadAt - n;
+        return ByteBuffer.allocate(DIGEST_TAG.length + 5 + 32 + rest).put(DIGEST_TAG).put(canonical, TAG.length, 5)
+                .put(digest.digest()).put(canonical, payloadAt + n, rest).array();
     }
 
     /** The protobuf body; the payload bytes are the ones signed (taken from {@link NodeMessage#signedBytes}). */

@@ -9,8 +9,11 @@ package net.dig.wire;
  * @param maxChunkHashes most chunk hashes in one capsule response (a 16 MiB capsule has 4096 chunks)
  */
 public record NodeMessageLimits(int maxMessageBytes, int maxStringBytes, int maxCapabilities, int maxChunkHashes) {
-    /** A 1 MiB data window plus the 128 KiB chunk-hash prologue of a 16 MiB capsule and headroom; 255-byte strings. */
-    public static final NodeMessageLimits DEFAULT = new NodeMessageLimits((1 << 20) + (192 << 10), 255, 64, 4096);
+    /**
+     * A data window of up to 4 MiB (the largest a fetch asks for) plus the 128 KiB chunk-hash prologue of a
+     * 16 MiB capsule and headroom; 255-byte strings.
+     */
+    public static final NodeMessageLimits DEFAULT = new NodeMessageLimits((4 << 20) + (192 << 10), 255, 64, 4096);
 
     public NodeMessageLimits {
         if (maxMessageBytes <= 0 || maxStringBytes <= 0 || maxCapabilities < 0 || maxChunkHashes < 0) {

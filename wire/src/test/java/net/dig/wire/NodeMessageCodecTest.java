@@ -172,6 +172,29 @@ class NodeMessageCodecTest {
         assertThat(NodeMessageCodec.decode(req.data(), L).payload()).isEqualTo(request());
     }
 
+    static NodePayload.CapsuleResponse response() {
+        return new NodePayload.CapsuleResponse(b32(0x20), 7, 3, 0, seq(64, 0), 64, b32(0x40), Bytes32.ZERO, List.of(), new byte[0],
+                Bytes32.ZERO, 0);
+    }
+
+    @Test
+    void aCapsuleResponseIsSignedInItsDigestFormAndTheGoldenVectorHoldsIt() {
+        NodeMessage signed = NodeMessageCodec.sign(response(), KEY, 1_800_000_000L, 1_800_000_000_000_002L, "testnet11");
+        assertThat(HexFormat.of().formatHex(NodeMessageCodec.toMessage(signed, java.util.OptionalInt.of(7)).encode()))
+                .isEqualTo(HexFormat.of().formatHex(VECTORS.get("frame_capsule_response_id7")));
+        assertThat(HexFormat.of().formatHex(signed.signature())).isEqualTo(HexFormat.of().formatHex(VECTORS.get("capsule_response_signature")));
+        NodeMessage decoded = NodeMessageCodec.decode(Message.decode(VECTORS.get("frame_capsule_response_id7"), WireLimits.DEFAULT).data(), L);
+        assertThat(decoded.signatureValid()).isTrue();
+        assertThat(decoded.payload()).usingRecursiveComparison().isEqualTo(response());
+        assertThat(NodeIdentity.verify(KEY.publicKey(), decoded.signedBytes(), decoded.signature()))
+                .as("not a signature over the bytes themselves").isFalse();
+        byte[] body = NodeMessageCodec.encode(signed);
+        byte[] altered = body.clone();
+        int at = indexOf(altered, seq(64, 0));
+        altered[at + 10] ^= 1;
+        assertThat(NodeMessageCodec.decode(altered, L).signatureValid()).as("one window byte changed").isFalse();
+    }
+
     @Test
     void malformedBodiesAreWireExceptions() throws IOException {
         byte[] good = NodeMessageCodec.encode(NodeMessageCodec.sign(request(), KEY, 5, 6, "n"));
