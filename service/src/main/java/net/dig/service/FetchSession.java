@@ -281,8 +281,7 @@ public final class FetchSession<P> {
             drop(peer, ErrorCode.BAD_REQUEST, "the answer is not for the window asked");
             return;
         }
-        FetchStaging.Progress known = staging.progress(c);
-        if (known != null && known.verified.nextClearBit(p.firstChunk()) >= p.firstChunk() + p.chunkCount()) {
+        if (answered(p)) {
             return; // the later twin of a window another provider answered first
         }
         if (asked.prologue() && !prologue(peer, c, w.prologue())) {
@@ -388,7 +387,7 @@ public final class FetchSession<P> {
         }
         if (only == null && name == null && pending.values().stream().noneMatch(p -> p.capsule() < 0)
                 && pending.size() < config.inFlightTotal()) {
-            P peer = scheduler.pick(0, now);
+            P peer = scheduler.pick(now);
             if (peer != null) {
                 send(peer, new FetchRequest.Metadata(nextRequestId++, expected.datastoreId(), expected.version()), now, -1, 0, 0);
             }
@@ -398,8 +397,7 @@ public final class FetchSession<P> {
             if (run == null) {
                 break;
             }
-            long length = Math.min((long) run[2] * FetchConfig.CHUNK, size(run[0]) - (long) run[1] * FetchConfig.CHUNK);
-            P peer = scheduler.pick(length, now);
+            P peer = scheduler.pick(now);
             if (peer == null) {
                 break;
             }
@@ -428,10 +426,16 @@ public final class FetchSession<P> {
                 maxSize, prologue), now, c, firstChunk, chunkCount);
     }
 
-    /** Whether window request {@code id} may be asked of {@code to} as well: not of it already, and not twice. */
+    /** Whether window request {@code id} may be asked of {@code to} as well: not of it already, not twice, not answered. */
     private boolean mayHedge(P to, long id) {
         Pending<P> p = pending.get(id);
-        return p != null && p.capsule() >= 0 && !p.peer().equals(to) && twin(p) == null;
+        return p != null && p.capsule() >= 0 && !p.peer().equals(to) && twin(p) == null && !answered(p);
+    }
+
+    /** Whether every chunk {@code p} asks for is verified already (another provider answered its twin). */
+    private boolean answered(Pending<P> p) {
+        FetchStaging.Progress known = staging.progress(p.capsule());
+        return known != null && known.verified.nextClearBit(p.firstChunk()) >= p.firstChunk() + p.chunkCount();
     }
 
     /** Another outstanding request for exactly the chunks {@code p} asks for; null if none. */

@@ -21,9 +21,10 @@ import java.util.random.RandomGenerator;
  * <h2>Choosing a provider</h2>
  * Pull-based: a provider is asked only while below {@link FetchConfig#inFlightPerPeer()} and not paused,
  * so each one takes new windows as fast as it answers them, in proportion to its rate. Among those with a
- * free slot the one expected to deliver the new window first wins: its outstanding bytes plus the window
- * over its rate (a provider without a rate yet counts as fast as the fastest known, so it gets tried).
- * With no rate known at all, the fewest requests outstanding win. Ties go to the injected random.
+ * free slot the one with the fewest requests outstanding wins, so that while the session's total bound
+ * binds every provider stays busy (giving the free slots to the fastest alone would leave slower ones
+ * idle and lower the sum); among those the fastest (a provider without a rate yet counts as fast as the
+ * fastest known, so it gets tried), then the injected random.
  *
  * <h2>The tail</h2>
  * Once every remaining window is asked for, a provider with a free slot and a rate takes over
@@ -122,26 +123,28 @@ final class WindowScheduler<P> {
         return p == null ? 0 : p.rate * 1e9;
     }
 
-    /** The provider to ask for a new window of {@code bytes}; null when none has a free slot. */
-    P pick(long bytes, long now) {
+    /** The provider to ask for a new window; null when none has a free slot. */
+    P pick(long now) {
         double fastest = 0;
         for (Peer p : peers.values()) {
             fastest = Math.max(fastest, p.rate);
         }
         List<P> best = new ArrayList<>();
-        double least = Double.MAX_VALUE;
+        int fewest = Integer.MAX_VALUE;
+        double fastestFree = -1;
         for (Map.Entry<P, Peer> e : peers.entrySet()) {
             Peer p = e.getValue();
             if (!free(p, now)) {
                 continue;
             }
-            double score = fastest == 0 ? p.outstanding.size()
-                    : (p.outstandingBytes + bytes) / (p.rate == 0 ? fastest : p.rate);
-            if (score < least) {
-                least = score;
+            int n = p.outstanding.size();
+            double rate = p.rate == 0 ? fastest : p.rate;
+            if (n < fewest || n == fewest && rate > fastestFree) {
+                fewest = n;
+                fastestFree = rate;
                 best.clear();
             }
-            if (score == least) {
+            if (n == fewest && rate == fastestFree) {
                 best.add(e.getKey());
             }
         }

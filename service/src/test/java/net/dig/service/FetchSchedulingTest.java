@@ -33,8 +33,17 @@ class FetchSchedulingTest {
 
     @Test
     void threeProvidersOfDifferentSpeedsAreUsedInProportionAndTogetherFinishAtTheirSummedRate() throws Exception {
+        usedInProportion(config());
+    }
+
+    @Test
+    void withFewerRequestsAllowedInAllThanProvidersHaveSlotsEveryProviderStaysBusy() throws Exception {
+        usedInProportion(new FetchConfig(WINDOW, 4, 4, Duration.ofSeconds(10), 1000, Compression.NONE));
+    }
+
+    private void usedInProportion(FetchConfig config) throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, MIB, 4 * MIB)) {
-            FetchService fetches = h.fetches(config());
+            FetchService fetches = h.fetches(config);
             Map<String, Double> speed = Map.of("p1", 1.0 * MIB, "p2", 2.0 * MIB, "p3", 4.0 * MIB);
             SimulatedLink link = new SimulatedLink(h, Map.of("p1", n -> speed.get("p1"), "p2", n -> speed.get("p2"),
                     "p3", n -> speed.get("p3")));
