@@ -62,10 +62,10 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 awk '
   /^fetch/ {
     for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-    if (v["providers"] == 1) { one += v["mib_per_s"]; n1++; l1 += v["landed_s"] } else { three += v["mib_per_s"]; n3++; l3 += v["landed_s"] }
+    if (v["providers"] == 1) { one += v["seconds"]; n1++ } else { three += v["seconds"]; n3++ }
   }
   END {
-    printf "1 provider: %.2f MiB/s (mean of %d transfers), landed in %.1f s\n", one / n1, n1, l1 / n1;
-    printf "3 providers: %.2f MiB/s (mean of %d transfers), landed in %.1f s\n", three / n3, n3, l3 / n3;
-    printf "ratio 3/1: %.2fx transfer, %.2fx to landed (bar >= 2.5x)\n", (three / n3) / (one / n1), (l1 / n1) / (l3 / n3);
+    printf "1 provider: %.1f s (mean of %d fetches)\n", one / n1, n1;
+    printf "3 providers: %.1f s (mean of %d fetches)\n", three / n3, n3;
+    printf "ratio 3/1: %.2fx (bar >= 2.5x)\n", one / three * n3 / n1;
   }' "$WORK/fetch.txt"
