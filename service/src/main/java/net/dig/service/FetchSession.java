@@ -43,12 +43,10 @@ import net.dig.storage.Manifest;
  * <h2>Scheduling</h2>
  * Work is 4 KiB chunks not yet verified nor asked for, taken in capsule order as runs of at most
  * {@link FetchConfig#windowBytes()}; a capsule whose chunk hashes are not known has one request (with
- * prologue) at a time. While the session is below {@link FetchConfig#inFlightTotal()}, each run goes to
- * the provider a {@link WindowScheduler} picks by observed rate among those below
- * {@link FetchConfig#inFlightPerPeer()}. Once every run is asked for, the scheduler may have the last
- * windows of a slow provider asked of an idle, faster one as well; the first answer is used, the later
- * twin ignored, and the version lands without waiting for it. A shorter answer than asked (the
- * provider's cap) leaves the rest of the run to be asked again.
+ * prologue) at a time. Below {@link FetchConfig#inFlightTotal()}, each run goes to the provider a
+ * {@link WindowScheduler} picks; once all are asked, it may have a slow provider's last windows asked of
+ * an idle faster one too: the first answer is used, the twin ignored and not waited for. A shorter
+ * answer than asked (the provider's cap) leaves the rest of the run to be asked again.
  *
  * <h2>Failure modes</h2>
  * A provider that answers with one wrong byte, a bad proof, a malformed or unasked-for answer, or that
@@ -98,7 +96,6 @@ public final class FetchSession<P> {
     private final PeerLink<P> link;
     private final DatastoreService datastores;
     private final FetchStaging staging;
-    private final RandomGenerator random;
     private final Consumer<String> steps;
     private final Consumer<FetchSession<?>> onEnd;
     private final int capsuleCount;
@@ -131,7 +128,6 @@ public final class FetchSession<P> {
         this.datastores = datastores;
         this.staging = staging;
         this.capsuleCount = expected.capsuleCount();
-        this.random = random;
         this.steps = steps;
         this.onEnd = onEnd;
         this.scheduler = new WindowScheduler<>(config.inFlightPerPeer(), random);
@@ -440,12 +436,8 @@ public final class FetchSession<P> {
 
     /** Another outstanding request for exactly the chunks {@code p} asks for; null if none. */
     private Pending<P> twin(Pending<P> p) {
-        for (Pending<P> q : pending.values()) {
-            if (q != p && q.capsule() == p.capsule() && q.firstChunk() == p.firstChunk() && q.chunkCount() == p.chunkCount()) {
-                return q;
-            }
-        }
-        return null;
+        return pending.values().stream().filter(q -> q != p && q.capsule() == p.capsule() && q.firstChunk() == p.firstChunk()
+                && q.chunkCount() == p.chunkCount()).findFirst().orElse(null);
     }
 
     private void send(P peer, FetchRequest request, long now, int capsule, int firstChunk, int chunkCount) {
