@@ -54,16 +54,20 @@ public final class PeerFetchBench {
     private PeerFetchBench() {
     }
 
-    private record Node(StorageEngine engine, NodeServices services, GossipService gossip, NodeMessaging messaging) {
+    record Node(StorageEngine engine, NodeServices services, GossipService gossip, NodeMessaging messaging) {
     }
 
     private static Node node(Path home, Clock clock, int seed) {
-        NodeIdentity key = NodeIdentity.generate(new SecureRandom());
+        return node(home, clock, seed, NodeIdentity.generate(new SecureRandom()), new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    /** A node under {@code home} with real stores, {@code key} and mTLS gossip listening on {@code listen}. */
+    static Node node(Path home, Clock clock, int seed, NodeIdentity key, InetSocketAddress listen) {
         StorageEngine engine = StorageEngine.open(new StorageConfig(home.resolve("data"), List.of(home.resolve("plots")),
                 home.resolve("cache")), clock, key, new SplittableRandom(seed));
         NodeServices services = NodeServices.open(engine, key, clock,
                 new NodeServices.Settings(256L * MIB, home.resolve("l2"), 0, home.resolve("handles.sqlite")));
-        GossipService gossip = new GossipService(GossipConfig.builder().listenAddr(new InetSocketAddress("127.0.0.1", 0))
+        GossipService gossip = new GossipService(GossipConfig.builder().listenAddr(listen)
                 .networkId("bench").network(GossipConfig.Network.LOCAL).targetOutboundCount(0)
                 .peersFilePath(home.resolve("peers.dat"))
                 .transport(TransportSettings.builder().identityDir(Optional.of(home.resolve("tls"))).build()).build(),

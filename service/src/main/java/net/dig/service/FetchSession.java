@@ -43,10 +43,10 @@ import net.dig.storage.Manifest;
  * <h2>Scheduling</h2>
  * Work is 4 KiB chunks not yet verified nor asked for, taken in capsule order as runs of at most
  * {@link FetchConfig#windowBytes()}; a capsule whose chunk hashes are not known has one request (with
- * prologue) at a time. Each run goes to a provider below {@link FetchConfig#inFlightPerPeer()} with
- * the fewest requests outstanding (ties broken by the injected random), while the session is below
- * {@link FetchConfig#inFlightTotal()}. A shorter answer than asked (the provider's cap) leaves the rest
- * of the run to be asked again.
+ * prologue) at a time. Below {@link FetchConfig#inFlightTotal()}, each run goes to the provider a
+ * {@link WindowScheduler} picks; once all are asked, it may have a slow provider's last windows asked of
+ * an idle faster one too: the first answer is used, the twin ignored and not waited for. A shorter
+ * answer than asked (the provider's cap) leaves the rest of the run to be asked again.
  *
  * <h2>Failure modes</h2>
  * A provider that answers with one wrong byte, a bad proof, a malformed or unasked-for answer, or that
@@ -89,11 +89,6 @@ public final class FetchSession<P> {
     private record Pending<P>(P peer, FetchRequest request, long deadline, int capsule, int firstChunk, int chunkCount) {
     }
 
-    private static final class Peer {
-        int inFlight;
-        long notBefore;
-    }
-
     private static final BitSet EMPTY = new BitSet();
 
     private final DatastoreVersion expected;
@@ -101,7 +96,6 @@ public final class FetchSession<P> {
     private final PeerLink<P> link;
     private final DatastoreService datastores;
     private final FetchStaging staging;
-    private final RandomGenerator random;
     private final Consumer<String> steps;
     private final Consumer<FetchSession<?>> onEnd;
     private final int capsuleCount;
@@ -112,7 +106,7 @@ public final class FetchSession<P> {
     /** Chunks asked for and not yet answered, of the capsules with a request outstanding. */
     private final Map<Integer, BitSet> asked = new HashMap<>();
     private final Map<Long, Pending<P>> pending = new HashMap<>();
-    private final Map<P, Peer> peers = new LinkedHashMap<>();
+    private final WindowScheduler<P> scheduler;
     /** Providers dropped by this session; offering them again does not bring them back. */
     private final java.util.Set<P> dropped = new java.util.HashSet<>();
     private final Map<P, Integer> windowsFrom = new LinkedHashMap<>();
@@ -134,11 +128,11 @@ public final class FetchSession<P> {
         this.datastores = datastores;
         this.staging = staging;
         this.capsuleCount = expected.capsuleCount();
-        this.random = random;
         this.steps = steps;
         this.onEnd = onEnd;
+        this.scheduler = new WindowScheduler<>(config.inFlightPerPeer(), random);
         for (P p : providers) {
-            peers.putIfAbsent(Objects.requireNonNull(p, "provider"), new Peer());
+            scheduler.add(Objects.requireNonNull(p, "provider"));
         }
         this.windowChunks = config.windowBytes() / FetchConfig.CHUNK;
         this.timeoutNanos = config.requestTimeout().toNanos();
@@ -152,7 +146,7 @@ public final class FetchSession<P> {
     public synchronized void addProviders(Collection<P> providers, long nowNanos) {
         for (P p : providers) {
             if (!dropped.contains(Objects.requireNonNull(p, "provider"))) {
-                peers.putIfAbsent(p, new Peer());
+                scheduler.add(p);
             }
         }
         schedule(nowNanos);
@@ -175,7 +169,7 @@ public final class FetchSession<P> {
 
     /** Running, with work left and no provider to ask. */
     public synchronized boolean starved() {
-        return outcome == null && peers.isEmpty();
+        return outcome == null && scheduler.isEmpty();
     }
 
     /** Verified windows per provider, in the order providers first delivered one. */
@@ -198,6 +192,8 @@ public final class FetchSession<P> {
             return;
         }
         release(p);
+        scheduler.answered(peer, p.request().requestId(), response instanceof FetchResponse.Window w ? w.data().length : 0,
+                nowNanos);
         try {
             switch (response) {
                 case FetchResponse.Refused r -> refused(peer, r, nowNanos);
@@ -249,10 +245,7 @@ public final class FetchSession<P> {
     private void refused(P peer, FetchResponse.Refused r, long now) {
         if (r.code() == ErrorCode.RATE_LIMITED) {
             long wait = TimeUnit.MILLISECONDS.toNanos(Math.clamp(r.retryAfterMillis(), 1, config.requestTimeout().toMillis()));
-            Peer state = peers.get(peer);
-            if (state != null) {
-                state.notBefore = now + wait;
-            }
+            scheduler.pause(peer, now + wait);
             return;
         }
         forget(peer);
@@ -283,6 +276,9 @@ public final class FetchSession<P> {
         if (!(p.request() instanceof FetchRequest.Window asked) || w.capsuleIndex() != c || w.offset() != asked.offset()) {
             drop(peer, ErrorCode.BAD_REQUEST, "the answer is not for the window asked");
             return;
+        }
+        if (answered(p)) {
+            return; // the later twin of a window another provider answered first
         }
         if (asked.prologue() && !prologue(peer, c, w.prologue())) {
             return;
@@ -344,14 +340,14 @@ public final class FetchSession<P> {
 
     /** Penalises {@code peer} once for {@code code} and drops it. */
     private void drop(P peer, ErrorCode code, String why) {
-        if (peers.containsKey(peer)) {
+        if (scheduler.contains(peer)) {
             link.penalise(peer, code, why);
         }
         forget(peer);
     }
 
     private void forget(P peer) {
-        peers.remove(peer);
+        scheduler.remove(peer);
         dropped.add(peer);
         Iterator<Pending<P>> it = pending.values().iterator();
         while (it.hasNext()) {
@@ -365,15 +361,12 @@ public final class FetchSession<P> {
 
     private void release(Pending<P> p) {
         pending.remove(p.request().requestId());
-        Peer state = peers.get(p.peer());
-        if (state != null) {
-            state.inFlight--;
-        }
         unask(p);
     }
 
+    /** Clears the chunks {@code p} asked for, unless its twin still asks for them. */
     private void unask(Pending<P> p) {
-        if (p.capsule() >= 0) {
+        if (p.capsule() >= 0 && twin(p) == null) {
             BitSet a = asked.get(p.capsule());
             a.clear(p.firstChunk(), p.firstChunk() + p.chunkCount());
             if (a.isEmpty()) {
@@ -390,7 +383,7 @@ public final class FetchSession<P> {
         }
         if (only == null && name == null && pending.values().stream().noneMatch(p -> p.capsule() < 0)
                 && pending.size() < config.inFlightTotal()) {
-            P peer = pick(now);
+            P peer = scheduler.pick(now);
             if (peer != null) {
                 send(peer, new FetchRequest.Metadata(nextRequestId++, expected.datastoreId(), expected.version()), now, -1, 0, 0);
             }
@@ -400,27 +393,57 @@ public final class FetchSession<P> {
             if (run == null) {
                 break;
             }
-            P peer = pick(now);
+            P peer = scheduler.pick(now);
             if (peer == null) {
                 break;
             }
-            int c = run[0];
-            boolean prologue = !chunkHashes.containsKey(c);
-            long offset = (long) run[1] * FetchConfig.CHUNK;
-            int length = (int) Math.min((long) run[2] * FetchConfig.CHUNK, size(c) - offset);
-            int maxSize = length + (prologue ? CapsuleWindows.maxPrologue() : 0);
-            send(peer, new FetchRequest.Window(nextRequestId++, expected.datastoreId(), expected.version(), c, offset, length,
-                    maxSize, prologue), now, c, run[1], run[2]);
+            sendWindow(peer, run[0], run[1], run[2], now);
         }
-        if (pending.isEmpty() && (only != null || name != null) && nextRun() == null && allVerified()) {
-            land(now);
+        boolean allAsked = nextRun() == null;
+        while (allAsked && pending.size() < config.inFlightTotal()) {
+            WindowScheduler.Hedge<P> h = scheduler.hedge(now, this::mayHedge);
+            if (h == null) {
+                break;
+            }
+            Pending<P> p = pending.get(h.requestId());
+            sendWindow(h.to(), p.capsule(), p.firstChunk(), p.chunkCount(), now);
         }
+        if ((only != null || name != null) && allAsked && allVerified()) {
+            land(now); // twins still outstanding are not waited for
+        }
+    }
+
+    private void sendWindow(P peer, int c, int firstChunk, int chunkCount, long now) {
+        boolean prologue = !chunkHashes.containsKey(c);
+        long offset = (long) firstChunk * FetchConfig.CHUNK;
+        int length = (int) Math.min((long) chunkCount * FetchConfig.CHUNK, size(c) - offset);
+        int maxSize = length + (prologue ? CapsuleWindows.maxPrologue() : 0);
+        send(peer, new FetchRequest.Window(nextRequestId++, expected.datastoreId(), expected.version(), c, offset, length,
+                maxSize, prologue), now, c, firstChunk, chunkCount);
+    }
+
+    /** Whether window request {@code id} may be asked of {@code to} as well: not of it already, not twice, not answered. */
+    private boolean mayHedge(P to, long id) {
+        Pending<P> p = pending.get(id);
+        return p != null && p.capsule() >= 0 && !p.peer().equals(to) && twin(p) == null && !answered(p);
+    }
+
+    /** Whether every chunk {@code p} asks for is verified already (another provider answered its twin). */
+    private boolean answered(Pending<P> p) {
+        FetchStaging.Progress known = staging.progress(p.capsule());
+        return known != null && known.verified.nextClearBit(p.firstChunk()) >= p.firstChunk() + p.chunkCount();
+    }
+
+    /** Another outstanding request for exactly the chunks {@code p} asks for; null if none. */
+    private Pending<P> twin(Pending<P> p) {
+        return pending.values().stream().filter(q -> q != p && q.capsule() == p.capsule() && q.firstChunk() == p.firstChunk()
+                && q.chunkCount() == p.chunkCount()).findFirst().orElse(null);
     }
 
     private void send(P peer, FetchRequest request, long now, int capsule, int firstChunk, int chunkCount) {
         Pending<P> p = new Pending<>(peer, request, now + timeoutNanos, capsule, firstChunk, chunkCount);
         pending.put(request.requestId(), p);
-        peers.get(peer).inFlight++;
+        scheduler.sent(peer, request.requestId(), request instanceof FetchRequest.Window w ? w.length() : 0, now);
         if (capsule >= 0) {
             asked.computeIfAbsent(capsule, k -> new BitSet()).set(firstChunk, firstChunk + chunkCount);
         }
@@ -463,33 +486,13 @@ public final class FetchSession<P> {
     }
 
     private boolean allVerified() {
-        for (int c = 0; c < capsuleCount; c++) {
+        for (int c = firstIncomplete; c < capsuleCount; c++) {
             FetchStaging.Progress known = staging.progress(c);
             if (wanted(c) && (known == null || !known.complete())) {
                 return false;
             }
         }
         return true;
-    }
-
-    /** The provider below its in-flight bound with the fewest outstanding, ties by the random; null if none. */
-    private P pick(long now) {
-        List<P> best = new ArrayList<>();
-        int least = Integer.MAX_VALUE;
-        for (Map.Entry<P, Peer> e : peers.entrySet()) {
-            Peer s = e.getValue();
-            if (s.inFlight >= config.inFlightPerPeer() || now - s.notBefore < 0) {
-                continue;
-            }
-            if (s.inFlight < least) {
-                least = s.inFlight;
-                best.clear();
-            }
-            if (s.inFlight == least) {
-                best.add(e.getKey());
-            }
-        }
-        return best.isEmpty() ? null : best.get(random.nextInt(best.size()));
     }
 
     private long size(int c) {
