@@ -35,8 +35,17 @@ final class ReplicationWiring {
 
     private ReplicationWiring() {}
 
+    /**
+     * The node's one fetch service: replication's fetches and the repairs' share its staging root and its
+     * window budget ({@link #start}, {@link RepairWiring#start}).
+     */
+    static FetchService fetchService(NodeServices services, RandomGenerator random) {
+        return services.fetchService(new FetchConfig(ReplicationSection.WINDOW_BYTES, 2, 8, Duration.ofSeconds(30), 1_000_000,
+                Compression.NONE), random);
+    }
+
     static ReplicationService<PeerId> start(NodeRuntime runtime, DigNodeCommand.NodeContext ctx, NodeServices services,
-            GossipHandle peers, NodeMessaging messaging, RandomGenerator random) {
+            FetchService fetches, GossipHandle peers, NodeMessaging messaging) {
         ReplicationSection config = ctx.config().network().replication();
         ThreadPoolExecutor serving = new ThreadPoolExecutor(SERVING_THREADS, SERVING_THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(SERVING_QUEUE), Thread.ofPlatform().name("capsule-serving-", 0).daemon().factory());
@@ -46,8 +55,6 @@ final class ReplicationWiring {
         CapsuleServing capsules = CapsuleServing.start(peers, messaging,
                 services.capsuleWindows(config.budget(), ReplicationSection.WINDOW_BYTES), serving);
         runtime.add("capsule-serving", capsules);
-        FetchService fetches = services.fetchService(new FetchConfig(ReplicationSection.WINDOW_BYTES, 2, 8,
-                Duration.ofSeconds(30), 1_000_000, Compression.NONE), random);
         PeerReplication transport = new PeerReplication(peers, messaging, fetching);
         runtime.add("replication", transport);
         ReplicationService<PeerId> replication = services.replication(fetches, transport, fetching, config.enabled(),

@@ -166,6 +166,11 @@ class ReplicationWiringTest {
             assertThat(served.statusCode()).isEqualTo(200);
             assertThat(served.body()).isEqualTo(capsules.get(1));
             assertThat(JSON.readTree(get(a, "/node/status").body()).at("/plots/repairs/pending").asLong()).isZero();
+            // one fetch service per node: the repairs and replication share its staging and its budget
+            for (NodeRuntime n : List.of(a, b)) {
+                assertThat(n.repairs.fetches()).isSameAs(n.fetches);
+                assertThat(n.replication.fetches()).isSameAs(n.fetches);
+            }
         }
     }
 

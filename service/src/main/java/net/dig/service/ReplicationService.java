@@ -132,6 +132,11 @@ public final class ReplicationService<P> implements StorageEvents {
         this.freeBytes = Objects.requireNonNull(freeBytes, "freeBytes");
     }
 
+    /** The fetch service the accepted versions are fetched through. */
+    public FetchService fetches() {
+        return fetches;
+    }
+
     /** Whether this node takes versions offered by peers. */
     public boolean replicates() {
         return replicate;
