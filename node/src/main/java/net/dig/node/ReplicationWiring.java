@@ -16,6 +16,7 @@ import net.dig.net.PeerReplication;
 import net.dig.service.FetchConfig;
 import net.dig.service.FetchService;
 import net.dig.service.NodeServices;
+import net.dig.service.OfferedVersions;
 import net.dig.service.ReplicationService;
 import net.dig.storage.Compression;
 
@@ -26,10 +27,14 @@ import net.dig.storage.Compression;
  * the upload budget {@code upload_per_peer} / {@code upload_global} / {@code upload_burst}; every version
  * committed here is offered to the peers, and their offers are answered and fetched
  * ({@code enabled}) in 1 MiB windows; running fetches are ticked every {@link #TICK} so a stalled provider
- * is dropped. The free space offered in replies is the node's announced free space.
+ * is dropped, and the same tick offers the versions not yet offered (marks under {@link #OFFERED} in the
+ * home: a version added while the node was stopped goes out on its next start) and resumes the fetches a
+ * restart left staged. The free space offered in replies is the node's announced free space.
  */
 final class ReplicationWiring {
-    static final Duration TICK = Duration.ofSeconds(5);
+    static final Duration TICK = Duration.ofSeconds(1);
+    /** Where a home keeps the latest version of each datastore offered to peers ({@link OfferedVersions}). */
+    static final String OFFERED = "replication/offered";
     private static final int SERVING_THREADS = 4;
     private static final int SERVING_QUEUE = 256;
 
@@ -59,10 +64,17 @@ final class ReplicationWiring {
         runtime.add("replication", transport);
         ReplicationService<PeerId> replication = services.replication(fetches, transport, fetching, config.enabled(),
                 () -> messaging.announcement().capacityFreeBytes());
+        replication.keepOfferedIn(OfferedVersions.open(ctx.home().dir().resolve(OFFERED)));
         transport.serve(replication);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("replication-tick").daemon().factory());
-        ticks.scheduleWithFixedDelay(replication::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(() -> {
+            try {
+                replication.tick();
+            } catch (RuntimeException e) {
+                NodeLog.error("replication", "replication_tick_failed", java.util.Map.of(), e);
+            }
+        }, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         runtime.add("replication-tick", ticks::shutdownNow);
         return replication;
     }
