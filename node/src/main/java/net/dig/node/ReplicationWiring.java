@@ -45,8 +45,38 @@ final class ReplicationWiring {
      * window budget ({@link #start}, {@link RepairWiring#start}).
      */
     static FetchService fetchService(NodeServices services, RandomGenerator random) {
-        return services.fetchService(new FetchConfig(ReplicationSection.WINDOW_BYTES, 2, 8, Duration.ofSeconds(30), 1_000_000,
-                Compression.NONE), random);
+        FetchService fetches = services.fetchService(new FetchConfig(ReplicationSection.WINDOW_BYTES, 2, 8,
+                Duration.ofSeconds(30), 1_000_000, Compression.NONE), random);
+        String killAt = System.getProperty(KILL_AT);
+        if (killAt != null) {
+            armKillPoint(fetches, killAt);
+        }
+        return fetches;
+    }
+
+    /**
+     * A JVM property for crash tests only (no node.yaml key; unset, nothing happens): {@code <step>:<n>}
+     * makes the process kill itself with SIGKILL at the {@code n}-th fetch step {@code step} of this run
+     * ({@link FetchService#observe}), at that exact point, the session's lock held.
+     */
+    static final String KILL_AT = "dig.test.kill_at";
+
+    private static void armKillPoint(FetchService fetches, String at) {
+        int colon = at.lastIndexOf(':');
+        String step = at.substring(0, colon);
+        int n = Integer.parseInt(at.substring(colon + 1));
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        fetches.observe(s -> {
+            if (s.equals(step) && seen.incrementAndGet() == n) {
+                NodeLog.info("replication", "kill_point", java.util.Map.of("at", at));
+                try {
+                    new ProcessBuilder("kill", "-KILL", Long.toString(ProcessHandle.current().pid())).inheritIO().start().waitFor();
+                } catch (java.io.IOException | InterruptedException e) {
+                    // halt below
+                }
+                Runtime.getRuntime().halt(137);
+            }
+        });
     }
 
     static ReplicationService<PeerId> start(NodeRuntime runtime, DigNodeCommand.NodeContext ctx, NodeServices services,
