@@ -129,6 +129,9 @@ class ReplicationWiringTest {
                     + "/datastore/" + id + "/file/content.bin")).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(served.statusCode()).isEqualTo(200);
             assertThat(served.body()).isEqualTo(data);
+            assertThat(JSON.readTree(get(a, "/node/status").body()).at("/network/capsule_bytes_uploaded").asLong())
+                    .as("A uploaded B's windows").isGreaterThanOrEqualTo(data.length);
+            assertThat(JSON.readTree(get(b, "/node/status").body()).at("/network/capsule_bytes_uploaded").asLong()).isZero();
         }
     }
 
