@@ -404,7 +404,9 @@ final class ContentRoutes {
     /**
      * A read of a datastore this node does not hold is 404 {@code unknown_datastore} with the holders
      * the node knows of ({@link Holders}, bounded): per holder its node id, PeerId, API base URL and the
-     * URL of the same resource there. Any other failure fails the request as usual.
+     * URL of the same resource there. The lookup holds no worker: its stage is composed and the answer
+     * written back on the request's context once it completes or its wait runs out. Any other failure
+     * fails the request as usual.
      */
     private void missOrFail(RoutingContext ctx, Bytes32 id, Throwable e) {
         if (!(e instanceof ServiceException se) || se.code() != ErrorCode.UNKNOWN_DATASTORE) {
@@ -412,14 +414,15 @@ final class ContentRoutes {
             return;
         }
         String path = ctx.request().path();
-        c.blocking(() -> c.services().holders().of(id)).onComplete(ar -> {
+        io.vertx.core.Context loop = ctx.vertx().getOrCreateContext();
+        c.services().holders().lookup(id).whenComplete((found, e2) -> loop.runOnContext(v -> {
             JsonArray providers = new JsonArray();
-            for (Holders.Holder h : ar.succeeded() ? ar.result() : java.util.List.<Holders.Holder>of()) {
+            for (Holders.Holder h : found == null ? java.util.List.<Holders.Holder>of() : found) {
                 providers.add(new JsonObject().put("node_id", h.nodeId()).put("peer_id", h.peerId()).put("api", h.url())
                         .put("url", h.url() + path));
             }
             Http.json(ctx, 404, new JsonObject().put("error", se.jsonCode()).put("message", se.getMessage())
                     .put("datastore_id", id.toHex()).put("providers", providers));
-        });
+        }));
     }
 }

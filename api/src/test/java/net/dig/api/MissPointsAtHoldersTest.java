@@ -96,6 +96,49 @@ class MissPointsAtHoldersTest {
         }
     }
 
+    /**
+     * More misses at once than the HTTP server has workers (Vert.x: 20) all reach the lookup while it is
+     * still looking: none holds a worker waiting for it. Once the lookup answers, every one lists the holder.
+     */
+    @Test
+    void missesWaitingForTheLookupHoldNoWorker() throws Exception {
+        int misses = 48;
+        List<java.util.concurrent.CompletableFuture<List<net.dig.service.ProviderSource.Provider>>> looking =
+                java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ApiFixture f = new ApiFixture(tmp, new ManualClock(), PeerDirectory.none(), c -> c);
+             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            f.services().useHolders(new Holders(id -> {
+                var answer = new java.util.concurrent.CompletableFuture<List<net.dig.service.ProviderSource.Provider>>();
+                looking.add(answer);
+                return answer;
+            }, p -> Optional.of(announced(p, "10.0.0.1", 8555)), 4, java.time.Duration.ofMinutes(5)));
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < misses; i++) {
+                answers.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(f.uri("/datastore/" + ABSENT.toHex() + "/manifest"))
+                        .build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> looking.size() == misses);
+            assertThat(answers).noneMatch(java.util.concurrent.CompletableFuture::isDone);
+            looking.forEach(l -> l.complete(found(List.of(peer(1))).toCompletableFuture().join()));
+            for (var a : answers) {
+                HttpResponse<String> r = a.get(30, TimeUnit.SECONDS);
+                assertThat(r.statusCode()).isEqualTo(404);
+                assertThat(new JsonObject(r.body()).getJsonArray("providers").getJsonObject(0).getString("peer_id"))
+                        .isEqualTo(peer(1).toHex());
+            }
+        }
+    }
+
+    @Test
+    void aLookupThatOutlastsItsWaitIsAnsweredWithNoHolder() {
+        Holders holders = new Holders(id -> new java.util.concurrent.CompletableFuture<>(),
+                p -> Optional.of(announced(p, "10.0.0.1", 8555)), 4, java.time.Duration.ofMillis(50));
+        assertThat(holders.lookup(ABSENT).toCompletableFuture().join()).isEmpty();
+        Holders failing = new Holders(id -> java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("dht down")),
+                p -> Optional.of(announced(p, "10.0.0.1", 8555)), 4);
+        assertThat(failing.lookup(ABSENT).toCompletableFuture().join()).isEmpty();
+    }
+
     /** A lookup that found {@code peers}, with no addresses of their own (the directory gives the endpoint). */
     static java.util.concurrent.CompletionStage<List<net.dig.service.ProviderSource.Provider>> found(List<PeerId> peers) {
         return java.util.concurrent.CompletableFuture.completedFuture(peers.stream()

@@ -61,6 +61,10 @@ final class NodeRuntime implements AutoCloseable {
     volatile NodeMessaging nodeMessages;
     /** The node's push propagation (tests read its fetches). */
     volatile net.dig.service.ReplicationService<net.dig.gossip.PeerId> replication;
+    /** The node's one fetch service, shared by replication and the repairs (tests read its sessions). */
+    volatile net.dig.service.FetchService fetches;
+    /** The node's repairs (tests check they fetch through {@link #fetches}). */
+    volatile net.dig.service.CapsuleRepair<net.dig.gossip.PeerId> repairs;
 
     private record Named(String name, AutoCloseable service) {}
 
@@ -107,10 +111,11 @@ final class NodeRuntime implements AutoCloseable {
             runtime.fact("p2p_port", gossip.listenAddress().getPort());
             runtime.fact("peer_id", gossip.peerId().toHex());
             runtime.nodeMessages = nodeMessages;
-            runtime.replication = ReplicationWiring.start(runtime, ctx, services, peers, nodeMessages, new SecureRandom());
+            runtime.fetches = ReplicationWiring.fetchService(services, new SecureRandom());
+            runtime.replication = ReplicationWiring.start(runtime, ctx, services, runtime.fetches, peers, nodeMessages);
             // capsules found bad are fetched again from the holders the DHT finds, over the peer connections
-            RepairWiring.start(runtime, services, RepairWiring.transport(dht, sink -> new NetPeerLink(peers, nodeMessages).deliverTo(sink)),
-                    registry);
+            runtime.repairs = RepairWiring.start(runtime, services, runtime.fetches,
+                    RepairWiring.transport(dht, sink -> new NetPeerLink(peers, nodeMessages).deliverTo(sink)), registry);
             GossipMetrics.bind(registry, peers, clock);
             ApiServer api = ApiServer.start(apiConfig, services, clock, dht.directory(GossipWiring.peerDirectory(peers, nodeMessages.directory())), registry,
                     BuildVersion.current());

@@ -1,7 +1,6 @@
 package net.dig.node;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,7 @@ import java.util.function.Function;
 import net.dig.core.Bytes32;
 import net.dig.gossip.PeerId;
 import net.dig.service.CapsuleRepair;
-import net.dig.service.FetchConfig;
+import net.dig.service.FetchService;
 import net.dig.service.FetchResponse;
 import net.dig.service.NodeServices;
 import net.dig.service.PeerLink;
@@ -37,13 +36,11 @@ final class RepairWiring {
 
     private RepairWiring() {}
 
-    /** Starts the repairs over {@code transport}; stopped (tick thread, then workers) when the runtime closes. */
-    static <P> CapsuleRepair<P> start(NodeRuntime runtime, NodeServices services, CapsuleRepair.Transport<P> transport,
-            MeterRegistry registry) {
+    /** Starts the repairs over {@code transport}, fetching through {@code fetches}; stopped (tick thread, then workers) when the runtime closes. */
+    static <P> CapsuleRepair<P> start(NodeRuntime runtime, NodeServices services, FetchService fetches,
+            CapsuleRepair.Transport<P> transport, MeterRegistry registry) {
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dig-repair-", 0).factory());
-        CapsuleRepair<P> repair = services.capsuleRepair(services.fetchService(new FetchConfig(ReplicationSection.WINDOW_BYTES, 2, 8, Duration.ofSeconds(30), 1_000_000,
-                net.dig.storage.Compression.NONE), new SecureRandom()),
-                transport, workers, RepairConfig.defaults());
+        CapsuleRepair<P> repair = services.capsuleRepair(fetches, transport, workers, RepairConfig.defaults());
         repair.bindTo(registry);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("dig-repair").daemon().factory());

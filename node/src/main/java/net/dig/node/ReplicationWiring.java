@@ -16,6 +16,7 @@ import net.dig.net.PeerReplication;
 import net.dig.service.FetchConfig;
 import net.dig.service.FetchService;
 import net.dig.service.NodeServices;
+import net.dig.service.OfferedVersions;
 import net.dig.service.ReplicationService;
 import net.dig.storage.Compression;
 
@@ -26,17 +27,60 @@ import net.dig.storage.Compression;
  * the upload budget {@code upload_per_peer} / {@code upload_global} / {@code upload_burst}; every version
  * committed here is offered to the peers, and their offers are answered and fetched
  * ({@code enabled}) in 1 MiB windows; running fetches are ticked every {@link #TICK} so a stalled provider
- * is dropped. The free space offered in replies is the node's announced free space.
+ * is dropped, and the same tick offers the versions not yet offered (marks under {@link #OFFERED} in the
+ * home: a version added while the node was stopped goes out on its next start) and resumes the fetches a
+ * restart left staged. The free space offered in replies is the node's announced free space.
  */
 final class ReplicationWiring {
-    static final Duration TICK = Duration.ofSeconds(5);
+    static final Duration TICK = Duration.ofSeconds(1);
+    /** Where a home keeps the latest version of each datastore offered to peers ({@link OfferedVersions}). */
+    static final String OFFERED = "replication/offered";
     private static final int SERVING_THREADS = 4;
     private static final int SERVING_QUEUE = 256;
 
     private ReplicationWiring() {}
 
+    /**
+     * The node's one fetch service: replication's fetches and the repairs' share its staging root and its
+     * window budget ({@link #start}, {@link RepairWiring#start}).
+     */
+    static FetchService fetchService(NodeServices services, RandomGenerator random) {
+        FetchService fetches = services.fetchService(new FetchConfig(ReplicationSection.WINDOW_BYTES, 2, 8,
+                Duration.ofSeconds(30), 1_000_000, Compression.NONE), random);
+        String killAt = System.getProperty(KILL_AT);
+        if (killAt != null) {
+            armKillPoint(fetches, killAt);
+        }
+        return fetches;
+    }
+
+    /**
+     * A JVM property for crash tests only (no node.yaml key; unset, nothing happens): {@code <step>:<n>}
+     * makes the process kill itself with SIGKILL at the {@code n}-th fetch step {@code step} of this run
+     * ({@link FetchService#observe}), at that exact point, the session's lock held.
+     */
+    static final String KILL_AT = "dig.test.kill_at";
+
+    private static void armKillPoint(FetchService fetches, String at) {
+        int colon = at.lastIndexOf(':');
+        String step = at.substring(0, colon);
+        int n = Integer.parseInt(at.substring(colon + 1));
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        fetches.observe(s -> {
+            if (s.equals(step) && seen.incrementAndGet() == n) {
+                NodeLog.info("replication", "kill_point", java.util.Map.of("at", at));
+                try {
+                    new ProcessBuilder("kill", "-KILL", Long.toString(ProcessHandle.current().pid())).inheritIO().start().waitFor();
+                } catch (java.io.IOException | InterruptedException e) {
+                    // halt below
+                }
+                Runtime.getRuntime().halt(137);
+            }
+        });
+    }
+
     static ReplicationService<PeerId> start(NodeRuntime runtime, DigNodeCommand.NodeContext ctx, NodeServices services,
-            GossipHandle peers, NodeMessaging messaging, RandomGenerator random) {
+            FetchService fetches, GossipHandle peers, NodeMessaging messaging) {
         ReplicationSection config = ctx.config().network().replication();
         ThreadPoolExecutor serving = new ThreadPoolExecutor(SERVING_THREADS, SERVING_THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(SERVING_QUEUE), Thread.ofPlatform().name("capsule-serving-", 0).daemon().factory());
@@ -46,16 +90,21 @@ final class ReplicationWiring {
         CapsuleServing capsules = CapsuleServing.start(peers, messaging,
                 services.capsuleWindows(config.budget(), ReplicationSection.WINDOW_BYTES), serving);
         runtime.add("capsule-serving", capsules);
-        FetchService fetches = services.fetchService(new FetchConfig(ReplicationSection.WINDOW_BYTES, 2, 8,
-                Duration.ofSeconds(30), 1_000_000, Compression.NONE), random);
         PeerReplication transport = new PeerReplication(peers, messaging, fetching);
         runtime.add("replication", transport);
         ReplicationService<PeerId> replication = services.replication(fetches, transport, fetching, config.enabled(),
                 () -> messaging.announcement().capacityFreeBytes());
+        replication.keepOfferedIn(OfferedVersions.open(ctx.home().dir().resolve(OFFERED)));
         transport.serve(replication);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("replication-tick").daemon().factory());
-        ticks.scheduleWithFixedDelay(replication::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(() -> {
+            try {
+                replication.tick();
+            } catch (RuntimeException e) {
+                NodeLog.error("replication", "replication_tick_failed", java.util.Map.of(), e);
+            }
+        }, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         runtime.add("replication-tick", ticks::shutdownNow);
         return replication;
     }

@@ -52,7 +52,9 @@ class ReplicationWiringTest {
 
     private NodeRuntime start(String name, List<Setting> extra) {
         Path home = tmp.resolve(name);
-        assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
+        if (!Files.exists(home.resolve("node.yaml"))) {
+            assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
+        }
         List<Setting> settings = new ArrayList<>(List.of(
                 new Setting("api.listen_address", "127.0.0.1:0", "test"),
                 new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
@@ -127,6 +129,9 @@ class ReplicationWiringTest {
                     + "/datastore/" + id + "/file/content.bin")).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(served.statusCode()).isEqualTo(200);
             assertThat(served.body()).isEqualTo(data);
+            assertThat(JSON.readTree(get(a, "/node/status").body()).at("/network/capsule_bytes_uploaded").asLong())
+                    .as("A uploaded B's windows").isGreaterThanOrEqualTo(data.length);
+            assertThat(JSON.readTree(get(b, "/node/status").body()).at("/network/capsule_bytes_uploaded").asLong()).isZero();
         }
     }
 
@@ -166,6 +171,38 @@ class ReplicationWiringTest {
             assertThat(served.statusCode()).isEqualTo(200);
             assertThat(served.body()).isEqualTo(capsules.get(1));
             assertThat(JSON.readTree(get(a, "/node/status").body()).at("/plots/repairs/pending").asLong()).isZero();
+            // one fetch service per node: the repairs and replication share its staging and its budget
+            for (NodeRuntime n : List.of(a, b)) {
+                assertThat(n.repairs.fetches()).isSameAs(n.fetches);
+                assertThat(n.replication.fetches()).isSameAs(n.fetches);
+            }
+        }
+    }
+
+    @Test
+    void aVersionAddedWhileTheNodeWasStoppedIsOfferedToItsPeersOnTheNextStart() throws Exception {
+        Path homeA = tmp.resolve("a");
+        CliRun cli = new CliRun(homeA, Map.of());
+        assertThat(cli.run("init").code()).isZero();
+        byte[] data = new byte[2 * 262_144 + 77];
+        new SplittableRandom(5).nextBytes(data);
+        Path file = Files.write(tmp.resolve("offline.bin"), data);
+        CliRun.Result added = cli.run("datastore", "add", file.toString(), "--capsule-size", "256KiB", "--json",
+                "--compression", "none", "--name", "offline");
+        assertThat(added.code()).as(added.err()).isZero();
+        String id = JSON.readTree(added.out()).get("datastore_id").asText();
+        assertThat(homeA.resolve(ReplicationWiring.OFFERED)).doesNotExist();
+        try (NodeRuntime a = start("a", List.of());
+             NodeRuntime b = start("b", bootstrapTo(a))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> get(b, "/datastore/" + id + "/manifest").statusCode() == 200);
+            assertThat(JSON.readTree(get(b, "/datastore/" + id + "/manifest").body()))
+                    .isEqualTo(JSON.readTree(get(a, "/datastore/" + id + "/manifest").body()));
+            HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.facts().get("api_port")
+                    + "/datastore/" + id + "/file/offline.bin")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.body()).isEqualTo(data);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(homeA.resolve(ReplicationWiring.OFFERED)));
+            assertThat(Files.readString(homeA.resolve(ReplicationWiring.OFFERED))).contains(id + " 1");
         }
     }
 

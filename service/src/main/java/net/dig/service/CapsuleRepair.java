@@ -106,6 +106,11 @@ public final class CapsuleRepair<P> implements MeterBinder {
         this.config = Objects.requireNonNull(config, "config");
     }
 
+    /** The fetch service the repairs run their sessions through. */
+    public FetchService fetches() {
+        return fetches;
+    }
+
     /**
      * A copy found bad: its capsule is queued for repair; never blocks. While the node shuts down (the
      * workers refuse tasks) it stays queued, and the scan of the next start finds it.

@@ -57,6 +57,15 @@ public final class FetchService {
         this.random = Objects.requireNonNull(random, "random");
     }
 
+    /**
+     * Adds an observer of every session's steps ({@code window} once a window is staged, {@code land} before
+     * a version is stored, {@code landed} once it is, {@code repaired}); called on the session's thread,
+     * under its lock.
+     */
+    public synchronized void observe(Consumer<String> observer) {
+        steps = steps.andThen(Objects.requireNonNull(observer, "observer"));
+    }
+
     public FetchConfig config() {
         return config;
     }

@@ -45,6 +45,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     private final ProofService proofs;
     private final HandleService handles;
     private volatile Holders holders = Holders.NONE;
+    private volatile UploadBudget uploads;
     private volatile ReplicationService<?> replication;
     private final java.util.List<net.dig.storage.StorageEvents> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -94,6 +95,12 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         return handles;
     }
 
+    /** Bytes of capsule windows uploaded to peers since start (the serving budget's grants; 0 before serving runs). */
+    public long capsuleBytesUploaded() {
+        UploadBudget u = uploads;
+        return u == null ? 0 : u.bytesGranted();
+    }
+
     /** Where readers can get datastores this node does not hold ({@link Holders#NONE} until {@link #useHolders}). */
     public Holders holders() {
         return holders;
@@ -109,7 +116,9 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
      * at most {@code windowCap} bytes, uploads paced by {@code budget}. One per node (the budget is shared).
      */
     public CapsuleWindows capsuleWindows(UploadBudget.Settings budget, int windowCap) {
-        return new CapsuleWindows(content, new UploadBudget(budget, clock.nanos()), clock, windowCap);
+        UploadBudget uploads = new UploadBudget(budget, clock.nanos());
+        this.uploads = uploads;
+        return new CapsuleWindows(content, uploads, clock, windowCap);
     }
 
     /** The fetches of this node, staged under {@code <data dir>/fetch}, landing through {@link #datastores()}. One per node. */

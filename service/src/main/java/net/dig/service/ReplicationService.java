@@ -33,6 +33,11 @@ import net.dig.storage.StorageEvents;
  * accepted, the free space they reported, and the storage estimate: the latest time by which an accepting
  * peer expects to hold the version, each peer estimating from the rate its own past fetches achieved.
  *
+ * <p>A version counts as offered once a peer answered its offer; that mark is kept across restarts
+ * ({@link OfferedVersions}, {@link #keepOfferedIn}). {@link #tick} offers every latest version held here
+ * that is not marked, once peers are connected: a version added while the node was stopped, or committed
+ * while no peer answered, reaches the peers on the next start.
+ *
  * <h2>Receiving an offer</h2>
  * {@link #onOffer} answers before anything is fetched: declined with {@link Decline#OPTED_OUT} when this
  * node does not replicate ({@code network.replicate}), {@link ErrorCode#BAD_SIGNATURE} when the record's
@@ -42,6 +47,11 @@ import net.dig.storage.StorageEvents;
  * supersedes an older fetch of the same datastore) from the peer that offered it and every other peer known
  * to hold it; a peer that offers the version being fetched joins that fetch as a provider. The fetch's own
  * checks (signed root, chunk hashes, file table) decide what lands.
+ *
+ * <h2>Resume</h2>
+ * A fetch whose staging area survived a restart ({@link FetchService#staged}) is begun again by
+ * {@link #tick} once peers are connected, asking every connected peer (one that does not hold the
+ * version refuses and is dropped without penalty); it continues from the windows already staged.
  *
  * <h2>Concurrency and failure modes</h2>
  * Thread-safe. {@link #onOffer} blocks (SQLite, the staging area): call it from a worker. Fetch sessions
@@ -118,6 +128,8 @@ public final class ReplicationService<P> implements StorageEvents {
     private final Map<Bytes32, Long> began = new ConcurrentHashMap<>();
     /** Bytes per second the fetches of this node achieved (a moving average), what its stored-by estimates use. */
     private volatile double fetchRate = INITIAL_FETCH_RATE;
+    private final Set<String> offering = ConcurrentHashMap.newKeySet();
+    private volatile OfferedVersions offered = OfferedVersions.inMemory();
     /** Tests see each offer this node sends and each version it starts fetching. */
     volatile Consumer<String> steps = s -> { };
 
@@ -130,6 +142,16 @@ public final class ReplicationService<P> implements StorageEvents {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.replicate = replicate;
         this.freeBytes = Objects.requireNonNull(freeBytes, "freeBytes");
+    }
+
+    /** The fetch service the accepted versions are fetched through. */
+    public FetchService fetches() {
+        return fetches;
+    }
+
+    /** Keeps the offered marks in {@code marks} (crash-safe) rather than in memory; call before the first tick. */
+    public void keepOfferedIn(OfferedVersions marks) {
+        this.offered = Objects.requireNonNull(marks, "marks");
     }
 
     /** Whether this node takes versions offered by peers. */
@@ -175,6 +197,9 @@ public final class ReplicationService<P> implements StorageEvents {
             long by = now;
             for (int i = 0; i < targets.size(); i++) {
                 Reply r = replies.get(i).join();
+                if (!r.reason().equals(ErrorCode.UNAVAILABLE.name())) {
+                    offered.mark(v.datastoreId(), v.version());
+                }
                 if (r.accepted()) {
                     accepted.add(transport.name(targets.get(i)));
                     free += r.freeBytes();
@@ -216,7 +241,7 @@ public final class ReplicationService<P> implements StorageEvents {
             return accept;
         }
         try {
-            begin(v);
+            begin(v, holdersOf(v));
         } catch (ServiceException e) {
             return Reply.decline(e.code().name());
         }
@@ -224,10 +249,10 @@ public final class ReplicationService<P> implements StorageEvents {
     }
 
     @SuppressWarnings("unchecked")
-    private void begin(DatastoreVersion v) {
+    private void begin(DatastoreVersion v, Collection<P> providers) {
         BiConsumer<P, FetchResponse>[] sink = new BiConsumer[1];
         PeerLink<P> link = transport.link((p, r) -> sink[0].accept(p, r));
-        FetchSession<P> session = fetches.begin(v, holdersOf(v), link);
+        FetchSession<P> session = fetches.begin(v, providers, link);
         FetchDriver<P> driver = FetchDriver.of(session, workers, clock);
         sink[0] = driver::onResponse;
         drivers.put(v.datastoreId(), driver);
@@ -246,10 +271,57 @@ public final class ReplicationService<P> implements StorageEvents {
         }
     }
 
-    /** Lets running fetches time out stalled providers and forgets ended ones; call periodically. */
+    /**
+     * Lets running fetches time out stalled providers and forgets ended ones; once peers are connected,
+     * offers the versions not yet offered and begins again the fetches a restart left staged. Blocking
+     * (the index, the staging area); call periodically from one thread.
+     */
     public void tick() {
         drivers.values().removeIf(d -> d.session().outcome().isPresent());
         drivers.values().forEach(FetchDriver::tick);
+        Collection<P> peers = transport.peers();
+        if (peers.isEmpty()) {
+            return;
+        }
+        offerUnoffered();
+        if (replicate) {
+            resumeStaged(peers);
+        }
+    }
+
+    private void offerUnoffered() {
+        for (var d : datastores.datastores()) {
+            String key = key(d.datastoreId(), d.version());
+            if (offered.offered(d.datastoreId(), d.version()) || !offering.add(key)) {
+                continue;
+            }
+            Optional<Manifest> m = datastores.manifest(d.datastoreId());
+            if (m.isEmpty() || m.get().version().version() != d.version()) {
+                offering.remove(key);
+                continue;
+            }
+            CompletableFuture<Propagation> result = propagations.computeIfAbsent(key, k -> new CompletableFuture<>());
+            announce(m.get().version()).whenComplete((p, e) -> {
+                offering.remove(key);
+                if (p != null) {
+                    result.complete(p);
+                }
+            });
+        }
+    }
+
+    private void resumeStaged(Collection<P> peers) {
+        for (DatastoreVersion v : fetches.staged()) {
+            FetchDriver<P> running = drivers.get(v.datastoreId());
+            if (running != null && running.session().outcome().isEmpty()) {
+                continue;
+            }
+            try {
+                begin(v, peers);
+            } catch (ServiceException e) {
+                steps.accept("resume refused " + e.code());
+            }
+        }
     }
 
     /** The fetch this node runs for a datastore it accepted, if any. */

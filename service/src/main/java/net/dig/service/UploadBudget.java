@@ -73,6 +73,8 @@ public final class UploadBudget {
     private final Bucket global;
     private final Map<Object, Bucket> peers = new HashMap<>();
 
+    private long granted;
+
     public UploadBudget(Settings settings, long nowNanos) {
         this.settings = settings;
         this.globalBurst = Math.max(settings.burstBytes(), settings.globalBytesPerSecond());
@@ -81,6 +83,11 @@ public final class UploadBudget {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** The bytes granted since this budget was made: what capsule windows uploaded to peers. */
+    public synchronized long bytesGranted() {
+        return granted;
     }
 
     /** Takes {@code bytes} for {@code peer} at {@code nowNanos}, or says when to ask again. */
@@ -103,6 +110,7 @@ public final class UploadBudget {
         }
         mine.tokens -= bytes;
         global.tokens -= bytes;
+        granted += bytes;
         return Grant.YES;
     }
 
