@@ -100,6 +100,7 @@ final class DigNodeCommand implements Callable<Integer> {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(DigNodeCommand::handle);
+        cl.setHelpFactory(new HelpLayout());
         return cl;
     }
 
