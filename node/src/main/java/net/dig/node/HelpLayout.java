@@ -54,7 +54,7 @@ final class HelpLayout implements CommandLine.IHelpFactory {
                 while (row + i >= rowCount()) {
                     addEmptyRow();
                 }
-                last = super.putValue(row + i, col, new Text(scheme.ansi(), lines.get(i), scheme));
+                last = super.putValue(row + i, col, scheme.ansi().new Text(lines.get(i), scheme));
             }
             return last;
         }
