@@ -7,7 +7,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.encoder.EncoderBase;
 import java.io.FilterOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -133,7 +132,7 @@ final class LogSetup {
     }
 
     private static void attach(LoggerContext ctx, OutputStreamAppender<ILoggingEvent> appender, String name, boolean text) {
-        EncoderBase<ILoggingEvent> encoder = text ? new TextLogEncoder() : new SeedJsonEncoder();
+        LineEncoder encoder = text ? new TextLogEncoder() : new SeedJsonEncoder();
         encoder.setContext(ctx);
         encoder.start();
         appender.setContext(ctx);

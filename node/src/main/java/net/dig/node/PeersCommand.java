@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,17 +34,12 @@ final class PeersCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
-
-    @Option(names = "--api", paramLabel = "HOST:PORT", description = "The running node's HTTP API (default: api.listen_address).")
-    String api;
+    @Mixin
+    NodeApiOptions options;
 
     @Override
     public Integer call() throws Exception {
-        DigNodeCommand.NodeContext ctx = DigNodeCommand.root(spec).context();
-        LogSetup.toConsole(LogSetup.Console.STDERR, ctx.config().monitoring().logLevel(), Optional.empty());
-        RunningNode node = RunningNode.locate(ctx, api);
+        RunningNode node = options.locate(spec);
         String base = node.base();
         JsonNode answer = node.get("/network/peers", doc -> doc.path("peers").isArray());
         ObjectMapper mapper = new ObjectMapper();
@@ -62,7 +56,7 @@ final class PeersCommand implements Callable<Integer> {
             row.put("reputation", p.path("reputation").asDouble());
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (options.json) {
             ObjectNode doc = mapper.createObjectNode();
             doc.put("api", base);
             doc.set("peers", peers);

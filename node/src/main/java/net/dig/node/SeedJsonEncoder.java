@@ -3,7 +3,6 @@ package net.dig.node;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
-import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
@@ -37,22 +36,12 @@ import org.slf4j.event.KeyValuePair;
  * Values are written as JSON when they are strings, numbers, booleans, maps or collections, and as
  * their {@code toString()} otherwise ({@code Bytes32} prints its 0x-hex).
  */
-public final class SeedJsonEncoder extends EncoderBase<ILoggingEvent> {
+public final class SeedJsonEncoder extends LineEncoder {
     static final String NODE_ID_PROPERTY = "node_id";
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final JsonFactory JSON = new JsonFactory();
     private static final int MAX_STACK_FRAMES = 20;
-
-    @Override
-    public byte[] headerBytes() {
-        return null;
-    }
-
-    @Override
-    public byte[] footerBytes() {
-        return null;
-    }
 
     @Override
     public byte[] encode(ILoggingEvent event) {

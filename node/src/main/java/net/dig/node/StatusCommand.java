@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -26,17 +25,12 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
-
-    @Option(names = "--api", paramLabel = "HOST:PORT", description = "The running node's HTTP API (default: api.listen_address).")
-    String api;
+    @Mixin
+    NodeApiOptions options;
 
     @Override
     public Integer call() throws Exception {
-        DigNodeCommand.NodeContext ctx = DigNodeCommand.root(spec).context();
-        LogSetup.toConsole(LogSetup.Console.STDERR, ctx.config().monitoring().logLevel(), Optional.empty());
-        RunningNode node = RunningNode.locate(ctx, api);
+        RunningNode node = options.locate(spec);
         JsonNode status = node.get("/node/status", doc -> doc.path("node_id").isTextual() && doc.has("plots"));
         JsonNode peers = node.get("/network/peers", doc -> doc.path("peers").isArray());
         int inbound = 0;
@@ -49,7 +43,7 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (options.json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode doc = mapper.createObjectNode();
             doc.put("api", node.base());

@@ -2,7 +2,6 @@ package net.dig.node;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -19,18 +18,8 @@ import org.slf4j.event.KeyValuePair;
  * The time is UTC to the millisecond; values containing spaces, quotes or {@code =} are quoted;
  * a throwable adds {@code error=...} (its first line), not the stack (JSON keeps the stack).
  */
-final class TextLogEncoder extends EncoderBase<ILoggingEvent> {
+final class TextLogEncoder extends LineEncoder {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
-
-    @Override
-    public byte[] headerBytes() {
-        return null;
-    }
-
-    @Override
-    public byte[] footerBytes() {
-        return null;
-    }
 
     @Override
     public byte[] encode(ILoggingEvent event) {
