@@ -18,8 +18,8 @@ add="rm -rf $work/h && ./dig-node --data-dir $work/h datastore add $work/small.b
 if command -v hyperfine >/dev/null; then
   hyperfine -N --warmup 2 --runs "$runs" --export-markdown "$work/version.md" \
     -n "java -version" "$JAVA_HOME/bin/java -version" \
-    -n "--version, AOT cache" "./dig-node --version" \
-    -n "--version, no cache" "env DIG_NODE_AOT=0 ./dig-node --version"
+    -n "dig-node --version, AOT cache" "./dig-node --version" \
+    -n "dig-node --version, no cache" "env DIG_NODE_AOT=0 ./dig-node --version"
   cat "$work/version.md"
   hyperfine --warmup 1 --runs "$runs" --export-markdown "$work/add.md" \
     -n "datastore add, AOT cache" "$add" \
