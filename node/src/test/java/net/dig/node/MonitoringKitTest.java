@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,15 +38,6 @@ class MonitoringKitTest {
 
     @TempDir
     Path tmp;
-
-    private static Path repoRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isDirectory(p.resolve("monitoring"))) {
-            p = p.getParent();
-        }
-        assertThat(p).as("monitoring/ above the working directory").isNotNull();
-        return p;
-    }
 
     /** The metric names an expression reads: identifiers outside label matchers, ranges and strings that call nothing. */
     static Set<String> metricNames(String expr) {
@@ -79,13 +69,14 @@ class MonitoringKitTest {
     @Test
     void everyMetricTheDashboardAndTheAlertsUseIsExported() throws Exception {
         List<String> exprs = new ArrayList<>();
-        JsonNode dashboard = new ObjectMapper().readTree(repoRoot().resolve("monitoring/grafana/dig-node.json").toFile());
+        Path kit = PackagingTest.repoRoot().resolve("monitoring");
+        JsonNode dashboard = new ObjectMapper().readTree(kit.resolve("grafana/dig-node.json").toFile());
         for (JsonNode panel : dashboard.get("panels")) {
             for (JsonNode target : panel.get("targets")) {
                 exprs.add(target.get("expr").asText());
             }
         }
-        JsonNode alerts = new ObjectMapper(new YAMLFactory()).readTree(repoRoot().resolve("monitoring/prometheus/alerts.yml").toFile());
+        JsonNode alerts = new ObjectMapper(new YAMLFactory()).readTree(kit.resolve("prometheus/alerts.yml").toFile());
         for (JsonNode group : alerts.get("groups")) {
             for (JsonNode rule : group.get("rules")) {
                 exprs.add(rule.get("expr").asText());

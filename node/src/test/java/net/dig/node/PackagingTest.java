@@ -22,7 +22,8 @@ class PackagingTest {
     @TempDir
     Path tmp;
 
-    private static Path repoRoot() {
+    /** The checkout: the first directory above the working directory with a Dockerfile. */
+    static Path repoRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isRegularFile(p.resolve("Dockerfile"))) {
             p = p.getParent();
