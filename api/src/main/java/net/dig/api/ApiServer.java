@@ -179,7 +179,7 @@ public final class ApiServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+            LOG.warn("vertx_close_failed: Vert.x did not close cleanly: {}", e.toString());
         }
         spool.close();
     }

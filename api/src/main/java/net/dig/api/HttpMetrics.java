@@ -10,11 +10,17 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The HTTP API's meters: {@code bandwidth_out_bytes_total}, {@code bandwidth_in_bytes_total},
- * {@code peer_count} and {@code request_latency_seconds{route,method,status}}. Byte totals are kept
+ * {@code peer_count}, {@code peer_reputation_min} / {@code peer_reputation_mean} (over the connected
+ * peers) and {@code request_latency_seconds{route,method,status}} (with histogram buckets). Byte totals are kept
  * here and read by {@code /node/status} through {@link #bytesOut()}/{@link #bytesIn()}, never back
  * from the registry. Request timers exist once {@link #bindTo} has run. Thread-safe.
  */
 final class HttpMetrics implements MeterBinder {
+    /** {@code request_latency_seconds_bucket} bounds: enough for quantiles and latency alerts, few series. */
+    private static final java.time.Duration[] LATENCY_BUCKETS = java.util.stream.LongStream
+            .of(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10_000).mapToObj(java.time.Duration::ofMillis)
+            .toArray(java.time.Duration[]::new);
+
     private final PeerDirectory peers;
     private final LongAdder out = new LongAdder();
     private final LongAdder in = new LongAdder();
@@ -32,7 +38,15 @@ final class HttpMetrics implements MeterBinder {
                 .register(r);
         Gauge.builder("peer_count", this, m -> m.peers.peers().size()).description("active peer connections")
                 .strongReference(true).register(r);
+        Gauge.builder("peer_reputation_min", this, m -> m.reputations().min().orElse(Double.NaN))
+                .description("lowest reputation among connected peers (0..1; NaN without peers)").strongReference(true).register(r);
+        Gauge.builder("peer_reputation_mean", this, m -> m.reputations().average().orElse(Double.NaN))
+                .description("mean reputation of connected peers (0..1; NaN without peers)").strongReference(true).register(r);
         this.registry = r;
+    }
+
+    private java.util.stream.DoubleStream reputations() {
+        return peers.peers().stream().mapToDouble(PeerView::reputation);
     }
 
     /** One answered request: its latency and the bytes it moved. */
@@ -40,7 +54,7 @@ final class HttpMetrics implements MeterBinder {
         MeterRegistry r = registry;
         if (r != null) {
             Timer.builder("request_latency").tag("route", route).tag("method", method).tag("status", Integer.toString(status))
-                    .register(r).record(nanos, TimeUnit.NANOSECONDS);
+                    .serviceLevelObjectives(LATENCY_BUCKETS).register(r).record(nanos, TimeUnit.NANOSECONDS);
         }
         out.add(bytesWritten);
         in.add(bytesRead);

@@ -241,7 +241,7 @@ final class PushSpool implements AutoCloseable {
         try {
             deleteTree(dir);
         } catch (IOException e) {
-            LOG.warn("cannot remove the push spool {}: {}", dir, e.toString());
+            LOG.warn("push_spool_remove_failed: cannot remove the push spool {}: {}", dir, e.toString());
         }
     }
 }

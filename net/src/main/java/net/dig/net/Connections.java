@@ -93,7 +93,7 @@ final class Connections implements Dialer.ConnectionFactory {
         Optional<PeerConnectionHandler> victim = eviction.established(inbound);
         victim.ifPresent(v -> {
             evictedPeers.incrementAndGet();
-            LOG.debug("evicting inbound peer {} to make room", v.peerId().shortHex());
+            LOG.debug("inbound_peer_evicted: evicting inbound peer {} to make room", v.peerId().shortHex());
             v.disconnect();
         });
         return victim.isPresent();
@@ -146,7 +146,7 @@ final class Connections implements Dialer.ConnectionFactory {
                 };
                 int ban = rejected.reason().banSeconds() == PeerConnectionHandler.INVALID_PROTOCOL_BAN_SECONDS
                         ? (int) ctx.config.transport().shortBan().toSeconds() : rejected.reason().banSeconds();
-                LOG.debug("refused handshake from {}: {}", connection.remoteAddress(), rejected.detail());
+                LOG.debug("handshake_refused: refused handshake from {}: {}", connection.remoteAddress(), rejected.detail());
                 return Optional.of(new PeerConnectionHandler.Refusal(error, rejected.reason().chiaErrorCode(), ban));
             }
             return Optional.empty();
@@ -166,8 +166,8 @@ final class Connections implements Dialer.ConnectionFactory {
                 }
                 superseded = admission.superseded();
                 if (superseded != null) {
-                    LOG.debug("{} dialled both ways at once: keeping the connection {} dialled", connection.peerId().shortHex(),
-                            outbound ? "we" : "it");
+                    LOG.debug("simultaneous_dial_resolved: {} dialled both ways at once: keeping the connection {} dialled",
+                            connection.peerId().shortHex(), outbound ? "we" : "it");
                     superseded.disconnect();
                 }
             }

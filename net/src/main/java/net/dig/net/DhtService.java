@@ -369,7 +369,7 @@ public final class DhtService {
         }
         out.incrementAndGet();
         connection.send(frame).exceptionally(e -> {
-            LOG.debug("DHT message to {} not sent: {}", connection.peerId().shortHex(), e.toString());
+            LOG.debug("dht_send_failed: DHT message to {} not sent: {}", connection.peerId().shortHex(), e.toString());
             return null;
         });
     }
@@ -389,12 +389,12 @@ public final class DhtService {
             if (error != null || waiting == null) {
                 if (error != null) {
                     dialFailures.incrementAndGet();
-                    LOG.debug("DHT dial to {} at {} failed: {}", to.shortHex(), a, error.toString());
+                    LOG.debug("dht_dial_failed: DHT dial to {} at {} failed: {}", to.shortHex(), a, error.toString());
                 }
                 return;
             }
             if (!connection.peerId().equals(to)) {
-                LOG.debug("DHT dial to {} at {} reached {}", to.shortHex(), a, connection.peerId().shortHex());
+                LOG.debug("dht_dial_reached: DHT dial to {} at {} reached {}", to.shortHex(), a, connection.peerId().shortHex());
                 return;
             }
             waiting.forEach(m -> sendNow(connection, m));

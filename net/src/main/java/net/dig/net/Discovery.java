@@ -52,7 +52,7 @@ final class Discovery {
             try {
                 loaded = AddressBookFile.load(file, clock, random, allowPrivate);
             } catch (IOException | RuntimeException e) {
-                LOG.warn("ignoring unreadable address book {}: {}", file, e.getMessage());
+                LOG.warn("address_book_unreadable: ignoring unreadable address book {}: {}", file, e.getMessage());
             }
         }
         this.book = loaded != null ? loaded : AddressManager.create(clock, random, allowPrivate);
@@ -101,7 +101,7 @@ final class Discovery {
         PeerIntake.Outcome outcome = intake.onPeerList(peerAddress(sender), peers, clock.epochSeconds());
         refresh();
         if (!outcome.accepted()) {
-            LOG.debug("ignored peer list from {}: {}", sender, outcome.reason());
+            LOG.debug("peer_list_ignored: ignored peer list from {}: {}", sender, outcome.reason());
             return List.of();
         }
         return relay.onPeerList(peerAddress(sender), peers, neighbours.stream().map(Discovery::peerAddress).toList(),
@@ -147,7 +147,7 @@ final class Discovery {
         try {
             PemFiles.writeAtomically(file, bytes, "rw-r--r--");
         } catch (TlsIdentityException e) {
-            LOG.warn("cannot save the address book: {}", e.getMessage());
+            LOG.warn("address_book_save_failed: cannot save the address book: {}", e.getMessage());
         }
     }
 

@@ -362,7 +362,7 @@ final class DiscoveryLoop {
                     found.add(new TimestampedPeerInfo(a.getHostAddress(), seed.getPort(), nowSeconds));
                 }
             } catch (UnknownHostException e) {
-                LOG.debug("DNS seed {} did not resolve: {}", seed.getHostString(), e.getMessage());
+                LOG.debug("dns_seed_unresolved: DNS seed {} did not resolve: {}", seed.getHostString(), e.getMessage());
             }
         }
         return found;

@@ -42,7 +42,7 @@ final class EventLoopBlocking {
         }
         VIOLATIONS.increment();
         Thread thread = Thread.currentThread();
-        LOG.warn("blocking call on event loop {}: {}", thread.getName(), operation);
+        LOG.warn("event_loop_blocked: blocking call on event loop {}: {}", thread.getName(), operation);
         detector.blockedOnEventLoop(operation, thread);
     }
 

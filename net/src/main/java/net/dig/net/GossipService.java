@@ -220,7 +220,7 @@ public final class GossipService {
         }
         java.util.Optional<net.dig.gossip.ProviderSigner> signer = identity.providerSigner();
         if (signer.isEmpty()) {
-            LOG.warn("the TLS leaf key is not P-256: this node finds DHT providers but cannot announce itself");
+            LOG.warn("dht_announce_unavailable: the TLS leaf key is not P-256: this node finds DHT providers but cannot announce itself");
         }
         dht = new DhtService(ctx, peers, reputations, dialer, bus, dhtConfig, signer, () -> DhtService.listenerAddresses(ctx));
         return dht;
@@ -292,7 +292,8 @@ public final class GossipService {
             long every = config.peerConnectInterval().toMillis();
             periodic.add(control.scheduleWithFixedDelay(discovery::runRound, 0, every, TimeUnit.MILLISECONDS));
         }
-        LOG.info("gossip listening on {} as {}", listener.localAddress(), ownPeerId.shortHex());
+        LOG.atInfo().setMessage("gossip_listening").addKeyValue("address", listener.localAddress().toString())
+                .addKeyValue("peer_id", ownPeerId.toHex()).log();
         return handle;
     }
 

@@ -65,7 +65,8 @@ public final class HoldingsExchange {
         this.leafKey = p256 ? tls.leafKey() : null;
         this.spki = tls.subjectPublicKeyInfo();
         if (!p256) {
-            LOG.warn("the TLS leaf key is {}, not P-256: this node cannot sign holdings announcements and only listens to them",
+            LOG.warn("holdings_signing_unavailable: the TLS leaf key is {}, not P-256: this node cannot sign holdings"
+                    + " announcements and only listens to them",
                     tls.certificate().getPublicKey().getAlgorithm());
         }
         bus.registerValidator(HoldingsAnnounce.OPCODE, book);
@@ -132,7 +133,7 @@ public final class HoldingsExchange {
             try {
                 all = changes.get();
             } catch (RuntimeException e) {
-                LOG.warn("cannot list this node's holdings; nothing announced: {}", e.toString());
+                LOG.warn("holdings_listing_failed: cannot list this node's holdings; nothing announced: {}", e.toString());
                 return;
             }
             for (int from = 0; from < all.size(); from += HoldingsAnnounce.MAX_CHANGES) {
@@ -171,7 +172,7 @@ public final class HoldingsExchange {
             if (e == null) {
                 sentFrames.incrementAndGet();
             } else {
-                LOG.debug("holdings to {} not sent: {}", connection.peerId().shortHex(), e.toString());
+                LOG.debug("holdings_send_failed: holdings to {} not sent: {}", connection.peerId().shortHex(), e.toString());
             }
         });
     }

@@ -125,7 +125,8 @@ final class InboundDispatch {
         switch (verdict.outcome()) {
             case ACCEPT -> deliver(connection, message);
             case REJECT -> {
-                LOG.debug("rejected message type {} from {}: {}", message.type(), connection.peerId().shortHex(), verdict.penalty());
+                LOG.debug("message_rejected: rejected message type {} from {}: {}", message.type(),
+                        connection.peerId().shortHex(), verdict.penalty());
                 reputations.penalize(connection.peerId(), verdict.penalty());
             }
             case IGNORE -> { }

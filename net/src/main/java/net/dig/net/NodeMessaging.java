@@ -147,7 +147,7 @@ public final class NodeMessaging {
             try {
                 next = profile.get();
             } catch (RuntimeException e) {
-                LOG.warn("cannot read this node's profile; the last announcement stands: {}", e.toString());
+                LOG.warn("profile_unreadable: cannot read this node's profile; the last announcement stands: {}", e.toString());
                 return;
             }
             if (next != null && current.differsMeaningfully(next)) {
@@ -159,7 +159,7 @@ public final class NodeMessaging {
 
     private void announceTo(PeerConnectionHandler connection) {
         signAndSend(connection, announcement(), OptionalInt.empty()).exceptionally(e -> {
-            LOG.debug("announcement to {} not sent: {}", connection.peerId().shortHex(), e.toString());
+            LOG.debug("announcement_send_failed: announcement to {} not sent: {}", connection.peerId().shortHex(), e.toString());
             return null;
         });
     }

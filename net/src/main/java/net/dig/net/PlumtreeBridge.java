@@ -125,13 +125,13 @@ final class PlumtreeBridge implements PlumtreeOutput {
             case BROKEN_PROMISE -> PenaltyReason.SPAM;
             case REQUEST_RATE_EXCEEDED -> PenaltyReason.RATE_LIMIT_EXCEEDED;
         };
-        LOG.debug("plumtree: {} from {}: {}", violation, peer.shortHex(), detail);
+        LOG.debug("plumtree_violation: plumtree: {} from {}: {}", violation, peer.shortHex(), detail);
         reputations.penalize(peer, reason);
     }
 
     @Override
     public void rejected(PeerId from, Message message, PenaltyReason reason) {
-        LOG.debug("validator rejected type {} from {}: {}", message.type(), from.shortHex(), reason);
+        LOG.debug("message_rejected: validator rejected type {} from {}: {}", message.type(), from.shortHex(), reason);
         reputations.penalize(from, reason);
     }
 }

@@ -63,7 +63,7 @@ final class Reputations {
             case RATE_LIMIT_EXCEEDED -> PenaltyReason.RATE_LIMIT_EXCEEDED;
             case KEEPALIVE_TIMEOUT -> PenaltyReason.CONNECTION_ISSUE;
         };
-        LOG.debug("peer {} misbehaved ({}): {}", connection.peerId(), kind, detail);
+        LOG.debug("peer_misbehaved: peer {} misbehaved ({}): {}", connection.peerId(), kind, detail);
         String ip = connection.remoteAddress() == null ? null : connection.remoteAddress().getAddress().getHostAddress();
         if (connection.peerId() != null) {
             penalize(connection.peerId(), ip, reason);

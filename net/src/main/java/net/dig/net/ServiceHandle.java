@@ -184,7 +184,7 @@ final class ServiceHandle implements GossipHandle {
     public CompletableFuture<Void> banPeer(PeerId peer, PenaltyReason reason) {
         return this.<Void>notRunning().orElseGet(() -> {
             reputations.ban(peer);
-            LOG.info("banned {} ({})", peer.shortHex(), reason);
+            LOG.info("peer_banned: banned {} ({})", peer.shortHex(), reason);
             return CompletableFuture.completedFuture(null);
         });
     }

@@ -14,6 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,6 +36,7 @@ import picocli.CommandLine.Spec;
         description = "A DIG Network storage node: datastores in crash-safe plot files, served over HTTP with Merkle proofs.",
         subcommands = {InitCommand.class, StartCommand.class, DatastoreCommand.class, PlotCommand.class, IndexCommand.class,
                 SimCommand.class, PeersCommand.class, IntroducerCommand.class, DevnetCommand.class, GetCommand.class,
+                StatusCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -60,26 +62,31 @@ final class DigNodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(scope = ScopeType.INHERIT, names = "--data-dir", paramLabel = "DIR",
             description = "The node's home: config, key, index, plots (default: $DIG_NODE_HOME, else ~/.dig-node).")
     Path dataDir;
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(scope = ScopeType.INHERIT, names = "--config", paramLabel = "FILE",
             description = "The YAML config file (default: <data-dir>/node.yaml when it exists, else built-in defaults).")
     Path configFile;
 
-    @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE",
+    @Option(scope = ScopeType.INHERIT, names = "--set", paramLabel = "SECTION.KEY=VALUE",
             description = "Override one config key, e.g. --set network.max_peers=50 (repeatable; lists comma-separated).")
     List<String> settings = new ArrayList<>();
 
-    @Option(names = "--plots", paramLabel = "DIR", description = "Plot directory (storage.plots_dir; repeatable).")
+    @Option(scope = ScopeType.INHERIT, names = "--plots", paramLabel = "DIR", description = "Plot directory (storage.plots_dir; repeatable).")
     List<String> plots = new ArrayList<>();
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Cache directory (storage.cache_dir).")
+    @Option(scope = ScopeType.INHERIT, names = "--cache", paramLabel = "DIR", description = "Cache directory (storage.cache_dir).")
     String cache;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (monitoring.log_level).")
+    @Option(scope = ScopeType.INHERIT, names = "--log-level", paramLabel = "LEVEL",
+            description = "trace, debug, info, warn or error (monitoring.log_level).")
     String logLevel;
+
+    @Option(scope = ScopeType.INHERIT, names = "--log-format", paramLabel = "FORMAT",
+            description = "Console log lines: auto (text on a terminal), text or json (monitoring.log_format).")
+    String logFormat;
 
     private final Map<String, String> env;
 
@@ -93,6 +100,7 @@ final class DigNodeCommand implements Callable<Integer> {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(DigNodeCommand::handle);
+        cl.setHelpFactory(new HelpLayout());
         return cl;
     }
 
@@ -136,6 +144,9 @@ final class DigNodeCommand implements Callable<Integer> {
         if (logLevel != null) {
             out.add(new Setting("monitoring.log_level", logLevel, "--log-level"));
         }
+        if (logFormat != null) {
+            out.add(new Setting("monitoring.log_format", logFormat, "--log-format"));
+        }
         out.addAll(commandFlags);
         for (String s : settings) {
             out.add(Setting.parse(s));
@@ -170,6 +181,7 @@ final class DigNodeCommand implements Callable<Integer> {
         NodeHome home = home();
         Optional<Path> source = configSource(home);
         NodeConfig config = ConfigLoader.load(source, env, flagSettings(commandFlags));
+        LogSetup.consoleFormat(LogSetup.Format.parse(config.monitoring().logFormat()));
         return new NodeContext(home, config, source);
     }
 

@@ -15,25 +15,55 @@ import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
 /**
- * Points Logback at the console (and optionally a file) with {@link SeedJsonEncoder}, replacing the
- * bootstrap {@code logback.xml} (stderr, INFO). {@code start} logs to stdout, as services do; every
- * other command logs to stderr so that its stdout ({@code --json}) stays machine-readable.
+ * Points Logback at the console (and optionally a file), replacing the bootstrap {@code logback.xml}
+ * (stderr, INFO). {@code start} logs to stdout, as services do; every other command logs to stderr
+ * so that its stdout ({@code --json}) stays machine-readable.
+ *
+ * <p>Format: files and streams always get the JSON lines of {@link SeedJsonEncoder}; the console gets
+ * them too unless {@link #consoleFormat} says {@link Format#TEXT} ({@link TextLogEncoder}), or
+ * {@link Format#AUTO} and the process runs on a terminal ({@link Console#isTerminal()}: stdin and
+ * stdout). The format is process state set once from {@code --log-format} / {@code monitoring.log_format}
+ * before a command sets up its logging.
  */
 final class LogSetup {
     enum Console { STDOUT, STDERR }
 
+    /** {@code monitoring.log_format}. */
+    enum Format {
+        AUTO, TEXT, JSON;
+
+        static Format parse(String s) {
+            return valueOf(s.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    private static volatile Format consoleFormat = Format.AUTO;
+
     private LogSetup() {}
+
+    /** The format of the console lines of every following set-up. */
+    static void consoleFormat(Format format) {
+        consoleFormat = format;
+    }
+
+    private static boolean textOnConsole() {
+        return switch (consoleFormat) {
+            case TEXT -> true;
+            case JSON -> false;
+            case AUTO -> System.console() != null && System.console().isTerminal();
+        };
+    }
 
     static void toConsole(Console console, String level, Optional<Path> logFile) {
         LoggerContext ctx = reset(level);
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setTarget(console == Console.STDOUT ? "System.out" : "System.err");
-        attach(ctx, appender, "console");
+        attach(ctx, appender, "console", textOnConsole());
         logFile.ifPresent(file -> {
             FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
             fileAppender.setFile(file.toString());
             fileAppender.setAppend(true);
-            attach(ctx, fileAppender, "file");
+            attach(ctx, fileAppender, "file", false);
         });
     }
 
@@ -46,18 +76,23 @@ final class LogSetup {
         FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
         fileAppender.setFile(file.toString());
         fileAppender.setAppend(true);
-        attach(ctx, fileAppender, "file");
+        attach(ctx, fileAppender, "file", false);
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setTarget(console == Console.STDOUT ? "System.out" : "System.err");
         ch.qos.logback.classic.filter.ThresholdFilter threshold = new ch.qos.logback.classic.filter.ThresholdFilter();
         threshold.setLevel(consoleLevel);
         threshold.start();
         appender.addFilter(threshold);
-        attach(ctx, appender, "console");
+        attach(ctx, appender, "console", textOnConsole());
     }
 
-    /** Logs to a stream that is never closed by Logback (tests). */
+    /** Logs JSON to a stream that is never closed by Logback (tests). */
     static void toStream(OutputStream out, String level) {
+        toStream(out, level, Format.JSON);
+    }
+
+    /** Likewise, in {@code format} ({@link Format#AUTO} is JSON here). */
+    static void toStream(OutputStream out, String level, Format format) {
         LoggerContext ctx = reset(level);
         OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
         appender.setOutputStream(new FilterOutputStream(out) {
@@ -71,7 +106,7 @@ final class LogSetup {
                 flush();
             }
         });
-        attach(ctx, appender, "stream");
+        attach(ctx, appender, "stream", format == Format.TEXT);
     }
 
     /** Sets the {@code node_id} of every following log line. */
@@ -96,8 +131,8 @@ final class LogSetup {
         return ctx;
     }
 
-    private static void attach(LoggerContext ctx, OutputStreamAppender<ILoggingEvent> appender, String name) {
-        SeedJsonEncoder encoder = new SeedJsonEncoder();
+    private static void attach(LoggerContext ctx, OutputStreamAppender<ILoggingEvent> appender, String name, boolean text) {
+        LineEncoder encoder = text ? new TextLogEncoder() : new SeedJsonEncoder();
         encoder.setContext(ctx);
         encoder.start();
         appender.setContext(ctx);

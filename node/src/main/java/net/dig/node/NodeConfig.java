@@ -251,10 +251,11 @@ record NodeConfig(
     }
 
     /** {@code monitoring:} - metrics port and logging. */
-    record MonitoringSection(int metricsPort, String logLevel, String logFile) {
+    record MonitoringSection(int metricsPort, String logLevel, String logFile, String logFormat) {
         MonitoringSection {
             port("metrics_port", metricsPort);
             oneOf("log_level", logLevel, "trace", "debug", "info", "warn", "error");
+            oneOf("log_format", logFormat, "auto", "text", "json");
             if (logFile != null && logFile.isBlank()) {
                 throw new ConfigException("log_file", "must be a file path or null, got an empty value");
             }

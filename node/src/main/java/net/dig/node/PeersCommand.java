@@ -4,19 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -39,23 +31,17 @@ import picocli.CommandLine.Spec;
 @Command(name = "peers", mixinStandardHelpOptions = true,
         description = "List the live P2P connections of the node running on this machine (via its HTTP API).")
 final class PeersCommand implements Callable<Integer> {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
-
-    @Option(names = "--api", paramLabel = "HOST:PORT", description = "The running node's HTTP API (default: api.listen_address).")
-    String api;
+    @Mixin
+    NodeApiOptions options;
 
     @Override
     public Integer call() throws Exception {
-        DigNodeCommand.NodeContext ctx = DigNodeCommand.root(spec).context();
-        LogSetup.toConsole(LogSetup.Console.STDERR, ctx.config().monitoring().logLevel(), Optional.empty());
-        String base = "http://" + apiAddress(ctx);
-        JsonNode answer = fetch(base);
+        RunningNode node = options.locate(spec);
+        String base = node.base();
+        JsonNode answer = node.get("/network/peers", doc -> doc.path("peers").isArray());
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode peers = mapper.createArrayNode();
         for (JsonNode p : answer.path("peers")) {
@@ -70,7 +56,7 @@ final class PeersCommand implements Callable<Integer> {
             row.put("reputation", p.path("reputation").asDouble());
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (options.json) {
             ObjectNode doc = mapper.createObjectNode();
             doc.put("api", base);
             doc.set("peers", peers);
@@ -89,61 +75,5 @@ final class PeersCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
-    }
-
-    private String apiAddress(DigNodeCommand.NodeContext ctx) {
-        if (api != null) {
-            return hostPort(DigNodeCommand.hostPortFlag("--api", api));
-        }
-        HostPort configured = ctx.config().api().listenAddress();
-        if (configured.port() == 0) {
-            throw CliException.usage("api.listen_address has port 0 (any free port), so the running node's API port is unknown;"
-                    + " pass --api 127.0.0.1:PORT (the ready file's api_port)");
-        }
-        return hostPort(configured);
-    }
-
-    private static String hostPort(HostPort hp) {
-        String host = hp.host();
-        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.isEmpty()) {
-            host = "127.0.0.1";
-        }
-        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + hp.port();
-    }
-
-    private static JsonNode fetch(String base) {
-        HttpResponse<String> response;
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()) {
-            response = http.send(HttpRequest.newBuilder(URI.create(base + "/network/peers")).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (ConnectException e) {
-            throw new CliException(ExitCodes.FAILED, "no node is running at " + base + " (connection refused); start one with"
-                    + " 'dig-node start' or point --api at its HTTP API");
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.FAILED, "no node answered at " + base + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCodes.FAILED, "interrupted while asking " + base, e);
-        }
-        if (response.statusCode() != 200) {
-            throw new CliException(ExitCodes.FAILED, base + "/network/peers answered HTTP " + response.statusCode() + ": "
-                    + abbreviate(response.body()));
-        }
-        try {
-            JsonNode doc = new ObjectMapper().readTree(response.body());
-            if (doc == null || !doc.path("peers").isArray()) {
-                throw new CliException(ExitCodes.FAILED, base + "/network/peers did not answer a peer list (is it a dig-node?): "
-                        + abbreviate(response.body()));
-            }
-            return doc;
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.FAILED, base + "/network/peers did not answer JSON (is it a dig-node?): "
-                    + abbreviate(response.body()), e);
-        }
-    }
-
-    private static String abbreviate(String body) {
-        String oneLine = body.replaceAll("\\s+", " ").strip();
-        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
     }
 }

@@ -3,7 +3,6 @@ package net.dig.node;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
-import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
@@ -27,10 +26,8 @@ import org.slf4j.event.KeyValuePair;
  *   <li>{@code timestamp}: the event time, ISO-8601 UTC with milliseconds and {@code Z}.</li>
  *   <li>{@code node_id}: the logger context property {@code node_id} ({@link LogSetup#nodeId}); null
  *       before the node key is loaded.</li>
- *   <li>{@code component}: the key-value pair {@code component} when given, else the module of a
- *       {@code net.dig.<module>…} logger, else the logger name (third-party libraries).</li>
- *   <li>{@code event}: the key-value pair {@code event} when given (the formatted message then goes
- *       to {@code details.message}), else the formatted message; by convention a snake_case name.</li>
+ *   <li>{@code component}, {@code event}: as {@link LogEvents} names them; the event is a stable
+ *       snake_case identifier, a human message that came with it goes to {@code details.message}.</li>
  *   <li>{@code details}: every other SLF4J key-value pair (fluent API {@code addKeyValue}) in order,
  *       plus {@code error} and {@code stack} when a throwable is attached.</li>
  * </ul>
@@ -39,22 +36,12 @@ import org.slf4j.event.KeyValuePair;
  * Values are written as JSON when they are strings, numbers, booleans, maps or collections, and as
  * their {@code toString()} otherwise ({@code Bytes32} prints its 0x-hex).
  */
-public final class SeedJsonEncoder extends EncoderBase<ILoggingEvent> {
+public final class SeedJsonEncoder extends LineEncoder {
     static final String NODE_ID_PROPERTY = "node_id";
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final JsonFactory JSON = new JsonFactory();
     private static final int MAX_STACK_FRAMES = 20;
-
-    @Override
-    public byte[] headerBytes() {
-        return null;
-    }
-
-    @Override
-    public byte[] footerBytes() {
-        return null;
-    }
 
     @Override
     public byte[] encode(ILoggingEvent event) {
@@ -64,16 +51,16 @@ public final class SeedJsonEncoder extends EncoderBase<ILoggingEvent> {
             g.writeStringField("timestamp", TIMESTAMP.format(Instant.ofEpochMilli(event.getTimeStamp())));
             g.writeStringField("level", event.getLevel().toString());
             g.writeStringField("node_id", getContext() == null ? null : getContext().getProperty(NODE_ID_PROPERTY));
-            g.writeStringField("component", component(event));
-            String eventName = keyValue(event, "event");
-            g.writeStringField("event", eventName != null ? eventName : event.getFormattedMessage());
+            g.writeStringField("component", LogEvents.component(event));
+            LogEvents.Named named = LogEvents.name(event);
+            g.writeStringField("event", named.event());
             g.writeObjectFieldStart("details");
-            if (eventName != null) {
-                g.writeStringField("message", event.getFormattedMessage());
+            if (named.message() != null) {
+                g.writeStringField("message", named.message());
             }
             if (event.getKeyValuePairs() != null) {
                 for (KeyValuePair kv : event.getKeyValuePairs()) {
-                    if (!"component".equals(kv.key) && !"event".equals(kv.key)) {
+                    if (LogEvents.isDetail(kv)) {
                         g.writeFieldName(kv.key);
                         writeValue(g, kv.value);
                     }
@@ -98,31 +85,7 @@ public final class SeedJsonEncoder extends EncoderBase<ILoggingEvent> {
         return out.toByteArray();
     }
 
-    private static String keyValue(ILoggingEvent event, String key) {
-        if (event.getKeyValuePairs() != null) {
-            for (KeyValuePair kv : event.getKeyValuePairs()) {
-                if (key.equals(kv.key) && kv.value != null) {
-                    return kv.value.toString();
-                }
-            }
-        }
-        return null;
-    }
-
-    private static String component(ILoggingEvent event) {
-        String given = keyValue(event, "component");
-        if (given != null) {
-            return given;
-        }
-        String logger = event.getLoggerName();
-        if (logger.startsWith("net.dig.")) {
-            int end = logger.indexOf('.', "net.dig.".length());
-            return end < 0 ? logger.substring("net.dig.".length()) : logger.substring("net.dig.".length(), end);
-        }
-        return logger;
-    }
-
-    private static void writeValue(JsonGenerator g, Object value) throws IOException {
+    static void writeValue(JsonGenerator g, Object value) throws IOException {
         switch (value) {
             case null -> g.writeNull();
             case String s -> g.writeString(s);

@@ -98,7 +98,7 @@ final class TombstoneWiring implements AutoCloseable {
                 sendOwn(t).join();
             }
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(TombstoneWiring.class).warn("tombstones not sent: {}", e.toString());
+            org.slf4j.LoggerFactory.getLogger(TombstoneWiring.class).warn("tombstones_not_sent: tombstones not sent: {}", e.toString());
         }
     }
 

@@ -88,4 +88,23 @@ class LauncherTest {
         assertThat(r.code()).isZero();
         assertThat(r.out().strip()).isEqualTo(onPath.toString());
     }
+
+    @Test
+    void theBuildShowsOneLinePerModuleOffATerminalAndKeepsTheFullLog() throws Exception {
+        Path log = tmp.resolve("build.log");
+        String maven = String.join("\\n", "[INFO] Scanning for projects...",
+                "[INFO] Building dig-core 0.1.0-SNAPSHOT                                         [1/2]",
+                "[INFO] --- compiler:3.14.1:compile (default-compile) @ dig-core ---",
+                "[INFO] Building dig-node 0.1.0-SNAPSHOT                                         [2/2]",
+                "[INFO] BUILD SUCCESS");
+        Run r = run(List.of("bash", "-c", ". .mvn/build-stages.sh && printf '" + maven + "\\n' | dig_build_stages 0 " + log),
+                Map.of());
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).isEqualTo("dig-node: building dig-core [1/2]\ndig-node: building dig-node [2/2]\n");
+        assertThat(Files.readAllLines(log)).hasSize(5).last().isEqualTo("[INFO] BUILD SUCCESS");
+
+        Run onTty = run(List.of("bash", "-c", ". .mvn/build-stages.sh && printf '" + maven + "\\n' | dig_build_stages 1 " + log),
+                Map.of());
+        assertThat(onTty.err()).isEqualTo("\r\033[Kdig-node: building dig-core [1/2]\r\033[Kdig-node: building dig-node [2/2]\r\033[K");
+    }
 }

@@ -76,18 +76,40 @@ class SeedJsonEncoderTest {
         assertThat(lines.get(0).get("level").asText()).isEqualTo("WARN");
         assertThat(lines.get(0).get("details").toString()).isEqualTo("{\"plot_id\":\"0xab\",\"nested\":{\"k\":[1,2]}}");
         assertThat(lines.get(1).get("component").asText()).isEqualTo("io.vertx.core.Something");
-        assertThat(lines.get(1).get("event").asText()).isEqualTo("bind failed");
+        assertThat(lines.get(1).get("event").asText()).isEqualTo("library_log");
+        assertThat(lines.get(1).get("details").get("message").asText()).isEqualTo("bind failed");
         assertThat(lines.get(1).get("details").get("error").asText()).isEqualTo("java.lang.IllegalStateException: port in use");
         assertThat(lines.get(1).get("details").get("stack").isArray()).isTrue();
     }
 
     @Test
     void systemLoggerCallsBecomeSeedLines() throws Exception {
-        System.getLogger("net.dig.storage.StorageEngine").log(System.Logger.Level.WARNING, "plot {0} quarantined", "p.dig1");
-        JsonNode line = lines().getFirst();
+        System.Logger log = System.getLogger("net.dig.storage.StorageEngine");
+        log.log(System.Logger.Level.WARNING, "plot_quarantined: plot {0} quarantined", "p.dig1");
+        log.log(System.Logger.Level.INFO, "scrub_pass_finished", Map.of("passes", 3));
+        List<JsonNode> lines = lines();
+        JsonNode line = lines.getFirst();
         assertThat(line.get("level").asText()).isEqualTo("WARN");
         assertThat(line.get("component").asText()).isEqualTo("storage");
-        assertThat(line.get("event").asText()).isEqualTo("plot p.dig1 quarantined");
+        assertThat(line.get("event").asText()).isEqualTo("plot_quarantined");
+        assertThat(line.get("details").toString()).isEqualTo("{\"message\":\"plot p.dig1 quarantined\"}");
+        assertThat(lines.get(1).get("event").asText()).isEqualTo("scrub_pass_finished");
+        assertThat(lines.get(1).get("details").toString()).isEqualTo("{\"passes\":3}");
+    }
+
+    @Test
+    void theTextFormatHasTheSameFactsOnOneReadableLine() {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        LogSetup.toStream(text, "info", LogSetup.Format.TEXT);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("datastore_id", "0x12");
+        details.put("name", "two words");
+        NodeLog.info("storage", "datastore_added", details);
+        LoggerFactory.getLogger("net.dig.net.Discovery").warn("address_book_unreadable: ignoring {}", "book.json");
+        String[] lines = text.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[0]).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  storage  datastore_added datastore_id=0x12 name=\"two words\"");
+        assertThat(lines[1]).endsWith("WARN  net  address_book_unreadable  \"ignoring book.json\"");
     }
 
     @Test

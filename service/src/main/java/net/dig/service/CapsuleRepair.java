@@ -123,7 +123,8 @@ public final class CapsuleRepair<P> implements MeterBinder {
             workers.execute(this::startDue);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             System.getLogger(CapsuleRepair.class.getName()).log(System.Logger.Level.INFO,
-                    "repair of datastore " + damage.datastoreId().toHex() + " waits for the next start: " + e.getMessage());
+                    "repair_deferred: "
+                            + "repair of datastore " + damage.datastoreId().toHex() + " waits for the next start: " + e.getMessage());
         }
     }
 
@@ -322,7 +323,8 @@ public final class CapsuleRepair<P> implements MeterBinder {
             e.notBefore = clock.nanos() + config.backoff(e.failures).toNanos();
             release(e);
         }
-        System.getLogger(CapsuleRepair.class.getName()).log(System.Logger.Level.INFO, "repair of capsules of datastore "
+        System.getLogger(CapsuleRepair.class.getName()).log(System.Logger.Level.INFO,
+                "repair_attempt_failed: repair of capsules of datastore "
                 + e.datastoreId.toHex() + " did not succeed (" + why + "); next try in " + config.backoff(e.failures));
     }
 

@@ -202,7 +202,7 @@ public final class FetchService {
             }
         } catch (IOException e) {
             System.getLogger(FetchService.class.getName()).log(System.Logger.Level.WARNING,
-                    "cannot list the repair staging areas under " + repairRoot + ": " + e.getMessage());
+                    "staging_list_failed: cannot list the repair staging areas under " + repairRoot + ": " + e.getMessage());
         }
     }
 
@@ -250,7 +250,7 @@ public final class FetchService {
             FetchStaging.deleteTree(dir);
         } catch (IOException e) {
             System.getLogger(FetchService.class.getName()).log(System.Logger.Level.WARNING,
-                    "cannot delete the staging area " + dir + ": " + e.getMessage());
+                    "staging_delete_failed: cannot delete the staging area " + dir + ": " + e.getMessage());
         }
     }
 }

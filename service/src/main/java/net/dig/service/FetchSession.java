@@ -603,7 +603,7 @@ public final class FetchSession<P> {
             staging.delete();
         } catch (IOException e) {
             System.getLogger(FetchSession.class.getName()).log(System.Logger.Level.WARNING,
-                    "cannot delete the staging area " + staging.dir() + ": " + e.getMessage());
+                    "staging_delete_failed: cannot delete the staging area " + staging.dir() + ": " + e.getMessage());
         }
     }
 

@@ -133,7 +133,8 @@ final class CommitPolicy {
             Files.deleteIfExists(plot);
             AtomicFiles.syncDirectory(plot.getParent());
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot remove rejected plot " + plot + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING,
+                    "rejected_plot_remove_failed: cannot remove rejected plot " + plot + ": " + e.getMessage());
         }
     }
 }

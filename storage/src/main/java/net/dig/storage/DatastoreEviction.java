@@ -122,10 +122,11 @@ final class DatastoreEviction {
             try {
                 id = Bytes32.fromHex(Files.readString(intent, StandardCharsets.US_ASCII).strip());
             } catch (IOException | IllegalArgumentException e) {
-                LOG.log(System.Logger.Level.WARNING, "ignoring unreadable eviction record " + intent + ": " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING,
+                        "eviction_record_unreadable: ignoring unreadable eviction record " + intent + ": " + e.getMessage());
                 continue;
             }
-            LOG.log(System.Logger.Level.INFO, "completing the interrupted eviction of datastore " + id);
+            LOG.log(System.Logger.Level.INFO, "eviction_resumed: completing the interrupted eviction of datastore " + id);
             try {
                 synchronized (commits.lock()) {
                     run(id, false);
@@ -133,7 +134,7 @@ final class DatastoreEviction {
             } catch (StorageException e) {
                 // before the switch the datastore is still whole, after it the index no longer lists it:
                 // either way the node may serve, and the next open or rebuild tries again
-                LOG.log(System.Logger.Level.WARNING, "the eviction of datastore " + id + " could not be completed ("
+                LOG.log(System.Logger.Level.WARNING, "eviction_incomplete: the eviction of datastore " + id + " could not be completed ("
                         + e.code() + "); it is tried again at the next open: " + e.getMessage());
             }
         }
@@ -222,7 +223,7 @@ final class DatastoreEviction {
         } catch (IOException e) {
             throw StorageFailures.io("cannot remove the eviction record of " + id, e);
         }
-        LOG.log(System.Logger.Level.INFO, "datastore " + id + " evicted: " + doomed.size() + " plot(s) removed, "
+        LOG.log(System.Logger.Level.INFO, "datastore_evicted: datastore " + id + " evicted: " + doomed.size() + " plot(s) removed, "
                 + added.size() + " rewritten");
         Set<Bytes32> hashes = Set.copyOf(evictedHashes);
         events.post(l -> l.onDatastoreEvicted(id, hashes));
@@ -273,7 +274,7 @@ final class DatastoreEviction {
         } catch (NoSuchFileException e) {
             // already gone
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot remove " + file + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "file_remove_failed: cannot remove " + file + ": " + e.getMessage());
         }
     }
 }

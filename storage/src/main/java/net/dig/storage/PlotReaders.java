@@ -76,7 +76,7 @@ final class PlotReaders implements AutoCloseable {
             try {
                 c.close();
             } catch (Exception e) {
-                LOG.log(System.Logger.Level.DEBUG, "close: " + e.getMessage());
+                LOG.log(System.Logger.Level.DEBUG, "plot_reader_close_failed: close: " + e.getMessage());
             }
         }
     }

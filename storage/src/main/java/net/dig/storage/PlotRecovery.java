@@ -108,7 +108,7 @@ final class PlotRecovery {
                 return; // being written by another process
             }
             Files.deleteIfExists(temp);
-            LOG.log(System.Logger.Level.INFO, "removed unfinished plot " + temp);
+            LOG.log(System.Logger.Level.INFO, "unfinished_plot_removed: removed unfinished plot " + temp);
         } catch (NoSuchFileException e) {
             // finished or removed meanwhile
         }
@@ -177,7 +177,7 @@ final class PlotRecovery {
             if (movedTo != null && !movedTo.equals(row.path())) {
                 StorageFailures.indexUpdate("cannot record the move of plot " + row.path() + " in " + indexName,
                         () -> index.plotMoved(row.path(), movedTo));
-                LOG.log(System.Logger.Level.INFO, "plot " + row.plotId() + " moved from " + row.path() + " to " + movedTo);
+                LOG.log(System.Logger.Level.INFO, "plot_moved: plot " + row.plotId() + " moved from " + row.path() + " to " + movedTo);
             } else if (row.status() == PlotStatus.OK) {
                 CapsuleIndex.PlotRow gone = new CapsuleIndex.PlotRow(row.path(), row.plotId(), row.sizeBytes(),
                         row.capsuleCount(), row.creationTime(), PlotStatus.QUARANTINED, "plot file is missing");

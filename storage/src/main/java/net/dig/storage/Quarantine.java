@@ -109,7 +109,8 @@ final class Quarantine {
                 CapsuleKey k = e.getKey();
                 String id = after.idByPath().get(k.plotPath());
                 Bytes32 plotId = id == null ? Bytes32.ZERO : Bytes32.fromHex(id);
-                LOG.log(System.Logger.Level.WARNING, "plot " + k.plotPath() + ": capsule " + k.capsuleIndex() + " of datastore "
+                LOG.log(System.Logger.Level.WARNING,
+                        "capsule_found_bad_elsewhere: plot " + k.plotPath() + ": capsule " + k.capsuleIndex() + " of datastore "
                         + k.datastoreId() + " was found bad by another process: " + e.getValue());
                 events.post(l -> l.onPlotQuarantined(plotId, Path.of(k.plotPath()), e.getValue()));
                 postDamage(plotId, k.plotPath(), new CapsuleProblem(k.datastoreId(), k.capsuleIndex(), e.getValue()));
@@ -167,7 +168,7 @@ final class Quarantine {
         CapsuleIndex.PlotRow row = plotRow(file, reason);
         StorageFailures.indexUpdate("cannot record quarantine of " + file + " in " + indexName, () -> index.putPlot(row));
         reload();
-        LOG.log(System.Logger.Level.WARNING, "plot " + file + " quarantined: " + reason);
+        LOG.log(System.Logger.Level.WARNING, "plot_quarantined: plot " + file + " quarantined: " + reason);
         postPlot(row, reason);
     }
 
@@ -175,7 +176,7 @@ final class Quarantine {
     synchronized void scanned(List<CapsuleIndex.PlotRow> quarantined) {
         reload();
         for (CapsuleIndex.PlotRow row : quarantined) {
-            LOG.log(System.Logger.Level.WARNING, "plot " + row.path() + " quarantined: " + row.reason());
+            LOG.log(System.Logger.Level.WARNING, "plot_quarantined: plot " + row.path() + " quarantined: " + row.reason());
             postPlot(row, row.reason());
         }
     }
@@ -198,7 +199,7 @@ final class Quarantine {
             reason.append(reason.isEmpty() ? "" : "; ").append("capsule ").append(p.capsuleIndex()).append(" of datastore ")
                     .append(p.datastoreId()).append(": ").append(p.reason());
         }
-        LOG.log(System.Logger.Level.WARNING, "plot " + plotPath + " has bad capsules: " + reason);
+        LOG.log(System.Logger.Level.WARNING, "plot_bad_capsules: plot " + plotPath + " has bad capsules: " + reason);
         String why = reason.toString();
         events.post(l -> l.onPlotQuarantined(plotId, Path.of(plotPath), why));
         for (CapsuleProblem p : fresh) {
@@ -231,7 +232,8 @@ final class Quarantine {
                     () -> index.clearBadCapsules(v.path().toString()));
             if (had) {
                 reload();
-                LOG.log(System.Logger.Level.INFO, "plot " + v.path() + " verified clean; its bad capsules are cleared");
+                LOG.log(System.Logger.Level.INFO,
+                        "plot_verified_clean: plot " + v.path() + " verified clean; its bad capsules are cleared");
             }
         } else {
             capsules(v.path().toString(), v.plotId(), v.badCapsules());

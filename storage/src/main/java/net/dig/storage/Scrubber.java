@@ -102,7 +102,8 @@ public final class Scrubber {
             try {
                 tick();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "scrub tick failed (retried at the next tick): " + e.getMessage(), e);
+                LOG.log(System.Logger.Level.WARNING,
+                        "scrub_tick_failed: scrub tick failed (retried at the next tick): " + e.getMessage(), e);
             }
         }, nanos, nanos, TimeUnit.NANOSECONDS);
     }
@@ -160,8 +161,8 @@ public final class Scrubber {
         passes++;
         lastPassFinishedMillis = clock.millis();
         passBytes = passTotalBytes;
-        LOG.log(System.Logger.Level.INFO, "scrub pass " + passes + " finished: " + bytesScrubbed + " bytes scrubbed in all, "
-                + badFound + " bad found in all");
+        LOG.log(System.Logger.Level.INFO, "scrub_pass_finished",
+                java.util.Map.of("passes", passes, "bytes_scrubbed", bytesScrubbed, "bad_found", badFound));
     }
 
     /** One unit of work: opens the next plot, closes a finished one, or checks one capsule. False when the pass is done. */
@@ -197,7 +198,8 @@ public final class Scrubber {
             }
         } else if (quarantine.badCapsule(path, e.datastoreId(), e.index()) == null) {
             badFound++;
-            LOG.log(System.Logger.Level.WARNING, "scrub: capsule " + e.index() + " of datastore " + e.datastoreId() + " in plot "
+            LOG.log(System.Logger.Level.WARNING,
+                    "scrub_bad_capsule: capsule " + e.index() + " of datastore " + e.datastoreId() + " in plot "
                     + path + " is bad: " + why);
             quarantine.capsules(path, current.plotId(), List.of(new CapsuleProblem(e.datastoreId(), e.index(), why)));
         }
@@ -222,11 +224,12 @@ public final class Scrubber {
         } catch (PlotReader.Corrupt c) {
             if (!quarantine.plotQuarantined(row.path())) {
                 badFound++;
-                LOG.log(System.Logger.Level.WARNING, "scrub: plot " + file + " fails its checks: " + c.reason());
+                LOG.log(System.Logger.Level.WARNING, "scrub_bad_plot: plot " + file + " fails its checks: " + c.reason());
                 quarantine.plot(file, c.reason());
             }
         } catch (IOException ex) {
-            LOG.log(System.Logger.Level.WARNING, "scrub: cannot read plot " + file + " (skipped this pass): " + ex.getMessage());
+            LOG.log(System.Logger.Level.WARNING,
+                    "scrub_plot_unreadable: cannot read plot " + file + " (skipped this pass): " + ex.getMessage());
         }
     }
 

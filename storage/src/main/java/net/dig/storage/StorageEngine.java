@@ -583,7 +583,7 @@ public final class StorageEngine implements AutoCloseable {
         try {
             index.close();
         } catch (SQLException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing index: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "index_close_failed: closing index: " + e.getMessage());
         }
     }
 

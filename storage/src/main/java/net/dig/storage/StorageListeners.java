@@ -58,7 +58,7 @@ final class StorageListeners {
                             if (t instanceof VirtualMachineError vme) {
                                 throw vme;
                             }
-                            LOG.log(System.Logger.Level.WARNING, "storage listener " + l + " failed", t);
+                            LOG.log(System.Logger.Level.WARNING, "storage_listener_failed: storage listener " + l + " failed", t);
                         }
                     }
                 }
