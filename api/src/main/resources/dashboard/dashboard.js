@@ -12,7 +12,7 @@
     var units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
     var i = 0;
     while (Math.abs(n) >= 1024 && i < units.length - 1) { n /= 1024; i++; }
-    return (i === 0 ? n : n.toFixed(1)) + ' ' + units[i];
+    return (i === 0 ? Math.round(n) : n.toFixed(1)) + ' ' + units[i];
   }
 
   function duration(seconds) {
@@ -115,7 +115,7 @@
     if (max === 0) { max = 1; }
     el('line', { x1: left, y1: h - bottom, x2: w, y2: h - bottom, 'class': 'axis' }, svg);
     el('line', { x1: left, y1: top, x2: left, y2: h - bottom, 'class': 'axis' }, svg);
-    el('text', { x: 2, y: top + 8 }, svg).textContent = format(max);
+    el('text', { x: 2, y: top + 20 }, svg).textContent = format(max);
     el('text', { x: 2, y: h - bottom }, svg).textContent = format(0);
     el('text', { x: left, y: h - 3 }, svg).textContent = samples.length ? samples[0].minute.slice(11, 16) : 'no samples yet';
     if (samples.length) {
@@ -130,6 +130,10 @@
           points.push((left + j * step).toFixed(1) + ',' + (h - bottom - (h - bottom - top) * v / max).toFixed(1));
         }
       });
+      if (points.length === 1) {
+        var xy = points[0].split(',');
+        el('circle', { cx: xy[0], cy: xy[1], r: 2.5, 'class': 's' + i, fill: 'currentColor' }, svg);
+      }
       if (points.length) { el('polyline', { points: points.join(' '), 'class': 's' + i }, svg); }
       el('text', { x: left + 6 + i * 90, y: top + 8, 'class': 's' + i }, svg).textContent = s.name;
     });

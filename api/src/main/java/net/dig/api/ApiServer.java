@@ -196,6 +196,10 @@ public final class ApiServer implements AutoCloseable {
         return context;
     }
 
+    MinuteHistory history() {
+        return dashboard.history();
+    }
+
     PushSpool spool() {
         return spool;
     }
