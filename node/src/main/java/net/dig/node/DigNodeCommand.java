@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
         versionProvider = DigNodeCommand.Version.class,
         description = "A DIG Network storage node: datastores in crash-safe plot files, served over HTTP with Merkle proofs.",
         subcommands = {InitCommand.class, StartCommand.class, DatastoreCommand.class, PlotCommand.class, IndexCommand.class,
+                BackupCommand.class, RestoreCommand.class,
                 SimCommand.class, PeersCommand.class, IntroducerCommand.class, DevnetCommand.class, GetCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
