@@ -80,6 +80,40 @@ class ConfigReloadTest {
     }
 
     @Test
+    void sighupReloadsTheRunningProcess() throws Exception {
+        Path home = tmp.resolve("home");
+        Files.createDirectories(home);
+        Path yaml = home.resolve("node.yaml");
+        Files.writeString(yaml, "network:\n  max_peers: 50\n");
+        Path ready = tmp.resolve("ready.json");
+        Path output = tmp.resolve("output.log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "net.dig.node.Main",
+                "--data-dir", home.toString(), "--set", "api.listen_address=127.0.0.1:0",
+                "--set", "network.listen_address=127.0.0.1:0", "--set", "monitoring.metrics_port=0",
+                "start", "--ready-file", ready.toString());
+        pb.redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("DIG_NODE_"));
+        Process p = pb.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(ready) || !p.isAlive());
+            assertThat(p.isAlive()).as("running; output: %s", Files.readString(output)).isTrue();
+            Files.writeString(yaml, "network:\n  max_peers: 7\n");
+            assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor()).isZero();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.readString(output).contains("\"config_reloaded\""));
+            JsonNode event = StartProcessTest.event(Files.readAllLines(output), "config_reloaded");
+            assertThat(event.get("details").get("needs_restart").toString()).contains("network.max_peers");
+            assertThat(p.isAlive()).as("SIGHUP does not stop the node").isTrue();
+        } finally {
+            p.destroy();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void diffNamesChangedKeysAsInTheFile() {
         NodeConfig a = ConfigLoader.load(Optional.empty(), Map.of(), List.of());
         NodeConfig b = ConfigLoader.load(Optional.empty(), Map.of(), List.of(new Setting("network.max_peers", "3", "test"),
