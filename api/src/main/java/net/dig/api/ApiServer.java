@@ -496,7 +496,6 @@ public final class ApiServer implements AutoCloseable {
             ctx.next();
         }));
         r.post("/plot/create").handler(json).handler(node::createPlot);
-        r.get("/").handler(named("dashboard", dashboard::page));
         r.get("/dashboard").handler(named("dashboard", dashboard::page));
         r.get("/dashboard/overview").handler(named("dashboard_overview", dashboard::overview));
         r.get("/dashboard/history").handler(named("dashboard_history", dashboard::history));

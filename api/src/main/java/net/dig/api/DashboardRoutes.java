@@ -25,7 +25,7 @@ import net.dig.storage.DatastoreSummary;
 import net.dig.storage.PlotSummary;
 
 /**
- * The dashboard: {@code GET /dashboard} (also {@code /}) serves a static page from the jar
+ * The dashboard: {@code GET /dashboard} serves a static page from the jar
  * ({@code /dashboard/index.html}, {@code dashboard.js}, {@code dashboard.css}; the script draws its
  * charts as plain SVG), which reads {@code GET /dashboard/overview}, {@code GET /dashboard/history}
  * ({@link MinuteHistory}) and {@code GET /dashboard/holders/{id}}. {@code POST /admin/reload} re-reads

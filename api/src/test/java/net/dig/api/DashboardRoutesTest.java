@@ -39,7 +39,7 @@ class DashboardRoutesTest {
 
     @Test
     void thePageAndItsFilesComeFromTheJar() throws Exception {
-        for (String path : List.of("/", "/dashboard")) {
+        for (String path : List.of("/dashboard", "/dashboard/index.html")) {
             HttpResponse<String> page = f.send("GET", path, null);
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
