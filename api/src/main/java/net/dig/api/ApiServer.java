@@ -73,6 +73,8 @@ public final class ApiServer implements AutoCloseable {
     private static final String ROUTE_KEY = "dig.route";
     /** Set while the push body handler reads and decodes the multipart body. */
     private static final String READING_PUSH_BODY = "dig.reading_push_body";
+    /** How often the dashboard's {@link MinuteHistory} looks at the clock (it closes minutes of the injected clock). */
+    private static final long HISTORY_TICK_MILLIS = 5_000;
 
     private final ApiConfig config;
     private final Vertx vertx;
@@ -82,6 +84,7 @@ public final class ApiServer implements AutoCloseable {
     private final Router router;
     private final ApiContext context;
     private final NodeRoutes nodeRoutes;
+    private final DashboardRoutes dashboard;
     private final byte[] openApi;
     private final PushSpool spool;
 
@@ -107,6 +110,7 @@ public final class ApiServer implements AutoCloseable {
             ContentRoutes content = new ContentRoutes(context);
             PublishRoutes publish = new PublishRoutes(context);
             this.nodeRoutes = new NodeRoutes(context);
+            this.dashboard = new DashboardRoutes(context, nodeRoutes);
             this.router = buildRouter(content, publish, nodeRoutes);
             ok = true;
         } finally {
@@ -192,6 +196,10 @@ public final class ApiServer implements AutoCloseable {
         return context;
     }
 
+    MinuteHistory history() {
+        return dashboard.history();
+    }
+
     PushSpool spool() {
         return spool;
     }
@@ -227,6 +235,10 @@ public final class ApiServer implements AutoCloseable {
             servers.add(server);
             await(server.listen(port, config.host()), "API listener on " + config.host() + ":" + config.port());
         }
+        vertx.setPeriodic(HISTORY_TICK_MILLIS, id -> context.blocking(() -> {
+            dashboard.history().tick();
+            return null;
+        }));
         Router metricsRouter = Router.router(vertx);
         metricsRouter.get("/metrics").handler(ctx -> context.blocking(registry::scrape)
                 .onSuccess(ApiContext.guarded(ctx, text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text)))
@@ -484,6 +496,12 @@ public final class ApiServer implements AutoCloseable {
             ctx.next();
         }));
         r.post("/plot/create").handler(json).handler(node::createPlot);
+        r.get("/dashboard").handler(named("dashboard", dashboard::page));
+        r.get("/dashboard/overview").handler(named("dashboard_overview", dashboard::overview));
+        r.get("/dashboard/history").handler(named("dashboard_history", dashboard::history));
+        r.get("/dashboard/holders/:datastore_id").handler(named("dashboard_holders", dashboard::holders));
+        r.get("/dashboard/:asset").handler(named("dashboard", dashboard::asset));
+        r.post("/admin/reload").handler(named("admin_reload", dashboard::reload));
         r.get("/openapi.json").handler(named("openapi", ctx ->
                 ctx.response().putHeader("Content-Type", Http.JSON).end(io.vertx.core.buffer.Buffer.buffer(openApi))));
         installErrorHandlers(r);
@@ -589,6 +607,22 @@ public final class ApiServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Installs what {@code POST /admin/reload} runs (on a worker): it re-reads the node's config, applies
+     * what can change at run time and reports the rest; a bad file must throw a {@code ServiceException}
+     * with {@code ErrorCode.BAD_CONFIG} and change nothing. Without a hook the endpoint answers 503.
+     */
+    public void onReload(java.util.function.Supplier<ReloadReport> hook) {
+        dashboard.reloadHook(Objects.requireNonNull(hook, "hook"));
+    }
+
+    /** Applies new rate limits to every later request (a config reload); buckets keep their tokens. */
+    public void rateLimits(RateLimit capsuleRetrieval, RateLimit validationChallenge, RateLimit apiRequests) {
+        context.capsuleLimiter().limit(capsuleRetrieval);
+        context.challengeLimiter().limit(validationChallenge);
+        context.apiLimiter().limit(apiRequests);
     }
 
     /** The {@code GET /node/status} document (blocking: reads the storage index). */

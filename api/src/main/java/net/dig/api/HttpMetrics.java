@@ -24,6 +24,10 @@ final class HttpMetrics implements MeterBinder {
     private final PeerDirectory peers;
     private final LongAdder out = new LongAdder();
     private final LongAdder in = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder latencyNanos = new LongAdder();
+    private final java.util.concurrent.atomic.LongAccumulator latencyMaxNanos =
+            new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
     private volatile MeterRegistry registry;
 
     HttpMetrics(PeerDirectory peers) {
@@ -58,6 +62,24 @@ final class HttpMetrics implements MeterBinder {
         }
         out.add(bytesWritten);
         in.add(bytesRead);
+        requests.increment();
+        latencyNanos.add(nanos);
+        latencyMaxNanos.accumulate(nanos);
+    }
+
+    /** Requests answered since start. */
+    long requests() {
+        return requests.sum();
+    }
+
+    /** The summed latency of every answered request, in nanoseconds. */
+    long latencyNanos() {
+        return latencyNanos.sum();
+    }
+
+    /** The longest request latency since the previous call (then starts over). */
+    long takeLatencyMaxNanos() {
+        return latencyMaxNanos.getThenReset();
     }
 
     long bytesOut() {

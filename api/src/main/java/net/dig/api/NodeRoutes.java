@@ -42,6 +42,10 @@ final class NodeRoutes {
 
     void peers(RoutingContext ctx) {
         ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
+        Http.json(ctx, 200, new JsonObject().put("peers", peersJson()));
+    }
+
+    JsonArray peersJson() {
         JsonArray peers = new JsonArray();
         for (PeerView p : c.peers().peers()) {
             JsonObject peer = new JsonObject().put("node_id", p.nodeId()).put("endpoint", p.endpoint())
@@ -60,7 +64,7 @@ final class NodeRoutes {
             }
             peers.add(peer);
         }
-        Http.json(ctx, 200, new JsonObject().put("peers", peers));
+        return peers;
     }
 
     // ---- POST /validation/challenge

@@ -17,20 +17,35 @@ import net.dig.core.Clock;
  * bucket, which only ever errs towards admitting). Each bucket is updated under its own lock.
  */
 final class TokenBuckets {
-    private final RateLimit limit;
+    private volatile Rate rate;
     private final Clock clock;
-    private final double nanosPerToken;
     private final Cache<String, Bucket> buckets;
 
     TokenBuckets(RateLimit limit, Clock clock, long maxKeys) {
-        this.limit = limit;
         this.clock = clock;
-        this.nanosPerToken = limit.isUnlimited() ? 0 : (double) limit.window().toNanos() / limit.permits();
         this.buckets = Caffeine.newBuilder().maximumSize(maxKeys).executor(Runnable::run).build();
+        limit(limit);
     }
+
+    /**
+     * Applies a new limit from now on (a config reload). Buckets keep their tokens, capped by the new
+     * burst at their next use; a request racing the change is judged by one of the two.
+     */
+    void limit(RateLimit newLimit) {
+        this.rate = new Rate(newLimit, newLimit.isUnlimited() ? 0 : (double) newLimit.window().toNanos() / newLimit.permits());
+    }
+
+    RateLimit limit() {
+        return rate.limit();
+    }
+
+    private record Rate(RateLimit limit, double nanosPerToken) {}
 
     /** Takes a token for {@code key}: {@link Duration#ZERO} if admitted, else how long until one is free. */
     Duration acquire(String key) {
+        Rate r = this.rate;
+        RateLimit limit = r.limit();
+        double nanosPerToken = r.nanosPerToken();
         if (limit.isUnlimited()) {
             return Duration.ZERO;
         }

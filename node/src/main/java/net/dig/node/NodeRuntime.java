@@ -57,6 +57,9 @@ final class NodeRuntime implements AutoCloseable {
     private NodeServices services;
     private net.dig.net.HoldingsExchange holdings;
     private TombstoneWiring tombstones;
+    private NodeConfig config;
+    private ApiServer api;
+    private volatile ConfigReload reload;
     /** The node's signed messages (tests wait on its directory of announced peers). */
     volatile NodeMessaging nodeMessages;
     /** The node's push propagation (tests read its fetches). */
@@ -120,6 +123,8 @@ final class NodeRuntime implements AutoCloseable {
             ApiServer api = ApiServer.start(apiConfig, services, clock, dht.directory(GossipWiring.peerDirectory(peers, nodeMessages.directory())), registry,
                     BuildVersion.current());
             runtime.add("api", api);
+            runtime.api = api;
+            runtime.config = config;
             runtime.fact("api", config.api().listenAddress().host() + ":" + api.port());
             runtime.fact("api_port", api.port());
             http.set(GossipWiring.httpEndpoint(config, api.port()));
@@ -189,6 +194,24 @@ final class NodeRuntime implements AutoCloseable {
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
         return java.util.Optional.of(NodeConfig.ApiSection.checkToken("api.admin_token_file", token));
+    }
+
+    /**
+     * Makes {@code POST /admin/reload} and {@link #reload()} re-read the config with {@code load}
+     * (the same file, environment and flags the node started with); see {@link ConfigReload}.
+     */
+    void reloadWith(java.util.function.Supplier<NodeConfig> load) {
+        ConfigReload r = new ConfigReload(config, load, api);
+        reload = r;
+        api.onReload(r::reload);
+    }
+
+    /** A reload asked for by SIGHUP: applied, or logged as failed; a no-op before {@link #reloadWith}. */
+    void reload() {
+        ConfigReload r = reload;
+        if (r != null) {
+            r.reloadLogged();
+        }
     }
 
     /** Registers a started service, to be closed before everything registered earlier. */

@@ -102,6 +102,8 @@ final class StartCommand implements Callable<Integer> {
             LogSetup.nodeId(identity.nodeId());
             SignalTrap.onTermination(stop::countDown);
             runtime = NodeRuntime.start(ctx, identity, Clock.system());
+            runtime.reloadWith(() -> context().config());
+            SignalTrap.onHangup(runtime::reload);
         } catch (Exception e) {
             NodeLog.error("node", "node_start_failed", Map.of("error", String.valueOf(e.getMessage())), null);
             before.undo();

@@ -248,6 +248,11 @@ public final class DatastoreService implements MeterBinder {
         return storage.plots();
     }
 
+    /** The configured plot directories. */
+    public List<Path> plotDirs() {
+        return storage.config().plotDirs();
+    }
+
     /** Bytes of every plot file on disk. */
     public long plotBytesOnDisk() {
         return storage.plotBytesOnDisk();

@@ -42,6 +42,8 @@ public enum ErrorCode {
     BAD_METADATA(400, "bad_metadata", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
     BAD_CHALLENGE_ID(400, "bad_challenge_id", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
     BAD_CHALLENGE_TYPE(400, "bad_challenge_type", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
+    /** A config reload found the new node.yaml invalid; the running config stays. */
+    BAD_CONFIG(400, "bad_config", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
     UNAUTHORIZED(401, "unauthorized", Exit.USAGE, null),
     VALIDATOR_KEY_REQUIRED(401, "validator_key_required", Exit.USAGE, null),
     ADMIN_DISABLED(403, "admin_disabled", Exit.USAGE, null),
