@@ -103,6 +103,8 @@ public final class PlumtreeRouter {
     /** Links we pruned although they carry first copies (a duplicate streak ended, or the optimisation): when. */
     private final Map<PeerId, Long> carrierPrunedAt = new LinkedHashMap<>();
     private final Map<PeerId, RequestBudget> requestBudgets = new LinkedHashMap<>();
+    /** This node's own broadcasts of the last graft window, with the peers their payload was pushed to. */
+    private final java.util.ArrayDeque<OwnBroadcast> ownBroadcasts = new java.util.ArrayDeque<>();
     private final MessageValidator validator;
     private final int maxValidationsInFlight;
     private final Executor owner;
@@ -172,6 +174,7 @@ public final class PlumtreeRouter {
         }
         lazyQueue.remove(peer);
         requestBudgets.remove(peer);
+        rescueOwnBroadcasts(peer);
         lastFirstDelivery.remove(peer);
         duplicateStreaks.remove(peer);
         carrierPrunedAt.remove(peer);
@@ -214,9 +217,44 @@ public final class PlumtreeRouter {
             send(first, new Graft().toMessage());
             graftsSent++;
         }
+        Set<PeerId> pushedTo = new LinkedHashSet<>(eager);
+        pushedTo.remove(excluded);
         int sent = eagerPush(message, excluded);
         lazyPush(id, message.type(), excluded, now);
+        ownBroadcasts.removeIf(b -> b.id.equals(id));
+        ownBroadcasts.addLast(new OwnBroadcast(id, message, now, pushedTo));
+        while (ownBroadcasts.size() > MAX_OWN_BROADCASTS) {
+            ownBroadcasts.removeFirst();
+        }
         return sent;
+    }
+
+    /**
+     * {@code gone} left. An own broadcast of the last graft window whose payload went only to peers that are all
+     * gone now may have died with them, before anyone forwarded it; IHAVEs alone would leave it with this node
+     * until a neighbour's timeout1, and lost if this node leaves before then. Push it again into the tree.
+     */
+    private void rescueOwnBroadcasts(PeerId gone) {
+        long now = clock.millis();
+        while (!ownBroadcasts.isEmpty() && now - ownBroadcasts.peekFirst().at > config.graftWindowMillis()) {
+            ownBroadcasts.removeFirst();
+        }
+        for (OwnBroadcast b : ownBroadcasts) {
+            if (!b.pushedTo.remove(gone) || !b.pushedTo.isEmpty()) {
+                continue;
+            }
+            if (eager.isEmpty()) {
+                if (lazy.isEmpty()) {
+                    continue;
+                }
+                PeerId first = lazy.iterator().next();
+                makeEager(first);
+                send(first, new Graft().toMessage());
+                graftsSent++;
+            }
+            b.pushedTo.addAll(eager);
+            eagerPush(b.message, null);
+        }
     }
 
     // ---------------------------------------------------------------- receive
@@ -565,6 +603,10 @@ public final class PlumtreeRouter {
     }
 
     // ---------------------------------------------------------------- internals
+
+    private static final int MAX_OWN_BROADCASTS = 256;
+
+    private record OwnBroadcast(MessageId id, Message message, long at, Set<PeerId> pushedTo) {}
 
     /** A first copy taken in and handed to the validator. */
     private record Pending(PeerId from, Message message, Missing missing, long receivedAt) {}
