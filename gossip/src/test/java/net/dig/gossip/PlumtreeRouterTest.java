@@ -228,6 +228,37 @@ class PlumtreeRouterTest {
         assertThat(r.eagerPeers()).containsExactly(peer(1));
     }
 
+    @Test
+    void anOwnBroadcastWhoseOnlyEagerPeerLeftIsPushedAgainToANewOne() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = routerWithTwoPeers(out);
+        r.onMessage(peer(2), new Prune().toMessage());
+        Message m = payload("mine");
+        assertThat(r.broadcast(m, Optional.empty())).isEqualTo(1);
+        out.drain();
+        clock.advance(Duration.ofMillis(200));
+        r.onNeighborDown(peer(1));
+        assertThat(out.drain()).extracting(s -> s.to(), s -> s.message().type()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(peer(2), Graft.OPCODE),
+                org.assertj.core.groups.Tuple.tuple(peer(2), NEW_PEAK));
+        assertThat(r.eagerPeers()).containsExactly(peer(2));
+    }
+
+    @Test
+    void anOwnBroadcastIsNotPushedAgainWhileARecipientRemainsOrAfterTheGraftWindow() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = routerWithTwoPeers(out);
+        r.onNeighborUp(peer(3));
+        r.onMessage(peer(3), new Prune().toMessage());
+        assertThat(r.broadcast(payload("mine"), Optional.empty())).isEqualTo(2);
+        out.drain();
+        r.onNeighborDown(peer(1));
+        assertThat(out.drain()).as("peer 2 got the payload too").isEmpty();
+        clock.advance(Duration.ofMillis(PlumtreeConfig.defaults().graftWindowMillis() + 1));
+        r.onNeighborDown(peer(2));
+        assertThat(out.drain()).isEmpty();
+    }
+
     /** Peer 1 eager (the parent), peer 2 lazy; peer 2 announces m, and m arrives from peer 1 {@code lateBy} later. */
     private PlumtreeRouter payloadFromTheParentAfterALazyAnnouncement(RecordingOutput out, long lateByMillis) {
         PlumtreeRouter r = routerWithTwoPeers(out);
