@@ -98,6 +98,8 @@ public final class PlumtreeRouter {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final Map<PeerId, List<Announcement>> lazyQueue = new LinkedHashMap<>();
     private long nextDispatch = Long.MAX_VALUE;
+    /** This node has broadcast, delivered or asked for a message, or a PRUNE went either way: it has a place in the tree. */
+    private boolean inTree;
     private final Map<PeerId, Long> lastFirstDelivery = new LinkedHashMap<>();
     private final Map<PeerId, DuplicateStreak> duplicateStreaks = new LinkedHashMap<>();
     /** Links we pruned although they carry first copies (a duplicate streak ended, or the optimisation): when. */
@@ -161,7 +163,7 @@ public final class PlumtreeRouter {
         if (eager.contains(peer) || lazy.contains(peer)) {
             return;
         }
-        if (eager.size() < config.gossipFanout()) {
+        if (eager.size() < config.gossipFanout() && (!inTree || eager.isEmpty())) {
             eager.add(peer);
         } else {
             lazy.add(peer);
@@ -204,6 +206,7 @@ public final class PlumtreeRouter {
             throw new IllegalArgumentException("opcode " + message.type() + " is Plumtree control, not a broadcastable message");
         }
         long now = clock.millis();
+        inTree = true;
         MessageId id = MessageId.of(message);
         seen.add(id, now);
         cache.put(id, message, now);
@@ -270,6 +273,7 @@ public final class PlumtreeRouter {
                 case LazyAnnounce.OPCODE -> onLazyAnnounce(from, LazyAnnounce.decode(message.data()), now);
                 case Prune.OPCODE -> {
                     Prune.decode(message.data());
+                    inTree = true;
                     if (eager.remove(from)) {
                         lazy.add(from);
                     }
@@ -351,6 +355,7 @@ public final class PlumtreeRouter {
         Message message = p.message;
         MessageId id = MessageId.of(message);
         long now = clock.millis();
+        inTree = true;
         delivered++;
         cache.put(id, message, now);
         out.deliver(from, message);
@@ -402,6 +407,7 @@ public final class PlumtreeRouter {
     }
 
     private void prune(PeerId peer, long now, boolean carriesFirstCopies) {
+        inTree = true;
         if (eager.remove(peer)) {
             lazy.add(peer);
         }
@@ -440,7 +446,24 @@ public final class PlumtreeRouter {
             if (m.announcers.size() < config.maxAnnouncersPerMessage() && !from.equals(m.askedPeer)) {
                 m.announcers.putIfAbsent(from, now);
             }
+            if (!inTree) {
+                joinThrough(m, id, now);
+            }
         }
+    }
+
+    /**
+     * The first IHAVE of a node that joined a running overlay: its neighbours took it in as lazy, so nobody
+     * pushes to it, and its own eager links are unconfirmed. It asks the announcer at once (GRAFT + request,
+     * the timeout1 expiry brought forward) and keeps no other eager link, so it joins the tree as one leaf
+     * instead of closing a cycle per link.
+     */
+    private void joinThrough(Missing m, MessageId id, long now) {
+        inTree = true;
+        lazy.addAll(eager);
+        eager.clear();
+        m.deadline = now;
+        timers.add(new Timer(now, id));
     }
 
     private void onRequest(PeerId from, RequestByHash body, long now) {
