@@ -64,7 +64,11 @@ import net.dig.wire.RequestByHash;
  * four times that, so the links of one cycle do not all give up at once (docs/decisions.md D16). Such a
  * prune (and the optimisation's prune of the parent) is of a link known to carry first copies, so a first
  * copy from it within timeout1 of the PRUNE was in flight and does not re-graft it, as it does after an
- * ordinary prune. The tree optimisation ignores a payload that answered our own GRAFT: its lateness is our
+ * ordinary prune. Once a node has a place in the tree (it broadcast, delivered or exchanged a PRUNE), a new
+ * neighbour starts lazy unless it has no eager peer; a node without a place joins through its first IHAVE,
+ * asking that announcer at once and keeping no other eager link. An own broadcast whose eager recipients
+ * all go down within the graft window is pushed again. The tree optimisation ignores a payload that
+ * answered our own GRAFT: its lateness is our
  * own timeout1, not the path's. A local {@link #broadcast} from a node without eager peers first grafts one
  * lazy peer, so that the message leaves by push even if the node goes down before anyone asks for it. A
  * local {@link #broadcast} is never suppressed by the seen-set (periodic local re-announcements must go
