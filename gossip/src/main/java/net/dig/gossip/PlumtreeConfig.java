@@ -83,6 +83,11 @@ public record PlumtreeConfig(
         }
     }
 
+    /** How long after a message's IHAVE a neighbour may still ask for it: dispatch + timeout1 + announcers x timeout2. */
+    public long graftWindowMillis() {
+        return dispatchIntervalMillis + lazyTimeoutMillis + maxAnnouncersPerMessage * retryTimeoutMillis;
+    }
+
     public static PlumtreeConfig defaults() {
         return new PlumtreeConfig(8, 100_000, 120_000, 60_000, 10_000, 64L << 20,
                 500, 250, 50, 400, 5_000, 5, 10_000, 8, 512, 1024, 1_000);

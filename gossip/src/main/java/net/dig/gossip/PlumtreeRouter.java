@@ -64,7 +64,11 @@ import net.dig.wire.RequestByHash;
  * four times that, so the links of one cycle do not all give up at once (docs/decisions.md D16). Such a
  * prune (and the optimisation's prune of the parent) is of a link known to carry first copies, so a first
  * copy from it within timeout1 of the PRUNE was in flight and does not re-graft it, as it does after an
- * ordinary prune. The tree optimisation ignores a payload that answered our own GRAFT: its lateness is our
+ * ordinary prune. Once a node has a place in the tree (it broadcast, delivered or exchanged a PRUNE), a new
+ * neighbour starts lazy unless it has no eager peer; a node without a place joins through its first IHAVE,
+ * asking that announcer at once and keeping no other eager link. An own broadcast whose eager recipients
+ * all go down within the graft window is pushed again. The tree optimisation ignores a payload that
+ * answered our own GRAFT: its lateness is our
  * own timeout1, not the path's. A local {@link #broadcast} from a node without eager peers first grafts one
  * lazy peer, so that the message leaves by push even if the node goes down before anyone asks for it. A
  * local {@link #broadcast} is never suppressed by the seen-set (periodic local re-announcements must go
@@ -98,11 +102,15 @@ public final class PlumtreeRouter {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final Map<PeerId, List<Announcement>> lazyQueue = new LinkedHashMap<>();
     private long nextDispatch = Long.MAX_VALUE;
+    /** This node has broadcast, delivered or asked for a message, or a PRUNE went either way: it has a place in the tree. */
+    private boolean inTree;
     private final Map<PeerId, Long> lastFirstDelivery = new LinkedHashMap<>();
     private final Map<PeerId, DuplicateStreak> duplicateStreaks = new LinkedHashMap<>();
     /** Links we pruned although they carry first copies (a duplicate streak ended, or the optimisation): when. */
     private final Map<PeerId, Long> carrierPrunedAt = new LinkedHashMap<>();
     private final Map<PeerId, RequestBudget> requestBudgets = new LinkedHashMap<>();
+    /** This node's own broadcasts of the last graft window, with the peers their payload was pushed to. */
+    private final java.util.ArrayDeque<OwnBroadcast> ownBroadcasts = new java.util.ArrayDeque<>();
     private final MessageValidator validator;
     private final int maxValidationsInFlight;
     private final Executor owner;
@@ -159,7 +167,7 @@ public final class PlumtreeRouter {
         if (eager.contains(peer) || lazy.contains(peer)) {
             return;
         }
-        if (eager.size() < config.gossipFanout()) {
+        if (eager.size() < config.gossipFanout() && (!inTree || eager.isEmpty())) {
             eager.add(peer);
         } else {
             lazy.add(peer);
@@ -172,6 +180,7 @@ public final class PlumtreeRouter {
         }
         lazyQueue.remove(peer);
         requestBudgets.remove(peer);
+        rescueOwnBroadcasts(peer);
         lastFirstDelivery.remove(peer);
         duplicateStreaks.remove(peer);
         carrierPrunedAt.remove(peer);
@@ -201,6 +210,7 @@ public final class PlumtreeRouter {
             throw new IllegalArgumentException("opcode " + message.type() + " is Plumtree control, not a broadcastable message");
         }
         long now = clock.millis();
+        inTree = true;
         MessageId id = MessageId.of(message);
         seen.add(id, now);
         cache.put(id, message, now);
@@ -214,9 +224,44 @@ public final class PlumtreeRouter {
             send(first, new Graft().toMessage());
             graftsSent++;
         }
+        Set<PeerId> pushedTo = new LinkedHashSet<>(eager);
+        pushedTo.remove(excluded);
         int sent = eagerPush(message, excluded);
         lazyPush(id, message.type(), excluded, now);
+        ownBroadcasts.removeIf(b -> b.id.equals(id));
+        ownBroadcasts.addLast(new OwnBroadcast(id, message, now, pushedTo));
+        while (ownBroadcasts.size() > MAX_OWN_BROADCASTS) {
+            ownBroadcasts.removeFirst();
+        }
         return sent;
+    }
+
+    /**
+     * {@code gone} left. An own broadcast of the last graft window whose payload went only to peers that are all
+     * gone now may have died with them, before anyone forwarded it; IHAVEs alone would leave it with this node
+     * until a neighbour's timeout1, and lost if this node leaves before then. Push it again into the tree.
+     */
+    private void rescueOwnBroadcasts(PeerId gone) {
+        long now = clock.millis();
+        while (!ownBroadcasts.isEmpty() && now - ownBroadcasts.peekFirst().at > config.graftWindowMillis()) {
+            ownBroadcasts.removeFirst();
+        }
+        for (OwnBroadcast b : ownBroadcasts) {
+            if (!b.pushedTo.remove(gone) || !b.pushedTo.isEmpty()) {
+                continue;
+            }
+            if (eager.isEmpty()) {
+                if (lazy.isEmpty()) {
+                    continue;
+                }
+                PeerId first = lazy.iterator().next();
+                makeEager(first);
+                send(first, new Graft().toMessage());
+                graftsSent++;
+            }
+            b.pushedTo.addAll(eager);
+            eagerPush(b.message, null);
+        }
     }
 
     // ---------------------------------------------------------------- receive
@@ -232,6 +277,7 @@ public final class PlumtreeRouter {
                 case LazyAnnounce.OPCODE -> onLazyAnnounce(from, LazyAnnounce.decode(message.data()), now);
                 case Prune.OPCODE -> {
                     Prune.decode(message.data());
+                    inTree = true;
                     if (eager.remove(from)) {
                         lazy.add(from);
                     }
@@ -313,6 +359,7 @@ public final class PlumtreeRouter {
         Message message = p.message;
         MessageId id = MessageId.of(message);
         long now = clock.millis();
+        inTree = true;
         delivered++;
         cache.put(id, message, now);
         out.deliver(from, message);
@@ -364,6 +411,7 @@ public final class PlumtreeRouter {
     }
 
     private void prune(PeerId peer, long now, boolean carriesFirstCopies) {
+        inTree = true;
         if (eager.remove(peer)) {
             lazy.add(peer);
         }
@@ -402,7 +450,24 @@ public final class PlumtreeRouter {
             if (m.announcers.size() < config.maxAnnouncersPerMessage() && !from.equals(m.askedPeer)) {
                 m.announcers.putIfAbsent(from, now);
             }
+            if (!inTree) {
+                joinThrough(m, id, now);
+            }
         }
+    }
+
+    /**
+     * The first IHAVE of a node that joined a running overlay: its neighbours took it in as lazy, so nobody
+     * pushes to it, and its own eager links are unconfirmed. It asks the announcer at once (GRAFT + request,
+     * the timeout1 expiry brought forward) and keeps no other eager link, so it joins the tree as one leaf
+     * instead of closing a cycle per link.
+     */
+    private void joinThrough(Missing m, MessageId id, long now) {
+        inTree = true;
+        lazy.addAll(eager);
+        eager.clear();
+        m.deadline = now;
+        timers.add(new Timer(now, id));
     }
 
     private void onRequest(PeerId from, RequestByHash body, long now) {
@@ -565,6 +630,10 @@ public final class PlumtreeRouter {
     }
 
     // ---------------------------------------------------------------- internals
+
+    private static final int MAX_OWN_BROADCASTS = 256;
+
+    private record OwnBroadcast(MessageId id, Message message, long at, Set<PeerId> pushedTo) {}
 
     /** A first copy taken in and handed to the validator. */
     private record Pending(PeerId from, Message message, Missing missing, long receivedAt) {}

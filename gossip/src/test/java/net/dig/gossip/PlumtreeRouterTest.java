@@ -228,6 +228,37 @@ class PlumtreeRouterTest {
         assertThat(r.eagerPeers()).containsExactly(peer(1));
     }
 
+    @Test
+    void anOwnBroadcastWhoseOnlyEagerPeerLeftIsPushedAgainToANewOne() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = routerWithTwoPeers(out);
+        r.onMessage(peer(2), new Prune().toMessage());
+        Message m = payload("mine");
+        assertThat(r.broadcast(m, Optional.empty())).isEqualTo(1);
+        out.drain();
+        clock.advance(Duration.ofMillis(200));
+        r.onNeighborDown(peer(1));
+        assertThat(out.drain()).extracting(s -> s.to(), s -> s.message().type()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(peer(2), Graft.OPCODE),
+                org.assertj.core.groups.Tuple.tuple(peer(2), NEW_PEAK));
+        assertThat(r.eagerPeers()).containsExactly(peer(2));
+    }
+
+    @Test
+    void anOwnBroadcastIsNotPushedAgainWhileARecipientRemainsOrAfterTheGraftWindow() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = routerWithTwoPeers(out);
+        r.onNeighborUp(peer(3));
+        r.onMessage(peer(3), new Prune().toMessage());
+        assertThat(r.broadcast(payload("mine"), Optional.empty())).isEqualTo(2);
+        out.drain();
+        r.onNeighborDown(peer(1));
+        assertThat(out.drain()).as("peer 2 got the payload too").isEmpty();
+        clock.advance(Duration.ofMillis(PlumtreeConfig.defaults().graftWindowMillis() + 1));
+        r.onNeighborDown(peer(2));
+        assertThat(out.drain()).isEmpty();
+    }
+
     /** Peer 1 eager (the parent), peer 2 lazy; peer 2 announces m, and m arrives from peer 1 {@code lateBy} later. */
     private PlumtreeRouter payloadFromTheParentAfterALazyAnnouncement(RecordingOutput out, long lateByMillis) {
         PlumtreeRouter r = routerWithTwoPeers(out);
@@ -303,11 +334,36 @@ class PlumtreeRouterTest {
         assertThat(r.eagerPeers()).containsExactly(peer(1));
     }
 
+    /** A node that joined a running overlay: its neighbours took it in as lazy, so its first IHAVE is how it joins. */
+    @Test
+    void aNewcomerAsksItsFirstAnnouncerAtOnceAndKeepsOnlyThatLinkEager() {
+        RecordingOutput out = new RecordingOutput();
+        PlumtreeRouter r = router(out);
+        for (int p = 1; p <= 3; p++) {
+            r.onNeighborUp(peer(p));
+        }
+        assertThat(r.eagerPeers()).hasSize(3);
+        Message m = payload("running");
+        r.onMessage(peer(2), new LazyAnnounce(List.of(new Announcement(MessageId.of(m).value(), NEW_PEAK))).toMessage());
+        assertThat(r.nextWakeupMillis()).isEqualTo(clock.millis());
+        r.onTick(clock.millis());
+        assertThat(out.drain()).extracting(s -> s.to(), s -> s.message().type()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(peer(2), Graft.OPCODE),
+                org.assertj.core.groups.Tuple.tuple(peer(2), RequestByHash.OPCODE));
+        assertThat(r.eagerPeers()).containsExactly(peer(2));
+        r.onMessage(peer(2), m);
+        assertThat(out.delivered).containsExactly(m);
+        r.onNeighborUp(peer(4));
+        assertThat(r.lazyPeers()).as("a node in the tree takes a new neighbour in as lazy").contains(peer(4));
+    }
+
     @Test
     void aMissingMessageIsGraftedFromItsAnnouncerAfterTimeout1() {
         RecordingOutput out = new RecordingOutput();
         PlumtreeRouter r = router(out);
         r.onNeighborUp(peer(1));
+        r.broadcast(payload("own"), Optional.empty());
+        out.drain();
         Message m = payload("late");
         MessageId id = MessageId.of(m);
         r.onMessage(peer(1), new LazyAnnounce(List.of(new Announcement(id.value(), NEW_PEAK))).toMessage());

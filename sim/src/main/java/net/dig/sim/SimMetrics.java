@@ -43,6 +43,7 @@ public final class SimMetrics {
     private long bytesSent;
     private long bytesMeasured;
     private long controlMessagesMeasured;
+    private final Map<Integer, Long> killedAtMicros = new HashMap<>();
 
     void setNodeCount(int n) {
         nodeCount = n;
@@ -58,6 +59,10 @@ public final class SimMetrics {
         t.hops.put(origin, 0);
         tracked.put(message, t);
         order.add(t);
+    }
+
+    void onKilled(int node, long nowMicros) {
+        killedAtMicros.putIfAbsent(node, nowMicros);
     }
 
     void onSent(Message message, int size) {
@@ -124,8 +129,12 @@ public final class SimMetrics {
     /**
      * Sums up the measured broadcasts. {@code eligible(node, origin)} says whether a node should have
      * received a message from {@code origin} (live, honest, present at broadcast, connected to the origin).
+     * A message some of those missed although its origin stayed up {@code originUpMillis} after sending it
+     * counts as lost with its origin up.
      */
-    SimResult summarize(String protocol, int nodes, BiPredicate<Integer, Integer> eligible, long penalties) {
+    SimResult summarize(String protocol, int nodes, BiPredicate<Integer, Integer> eligible, long penalties,
+            long originUpMillis) {
+        long lostOriginUp = 0;
         long shouldHave = 0;
         long have = 0;
         double worst = 100.0;
@@ -153,6 +162,10 @@ public final class SimMetrics {
             }
             shouldHave += expected;
             have += got;
+            Long originKilled = killedAtMicros.get(t.origin);
+            if (got < expected && (originKilled == null || originKilled - t.sentAtMicros >= originUpMillis * 1000)) {
+                lostOriginUp++;
+            }
             if (expected > 0) {
                 worst = Math.min(worst, 100.0 * got / expected);
             }
@@ -171,7 +184,7 @@ public final class SimMetrics {
         return new SimResult(protocol, messages, reliability, worst, rmr, rmrByWindow(4)[3],
                 messages == 0 ? 0 : (double) ldhSum / messages, ldhMax,
                 percentileMillis(sorted, 0.50), percentileMillis(sorted, 0.99),
-                bytesMeasured, controlMessagesMeasured, duplicates, penalties);
+                bytesMeasured, controlMessagesMeasured, duplicates, penalties, lostOriginUp);
     }
 
     private static double percentileMillis(long[] sorted, double q) {

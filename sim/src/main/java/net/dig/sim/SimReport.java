@@ -27,10 +27,10 @@ public record SimReport(SimSpec spec, SimResult plumtree, SimResult flood, int l
         return String.format(Locale.ROOT,
                 "{\"reliability_percent\":%.3f,\"worst_message_percent\":%.3f,\"rmr\":%.4f,\"rmr_last_quarter\":%.4f,\"last_delivery_hop_mean\":%.2f,"
                         + "\"last_delivery_hop_max\":%d,\"latency_p50_ms\":%.1f,\"latency_p99_ms\":%.1f,\"bytes_sent\":%d,"
-                        + "\"control_messages\":%d,\"duplicate_deliveries\":%d,\"penalties\":%d}",
+                        + "\"control_messages\":%d,\"duplicate_deliveries\":%d,\"penalties\":%d,\"lost_with_origin_up\":%d}",
                 r.reliabilityPercent(), r.worstMessagePercent(), r.rmr(), r.rmrLastQuarter(), r.lastDeliveryHopMean(),
                 r.lastDeliveryHopMax(), r.latencyP50Millis(), r.latencyP99Millis(), r.bytesSent(), r.controlMessages(), r.duplicateDeliveries(),
-                r.penalties());
+                r.penalties(), r.lostWithOriginUp());
     }
 
     public static String csvHeader() {

@@ -16,8 +16,10 @@ package net.dig.sim;
  * @param controlMessages       Plumtree control messages sent in that window
  * @param duplicateDeliveries   a message handed to one node's application twice (must be 0)
  * @param penalties             penalties raised by routers
+ * @param lostWithOriginUp      messages that missed some node that should have received them although their origin
+ *                              stayed up for timeout1 after sending them (must be 0)
  */
 public record SimResult(String protocol, int messages, double reliabilityPercent, double worstMessagePercent,
                         double rmr, double rmrLastQuarter, double lastDeliveryHopMean, int lastDeliveryHopMax, double latencyP50Millis,
                         double latencyP99Millis, long bytesSent, long controlMessages, long duplicateDeliveries,
-                        long penalties) {}
+                        long penalties, long lostWithOriginUp) {}

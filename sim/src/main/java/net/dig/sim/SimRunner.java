@@ -153,7 +153,7 @@ public final class SimRunner {
                     }
                     int target = component[origin] >= 0 ? component[origin] : main;
                     return component[node] == target;
-                }, sim.penalties());
+                }, sim.penalties(), spec.plumtree().lazyTimeoutMillis());
         return new Outcome(result, live, unreachable);
     }
 

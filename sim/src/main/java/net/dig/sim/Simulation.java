@@ -120,6 +120,7 @@ public final class Simulation {
     /** The node stops at once; its neighbours notice after {@code detectionMillis} (a TCP reset or keepalive). */
     public void kill(int node, long detectionMillis) {
         alive.set(node, false);
+        metrics.onKilled(node, nowMicros);
         for (int peer : List.copyOf(adjacency.get(node))) {
             schedule(nowMicros + detectionMillis * 1000, () -> disconnect(node, peer));
         }
