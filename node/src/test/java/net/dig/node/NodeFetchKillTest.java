@@ -135,15 +135,19 @@ class NodeFetchKillTest {
         }
     }
 
-    /** B counts no datastore until the version landed; a capsule is 404/503 until then, byte-identical once served. */
+    /**
+     * B counts no datastore until the version landed; a capsule is 404/503 until then, byte-identical once served.
+     * The status is read before the capsule: a version that lands between the two reads is then not mistaken for a
+     * listed datastore with a missing capsule.
+     */
     private void checkNothingPartial(Node b, String id, List<byte[]> capsules, int c) {
         int api;
         HttpResponse<byte[]> capsule;
         JsonNode status;
         try {
             api = b.port("api_port");
-            capsule = getBytes(api, "/capsule/" + id + "/" + c);
             status = JSON.readTree(get(api, "/node/status").body());
+            capsule = getBytes(api, "/capsule/" + id + "/" + c);
         } catch (IOException | InterruptedException | RuntimeException e) {
             return; // the process is being killed: nothing to read
         }
