@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,11 +35,6 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = DigNodeCommand.Version.class,
         description = "A DIG Network storage node: datastores in crash-safe plot files, served over HTTP with Merkle proofs.",
-        subcommands = {InitCommand.class, StartCommand.class, DatastoreCommand.class, PlotCommand.class, IndexCommand.class,
-                BackupCommand.class, RestoreCommand.class,
-                SimCommand.class, PeersCommand.class, IntroducerCommand.class, DevnetCommand.class, GetCommand.class,
-                StatusCommand.class,
-                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
@@ -95,14 +91,61 @@ final class DigNodeCommand implements Callable<Integer> {
         this.env = Map.copyOf(env);
     }
 
-    /** A command line wired with the exit-code rules; {@code Main} and the tests run it. */
+    /** The subcommands, in the order {@code --help} lists them. */
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands(InitCommand.class, StartCommand.class, DatastoreCommand.class,
+            PlotCommand.class, IndexCommand.class, BackupCommand.class, RestoreCommand.class, SimCommand.class, PeersCommand.class,
+            IntroducerCommand.class, DevnetCommand.class, GetCommand.class, StatusCommand.class, CommandLine.HelpCommand.class);
+
+    private static Map<String, Class<?>> subcommands(Class<?>... classes) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (Class<?> c : classes) {
+            byName.put(c.getAnnotation(Command.class).name(), c);
+        }
+        return byName;
+    }
+
+    /** A command line wired with the exit-code rules, with every subcommand; the tests run it. */
     static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        return commandLine(env, out, err, null);
+    }
+
+    /**
+     * Likewise, for running {@code args} ({@code Main}): when they name a subcommand, only that one is
+     * registered. Picocli builds the model of every registered command by reflection before it parses,
+     * which costs more start-up than most commands' own work; with one subcommand the parse, the errors
+     * and that command's help are the same, and anything else (no command, {@code help}, {@code
+     * --help}, an unknown word) gets the whole tree.
+     */
+    static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err, String[] args) {
         CommandLine cl = new CommandLine(new DigNodeCommand(env));
+        Class<?> only = args == null ? null : named(cl.getCommandSpec(), args);
+        for (Class<?> c : SUBCOMMANDS.values()) {
+            if (only == null || c == only) {
+                cl.addSubcommand(c);
+            }
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(DigNodeCommand::handle);
         cl.setHelpFactory(new HelpLayout());
         return cl;
+    }
+
+    /** The subcommand {@code args} name (their first word that is neither a root option nor its value), or null. */
+    private static Class<?> named(CommandSpec root, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.startsWith("-")) {
+                CommandLine.Model.OptionSpec option = root.findOption(a);
+                if (option != null && option.arity().max() > 0) {
+                    i++; // its value, which may look like a command name
+                }
+                continue;
+            }
+            Class<?> c = SUBCOMMANDS.get(a);
+            return c == CommandLine.HelpCommand.class ? null : c;
+        }
+        return null;
     }
 
     @Override

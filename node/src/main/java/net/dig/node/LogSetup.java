@@ -15,7 +15,7 @@ import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
 /**
- * Points Logback at the console (and optionally a file), replacing the bootstrap {@code logback.xml}
+ * Points Logback at the console (and optionally a file), replacing the bootstrap set-up of {@link BootstrapLogging}
  * (stderr, INFO). {@code start} logs to stdout, as services do; every other command logs to stderr
  * so that its stdout ({@code --json}) stays machine-readable.
  *

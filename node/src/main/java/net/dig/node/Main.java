@@ -15,6 +15,6 @@ public final class Main {
 
     /** Runs one command line with the given environment and streams; returns the exit code. */
     static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-        return DigNodeCommand.commandLine(env, out, err).execute(args);
+        return DigNodeCommand.commandLine(env, out, err, args).execute(args);
     }
 }
