@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
         description = "A DIG Network storage node: datastores in crash-safe plot files, served over HTTP with Merkle proofs.",
         subcommands = {InitCommand.class, StartCommand.class, DatastoreCommand.class, PlotCommand.class, IndexCommand.class,
                 BackupCommand.class, RestoreCommand.class,
-                SimCommand.class, PeersCommand.class, IntroducerCommand.class, DevnetCommand.class, GetCommand.class,
+                SimCommand.class, PeersCommand.class, IntroducerCommand.class, RelayCommand.class, DevnetCommand.class, GetCommand.class,
                 StatusCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
