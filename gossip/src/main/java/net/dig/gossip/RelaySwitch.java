@@ -200,6 +200,20 @@ public final class RelaySwitch<L> {
         out.add(new Send<>(other.link(), new RelayFrame.Data(other.session(), data.bytes())));
     }
 
+    /**
+     * Sending to {@code link} on {@code session} failed (its queue was full, or it closed): the session ends at
+     * both ends, because the bytes lost would corrupt the stream inside.
+     */
+    public List<Effect<L>> sendFailed(L link, int session) {
+        Link l = links.get(link);
+        List<Effect<L>> out = new ArrayList<>();
+        if (l != null) {
+            close(l, session, Reason.TARGET_GONE, out);
+            out.add(new Send<>(link, new RelayFrame.Close(session, Reason.TARGET_GONE)));
+        }
+        return out;
+    }
+
     private void close(Link link, int session, Reason reason, List<Effect<L>> out) {
         End<L> other = link.sessions.remove(session);
         if (other == null) {

@@ -86,6 +86,17 @@ class RelaySwitchTest {
     }
 
     @Test
+    void aForwardThatCouldNotBeSentEndsTheSessionAtBothEnds() {
+        RelaySwitch<String> s = withThree(RelaySwitch.Settings.defaults());
+        s.received("hidden", new RelayFrame.Register(), 0);
+        s.received("outside", new RelayFrame.Open(4, HIDDEN.toArray()), 0);
+        assertThat(s.sendFailed("hidden", 0x8000_0000)).containsExactly(
+                send("outside", new RelayFrame.Close(4, Reason.TARGET_GONE)), send("hidden", new RelayFrame.Close(0x8000_0000, Reason.TARGET_GONE)));
+        assertThat(s.counts().sessions()).isZero();
+        assertThat(s.received("outside", new RelayFrame.Data(4, new byte[] {1}), 0)).isEmpty();
+    }
+
+    @Test
     void aClosedConnectionEndsItsRegistrationAndClosesItsSessionsAtTheOtherEnd() {
         RelaySwitch<String> s = withThree(RelaySwitch.Settings.defaults());
         s.received("hidden", new RelayFrame.Register(), 0);

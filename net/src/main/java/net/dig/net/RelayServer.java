@@ -73,7 +73,14 @@ public final class RelayServer implements AutoCloseable {
     private void apply(List<RelaySwitch.Effect<PeerConnectionHandler>> effects) {
         for (RelaySwitch.Effect<PeerConnectionHandler> effect : effects) {
             switch (effect) {
-                case RelaySwitch.Send<PeerConnectionHandler> send -> send.link().send(send.frame().toMessage());
+                case RelaySwitch.Send<PeerConnectionHandler> send -> {
+                    PeerConnectionHandler link = send.link();
+                    link.send(send.frame().toMessage()).whenComplete((ok, error) -> {
+                        if (error != null && send.frame() instanceof RelayFrame.Data data) {
+                            service.onControl(() -> apply(relaySwitch.sendFailed(link, data.session())));
+                        }
+                    });
+                }
                 case RelaySwitch.Reject<PeerConnectionHandler> reject -> {
                     LOG.debug("relay_frame_rejected: {} from {}", reject.detail(), reject.link().peerId().shortHex());
                     reject.link().disconnect();

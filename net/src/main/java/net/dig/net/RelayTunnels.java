@@ -142,6 +142,11 @@ final class RelayTunnels {
             return CompletableFuture.failedFuture(new GossipException(new GossipError.SelfConnection()));
         }
         String key = target.relay().getHostString() + ":" + target.relay().getPort();
+        Link registeredLink = home;
+        if (registeredLink != null && config.isPresent()
+                && key.equals(config.get().address().getHostString() + ":" + config.get().address().getPort())) {
+            return registeredLink.open(target.peer()); // the relay refuses a second link under our PeerId
+        }
         CompletableFuture<Link> link = dialLinks.compute(key, (k, existing) ->
                 existing != null && !existing.isCompletedExceptionally() && (!existing.isDone() || existing.join().connection.channel().isActive())
                         ? existing : dialer.dial(target.relay(), Purpose.RELAY).thenApply(this::linkUp));
@@ -160,9 +165,9 @@ final class RelayTunnels {
             home = link;
             connection.channel().closeFuture().addListener(f -> {
                 if (home == link) {
+                    registered = new CompletableFuture<>();
                     home = null;
                     advertised = null;
-                    registered = new CompletableFuture<>();
                     LOG.warn("relay_disconnected: lost relay {}", c.endpoint());
                     retryHome();
                 }
@@ -226,11 +231,11 @@ final class RelayTunnels {
         }
     }
 
-    private void send(Link link, RelayFrame frame) {
+    private CompletableFuture<Void> send(Link link, RelayFrame frame) {
         Message m = frame.toMessage();
         messagesSent.increment();
         bytesSent.add(m.data().length);
-        link.connection.send(m);
+        return link.connection.send(m);
     }
 
     private EventLoopGroup local() {
@@ -451,7 +456,11 @@ final class RelayTunnels {
                 while (buf.isReadable()) {
                     byte[] chunk = new byte[Math.min(buf.readableBytes(), RelayFrame.MAX_DATA)];
                     buf.readBytes(chunk);
-                    send(session.link, new RelayFrame.Data(session.id, chunk));
+                    send(session.link, new RelayFrame.Data(session.id, chunk)).whenComplete((ok, error) -> {
+                        if (error != null) {
+                            ctx.close(); // a lost chunk would corrupt the TLS stream inside: end the session
+                        }
+                    });
                 }
             } finally {
                 buf.release();

@@ -113,10 +113,15 @@ class RelayNamespaceTest {
         Path rules = dir.resolve("nat.nft");
         Files.writeString(rules, """
                 table ip drnat {
-                  chain postrouting { type nat hook postrouting priority srcnat; oifname "drnat0" masquerade; }
-                  chain forward { type filter hook forward priority filter; policy drop;
+                  chain postrouting {
+                    type nat hook postrouting priority srcnat; policy accept;
+                    oifname "drnat0" masquerade
+                  }
+                  chain forward {
+                    type filter hook forward priority filter; policy drop;
                     iifname "drnat1" oifname "drnat0" accept
-                    ct state established,related accept }
+                    ct state established,related accept
+                  }
                 }
                 """);
         must("ip", "netns", "exec", "drnat", "nft", "-f", rules.toString());
