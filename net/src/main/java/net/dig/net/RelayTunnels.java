@@ -131,7 +131,11 @@ final class RelayTunnels {
                 openSessions.get(), rtt, Optional.ofNullable(advertised)));
     }
 
-    /** Completes when this node is registered with its relay (again, after a drop: a fresh future each time). */
+    /**
+     * Completes when this node is registered with its relay; after a drop, a fresh future for the next
+     * registration. Fails with a {@link GossipError.RelayError} when the relay refuses (until the next attempt)
+     * or when the attempts are exhausted.
+     */
     CompletableFuture<RelayAddress> registration() {
         return registered;
     }
@@ -155,6 +159,9 @@ final class RelayTunnels {
 
     private void connectHome() {
         RelayConfig c = config.get();
+        if (registered.isCompletedExceptionally()) {
+            registered = new CompletableFuture<>(); // a refusal stays visible until the next attempt
+        }
         dialer.dial(c.address(), Purpose.RELAY).whenComplete((connection, error) -> {
             if (error != null) {
                 LOG.warn("relay_connect_failed: cannot reach relay {}: {}", c.endpoint(), error.getMessage());
@@ -165,7 +172,9 @@ final class RelayTunnels {
             home = link;
             connection.channel().closeFuture().addListener(f -> {
                 if (home == link) {
-                    registered = new CompletableFuture<>();
+                    if (registered.isDone() && !registered.isCompletedExceptionally()) {
+                        registered = new CompletableFuture<>();
+                    }
                     home = null;
                     advertised = null;
                     LOG.warn("relay_disconnected: lost relay {}", c.endpoint());
@@ -269,6 +278,8 @@ final class RelayTunnels {
             }
             if (!r.accepted()) {
                 LOG.warn("relay_refused_registration: relay {} refused registration: {}", relay, r.refusal());
+                registered.completeExceptionally(new GossipException(new GossipError.RelayError(
+                        "relay " + relay + " refused the registration: " + r.refusal())));
                 connection.disconnect();
                 return;
             }
@@ -295,7 +306,7 @@ final class RelayTunnels {
                         result.complete(handler);
                     }
                 });
-                s.start(ch -> PeerChannels.dialing(ch, clientTls, ctx.config.transport(), ctx.clock, resolved(), handler));
+                s.start(ch -> PeerChannels.dialing(ch, clientTls, ctx.config.transport(), ctx.clock, relay, handler));
                 send(this, new RelayFrame.Open(id, target.value().toArray()));
             });
             return result;
@@ -331,10 +342,6 @@ final class RelayTunnels {
                 s.end(RelayFrame.Reason.TARGET_GONE);
             }
             sessions.clear();
-        }
-
-        private InetSocketAddress resolved() {
-            return relay;
         }
     }
 

@@ -46,15 +46,25 @@ class RelayLoopbackTest {
         return nodes.start(cfg -> cfg.relay(config).targetOutboundCount(0));
     }
 
-    @Test
-    void anOutsidePeerReachesARegisteredNodeThroughTheRelayWithTheHandshakeEndToEnd() throws Exception {
+    /** A relay with {@code caps}, a node registered with it, and a node outside that is not. */
+    private record Setup(int port, GossipService hidden, GossipService outside, RelayAddress address) {}
+
+    private Setup setUp(RelaySwitch.Settings caps) throws Exception {
         nodes = new TestNodes(dir, Clock.system());
-        relay = startRelay(0, RelaySwitch.Settings.defaults());
+        relay = startRelay(0, caps);
         int port = relay.listenAddress().getPort();
         GossipService hidden = nodeBehindRelay(port);
         GossipService outside = nodes.start(cfg -> cfg.targetOutboundCount(0));
+        return new Setup(port, hidden, outside, GossipServiceTest.get(hidden.relayRegistration()));
+    }
 
-        RelayAddress address = GossipServiceTest.get(hidden.relayRegistration());
+    @Test
+    void anOutsidePeerReachesARegisteredNodeThroughTheRelayWithTheHandshakeEndToEnd() throws Exception {
+        Setup setup = setUp(RelaySwitch.Settings.defaults());
+        int port = setup.port();
+        GossipService hidden = setup.hidden();
+        GossipService outside = setup.outside();
+        RelayAddress address = setup.address();
         assertThat(address.peer()).isEqualTo(hidden.peerId());
         assertThat(address.toString()).isEqualTo("relay://127.0.0.1:" + port + "/" + hidden.peerId().toHex());
         assertThat(RelayAddress.parse(address.toString())).isEqualTo(address);
@@ -93,13 +103,11 @@ class RelayLoopbackTest {
 
     @Test
     void refusalsAreRelayErrorsNamingTheReason() throws Exception {
-        nodes = new TestNodes(dir, Clock.system());
-        relay = startRelay(0, new RelaySwitch.Settings(8, 1, 1L << 20, 4L << 20));
-        int port = relay.listenAddress().getPort();
-        GossipService hidden = nodeBehindRelay(port);
-        GossipService outside = nodes.start(cfg -> cfg.targetOutboundCount(0));
+        Setup setup = setUp(new RelaySwitch.Settings(8, 1, 1L << 20, 4L << 20));
+        GossipService hidden = setup.hidden();
+        GossipService outside = setup.outside();
         GossipService third = nodes.start(cfg -> cfg.targetOutboundCount(0));
-        RelayAddress address = GossipServiceTest.get(hidden.relayRegistration());
+        RelayAddress address = setup.address();
 
         PeerId nobody = new PeerId(Bytes32.fromHex("ab".repeat(32)));
         GossipError unknown = GossipServiceTest.errorOf(outside.connectViaRelay(new RelayAddress(address.relay(), nobody)));
@@ -115,19 +123,29 @@ class RelayLoopbackTest {
     }
 
     @Test
+    void aFullRelayRefusesTheRegistrationWithARelayError() throws Exception {
+        Setup setup = setUp(new RelaySwitch.Settings(1, 16, 1L << 20, 4L << 20));
+        RelayConfig patient = new RelayConfig("127.0.0.1:" + setup.port(), true, Duration.ofSeconds(60), Duration.ofSeconds(60), 0);
+        GossipService second = nodes.start(cfg -> cfg.relay(patient).targetOutboundCount(0));
+        GossipError refused = GossipServiceTest.errorOf(second.relayRegistration());
+        assertThat(refused).isInstanceOf(GossipError.RelayError.class);
+        assertThat(refused.describe()).contains("refused the registration: RELAY_FULL");
+        assertThat(second.relayStats().orElseThrow().connected()).isFalse();
+        assertThat(relay.counts().registered()).isEqualTo(1);
+    }
+
+    @Test
     void whenTheRelayDropsTheNodeRegistersAgainAndIsReachableAgain() throws Exception {
-        nodes = new TestNodes(dir, Clock.system());
-        relay = startRelay(0, RelaySwitch.Settings.defaults());
-        int port = relay.listenAddress().getPort();
-        GossipService hidden = nodeBehindRelay(port);
-        GossipService outside = nodes.start(cfg -> cfg.targetOutboundCount(0));
-        RelayAddress address = GossipServiceTest.get(hidden.relayRegistration());
+        Setup setup = setUp(RelaySwitch.Settings.defaults());
+        GossipService hidden = setup.hidden();
+        GossipService outside = setup.outside();
+        RelayAddress address = setup.address();
         GossipServiceTest.get(outside.connectViaRelay(address));
 
         relay.close();
         await().atMost(BOUND).until(() -> !hidden.relayStats().orElseThrow().connected()
                 && GossipServiceTest.get(outside.handle().peerCount()) == 0);
-        relay = startRelay(port, RelaySwitch.Settings.defaults());
+        relay = startRelay(setup.port(), RelaySwitch.Settings.defaults());
 
         assertThat(GossipServiceTest.get(hidden.relayRegistration())).isEqualTo(address);
         assertThat(hidden.relayStats().orElseThrow().reconnectAttempts()).isGreaterThanOrEqualTo(1);

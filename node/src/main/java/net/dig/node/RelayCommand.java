@@ -1,19 +1,14 @@
 package net.dig.node;
 
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import net.dig.core.Clock;
 import net.dig.gossip.RelaySwitch;
 import net.dig.net.GossipConfig;
 import net.dig.net.GossipConstants;
 import net.dig.net.RelayServer;
-import net.dig.net.TransportSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,21 +50,7 @@ final class RelayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DigNodeCommand.NodeContext ctx = DigNodeCommand.root(spec).context();
-        LogSetup.toConsole(LogSetup.Console.STDOUT, ctx.config().monitoring().logLevel(), ctx.home().logFile(ctx.config()));
-        CountDownLatch stop = new CountDownLatch(1);
-        SignalTrap.onTermination(stop::countDown);
-        try (RelayServer server = start(ctx)) {
-            Thread hook = new Thread(server::close, "dig-node-relay-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            stop.await();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running or has run; close() is idempotent
-            }
-        }
-        NodeLog.info("relay", "relay_stopped", Map.of());
-        return ExitCodes.OK;
+        return ServerPrograms.runUntilTerminated(ctx, "relay", () -> start(ctx));
     }
 
     /** Builds and starts the server from the flags and config; logs {@code relay_started}. */
@@ -93,24 +74,9 @@ final class RelayCommand implements Callable<Integer> {
     }
 
     GossipConfig config(DigNodeCommand.NodeContext ctx) throws java.io.IOException {
-        HostPort hp = DigNodeCommand.hostPortFlag("--listen", listen);
-        String id = networkId != null ? networkId : ctx.config().network().networkId();
-        try {
-            GossipConfig.checkNetworkId(id);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("--network-id: " + e.getMessage().replaceFirst("^network_id ", "") + " (\"" + id + "\")");
-        }
-        Files.createDirectories(ctx.home().dir());
-        TransportSettings defaults = TransportSettings.defaults();
-        return GossipConfig.builder()
-                .listenAddr(new InetSocketAddress(hp.host(), hp.port()))
-                .networkId(id)
+        return ServerPrograms.listener(ctx, "relay", listen, networkId)
                 .network(GossipConfig.Network.LOCAL)
-                .targetOutboundCount(0)
                 .maxConnections(Math.max(50, maxRegistered * 2))
-                .peersFilePath(ctx.home().dir().resolve("relay-peers.dat"))
-                .transport(defaults.toBuilder().identity(Optional.of(ctx.home().dir().resolve("relay-tls")), Optional.empty(),
-                        defaults.peerTrust()).build())
                 .build();
     }
 }

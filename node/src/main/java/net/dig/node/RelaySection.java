@@ -32,7 +32,7 @@ record RelaySection(String endpoint, boolean enabled,
         }
         if (endpoint != null) {
             try {
-                config(endpoint, enabled, reconnectInitial, reconnectMax, maxReconnectAttempts);
+                new RelayConfig(endpoint, enabled, reconnectInitial, reconnectMax, maxReconnectAttempts);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("endpoint", e.getMessage());
             }
@@ -42,10 +42,6 @@ record RelaySection(String endpoint, boolean enabled,
     /** The relay to use; empty without an endpoint. */
     Optional<RelayConfig> relayConfig() {
         return endpoint == null ? Optional.empty()
-                : Optional.of(config(endpoint, enabled, reconnectInitial, reconnectMax, maxReconnectAttempts));
-    }
-
-    private static RelayConfig config(String endpoint, boolean enabled, Duration initial, Duration max, int attempts) {
-        return new RelayConfig(endpoint, enabled, initial, max, attempts);
+                : Optional.of(new RelayConfig(endpoint, enabled, reconnectInitial, reconnectMax, maxReconnectAttempts));
     }
 }

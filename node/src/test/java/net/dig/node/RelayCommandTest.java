@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +43,7 @@ class RelayCommandTest {
         GossipService outside = null;
         try (RelayServer relay = command.start(DigNodeCommand.root(command.spec).context())) {
             int port = relay.listenAddress().getPort();
-            try (NodeRuntime node = runtime("hidden", new Setting("network.relay.endpoint", "127.0.0.1:" + port, "test"),
+            try (NodeRuntime node = LoopbackRuntimes.start(tmp.resolve("hidden"), NETWORK, List.of(), new Setting("network.relay.endpoint", "127.0.0.1:" + port, "test"),
                     new Setting("network.relay.reconnect_max_secs", "2", "test"))) {
                 PeerId hidden = PeerId.parse((String) node.facts().get("peer_id"));
                 await().atMost(BOUND).until(() -> relay.counts().registered() == 1);
@@ -54,7 +51,7 @@ class RelayCommandTest {
                 RelayAddress address = new RelayAddress(new InetSocketAddress("127.0.0.1", port), hidden);
                 assertThat(outside.connectViaRelay(address).get(BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo(hidden);
                 String outsideId = outside.peerId().toHex();
-                await().atMost(BOUND).until(() -> peers(node).contains(outsideId));
+                await().atMost(BOUND).until(() -> LoopbackRuntimes.peerIds(node).contains(outsideId));
             }
         } finally {
             if (outside != null) {
@@ -83,33 +80,6 @@ class RelayCommandTest {
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), List.of(
                 new Setting("network.relay.endpoint", "ftp://relay.example", "test"))))
                 .hasMessageContaining("endpoint");
-    }
-
-    private NodeRuntime runtime(String name, Setting... extra) throws Exception {
-        Path home = tmp.resolve(name);
-        assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
-        List<Setting> settings = new ArrayList<>(List.of(
-                new Setting("api.listen_address", "127.0.0.1:0", "test"),
-                new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
-                new Setting("api.rate_limits.api_requests", "unlimited", "test"),
-                new Setting("network.listen_address", "127.0.0.1:0", "test"),
-                new Setting("network.network_id", NETWORK, "test")));
-        settings.addAll(List.of(extra));
-        DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
-                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), settings), Optional.empty());
-        return NodeRuntime.start(ctx, StorageWiring.identity(ctx), Clock.system());
-    }
-
-    private static List<String> peers(NodeRuntime node) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + node.facts().get("api_port") + "/network/peers")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        List<String> ids = new ArrayList<>();
-        for (JsonNode p : new ObjectMapper().readTree(r.body()).get("peers")) {
-            ids.add(p.get("peer_id").asText());
-        }
-        return ids;
     }
 
     private GossipService gossipNode() {
