@@ -125,6 +125,8 @@ public final class RateLimitTable {
         r[NODE_EXCHANGE_ROW] = NODE_EXCHANGE;
         // DHT messages (D40a): the DHT's own per-peer budget (50/s, burst 200) decides; this row only bounds size.
         r[DigMessageType.DIG_DHT.code()] = RateLimit.of(12_000, 128 * KIB, false);
+        // Relay frames (D50r): the relay's per-peer byte bucket decides; this row bounds size and a high count.
+        r[DigMessageType.DIG_RELAY.code()] = RateLimit.of(120_000, net.dig.wire.RelayFrame.MAX_DATA + 16, false);
         PlumtreeRateBudget budget = new PlumtreeRateBudget(plumtree);
         for (int t = LazyAnnounce.OPCODE; t <= RequestByHash.OPCODE; t++) {
             r[t] = RateLimit.of(budget.frequency(t), PlumtreeRateBudget.maxControlBodySize(t), false);

@@ -45,7 +45,8 @@ final class DigDialect {
 
     /** True when a frame of {@code rawType} may be sent to a peer with that software version. */
     static boolean maySend(int rawType, String softwareVersion) {
-        if (rawType == DigMessageType.DIG_NODE_MESSAGE.code() || rawType == DigMessageType.DIG_DHT.code()) {
+        if (rawType == DigMessageType.DIG_NODE_MESSAGE.code() || rawType == DigMessageType.DIG_DHT.code()
+                || rawType == DigMessageType.DIG_RELAY.code()) {
             return speaksNodeMessages(softwareVersion);
         }
         return !DigMessageType.isDigBand(rawType) || speaksDig(softwareVersion);

@@ -244,7 +244,8 @@ final class DiscoveryLoop {
         }
         Handshake remote = connection.remoteHandshake();
         InetSocketAddress listening = new InetSocketAddress(connection.remoteAddress().getAddress(), remote.serverPort());
-        boolean fullNode = remote.nodeType() == NodeType.FULL_NODE.code() && remote.serverPort() > 0;
+        // a relayed peer's address is the relay's: nothing to learn about where it listens
+        boolean fullNode = !connection.relayed() && remote.nodeType() == NodeType.FULL_NODE.code() && remote.serverPort() > 0;
         ctx.onControl(() -> {
             discovery.planner().onInboundOpened();
             if (fullNode) {

@@ -30,6 +30,7 @@ import net.dig.gossip.PeerId;
  * @param maxConnections        hard cap on inbound + outbound connections (default 50)
  * @param bootstrapPeers        static peers dialled first (default none)
  * @param introducer            introducer for peer discovery (default none)
+ * @param relay                 relay to register with when this node cannot accept connections (default none)
  * @param certPath              leaf certificate PEM; "" = use {@code transport.identityDir} or an ephemeral identity
  * @param keyPath               leaf private key PEM; "" likewise
  * @param peerConnectInterval   time between rounds of outbound connection attempts (default 30 s)
@@ -53,6 +54,7 @@ public record GossipConfig(
         int maxConnections,
         List<InetSocketAddress> bootstrapPeers,
         Optional<IntroducerConfig> introducer,
+        Optional<RelayConfig> relay,
         String certPath,
         String keyPath,
         Duration peerConnectInterval,
@@ -83,6 +85,7 @@ public record GossipConfig(
         }
         bootstrapPeers = List.copyOf(bootstrapPeers);
         Objects.requireNonNull(introducer, "introducer");
+        Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(certPath, "cert_path");
         Objects.requireNonNull(keyPath, "key_path");
         if (certPath.isEmpty() != keyPath.isEmpty()) {
@@ -237,6 +240,7 @@ public record GossipConfig(
         private int maxConnections = 50;
         private List<InetSocketAddress> bootstrapPeers = List.of();
         private Optional<IntroducerConfig> introducer = Optional.empty();
+        private Optional<RelayConfig> relay = Optional.empty();
         private String certPath = "";
         private String keyPath = "";
         private Duration peerConnectInterval = Duration.ofSeconds(30);
@@ -254,7 +258,7 @@ public record GossipConfig(
             listenAddr = c.listenAddr; peerId = c.peerId; networkId = c.networkId; network = c.network;
             dnsSeedTimeout = c.dnsSeedTimeout; dnsSeedBatchSize = c.dnsSeedBatchSize; dnsSeeds = c.dnsSeeds;
             targetOutboundCount = c.targetOutboundCount; maxConnections = c.maxConnections;
-            bootstrapPeers = c.bootstrapPeers; introducer = c.introducer;
+            bootstrapPeers = c.bootstrapPeers; introducer = c.introducer; relay = c.relay;
             certPath = c.certPath; keyPath = c.keyPath; peerConnectInterval = c.peerConnectInterval;
             gossipFanout = c.gossipFanout; maxSeenMessages = c.maxSeenMessages; peersFilePath = c.peersFilePath;
             peerOptions = c.peerOptions; keepalivePingInterval = c.keepalivePingInterval;
@@ -273,6 +277,7 @@ public record GossipConfig(
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder bootstrapPeers(List<InetSocketAddress> v) { bootstrapPeers = v; return this; }
         public Builder introducer(IntroducerConfig v) { introducer = Optional.ofNullable(v); return this; }
+        public Builder relay(RelayConfig v) { relay = Optional.ofNullable(v); return this; }
         public Builder certPath(String v) { certPath = v; return this; }
         public Builder keyPath(String v) { keyPath = v; return this; }
         public Builder peerConnectInterval(Duration v) { peerConnectInterval = v; return this; }
@@ -286,7 +291,7 @@ public record GossipConfig(
 
         public GossipConfig build() {
             return new GossipConfig(listenAddr, peerId, networkId, network, dnsSeedTimeout, dnsSeedBatchSize,
-                    dnsSeeds == null ? network.dnsSeeds() : dnsSeeds, targetOutboundCount, maxConnections, bootstrapPeers, introducer, certPath, keyPath,
+                    dnsSeeds == null ? network.dnsSeeds() : dnsSeeds, targetOutboundCount, maxConnections, bootstrapPeers, introducer, relay, certPath, keyPath,
                     peerConnectInterval, gossipFanout, maxSeenMessages, peersFilePath, peerOptions,
                     keepalivePingInterval, keepalivePeerTimeout, transport);
         }

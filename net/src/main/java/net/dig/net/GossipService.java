@@ -107,6 +107,7 @@ public final class GossipService {
     private final DiscoveryLoop discovery;
     private final Connections connections;
     private final ServiceHandle handle;
+    private final RelayTunnels relay;
     private final EventLoopGroup sharedIo;
     private final List<Future<?>> periodic = new CopyOnWriteArrayList<>();
     private EventLoopGroup acceptGroup;
@@ -159,15 +160,17 @@ public final class GossipService {
         this.serverTls = identity.serverContext(t.peerTrust());
         this.bus = new MessageBus(busConfig);
         this.plumtree = new PlumtreeBridge(ctx, peers, reputations, bus);
-        this.dialer = new Dialer(ctx, peers, reputations, identity.clientContext(t.peerTrust()),
-                (outbound, purpose) -> connections().open(outbound, purpose));
+        SslContext clientTls = identity.clientContext(t.peerTrust());
+        this.dialer = new Dialer(ctx, peers, reputations, clientTls, (outbound, purpose) -> connections().open(outbound, purpose));
         this.discovery = new DiscoveryLoop(ctx, peers, dialer);
         this.connections = new Connections(ctx, new HandshakeRules(HandshakeRules.Settings.of(config.networkId())), peers,
                 reputations, plumtree, discovery, new InboundDispatch(ctx, discovery, plumtree, reputations, bus));
         this.admission = new Admission(t.maxInflightHandshakes(), t.admission(),
                 address -> reputations.isIpBanned(address.getHostAddress()), clock);
+        this.relay = new RelayTunnels(ctx, dialer, (outbound, purpose) -> connections().open(outbound, purpose), clientTls,
+                serverTls, admission, config.relay());
         this.handle = new ServiceHandle(ctx, peers, reputations, dialer, discovery, plumtree, bus, admission,
-                () -> listener != null && listener.isActive());
+                () -> listener != null && listener.isActive(), relay::stats);
     }
 
     private Connections connections() {
@@ -288,6 +291,7 @@ public final class GossipService {
             long half = holdingsExchange.ttlSeconds() / 2;
             periodic.add(control.scheduleWithFixedDelay(holdingsExchange::refreshAll, half, half, TimeUnit.SECONDS));
         }
+        relay.start();
         if (config.targetOutboundCount() > 0) {
             long every = config.peerConnectInterval().toMillis();
             periodic.add(control.scheduleWithFixedDelay(discovery::runRound, 0, every, TimeUnit.MILLISECONDS));
@@ -319,6 +323,7 @@ public final class GossipService {
             }
         }
         discovery.saveOnStop();
+        relay.stop();
         shutdownGroups();
         blocking.shutdown();
     }
@@ -347,6 +352,35 @@ public final class GossipService {
 
     public PeerId peerId() {
         return ownPeerId;
+    }
+
+    /** The seed's {@code relay_stats()}: empty when no relay is configured (docs/decisions.md D50r). */
+    public Optional<RelayStats> relayStats() {
+        return relay.stats();
+    }
+
+    /** Completes with this node's relayed address once its relay accepted the registration (again after a drop). */
+    public CompletableFuture<RelayAddress> relayRegistration() {
+        return relay.registration();
+    }
+
+    /**
+     * Connects to a node behind a NAT through its relay; completes with its PeerId once the handshake inside the
+     * relayed session, checked end to end against {@code target.peer()}'s certificate, is admitted. Refusals are
+     * {@link GossipError.RelayError}s naming the relay's reason.
+     */
+    public CompletableFuture<PeerId> connectViaRelay(RelayAddress target) {
+        if (!ctx.isRunning()) {
+            return CompletableFuture.failedFuture(new GossipException(new GossipError.ServiceNotStarted()));
+        }
+        return relay.dial(target).thenApply(connection -> {
+            if (!connection.peerId().equals(target.peer())) {
+                connection.disconnect();
+                throw new GossipException(new GossipError.RelayError("the relay connected us to " + connection.peerId()
+                        + ", not " + target.peer()));
+            }
+            return connection.peerId();
+        });
     }
 
     // ---- for the introducer server and tests (package) -----------------------------------------

@@ -66,6 +66,10 @@ final class InboundDispatch {
                 return;
             }
         }
+        if (purpose == Purpose.RELAY) {
+            ctx.relayInbound().accept(connection, message);
+            return;
+        }
         if (ctx.hook().handle(connection, message) || purpose != Purpose.PEER) {
             return;
         }

@@ -1,5 +1,6 @@
 package net.dig.net;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -34,7 +35,8 @@ import net.dig.core.Clock;
  * Close frames are not handled by Netty's protocol handlers but passed to the connection handler, which
  * needs the peer's close code (1002 = handshake refused) and answers the close itself.
  *
- * <p>Both pipelines first size the socket's kernel buffers ({@link TransportSettings.SocketBuffers}).
+ * <p>Both pipelines first size the socket's kernel buffers ({@link TransportSettings.SocketBuffers}); a relayed
+ * session runs the same pipelines on an in-process channel ({@link RelayTunnels}), which has none.
  *
  * <p>The frame cap ({@link TransportSettings#maxFrameBytes}) is enforced by the WebSocket frame decoder on
  * the length field of each frame header, before the payload is allocated, and again by the aggregator
@@ -51,7 +53,7 @@ final class PeerChannels {
      * connection handler {@code connection} makes, are built once it holds a handshake slot, so a refused
      * connection costs no TLS engine and no session state.
      */
-    static void accepting(SocketChannel ch, SslContext ssl, TransportSettings settings, Clock clock, Admission admission,
+    static void accepting(Channel ch, SslContext ssl, TransportSettings settings, Clock clock, Admission admission,
             Supplier<ChannelHandler> connection) {
         sizeBuffers(ch, settings.socketBuffers());
         AdmissionHandler[] slot = new AdmissionHandler[1];
@@ -59,7 +61,7 @@ final class PeerChannels {
         ch.pipeline().addLast("admission", slot[0]);
     }
 
-    private static void session(SocketChannel ch, SslContext ssl, TransportSettings settings, Clock clock, AdmissionHandler slot,
+    private static void session(Channel ch, SslContext ssl, TransportSettings settings, Clock clock, AdmissionHandler slot,
             ChannelHandler connection) {
         ChannelPipeline p = ch.pipeline();
         SslHandler tls = ssl.newHandler(ch.alloc());
@@ -82,7 +84,7 @@ final class PeerChannels {
         p.addLast("peer", connection);
     }
 
-    static void dialing(SocketChannel ch, SslContext ssl, TransportSettings settings, Clock clock, InetSocketAddress target,
+    static void dialing(Channel ch, SslContext ssl, TransportSettings settings, Clock clock, InetSocketAddress target,
             ChannelHandler connection) {
         sizeBuffers(ch, settings.socketBuffers());
         ChannelPipeline p = ch.pipeline();
@@ -109,7 +111,10 @@ final class PeerChannels {
      * with the listener's defaults, which allow the kernel's largest window, so any size up to that
      * takes effect.
      */
-    private static void sizeBuffers(SocketChannel ch, TransportSettings.SocketBuffers buffers) {
+    private static void sizeBuffers(Channel channel, TransportSettings.SocketBuffers buffers) {
+        if (!(channel instanceof SocketChannel ch)) {
+            return;
+        }
         if (buffers.sendBytes() > 0) {
             ch.config().setSendBufferSize(buffers.sendBytes());
         }

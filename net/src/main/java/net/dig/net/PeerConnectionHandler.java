@@ -229,6 +229,8 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
     private void startHandshakeTimer(ChannelHandlerContext ctx) {
         if (handshakeTimer == null && channel.remoteAddress() instanceof InetSocketAddress remote) {
             remoteAddress = remote;
+        } else if (handshakeTimer == null && channel.hasAttr(RelayTunnels.VIA)) {
+            remoteAddress = channel.attr(RelayTunnels.VIA).get();
         }
         if (handshakeTimer == null) {
             handshakeTimer = ctx.executor().schedule(() -> {
@@ -605,6 +607,12 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
         return remoteHandshake;
     }
 
+    /** True when the connection is a session relayed through a relay ({@link RelayTunnels}). */
+    boolean relayed() {
+        return channel != null && channel.hasAttr(RelayTunnels.VIA);
+    }
+
+    /** The address the bytes come from: the peer's, or for a relayed session the relay's. */
     InetSocketAddress remoteAddress() {
         return remoteAddress;
     }

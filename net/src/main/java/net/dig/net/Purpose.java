@@ -1,4 +1,7 @@
 package net.dig.net;
 
-/** Why a connection exists: a peer in the table, or a short-lived link to an introducer. */
-enum Purpose { PEER, INTRODUCER }
+/**
+ * Why a connection exists: a peer in the table, a short-lived link to an introducer, or the link to a relay
+ * that carries relayed sessions ({@link RelayClient}); only peers are in the table.
+ */
+enum Purpose { PEER, INTRODUCER, RELAY }

@@ -30,6 +30,7 @@ final class ServiceContext {
     private volatile EventLoopGroup ioGroup;
     private volatile int listenPort;
     private volatile GossipService.MessageHook hook = GossipService.MessageHook.NONE;
+    private volatile java.util.function.BiConsumer<PeerConnectionHandler, net.dig.wire.Message> relayInbound = (c, m) -> { };
     /** Told of every admitted peer connection, on its event loop (e.g. to send it this node's announcement). */
     final java.util.List<java.util.function.Consumer<PeerConnectionHandler>> onAdmitted =
             new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -77,6 +78,15 @@ final class ServiceContext {
 
     void bound(int port) {
         this.listenPort = port;
+    }
+
+    /** Where the frames of {@link Purpose#RELAY} links go. */
+    java.util.function.BiConsumer<PeerConnectionHandler, net.dig.wire.Message> relayInbound() {
+        return relayInbound;
+    }
+
+    void relayInbound(java.util.function.BiConsumer<PeerConnectionHandler, net.dig.wire.Message> sink) {
+        this.relayInbound = sink;
     }
 
     void hook(GossipService.MessageHook hook) {

@@ -46,9 +46,13 @@ final class ServiceHandle implements GossipHandle {
     private final BooleanSupplier listening;
     private final CopyOnWriteArrayList<InboundReceiver> receivers = new CopyOnWriteArrayList<>();
 
+    private final java.util.function.Supplier<java.util.Optional<RelayStats>> relay;
+
     ServiceHandle(ServiceContext ctx, PeerTable peers, Reputations reputations, Dialer dialer, DiscoveryLoop discovery,
-            PlumtreeBridge plumtree, MessageBus bus, Admission admission, BooleanSupplier listening) {
+            PlumtreeBridge plumtree, MessageBus bus, Admission admission, BooleanSupplier listening,
+            java.util.function.Supplier<java.util.Optional<RelayStats>> relay) {
         this.ctx = ctx;
+        this.relay = relay;
         this.peers = peers;
         this.reputations = reputations;
         this.dialer = dialer;
@@ -98,10 +102,12 @@ final class ServiceHandle implements GossipHandle {
         return this.<GossipStats>notRunning().orElseGet(() -> {
             PeerTable.Totals t = peers.totals();
             PlumtreeStats plumtreeStats = plumtree.lastStats();
+            java.util.Optional<RelayStats> relayStats = relay.get();
             int connected = t.inbound() + t.outbound();
             return CompletableFuture.completedFuture(new GossipStats(connected + admission.inflight(), connected, t.inbound(),
                     t.outbound(), t.messagesSent(), t.messagesReceived(), t.bytesSent(), t.bytesReceived(),
-                    discovery.knownAddresses(), plumtreeStats.seenMessages(), false, 0, reputations.bannedPeers(),
+                    discovery.knownAddresses(), plumtreeStats.seenMessages(), relayStats.map(RelayStats::connected).orElse(false),
+                    relayStats.map(RelayStats::relayPeerCount).orElse(0), reputations.bannedPeers(),
                     reputations.bannedIps(), admission.refused(), admission.inflight(), t.lanes(), plumtreeStats));
         });
     }

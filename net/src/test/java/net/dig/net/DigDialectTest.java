@@ -62,6 +62,8 @@ class DigDialectTest {
         assertThat(DigDialect.maySend(240, "dig-gossip/0.28.0")).as("other DIG implementations do not define 240").isFalse();
         assertThat(DigDialect.maySend(240, "2.7.5")).isFalse();
         assertThat(DigDialect.maySend(240, null)).isFalse();
+        assertThat(DigDialect.maySend(242, "dig-node/0.1.0")).isTrue();
+        assertThat(DigDialect.maySend(242, "dig-gossip/0.28.0")).as("relay frames are this project's own").isFalse();
         assertThat(DigDialect.maySend(222, "dig-gossip/0.28.0")).isTrue();
     }
 

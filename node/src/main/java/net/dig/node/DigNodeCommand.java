@@ -94,7 +94,8 @@ final class DigNodeCommand implements Callable<Integer> {
     /** The subcommands, in the order {@code --help} lists them. */
     private static final Map<String, Class<?>> SUBCOMMANDS = subcommands(InitCommand.class, StartCommand.class, DatastoreCommand.class,
             PlotCommand.class, IndexCommand.class, BackupCommand.class, RestoreCommand.class, SimCommand.class, PeersCommand.class,
-            IntroducerCommand.class, DevnetCommand.class, GetCommand.class, StatusCommand.class, CommandLine.HelpCommand.class);
+            IntroducerCommand.class, RelayCommand.class, DevnetCommand.class, GetCommand.class, StatusCommand.class,
+            CommandLine.HelpCommand.class);
 
     private static Map<String, Class<?>> subcommands(Class<?>... classes) {
         Map<String, Class<?>> byName = new LinkedHashMap<>();

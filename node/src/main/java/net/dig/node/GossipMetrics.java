@@ -29,6 +29,7 @@ import net.dig.net.GossipStats;
  * gossip_plumtree_{delivered,duplicates,payloads_sent,prunes_sent,grafts_sent,announcements_sent,penalties}_total
  * gossip_plumtree_requests_total{result=served|refused}
  * gossip_messages_total{direction=in|out}, gossip_traffic_bytes_total{direction=in|out}
+ * gossip_relay_connected (1 while registered with a relay), gossip_relay_peers (sessions through it)   gauges
  * </pre>
  *
  * <p>Counters never go down: gossip keeps the lane counters of closed connections. One snapshot
@@ -91,6 +92,8 @@ final class GossipMetrics {
         m.counter(registry, "gossip_plumtree_requests", "result", "refused", s -> s.plumtree().requestsRefused());
         m.counter(registry, "gossip_plumtree_penalties", null, null, s -> s.plumtree().penalties());
 
+        m.gauge(registry, "gossip_relay_connected", null, null, s -> s.relayConnected() ? 1 : 0);
+        m.gauge(registry, "gossip_relay_peers", null, null, GossipStats::relayPeerCount);
         m.counter(registry, "gossip_messages", "direction", "in", GossipStats::messagesReceived);
         m.counter(registry, "gossip_messages", "direction", "out", GossipStats::messagesSent);
         FunctionCounter.builder("gossip_traffic", m, x -> x.current().bytesReceived()).baseUnit("bytes")

@@ -56,6 +56,7 @@ final class GossipWiring {
         List<InetSocketAddress> bootstrap = n.bootstrapNodes().stream().map(HostPort::socketAddress).toList();
         return GossipConfig.builder()
                 .introducer(n.introducer())
+                .relay(n.relay().relayConfig().orElse(null))
                 .listenAddr(n.listenAddress().socketAddress())
                 .networkId(n.networkId())
                 .network(GossipConfig.Network.LOCAL)

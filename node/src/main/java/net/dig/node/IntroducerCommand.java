@@ -1,19 +1,14 @@
 package net.dig.node;
 
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import net.dig.core.Clock;
 import net.dig.net.GossipConfig;
 import net.dig.net.GossipConstants;
 import net.dig.net.IntroducerServer;
-import net.dig.net.TransportSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,21 +44,7 @@ final class IntroducerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DigNodeCommand.NodeContext ctx = DigNodeCommand.root(spec).context();
-        LogSetup.toConsole(LogSetup.Console.STDOUT, ctx.config().monitoring().logLevel(), ctx.home().logFile(ctx.config()));
-        CountDownLatch stop = new CountDownLatch(1);
-        SignalTrap.onTermination(stop::countDown);
-        try (IntroducerServer server = start(ctx)) {
-            Thread hook = new Thread(server::close, "dig-node-introducer-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            stop.await();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running or has run; close() is idempotent
-            }
-        }
-        NodeLog.info("introducer", "introducer_stopped", Map.of());
-        return ExitCodes.OK;
+        return ServerPrograms.runUntilTerminated(ctx, "introducer", () -> start(ctx));
     }
 
     /** Builds and starts the server from the flags and config; logs {@code introducer_started}. */
@@ -81,23 +62,8 @@ final class IntroducerCommand implements Callable<Integer> {
     }
 
     GossipConfig config(DigNodeCommand.NodeContext ctx) throws java.io.IOException {
-        HostPort hp = DigNodeCommand.hostPortFlag("--listen", listen);
-        String id = networkId != null ? networkId : ctx.config().network().networkId();
-        try {
-            GossipConfig.checkNetworkId(id);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("--network-id: " + e.getMessage().replaceFirst("^network_id ", "") + " (\"" + id + "\")");
-        }
-        Files.createDirectories(ctx.home().dir());
-        TransportSettings defaults = TransportSettings.defaults();
-        return GossipConfig.builder()
-                .listenAddr(new InetSocketAddress(hp.host(), hp.port()))
-                .networkId(id)
+        return ServerPrograms.listener(ctx, "introducer", listen, networkId)
                 .network(privateAddresses ? GossipConfig.Network.LOCAL : GossipConfig.Network.MAINNET)
-                .targetOutboundCount(0)
-                .peersFilePath(ctx.home().dir().resolve("introducer-peers.dat"))
-                .transport(defaults.toBuilder().identity(Optional.of(ctx.home().dir().resolve("introducer-tls")), Optional.empty(),
-                        defaults.peerTrust()).build())
                 .build();
     }
 

@@ -184,31 +184,11 @@ class PeersAndIntroducerCommandTest {
     }
 
     private NodeRuntime runtime(String name, Setting... extra) throws Exception {
-        Path home = tmp.resolve(name);
-        assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
-        List<Setting> settings = new java.util.ArrayList<>(List.of(
-                new Setting("api.listen_address", "127.0.0.1:0", "test"),
-                new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
-                new Setting("api.rate_limits.api_requests", "unlimited", "test"),
-                new Setting("network.listen_address", "127.0.0.1:0", "test"),
-                new Setting("network.network_id", NETWORK, "test"),
-                new Setting("network.peer_connect_interval_secs", "1", "test")));
-        settings.addAll(List.of(extra));
-        DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
-                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), settings), Optional.empty());
-        return NodeRuntime.start(ctx, StorageWiring.identity(ctx), Clock.system());
+        return LoopbackRuntimes.start(tmp.resolve(name), NETWORK, List.of(new Setting("network.peer_connect_interval_secs", "1", "test")), extra);
     }
 
     private static List<String> peerIds(NodeRuntime node) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + node.facts().get("api_port") + "/network/peers")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        List<String> ids = new java.util.ArrayList<>();
-        for (JsonNode p : new ObjectMapper().readTree(r.body()).get("peers")) {
-            ids.add(p.get("peer_id").asText());
-        }
-        return ids;
+        return LoopbackRuntimes.peerIds(node);
     }
 
     private int counter;

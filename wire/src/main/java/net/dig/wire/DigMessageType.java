@@ -39,7 +39,9 @@ public enum DigMessageType {
     /** This project's signed node messages ({@link NodeMessage}); outside the DIG network's assignments (D31a). */
     DIG_NODE_MESSAGE(240),
     /** This project's Kademlia DHT messages; outside the DIG network's assignments (docs/decisions.md D40a). */
-    DIG_DHT(241);
+    DIG_DHT(241),
+    /** This project's relay frames ({@link RelayFrame}) for nodes behind a NAT (docs/decisions.md D50r). */
+    DIG_RELAY(242);
 
     public static final int FIRST = 200;
     /** The last code of the band the DIG network has assigned (contiguous from {@link #FIRST}). */
