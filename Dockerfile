@@ -14,6 +14,20 @@ FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
+# The POMs first: the dependency layer is rebuilt only when a POM changes, not with every source edit.
+COPY proptest/pom.xml proptest/
+COPY core/pom.xml core/
+COPY testkit/pom.xml testkit/
+COPY wire/pom.xml wire/
+COPY storage/pom.xml storage/
+COPY gossip/pom.xml gossip/
+COPY service/pom.xml service/
+COPY net/pom.xml net/
+COPY api/pom.xml api/
+COPY node/pom.xml node/
+COPY sim/pom.xml sim/
+COPY bench/pom.xml bench/
+RUN ./mvnw -B -q -pl node -am org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
 COPY core core
 COPY wire wire
 COPY storage storage
