@@ -14,7 +14,8 @@ FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
-# The POMs first: the dependency layer is rebuilt only when a POM changes, not with every source edit.
+# The POMs (and the .proto files the build generates code from) first: the layer with the plugins and
+# dependencies from Maven Central is rebuilt only when one of them changes, not with every source edit.
 COPY proptest/pom.xml proptest/
 COPY core/pom.xml core/
 COPY testkit/pom.xml testkit/
@@ -27,7 +28,8 @@ COPY api/pom.xml api/
 COPY node/pom.xml node/
 COPY sim/pom.xml sim/
 COPY bench/pom.xml bench/
-RUN ./mvnw -B -q -pl node -am org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
+COPY wire/src/main/protobuf wire/src/main/protobuf
+RUN ./mvnw -B -q -DskipTests -pl node -am test-compile && rm -rf -- */target
 COPY core core
 COPY wire wire
 COPY storage storage

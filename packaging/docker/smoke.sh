@@ -27,6 +27,7 @@ SUITE=bookworm
 IMAGE=dig-node:smoke-$$
 BUILD_STAGE=dig-node-build:smoke-$$
 CONTAINER=dig-node-smoke-$$
+DEPS_CACHE=dig-node-deps:smoke
 DAEMON_WAIT=60      # s for a daemon to answer
 HEALTHY_WAIT=180    # s for the health check to turn healthy
 STOP_WAIT=60        # s docker stop waits before SIGKILL
@@ -44,11 +45,13 @@ skip() {
 }
 
 dump_logs() {
-    local f
+    local f lines
     for f in "$work"/build.log "$work"/container.log "$work"/dockerd.log; do
         [ -s "$f" ] || continue
-        echo "----- ${f##*/} (last 200 lines) -----"
-        tail -n 200 "$f"
+        lines=200
+        [ "${f##*/}" != dockerd.log ] || lines=40
+        echo "----- ${f##*/} (last $lines lines) -----"
+        tail -n "$lines" "$f"
     done
 }
 
@@ -163,6 +166,19 @@ DOCKER_BUILDKIT=0 DOCKER_TIMEOUT=$BUILD_TIMEOUT docker build "${build_args[@]}" 
 DOCKER_BUILDKIT=0 DOCKER_TIMEOUT=$BUILD_TIMEOUT docker build "${build_args[@]}" -t "$IMAGE" . \
     >>"$work/build.log" 2>&1 || fail "docker build failed"
 say "image built in $((SECONDS - build_started)) s"
+# The layer with the Maven plugins and dependencies (the first ./mvnw step) is kept under a tag of its own, so the
+# next run's build finds it in the layer cache while the POMs are unchanged; the layer it replaces
+# goes.
+deps_layer=$(sed -n '/^Step [0-9]*\/[0-9]* : RUN \.\/mvnw /,$p' "$work/build.log" \
+    | sed -n 's/^ ---> \([0-9a-f]\{12,\}\)$/\1/p' | head -n 1)
+if [ -n "$deps_layer" ]; then
+    old_deps=$(docker image inspect -f '{{.Id}}' "$DEPS_CACHE" 2>/dev/null || true)
+    docker tag "$deps_layer" "$DEPS_CACHE"
+    new_deps=$(docker image inspect -f '{{.Id}}' "$DEPS_CACHE")
+    if [ -n "$old_deps" ] && [ "$old_deps" != "$new_deps" ]; then
+        docker rmi "$old_deps" >/dev/null 2>&1 || true
+    fi
+fi
 
 # --- 4. run ----------------------------------------------------------------------------------
 phase=run
