@@ -89,8 +89,8 @@ command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]} from Debian's packages"
-    if ! { apt-get install -y -qq "${APT_PACKAGES[@]}" >"$work/apt.log" 2>&1 \
-        || { apt-get update -qq >>"$work/apt.log" 2>&1 && apt-get install -y -qq "${APT_PACKAGES[@]}" >>"$work/apt.log" 2>&1; }; }; then
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${APT_PACKAGES[@]}" >"$work/apt.log" 2>&1 \
+        || { apt-get update -qq >>"$work/apt.log" 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${APT_PACKAGES[@]}" >>"$work/apt.log" 2>&1; }; }; then
         skip "apt-get could not install ${missing[*]}: $(tail -n 1 "$work/apt.log")"
     fi
 fi
