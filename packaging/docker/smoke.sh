@@ -16,7 +16,8 @@
 #
 # Every failure after the daemon is up exits 1 with the build, container and daemon logs. The
 # container, the image, its build stage and the anonymous volumes are removed on exit (the base
-# image stays); a daemon this script started is stopped. Every wait is bounded.
+# image and the layer with the Maven dependencies stay for the next run); a daemon this script started
+# is stopped. Every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 started=$SECONDS
