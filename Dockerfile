@@ -14,6 +14,22 @@ FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
+# The POMs (and the .proto files the build generates code from) first: the layer with the plugins and
+# dependencies from Maven Central is rebuilt only when one of them changes, not with every source edit.
+COPY proptest/pom.xml proptest/
+COPY core/pom.xml core/
+COPY testkit/pom.xml testkit/
+COPY wire/pom.xml wire/
+COPY storage/pom.xml storage/
+COPY gossip/pom.xml gossip/
+COPY service/pom.xml service/
+COPY net/pom.xml net/
+COPY api/pom.xml api/
+COPY node/pom.xml node/
+COPY sim/pom.xml sim/
+COPY bench/pom.xml bench/
+COPY wire/src/main/protobuf wire/src/main/protobuf
+RUN ./mvnw -B -q -DskipTests -pl node -am test-compile && rm -rf -- */target
 COPY core core
 COPY wire wire
 COPY storage storage
