@@ -169,8 +169,20 @@ final class DiscoveryLoop {
         }
     }
 
+    /**
+     * Dials what the planner chose, after checking it against every live outbound connection (the planner
+     * knows only its own): a second outbound into one AS or /16 is refused with
+     * {@link GossipError.ConnectionFiltered}. Feelers are exempt, as in the planner.
+     */
     private void dialPlanned(PeerAddress address, boolean feeler) {
-        dialer.dial(Discovery.socketAddress(address), Purpose.PEER).whenCompleteAsync((connection, error) -> {
+        java.util.Optional<String> conflict = feeler ? java.util.Optional.empty()
+                : discovery.diversityConflict(address, peers.live().stream().filter(PeerConnectionHandler::isOutbound)
+                        .map(PeerConnectionHandler::remoteAddress).filter(java.util.Objects::nonNull).toList());
+        CompletableFuture<PeerConnectionHandler> dial = conflict.isPresent()
+                ? CompletableFuture.failedFuture(new GossipException(new GossipError.ConnectionFiltered(conflict.get())))
+                : dialer.dial(Discovery.socketAddress(address), Purpose.PEER);
+        conflict.ifPresent(why -> LOG.debug("dial_filtered: {}", why));
+        dial.whenCompleteAsync((connection, error) -> {
             if (error != null) {
                 discovery.planner().onDialFailed(address, ctx.clock.millis());
                 return;

@@ -227,7 +227,7 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void startHandshakeTimer(ChannelHandlerContext ctx) {
-        if (handshakeTimer == null && channel.remoteAddress() instanceof InetSocketAddress remote) {
+        if (handshakeTimer == null && remoteAddress == null && channel.remoteAddress() instanceof InetSocketAddress remote) {
             remoteAddress = remote;
         }
         if (handshakeTimer == null) {
@@ -607,6 +607,20 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
 
     InetSocketAddress remoteAddress() {
         return remoteAddress;
+    }
+
+    /**
+     * A connection through a SOCKS5 proxy: the socket's peer is the proxy, so the peer's address is the
+     * dial target (unresolved for a name or an onion). Called before connecting.
+     */
+    void proxiedTo(InetSocketAddress target) {
+        remoteAddress = target;
+    }
+
+    /** The peer's IP as text, or its host name when it was reached by name through a proxy; null before connecting. */
+    String remoteHost() {
+        InetSocketAddress a = remoteAddress;
+        return a == null ? null : a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
     }
 
     Channel channel() {

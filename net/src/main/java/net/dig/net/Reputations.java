@@ -64,7 +64,7 @@ final class Reputations {
             case KEEPALIVE_TIMEOUT -> PenaltyReason.CONNECTION_ISSUE;
         };
         LOG.debug("peer_misbehaved: peer {} misbehaved ({}): {}", connection.peerId(), kind, detail);
-        String ip = connection.remoteAddress() == null ? null : connection.remoteAddress().getAddress().getHostAddress();
+        String ip = connection.remoteHost();
         if (connection.peerId() != null) {
             penalize(connection.peerId(), ip, reason);
         }
