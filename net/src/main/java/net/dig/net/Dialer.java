@@ -133,6 +133,7 @@ final class Dialer {
         }
         PeerConnectionHandler handler = factory.open(true, purpose);
         TransportSettings transport = ctx.config.transport();
+        Socks5ProxyHandler[] socksHandler = new Socks5ProxyHandler[1];
         Bootstrap bootstrap = new Bootstrap().group(ctx.ioGroup()).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) transport.tlsHandshakeTimeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -141,6 +142,7 @@ final class Dialer {
                         if (proxy != null) {
                             Socks5ProxyHandler socks = new Socks5ProxyHandler(proxy);
                             socks.setConnectTimeoutMillis(transport.tlsHandshakeTimeout().toMillis());
+                            socksHandler[0] = socks;
                             ch.pipeline().addLast("socks", socks);
                         }
                         PeerChannels.dialing(ch, clientTls, transport, ctx.clock, resolved, handler);
@@ -165,13 +167,27 @@ final class Dialer {
             if (connect.isSuccess() && purpose == Purpose.PEER) {
                 peers.dialEnded();
             }
-            if (error != null) {
+            if (error != null && socksHandler[0] != null) {
+                // the TLS handshake's writes fail first when the proxy gives up; its reason follows
+                socksHandler[0].connectFuture().addListener(f -> result.completeExceptionally(
+                        proxyFailure(socksHandler[0], target).orElse(error)));
+            } else if (error != null) {
                 result.completeExceptionally(error);
             } else {
                 result.complete(handler);
             }
         });
         return result;
+    }
+
+    /** The proxy's refusal, when the connection failed because the proxy did not reach {@code target}. */
+    private static java.util.Optional<Throwable> proxyFailure(Socks5ProxyHandler socks, InetSocketAddress target) {
+        if (socks == null || !socks.connectFuture().isDone() || socks.connectFuture().isSuccess()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new GossipException(new GossipError.ClientError("SOCKS5 proxy " + socks.proxyAddress()
+                + " did not connect to " + target.getHostString() + ":" + target.getPort() + ": "
+                + socks.connectFuture().cause().getMessage())));
     }
 
     /** True when {@code target} is this node's own listener. */

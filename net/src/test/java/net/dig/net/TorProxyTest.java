@@ -84,6 +84,17 @@ class TorProxyTest {
         }
     }
 
+    /** Generous: the first dial of a JVM sets up TLS and the PKI, slow on a loaded machine. */
+    private static <T> T get(java.util.concurrent.CompletableFuture<T> future) throws Exception {
+        return future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private static GossipError errorOf(java.util.concurrent.CompletableFuture<?> future) {
+        assertThatThrownBy(() -> get(future)).isInstanceOf(java.util.concurrent.ExecutionException.class)
+                .hasCauseInstanceOf(GossipException.class);
+        return ((GossipException) future.exceptionNow()).error();
+    }
+
     private TorConfig tor() {
         return new TorConfig(new InetSocketAddress("127.0.0.1", proxyPort), true);
     }
@@ -96,7 +107,7 @@ class TorProxyTest {
         GossipService dialer = nodes.start(b -> b.tor(tor()));
         int port = listener.listenAddress().getPort();
 
-        assertThat(GossipServiceTest.get(dialer.handle().connectTo(InetSocketAddress.createUnresolved(HIDDEN_NAME, port))))
+        assertThat(get(dialer.handle().connectTo(InetSocketAddress.createUnresolved(HIDDEN_NAME, port))))
                 .isEqualTo(listener.peerId());
         assertThat(Files.readString(proxyLog)).contains("connected to " + HIDDEN_NAME + ":" + port);
     }
@@ -108,16 +119,16 @@ class TorProxyTest {
         int port = listener.listenAddress().getPort();
 
         InetSocketAddress onion = InetSocketAddress.createUnresolved(ONION.host(), port);
-        assertThat(GossipServiceTest.get(dialer.handle().connectTo(onion))).isEqualTo(listener.peerId());
+        assertThat(get(dialer.handle().connectTo(onion))).isEqualTo(listener.peerId());
         assertThat(Files.readString(proxyLog)).contains("connected to " + ONION.host() + ":" + port);
-        assertThat(GossipServiceTest.get(dialer.handle().connectedPeers())).singleElement()
+        assertThat(get(dialer.handle().connectedPeers())).singleElement()
                 .satisfies(p -> assertThat(p.address().getHostString()).isEqualTo(ONION.host()));
     }
 
     @Test
     void anOnionWithoutAProxyIsRefused() {
         GossipService plain = nodes.start();
-        GossipError error = GossipServiceTest.errorOf(plain.handle().connectTo(InetSocketAddress.createUnresolved(ONION.host(), 9444)));
+        GossipError error = errorOf(plain.handle().connectTo(InetSocketAddress.createUnresolved(ONION.host(), 9444)));
         assertThat(error).isInstanceOf(GossipError.ConnectionFiltered.class);
         assertThat(error.describe()).contains(ONION.host()).contains("network.tor");
     }
@@ -129,7 +140,8 @@ class TorProxyTest {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = free.getLocalPort();
         }
-        GossipError error = GossipServiceTest.errorOf(dialer.handle().connectTo(InetSocketAddress.createUnresolved(HIDDEN_NAME, closed)));
+        GossipError error = errorOf(dialer.handle().connectTo(InetSocketAddress.createUnresolved(HIDDEN_NAME, closed)));
         assertThat(error).isInstanceOf(GossipError.ClientError.class);
+        assertThat(error.describe()).contains("SOCKS5 proxy").contains(HIDDEN_NAME + ":" + closed);
     }
 }
