@@ -87,6 +87,17 @@ final class Reputations {
         table.banIp(ip, duration.toMillis(), clock.millis());
     }
 
+    /**
+     * A node's announcement re-bound it from PeerId {@code from} to {@code to}: its standing follows
+     * ({@link PeerReputations#carryOver}); if that bans {@code to}, its connection is closed.
+     */
+    void nodeRebound(PeerId from, PeerId to) {
+        if (table.carryOver(from, to, clock.millis())) {
+            LOG.info("rebound_peer_banned: node moved from banned PeerId {} to {}; disconnecting", from.shortHex(), to.shortHex());
+            peers.get(to).ifPresent(PeerConnectionHandler::disconnect);
+        }
+    }
+
     boolean isBanned(PeerId peer) {
         return table.isBanned(peer, clock.millis());
     }
