@@ -41,7 +41,6 @@ import net.dig.gossip.PeerId;
  * @param keepalivePeerTimeout  override of {@link GossipConstants#PEER_TIMEOUT} (tests)
  * @param transport             frame cap, handshake caps and timeouts, TLS identity and trust
  * @param tor                   SOCKS5 proxy for outbound connections and {@code .onion} peers (default none: off)
- * @param peerIdRotation        periodic fresh TLS identity (default none: off, the seed's {@code None})
  * @param asmap                 IP-to-AS table grouping peers by AS for outbound selection and address-book
  *                              buckets, next to the /16 rule (default none: /16 only)
  */
@@ -68,7 +67,6 @@ public record GossipConfig(
         Optional<Duration> keepalivePeerTimeout,
         TransportSettings transport,
         Optional<TorConfig> tor,
-        Optional<PeerIdRotationConfig> peerIdRotation,
         Optional<net.dig.gossip.Asmap> asmap) {
 
     public GossipConfig {
@@ -105,7 +103,6 @@ public record GossipConfig(
         keepalivePeerTimeout.ifPresent(d -> positive(d, "keepalive_peer_timeout_secs"));
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(tor, "tor");
-        Objects.requireNonNull(peerIdRotation, "peer_id_rotation");
         Objects.requireNonNull(asmap, "asmap");
     }
 
@@ -258,7 +255,6 @@ public record GossipConfig(
         private Optional<Duration> keepalivePeerTimeout = Optional.empty();
         private TransportSettings transport = TransportSettings.defaults();
         private Optional<TorConfig> tor = Optional.empty();
-        private Optional<PeerIdRotationConfig> peerIdRotation = Optional.empty();
         private Optional<net.dig.gossip.Asmap> asmap = Optional.empty();
 
         private Builder() {}
@@ -272,7 +268,7 @@ public record GossipConfig(
             gossipFanout = c.gossipFanout; maxSeenMessages = c.maxSeenMessages; peersFilePath = c.peersFilePath;
             peerOptions = c.peerOptions; keepalivePingInterval = c.keepalivePingInterval;
             keepalivePeerTimeout = c.keepalivePeerTimeout; transport = c.transport;
-            tor = c.tor; peerIdRotation = c.peerIdRotation; asmap = c.asmap;
+            tor = c.tor; asmap = c.asmap;
         }
 
         public Builder listenAddr(InetSocketAddress v) { listenAddr = v; return this; }
@@ -298,14 +294,13 @@ public record GossipConfig(
         public Builder keepalivePeerTimeout(Duration v) { keepalivePeerTimeout = Optional.ofNullable(v); return this; }
         public Builder transport(TransportSettings v) { transport = v; return this; }
         public Builder tor(TorConfig v) { tor = Optional.ofNullable(v); return this; }
-        public Builder peerIdRotation(PeerIdRotationConfig v) { peerIdRotation = Optional.ofNullable(v); return this; }
         public Builder asmap(net.dig.gossip.Asmap v) { asmap = Optional.ofNullable(v); return this; }
 
         public GossipConfig build() {
             return new GossipConfig(listenAddr, peerId, networkId, network, dnsSeedTimeout, dnsSeedBatchSize,
                     dnsSeeds == null ? network.dnsSeeds() : dnsSeeds, targetOutboundCount, maxConnections, bootstrapPeers, introducer, certPath, keyPath,
                     peerConnectInterval, gossipFanout, maxSeenMessages, peersFilePath, peerOptions,
-                    keepalivePingInterval, keepalivePeerTimeout, transport, tor, peerIdRotation, asmap);
+                    keepalivePingInterval, keepalivePeerTimeout, transport, tor, asmap);
         }
     }
 
