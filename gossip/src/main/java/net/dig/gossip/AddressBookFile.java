@@ -60,6 +60,16 @@ public final class AddressBookFile {
 
     public static AddressManager decode(byte[] file, Clock clock, RandomGenerator random, boolean allowPrivateSubnets)
             throws IOException {
+        return decode(file, clock, random, allowPrivateSubnets, AddressGroups.prefixOnly());
+    }
+
+    /**
+     * With {@code groups}: when they use an asmap, a new-table entry goes back to the one bucket the AS rule
+     * gives it rather than the stored ones (which an earlier map, or the /16 rule, chose), as Bitcoin Core
+     * re-buckets when its asmap changes; tried entries are always re-placed.
+     */
+    public static AddressManager decode(byte[] file, Clock clock, RandomGenerator random, boolean allowPrivateSubnets,
+            AddressGroups groups) throws IOException {
         if (file.length < MAGIC.length + 2 + 32 + 8 + 4 + 32) {
             throw new IOException("address book too short (" + file.length + " bytes)");
         }
@@ -77,7 +87,7 @@ public final class AddressBookFile {
             if (version != VERSION) {
                 throw new IOException("address book version " + version + " is not supported (expected " + VERSION + ")");
             }
-            AddressManager book = new AddressManager(clock, random, r.bytes32(), allowPrivateSubnets);
+            AddressManager book = new AddressManager(clock, random, r.bytes32(), allowPrivateSubnets, groups);
             book.setLastGood(r.u64());
             long count = r.u32();
             for (long i = 0; i < count; i++) {
@@ -90,6 +100,9 @@ public final class AddressBookFile {
                 int attempts = (int) Math.min(Integer.MAX_VALUE, r.u32());
                 boolean tried = r.bool();
                 List<Integer> buckets = r.list(StreamableReader::u16, 2);
+                if (groups.asmap().isPresent()) {
+                    buckets = List.of(book.newBucket(addr, src));
+                }
                 book.restore(new AddressManager.KnownAddress(addr, src, timestamp, lastTry, lastSuccess, attempts, tried, 0),
                         buckets, lastCount);
             }
@@ -113,7 +126,12 @@ public final class AddressBookFile {
 
     public static AddressManager load(Path path, Clock clock, RandomGenerator random, boolean allowPrivateSubnets)
             throws IOException {
-        return decode(Files.readAllBytes(path), clock, random, allowPrivateSubnets);
+        return load(path, clock, random, allowPrivateSubnets, AddressGroups.prefixOnly());
+    }
+
+    public static AddressManager load(Path path, Clock clock, RandomGenerator random, boolean allowPrivateSubnets,
+            AddressGroups groups) throws IOException {
+        return decode(Files.readAllBytes(path), clock, random, allowPrivateSubnets, groups);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

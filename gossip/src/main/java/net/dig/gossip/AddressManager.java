@@ -25,7 +25,9 @@ import net.dig.wire.TimestampedPeerInfo;
  *  new_bucket   = first8(K ‖ group(src)  ‖ u8(first8(K ‖ group(addr) ‖ group(src)) % 64)) % 1024
  *  position     = first8(K ‖ ("N" | "K") ‖ u24(bucket) ‖ key(addr)) % 64
  * </pre>
- * with Chia's {@code key}/{@code group} ({@link PeerAddress#key()}, {@link PeerAddress#group()}).
+ * with Chia's {@code key}/{@code group} ({@link PeerAddress#key()}, {@link PeerAddress#group()}); with an
+ * asmap loaded, {@code group} is the address's AS where the map covers it ({@link AddressGroups}), so one
+ * operator's many /16s share 8 tried buckets.
  *
  * <p>Why. A /16 can fill at most 8 tried buckets and one source group at most 64 new buckets, so an
  * attacker controlling a few networks cannot take over the table (Sybil/eclipse resistance), and the
@@ -133,6 +135,7 @@ public final class AddressManager {
     private final RandomGenerator random;
     private final byte[] key;
     private final boolean allowPrivate;
+    private final AddressGroups groups;
 
     private final Map<PeerAddress, Entry> byAddr = new HashMap<>();
     private final Map<Integer, Entry> byId = new HashMap<>();
@@ -148,17 +151,32 @@ public final class AddressManager {
     private long lastGood = 1;
 
     public AddressManager(Clock clock, RandomGenerator random, Bytes32 secretKey, boolean allowPrivateSubnets) {
+        this(clock, random, secretKey, allowPrivateSubnets, AddressGroups.prefixOnly());
+    }
+
+    /** With {@code groups} deciding the {@code group(...)} of the bucket formulas (AS numbers when an asmap is loaded). */
+    public AddressManager(Clock clock, RandomGenerator random, Bytes32 secretKey, boolean allowPrivateSubnets,
+            AddressGroups groups) {
         this.clock = clock;
         this.random = random;
         this.key = secretKey.toArray();
         this.allowPrivate = allowPrivateSubnets;
+        this.groups = groups;
     }
 
     /** A manager with a fresh secret key drawn from {@code random}. */
     public static AddressManager create(Clock clock, RandomGenerator random, boolean allowPrivateSubnets) {
+        return create(clock, random, allowPrivateSubnets, AddressGroups.prefixOnly());
+    }
+
+    public static AddressManager create(Clock clock, RandomGenerator random, boolean allowPrivateSubnets, AddressGroups groups) {
         byte[] k = new byte[32];
         random.nextBytes(k);
-        return new AddressManager(clock, random, Bytes32.wrap(k), allowPrivateSubnets);
+        return new AddressManager(clock, random, Bytes32.wrap(k), allowPrivateSubnets, groups);
+    }
+
+    public AddressGroups groups() {
+        return groups;
     }
 
     public Bytes32 secretKey() {
@@ -205,12 +223,13 @@ public final class AddressManager {
 
     int triedBucket(PeerAddress a) {
         int h1 = mod(first8(a.key()), TRIED_BUCKETS_PER_GROUP);
-        return mod(first8(a.group(), new byte[] {(byte) h1}), TRIED_BUCKET_COUNT);
+        return mod(first8(groups.group(a), new byte[] {(byte) h1}), TRIED_BUCKET_COUNT);
     }
 
     int newBucket(PeerAddress a, PeerAddress src) {
-        int h1 = mod(first8(a.group(), src.group()), NEW_BUCKETS_PER_SOURCE_GROUP);
-        return mod(first8(src.group(), new byte[] {(byte) h1}), NEW_BUCKET_COUNT);
+        byte[] srcGroup = groups.group(src);
+        int h1 = mod(first8(groups.group(a), srcGroup), NEW_BUCKETS_PER_SOURCE_GROUP);
+        return mod(first8(srcGroup, new byte[] {(byte) h1}), NEW_BUCKET_COUNT);
     }
 
     int bucketPosition(PeerAddress a, boolean isNew, int bucket) {
@@ -222,7 +241,8 @@ public final class AddressManager {
 
     /** Whether an address is acceptable at all (valid port, not private unless allowed). */
     public boolean isAcceptable(PeerAddress a) {
-        return a.port() != 0 && (allowPrivate || !a.isPrivate()) && !a.ip().isAnyLocalAddress() && !a.ip().isMulticastAddress();
+        return a.port() != 0 && (allowPrivate || !a.isPrivate())
+                && (a.isOnion() || !a.ip().isAnyLocalAddress() && !a.ip().isMulticastAddress());
     }
 
     /**

@@ -20,7 +20,8 @@ import java.util.random.RandomGenerator;
  * <p>Rules. While outbound connections plus dials in flight are below the target (8), it draws
  * candidates from the {@link AddressManager} (at most 100 draws per tick) and dials up to a batch of
  * 8 at once, skipping addresses connected or in flight, addresses dialled in the last 30 minutes,
- * and addresses whose /16 (IPv6 /32) group already has an outbound connection (loopback and private
+ * and addresses whose group ({@link AddressGroups}: the AS when an asmap covers the address, else its
+ * /16 or IPv6 /32) already has an outbound connection (loopback and private
  * addresses are exempt when {@link Settings#exemptPrivateFromGroupRule()}, so local test networks
  * work). With an empty address book it dials the bootstrap peers, then asks the introducer, with
  * a backoff that doubles from 1 s up to 300 s while the introducer yields nothing. Once the target is
@@ -41,10 +42,12 @@ public final class DiscoveryPlanner {
      * @param introducerConfigured whether {@link QueryIntroducer} may be returned
      * @param introducerBackoffMax ceiling of the doubling introducer backoff (Chia 300 s)
      * @param exemptPrivateFromGroupRule loopback/private addresses do not count toward the /16 rule
+     * @param onionsReachable whether onion addresses may be dialled (a Tor proxy is configured); if not they
+     *                        stay in the book but are never drawn for a dial
      */
     public record Settings(int targetOutbound, int connectBatch, Duration feelerMeanInterval, Duration redialInterval,
             List<PeerAddress> bootstrapPeers, boolean introducerConfigured, Duration introducerBackoffMax,
-            boolean exemptPrivateFromGroupRule) {
+            boolean exemptPrivateFromGroupRule, boolean onionsReachable) {
         public Settings {
             if (targetOutbound < 0 || connectBatch <= 0) {
                 throw new IllegalArgumentException("targetOutbound must be >= 0 and connectBatch > 0");
@@ -54,7 +57,7 @@ public final class DiscoveryPlanner {
 
         public static Settings defaults(List<PeerAddress> bootstrapPeers, boolean introducerConfigured) {
             return new Settings(8, 8, Duration.ofSeconds(240), Duration.ofMinutes(30), bootstrapPeers,
-                    introducerConfigured, Duration.ofSeconds(300), true);
+                    introducerConfigured, Duration.ofSeconds(300), true, false);
         }
     }
 
@@ -202,7 +205,7 @@ public final class DiscoveryPlanner {
             pick = book.select(true);
         }
         pick.map(AddressManager.KnownAddress::address)
-                .filter(p -> !inFlight.containsKey(p) && !outbound.contains(p))
+                .filter(p -> !inFlight.containsKey(p) && !outbound.contains(p) && (!p.isOnion() || settings.onionsReachable()))
                 .ifPresent(p -> dial(p, true, nowMillis, actions));
     }
 
@@ -213,7 +216,7 @@ public final class DiscoveryPlanner {
     }
 
     private boolean dialable(PeerAddress p, long nowMillis, Set<ByteKey> usedGroups) {
-        if (inFlight.containsKey(p) || outbound.contains(p)) {
+        if (inFlight.containsKey(p) || outbound.contains(p) || (p.isOnion() && !settings.onionsReachable())) {
             return false;
         }
         Long last = lastDial.get(p);
@@ -293,8 +296,8 @@ public final class DiscoveryPlanner {
         return nextFeelerMillis;
     }
 
-    private static ByteKey groupKey(PeerAddress p) {
-        return new ByteKey(p.group());
+    private ByteKey groupKey(PeerAddress p) {
+        return new ByteKey(book.groups().group(p));
     }
 
     private record ByteKey(byte[] bytes) {

@@ -13,8 +13,13 @@ import net.dig.wire.NodePayload;
  * {@link NodeMessageValidator} with announcements it accepted; a later announcement of the same peer
  * replaces the earlier one (a node may change its key only by announcing again over its TLS identity).
  *
+ * <p>A node key announced over a new PeerId (the node rotated its TLS identity, or restarted with a new
+ * one) moves: the old PeerId's entry is dropped and the {@link #onRebind} listener hears (old, new), so what
+ * is attached to the node (its reputation) follows it rather than the certificate.
+ *
  * <p>Bounded ({@link NodeMessageConfig#maxDirectoryPeers()}, the least recently announced peer forgotten
- * first); kept across disconnects, since the binding stays valid. Thread-safe.
+ * first); kept across disconnects, since the binding stays valid. Thread-safe; the listener is called
+ * outside the lock.
  */
 public final class NodeDirectory {
     /** One peer's accepted announcement, received at {@code announcedAt} (Unix seconds of its signature). */
@@ -43,13 +48,28 @@ public final class NodeDirectory {
         return byPeer.size();
     }
 
-    synchronized void record(NodeInfo info) {
-        byPeer.remove(info.peer());
-        byPeer.put(info.peer(), info);
-        if (byPeer.size() > capacity) {
-            var eldest = byPeer.keySet().iterator();
-            eldest.next();
-            eldest.remove();
-        }
+    /** Called with (previous PeerId, new PeerId) when a node key is announced over another PeerId. */
+    public void onRebind(java.util.function.BiConsumer<PeerId, PeerId> listener) {
+        rebind = java.util.Objects.requireNonNull(listener, "listener");
     }
+
+    void record(NodeInfo info) {
+        Optional<PeerId> previous;
+        synchronized (this) {
+            previous = byPeer.values().stream()
+                    .filter(i -> i.nodeKey().equals(info.nodeKey()) && !i.peer().equals(info.peer()))
+                    .map(NodeInfo::peer).findFirst();
+            previous.ifPresent(byPeer::remove);
+            byPeer.remove(info.peer());
+            byPeer.put(info.peer(), info);
+            if (byPeer.size() > capacity) {
+                var eldest = byPeer.keySet().iterator();
+                eldest.next();
+                eldest.remove();
+            }
+        }
+        previous.ifPresent(old -> rebind.accept(old, info.peer()));
+    }
+
+    private volatile java.util.function.BiConsumer<PeerId, PeerId> rebind = (old, now) -> { };
 }

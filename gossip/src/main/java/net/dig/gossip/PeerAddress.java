@@ -5,30 +5,46 @@ import java.net.InetAddress;
 import java.util.Optional;
 
 /**
- * A peer's IP address and port, parsed from a literal (never resolved: no DNS in protocol logic).
- * IPv4-mapped IPv6 literals become IPv4. {@link #host()} is the canonical text form.
+ * A peer's address and port: an IP parsed from a literal (never resolved: no DNS in protocol logic), or a
+ * Tor v3 onion service ({@link OnionAddress}; then {@link #ip()} is null and the address is reachable only
+ * through a SOCKS5 proxy). IPv4-mapped IPv6 literals become IPv4. {@link #host()} is the canonical text
+ * form, as Chia's peer lists carry it.
+ *
+ * @param ip    the IP address; null exactly when {@code onion} is set
+ * @param onion the onion service; null for an IP address
  */
-public record PeerAddress(InetAddress ip, int port) {
-    /** Longest host string accepted from a peer list (Chia skips hosts over 45 characters). */
+public record PeerAddress(InetAddress ip, int port, OnionAddress onion) {
+    /** Longest IP host string accepted from a peer list (Chia skips hosts over 45 characters; onion names are 62). */
     public static final int MAX_HOST_CHARS = 45;
 
     private static final java.util.regex.Pattern DOTTED_QUAD =
             java.util.regex.Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
     public PeerAddress {
-        if (ip == null) {
-            throw new NullPointerException("ip is required");
+        if ((ip == null) == (onion == null)) {
+            throw new IllegalArgumentException("exactly one of ip and onion is required");
         }
         if ((port & ~0xFFFF) != 0) {
             throw new IllegalArgumentException("port must be 0..65535 but was " + port);
         }
     }
 
+    public PeerAddress(InetAddress ip, int port) {
+        this(ip, port, null);
+    }
+
+    public static PeerAddress onion(OnionAddress onion, int port) {
+        return new PeerAddress(null, port, onion);
+    }
+
     /**
-     * Parses an IP literal (IPv4 dotted quad without leading zeros, or IPv6, brackets allowed); empty
-     * if it is not one. Never resolves names.
+     * Parses an IP literal (IPv4 dotted quad without leading zeros, or IPv6, brackets allowed) or a v3
+     * onion name; empty if it is neither. Never resolves names.
      */
     public static Optional<PeerAddress> parse(String host, int port) {
+        if (host != null && (port & ~0xFFFF) == 0 && OnionAddress.looksLikeOnion(host)) {
+            return OnionAddress.parse(host).map(o -> onion(o, port));
+        }
         if (host == null || host.isEmpty() || host.length() > MAX_HOST_CHARS + 2 || (port & ~0xFFFF) != 0) {
             return Optional.empty();
         }
@@ -51,15 +67,28 @@ public record PeerAddress(InetAddress ip, int port) {
         return ip instanceof Inet4Address;
     }
 
+    public boolean isOnion() {
+        return onion != null;
+    }
+
     public String host() {
-        return ip.getHostAddress();
+        return onion != null ? onion.host() : ip.getHostAddress();
     }
 
     /**
      * Chia's {@code get_key}: IPv4 as {@code 2002:} ‖ 4 address bytes ‖ 10 zero bytes, IPv6 as its 16
-     * bytes, then the port as u16.
+     * bytes, then the port as u16. An onion: {@code 04} ‖ its 32-byte key ‖ port (34 bytes, so never
+     * equal to an IP's key).
      */
     public byte[] key() {
+        if (onion != null) {
+            byte[] out = new byte[35];
+            out[0] = 4;
+            System.arraycopy(onion.publicKey(), 0, out, 1, 32);
+            out[33] = (byte) (port >>> 8);
+            out[34] = (byte) port;
+            return out;
+        }
         byte[] out = new byte[18];
         byte[] a = ip.getAddress();
         if (a.length == 4) {
@@ -74,8 +103,15 @@ public record PeerAddress(InetAddress ip, int port) {
         return out;
     }
 
-    /** Chia's {@code get_group}: {@code 01} ‖ first 2 bytes for IPv4 (/16), {@code 00} ‖ first 4 for IPv6 (/32). */
+    /**
+     * Chia's {@code get_group}: {@code 01} ‖ first 2 bytes for IPv4 (/16), {@code 00} ‖ first 4 for IPv6 (/32);
+     * an onion {@code 04} ‖ the top 4 bits of its key (Bitcoin Core's onion grouping: anyone can make
+     * onion names, so they share 16 groups).
+     */
     public byte[] group() {
+        if (onion != null) {
+            return new byte[] {4, (byte) ((onion.publicKey()[0] & 0xFF) >>> 4)};
+        }
         byte[] a = ip.getAddress();
         if (a.length == 4) {
             return new byte[] {1, a[0], a[1]};
@@ -85,6 +121,9 @@ public record PeerAddress(InetAddress ip, int port) {
 
     /** Python {@code ipaddress.is_private} (the ranges Chia refuses unless private subnets are allowed). */
     public boolean isPrivate() {
+        if (onion != null) {
+            return false;
+        }
         byte[] a = ip.getAddress();
         if (a.length == 4) {
             return isPrivateV4(a);
@@ -134,11 +173,11 @@ public record PeerAddress(InetAddress ip, int port) {
 
     /** Loopback (127/8, ::1). */
     public boolean isLoopback() {
-        return ip.isLoopbackAddress();
+        return ip != null && ip.isLoopbackAddress();
     }
 
     @Override
     public String toString() {
-        return isIpv4() ? host() + ":" + port : "[" + host() + "]:" + port;
+        return isIpv4() || isOnion() ? host() + ":" + port : "[" + host() + "]:" + port;
     }
 }

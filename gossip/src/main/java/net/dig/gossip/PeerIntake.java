@@ -54,7 +54,7 @@ public final class PeerIntake {
         List<TimestampedPeerInfo> clean = new ArrayList<>(peers.size());
         int skipped = 0;
         for (TimestampedPeerInfo p : peers) {
-            if (p.host().length() > PeerAddress.MAX_HOST_CHARS || PeerAddress.parse(p.host(), p.port()).isEmpty()) {
+            if (PeerAddress.parse(p.host(), p.port()).isEmpty()) {
                 skipped++;
                 continue;
             }
@@ -75,7 +75,7 @@ public final class PeerIntake {
         List<TimestampedPeerInfo> capped = peers.size() > MAX_PEERS_PER_MESSAGE ? peers.subList(0, MAX_PEERS_PER_MESSAGE) : peers;
         // Introducers send timestamp 0; Chia's intake dates any implausible timestamp now − 5 days.
         List<TimestampedPeerInfo> dated = capped.stream()
-                .filter(p -> p.host().length() <= PeerAddress.MAX_HOST_CHARS)
+                .filter(p -> p.host().length() <= PeerAddress.MAX_HOST_CHARS || OnionAddress.looksLikeOnion(p.host()))
                 .map(p -> new TimestampedPeerInfo(p.host(), p.port(), nowSeconds - 5 * DAY)).toList();
         book.add(dated, Optional.empty(), 0);
         return book.size() - before;

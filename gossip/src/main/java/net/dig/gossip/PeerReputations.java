@@ -93,6 +93,23 @@ public final class PeerReputations {
         }
     }
 
+    /**
+     * A node now speaks under PeerId {@code to} where it spoke under {@code from} (its node key's announcement
+     * re-bound, e.g. after a PeerId rotation): {@code to} takes the worse of the two standings (points, ban
+     * end, ban count), so a fresh certificate neither sheds penalties nor escapes a ban. {@code from} keeps
+     * its own. Returns whether {@code to} is banned now.
+     */
+    public boolean carryOver(PeerId from, PeerId to, long nowMillis) {
+        AtomicReference<State> source = peers.get(from);
+        if (source == null || from.equals(to)) {
+            return isBanned(to, nowMillis);
+        }
+        State old = source.get().expired(nowMillis);
+        State next = update(to, nowMillis, s -> new State(Math.max(s.points, old.points), Math.max(s.banUntil, old.banUntil),
+                Math.max(s.banCount, old.banCount), s.rtts));
+        return next.banUntil > nowMillis;
+    }
+
     /** Bans a PeerId (and its IP unless exempt) right away, whatever its points (seed {@code ban_peer}). */
     public PenaltyOutcome ban(PeerId peer, String ip, long nowMillis) {
         State next = update(peer, nowMillis, s -> new State(Math.max(s.points, policy.banThreshold()),

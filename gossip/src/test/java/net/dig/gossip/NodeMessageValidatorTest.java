@@ -31,12 +31,18 @@ class NodeMessageValidatorTest {
 
     /** A node: Ed25519 key, TLS leaf key pair, PeerId = SHA-256(SPKI), its own sequence counter. */
     static final class Node {
-        final NodeIdentity key = NodeIdentity.generate(new java.security.SecureRandom());
+        final NodeIdentity key;
         final KeyPair tls;
         final PeerId peer;
         long seq = 100;
 
         Node() throws Exception {
+            this(NodeIdentity.generate(new java.security.SecureRandom()));
+        }
+
+        /** The same node key behind a fresh TLS key pair: the node after a PeerId rotation. */
+        Node(NodeIdentity key) throws Exception {
+            this.key = key;
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
             tls = g.generateKeyPair();

@@ -216,7 +216,8 @@ final class Connections implements Dialer.ConnectionFactory {
         @Override
         public void handshakeRefused(InetSocketAddress remote, PeerConnectionHandler.Refusal refusal) {
             if (refusal.banSeconds() > 0) {
-                reputations.banIp(remote.getAddress().getHostAddress(), java.time.Duration.ofSeconds(refusal.banSeconds()));
+                reputations.banIp(remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString(),
+                        java.time.Duration.ofSeconds(refusal.banSeconds()));
             }
         }
 

@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 import net.dig.core.Clock;
 import net.dig.gossip.AddressBookFile;
+import net.dig.gossip.AddressGroups;
+import net.dig.gossip.OutboundDiversity;
 import net.dig.gossip.AddressManager;
 import net.dig.gossip.DiscoveryPlanner;
 import net.dig.gossip.PeerAddress;
@@ -38,6 +40,7 @@ final class Discovery {
     private final Clock clock;
     private final Path file;
     private final AddressManager book;
+    private final AddressGroups groups;
     private final PeerIntake intake;
     private final DiscoveryPlanner planner;
     private final net.dig.gossip.AddressRelay relay;
@@ -47,34 +50,55 @@ final class Discovery {
         this.clock = clock;
         this.file = config.peersFilePath();
         boolean allowPrivate = config.network() == GossipConfig.Network.LOCAL;
+        this.groups = AddressGroups.of(config.asmap());
         AddressManager loaded = null;
         if (Files.exists(file)) {
             try {
-                loaded = AddressBookFile.load(file, clock, random, allowPrivate);
+                loaded = AddressBookFile.load(file, clock, random, allowPrivate, groups);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("address_book_unreadable: ignoring unreadable address book {}: {}", file, e.getMessage());
             }
         }
-        this.book = loaded != null ? loaded : AddressManager.create(clock, random, allowPrivate);
+        this.book = loaded != null ? loaded : AddressManager.create(clock, random, allowPrivate, groups);
         this.intake = new PeerIntake(book);
         List<PeerAddress> bootstrap = config.bootstrapPeers().stream()
                 .filter(a -> !a.isUnresolved()).map(Discovery::peerAddress).toList();
         DiscoveryPlanner.Settings defaults = DiscoveryPlanner.Settings.defaults(bootstrap, config.introducer().isPresent());
         this.planner = new DiscoveryPlanner(new DiscoveryPlanner.Settings(config.targetOutboundCount(),
                 GossipConstants.PARALLEL_CONNECT_BATCH_SIZE, defaults.feelerMeanInterval(), redialInterval, bootstrap,
-                config.introducer().isPresent(), introducerBackoffMax, defaults.exemptPrivateFromGroupRule()), book, random);
+                config.introducer().isPresent(), introducerBackoffMax, defaults.exemptPrivateFromGroupRule(), config.tor().isPresent()),
+                book, random);
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         this.relay = new net.dig.gossip.AddressRelay(net.dig.core.Bytes32.wrap(secret));
         this.known = book.size();
     }
 
+    /** An IP, or an onion reached through the proxy; empty for a DNS name (those are not address-book entries). */
+    static Optional<PeerAddress> knownAddress(InetSocketAddress address) {
+        if (address.getAddress() != null) {
+            return Optional.of(new PeerAddress(address.getAddress(), address.getPort()));
+        }
+        return PeerAddress.parse(address.getHostString(), address.getPort()).filter(PeerAddress::isOnion);
+    }
+
     static PeerAddress peerAddress(InetSocketAddress address) {
         return new PeerAddress(address.getAddress(), address.getPort());
     }
 
+    /** Where to dial: an IP as is, an onion as an unresolved name only the proxy resolves. */
     static InetSocketAddress socketAddress(PeerAddress address) {
-        return new InetSocketAddress(address.ip(), address.port());
+        return address.isOnion() ? InetSocketAddress.createUnresolved(address.host(), address.port())
+                : new InetSocketAddress(address.ip(), address.port());
+    }
+
+    /**
+     * Why dialling {@code candidate} would put a second outbound connection into one AS or /16 with one of
+     * {@code outbound} (live outbound peers, planned or not), or empty ({@link OutboundDiversity}).
+     */
+    Optional<String> diversityConflict(PeerAddress candidate, List<InetSocketAddress> outbound) {
+        List<PeerAddress> open = outbound.stream().map(Discovery::knownAddress).flatMap(Optional::stream).toList();
+        return OutboundDiversity.conflict(groups, candidate, open, true);
     }
 
     List<DiscoveryPlanner.Action> tick() {
@@ -98,18 +122,23 @@ final class Discovery {
      */
     List<net.dig.gossip.AddressRelay.Relay> onPeerList(InetSocketAddress sender, List<TimestampedPeerInfo> peers,
             List<InetSocketAddress> neighbours) {
-        PeerIntake.Outcome outcome = intake.onPeerList(peerAddress(sender), peers, clock.epochSeconds());
+        Optional<PeerAddress> from = knownAddress(sender);
+        if (from.isEmpty()) {
+            LOG.debug("peer_list_ignored: ignored peer list from {}: reached by name through the proxy", sender);
+            return List.of();
+        }
+        PeerIntake.Outcome outcome = intake.onPeerList(from.get(), peers, clock.epochSeconds());
         refresh();
         if (!outcome.accepted()) {
             LOG.debug("peer_list_ignored: ignored peer list from {}: {}", sender, outcome.reason());
             return List.of();
         }
-        return relay.onPeerList(peerAddress(sender), peers, neighbours.stream().map(Discovery::peerAddress).toList(),
-                clock.epochSeconds());
+        return relay.onPeerList(from.get(), peers,
+                neighbours.stream().map(Discovery::knownAddress).flatMap(Optional::stream).toList(), clock.epochSeconds());
     }
 
     void onNeighbourGone(InetSocketAddress neighbour) {
-        relay.onDisconnected(peerAddress(neighbour));
+        knownAddress(neighbour).ifPresent(relay::onDisconnected);
     }
 
     void forgetDailyRelays() {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import net.dig.gossip.AddressRelay;
 import net.dig.gossip.DiscoveryPlanner;
+import net.dig.gossip.OnionAddress;
 import net.dig.gossip.PeerAddress;
 import net.dig.wire.Handshake;
 import net.dig.wire.Message;
@@ -169,8 +170,20 @@ final class DiscoveryLoop {
         }
     }
 
+    /**
+     * Dials what the planner chose, after checking it against every live outbound connection (the planner
+     * knows only its own): a second outbound into one AS or /16 is refused with
+     * {@link GossipError.ConnectionFiltered}. Feelers are exempt, as in the planner.
+     */
     private void dialPlanned(PeerAddress address, boolean feeler) {
-        dialer.dial(Discovery.socketAddress(address), Purpose.PEER).whenCompleteAsync((connection, error) -> {
+        java.util.Optional<String> conflict = feeler ? java.util.Optional.empty()
+                : discovery.diversityConflict(address, peers.live().stream().filter(PeerConnectionHandler::isOutbound)
+                        .map(PeerConnectionHandler::remoteAddress).filter(java.util.Objects::nonNull).toList());
+        CompletableFuture<PeerConnectionHandler> dial = conflict.isPresent()
+                ? CompletableFuture.failedFuture(new GossipException(new GossipError.ConnectionFiltered(conflict.get())))
+                : dialer.dial(Discovery.socketAddress(address), Purpose.PEER);
+        conflict.ifPresent(why -> LOG.debug("dial_filtered: {}", why));
+        dial.whenCompleteAsync((connection, error) -> {
             if (error != null) {
                 discovery.planner().onDialFailed(address, ctx.clock.millis());
                 return;
@@ -211,16 +224,29 @@ final class DiscoveryLoop {
             Message forward = new RespondPeers(List.of(relay.entry())).toMessage();
             for (PeerAddress to : relay.to()) {
                 PeerConnectionHandler c = neighbours.get(Discovery.socketAddress(to));
-                if (c != null) {
+                if (c != null && (takesOnions(c) || !OnionAddress.looksLikeOnion(relay.entry().host()))) {
                     c.send(forward);
                 }
             }
         }
     }
 
+    /**
+     * Whether {@code c} may be sent onion hosts in peer lists: only this implementation parses them; Chia's
+     * address manager expects IP literals (as Bitcoin sends Tor addresses only to ADDRv2 peers).
+     */
+    private static boolean takesOnions(PeerConnectionHandler c) {
+        Handshake h = c.remoteHandshake();
+        return h != null && DigDialect.speaksNodeMessages(h.softwareVersion());
+    }
+
     /** Answers a peer's RequestPeers from the address book; on the control loop. */
     void answerRequestPeers(PeerConnectionHandler connection, Message request) {
-        RespondPeers answer = new RespondPeers(discovery.peersToShare());
+        List<TimestampedPeerInfo> share = discovery.peersToShare();
+        if (!takesOnions(connection)) {
+            share = share.stream().filter(p -> !OnionAddress.looksLikeOnion(p.host())).toList();
+        }
+        RespondPeers answer = new RespondPeers(share);
         connection.send(request.id().isPresent() ? answer.toMessage(request.id().getAsInt()) : answer.toMessage());
     }
 

@@ -41,6 +41,9 @@ import net.dig.gossip.PeerId;
  * @param keepalivePingInterval override of {@link GossipConstants#PING_INTERVAL} (tests)
  * @param keepalivePeerTimeout  override of {@link GossipConstants#PEER_TIMEOUT} (tests)
  * @param transport             frame cap, handshake caps and timeouts, TLS identity and trust
+ * @param tor                   SOCKS5 proxy for outbound connections and {@code .onion} peers (default none: off)
+ * @param asmap                 IP-to-AS table grouping peers by AS for outbound selection and address-book
+ *                              buckets, next to the /16 rule (default none: /16 only)
  */
 public record GossipConfig(
         InetSocketAddress listenAddr,
@@ -64,7 +67,9 @@ public record GossipConfig(
         PeerOptions peerOptions,
         Optional<Duration> keepalivePingInterval,
         Optional<Duration> keepalivePeerTimeout,
-        TransportSettings transport) {
+        TransportSettings transport,
+        Optional<TorConfig> tor,
+        Optional<net.dig.gossip.Asmap> asmap) {
 
     public GossipConfig {
         Objects.requireNonNull(listenAddr, "listen_addr");
@@ -100,6 +105,8 @@ public record GossipConfig(
         keepalivePingInterval.ifPresent(d -> positive(d, "keepalive_ping_interval_secs"));
         keepalivePeerTimeout.ifPresent(d -> positive(d, "keepalive_peer_timeout_secs"));
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(tor, "tor");
+        Objects.requireNonNull(asmap, "asmap");
     }
 
     /** The seed's {@code GossipConfig::default()}. */
@@ -251,6 +258,8 @@ public record GossipConfig(
         private Optional<Duration> keepalivePingInterval = Optional.empty();
         private Optional<Duration> keepalivePeerTimeout = Optional.empty();
         private TransportSettings transport = TransportSettings.defaults();
+        private Optional<TorConfig> tor = Optional.empty();
+        private Optional<net.dig.gossip.Asmap> asmap = Optional.empty();
 
         private Builder() {}
 
@@ -263,6 +272,7 @@ public record GossipConfig(
             gossipFanout = c.gossipFanout; maxSeenMessages = c.maxSeenMessages; peersFilePath = c.peersFilePath;
             peerOptions = c.peerOptions; keepalivePingInterval = c.keepalivePingInterval;
             keepalivePeerTimeout = c.keepalivePeerTimeout; transport = c.transport;
+            tor = c.tor; asmap = c.asmap;
         }
 
         public Builder listenAddr(InetSocketAddress v) { listenAddr = v; return this; }
@@ -288,12 +298,14 @@ public record GossipConfig(
         public Builder keepalivePingInterval(Duration v) { keepalivePingInterval = Optional.ofNullable(v); return this; }
         public Builder keepalivePeerTimeout(Duration v) { keepalivePeerTimeout = Optional.ofNullable(v); return this; }
         public Builder transport(TransportSettings v) { transport = v; return this; }
+        public Builder tor(TorConfig v) { tor = Optional.ofNullable(v); return this; }
+        public Builder asmap(net.dig.gossip.Asmap v) { asmap = Optional.ofNullable(v); return this; }
 
         public GossipConfig build() {
             return new GossipConfig(listenAddr, peerId, networkId, network, dnsSeedTimeout, dnsSeedBatchSize,
                     dnsSeeds == null ? network.dnsSeeds() : dnsSeeds, targetOutboundCount, maxConnections, bootstrapPeers, introducer, relay, certPath, keyPath,
                     peerConnectInterval, gossipFanout, maxSeenMessages, peersFilePath, peerOptions,
-                    keepalivePingInterval, keepalivePeerTimeout, transport);
+                    keepalivePingInterval, keepalivePeerTimeout, transport, tor, asmap);
         }
     }
 

@@ -208,7 +208,7 @@ public final class GossipService {
         if (ctx.state.get() != ServiceContext.State.NEW || nodeMessaging != null) {
             throw new IllegalStateException("node messages are turned on once, before start");
         }
-        nodeMessaging = new NodeMessaging(ctx, peers, bus, identity, key, messageConfig, profile);
+        nodeMessaging = new NodeMessaging(ctx, peers, reputations, bus, identity, key, messageConfig, profile);
         return nodeMessaging;
     }
 

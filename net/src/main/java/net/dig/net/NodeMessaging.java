@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * signs with the node's Ed25519 key, registers {@link NodeMessageValidator} on the message bus (so every
  * inbound 240 is checked before any handler sees it and a refused one penalises its sender), keeps the
  * {@link NodeDirectory} of what peers announced, and sends this node's announcement to each peer right
- * after its handshake and to every peer when the {@link NodeProfile} changes meaningfully.
+ * after its handshake and to every peer when the {@link NodeProfile} changes meaningfully. When a peer's
+ * node key is announced over a new PeerId, its reputation follows the node to the new PeerId
+ * ({@link Reputations#nodeRebound}): a banned node that comes back with a fresh certificate is disconnected.
  *
  * <h2>Sequence numbers</h2>
  * Each signed message takes {@code max(previous + 1, clock millis × 1000)}: strictly increasing for the
@@ -58,8 +60,8 @@ public final class NodeMessaging {
     private final Object sendOrder = new Object();
     private volatile NodeProfile current;
 
-    NodeMessaging(ServiceContext ctx, PeerTable peers, MessageBus bus, TlsIdentity tls, NodeIdentity key, NodeMessageConfig config,
-            Supplier<NodeProfile> profile) {
+    NodeMessaging(ServiceContext ctx, PeerTable peers, Reputations reputations, MessageBus bus, TlsIdentity tls, NodeIdentity key,
+            NodeMessageConfig config, Supplier<NodeProfile> profile) {
         this.ctx = ctx;
         this.peers = peers;
         this.key = Objects.requireNonNull(key, "key");
@@ -70,6 +72,7 @@ public final class NodeMessaging {
         this.tlsBinding = tls.bindingSignature(key.publicKey());
         this.validator = new NodeMessageValidator(ctx.clock, config, ctx.config.networkId(), NodeMessageLimits.DEFAULT,
                 new NodeDirectory(config.maxDirectoryPeers()));
+        validator.directory().onRebind(reputations::nodeRebound);
         bus.registerValidator(NodeMessage.OPCODE, validator);
         ctx.onAdmitted.add(this::announceTo);
     }

@@ -227,7 +227,7 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void startHandshakeTimer(ChannelHandlerContext ctx) {
-        if (handshakeTimer == null && channel.remoteAddress() instanceof InetSocketAddress remote) {
+        if (handshakeTimer == null && remoteAddress == null && channel.remoteAddress() instanceof InetSocketAddress remote) {
             remoteAddress = remote;
         } else if (handshakeTimer == null && channel.hasAttr(RelayTunnels.VIA)) {
             remoteAddress = channel.attr(RelayTunnels.VIA).get();
@@ -615,6 +615,20 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
     /** The address the bytes come from: the peer's, or for a relayed session the relay's. */
     InetSocketAddress remoteAddress() {
         return remoteAddress;
+    }
+
+    /**
+     * A connection through a SOCKS5 proxy: the socket's peer is the proxy, so the peer's address is the
+     * dial target (unresolved for a name or an onion). Called before connecting.
+     */
+    void proxiedTo(InetSocketAddress target) {
+        remoteAddress = target;
+    }
+
+    /** The peer's IP as text, or its host name when it was reached by name through a proxy; null before connecting. */
+    String remoteHost() {
+        InetSocketAddress a = remoteAddress;
+        return a == null ? null : a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
     }
 
     Channel channel() {

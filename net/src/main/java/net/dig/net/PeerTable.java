@@ -186,7 +186,7 @@ final class PeerTable {
     /** The IP of a connected peer, or null. */
     String ipOf(PeerId peer) {
         PeerConnectionHandler c = peers.get(peer);
-        return c == null || c.remoteAddress() == null ? null : c.remoteAddress().getAddress().getHostAddress();
+        return c == null ? null : c.remoteHost();
     }
 
     /** Connected full nodes by the address they listen on. */

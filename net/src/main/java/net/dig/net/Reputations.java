@@ -64,7 +64,7 @@ final class Reputations {
             case KEEPALIVE_TIMEOUT -> PenaltyReason.CONNECTION_ISSUE;
         };
         LOG.debug("peer_misbehaved: peer {} misbehaved ({}): {}", connection.peerId(), kind, detail);
-        String ip = connection.remoteAddress() == null ? null : connection.remoteAddress().getAddress().getHostAddress();
+        String ip = connection.remoteHost();
         if (connection.peerId() != null) {
             penalize(connection.peerId(), ip, reason);
         }
@@ -85,6 +85,17 @@ final class Reputations {
 
     void banIp(String ip, Duration duration) {
         table.banIp(ip, duration.toMillis(), clock.millis());
+    }
+
+    /**
+     * A node's announcement re-bound it from PeerId {@code from} to {@code to}: its standing follows
+     * ({@link PeerReputations#carryOver}); if that bans {@code to}, its connection is closed.
+     */
+    void nodeRebound(PeerId from, PeerId to) {
+        if (table.carryOver(from, to, clock.millis())) {
+            LOG.info("rebound_peer_banned: node moved from banned PeerId {} to {}; disconnecting", from.shortHex(), to.shortHex());
+            peers.get(to).ifPresent(PeerConnectionHandler::disconnect);
+        }
     }
 
     boolean isBanned(PeerId peer) {

@@ -67,6 +67,8 @@ final class GossipWiring {
                 .bootstrapPeers(bootstrap)
                 .peerConnectInterval(n.peerConnectInterval())
                 .peersFilePath(ctx.home().dir().resolve("peers.dat"))
+                .tor(n.tor().config().orElse(null))
+                .asmap(asmap(ctx, n.asmapFile()))
                 .transport(TransportSettings.builder()
                         .identityDir(Optional.of(ctx.home().dir().resolve("tls")))
                         .socketBuffers(new TransportSettings.SocketBuffers(n.socketSendBufferBytes(), n.socketReceiveBufferBytes()))
@@ -74,6 +76,24 @@ final class GossipWiring {
                         .admission(n.admission().limits())
                         .build())
                 .build();
+    }
+
+    /** Reads and checks {@code network.asmap_file} (relative to the data directory); null when unset. */
+    static net.dig.gossip.Asmap asmap(DigNodeCommand.NodeContext ctx, String file) {
+        if (file == null) {
+            return null;
+        }
+        Path path = ctx.home().resolve(file);
+        try {
+            if (Files.size(path) > net.dig.gossip.Asmap.MAX_FILE_BYTES) {
+                throw new ConfigException("network.asmap_file", path + " is larger than " + net.dig.gossip.Asmap.MAX_FILE_BYTES + " bytes");
+            }
+            return net.dig.gossip.Asmap.decode(Files.readAllBytes(path));
+        } catch (IOException e) {
+            throw new ConfigException("network.asmap_file", "cannot read " + path + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("network.asmap_file", path + " is not an asmap file: " + e.getMessage());
+        }
     }
 
     /**

@@ -123,8 +123,12 @@ record NodeConfig(
                           Duration peerConnectInterval,
                           List<String> dnsSeeds, int socketSendBufferBytes, int socketReceiveBufferBytes, LanesSection lanes,
                           NodeMessagesSection nodeMessages, AdmissionSection admission, ReplicationSection replication,
-                          RelaySection relay) {
+                          RelaySection relay, TorSection tor, String asmapFile) {
         NetworkSection {
+            require(tor, "tor");
+            if (asmapFile != null && asmapFile.isBlank()) {
+                throw new ConfigException("asmap_file", "must be a path or null, got \"" + asmapFile + "\"");
+            }
             require(nodeMessages, "node_messages");
             require(replication, "replication");
             socketBuffer("socket_send_buffer_bytes", socketSendBufferBytes);
@@ -163,6 +167,25 @@ record NodeConfig(
 
         Optional<GossipConfig.IntroducerConfig> introducerConfig() {
             return Optional.ofNullable(introducer);
+        }
+    }
+
+    /**
+     * {@code network.tor:} - outbound connections through a SOCKS5 proxy, Tor's usually (dig-gossip's
+     * {@code TorConfig}, opt-in): names go to the proxy unresolved, {@code .onion} peers become dialable.
+     */
+    record TorSection(boolean enabled, HostPort socksProxy, boolean clearnetViaProxy) {
+        TorSection {
+            require(socksProxy, "socks_proxy");
+            if (socksProxy.port() == 0) {
+                throw new ConfigException("socks_proxy", "needs a port, got " + socksProxy);
+            }
+        }
+
+        Optional<net.dig.net.TorConfig> config() {
+            return enabled ? Optional.of(new net.dig.net.TorConfig(
+                    java.net.InetSocketAddress.createUnresolved(socksProxy.host(), socksProxy.port()), clearnetViaProxy))
+                    : Optional.empty();
         }
     }
 
