@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import net.dig.gossip.CompactBlockConfig;
+import net.dig.gossip.DandelionConfig;
 import net.dig.gossip.PeerId;
 
 /**
@@ -40,6 +42,8 @@ import net.dig.gossip.PeerId;
  * @param keepalivePingInterval override of {@link GossipConstants#PING_INTERVAL} (tests)
  * @param keepalivePeerTimeout  override of {@link GossipConstants#PEER_TIMEOUT} (tests)
  * @param transport             frame cap, handshake caps and timeouts, TLS identity and trust
+ * @param compactBlocks         compact block relay, BIP-152 style ({@link BlockRelayService}); on by default
+ * @param dandelion             Dandelion++ for transactions ({@link DandelionService}); on by default
  */
 public record GossipConfig(
         InetSocketAddress listenAddr,
@@ -62,7 +66,9 @@ public record GossipConfig(
         PeerOptions peerOptions,
         Optional<Duration> keepalivePingInterval,
         Optional<Duration> keepalivePeerTimeout,
-        TransportSettings transport) {
+        TransportSettings transport,
+        CompactBlockConfig compactBlocks,
+        DandelionConfig dandelion) {
 
     public GossipConfig {
         Objects.requireNonNull(listenAddr, "listen_addr");
@@ -97,6 +103,8 @@ public record GossipConfig(
         keepalivePingInterval.ifPresent(d -> positive(d, "keepalive_ping_interval_secs"));
         keepalivePeerTimeout.ifPresent(d -> positive(d, "keepalive_peer_timeout_secs"));
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(compactBlocks, "compact_blocks");
+        Objects.requireNonNull(dandelion, "dandelion");
     }
 
     /** The seed's {@code GossipConfig::default()}. */
@@ -247,6 +255,8 @@ public record GossipConfig(
         private Optional<Duration> keepalivePingInterval = Optional.empty();
         private Optional<Duration> keepalivePeerTimeout = Optional.empty();
         private TransportSettings transport = TransportSettings.defaults();
+        private CompactBlockConfig compactBlocks = CompactBlockConfig.defaults();
+        private DandelionConfig dandelion = DandelionConfig.defaults();
 
         private Builder() {}
 
@@ -259,6 +269,7 @@ public record GossipConfig(
             gossipFanout = c.gossipFanout; maxSeenMessages = c.maxSeenMessages; peersFilePath = c.peersFilePath;
             peerOptions = c.peerOptions; keepalivePingInterval = c.keepalivePingInterval;
             keepalivePeerTimeout = c.keepalivePeerTimeout; transport = c.transport;
+            compactBlocks = c.compactBlocks; dandelion = c.dandelion;
         }
 
         public Builder listenAddr(InetSocketAddress v) { listenAddr = v; return this; }
@@ -283,12 +294,14 @@ public record GossipConfig(
         public Builder keepalivePingInterval(Duration v) { keepalivePingInterval = Optional.ofNullable(v); return this; }
         public Builder keepalivePeerTimeout(Duration v) { keepalivePeerTimeout = Optional.ofNullable(v); return this; }
         public Builder transport(TransportSettings v) { transport = v; return this; }
+        public Builder compactBlocks(CompactBlockConfig v) { compactBlocks = v; return this; }
+        public Builder dandelion(DandelionConfig v) { dandelion = v; return this; }
 
         public GossipConfig build() {
             return new GossipConfig(listenAddr, peerId, networkId, network, dnsSeedTimeout, dnsSeedBatchSize,
                     dnsSeeds == null ? network.dnsSeeds() : dnsSeeds, targetOutboundCount, maxConnections, bootstrapPeers, introducer, certPath, keyPath,
                     peerConnectInterval, gossipFanout, maxSeenMessages, peersFilePath, peerOptions,
-                    keepalivePingInterval, keepalivePeerTimeout, transport);
+                    keepalivePingInterval, keepalivePeerTimeout, transport, compactBlocks, dandelion);
         }
     }
 
