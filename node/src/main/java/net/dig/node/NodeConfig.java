@@ -122,9 +122,12 @@ record NodeConfig(
                           @JsonProperty("peer_connect_interval_secs") @JsonDeserialize(using = ConfigValues.Seconds.class)
                           Duration peerConnectInterval,
                           List<String> dnsSeeds, int socketSendBufferBytes, int socketReceiveBufferBytes, LanesSection lanes,
-                          NodeMessagesSection nodeMessages, AdmissionSection admission, ReplicationSection replication) {
+                          NodeMessagesSection nodeMessages, AdmissionSection admission, ReplicationSection replication,
+                          CompactBlocksSection compactBlocks, DandelionSection dandelion) {
         NetworkSection {
             require(nodeMessages, "node_messages");
+            require(compactBlocks, "compact_blocks");
+            require(dandelion, "dandelion");
             require(replication, "replication");
             socketBuffer("socket_send_buffer_bytes", socketSendBufferBytes);
             socketBuffer("socket_receive_buffer_bytes", socketReceiveBufferBytes);
