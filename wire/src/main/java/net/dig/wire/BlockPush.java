@@ -151,6 +151,14 @@ public sealed interface BlockPush extends ProtocolMessage {
     static BlockPush decode(StreamableReader r) {
         int at = r.position() + 1;
         int kind = BlockRelayBodies.readKind(r, "BlockPush");
+        try {
+            return decodeKind(r, kind, at);
+        } catch (IllegalArgumentException e) {
+            throw new WireException("BlockPush: " + e.getMessage(), at);
+        }
+    }
+
+    private static BlockPush decodeKind(StreamableReader r, int kind, int at) {
         return switch (kind) {
             case 1 -> readCompactBlock(r);
             case 2 -> new Announce(r.bytes32());

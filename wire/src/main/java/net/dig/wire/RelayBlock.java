@@ -13,12 +13,14 @@ import net.dig.core.Sha256;
  * {@code block_id = SHA-256(header || transactions_root)}, so a receiver holding only the header and
  * the root (a compact block) knows the id, and a block rebuilt from short ids is checked against it.
  *
- * <p>Immutable. At most {@value #MAX_TRANSACTIONS} transactions and a header of at most
- * {@value #MAX_HEADER_BYTES} bytes.
+ * <p>Immutable. At most {@value #MAX_TRANSACTIONS} transactions, a header of at most
+ * {@value #MAX_HEADER_BYTES} bytes, and {@value #MAX_BYTES} bytes in all as a FullBlock body, so that the
+ * whole block fits one frame of the 210 rate-limit row.
  */
 public final class RelayBlock {
     public static final int MAX_TRANSACTIONS = 65_535;
     public static final int MAX_HEADER_BYTES = 4096;
+    public static final int MAX_BYTES = (2 << 20) - 1024;
 
     private final byte[] header;
     private final List<RelayTransaction> transactions;
@@ -31,6 +33,10 @@ public final class RelayBlock {
         this.transactions = List.copyOf(transactions);
         if (this.transactions.isEmpty() || this.transactions.size() > MAX_TRANSACTIONS) {
             throw new IllegalArgumentException("a block holds 1.." + MAX_TRANSACTIONS + " transactions, not " + this.transactions.size());
+        }
+        long size = 2 + 4 + header.length + 4 + this.transactions.stream().mapToLong(RelayTransaction::encodedSize).sum();
+        if (size > MAX_BYTES) {
+            throw new IllegalArgumentException("a block takes at most " + MAX_BYTES + " bytes as a FullBlock body, not " + size);
         }
         this.transactionsRoot = transactionsRoot(this.transactions.stream().map(RelayTransaction::id).toList());
         this.id = blockId(this.header, transactionsRoot);
