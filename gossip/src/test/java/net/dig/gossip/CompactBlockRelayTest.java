@@ -131,6 +131,22 @@ class CompactBlockRelayTest {
         }
     }
 
+    /** Two linked nodes with {@code config}, their SendCompact exchanged. */
+    Net pair(CompactBlockConfig config) {
+        Net net = new Net(false);
+        net.link(net.add(0, config), net.add(1, config));
+        net.run();
+        return net;
+    }
+
+    static PeerId first(Net net) {
+        return List.copyOf(net.nodes.keySet()).get(0);
+    }
+
+    static PeerId second(Net net) {
+        return List.copyOf(net.nodes.keySet()).get(1);
+    }
+
     static Object decode(Message m) {
         return m.type() == BlockPull.OPCODE ? BlockPull.decode(m.data()) : BlockPush.decode(m.data());
     }
@@ -201,11 +217,9 @@ class CompactBlockRelayTest {
 
     @Test
     void fivePercentMissingCostsExactlyOneExtraRoundTripAndNoFullBlock() {
-        Net net = new Net(false);
-        PeerId producer = net.add(0, CompactBlockConfig.defaults());
-        PeerId receiver = net.add(1, CompactBlockConfig.defaults());
-        net.link(producer, receiver);
-        net.run();
+        Net net = pair(CompactBlockConfig.defaults());
+        PeerId producer = first(net);
+        PeerId receiver = second(net);
         RelayBlock b = blockAllHave(net, Map.of(receiver, TX_COUNT * 5 / 100));
         int start = net.log.size();
         net.nodes.get(producer).blockAccepted(b, Optional.empty());
@@ -225,11 +239,9 @@ class CompactBlockRelayTest {
 
     @Test
     void moreThanFiveMissingFallsBackToTheFullBlock() {
-        Net net = new Net(false);
-        PeerId producer = net.add(0, CompactBlockConfig.defaults());
-        PeerId receiver = net.add(1, CompactBlockConfig.defaults());
-        net.link(producer, receiver);
-        net.run();
+        Net net = pair(CompactBlockConfig.defaults());
+        PeerId producer = first(net);
+        PeerId receiver = second(net);
         RelayBlock b = blockAllHave(net, Map.of(receiver, CompactBlockConfig.MAX_MISSING_TRANSACTIONS + 1));
         int start = net.log.size();
         net.nodes.get(producer).blockAccepted(b, Optional.empty());
@@ -244,11 +256,9 @@ class CompactBlockRelayTest {
     @Test
     void lowBandwidthPeersAnnounceAndAreAskedForTheCompactBlock() {
         CompactBlockConfig low = new CompactBlockConfig(true, 0, Duration.ofSeconds(2), Duration.ofSeconds(10));
-        Net net = new Net(false);
-        PeerId producer = net.add(0, low);
-        PeerId receiver = net.add(1, low);
-        net.link(producer, receiver);
-        net.run();
+        Net net = pair(low);
+        PeerId producer = first(net);
+        PeerId receiver = second(net);
         RelayBlock b = blockAllHave(net, Map.of());
         int start = net.log.size();
         net.nodes.get(producer).blockAccepted(b, Optional.empty());
@@ -277,11 +287,9 @@ class CompactBlockRelayTest {
 
     @Test
     void aWrongMissingTransactionIsPenalisedAndTheFullBlockAskedFor() {
-        Net net = new Net(false);
-        PeerId honest = net.add(0, CompactBlockConfig.defaults());
-        PeerId receiver = net.add(1, CompactBlockConfig.defaults());
-        net.link(honest, receiver);
-        net.run();
+        Net net = pair(CompactBlockConfig.defaults());
+        PeerId honest = first(net);
+        PeerId receiver = second(net);
         RelayBlock b = blockAllHave(net, Map.of(receiver, 2));
         CompactBlockRelay relay = net.nodes.get(receiver);
         relay.received(honest, net.nodes.get(honest).compact(b));
@@ -298,11 +306,9 @@ class CompactBlockRelayTest {
 
     @Test
     void unaskedTransactionsAndRequestsForUnknownBlocksAreIgnored() {
-        Net net = new Net(false);
-        PeerId a = net.add(0, CompactBlockConfig.defaults());
-        PeerId b = net.add(1, CompactBlockConfig.defaults());
-        net.link(a, b);
-        net.run();
+        Net net = pair(CompactBlockConfig.defaults());
+        PeerId a = first(net);
+        PeerId b = second(net);
         int start = net.log.size();
         Bytes32 unknown = Bytes32.fromHex("ab".repeat(32));
         net.nodes.get(b).received(a, new BlockPush.BlockTransactions(unknown, List.of(randomTx())));
@@ -315,11 +321,9 @@ class CompactBlockRelayTest {
 
     @Test
     void anIndexPastTheBlockIsPenalised() {
-        Net net = new Net(false);
-        PeerId a = net.add(0, CompactBlockConfig.defaults());
-        PeerId b = net.add(1, CompactBlockConfig.defaults());
-        net.link(a, b);
-        net.run();
+        Net net = pair(CompactBlockConfig.defaults());
+        PeerId a = first(net);
+        PeerId b = second(net);
         RelayBlock blk = blockAllHave(net, Map.of());
         net.nodes.get(a).blockAccepted(blk, Optional.empty());
         net.queue.clear();
@@ -351,11 +355,9 @@ class CompactBlockRelayTest {
     @Test
     void disabledRelaySendsWholeBlocks() {
         CompactBlockConfig off = new CompactBlockConfig(false, 3, Duration.ofSeconds(2), Duration.ofSeconds(10));
-        Net net = new Net(false);
-        PeerId a = net.add(0, off);
-        PeerId b = net.add(1, off);
-        net.link(a, b);
-        net.run();
+        Net net = pair(off);
+        PeerId a = first(net);
+        PeerId b = second(net);
         RelayBlock blk = blockAllHave(net, Map.of());
         net.nodes.get(a).blockAccepted(blk, Optional.empty());
         net.run();
@@ -365,11 +367,9 @@ class CompactBlockRelayTest {
 
     @Test
     void aFetchThatNeverCompletesIsDroppedAfterTheTimeout() {
-        Net net = new Net(false);
-        PeerId a = net.add(0, CompactBlockConfig.defaults());
-        PeerId b = net.add(1, CompactBlockConfig.defaults());
-        net.link(a, b);
-        net.run();
+        Net net = pair(CompactBlockConfig.defaults());
+        PeerId a = first(net);
+        PeerId b = second(net);
         Bytes32 id = Bytes32.fromHex("cd".repeat(32));
         CompactBlockRelay relay = net.nodes.get(b);
         relay.received(a, new BlockPush.Announce(id));
