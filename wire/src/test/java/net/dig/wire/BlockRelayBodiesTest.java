@@ -105,6 +105,18 @@ class BlockRelayBodiesTest {
         assertThatThrownBy(() -> new BlockPush.CompactBlock(new byte[0], CC, 1, List.of(), List.of(1L << 48)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RelayTransaction(new byte[0])).isInstanceOf(IllegalArgumentException.class);
+        RelayTransaction mib = new RelayTransaction(new byte[RelayTransaction.MAX_BYTES]);
+        RelayTransaction other = new RelayTransaction(new byte[RelayTransaction.MAX_BYTES - 1]);
+        assertThatThrownBy(() -> new RelayBlock(new byte[0], List.of(mib, other))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("FullBlock body");
+        byte[] oversized = new BlockPush.FullBlock(new RelayBlock(new byte[0], List.of(mib))).encode();
+        byte[] twice = new byte[oversized.length + 4 + (RelayTransaction.MAX_BYTES - 1)];
+        System.arraycopy(oversized, 0, twice, 0, oversized.length);
+        twice[9] = 2;
+        twice[oversized.length + 1] = 0x0f;
+        twice[oversized.length + 2] = (byte) 0xff;
+        twice[oversized.length + 3] = (byte) 0xff;
+        assertThatThrownBy(() -> BlockPush.decode(twice)).isInstanceOf(WireException.class).hasMessageContaining("FullBlock body");
     }
 
     private static byte[] withByte(byte[] b, int at, int value) {
