@@ -3,19 +3,23 @@ package net.dig.wire;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Shared framing of the compact block relay bodies (opcodes 209 and 210): version, kind, counts, index lists. */
+/** Shared framing of the block and transaction relay bodies (209, 210, 213): version, kind, counts, index lists. */
 final class BlockRelayBodies {
     static final int VERSION = 1;
 
     private BlockRelayBodies() {}
 
-    /** Reads the version byte and returns the kind byte after it. */
-    static int readKind(StreamableReader r, String body) {
+    static void readVersion(StreamableReader r, String body) {
         int at = r.position();
         int version = r.u8();
         if (version != VERSION) {
             throw new WireException(body + ": unsupported version " + version + " (this node reads version " + VERSION + ")", at);
         }
+    }
+
+    /** Reads the version byte and returns the kind byte after it. */
+    static int readKind(StreamableReader r, String body) {
+        readVersion(r, body);
         return r.u8();
     }
 

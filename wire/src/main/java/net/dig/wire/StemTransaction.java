@@ -16,7 +16,6 @@ package net.dig.wire;
  */
 public record StemTransaction(RelayTransaction transaction) implements ProtocolMessage {
     public static final int OPCODE = 213;
-    static final int VERSION = 1;
 
     public StemTransaction {
         WireChecks.notNull("transaction", transaction);
@@ -29,16 +28,12 @@ public record StemTransaction(RelayTransaction transaction) implements ProtocolM
 
     @Override
     public void writeTo(StreamableWriter w) {
-        w.u8(VERSION);
+        w.u8(BlockRelayBodies.VERSION);
         transaction.writeTo(w);
     }
 
     public static StemTransaction decode(StreamableReader r) {
-        int at = r.position();
-        int version = r.u8();
-        if (version != VERSION) {
-            throw new WireException("StemTransaction: unsupported version " + version + " (this node reads version " + VERSION + ")", at);
-        }
+        BlockRelayBodies.readVersion(r, "StemTransaction");
         return new StemTransaction(RelayTransaction.read(r, "StemTransaction"));
     }
 
