@@ -112,6 +112,11 @@ public final class RateLimitTable {
         r[206] = RateLimit.of(10, 8192, false);
         r[207] = RateLimit.of(10, 65536, false);
         r[208] = RateLimit.of(10, 4096, false);
+        // Compact block relay and Dandelion++ stems (docs/formats/wire.md): a full block in 2 MiB as Chia's
+        // respond_block, a stem transaction as Chia's respond_transaction.
+        r[209] = RateLimit.of(600, 256 * KIB, false);
+        r[210] = RateLimit.of(600, 2 * MIB, 100L * MIB, false);
+        r[213] = RateLimit.of(5000, MIB + 64, 20L * MIB, false);
         r[218] = RateLimit.of(4, 512, false);
         r[219] = RateLimit.of(4, 256, false);
         r[221] = RateLimit.of(10, 164, false).droppingWhenOverRate();

@@ -192,6 +192,7 @@ final class Connections implements Dialer.ConnectionFactory {
             if (purpose == Purpose.PEER) {
                 if (wasAdmitted) {
                     plumtree.neighborDown(connection.peerId());
+                    ctx.onRemoved.forEach(listener -> listener.accept(connection));
                 }
                 discovery.closed(connection, outbound);
             }

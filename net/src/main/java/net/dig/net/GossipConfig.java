@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import net.dig.gossip.CompactBlockConfig;
+import net.dig.gossip.DandelionConfig;
 import net.dig.gossip.PeerId;
 
 /**
@@ -44,6 +46,8 @@ import net.dig.gossip.PeerId;
  * @param tor                   SOCKS5 proxy for outbound connections and {@code .onion} peers (default none: off)
  * @param asmap                 IP-to-AS table grouping peers by AS for outbound selection and address-book
  *                              buckets, next to the /16 rule (default none: /16 only)
+ * @param compactBlocks         compact block relay, BIP-152 style ({@link BlockRelayService}); on by default
+ * @param dandelion             Dandelion++ for transactions ({@link DandelionService}); on by default
  */
 public record GossipConfig(
         InetSocketAddress listenAddr,
@@ -69,7 +73,9 @@ public record GossipConfig(
         Optional<Duration> keepalivePeerTimeout,
         TransportSettings transport,
         Optional<TorConfig> tor,
-        Optional<net.dig.gossip.Asmap> asmap) {
+        Optional<net.dig.gossip.Asmap> asmap,
+        CompactBlockConfig compactBlocks,
+        DandelionConfig dandelion) {
 
     public GossipConfig {
         Objects.requireNonNull(listenAddr, "listen_addr");
@@ -107,6 +113,8 @@ public record GossipConfig(
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(tor, "tor");
         Objects.requireNonNull(asmap, "asmap");
+        Objects.requireNonNull(compactBlocks, "compact_blocks");
+        Objects.requireNonNull(dandelion, "dandelion");
     }
 
     /** The seed's {@code GossipConfig::default()}. */
@@ -260,6 +268,8 @@ public record GossipConfig(
         private TransportSettings transport = TransportSettings.defaults();
         private Optional<TorConfig> tor = Optional.empty();
         private Optional<net.dig.gossip.Asmap> asmap = Optional.empty();
+        private CompactBlockConfig compactBlocks = CompactBlockConfig.defaults();
+        private DandelionConfig dandelion = DandelionConfig.defaults();
 
         private Builder() {}
 
@@ -273,6 +283,7 @@ public record GossipConfig(
             peerOptions = c.peerOptions; keepalivePingInterval = c.keepalivePingInterval;
             keepalivePeerTimeout = c.keepalivePeerTimeout; transport = c.transport;
             tor = c.tor; asmap = c.asmap;
+            compactBlocks = c.compactBlocks; dandelion = c.dandelion;
         }
 
         public Builder listenAddr(InetSocketAddress v) { listenAddr = v; return this; }
@@ -300,12 +311,14 @@ public record GossipConfig(
         public Builder transport(TransportSettings v) { transport = v; return this; }
         public Builder tor(TorConfig v) { tor = Optional.ofNullable(v); return this; }
         public Builder asmap(net.dig.gossip.Asmap v) { asmap = Optional.ofNullable(v); return this; }
+        public Builder compactBlocks(CompactBlockConfig v) { compactBlocks = v; return this; }
+        public Builder dandelion(DandelionConfig v) { dandelion = v; return this; }
 
         public GossipConfig build() {
             return new GossipConfig(listenAddr, peerId, networkId, network, dnsSeedTimeout, dnsSeedBatchSize,
                     dnsSeeds == null ? network.dnsSeeds() : dnsSeeds, targetOutboundCount, maxConnections, bootstrapPeers, introducer, relay, certPath, keyPath,
                     peerConnectInterval, gossipFanout, maxSeenMessages, peersFilePath, peerOptions,
-                    keepalivePingInterval, keepalivePeerTimeout, transport, tor, asmap);
+                    keepalivePingInterval, keepalivePeerTimeout, transport, tor, asmap, compactBlocks, dandelion);
         }
     }
 

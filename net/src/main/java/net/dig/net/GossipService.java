@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  *  Dialer           outbound connects; names resolved off the event loops
  *  DiscoveryLoop    planner rounds, introducer, peer exchange, DNS seeds (control loop)
  *  PlumtreeBridge   PlumtreeDriver on the control loop, its sends, deliveries and penalties
+ *  BlockRelayService  CompactBlockRelay (209/210) on the control loop, fed by the message bus
+ *  DandelionService DandelionRouter (213) on the control loop; fluffed transactions announced by Plumtree
  *  InboundDispatch  where an inbound message goes (discovery, hook, Plumtree, message bus)
  *  Connections      each connection's PeerConnectionHandler and the Events it calls
  *  ServiceHandle    the GossipHandle implementation
@@ -103,6 +105,8 @@ public final class GossipService {
     private final Admission admission;
     private final MessageBus bus;
     private final PlumtreeBridge plumtree;
+    private final BlockRelayService blockRelay;
+    private final DandelionService dandelion;
     private final Dialer dialer;
     private final DiscoveryLoop discovery;
     private final Connections connections;
@@ -161,6 +165,8 @@ public final class GossipService {
         this.bus = new MessageBus(busConfig);
         this.plumtree = new PlumtreeBridge(ctx, peers, reputations, bus);
         SslContext clientTls = identity.clientContext(t.peerTrust());
+        this.blockRelay = new BlockRelayService(ctx, peers, reputations, bus);
+        this.dandelion = new DandelionService(ctx, peers, reputations, bus, plumtree);
         this.dialer = new Dialer(ctx, peers, reputations, clientTls, (outbound, purpose) -> connections().open(outbound, purpose));
         this.discovery = new DiscoveryLoop(ctx, peers, dialer);
         this.connections = new Connections(ctx, new HandshakeRules(HandshakeRules.Settings.of(config.networkId())), peers,
@@ -259,6 +265,8 @@ public final class GossipService {
         EventLoop control = ioGroup.next();
         ctx.started(control, ioGroup);
         plumtree.start(control);
+        blockRelay.start();
+        dandelion.start();
         try {
             listener = new ServerBootstrap().group(acceptGroup, ioGroup).channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
@@ -310,6 +318,8 @@ public final class GossipService {
             task.cancel(false);
         }
         plumtree.stop();
+        blockRelay.stop();
+        dandelion.stop();
         if (dht != null) {
             dht.stop();
         }
@@ -338,6 +348,16 @@ public final class GossipService {
         if (ioGroup != null) {
             ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    /** Compact block relay (209/210): the mempool it rebuilds from, the blocks it receives, the blocks to relay. */
+    public BlockRelayService blockRelay() {
+        return blockRelay;
+    }
+
+    /** Dandelion++ (213): own transactions to stem, and those that fluff here. */
+    public DandelionService dandelion() {
+        return dandelion;
     }
 
     /** The handle (usable only while running). */

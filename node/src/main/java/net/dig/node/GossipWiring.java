@@ -75,6 +75,8 @@ final class GossipWiring {
                         .lanes(n.lanes().laneConfig())
                         .admission(n.admission().limits())
                         .build())
+                .compactBlocks(n.compactBlocks().config())
+                .dandelion(n.dandelion().config())
                 .build();
     }
 

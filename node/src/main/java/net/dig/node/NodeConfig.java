@@ -123,13 +123,16 @@ record NodeConfig(
                           Duration peerConnectInterval,
                           List<String> dnsSeeds, int socketSendBufferBytes, int socketReceiveBufferBytes, LanesSection lanes,
                           NodeMessagesSection nodeMessages, AdmissionSection admission, ReplicationSection replication,
-                          RelaySection relay, TorSection tor, String asmapFile) {
+                          RelaySection relay, TorSection tor, String asmapFile,
+                          CompactBlocksSection compactBlocks, DandelionSection dandelion) {
         NetworkSection {
             require(tor, "tor");
             if (asmapFile != null && asmapFile.isBlank()) {
                 throw new ConfigException("asmap_file", "must be a path or null, got \"" + asmapFile + "\"");
             }
             require(nodeMessages, "node_messages");
+            require(compactBlocks, "compact_blocks");
+            require(dandelion, "dandelion");
             require(replication, "replication");
             socketBuffer("socket_send_buffer_bytes", socketSendBufferBytes);
             socketBuffer("socket_receive_buffer_bytes", socketReceiveBufferBytes);

@@ -2,8 +2,10 @@ package net.dig.node;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import net.dig.gossip.DandelionConfig;
 import net.dig.gossip.DhtConfig;
 import net.dig.gossip.PlumtreeConfig;
+import net.dig.sim.DandelionScenario;
 import net.dig.sim.DhtReport;
 import net.dig.sim.DhtScenario;
 import net.dig.sim.DhtSpec;
@@ -39,7 +41,7 @@ final class SimCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--scenario", defaultValue = "steady",
-            description = "steady, failure, partition, churn, byzantine or dht (default ${DEFAULT-VALUE}).")
+            description = "steady, failure, partition, churn, byzantine, dht or dandelion (default ${DEFAULT-VALUE}).")
     String scenario;
 
     @Option(names = "--degree", defaultValue = "8", description = "Overlay degree, even (default ${DEFAULT-VALUE}).")
@@ -75,6 +77,14 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--lookups", defaultValue = "1000", description = "dht: measured provider lookups (default ${DEFAULT-VALUE}).")
     int lookups;
 
+    @Option(names = "--spies", defaultValue = "0.1",
+            description = "dandelion: fraction of nodes that are colluding spies (default ${DEFAULT-VALUE}).")
+    double spies;
+
+    @Option(names = "--transactions", defaultValue = "1000",
+            description = "dandelion: transactions originated by random honest nodes (default ${DEFAULT-VALUE}).")
+    int transactions;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -101,6 +111,16 @@ final class SimCommand implements Callable<Integer> {
             }
             DhtReport report = DhtScenario.run(dhtSpec);
             return print(report.toTable(), report.toJson(), DhtReport.csvHeader() + "\n" + report.toCsvRow());
+        }
+        if (chosen == SimScenario.DANDELION) {
+            DandelionScenario.Spec dandelionSpec;
+            try {
+                dandelionSpec = new DandelionScenario.Spec(nodes, seed, degree, spies, transactions, links(), DandelionConfig.defaults());
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("sim: " + e.getMessage());
+            }
+            DandelionScenario.Report report = DandelionScenario.run(dandelionSpec);
+            return print(report.toTable(), report.toJson(), report.toJson());
         }
         SimSpec simSpec;
         try {

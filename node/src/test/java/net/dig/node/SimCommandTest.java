@@ -71,6 +71,19 @@ class SimCommandTest {
         assertThat(tooMany.err()).contains("replicas must be 1..10");
     }
 
+    @Test
+    void theDandelionScenarioReportsFirstSpyPrecisionWithAndWithout() {
+        CliRun.Result table = sim("--scenario", "dandelion", "--nodes", "40", "--seed", "2", "--degree", "4", "--transactions", "10");
+        assertThat(table.code()).isEqualTo(ExitCodes.OK);
+        assertThat(table.out()).contains("dandelion: 40 nodes, 4 outbound each, 4 spies (10 %), 10 transactions, seed 2")
+                .contains("flooding").contains("dandelion++");
+        CliRun.Result json = sim("--scenario", "dandelion", "--nodes", "40", "--seed", "2", "--degree", "4", "--transactions", "10", "--json");
+        assertThat(json.out()).startsWith("{\"scenario\":\"dandelion\",\"nodes\":40,\"outbound\":4,\"spies\":4,");
+        CliRun.Result bad = sim("--scenario", "dandelion", "--nodes", "40", "--spies", "1.5");
+        assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err()).contains("spy fraction");
+    }
+
     private static String withoutElapsed(String json) {
         return json.replaceAll("\"elapsed_seconds\":[0-9.]+", "");
     }

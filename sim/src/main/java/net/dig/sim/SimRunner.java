@@ -43,8 +43,9 @@ public final class SimRunner {
     }
 
     private static void requireBroadcast(SimSpec spec) {
-        if (spec.scenario() == SimScenario.DHT) {
-            throw new IllegalArgumentException("the dht scenario runs through DhtScenario, not the broadcast runner");
+        if (!SimScenario.broadcastScenarios().contains(spec.scenario())) {
+            throw new IllegalArgumentException("the " + spec.scenario().cliName() + " scenario runs through "
+                    + (spec.scenario() == SimScenario.DHT ? "DhtScenario" : "DandelionScenario") + ", not the broadcast runner");
         }
     }
 

@@ -5,8 +5,10 @@ import java.util.Optional;
 /**
  * DIG opcodes carried in the same envelope as Chia's (docs/formats/wire.md, dig-peer-protocol
  * {@code src/opcodes.rs}). 200..219 is the consensus band, 220+ the free band; assignments are
- * append-only; 240 is this project's own, chosen outside that band. Bodies of 200..210 are consumer-defined (opaque here); 211..217 have no DIG producer
- * and this project defines its own (Plumtree bodies, {@code docs/formats/wire.md}).
+ * append-only; 240 is this project's own, chosen outside that band. Bodies of 200..210 are consumer-defined (opaque here),
+ * except 209/210, whose compact block relay bodies this project defines ({@link BlockPull}, {@link BlockPush});
+ * 211..217 have no DIG producer and this project defines its own (213 {@link StemTransaction}, the Plumtree bodies;
+ * {@code docs/formats/wire.md}).
  */
 public enum DigMessageType {
     NEW_ATTESTATION(200),
