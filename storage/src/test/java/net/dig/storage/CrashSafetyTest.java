@@ -31,7 +31,7 @@ class CrashSafetyTest {
     Path tmp;
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
     void killedPlottingLeavesNoTornPlot() throws Exception {
         Path home = tmp.resolve("home");
         Path source = StorageTestSupport.write(tmp.resolve("source.bin"), StorageTestSupport.compressibleBytes(2 * 262_144 + 5000, 3));
