@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import net.dig.gossip.ErlayConfig;
 import net.dig.gossip.PeerId;
 
 /**
@@ -40,6 +41,8 @@ import net.dig.gossip.PeerId;
  * @param keepalivePingInterval override of {@link GossipConstants#PING_INTERVAL} (tests)
  * @param keepalivePeerTimeout  override of {@link GossipConstants#PEER_TIMEOUT} (tests)
  * @param transport             frame cap, handshake caps and timeouts, TLS identity and trust
+ * @param erlay                 ERLAY transaction relay (the seed's {@code Option<ErlayConfig>}); empty = NewTransaction
+ *                              travels by Plumtree like every other payload
  */
 public record GossipConfig(
         InetSocketAddress listenAddr,
@@ -62,7 +65,8 @@ public record GossipConfig(
         PeerOptions peerOptions,
         Optional<Duration> keepalivePingInterval,
         Optional<Duration> keepalivePeerTimeout,
-        TransportSettings transport) {
+        TransportSettings transport,
+        Optional<ErlayConfig> erlay) {
 
     public GossipConfig {
         Objects.requireNonNull(listenAddr, "listen_addr");
@@ -97,6 +101,7 @@ public record GossipConfig(
         keepalivePingInterval.ifPresent(d -> positive(d, "keepalive_ping_interval_secs"));
         keepalivePeerTimeout.ifPresent(d -> positive(d, "keepalive_peer_timeout_secs"));
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(erlay, "erlay");
     }
 
     /** The seed's {@code GossipConfig::default()}. */
@@ -246,6 +251,7 @@ public record GossipConfig(
         private PeerOptions peerOptions = PeerOptions.defaults();
         private Optional<Duration> keepalivePingInterval = Optional.empty();
         private Optional<Duration> keepalivePeerTimeout = Optional.empty();
+        private Optional<ErlayConfig> erlay = Optional.empty();
         private TransportSettings transport = TransportSettings.defaults();
 
         private Builder() {}
@@ -258,7 +264,7 @@ public record GossipConfig(
             certPath = c.certPath; keyPath = c.keyPath; peerConnectInterval = c.peerConnectInterval;
             gossipFanout = c.gossipFanout; maxSeenMessages = c.maxSeenMessages; peersFilePath = c.peersFilePath;
             peerOptions = c.peerOptions; keepalivePingInterval = c.keepalivePingInterval;
-            keepalivePeerTimeout = c.keepalivePeerTimeout; transport = c.transport;
+            keepalivePeerTimeout = c.keepalivePeerTimeout; transport = c.transport; erlay = c.erlay;
         }
 
         public Builder listenAddr(InetSocketAddress v) { listenAddr = v; return this; }
@@ -283,12 +289,14 @@ public record GossipConfig(
         public Builder keepalivePingInterval(Duration v) { keepalivePingInterval = Optional.ofNullable(v); return this; }
         public Builder keepalivePeerTimeout(Duration v) { keepalivePeerTimeout = Optional.ofNullable(v); return this; }
         public Builder transport(TransportSettings v) { transport = v; return this; }
+        /** ERLAY relay of NewTransaction instead of Plumtree; null (the default) keeps Plumtree. */
+        public Builder erlay(ErlayConfig v) { erlay = Optional.ofNullable(v); return this; }
 
         public GossipConfig build() {
             return new GossipConfig(listenAddr, peerId, networkId, network, dnsSeedTimeout, dnsSeedBatchSize,
                     dnsSeeds == null ? network.dnsSeeds() : dnsSeeds, targetOutboundCount, maxConnections, bootstrapPeers, introducer, certPath, keyPath,
                     peerConnectInterval, gossipFanout, maxSeenMessages, peersFilePath, peerOptions,
-                    keepalivePingInterval, keepalivePeerTimeout, transport);
+                    keepalivePingInterval, keepalivePeerTimeout, transport, erlay);
         }
     }
 

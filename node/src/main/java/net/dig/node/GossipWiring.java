@@ -65,6 +65,7 @@ final class GossipWiring {
                 .dnsSeeds(n.dnsSeeds())
                 .bootstrapPeers(bootstrap)
                 .peerConnectInterval(n.peerConnectInterval())
+                .erlay(n.erlay().config().orElse(null))
                 .peersFilePath(ctx.home().dir().resolve("peers.dat"))
                 .transport(TransportSettings.builder()
                         .identityDir(Optional.of(ctx.home().dir().resolve("tls")))

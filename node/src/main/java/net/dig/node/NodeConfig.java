@@ -122,7 +122,8 @@ record NodeConfig(
                           @JsonProperty("peer_connect_interval_secs") @JsonDeserialize(using = ConfigValues.Seconds.class)
                           Duration peerConnectInterval,
                           List<String> dnsSeeds, int socketSendBufferBytes, int socketReceiveBufferBytes, LanesSection lanes,
-                          NodeMessagesSection nodeMessages, AdmissionSection admission, ReplicationSection replication) {
+                          NodeMessagesSection nodeMessages, AdmissionSection admission, ReplicationSection replication,
+                          ErlaySection erlay) {
         NetworkSection {
             require(nodeMessages, "node_messages");
             require(replication, "replication");
@@ -157,6 +158,7 @@ record NodeConfig(
             }
             require(lanes, "lanes");
             require(admission, "admission");
+            require(erlay, "erlay");
         }
 
         Optional<GossipConfig.IntroducerConfig> introducerConfig() {

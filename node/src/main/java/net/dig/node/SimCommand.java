@@ -3,10 +3,12 @@ package net.dig.node;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import net.dig.gossip.DhtConfig;
+import net.dig.gossip.ErlayConfig;
 import net.dig.gossip.PlumtreeConfig;
 import net.dig.sim.DhtReport;
 import net.dig.sim.DhtScenario;
 import net.dig.sim.DhtSpec;
+import net.dig.sim.ErlayScenario;
 import net.dig.sim.SimLinks;
 import net.dig.sim.SimReport;
 import net.dig.sim.SimRunner;
@@ -39,7 +41,7 @@ final class SimCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--scenario", defaultValue = "steady",
-            description = "steady, failure, partition, churn, byzantine or dht (default ${DEFAULT-VALUE}).")
+            description = "steady, failure, partition, churn, byzantine, dht or erlay (default ${DEFAULT-VALUE}).")
     String scenario;
 
     @Option(names = "--degree", defaultValue = "8", description = "Overlay degree, even (default ${DEFAULT-VALUE}).")
@@ -75,6 +77,10 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--lookups", defaultValue = "1000", description = "dht: measured provider lookups (default ${DEFAULT-VALUE}).")
     int lookups;
 
+    @Option(names = "--outbound", defaultValue = "8",
+            description = "erlay: connections each node dials (default ${DEFAULT-VALUE}).")
+    int outbound;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -101,6 +107,19 @@ final class SimCommand implements Callable<Integer> {
             }
             DhtReport report = DhtScenario.run(dhtSpec);
             return print(report.toTable(), report.toJson(), DhtReport.csvHeader() + "\n" + report.toCsvRow());
+        }
+        if (chosen == SimScenario.ERLAY) {
+            if (csv) {
+                throw CliException.usage("sim: the erlay scenario prints a table or --json, not --csv");
+            }
+            ErlayScenario.Spec erlaySpec;
+            try {
+                erlaySpec = new ErlayScenario.Spec(nodes, outbound, broadcasts, intervalMillis, seed, links(), ErlayConfig.defaults());
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("sim: " + e.getMessage());
+            }
+            ErlayScenario.Report report = ErlayScenario.run(erlaySpec);
+            return print(report.toTable(), report.toJson(), "");
         }
         SimSpec simSpec;
         try {

@@ -17,11 +17,13 @@ public enum SimScenario {
     /** One node announces ids it does not have and swallows every payload. */
     BYZANTINE,
     /** Provider discovery over the Kademlia DHT with churn; runs through {@link DhtScenario}, not {@link SimRunner}. */
-    DHT;
+    DHT,
+    /** Transaction relay, ERLAY against flooding; runs through {@link ErlayScenario}, not {@link SimRunner}. */
+    ERLAY;
 
-    /** The scenarios {@link SimRunner} runs: every one but {@link #DHT}. */
+    /** The scenarios {@link SimRunner} runs: every one but {@link #DHT} and {@link #ERLAY}. */
     public static java.util.List<SimScenario> broadcastScenarios() {
-        return Arrays.stream(values()).filter(s -> s != DHT).toList();
+        return Arrays.stream(values()).filter(s -> s != DHT && s != ERLAY).toList();
     }
 
     public String cliName() {
