@@ -44,7 +44,7 @@ import net.dig.wire.ReconciliationSketch.Kind;
  * Messages out of role (a sketch to the initiator, a response for a round not in flight, an extension not
  * asked for) are {@link ErlayViolation}s reported to the driver and otherwise ignored. A set past
  * {@value #MAX_SET_SIZE} transactions, a short-id collision, and a silent peer (no answer within three
- * intervals) fall back to announcing directly. Capacities are capped at {@link ErlayConfig#MAX_SKETCH_CAPACITY}.
+ * intervals) fall back to announcing directly; the silent peer's late answer to that round is ignored. Capacities are capped at {@link ErlayConfig#MAX_SKETCH_CAPACITY}.
  */
 public final class ErlayReconciler {
     static final int FALSE_POSITIVE_BITS = 16;
@@ -131,6 +131,7 @@ public final class ErlayReconciler {
         for (Peer p : peers.values()) {
             if (p.inFlight != null && nowMillis >= p.inFlightDeadline) {
                 announceAll(p, p.inFlight.set);
+                p.abandonedRound = p.inFlight.number;
                 p.inFlight = null;
             }
             if (p.initiator && p.inFlight == null && nowMillis >= p.nextRound) {
@@ -180,6 +181,9 @@ public final class ErlayReconciler {
     /** A response to this node's sketch. */
     public void onResponse(PeerId from, ReconciliationResponse response) {
         Peer p = peers.get(from);
+        if (p != null && p.initiator && p.inFlight == null && p.abandonedRound == response.round()) {
+            return;
+        }
         if (p == null || !p.initiator || p.inFlight == null || p.inFlight.number != response.round()) {
             report(from, ErlayViolation.UNEXPECTED_RESPONSE);
             return;
@@ -320,6 +324,7 @@ public final class ErlayReconciler {
         long round;
         Round inFlight;
         long inFlightDeadline;
+        long abandonedRound = -1;
         Answer answering;
         long lastPeerSetSize = -1;
         double q = INITIAL_Q;

@@ -185,6 +185,21 @@ class ErlayReconcilerTest {
         assertThat(pair.announcements - flooded).isEqualTo(1);
     }
 
+    /** A silent peer's round is abandoned for direct announcements; its late answer is no violation. */
+    @Test
+    void aLateAnswerToAnAbandonedRoundIsIgnored() {
+        Pair pair = new Pair(new ErlayConfig(0, 1_000, 8));
+        pair.originate(A, tx(1));
+        pair.nodes.get(A).onTick(1_000);
+        pair.nodes.get(A).onTick(10_000);
+        while (!pair.wire.isEmpty()) {
+            pair.wire.poll().run();
+        }
+        assertThat(pair.known.get(B)).contains(tx(1));
+        assertThat(pair.nodes.get(A).stats().flooded()).isEqualTo(1);
+        assertThat(pair.violations).isEmpty();
+    }
+
     @Test
     void messagesOutOfRoleAreViolations() {
         Pair pair = new Pair(new ErlayConfig(0, 1_000, 8));

@@ -59,10 +59,10 @@ class ErlayLoopbackTest {
         assertThat(get(a.handle().broadcastTyped(new NewTransaction(id, 10, 2), Optional.empty())))
                 .as("flood_peer_count 0: announced to nobody at once").isZero();
 
-        InboundMessage atMiddle = receiveStepping(atB);
+        InboundMessage atMiddle = receiveStepping(atB, a, b);
         assertThat(atMiddle.peer()).isEqualTo(a.peerId());
         assertThat(atMiddle.message().body(WireLimits.DEFAULT, NewTransaction::decode).transactionId()).isEqualTo(id);
-        InboundMessage atEnd = receiveStepping(atC);
+        InboundMessage atEnd = receiveStepping(atC, b, c);
         assertThat(atEnd.peer()).as("C got it from B, by reconciliation").isEqualTo(b.peerId());
 
         ErlayReconciler.Stats origin = a.erlayStats().orElseThrow();
@@ -73,16 +73,16 @@ class ErlayLoopbackTest {
     }
 
     /** Steps the clock one interval at a time until a NewTransaction arrives. */
-    private InboundMessage receiveStepping(InboundReceiver receiver) throws InterruptedException {
+    private InboundMessage receiveStepping(InboundReceiver receiver, GossipService from, GossipService to) throws InterruptedException {
         long deadline = System.nanoTime() + BOUND.toNanos();
         while (System.nanoTime() < deadline) {
             clock.advance(Duration.ofMillis(INTERVAL_MILLIS));
-            Optional<InboundMessage> m = receiver.receive(Duration.ofMillis(100));
+            Optional<InboundMessage> m = receiver.receive(Duration.ofMillis(250));
             if (m.isPresent() && m.get().message().type() == NEW_TRANSACTION) {
                 return m.get();
             }
         }
-        throw new AssertionError("no NewTransaction within " + BOUND);
+        throw new AssertionError("no NewTransaction within " + BOUND + "; sender " + from.erlayStats() + ", receiver " + to.erlayStats());
     }
 
     private static <T> T get(CompletableFuture<T> future) throws Exception {
