@@ -25,6 +25,9 @@ import picocli.CommandLine.Spec;
  * last delivery hop, latency p50/p99 and bytes against flooding: a table, one JSON object ({@code --json})
  * or CSV ({@code --csv}). {@code --scenario dht} instead runs provider discovery over the Kademlia DHT with churn
  * ({@link DhtScenario}: lookup success, rounds and requests per lookup, time until a datastore has R holders).
+ * {@code --scenario erlay} relays {@code --broadcasts} transactions, one every {@code --interval-ms}, over an
+ * overlay where each node dials {@code --outbound} others, with ERLAY and with flooding ({@link ErlayScenario}:
+ * delivery, announcement bytes, latency p50/p99).
  * Needs no data directory and touches no file; the same arguments print the same
  * figures (apart from the run time).
  */
