@@ -181,7 +181,7 @@ public final class ErlayReconciler {
     /** A response to this node's sketch. */
     public void onResponse(PeerId from, ReconciliationResponse response) {
         Peer p = peers.get(from);
-        if (p != null && p.initiator && p.inFlight == null && p.abandonedRound == response.round()) {
+        if (p != null && p.initiator && p.abandonedRound == response.round()) {
             return;
         }
         if (p == null || !p.initiator || p.inFlight == null || p.inFlight.number != response.round()) {
