@@ -12,13 +12,16 @@ package net.dig.gossip;
 public record ErlayConfig(int floodPeerCount, long reconciliationIntervalMillis, int sketchCapacity) {
     /** Capacity of one sketch message; an extension doubles it. */
     public static final int MAX_SKETCH_CAPACITY = 1024;
+    /** Shortest interval: a round is up to two messages each way, and peers accept 600 of each a minute. */
+    public static final long MIN_INTERVAL_MILLIS = 200;
 
     public ErlayConfig {
         if (floodPeerCount < 0) {
             throw new IllegalArgumentException("flood_peer_count must be >= 0, got " + floodPeerCount);
         }
-        if (reconciliationIntervalMillis < 1) {
-            throw new IllegalArgumentException("reconciliation_interval_ms must be >= 1, got " + reconciliationIntervalMillis);
+        if (reconciliationIntervalMillis < MIN_INTERVAL_MILLIS) {
+            throw new IllegalArgumentException("reconciliation_interval_ms must be >= " + MIN_INTERVAL_MILLIS + ", got "
+                    + reconciliationIntervalMillis);
         }
         if (sketchCapacity < 1 || sketchCapacity > MAX_SKETCH_CAPACITY) {
             throw new IllegalArgumentException("sketch_capacity must be 1.." + MAX_SKETCH_CAPACITY + ", got " + sketchCapacity);

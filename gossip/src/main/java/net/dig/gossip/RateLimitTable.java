@@ -5,6 +5,8 @@ import net.dig.wire.DigMessageType;
 import net.dig.wire.LazyAnnounce;
 import net.dig.wire.NodeMessage;
 import net.dig.wire.NodeMessageLimits;
+import net.dig.wire.ReconciliationResponse;
+import net.dig.wire.ReconciliationSketch;
 import net.dig.wire.RequestByHash;
 
 /**
@@ -112,6 +114,10 @@ public final class RateLimitTable {
         r[206] = RateLimit.of(10, 8192, false);
         r[207] = RateLimit.of(10, 65536, false);
         r[208] = RateLimit.of(10, 4096, false);
+        // ERLAY (D51a): one round per connection per reconciliation interval, each an initial sketch, perhaps
+        // an extension, and their answers; 600 a minute leaves room for intervals down to 200 ms.
+        r[ReconciliationSketch.OPCODE] = RateLimit.of(600, 16 + 4 * ReconciliationSketch.MAX_CAPACITY, false);
+        r[ReconciliationResponse.OPCODE] = RateLimit.of(600, 16 + 4 * ReconciliationResponse.MAX_ASKED, false);
         r[218] = RateLimit.of(4, 512, false);
         r[219] = RateLimit.of(4, 256, false);
         r[221] = RateLimit.of(10, 164, false).droppingWhenOverRate();
