@@ -43,8 +43,11 @@ public final class SimRunner {
     }
 
     private static void requireBroadcast(SimSpec spec) {
-        if (spec.scenario() == SimScenario.DHT || spec.scenario() == SimScenario.ERLAY) {
-            throw new IllegalArgumentException("the " + spec.scenario().cliName() + " scenario has its own runner, not the broadcast runner");
+        if (spec.scenario() == SimScenario.DHT) {
+            throw new IllegalArgumentException("the dht scenario runs through DhtScenario, not the broadcast runner");
+        }
+        if (spec.scenario() == SimScenario.ERLAY) {
+            throw new IllegalArgumentException("the erlay scenario runs through ErlayScenario, not the broadcast runner");
         }
     }
 
