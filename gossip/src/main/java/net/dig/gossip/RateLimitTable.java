@@ -5,6 +5,8 @@ import net.dig.wire.DigMessageType;
 import net.dig.wire.LazyAnnounce;
 import net.dig.wire.NodeMessage;
 import net.dig.wire.NodeMessageLimits;
+import net.dig.wire.ReconciliationResponse;
+import net.dig.wire.ReconciliationSketch;
 import net.dig.wire.RequestByHash;
 
 /**
@@ -117,6 +119,10 @@ public final class RateLimitTable {
         r[209] = RateLimit.of(600, 256 * KIB, false);
         r[210] = RateLimit.of(600, 2 * MIB, 100L * MIB, false);
         r[213] = RateLimit.of(5000, MIB + 64, 20L * MIB, false);
+        // ERLAY (D51a): one round per connection per reconciliation interval, each an initial sketch, perhaps
+        // an extension, and their answers; 600 a minute leaves room for intervals down to 200 ms.
+        r[ReconciliationSketch.OPCODE] = RateLimit.of(600, 16 + 4 * ReconciliationSketch.MAX_CAPACITY, false);
+        r[ReconciliationResponse.OPCODE] = RateLimit.of(600, 16 + 4 * ReconciliationResponse.MAX_ASKED, false);
         r[218] = RateLimit.of(4, 512, false);
         r[219] = RateLimit.of(4, 256, false);
         r[221] = RateLimit.of(10, 164, false).droppingWhenOverRate();

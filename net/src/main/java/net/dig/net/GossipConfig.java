@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import net.dig.gossip.CompactBlockConfig;
 import net.dig.gossip.DandelionConfig;
+import net.dig.gossip.ErlayConfig;
 import net.dig.gossip.PeerId;
 
 /**
@@ -48,6 +49,8 @@ import net.dig.gossip.PeerId;
  *                              buckets, next to the /16 rule (default none: /16 only)
  * @param compactBlocks         compact block relay, BIP-152 style ({@link BlockRelayService}); on by default
  * @param dandelion             Dandelion++ for transactions ({@link DandelionService}); on by default
+ * @param erlay                 ERLAY transaction relay (the seed's {@code Option<ErlayConfig>}); empty = NewTransaction
+ *                              travels by Plumtree like every other payload
  */
 public record GossipConfig(
         InetSocketAddress listenAddr,
@@ -75,7 +78,8 @@ public record GossipConfig(
         Optional<TorConfig> tor,
         Optional<net.dig.gossip.Asmap> asmap,
         CompactBlockConfig compactBlocks,
-        DandelionConfig dandelion) {
+        DandelionConfig dandelion,
+        Optional<ErlayConfig> erlay) {
 
     public GossipConfig {
         Objects.requireNonNull(listenAddr, "listen_addr");
@@ -115,6 +119,7 @@ public record GossipConfig(
         Objects.requireNonNull(asmap, "asmap");
         Objects.requireNonNull(compactBlocks, "compact_blocks");
         Objects.requireNonNull(dandelion, "dandelion");
+        Objects.requireNonNull(erlay, "erlay");
     }
 
     /** The seed's {@code GossipConfig::default()}. */
@@ -265,6 +270,7 @@ public record GossipConfig(
         private PeerOptions peerOptions = PeerOptions.defaults();
         private Optional<Duration> keepalivePingInterval = Optional.empty();
         private Optional<Duration> keepalivePeerTimeout = Optional.empty();
+        private Optional<ErlayConfig> erlay = Optional.empty();
         private TransportSettings transport = TransportSettings.defaults();
         private Optional<TorConfig> tor = Optional.empty();
         private Optional<net.dig.gossip.Asmap> asmap = Optional.empty();
@@ -284,6 +290,7 @@ public record GossipConfig(
             keepalivePeerTimeout = c.keepalivePeerTimeout; transport = c.transport;
             tor = c.tor; asmap = c.asmap;
             compactBlocks = c.compactBlocks; dandelion = c.dandelion;
+            erlay = c.erlay;
         }
 
         public Builder listenAddr(InetSocketAddress v) { listenAddr = v; return this; }
@@ -313,12 +320,14 @@ public record GossipConfig(
         public Builder asmap(net.dig.gossip.Asmap v) { asmap = Optional.ofNullable(v); return this; }
         public Builder compactBlocks(CompactBlockConfig v) { compactBlocks = v; return this; }
         public Builder dandelion(DandelionConfig v) { dandelion = v; return this; }
+        /** ERLAY relay of NewTransaction instead of Plumtree; null (the default) keeps Plumtree. */
+        public Builder erlay(ErlayConfig v) { erlay = Optional.ofNullable(v); return this; }
 
         public GossipConfig build() {
             return new GossipConfig(listenAddr, peerId, networkId, network, dnsSeedTimeout, dnsSeedBatchSize,
                     dnsSeeds == null ? network.dnsSeeds() : dnsSeeds, targetOutboundCount, maxConnections, bootstrapPeers, introducer, relay, certPath, keyPath,
                     peerConnectInterval, gossipFanout, maxSeenMessages, peersFilePath, peerOptions,
-                    keepalivePingInterval, keepalivePeerTimeout, transport, tor, asmap, compactBlocks, dandelion);
+                    keepalivePingInterval, keepalivePeerTimeout, transport, tor, asmap, compactBlocks, dandelion, erlay);
         }
     }
 

@@ -179,6 +179,11 @@ public final class GossipService {
                 () -> listener != null && listener.isActive(), relay::stats);
     }
 
+    /** ERLAY's counters when {@code network.erlay} is on; empty otherwise. */
+    Optional<net.dig.gossip.ErlayReconciler.Stats> erlayStats() {
+        return plumtree.erlayStats();
+    }
+
     private Connections connections() {
         return connections;
     }

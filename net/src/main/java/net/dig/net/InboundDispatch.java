@@ -76,7 +76,7 @@ final class InboundDispatch {
         if (message.type() != ChiaMessageType.REQUEST_PEERS.code()) {
             connection.markUseful(ctx.clock.millis());
         }
-        if (PlumtreeDriver.routes(message)) {
+        if (PlumtreeDriver.routes(message) || plumtree.erlayRoutes(message)) {
             plumtree.message(connection.peerId(), message);
             return;
         }

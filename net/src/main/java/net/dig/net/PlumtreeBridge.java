@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import net.dig.gossip.ErlayReconciler;
 import net.dig.gossip.MessageBus;
 import net.dig.gossip.PeerId;
 import net.dig.gossip.PenaltyReason;
@@ -38,6 +39,7 @@ final class PlumtreeBridge implements PlumtreeOutput {
     private final Reputations reputations;
     private final MessageBus bus;
     private volatile PlumtreeDriver driver;
+    private final Optional<ErlayBridge> erlay;
 
     PlumtreeBridge(ServiceContext ctx, PeerTable peers, Reputations reputations, MessageBus bus) {
         this.config = ctx.config;
@@ -45,6 +47,7 @@ final class PlumtreeBridge implements PlumtreeOutput {
         this.peers = peers;
         this.reputations = reputations;
         this.bus = bus;
+        this.erlay = config.erlay().map(c -> new ErlayBridge(ctx, peers, reputations, bus, c));
     }
 
     /** Creates the router on {@code control}. */
@@ -55,6 +58,7 @@ final class PlumtreeBridge implements PlumtreeOutput {
             ScheduledFuture<?> f = control.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
             return () -> f.cancel(false);
         }, this, bus.validator(), bus.config().maxValidationsInFlight());
+        erlay.ifPresent(e -> e.start(control));
     }
 
     void stop() {
@@ -62,22 +66,42 @@ final class PlumtreeBridge implements PlumtreeOutput {
         if (d != null) {
             d.close();
         }
+        erlay.ifPresent(ErlayBridge::stop);
     }
 
     void neighborUp(PeerId peer) {
         driver.neighborUp(peer);
+        erlay.ifPresent(e -> peers.get(peer).ifPresent(e::neighborUp));
     }
 
     void neighborDown(PeerId peer) {
         driver.neighborDown(peer);
+        erlay.ifPresent(e -> e.neighborDown(peer));
+    }
+
+    /** True for an inbound frame ERLAY handles when it is enabled (NewTransaction, 211, 212). */
+    boolean erlayRoutes(Message message) {
+        return erlay.isPresent() && ErlayBridge.routes(message);
     }
 
     void message(PeerId from, Message message) {
+        if (erlayRoutes(message)) {
+            erlay.get().message(from, message);
+            return;
+        }
         driver.message(from, message);
     }
 
     CompletableFuture<Integer> broadcast(Message message, Optional<PeerId> exclude) {
+        if (erlayRoutes(message)) {
+            return erlay.get().broadcast(message);
+        }
         return driver.broadcast(message, exclude);
+    }
+
+    /** ERLAY's counters; empty when ERLAY is off. */
+    Optional<ErlayReconciler.Stats> erlayStats() {
+        return erlay.map(ErlayBridge::stats);
     }
 
     PlumtreeStats lastStats() {

@@ -66,6 +66,7 @@ final class GossipWiring {
                 .dnsSeeds(n.dnsSeeds())
                 .bootstrapPeers(bootstrap)
                 .peerConnectInterval(n.peerConnectInterval())
+                .erlay(n.erlay().config().orElse(null))
                 .peersFilePath(ctx.home().dir().resolve("peers.dat"))
                 .tor(n.tor().config().orElse(null))
                 .asmap(asmap(ctx, n.asmapFile()))

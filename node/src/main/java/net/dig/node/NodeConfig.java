@@ -124,7 +124,8 @@ record NodeConfig(
                           List<String> dnsSeeds, int socketSendBufferBytes, int socketReceiveBufferBytes, LanesSection lanes,
                           NodeMessagesSection nodeMessages, AdmissionSection admission, ReplicationSection replication,
                           RelaySection relay, TorSection tor, String asmapFile,
-                          CompactBlocksSection compactBlocks, DandelionSection dandelion) {
+                          CompactBlocksSection compactBlocks, DandelionSection dandelion,
+                          ErlaySection erlay) {
         NetworkSection {
             require(tor, "tor");
             if (asmapFile != null && asmapFile.isBlank()) {
@@ -166,6 +167,7 @@ record NodeConfig(
             require(lanes, "lanes");
             require(admission, "admission");
             require(relay, "relay");
+            require(erlay, "erlay");
         }
 
         Optional<GossipConfig.IntroducerConfig> introducerConfig() {

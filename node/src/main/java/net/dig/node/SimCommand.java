@@ -4,11 +4,13 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import net.dig.gossip.DandelionConfig;
 import net.dig.gossip.DhtConfig;
+import net.dig.gossip.ErlayConfig;
 import net.dig.gossip.PlumtreeConfig;
 import net.dig.sim.DandelionScenario;
 import net.dig.sim.DhtReport;
 import net.dig.sim.DhtScenario;
 import net.dig.sim.DhtSpec;
+import net.dig.sim.ErlayScenario;
 import net.dig.sim.SimLinks;
 import net.dig.sim.SimReport;
 import net.dig.sim.SimRunner;
@@ -25,6 +27,9 @@ import picocli.CommandLine.Spec;
  * last delivery hop, latency p50/p99 and bytes against flooding: a table, one JSON object ({@code --json})
  * or CSV ({@code --csv}). {@code --scenario dht} instead runs provider discovery over the Kademlia DHT with churn
  * ({@link DhtScenario}: lookup success, rounds and requests per lookup, time until a datastore has R holders).
+ * {@code --scenario erlay} relays {@code --broadcasts} transactions, one every {@code --interval-ms}, over an
+ * overlay where each node dials {@code --outbound} others, with ERLAY and with flooding ({@link ErlayScenario}:
+ * delivery, announcement bytes, latency p50/p99).
  * Needs no data directory and touches no file; the same arguments print the same
  * figures (apart from the run time).
  */
@@ -41,7 +46,7 @@ final class SimCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--scenario", defaultValue = "steady",
-            description = "steady, failure, partition, churn, byzantine, dht or dandelion (default ${DEFAULT-VALUE}).")
+            description = "steady, failure, partition, churn, byzantine, dht, dandelion or erlay (default ${DEFAULT-VALUE}).")
     String scenario;
 
     @Option(names = "--degree", defaultValue = "8", description = "Overlay degree, even (default ${DEFAULT-VALUE}).")
@@ -85,6 +90,10 @@ final class SimCommand implements Callable<Integer> {
             description = "dandelion: transactions originated by random honest nodes (default ${DEFAULT-VALUE}).")
     int transactions;
 
+    @Option(names = "--outbound", defaultValue = "8",
+            description = "erlay: connections each node dials (default ${DEFAULT-VALUE}).")
+    int outbound;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -121,6 +130,19 @@ final class SimCommand implements Callable<Integer> {
             }
             DandelionScenario.Report report = DandelionScenario.run(dandelionSpec);
             return print(report.toTable(), report.toJson(), report.toJson());
+        }
+        if (chosen == SimScenario.ERLAY) {
+            if (csv) {
+                throw CliException.usage("sim: the erlay scenario prints a table or --json, not --csv");
+            }
+            ErlayScenario.Spec erlaySpec;
+            try {
+                erlaySpec = new ErlayScenario.Spec(nodes, outbound, broadcasts, intervalMillis, seed, links(), ErlayConfig.defaults());
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("sim: " + e.getMessage());
+            }
+            ErlayScenario.Report report = ErlayScenario.run(erlaySpec);
+            return print(report.toTable(), report.toJson(), "");
         }
         SimSpec simSpec;
         try {

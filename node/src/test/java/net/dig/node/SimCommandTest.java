@@ -55,6 +55,19 @@ class SimCommandTest {
     }
 
     @Test
+    void theErlayScenarioReportsBytesAndLatencyAgainstFlooding() {
+        CliRun.Result table = sim("--scenario", "erlay", "--nodes", "40", "--outbound", "3", "--broadcasts", "10",
+                "--interval-ms", "50", "--seed", "2");
+        assertThat(table.code()).isEqualTo(ExitCodes.OK);
+        assertThat(table.out()).contains("ERLAY vs flooding: 40 nodes, 3 outbound each, 10 transactions every 50 ms, seed 2")
+                .contains("announcement bytes, ERLAY / flooding:");
+        CliRun.Result json = sim("--scenario", "erlay", "--nodes", "40", "--outbound", "3", "--broadcasts", "10", "--json");
+        assertThat(json.out()).startsWith("{\"scenario\":\"erlay\",\"nodes\":40,\"outbound\":3,").contains("\"byte_ratio\":");
+        CliRun.Result csv = sim("--scenario", "erlay", "--nodes", "40", "--csv");
+        assertThat(csv.code()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
     void theDhtScenarioReportsLookupsRoundsAndTimeToRHolders() {
         CliRun.Result table = sim("--scenario", "dht", "--nodes", "60", "--seed", "4", "--datastores", "10", "--lookups", "50");
         assertThat(table.code()).isEqualTo(ExitCodes.OK);

@@ -44,8 +44,13 @@ public final class SimRunner {
 
     private static void requireBroadcast(SimSpec spec) {
         if (!SimScenario.broadcastScenarios().contains(spec.scenario())) {
-            throw new IllegalArgumentException("the " + spec.scenario().cliName() + " scenario runs through "
-                    + (spec.scenario() == SimScenario.DHT ? "DhtScenario" : "DandelionScenario") + ", not the broadcast runner");
+            String runner = switch (spec.scenario()) {
+                case DHT -> "DhtScenario";
+                case DANDELION -> "DandelionScenario";
+                default -> "ErlayScenario";
+            };
+            throw new IllegalArgumentException("the " + spec.scenario().cliName() + " scenario runs through " + runner
+                    + ", not the broadcast runner");
         }
     }
 

@@ -19,11 +19,13 @@ public enum SimScenario {
     /** Provider discovery over the Kademlia DHT with churn; runs through {@link DhtScenario}, not {@link SimRunner}. */
     DHT,
     /** Origin privacy of transactions against 10 % spies, with and without Dandelion++; runs through {@link DandelionScenario}. */
-    DANDELION;
+    DANDELION,
+    /** Transaction relay, ERLAY against flooding; runs through {@link ErlayScenario}, not {@link SimRunner}. */
+    ERLAY;
 
-    /** The scenarios {@link SimRunner} runs: every one but {@link #DHT} and {@link #DANDELION}. */
+    /** The scenarios {@link SimRunner} runs: every one but {@link #DHT}, {@link #DANDELION} and {@link #ERLAY}. */
     public static java.util.List<SimScenario> broadcastScenarios() {
-        return Arrays.stream(values()).filter(s -> s != DHT && s != DANDELION).toList();
+        return Arrays.stream(values()).filter(s -> s != DHT && s != DANDELION && s != ERLAY).toList();
     }
 
     public String cliName() {

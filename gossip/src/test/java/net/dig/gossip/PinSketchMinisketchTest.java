@@ -1,0 +1,58 @@
+package net.dig.gossip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Byte-for-byte agreement with minisketch, the C++ reference implementation of PinSketch.
+ *
+ * <p>Runs when {@code -Ddig.minisketch.reference=PATH} names the sketch printer that
+ * {@code gossip/src/test/minisketch/build-reference.sh PATH} builds (it fetches minisketch's source through
+ * cargo, inside the {@code minisketch-rs} crate, and compiles it with g++); skipped otherwise.
+ */
+class PinSketchMinisketchTest {
+    private static final String REFERENCE_PROPERTY = "dig.minisketch.reference";
+
+    @Test
+    void sketchesMatchMinisketchByteForByte() throws Exception {
+        String reference = System.getProperty(REFERENCE_PROPERTY, "");
+        assumeTrue(!reference.isEmpty() && Files.isExecutable(Path.of(reference)),
+                "set -D" + REFERENCE_PROPERTY + " to the binary built by build-reference.sh");
+        SplittableRandom random = new SplittableRandom(330);
+        for (int round = 0; round < 60; round++) {
+            int capacity = 1 + random.nextInt(round < 30 ? 12 : 64);
+            int count = random.nextInt(40);
+            int[] elements = new int[count];
+            List<String> command = new ArrayList<>(List.of(reference, Integer.toString(capacity)));
+            for (int i = 0; i < count; i++) {
+                int e;
+                do {
+                    e = random.nextInt();
+                } while (e == 0);
+                elements[i] = e;
+                command.add(Integer.toUnsignedString(e));
+            }
+            assertThat(HexFormat.of().formatHex(PinSketch.of(capacity, elements).toBytes()))
+                    .as("capacity %d, %d elements", capacity, count).isEqualTo(run(command));
+        }
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+}
