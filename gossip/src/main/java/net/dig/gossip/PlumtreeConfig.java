@@ -15,11 +15,12 @@ package net.dig.gossip;
  * @param dispatchIntervalMillis   IHAVEs to one peer are batched into one LazyAnnounce per interval (0 = at once)
  * @param optimisationThresholdMillis tree optimisation: replace the eager parent by a lazy announcer whose IHAVE
  *                                 came at least this much earlier than the payload (0 = off)
- * @param pruneProtectionMillis    a link that delivered a first copy within this window carries first copies: once
- *                                 pruned, a first copy from it within timeout1 was in flight and does not re-graft it
- * @param pruningClasses           only duplicates of one message in this many prune (the class is read from the
- *                                 message id, so every node picks the same messages; 1 = the paper: every
- *                                 duplicate prunes; at most {@value #MAX_PRUNING_CLASSES})
+ * @param pruneProtectionMillis    a duplicate from a peer that delivered a first copy within this window does not
+ *                                 prune it (0 = the paper: every duplicate prunes)
+ * @param persistentDuplicates     prune protection lapses for a link whose duplicates persist: after between this
+ *                                 many and four times this many duplicates from it, none more than twice
+ *                                 {@code pruneProtectionMillis} apart, the next one prunes it (0 = never lapses;
+ *                                 at most {@value #MAX_PERSISTENT_DUPLICATES})
  * @param maxMissing               bound on ids announced but not yet received
  * @param maxAnnouncersPerMessage  announcers remembered per missing id
  * @param requestRatePerSecond     RequestByHash ids one peer may ask for per second (token bucket refill)
@@ -38,14 +39,14 @@ public record PlumtreeConfig(
         long dispatchIntervalMillis,
         long optimisationThresholdMillis,
         long pruneProtectionMillis,
-        int pruningClasses,
+        int persistentDuplicates,
         int maxMissing,
         int maxAnnouncersPerMessage,
         int requestRatePerSecond,
         int requestBurst,
         long requestDedupMillis) {
 
-    public static final int MAX_PRUNING_CLASSES = 256;
+    public static final int MAX_PERSISTENT_DUPLICATES = 1_000_000;
 
     public PlumtreeConfig {
         positive("gossip_fanout", gossipFanout);
@@ -59,11 +60,11 @@ public record PlumtreeConfig(
         notNegative("dispatch_interval_millis", dispatchIntervalMillis);
         notNegative("optimisation_threshold_millis", optimisationThresholdMillis);
         notNegative("prune_protection_millis", pruneProtectionMillis);
-        positive("pruning_classes", pruningClasses);
-        if (pruningClasses > MAX_PRUNING_CLASSES) {
-            // the class is one byte of the id
-            throw new IllegalArgumentException("pruning_classes must be at most " + MAX_PRUNING_CLASSES
-                    + ", got " + pruningClasses);
+        notNegative("persistent_duplicates", persistentDuplicates);
+        if (persistentDuplicates > MAX_PERSISTENT_DUPLICATES) {
+            // the streak limit is drawn up to 4x this: keep it far from int overflow
+            throw new IllegalArgumentException("persistent_duplicates must be at most " + MAX_PERSISTENT_DUPLICATES
+                    + ", got " + persistentDuplicates);
         }
         positive("max_missing", maxMissing);
         positive("max_announcers_per_message", maxAnnouncersPerMessage);
@@ -89,7 +90,7 @@ public record PlumtreeConfig(
 
     public static PlumtreeConfig defaults() {
         return new PlumtreeConfig(8, 100_000, 120_000, 60_000, 10_000, 64L << 20,
-                500, 250, 50, 400, 5_000, 2, 10_000, 8, 512, 1024, 1_000);
+                500, 250, 50, 400, 5_000, 5, 10_000, 8, 512, 1024, 1_000);
     }
 
     /** A builder holding {@link #defaults()}. */
@@ -118,7 +119,7 @@ public record PlumtreeConfig(
         private long dispatchIntervalMillis;
         private long optimisationThresholdMillis;
         private long pruneProtectionMillis;
-        private int pruningClasses;
+        private int persistentDuplicates;
         private int maxMissing;
         private int maxAnnouncersPerMessage;
         private int requestRatePerSecond;
@@ -137,7 +138,7 @@ public record PlumtreeConfig(
             dispatchIntervalMillis = from.dispatchIntervalMillis;
             optimisationThresholdMillis = from.optimisationThresholdMillis;
             pruneProtectionMillis = from.pruneProtectionMillis;
-            pruningClasses = from.pruningClasses;
+            persistentDuplicates = from.persistentDuplicates;
             maxMissing = from.maxMissing;
             maxAnnouncersPerMessage = from.maxAnnouncersPerMessage;
             requestRatePerSecond = from.requestRatePerSecond;
@@ -200,8 +201,8 @@ public record PlumtreeConfig(
             return this;
         }
 
-        public Builder pruningClasses(int value) {
-            pruningClasses = value;
+        public Builder persistentDuplicates(int value) {
+            persistentDuplicates = value;
             return this;
         }
 
@@ -233,7 +234,7 @@ public record PlumtreeConfig(
         public PlumtreeConfig build() {
             return new PlumtreeConfig(gossipFanout, maxSeenMessages, seenTtlMillis, cacheTtlMillis, cacheMaxMessages,
                     cacheMaxBytes, lazyTimeoutMillis, retryTimeoutMillis, dispatchIntervalMillis,
-                    optimisationThresholdMillis, pruneProtectionMillis, pruningClasses, maxMissing,
+                    optimisationThresholdMillis, pruneProtectionMillis, persistentDuplicates, maxMissing,
                     maxAnnouncersPerMessage, requestRatePerSecond, requestBurst, requestDedupMillis);
         }
     }
