@@ -100,8 +100,13 @@ class ConfigReloadTest {
             assertThat(p.isAlive()).as("running; output: %s", Files.readString(output)).isTrue();
             Files.writeString(yaml, "network:\n  max_peers: 7\n");
             assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor()).isZero();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
-                    .until(() -> Files.readString(output).contains("\"config_reloaded\""));
+            try {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90))
+                        .until(() -> Files.readString(output).contains("\"config_reloaded\""));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no config_reloaded after SIGHUP; alive " + p.isAlive() + "; output:\n"
+                        + Files.readString(output), e);
+            }
             JsonNode event = StartProcessTest.event(Files.readAllLines(output), "config_reloaded");
             assertThat(event.get("details").get("needs_restart").toString()).contains("network.max_peers");
             assertThat(p.isAlive()).as("SIGHUP does not stop the node").isTrue();
