@@ -11,6 +11,7 @@ import java.util.random.RandomGenerator;
 import net.dig.core.Bytes32;
 import net.dig.wire.ReconciliationResponse;
 import net.dig.wire.ReconciliationResponse.Outcome;
+import net.dig.wire.ReconciliationSalt;
 import net.dig.wire.ReconciliationSketch;
 import net.dig.wire.ReconciliationSketch.Kind;
 
@@ -19,8 +20,11 @@ import net.dig.wire.ReconciliationSketch.Kind;
  * peers, and let every other peer learn it by periodic set reconciliation with {@link PinSketch}.
  *
  * <h2>What</h2>
- * Per connection: a 32-bit {@link SaltedShortIds} salted with both sides' salts, and a reconciliation set of the
- * transactions this node would have announced to that peer but did not. The side that dialed is the
+ * Per connection: each side draws a random 64-bit salt when the connection opens and sends it as a
+ * {@link ReconciliationSalt} (BIP-330's {@code sendtxrcncl}); once both are known the connection has a 32-bit
+ * {@link SaltedShortIds} salted with the two, and a reconciliation set of the transactions this node would have
+ * announced to that peer but did not. Until the peer's salt arrives (for ever, for a peer that does not speak
+ * ERLAY) every transaction is announced to it directly. The side that dialed is the
  * connection's initiator; every {@code reconciliation_interval_ms} it snapshots its set and sends a
  * {@link ReconciliationSketch} whose capacity is estimated from the last round (BIP-330:
  * {@code |s - l| + q min(s, l) + 1}, with {@code q} measured from the previous round's true difference,
@@ -42,7 +46,7 @@ import net.dig.wire.ReconciliationSketch.Kind;
  * A decode that comes out wrong (possible only with a probability bounded by the false-positive margin) is
  * detected when the initiator is asked for an id it does not hold: it then announces its whole snapshot.
  * Messages out of role (a sketch to the initiator, a response for a round not in flight, an extension not
- * asked for) are {@link ErlayViolation}s reported to the driver and otherwise ignored. A set past
+ * asked for, a sketch or response before the peer's salt, a second salt) are {@link ErlayViolation}s reported to the driver and otherwise ignored. A set past
  * {@value #MAX_SET_SIZE} transactions, a short-id collision, and a silent peer (no answer within three
  * intervals) fall back to announcing directly; the silent peer's late answer to that round is ignored. Capacities are capped at {@link ErlayConfig#MAX_SKETCH_CAPACITY}.
  */
@@ -55,6 +59,8 @@ public final class ErlayReconciler {
     public interface Output {
         /** Send an ERLAY body to a connected peer. */
         void send(PeerId peer, ReconciliationSketch sketch);
+
+        void send(PeerId peer, ReconciliationSalt salt);
 
         void send(PeerId peer, ReconciliationResponse response);
 
@@ -86,10 +92,35 @@ public final class ErlayReconciler {
         this.out = out;
     }
 
-    /** A peer connected; {@code initiator} when this node dialed it. Salts are each side's for this connection. */
-    public void peerConnected(PeerId peer, boolean initiator, long localSalt, long remoteSalt, long nowMillis) {
-        long firstRound = nowMillis + (initiator ? random.nextLong(config.reconciliationIntervalMillis()) : Long.MAX_VALUE);
-        peers.put(peer, new Peer(peer, initiator, SaltedShortIds.forSalts(localSalt, remoteSalt), firstRound));
+    /** The two salts of a connection whose short ids are settled. */
+    public record Salts(long local, long remote) {}
+
+    /**
+     * A peer connected; {@code initiator} when this node dialed it. Draws this side's salt for the connection
+     * and sends it; reconciliation starts once the peer's salt arrives ({@link #onSalt}).
+     */
+    public void peerConnected(PeerId peer, boolean initiator, long nowMillis) {
+        long salt = random.nextLong();
+        peers.put(peer, new Peer(peer, initiator, salt));
+        out.send(peer, new ReconciliationSalt(salt));
+    }
+
+    /** The peer's salt for this connection: short ids are settled and rounds may start. A second one is a violation. */
+    public void onSalt(PeerId from, ReconciliationSalt salt, long nowMillis) {
+        Peer p = peers.get(from);
+        if (p == null || p.ids != null) {
+            report(from, p == null ? ErlayViolation.UNEXPECTED_SALT : ErlayViolation.SECOND_SALT);
+            return;
+        }
+        p.remoteSalt = salt.salt();
+        p.ids = SaltedShortIds.forSalts(p.localSalt, p.remoteSalt);
+        p.nextRound = nowMillis + (p.initiator ? random.nextLong(config.reconciliationIntervalMillis()) : Long.MAX_VALUE);
+    }
+
+    /** Both salts of the connection with {@code peer}; empty until the peer's salt has arrived. */
+    public Optional<Salts> salts(PeerId peer) {
+        Peer p = peers.get(peer);
+        return p == null || p.ids == null ? Optional.empty() : Optional.of(new Salts(p.localSalt, p.remoteSalt));
     }
 
     public void peerDisconnected(PeerId peer) {
@@ -122,7 +153,7 @@ public final class ErlayReconciler {
     /** {@code peer} announced a transaction this node already had: it needs no reconciliation of it. */
     public void peerHas(PeerId peer, Bytes32 transactionId) {
         Peer p = peers.get(peer);
-        if (p != null) {
+        if (p != null && p.ids != null) {
             p.pending.remove(p.ids.of(transactionId), transactionId);
         }
     }
@@ -134,7 +165,7 @@ public final class ErlayReconciler {
                 p.abandonedRound = p.inFlight.number;
                 p.inFlight = null;
             }
-            if (p.initiator && p.inFlight == null && nowMillis >= p.nextRound) {
+            if (p.initiator && p.ids != null && p.inFlight == null && nowMillis >= p.nextRound) {
                 p.nextRound = nowMillis + config.reconciliationIntervalMillis();
                 startRound(p, nowMillis);
             }
@@ -146,7 +177,7 @@ public final class ErlayReconciler {
         for (Peer p : peers.values()) {
             if (p.inFlight != null) {
                 next = Math.min(next, p.inFlightDeadline);
-            } else if (p.initiator) {
+            } else if (p.initiator && p.ids != null) {
                 next = Math.min(next, p.nextRound);
             }
         }
@@ -184,7 +215,7 @@ public final class ErlayReconciler {
         if (p != null && p.initiator && p.abandonedRound == response.round()) {
             return;
         }
-        if (p == null || !p.initiator || p.inFlight == null || p.inFlight.number != response.round()) {
+        if (p == null || p.ids == null || !p.initiator || p.inFlight == null || p.inFlight.number != response.round()) {
             report(from, ErlayViolation.UNEXPECTED_RESPONSE);
             return;
         }
@@ -236,7 +267,7 @@ public final class ErlayReconciler {
     /** A sketch from the initiator of the connection. */
     public void onSketch(PeerId from, ReconciliationSketch sketch) {
         Peer p = peers.get(from);
-        if (p == null || p.initiator) {
+        if (p == null || p.ids == null || p.initiator) {
             report(from, ErlayViolation.UNEXPECTED_SKETCH);
             return;
         }
@@ -318,7 +349,10 @@ public final class ErlayReconciler {
     private static final class Peer {
         final PeerId id;
         final boolean initiator;
-        final SaltedShortIds ids;
+        final long localSalt;
+        long remoteSalt;
+        /** Null until the peer's salt arrives. */
+        SaltedShortIds ids;
         Map<Integer, Bytes32> pending = new HashMap<>();
         long nextRound;
         long round;
@@ -329,16 +363,16 @@ public final class ErlayReconciler {
         long lastPeerSetSize = -1;
         double q = INITIAL_Q;
 
-        Peer(PeerId id, boolean initiator, SaltedShortIds ids, long nextRound) {
+        Peer(PeerId id, boolean initiator, long localSalt) {
             this.id = id;
             this.initiator = initiator;
-            this.ids = ids;
-            this.nextRound = nextRound;
+            this.localSalt = localSalt;
+            this.nextRound = Long.MAX_VALUE;
         }
 
-        /** Queues a transaction; false when it must be announced directly (set full or short-id collision). */
+        /** Queues a transaction; false when it must be announced directly (no salts yet, set full, short-id collision). */
         boolean queue(Bytes32 tx) {
-            if (pending.size() >= MAX_SET_SIZE) {
+            if (ids == null || pending.size() >= MAX_SET_SIZE) {
                 return false;
             }
             Bytes32 previous = pending.putIfAbsent(ids.of(tx), tx);

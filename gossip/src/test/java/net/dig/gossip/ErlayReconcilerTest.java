@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import net.dig.core.Bytes32;
 import net.dig.wire.ReconciliationResponse;
+import net.dig.wire.ReconciliationSalt;
 import net.dig.wire.ReconciliationSketch;
 import org.junit.jupiter.api.Test;
 
@@ -44,9 +45,16 @@ class ErlayReconcilerTest {
         final Map<PeerId, ErlayReconciler> nodes = new HashMap<>();
         final List<ErlayViolation> violations = new ArrayList<>();
         final Map<Class<?>, Integer> bodies = new HashMap<>();
+        /** Salts sent by the node the pair holds back, until the test releases them. */
+        final Queue<Runnable> heldSalts = new ArrayDeque<>();
+        final Map<PeerId, Long> sentSalts = new HashMap<>();
         long announcements;
 
         Pair(ErlayConfig config) {
+            this(config, Optional.empty());
+        }
+
+        Pair(ErlayConfig config, Optional<PeerId> holdSaltOf) {
             for (PeerId self : List.of(A, B)) {
                 known.put(self, new HashSet<>());
                 PeerId other = self.equals(A) ? B : A;
@@ -56,6 +64,13 @@ class ErlayReconcilerTest {
                         bodies.merge(ReconciliationSketch.class, 1, Integer::sum);
                         ReconciliationSketch copy = ReconciliationSketch.decode(sketch.encode());
                         wire.add(() -> nodes.get(other).onSketch(self, copy));
+                    }
+
+                    @Override
+                    public void send(PeerId peer, ReconciliationSalt salt) {
+                        sentSalts.put(self, salt.salt());
+                        ReconciliationSalt copy = ReconciliationSalt.decode(salt.encode());
+                        (holdSaltOf.equals(Optional.of(self)) ? heldSalts : wire).add(() -> nodes.get(other).onSalt(self, copy, now));
                     }
 
                     @Override
@@ -77,8 +92,15 @@ class ErlayReconcilerTest {
                     }
                 }));
             }
-            nodes.get(A).peerConnected(B, true, 11, 22, 0);
-            nodes.get(B).peerConnected(A, false, 22, 11, 0);
+            nodes.get(A).peerConnected(B, true, 0);
+            nodes.get(B).peerConnected(A, false, 0);
+            drain();
+        }
+
+        void drain() {
+            while (!wire.isEmpty()) {
+                wire.poll().run();
+            }
         }
 
         void receive(PeerId node, PeerId from, Bytes32 tx) {
@@ -198,6 +220,63 @@ class ErlayReconcilerTest {
         assertThat(pair.known.get(B)).contains(tx(1));
         assertThat(pair.nodes.get(A).stats().flooded()).isEqualTo(1);
         assertThat(pair.violations).isEmpty();
+    }
+
+    /** Each side draws its own salt; both derive the same short ids from the two. */
+    @Test
+    void bothSidesSettleOnTheTwoSaltsTheyDrew() {
+        Pair pair = new Pair(new ErlayConfig(0, 1_000, 8));
+        long a = pair.sentSalts.get(A);
+        long b = pair.sentSalts.get(B);
+        assertThat(a).isNotEqualTo(b);
+        assertThat(pair.nodes.get(A).salts(B)).contains(new ErlayReconciler.Salts(a, b));
+        assertThat(pair.nodes.get(B).salts(A)).contains(new ErlayReconciler.Salts(b, a));
+        assertThat(SaltedShortIds.forSalts(a, b).of(tx(3))).isEqualTo(SaltedShortIds.forSalts(b, a).of(tx(3)));
+    }
+
+    /** Without the peer's salt nothing is reconciled: transactions go to it by direct announcement. */
+    @Test
+    void reconciliationWaitsForThePeersSalt() {
+        Pair pair = new Pair(new ErlayConfig(0, 1_000, 8), Optional.of(B));
+        assertThat(pair.nodes.get(A).salts(B)).isEmpty();
+        assertThat(pair.nodes.get(B).salts(A)).as("B has A's salt").isPresent();
+        pair.originate(A, tx(1));
+        pair.tickUntil(5_000);
+        assertThat(pair.known.get(B)).contains(tx(1));
+        assertThat(pair.nodes.get(A).stats().rounds()).as("no round without B's salt").isZero();
+        assertThat(pair.nodes.get(A).stats().flooded()).isEqualTo(1);
+        assertThat(pair.nodes.get(A).pendingFor(B)).isZero();
+
+        pair.heldSalts.forEach(Runnable::run);
+        pair.originate(A, tx(2));
+        assertThat(pair.nodes.get(A).pendingFor(B)).as("queued for reconciliation now").isEqualTo(1);
+        pair.tickUntil(7_000);
+        assertThat(pair.known.get(B)).contains(tx(2));
+        assertThat(pair.nodes.get(A).stats().decoded()).isPositive();
+        assertThat(pair.violations).isEmpty();
+    }
+
+    /** A second salt on a connection, a salt from no connected peer and a sketch before the salt are violations. */
+    @Test
+    void saltsOutOfOrderAreViolations() {
+        Pair pair = new Pair(new ErlayConfig(0, 1_000, 8), Optional.of(A));
+        pair.nodes.get(A).onSalt(B, new ReconciliationSalt(5), 0);
+        pair.nodes.get(A).onSalt(peer(9), new ReconciliationSalt(5), 0);
+        pair.nodes.get(B).onSketch(A, new ReconciliationSketch(1, ReconciliationSketch.Kind.INITIAL, 0, new byte[4]));
+        assertThat(pair.violations).containsExactly(ErlayViolation.SECOND_SALT, ErlayViolation.UNEXPECTED_SALT,
+                ErlayViolation.UNEXPECTED_SKETCH);
+        assertThat(pair.nodes.get(A).salts(B).orElseThrow().remote()).as("the first salt stands").isEqualTo(pair.sentSalts.get(B));
+    }
+
+    /** A new connection to the same peer draws a new salt. */
+    @Test
+    void aReconnectionDrawsAFreshSalt() {
+        Pair pair = new Pair(new ErlayConfig(0, 1_000, 8));
+        long first = pair.sentSalts.get(A);
+        pair.nodes.get(A).peerDisconnected(B);
+        assertThat(pair.nodes.get(A).salts(B)).isEmpty();
+        pair.nodes.get(A).peerConnected(B, true, 0);
+        assertThat(pair.sentSalts.get(A)).isNotEqualTo(first);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package net.dig.gossip;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,23 +12,26 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * Byte-for-byte agreement with minisketch, the C++ reference implementation of PinSketch.
  *
- * <p>Runs when {@code -Ddig.minisketch.reference=PATH} names the sketch printer that
- * {@code gossip/src/test/minisketch/build-reference.sh PATH} builds (it fetches minisketch's source through
- * cargo, inside the {@code minisketch-rs} crate, and compiles it with g++); skipped otherwise.
+ * <p>Runs the sketch printer that {@code gossip/src/test/minisketch/build-reference.sh} builds (it fetches
+ * minisketch's source through cargo, inside the {@code minisketch-rs} crate, and compiles it with g++) into
+ * {@value #REFERENCE}, found from the repository root; {@code -Ddig.minisketch.reference=PATH} names another
+ * build. A missing reference fails the test under CI ({@code CI=true}, where {@code .ci/run} builds it) and
+ * skips it elsewhere with the command that builds it.
  */
 class PinSketchMinisketchTest {
     private static final String REFERENCE_PROPERTY = "dig.minisketch.reference";
+    private static final String BUILD_SCRIPT = "gossip/src/test/minisketch/build-reference.sh";
+    private static final String REFERENCE = "gossip/src/test/minisketch/target/sketch-ref";
 
     @Test
     void sketchesMatchMinisketchByteForByte() throws Exception {
-        String reference = System.getProperty(REFERENCE_PROPERTY, "");
-        assumeTrue(!reference.isEmpty() && Files.isExecutable(Path.of(reference)),
-                "set -D" + REFERENCE_PROPERTY + " to the binary built by build-reference.sh");
+        String reference = reference().toString();
         SplittableRandom random = new SplittableRandom(330);
         for (int round = 0; round < 60; round++) {
             int capacity = 1 + random.nextInt(round < 30 ? 12 : 64);
@@ -46,6 +49,30 @@ class PinSketchMinisketchTest {
             assertThat(HexFormat.of().formatHex(PinSketch.of(capacity, elements).toBytes()))
                     .as("capacity %d, %d elements", capacity, count).isEqualTo(run(command));
         }
+    }
+
+    /** The property's path, else {@value #REFERENCE} under the nearest ancestor holding the build script. */
+    private static Path reference() {
+        String property = System.getProperty(REFERENCE_PROPERTY, "");
+        Path path = property.isEmpty() ? repoRoot().resolve(REFERENCE) : Path.of(property);
+        if (!Files.isExecutable(path)) {
+            String message = path + " is missing: run `bash " + BUILD_SCRIPT + "` from the repository root";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(message + " (.ci/run must do it before ./mvnw -B verify)");
+            }
+            Assumptions.abort(message);
+        }
+        return path;
+    }
+
+    private static Path repoRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve(BUILD_SCRIPT))) {
+                return p;
+            }
+        }
+        return dir;
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {

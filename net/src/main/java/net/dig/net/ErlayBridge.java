@@ -1,9 +1,6 @@
 package net.dig.net;
 
 import io.netty.channel.EventLoop;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +20,7 @@ import net.dig.wire.ChiaMessageType;
 import net.dig.wire.Message;
 import net.dig.wire.NewTransaction;
 import net.dig.wire.ReconciliationResponse;
+import net.dig.wire.ReconciliationSalt;
 import net.dig.wire.ReconciliationSketch;
 import net.dig.wire.WireException;
 import net.dig.wire.WireLimits;
@@ -41,8 +39,10 @@ import net.dig.wire.WireLimits;
  * <h2>Failure modes</h2>
  * A NewTransaction is validated by the message bus's validator before it is delivered or relayed: REJECT
  * penalises the sender, IGNORE drops it. A malformed 211/212 body is a malformed-message penalty, an
- * out-of-role one a protocol violation. Short ids use salts both ends derive from the two PeerIds (SHA-256
- * of a tag and the PeerId), so they are fixed per pair of nodes rather than drawn per connection; a crafted
+ * out-of-role one (a second salt on a connection among them) a protocol violation. Each side draws its salt
+ * per connection from the reconciler's randomness (seeded from the service's) and sends it as a 211
+ * {@link ReconciliationSalt} when the connection opens; a peer that never sends one (a Chia node, which does
+ * not see DIG opcodes) is never reconciled with and gets every transaction by direct announcement. A crafted
  * short-id collision only makes the reconciler announce the colliding transactions directly.
  */
 final class ErlayBridge implements ErlayReconciler.Output {
@@ -94,7 +94,7 @@ final class ErlayBridge implements ErlayReconciler.Output {
     void neighborUp(PeerConnectionHandler connection) {
         PeerId remote = connection.peerId();
         boolean outbound = connection.isOutbound();
-        ctx.onControl(() -> reconciler.peerConnected(remote, outbound, salt(ctx.ownPeerId), salt(remote), ctx.clock.millis()));
+        ctx.onControl(() -> reconciler.peerConnected(remote, outbound, ctx.clock.millis()));
     }
 
     void neighborDown(PeerId peer) {
@@ -106,6 +106,9 @@ final class ErlayBridge implements ErlayReconciler.Output {
             if (message.type() == NEW_TRANSACTION) {
                 Bytes32 id = message.body(WireLimits.DEFAULT, NewTransaction::decode).transactionId();
                 ctx.onControl(() -> transaction(from, id, message));
+            } else if (message.type() == ReconciliationSalt.OPCODE && ReconciliationSalt.isSalt(message.data())) {
+                ReconciliationSalt salt = ReconciliationSalt.decode(message.data());
+                ctx.onControl(() -> reconciler.onSalt(from, salt, ctx.clock.millis()));
             } else if (message.type() == ReconciliationSketch.OPCODE) {
                 ReconciliationSketch sketch = ReconciliationSketch.decode(message.data());
                 ctx.onControl(() -> reconciler.onSketch(from, sketch));
@@ -164,15 +167,11 @@ final class ErlayBridge implements ErlayReconciler.Output {
         }));
     }
 
-    /** A node's reconciliation salt: the first 8 bytes of SHA-256("dig:erlay-salt:v1" || PeerId). */
-    static long salt(PeerId peer) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update("dig:erlay-salt:v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            return ByteBuffer.wrap(sha.digest(peer.value().toArray())).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+    /** Both salts of the connection with {@code peer} once exchanged; read on the control loop. */
+    CompletableFuture<Optional<ErlayReconciler.Salts>> salts(PeerId peer) {
+        CompletableFuture<Optional<ErlayReconciler.Salts>> done = new CompletableFuture<>();
+        ctx.onControl(() -> done.complete(reconciler.salts(peer)));
+        return done;
     }
 
     // ---- the reconciler's effects, on the control loop ------------------------------------------
@@ -180,6 +179,11 @@ final class ErlayBridge implements ErlayReconciler.Output {
     @Override
     public void send(PeerId peer, ReconciliationSketch sketch) {
         sendTo(peer, sketch.toMessage());
+    }
+
+    @Override
+    public void send(PeerId peer, ReconciliationSalt salt) {
+        sendTo(peer, salt.toMessage());
     }
 
     @Override

@@ -184,6 +184,11 @@ public final class GossipService {
         return plumtree.erlayStats();
     }
 
+    /** ERLAY's two salts for the connection with {@code peer}, once both sides have sent theirs. */
+    CompletableFuture<Optional<net.dig.gossip.ErlayReconciler.Salts>> erlaySalts(PeerId peer) {
+        return plumtree.erlaySalts(peer);
+    }
+
     private Connections connections() {
         return connections;
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import net.dig.core.Bytes32;
 import net.dig.gossip.ErlayConfig;
 import net.dig.gossip.ErlayReconciler;
+import net.dig.gossip.SaltedShortIds;
 import net.dig.testkit.ManualClock;
 import net.dig.wire.ChiaMessageType;
 import net.dig.wire.NewTransaction;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * ERLAY on real sockets: three nodes in a line A - B - C with {@code flood_peer_count} 0, so a transaction
  * A originates is never flooded; B learns it by reconciling with A and C by reconciling with B. The
- * reconciliation timers read a manual clock the test steps.
+ * reconciliation timers read a manual clock the test steps. Each connection's short ids are salted with the
+ * two random salts its ends exchanged when it opened.
  */
 class ErlayLoopbackTest {
     private static final Duration BOUND = Duration.ofSeconds(20);
@@ -54,6 +56,16 @@ class ErlayLoopbackTest {
         get(a.handle().connectTo(TestNodes.loopback(b)));
         get(b.handle().connectTo(TestNodes.loopback(c)));
         await().atMost(BOUND).until(() -> get(b.handle().peerCount()) == 2 && get(c.handle().peerCount()) == 1);
+        await().atMost(BOUND).until(() -> get(a.erlaySalts(b.peerId())).isPresent() && get(b.erlaySalts(c.peerId())).isPresent()
+                && get(b.erlaySalts(a.peerId())).isPresent() && get(c.erlaySalts(b.peerId())).isPresent());
+        ErlayReconciler.Salts saltsAtA = get(a.erlaySalts(b.peerId())).orElseThrow();
+        ErlayReconciler.Salts saltsAtB = get(b.erlaySalts(a.peerId())).orElseThrow();
+        assertThat(saltsAtA.local()).as("two salts drawn at random, one per side").isNotEqualTo(saltsAtA.remote());
+        assertThat(saltsAtB).as("B holds the same two salts, seen from its side").isEqualTo(new ErlayReconciler.Salts(saltsAtA.remote(), saltsAtA.local()));
+        assertThat(get(b.erlaySalts(c.peerId())).orElseThrow().local()).as("B draws a salt per connection").isNotEqualTo(saltsAtB.local());
+        Bytes32 probe = Bytes32.fromHex("5a".repeat(32));
+        assertThat(SaltedShortIds.forSalts(saltsAtA.local(), saltsAtA.remote()).of(probe))
+                .isEqualTo(SaltedShortIds.forSalts(saltsAtB.local(), saltsAtB.remote()).of(probe));
 
         Bytes32 id = Bytes32.fromHex("e7".repeat(32));
         assertThat(get(a.handle().broadcastTyped(new NewTransaction(id, 10, 2), Optional.empty())))

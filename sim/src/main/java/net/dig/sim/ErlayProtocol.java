@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.BiPredicate;
-import java.util.function.IntToLongFunction;
 import net.dig.core.Bytes32;
 import net.dig.gossip.ErlayConfig;
 import net.dig.gossip.ErlayReconciler;
@@ -16,6 +15,7 @@ import net.dig.wire.ChiaMessageType;
 import net.dig.wire.Message;
 import net.dig.wire.NewTransaction;
 import net.dig.wire.ReconciliationResponse;
+import net.dig.wire.ReconciliationSalt;
 import net.dig.wire.ReconciliationSketch;
 import net.dig.wire.Streamable;
 import net.dig.wire.WireException;
@@ -24,20 +24,18 @@ import net.dig.wire.WireLimits;
 /**
  * Transaction relay by the real {@link ErlayReconciler} on one simulated node: NewTransaction payloads are
  * announced at once to {@code flood_peer_count} peers and reconciled with the rest through encoded 211/212
- * bodies. Keeps the very Message instance of each transaction so the simulator's metrics follow it.
+ * bodies, after each link's salts have crossed it as 211 salt bodies. Keeps the very Message instance of each transaction so the simulator's metrics follow it.
  */
 final class ErlayProtocol implements SimProtocol {
     private final Simulation.NodeContext node;
     private final ErlayReconciler reconciler;
     private final BiPredicate<Integer, Integer> dialed;
-    private final IntToLongFunction salts;
     private final Map<Bytes32, Message> known = new HashMap<>();
 
-    ErlayProtocol(Simulation.NodeContext node, ErlayConfig config, BiPredicate<Integer, Integer> dialed, IntToLongFunction salts) {
+    ErlayProtocol(Simulation.NodeContext node, ErlayConfig config, BiPredicate<Integer, Integer> dialed, long seed) {
         this.node = node;
         this.dialed = dialed;
-        this.salts = salts;
-        this.reconciler = new ErlayReconciler(config, new SplittableRandom(salts.applyAsLong(node.index()) ^ 0x5EED), new Output());
+        this.reconciler = new ErlayReconciler(config, new SplittableRandom(seed), new Output());
     }
 
     long knownTransactions() {
@@ -51,8 +49,7 @@ final class ErlayProtocol implements SimProtocol {
     @Override
     public void onNeighborUp(PeerId peer) {
         int other = Simulation.indexOf(peer);
-        reconciler.peerConnected(peer, dialed.test(node.index(), other), salts.applyAsLong(node.index()),
-                salts.applyAsLong(other), node.millis());
+        reconciler.peerConnected(peer, dialed.test(node.index(), other), node.millis());
     }
 
     @Override
@@ -71,6 +68,8 @@ final class ErlayProtocol implements SimProtocol {
                 } else {
                     reconciler.peerHas(from, id);
                 }
+            } else if (message.type() == ReconciliationSalt.OPCODE && ReconciliationSalt.isSalt(message.data())) {
+                reconciler.onSalt(from, ReconciliationSalt.decode(message.data()), node.millis());
             } else if (message.type() == ReconciliationSketch.OPCODE) {
                 reconciler.onSketch(from, ReconciliationSketch.decode(message.data()));
             } else if (message.type() == ReconciliationResponse.OPCODE) {
@@ -108,6 +107,11 @@ final class ErlayProtocol implements SimProtocol {
         @Override
         public void send(PeerId peer, ReconciliationSketch sketch) {
             node.send(peer, sketch.toMessage());
+        }
+
+        @Override
+        public void send(PeerId peer, ReconciliationSalt salt) {
+            node.send(peer, salt.toMessage());
         }
 
         @Override

@@ -95,7 +95,7 @@ public final class ErlayScenario {
         SplittableRandom scenario = new SplittableRandom(spec.seed());
         Simulation sim = new Simulation(spec.links(), new SplittableRandom(spec.seed() ^ 0x6A09E667F3BCC909L), spec.seed());
         int n = spec.nodes();
-        long[] salts = new SplittableRandom(spec.seed() ^ 0xBB67AE8584CAA73BL).longs(n).toArray();
+        long[] seeds = new SplittableRandom(spec.seed() ^ 0xBB67AE8584CAA73BL).longs(n).toArray();
         Set<Long> dialed = new HashSet<>();
         List<ErlayProtocol> erlayNodes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -103,7 +103,7 @@ public final class ErlayScenario {
                 if (!erlay) {
                     return new FloodProtocol(ctx);
                 }
-                ErlayProtocol p = new ErlayProtocol(ctx, spec.erlay(), (a, b) -> dialed.contains((long) a << 32 | b), k -> salts[k]);
+                ErlayProtocol p = new ErlayProtocol(ctx, spec.erlay(), (a, b) -> dialed.contains((long) a << 32 | b), seeds[ctx.index()]);
                 erlayNodes.add(p);
                 return p;
             });

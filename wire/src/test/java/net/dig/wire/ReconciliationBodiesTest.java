@@ -38,6 +38,29 @@ class ReconciliationBodiesTest {
     }
 
     @Test
+    void aSaltEncodesToTheGoldenBytesAndIsToldApartFromSketches() {
+        ReconciliationSalt salt = new ReconciliationSalt(0x0123_4567_89AB_CDEFL);
+        assertThat(salt.encode()).isEqualTo(V.get("salt"));
+        assertThat(salt.toMessage().encode()).isEqualTo(V.get("frame_salt"));
+        assertThat(ReconciliationSalt.decode(V.get("salt"))).isEqualTo(salt);
+        assertThat(ReconciliationSalt.decode(new ReconciliationSalt(-1).encode()).salt()).as("all 64 bits").isEqualTo(-1);
+        assertThat(ReconciliationSalt.isSalt(V.get("salt"))).isTrue();
+        assertThat(ReconciliationSalt.isSalt(V.get("sketch_initial"))).isFalse();
+        assertThat(ReconciliationSalt.isSalt(V.get("sketch_extension"))).isFalse();
+        assertThat(ReconciliationSalt.isSalt(new byte[] {1, 0, 0})).isFalse();
+        assertThatThrownBy(() -> ReconciliationSalt.decode(HEX.parseHex("0200000000020123456789abcdef")))
+                .isInstanceOf(WireException.class).hasMessageContaining("unsupported version 2");
+        assertThatThrownBy(() -> ReconciliationSalt.decode(HEX.parseHex("0100000007020123456789abcdef")))
+                .isInstanceOf(WireException.class).hasMessageContaining("round 7 must be 0");
+        assertThatThrownBy(() -> ReconciliationSalt.decode(HEX.parseHex("0100000000000123456789abcdef")))
+                .isInstanceOf(WireException.class).hasMessageContaining("kind 0 is not 2");
+        assertThatThrownBy(() -> ReconciliationSalt.decode(HEX.parseHex("0100000000020123456789abcd")))
+                .as("short").isInstanceOf(WireException.class);
+        assertThatThrownBy(() -> ReconciliationSalt.decode(HEX.parseHex("0100000000020123456789abcdef00")))
+                .as("trailing bytes").isInstanceOf(WireException.class);
+    }
+
+    @Test
     void roundTrips() {
         PropertyRunner.tries(100).check(g -> {
             ReconciliationSketch s = new ReconciliationSketch(g.longs(0, 0xFFFF_FFFFL), g.choice(Kind.values()),

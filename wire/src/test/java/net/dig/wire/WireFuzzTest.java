@@ -32,7 +32,7 @@ class WireFuzzTest {
             RequestPeers::decode, RequestPeersIntroducer::decode, RequestTransaction::decode,
             RequestUnfinishedBlock::decode, RespondBlock::decode, RespondBlocks::decode, RespondPeers::decode,
             RespondPeersIntroducer::decode, RespondTransaction::decode, RespondUnfinishedBlock::decode,
-            TimestampedPeerInfo::decode, ReconciliationSketch::decode, ReconciliationResponse::decode);
+            TimestampedPeerInfo::decode, ReconciliationSketch::decode, ReconciliationSalt::decode, ReconciliationResponse::decode);
 
     @FuzzTest
     void body(byte[] input) {
