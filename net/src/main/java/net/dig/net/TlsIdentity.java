@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,8 +60,14 @@ public final class TlsIdentity {
     private final PrivateKey privateKey;
     private final List<X509Certificate> trustedCas;
     private final Bytes32 peerId;
+    private final Optional<Issuer> issuer;
 
     private TlsIdentity(X509Certificate certificate, PrivateKey privateKey, List<X509Certificate> trustedCas) {
+        this(certificate, privateKey, trustedCas, Optional.empty());
+    }
+
+    private TlsIdentity(X509Certificate certificate, PrivateKey privateKey, List<X509Certificate> trustedCas,
+            Optional<Issuer> issuer) {
         if (!publicKeyMatches(certificate, privateKey)) {
             throw new TlsIdentityException("the private key does not belong to the certificate " + certificate.getSubjectX500Principal());
         }
@@ -68,6 +75,7 @@ public final class TlsIdentity {
         this.privateKey = privateKey;
         this.trustedCas = List.copyOf(trustedCas);
         this.peerId = peerIdOf(certificate);
+        this.issuer = issuer;
     }
 
     /** An identity from certificates already in memory. */
@@ -108,14 +116,33 @@ public final class TlsIdentity {
         }
         Path leafCert = dir.resolve(LEAF_CERT);
         Path leafKey = dir.resolve(LEAF_KEY);
+        Optional<Issuer> own = Optional.of(new Issuer(caCertificate, caKey));
         if (Files.exists(leafCert) && Files.exists(leafKey)) {
-            return new TlsIdentity(PemFiles.readCertificate(leafCert), PemFiles.readPrivateKey(leafKey), List.of(caCertificate));
+            return new TlsIdentity(PemFiles.readCertificate(leafCert), PemFiles.readPrivateKey(leafKey), List.of(caCertificate), own);
         }
         KeyPair leafKeys = issuer.newEcKeyPair();
         X509Certificate leaf = issuer.leaf(caCertificate, caKey, leafKeys, clock.instant());
-        PemFiles.writePrivateKey(leafKey, leafKeys.getPrivate());
-        PemFiles.writeCertificate(leafCert, leaf);
-        return new TlsIdentity(leaf, leafKeys.getPrivate(), List.of(caCertificate));
+        return new TlsIdentity(leaf, leafKeys.getPrivate(), List.of(caCertificate), own).storedIn(dir);
+    }
+
+    /**
+     * A fresh leaf key and certificate from the same CA, trusting the same CAs: a new PeerId. Empty when this
+     * identity was loaded from certificate files without the key of their CA ({@link #fromFiles}).
+     */
+    public Optional<TlsIdentity> renewed(Instant now) {
+        return issuer.map(ca -> {
+            CertificateIssuer certificates = new CertificateIssuer();
+            KeyPair leafKeys = certificates.newEcKeyPair();
+            return new TlsIdentity(certificates.leaf(ca.certificate(), ca.key(), leafKeys, now), leafKeys.getPrivate(),
+                    trustedCas, issuer);
+        });
+    }
+
+    /** Writes this leaf over {@code dir}'s {@code node.key} and {@code node.crt} (key first; see the class notes). */
+    TlsIdentity storedIn(Path dir) {
+        PemFiles.writePrivateKey(dir.resolve(LEAF_KEY), privateKey);
+        PemFiles.writeCertificate(dir.resolve(LEAF_CERT), certificate);
+        return this;
     }
 
     /** A fresh identity kept only in memory, with its own CA (the seed's "auto-generate ephemeral"). */
@@ -124,14 +151,15 @@ public final class TlsIdentity {
         KeyPair caKeys = issuer.newEcKeyPair();
         X509Certificate ca = issuer.selfSignedCa("DIG Node CA", caKeys, clock.instant());
         KeyPair leafKeys = issuer.newEcKeyPair();
-        return new TlsIdentity(issuer.leaf(ca, caKeys.getPrivate(), leafKeys, clock.instant()), leafKeys.getPrivate(), List.of(ca));
+        return new TlsIdentity(issuer.leaf(ca, caKeys.getPrivate(), leafKeys, clock.instant()), leafKeys.getPrivate(), List.of(ca),
+                Optional.of(new Issuer(ca, caKeys.getPrivate())));
     }
 
     /** The same leaf, trusting additional CA certificates as well. */
     public TlsIdentity alsoTrusting(List<X509Certificate> moreCas) {
         List<X509Certificate> all = new ArrayList<>(trustedCas);
         all.addAll(moreCas);
-        return new TlsIdentity(certificate, privateKey, all);
+        return new TlsIdentity(certificate, privateKey, all, issuer);
     }
 
     /** {@code SHA-256(SubjectPublicKeyInfo DER)} of a certificate. */
@@ -221,6 +249,9 @@ public final class TlsIdentity {
             return false;
         }
     }
+
+    /** The CA that issued the leaf, kept to issue its successors ({@link #renewed}). */
+    private record Issuer(X509Certificate certificate, PrivateKey key) {}
 
     /** The network CA's certificate and key files (PEM). */
     public record CaFiles(Path certificate, Path privateKey) {}
