@@ -59,6 +59,8 @@ import org.slf4j.LoggerFactory;
  *  MessageBus       validators and handlers of the application (dig-gossip)
  *  NodeMessaging    signed node messages (240): validator, directory, announcements (when turned on)
  *  HoldingsExchange holdings (222): the holdings book, this node's own announcements (when turned on)
+ *  TlsCredentials   the TLS identity in use and its server and client contexts, replaceable
+ *  PeerIdRotation   a fresh certificate every interval, reconnecting under it (when turned on)
  * </pre>
  * One listener ({@link PeerChannels} pipelines: admission before TLS, mTLS 1.3, WebSocket at
  * {@code /ws}, frame cap) and any number of dialled connections, each driven by a
@@ -227,7 +229,7 @@ public final class GossipService {
 
     /**
      * Turns on the Kademlia DHT over the P2P connections (opcode 241, {@link DhtService}); provider records are
-     * signed with the TLS leaf key. A leaf that is not P-256 cannot sign them: the DHT then looks up but
+     * signed with the TLS leaf key the service started with (a PeerId rotation does not re-key the DHT). A leaf that is not P-256 cannot sign them: the DHT then looks up but
      * announces nothing ({@link DhtService#provide} fails). Call once, before {@link #start()}.
      */
     public DhtService dht(net.dig.gossip.DhtConfig dhtConfig) {
