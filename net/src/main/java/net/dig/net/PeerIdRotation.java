@@ -52,7 +52,7 @@ final class PeerIdRotation {
 
     PeerIdRotation(ServiceContext ctx, PeerTable peers, TlsCredentials tls, PeerIdRotationConfig config,
             Optional<Path> identityDir, Redial redial) {
-        if (tls.identity().renewed(ctx.clock.instant()).isEmpty()) {
+        if (!tls.identity().renewable()) {
             throw new GossipException(new GossipError.ClientError("peer_id_rotation needs the CA key that issues this node's"
                     + " certificate: cert_path/key_path name a certificate without one"));
         }

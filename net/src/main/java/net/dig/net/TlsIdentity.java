@@ -39,7 +39,8 @@ import net.dig.core.Clock;
  * </pre>
  * On first start the leaf is issued by the configured network CA (Chia's model: the operator points
  * at the network's CA files, e.g. Chia's {@code chia_ca.crt/.key}), or, without one, by a CA the node
- * generates for itself. Later starts load the same files, so the PeerId is stable. Each file is
+ * generates for itself. Later starts load the same files, so the PeerId is stable until a PeerId rotation
+ * writes a successor leaf from the same CA over them ({@link #renewed}, {@link PeerIdRotation}). Each file is
  * written atomically (temp, fsync, rename, fsync dir); the key is written before the certificate, so
  * a crash between the two leaves a key without a certificate, which the next start replaces.
  *
@@ -136,6 +137,11 @@ public final class TlsIdentity {
             return new TlsIdentity(certificates.leaf(ca.certificate(), ca.key(), leafKeys, now), leafKeys.getPrivate(),
                     trustedCas, issuer);
         });
+    }
+
+    /** True if {@link #renewed} can issue a successor (the key of the leaf's CA is known). */
+    public boolean renewable() {
+        return issuer.isPresent();
     }
 
     /** Writes this leaf over {@code dir}'s {@code node.key} and {@code node.crt} (key first; see the class notes). */
