@@ -144,8 +144,17 @@ public final class TlsIdentity {
         return issuer.isPresent();
     }
 
-    /** Writes this leaf over {@code dir}'s {@code node.key} and {@code node.crt} (key first; see the class notes). */
+    /**
+     * Writes this leaf over {@code dir}'s {@code node.key} and {@code node.crt}: the old certificate is removed
+     * first, so a crash part way leaves a key without a certificate (see the class notes), never a certificate
+     * next to a key that is not its own.
+     */
     TlsIdentity storedIn(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve(LEAF_CERT));
+        } catch (java.io.IOException e) {
+            throw new TlsIdentityException("cannot replace " + dir.resolve(LEAF_CERT) + ": " + e.getMessage(), e);
+        }
         PemFiles.writePrivateKey(dir.resolve(LEAF_KEY), privateKey);
         PemFiles.writeCertificate(dir.resolve(LEAF_CERT), certificate);
         return this;
