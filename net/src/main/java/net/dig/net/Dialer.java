@@ -7,7 +7,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.proxy.Socks5ProxyHandler;
-import io.netty.handler.ssl.SslContext;
 import io.netty.resolver.NoopAddressResolverGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,14 +50,14 @@ final class Dialer {
     private final ServiceContext ctx;
     private final PeerTable peers;
     private final Reputations reputations;
-    private final SslContext clientTls;
+    private final TlsCredentials tls;
     private final ConnectionFactory factory;
 
-    Dialer(ServiceContext ctx, PeerTable peers, Reputations reputations, SslContext clientTls, ConnectionFactory factory) {
+    Dialer(ServiceContext ctx, PeerTable peers, Reputations reputations, TlsCredentials tls, ConnectionFactory factory) {
         this.ctx = ctx;
         this.peers = peers;
         this.reputations = reputations;
-        this.clientTls = clientTls;
+        this.tls = tls;
         this.factory = factory;
     }
 
@@ -145,7 +144,7 @@ final class Dialer {
                             socksHandler[0] = socks;
                             ch.pipeline().addLast("socks", socks);
                         }
-                        PeerChannels.dialing(ch, clientTls, transport, ctx.clock, resolved, handler);
+                        PeerChannels.dialing(ch, tls.client(), transport, ctx.clock, resolved, handler);
                     }
                 });
         if (proxy != null) {

@@ -51,6 +51,9 @@ import net.dig.gossip.PeerId;
  * @param dandelion             Dandelion++ for transactions ({@link DandelionService}); on by default
  * @param erlay                 ERLAY transaction relay (the seed's {@code Option<ErlayConfig>}); empty = NewTransaction
  *                              travels by Plumtree like every other payload
+ * @param peerIdRotation        a fresh TLS certificate, so PeerId, every interval ({@link PeerIdRotation}); empty = the
+ *                              certificate is kept (the seed's {@code None}). Not with an enabled relay, whose
+ *                              registration names the PeerId
  */
 public record GossipConfig(
         InetSocketAddress listenAddr,
@@ -79,7 +82,8 @@ public record GossipConfig(
         Optional<net.dig.gossip.Asmap> asmap,
         CompactBlockConfig compactBlocks,
         DandelionConfig dandelion,
-        Optional<ErlayConfig> erlay) {
+        Optional<ErlayConfig> erlay,
+        Optional<PeerIdRotationConfig> peerIdRotation) {
 
     public GossipConfig {
         Objects.requireNonNull(listenAddr, "listen_addr");
@@ -120,6 +124,11 @@ public record GossipConfig(
         Objects.requireNonNull(compactBlocks, "compact_blocks");
         Objects.requireNonNull(dandelion, "dandelion");
         Objects.requireNonNull(erlay, "erlay");
+        Objects.requireNonNull(peerIdRotation, "peer_id_rotation");
+        if (peerIdRotation.isPresent() && relay.filter(RelayConfig::enabled).isPresent()) {
+            throw new IllegalArgumentException("peer_id_rotation cannot be combined with an enabled relay:"
+                    + " the relay registration names the PeerId");
+        }
     }
 
     /** The seed's {@code GossipConfig::default()}. */
@@ -276,6 +285,7 @@ public record GossipConfig(
         private Optional<net.dig.gossip.Asmap> asmap = Optional.empty();
         private CompactBlockConfig compactBlocks = CompactBlockConfig.defaults();
         private DandelionConfig dandelion = DandelionConfig.defaults();
+        private Optional<PeerIdRotationConfig> peerIdRotation = Optional.empty();
 
         private Builder() {}
 
@@ -291,6 +301,7 @@ public record GossipConfig(
             tor = c.tor; asmap = c.asmap;
             compactBlocks = c.compactBlocks; dandelion = c.dandelion;
             erlay = c.erlay;
+            peerIdRotation = c.peerIdRotation;
         }
 
         public Builder listenAddr(InetSocketAddress v) { listenAddr = v; return this; }
@@ -322,12 +333,15 @@ public record GossipConfig(
         public Builder dandelion(DandelionConfig v) { dandelion = v; return this; }
         /** ERLAY relay of NewTransaction instead of Plumtree; null (the default) keeps Plumtree. */
         public Builder erlay(ErlayConfig v) { erlay = Optional.ofNullable(v); return this; }
+        /** PeerId rotation; null (the default) keeps the certificate. */
+        public Builder peerIdRotation(PeerIdRotationConfig v) { peerIdRotation = Optional.ofNullable(v); return this; }
 
         public GossipConfig build() {
             return new GossipConfig(listenAddr, peerId, networkId, network, dnsSeedTimeout, dnsSeedBatchSize,
                     dnsSeeds == null ? network.dnsSeeds() : dnsSeeds, targetOutboundCount, maxConnections, bootstrapPeers, introducer, relay, certPath, keyPath,
                     peerConnectInterval, gossipFanout, maxSeenMessages, peersFilePath, peerOptions,
-                    keepalivePingInterval, keepalivePeerTimeout, transport, tor, asmap, compactBlocks, dandelion, erlay);
+                    keepalivePingInterval, keepalivePeerTimeout, transport, tor, asmap, compactBlocks, dandelion, erlay,
+                    peerIdRotation);
         }
     }
 

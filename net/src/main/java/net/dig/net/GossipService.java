@@ -10,7 +10,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -60,6 +59,8 @@ import org.slf4j.LoggerFactory;
  *  MessageBus       validators and handlers of the application (dig-gossip)
  *  NodeMessaging    signed node messages (240): validator, directory, announcements (when turned on)
  *  HoldingsExchange holdings (222): the holdings book, this node's own announcements (when turned on)
+ *  TlsCredentials   the TLS identity in use and its server and client contexts, replaceable
+ *  PeerIdRotation   a fresh certificate every interval, reconnecting under it (when turned on)
  * </pre>
  * One listener ({@link PeerChannels} pipelines: admission before TLS, mTLS 1.3, WebSocket at
  * {@code /ws}, frame cap) and any number of dialled connections, each driven by a
@@ -95,11 +96,12 @@ public final class GossipService {
 
     final GossipConfig config;
     final Clock clock;
+    /** The identity the service started with ({@link #peerId()} is the one in use now). */
     final TlsIdentity identity;
-    final PeerId ownPeerId;
     private final ServiceContext ctx;
     private final ExecutorService blocking;
-    private final SslContext serverTls;
+    private final TlsCredentials tls;
+    private final Optional<PeerIdRotation> rotation;
     private final PeerTable peers = new PeerTable();
     private final Reputations reputations;
     private final Admission admission;
@@ -151,7 +153,7 @@ public final class GossipService {
         this.config = config;
         this.clock = clock;
         this.identity = loadIdentity(config, clock);
-        this.ownPeerId = new PeerId(identity.peerId());
+        PeerId ownPeerId = new PeerId(identity.peerId());
         if (config.peerId().isPresent() && !config.peerId().get().equals(ownPeerId)) {
             throw new GossipException(new GossipError.ClientError("configured peer_id " + config.peerId().get()
                     + " does not match the certificate's PeerId " + ownPeerId));
@@ -161,22 +163,24 @@ public final class GossipService {
         this.ctx = new ServiceContext(config, clock, random, ownPeerId, blocking);
         this.reputations = new Reputations(new BanPolicy(GossipConstants.PENALTY_BAN_THRESHOLD,
                 GossipConstants.BAN_DURATION, t.ipBanExempt(), 10), clock, peers);
-        this.serverTls = identity.serverContext(t.peerTrust());
+        this.tls = new TlsCredentials(identity, t.peerTrust());
         this.bus = new MessageBus(busConfig);
         this.plumtree = new PlumtreeBridge(ctx, peers, reputations, bus);
-        SslContext clientTls = identity.clientContext(t.peerTrust());
         this.blockRelay = new BlockRelayService(ctx, peers, reputations, bus);
         this.dandelion = new DandelionService(ctx, peers, reputations, bus, plumtree);
-        this.dialer = new Dialer(ctx, peers, reputations, clientTls, (outbound, purpose) -> connections().open(outbound, purpose));
+        this.dialer = new Dialer(ctx, peers, reputations, tls, (outbound, purpose) -> connections().open(outbound, purpose));
         this.discovery = new DiscoveryLoop(ctx, peers, dialer);
         this.connections = new Connections(ctx, new HandshakeRules(HandshakeRules.Settings.of(config.networkId())), peers,
                 reputations, plumtree, discovery, new InboundDispatch(ctx, discovery, plumtree, reputations, bus));
         this.admission = new Admission(t.maxInflightHandshakes(), t.admission(),
                 address -> reputations.isIpBanned(address.getHostAddress()), clock);
-        this.relay = new RelayTunnels(ctx, dialer, (outbound, purpose) -> connections().open(outbound, purpose), clientTls,
-                serverTls, admission, config.relay());
+        this.relay = new RelayTunnels(ctx, dialer, (outbound, purpose) -> connections().open(outbound, purpose), tls,
+                admission, config.relay());
         this.handle = new ServiceHandle(ctx, peers, reputations, dialer, discovery, plumtree, bus, admission,
                 () -> listener != null && listener.isActive(), relay::stats);
+        Optional<Path> identityDir = config.certPath().isEmpty() ? t.identityDir() : Optional.empty();
+        this.rotation = config.peerIdRotation().map(r -> new PeerIdRotation(ctx, peers, tls, r, identityDir,
+                target -> dialer.dial(target, Purpose.PEER).exceptionally(e -> null)));
     }
 
     /** ERLAY's counters when {@code network.erlay} is on; empty otherwise. */
@@ -224,13 +228,13 @@ public final class GossipService {
         if (ctx.state.get() != ServiceContext.State.NEW || nodeMessaging != null) {
             throw new IllegalStateException("node messages are turned on once, before start");
         }
-        nodeMessaging = new NodeMessaging(ctx, peers, reputations, bus, identity, key, messageConfig, profile);
+        nodeMessaging = new NodeMessaging(ctx, peers, reputations, bus, tls, key, messageConfig, profile);
         return nodeMessaging;
     }
 
     /**
      * Turns on the Kademlia DHT over the P2P connections (opcode 241, {@link DhtService}); provider records are
-     * signed with the TLS leaf key. A leaf that is not P-256 cannot sign them: the DHT then looks up but
+     * signed with the TLS leaf key the service started with (a PeerId rotation does not re-key the DHT). A leaf that is not P-256 cannot sign them: the DHT then looks up but
      * announces nothing ({@link DhtService#provide} fails). Call once, before {@link #start()}.
      */
     public DhtService dht(net.dig.gossip.DhtConfig dhtConfig) {
@@ -255,7 +259,7 @@ public final class GossipService {
         if (ctx.state.get() != ServiceContext.State.NEW || holdings != null) {
             throw new IllegalStateException("holdings are turned on once, before start");
         }
-        holdings = new HoldingsExchange(ctx, peers, bus, identity, holdingsConfig, ttlSeconds, ownHoldings);
+        holdings = new HoldingsExchange(ctx, peers, bus, tls, holdingsConfig, ttlSeconds, ownHoldings);
         return holdings;
     }
 
@@ -283,7 +287,7 @@ public final class GossipService {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            PeerChannels.accepting(ch, serverTls, config.transport(), clock, admission, () -> connections.open(false, Purpose.PEER));
+                            PeerChannels.accepting(ch, tls.server(), config.transport(), clock, admission, () -> connections.open(false, Purpose.PEER));
                         }
                     })
                     .bind(config.listenAddr()).syncUninterruptibly().channel();
@@ -297,6 +301,7 @@ public final class GossipService {
         ctx.bound(((InetSocketAddress) listener.localAddress()).getPort());
         periodic.add(control.scheduleAtFixedRate(this::runKeepaliveRound, 1, 1, TimeUnit.SECONDS));
         periodic.add(control.scheduleAtFixedRate(reputations::expire, 10, 10, TimeUnit.SECONDS));
+        rotation.ifPresent(r -> periodic.add(control.scheduleWithFixedDelay(r::check, 10, 10, TimeUnit.SECONDS)));
         NodeMessaging messaging = nodeMessaging;
         if (messaging != null) {
             periodic.add(control.scheduleWithFixedDelay(messaging::refresh, 30, 30, TimeUnit.SECONDS));
@@ -315,7 +320,7 @@ public final class GossipService {
             periodic.add(control.scheduleWithFixedDelay(discovery::runRound, 0, every, TimeUnit.MILLISECONDS));
         }
         LOG.atInfo().setMessage("gossip_listening").addKeyValue("address", listener.localAddress().toString())
-                .addKeyValue("peer_id", ownPeerId.toHex()).log();
+                .addKeyValue("peer_id", ctx.ownPeerId.toHex()).log();
         return handle;
     }
 
@@ -380,8 +385,9 @@ public final class GossipService {
         return new InetSocketAddress(config.listenAddr().getAddress(), ctx.listenPort());
     }
 
+    /** This node's PeerId now (it changes at each rotation, {@code network.peer_id_rotation}). */
     public PeerId peerId() {
-        return ownPeerId;
+        return ctx.ownPeerId;
     }
 
     /** The seed's {@code relay_stats()}: empty when no relay is configured (docs/decisions.md D50r). */
@@ -414,6 +420,11 @@ public final class GossipService {
     }
 
     // ---- for the introducer server and tests (package) -----------------------------------------
+
+    /** One rotation check ({@link PeerIdRotation#check}) on the control loop; tests call it after moving the clock. */
+    void checkRotation() {
+        rotation.ifPresent(r -> ctx.onControl(r::check));
+    }
 
     /** One keepalive step on every connection: ping when due, close the silent ones. */
     void runKeepaliveRound() {

@@ -1,7 +1,6 @@
 package net.dig.net;
 
 import java.net.InetSocketAddress;
-import java.security.PrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,14 +43,14 @@ public final class HoldingsExchange {
     private final ServiceContext ctx;
     private final PeerTable peers;
     private final HoldingsBook book;
-    private final PrivateKey leafKey;
-    private final byte[] spki;
+    private final TlsCredentials tls;
+    private final boolean canSign;
     private final Supplier<Collection<Bytes32>> ownHoldings;
     private final long ttlSeconds;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong sentFrames = new AtomicLong();
 
-    HoldingsExchange(ServiceContext ctx, PeerTable peers, MessageBus bus, TlsIdentity tls, HoldingsConfig config,
+    HoldingsExchange(ServiceContext ctx, PeerTable peers, MessageBus bus, TlsCredentials tls, HoldingsConfig config,
             long ttlSeconds, Supplier<Collection<Bytes32>> ownHoldings) {
         this.ctx = ctx;
         this.peers = peers;
@@ -61,13 +60,13 @@ public final class HoldingsExchange {
             throw new IllegalArgumentException("a holdings ttl is at least 60 s, not " + ttlSeconds);
         }
         this.ttlSeconds = ttlSeconds;
-        boolean p256 = tls.certificate().getPublicKey() instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() == 256;
-        this.leafKey = p256 ? tls.leafKey() : null;
-        this.spki = tls.subjectPublicKeyInfo();
-        if (!p256) {
+        this.tls = tls;
+        java.security.PublicKey leaf = tls.identity().certificate().getPublicKey();
+        this.canSign = leaf instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() == 256;
+        if (!canSign) {
             LOG.warn("holdings_signing_unavailable: the TLS leaf key is {}, not P-256: this node cannot sign holdings"
                     + " announcements and only listens to them",
-                    tls.certificate().getPublicKey().getAlgorithm());
+                    leaf.getAlgorithm());
         }
         bus.registerValidator(HoldingsAnnounce.OPCODE, book);
         ctx.onAdmitted.add(c -> sendAllTo(List.of(c)));
@@ -125,7 +124,7 @@ public final class HoldingsExchange {
     }
 
     private void send(List<PeerConnectionHandler> to, Supplier<List<HoldingsAnnounce.Change>> changes) {
-        if (leafKey == null || to.isEmpty()) {
+        if (!canSign || to.isEmpty()) {
             return;
         }
         ctx.blocking.execute(() -> {
@@ -149,7 +148,9 @@ public final class HoldingsExchange {
     private HoldingsAnnounce sign(List<HoldingsAnnounce.Change> batch) {
         long now = ctx.clock.millis();
         long seq = sequence.updateAndGet(previous -> Math.max(previous + 1, Math.multiplyExact(now, 1000L)));
-        return HoldingsAnnounce.sign(leafKey, spki, seq, Math.floorDiv(now, 1000L), new ArrayList<>(batch));
+        TlsIdentity signer = tls.identity();
+        return HoldingsAnnounce.sign(signer.leafKey(), signer.subjectPublicKeyInfo(), seq, Math.floorDiv(now, 1000L),
+                new ArrayList<>(batch));
     }
 
     private HoldingsAnnounce.Add add(Bytes32 contentKey) {

@@ -53,23 +53,21 @@ public final class NodeMessaging {
     private final NodeIdentity key;
     private final Supplier<NodeProfile> profile;
     private final NodeMessageValidator validator;
-    private final Bytes32 tlsPeerId;
-    private final byte[] tlsPublicKey;
-    private final byte[] tlsBinding;
+    private final TlsCredentials tls;
+    private volatile TlsBinding binding;
     private final AtomicLong sequence = new AtomicLong();
     private final Object sendOrder = new Object();
     private volatile NodeProfile current;
 
-    NodeMessaging(ServiceContext ctx, PeerTable peers, Reputations reputations, MessageBus bus, TlsIdentity tls, NodeIdentity key,
+    NodeMessaging(ServiceContext ctx, PeerTable peers, Reputations reputations, MessageBus bus, TlsCredentials tls, NodeIdentity key,
             NodeMessageConfig config, Supplier<NodeProfile> profile) {
         this.ctx = ctx;
         this.peers = peers;
         this.key = Objects.requireNonNull(key, "key");
         this.profile = Objects.requireNonNull(profile, "profile");
         this.current = Objects.requireNonNull(profile.get(), "profile");
-        this.tlsPeerId = tls.peerId();
-        this.tlsPublicKey = tls.subjectPublicKeyInfo();
-        this.tlsBinding = tls.bindingSignature(key.publicKey());
+        this.tls = tls;
+        this.binding = bind(tls.identity());
         this.validator = new NodeMessageValidator(ctx.clock, config, ctx.config.networkId(), NodeMessageLimits.DEFAULT,
                 new NodeDirectory(config.maxDirectoryPeers()));
         validator.directory().onRebind(reputations::nodeRebound);
@@ -99,12 +97,25 @@ public final class NodeMessaging {
         return NodeMessageCodec.sign(payload, key, Math.floorDiv(now, 1000L), seq, ctx.config.networkId());
     }
 
-    /** This node's announcement as the profile stands. */
+    /** This node's announcement as the profile stands, binding the node key to the certificate in use now. */
     public NodePayload.NodeAnnouncement announcement() {
         NodeProfile p = current;
-        return new NodePayload.NodeAnnouncement(tlsPeerId, tlsPublicKey, tlsBinding, p.http(), p.capabilities(),
+        TlsBinding b = binding;
+        TlsIdentity identity = tls.identity();
+        if (!b.peerId().equals(identity.peerId())) {
+            b = bind(identity);
+            binding = b;
+        }
+        return new NodePayload.NodeAnnouncement(b.peerId(), b.publicKey(), b.signature(), p.http(), p.capabilities(),
                 p.capacityTotalBytes(), p.capacityFreeBytes(), p.mode());
     }
+
+    private TlsBinding bind(TlsIdentity identity) {
+        return new TlsBinding(identity.peerId(), identity.subjectPublicKeyInfo(), identity.bindingSignature(key.publicKey()));
+    }
+
+    /** The node key's binding to one TLS leaf: its PeerId, its SubjectPublicKeyInfo, the leaf key's signature. */
+    private record TlsBinding(Bytes32 peerId, byte[] publicKey, byte[] signature) {}
 
     /** Signs {@code payload} and sends it to {@code peer} without a request id. */
     public CompletableFuture<Void> send(PeerId peer, NodePayload payload) {

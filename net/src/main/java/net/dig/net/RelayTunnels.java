@@ -15,7 +15,6 @@ import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -77,8 +76,7 @@ final class RelayTunnels {
     private final ServiceContext ctx;
     private final Dialer dialer;
     private final Dialer.ConnectionFactory factory;
-    private final SslContext clientTls;
-    private final SslContext serverTls;
+    private final TlsCredentials tls;
     private final Admission admission;
     private final Optional<RelayConfig> config;
     private final Map<PeerConnectionHandler, Link> links = new ConcurrentHashMap<>();
@@ -96,13 +94,12 @@ final class RelayTunnels {
     private volatile long lastConnectedAt = -1;
     private volatile CompletableFuture<RelayAddress> registered = new CompletableFuture<>();
 
-    RelayTunnels(ServiceContext ctx, Dialer dialer, Dialer.ConnectionFactory factory, SslContext clientTls, SslContext serverTls,
+    RelayTunnels(ServiceContext ctx, Dialer dialer, Dialer.ConnectionFactory factory, TlsCredentials tls,
             Admission admission, Optional<RelayConfig> config) {
         this.ctx = ctx;
         this.dialer = dialer;
         this.factory = factory;
-        this.clientTls = clientTls;
-        this.serverTls = serverTls;
+        this.tls = tls;
         this.admission = admission;
         this.config = config.filter(RelayConfig::enabled);
         ctx.relayInbound(this::received);
@@ -306,7 +303,7 @@ final class RelayTunnels {
                         result.complete(handler);
                     }
                 });
-                s.start(ch -> PeerChannels.dialing(ch, clientTls, ctx.config.transport(), ctx.clock, relay, handler));
+                s.start(ch -> PeerChannels.dialing(ch, tls.client(), ctx.config.transport(), ctx.clock, relay, handler));
                 send(this, new RelayFrame.Open(id, target.value().toArray()));
             });
             return result;
@@ -319,7 +316,7 @@ final class RelayTunnels {
             }
             Session s = new Session(this, o.session(), null);
             sessions.put(o.session(), s);
-            s.start(ch -> PeerChannels.accepting(ch, serverTls, ctx.config.transport(), ctx.clock, admission,
+            s.start(ch -> PeerChannels.accepting(ch, tls.server(), ctx.config.transport(), ctx.clock, admission,
                     () -> factory.open(false, Purpose.PEER)));
         }
 

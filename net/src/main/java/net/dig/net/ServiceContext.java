@@ -22,7 +22,8 @@ final class ServiceContext {
     final GossipConfig config;
     final Clock clock;
     final RandomGenerator random;
-    final PeerId ownPeerId;
+    /** This node's PeerId now: replaced by {@link PeerIdRotation}. */
+    volatile PeerId ownPeerId;
     /** Where blocking work goes (name resolution, file writes): never an event loop. */
     final Executor blocking;
     final AtomicReference<State> state = new AtomicReference<>(State.NEW);

@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,7 +39,8 @@ import net.dig.core.Clock;
  * </pre>
  * On first start the leaf is issued by the configured network CA (Chia's model: the operator points
  * at the network's CA files, e.g. Chia's {@code chia_ca.crt/.key}), or, without one, by a CA the node
- * generates for itself. Later starts load the same files, so the PeerId is stable. Each file is
+ * generates for itself. Later starts load the same files, so the PeerId is stable until a PeerId rotation
+ * writes a successor leaf from the same CA over them ({@link #renewed}, {@link PeerIdRotation}). Each file is
  * written atomically (temp, fsync, rename, fsync dir); the key is written before the certificate, so
  * a crash between the two leaves a key without a certificate, which the next start replaces.
  *
@@ -59,8 +61,14 @@ public final class TlsIdentity {
     private final PrivateKey privateKey;
     private final List<X509Certificate> trustedCas;
     private final Bytes32 peerId;
+    private final Optional<Issuer> issuer;
 
     private TlsIdentity(X509Certificate certificate, PrivateKey privateKey, List<X509Certificate> trustedCas) {
+        this(certificate, privateKey, trustedCas, Optional.empty());
+    }
+
+    private TlsIdentity(X509Certificate certificate, PrivateKey privateKey, List<X509Certificate> trustedCas,
+            Optional<Issuer> issuer) {
         if (!publicKeyMatches(certificate, privateKey)) {
             throw new TlsIdentityException("the private key does not belong to the certificate " + certificate.getSubjectX500Principal());
         }
@@ -68,6 +76,7 @@ public final class TlsIdentity {
         this.privateKey = privateKey;
         this.trustedCas = List.copyOf(trustedCas);
         this.peerId = peerIdOf(certificate);
+        this.issuer = issuer;
     }
 
     /** An identity from certificates already in memory. */
@@ -108,14 +117,47 @@ public final class TlsIdentity {
         }
         Path leafCert = dir.resolve(LEAF_CERT);
         Path leafKey = dir.resolve(LEAF_KEY);
+        Optional<Issuer> own = Optional.of(new Issuer(caCertificate, caKey));
         if (Files.exists(leafCert) && Files.exists(leafKey)) {
-            return new TlsIdentity(PemFiles.readCertificate(leafCert), PemFiles.readPrivateKey(leafKey), List.of(caCertificate));
+            return new TlsIdentity(PemFiles.readCertificate(leafCert), PemFiles.readPrivateKey(leafKey), List.of(caCertificate), own);
         }
         KeyPair leafKeys = issuer.newEcKeyPair();
         X509Certificate leaf = issuer.leaf(caCertificate, caKey, leafKeys, clock.instant());
-        PemFiles.writePrivateKey(leafKey, leafKeys.getPrivate());
-        PemFiles.writeCertificate(leafCert, leaf);
-        return new TlsIdentity(leaf, leafKeys.getPrivate(), List.of(caCertificate));
+        return new TlsIdentity(leaf, leafKeys.getPrivate(), List.of(caCertificate), own).storedIn(dir);
+    }
+
+    /**
+     * A fresh leaf key and certificate from the same CA, trusting the same CAs: a new PeerId. Empty when this
+     * identity was loaded from certificate files without the key of their CA ({@link #fromFiles}).
+     */
+    public Optional<TlsIdentity> renewed(Instant now) {
+        return issuer.map(ca -> {
+            CertificateIssuer certificates = new CertificateIssuer();
+            KeyPair leafKeys = certificates.newEcKeyPair();
+            return new TlsIdentity(certificates.leaf(ca.certificate(), ca.key(), leafKeys, now), leafKeys.getPrivate(),
+                    trustedCas, issuer);
+        });
+    }
+
+    /** True if {@link #renewed} can issue a successor (the key of the leaf's CA is known). */
+    public boolean renewable() {
+        return issuer.isPresent();
+    }
+
+    /**
+     * Writes this leaf over {@code dir}'s {@code node.key} and {@code node.crt}: the old certificate is removed
+     * first, so a crash part way leaves a key without a certificate (see the class notes), never a certificate
+     * next to a key that is not its own.
+     */
+    TlsIdentity storedIn(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve(LEAF_CERT));
+        } catch (java.io.IOException e) {
+            throw new TlsIdentityException("cannot replace " + dir.resolve(LEAF_CERT) + ": " + e.getMessage(), e);
+        }
+        PemFiles.writePrivateKey(dir.resolve(LEAF_KEY), privateKey);
+        PemFiles.writeCertificate(dir.resolve(LEAF_CERT), certificate);
+        return this;
     }
 
     /** A fresh identity kept only in memory, with its own CA (the seed's "auto-generate ephemeral"). */
@@ -124,14 +166,15 @@ public final class TlsIdentity {
         KeyPair caKeys = issuer.newEcKeyPair();
         X509Certificate ca = issuer.selfSignedCa("DIG Node CA", caKeys, clock.instant());
         KeyPair leafKeys = issuer.newEcKeyPair();
-        return new TlsIdentity(issuer.leaf(ca, caKeys.getPrivate(), leafKeys, clock.instant()), leafKeys.getPrivate(), List.of(ca));
+        return new TlsIdentity(issuer.leaf(ca, caKeys.getPrivate(), leafKeys, clock.instant()), leafKeys.getPrivate(), List.of(ca),
+                Optional.of(new Issuer(ca, caKeys.getPrivate())));
     }
 
     /** The same leaf, trusting additional CA certificates as well. */
     public TlsIdentity alsoTrusting(List<X509Certificate> moreCas) {
         List<X509Certificate> all = new ArrayList<>(trustedCas);
         all.addAll(moreCas);
-        return new TlsIdentity(certificate, privateKey, all);
+        return new TlsIdentity(certificate, privateKey, all, issuer);
     }
 
     /** {@code SHA-256(SubjectPublicKeyInfo DER)} of a certificate. */
@@ -221,6 +264,9 @@ public final class TlsIdentity {
             return false;
         }
     }
+
+    /** The CA that issued the leaf, kept to issue its successors ({@link #renewed}). */
+    private record Issuer(X509Certificate certificate, PrivateKey key) {}
 
     /** The network CA's certificate and key files (PEM). */
     public record CaFiles(Path certificate, Path privateKey) {}

@@ -67,6 +67,7 @@ final class GossipWiring {
                 .bootstrapPeers(bootstrap)
                 .peerConnectInterval(n.peerConnectInterval())
                 .erlay(n.erlay().config().orElse(null))
+                .peerIdRotation(n.peerIdRotation().config().orElse(null))
                 .peersFilePath(ctx.home().dir().resolve("peers.dat"))
                 .tor(n.tor().config().orElse(null))
                 .asmap(asmap(ctx, n.asmapFile()))

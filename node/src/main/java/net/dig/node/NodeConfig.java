@@ -125,7 +125,7 @@ record NodeConfig(
                           NodeMessagesSection nodeMessages, AdmissionSection admission, ReplicationSection replication,
                           RelaySection relay, TorSection tor, String asmapFile,
                           CompactBlocksSection compactBlocks, DandelionSection dandelion,
-                          ErlaySection erlay) {
+                          ErlaySection erlay, PeerIdRotationSection peerIdRotation) {
         NetworkSection {
             require(tor, "tor");
             if (asmapFile != null && asmapFile.isBlank()) {
@@ -168,6 +168,11 @@ record NodeConfig(
             require(admission, "admission");
             require(relay, "relay");
             require(erlay, "erlay");
+            require(peerIdRotation, "peer_id_rotation");
+            if (peerIdRotation.enabled() && relay.enabled() && relay.endpoint() != null) {
+                throw new ConfigException("peer_id_rotation.enabled", "cannot be true with an enabled relay:"
+                        + " the relay registration names the PeerId");
+            }
         }
 
         Optional<GossipConfig.IntroducerConfig> introducerConfig() {
