@@ -173,14 +173,14 @@ final class SketchPolynomials {
     private static int[] remainder(int[] a, int[] f) {
         int[] r = a.clone();
         int fDegree = f.length - 1;
-        int lead = f[fDegree];
-        int leadInverse = lead == 1 ? 1 : Gf2p32.inverse(lead);
+        int leading = f[fDegree];
+        int leadingInverse = leading == 1 ? 1 : Gf2p32.inverse(leading);
         for (int top = r.length - 1; top >= fDegree; top--) {
             int coefficient = r[top];
             if (coefficient == 0) {
                 continue;
             }
-            int factor = Gf2p32.mul(coefficient, leadInverse);
+            int factor = Gf2p32.mul(coefficient, leadingInverse);
             int offset = top - fDegree;
             for (int i = 0; i <= fDegree; i++) {
                 r[offset + i] ^= Gf2p32.mul(factor, f[i]);
@@ -202,10 +202,10 @@ final class SketchPolynomials {
     private static int[] divideExact(int[] a, int[] b) {
         int[] r = a.clone();
         int bDegree = b.length - 1;
-        int leadInverse = Gf2p32.inverse(b[bDegree]);
+        int leadingInverse = Gf2p32.inverse(b[bDegree]);
         int[] q = new int[a.length - bDegree];
         for (int top = r.length - 1; top >= bDegree; top--) {
-            int factor = Gf2p32.mul(r[top], leadInverse);
+            int factor = Gf2p32.mul(r[top], leadingInverse);
             q[top - bDegree] = factor;
             if (factor == 0) {
                 continue;
@@ -219,11 +219,11 @@ final class SketchPolynomials {
     }
 
     private static int[] monic(int[] f) {
-        int lead = f[f.length - 1];
-        if (lead == 1) {
+        int leading = f[f.length - 1];
+        if (leading == 1) {
             return f;
         }
-        int inverse = Gf2p32.inverse(lead);
+        int inverse = Gf2p32.inverse(leading);
         int[] m = new int[f.length];
         for (int i = 0; i < f.length; i++) {
             m[i] = Gf2p32.mul(f[i], inverse);
