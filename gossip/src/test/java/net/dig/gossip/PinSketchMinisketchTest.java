@@ -1,18 +1,16 @@
 package net.dig.gossip;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import net.dig.testkit.Prerequisites;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,25 +52,10 @@ class PinSketchMinisketchTest {
     /** The property's path, else {@value #REFERENCE} under the nearest ancestor holding the build script. */
     private static Path reference() {
         String property = System.getProperty(REFERENCE_PROPERTY, "");
-        Path path = property.isEmpty() ? repoRoot().resolve(REFERENCE) : Path.of(property);
-        if (!Files.isExecutable(path)) {
-            String message = path + " is missing: run `bash " + BUILD_SCRIPT + "` from the repository root";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(message + " (.ci/run must do it before ./mvnw -B verify)");
-            }
-            Assumptions.abort(message);
-        }
-        return path;
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        for (Path p = dir; p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve(BUILD_SCRIPT))) {
-                return p;
-            }
-        }
-        return dir;
+        Path root = Prerequisites.rootHolding(BUILD_SCRIPT);
+        Path path = !property.isEmpty() ? Path.of(property)
+                : (root == null ? Path.of("").toAbsolutePath() : root).resolve(REFERENCE);
+        return Prerequisites.executable(path, "bash " + BUILD_SCRIPT);
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {

@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import net.dig.testkit.Prerequisites;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.dig.net.InboundMessage;
 import net.dig.net.InboundReceiver;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A peer program from {@code interop/} (the Chia harness or the DIG Rust peer) running as a child
@@ -64,27 +64,16 @@ final class ExternalPeer implements AutoCloseable {
 
     /** The checkout's root: the nearest ancestor of the working directory holding {@code interop/}. */
     static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        for (Path p = dir; p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("interop/README.md"))) {
-                return p;
-            }
+        Path root = Prerequisites.rootHolding("interop/README.md");
+        if (root == null) {
+            throw new IllegalStateException("no interop/ directory above " + Path.of("").toAbsolutePath());
         }
-        throw new IllegalStateException("no interop/ directory above " + dir);
+        return root;
     }
 
     /** The prerequisite at {@code relative} (from the repo root), or fail/abort saying how to install it. */
     static Path prerequisite(String relative, String installCommand) {
-        Path path = repoRoot().resolve(relative);
-        if (Files.isExecutable(path)) {
-            return path;
-        }
-        String message = path + " is missing: run `" + installCommand + "` from the repository root";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + " (.ci/run must do it before ./mvnw -B verify)");
-        }
-        Assumptions.abort(message);
-        return path;
+        return Prerequisites.executable(repoRoot().resolve(relative), installCommand);
     }
 
     private void readLines() {
