@@ -31,7 +31,7 @@ import net.dig.wire.pb.NodeMessageProto;
  * <pre>
  *   size  field
  *   19    domain tag "dig:node-message:v1" (ASCII)
- *   1     payload field number (1 announcement .. 6 proof; extensions 12 refusal .. 15 replication reply, 20 tombstone)
+ *   1     payload field number (1 announcement .. 6 proof; extensions 12 refusal .. 15 replication reply, 20 tombstone, 21..23 handles)
  *   4     payload length n (u32)
  *   n     the payload field's bytes exactly as they travel (the embedded protobuf message)
  *   2     network id length m (u16), then m bytes UTF-8 network id
@@ -56,7 +56,7 @@ import net.dig.wire.pb.NodeMessageProto;
  * verifies as the other.
  *
  * <h2>Encoding</h2>
- * Top-level fields in this order: the payload (one of 1..6, 12..15 or 20, length-delimited), 7 signature, 8 timestamp,
+ * Top-level fields in this order: the payload (one of 1..6, 12..15, 20 or 21..23, length-delimited), 7 signature, 8 timestamp,
  * 9 sender key, 10 sequence, 11 network id, each written even when zero or empty. Decoding takes them in
  * any order; a second payload field (same or other) is malformed, not merged as protobuf would; unknown
  * top-level fields are skipped and, being unsigned, never used.
@@ -136,7 +136,7 @@ public final class NodeMessageCodec {
     }
 
     /**
-     * The payload field number of an opcode-240 body (1..6, 12..15, 20), read by skipping the other top-level fields
+     * The payload field number of an opcode-240 body (1..6, 12..15, 20, 21..23), read by skipping the other top-level fields
      * without parsing any payload; 0 when there is none or the body is not protobuf. For handlers that want
      * one payload type and must not decode every other (capsule answers are up to 1 MiB).
      */
@@ -221,10 +221,11 @@ public final class NodeMessageCodec {
                 signedBytes(field, payloadBytes, networkId, senderKey, sequence, timestamp));
     }
 
-    /** The payload fields: the specification's 1..6 and this project's 12..15. */
+    /** The payload fields: the specification's 1..6 and this project's 12..15, 20 and 21..23. */
     private static boolean isPayload(int number) {
         return number >= 1 && number <= 6 || number >= NodePayload.NodeRefusal.FIELD && number <= NodePayload.ReplicationReply.FIELD
-                || number == NodePayload.DatastoreTombstone.FIELD;
+                || number == NodePayload.DatastoreTombstone.FIELD
+                || number >= NodePayload.HandleRegistration.FIELD && number <= NodePayload.HandleBatch.FIELD;
     }
 
     private static byte[] signedBytes(int field, byte[] payload, String networkId, Bytes32 sender, long sequence, long timestamp) {
@@ -294,6 +295,11 @@ public final class NodeMessageCodec {
                 }
                 yield b.build();
             }
+            case NodePayload.HandleRegistration r -> handleProto(r);
+            case NodePayload.HandleDigest d -> NodeMessageProto.HandleDigest.newBuilder()
+                    .setBucketHashes(ByteString.copyFrom(d.bucketHashes())).setRecordCount(d.recordCount()).build();
+            case NodePayload.HandleBatch b -> NodeMessageProto.HandleBatch.newBuilder()
+                    .addAllRegistrations(b.registrations().stream().map(NodeMessageCodec::handleProto).toList()).build();
             case NodePayload.ReplicationReply r -> NodeMessageProto.ReplicationReply.newBuilder()
                     .setDatastoreId(bytes(r.datastoreId())).setVersion(r.version()).setAccepted(r.accepted())
                     .setReason(r.reason()).setFreeBytes(r.freeBytes()).setStoredByMillis(r.storedByMillis()).build();
@@ -388,8 +394,71 @@ public final class NodeMessageCodec {
                 yield new NodePayload.ReplicationReply(bytes32(r.getDatastoreId(), "datastore_id"), r.getVersion(), r.getAccepted(),
                         string(r.getReasonBytes(), maxString, "reason"), r.getFreeBytes(), r.getStoredByMillis());
             }
+            case NodePayload.HandleRegistration.FIELD ->
+                    handle(NodeMessageProto.HandleRegistration.parser().parseFrom(nested(bytes)), maxString);
+            case NodePayload.HandleDigest.FIELD -> {
+                NodeMessageProto.HandleDigest d = NodeMessageProto.HandleDigest.parser().parseFrom(nested(bytes));
+                yield new NodePayload.HandleDigest(d.getBucketHashes().toByteArray(), d.getRecordCount());
+            }
+            case NodePayload.HandleBatch.FIELD -> {
+                NodeMessageProto.HandleBatch b = NodeMessageProto.HandleBatch.parser().parseFrom(nested(bytes));
+                if (b.getRegistrationsCount() > NodePayload.HandleBatch.MAX) {
+                    throw new WireException(b.getRegistrationsCount() + " registrations exceed " + NodePayload.HandleBatch.MAX);
+                }
+                List<NodePayload.HandleRegistration> regs = new ArrayList<>(b.getRegistrationsCount());
+                for (NodeMessageProto.HandleRegistration r : b.getRegistrationsList()) {
+                    regs.add(handle(r, maxString));
+                }
+                yield new NodePayload.HandleBatch(regs);
+            }
             default -> throw new WireException("unknown node message payload field " + field);
         };
+    }
+
+    /** One handle record on its own, as field 21 carries it (for storing it as received). */
+    public static byte[] encodeHandle(NodePayload.HandleRegistration r) {
+        return handleProto(r).toByteArray();
+    }
+
+    /** The inverse of {@link #encodeHandle}; malformed bytes are a {@link WireException}. */
+    public static NodePayload.HandleRegistration decodeHandle(byte[] bytes) {
+        try {
+            return handle(NodeMessageProto.HandleRegistration.parser().parseFrom(nested(bytes)), NodeMessageLimits.DEFAULT.maxStringBytes());
+        } catch (InvalidProtocolBufferException e) {
+            throw new WireException("handle record is not valid protobuf: " + e.getMessage());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new WireException("handle record is invalid: " + e.getMessage());
+        }
+    }
+
+    private static NodeMessageProto.HandleRegistration handleProto(NodePayload.HandleRegistration r) {
+        NodeMessageProto.HandleRegistration.Builder b = NodeMessageProto.HandleRegistration.newBuilder().setLabel(r.label())
+                .setDatastoreId(bytes(r.datastoreId())).setOwnerPublicKey(ByteString.copyFrom(r.ownerPublicKey()))
+                .setNonce(ByteString.copyFrom(r.nonce())).setTier(r.tier()).setRegisteredAt(r.registeredAt())
+                .setExpiresAt(r.expiresAt()).setRevoked(r.revoked()).setOwnerSignature(ByteString.copyFrom(r.ownerSignature()));
+        r.pinnedRoot().ifPresent(root -> b.setPinnedRoot(bytes(root)));
+        r.metadata().forEach((k, v) -> b.addMetadata(NodeMessageProto.MetadataEntry.newBuilder().setKey(k).setValue(v)));
+        return b.build();
+    }
+
+    private static NodePayload.HandleRegistration handle(NodeMessageProto.HandleRegistration r, int maxString) {
+        if (r.getMetadataCount() > NodePayload.HandleRegistration.MAX_METADATA) {
+            throw new WireException(r.getMetadataCount() + " metadata entries exceed " + NodePayload.HandleRegistration.MAX_METADATA);
+        }
+        java.util.TreeMap<String, String> metadata = new java.util.TreeMap<>();
+        for (NodeMessageProto.MetadataEntry e : r.getMetadataList()) {
+            if (metadata.put(string(e.getKeyBytes(), 64, "metadata key"), string(e.getValueBytes(), 256, "metadata value")) != null) {
+                throw new WireException("metadata key " + e.getKey() + " appears twice");
+            }
+        }
+        java.util.Optional<Bytes32> root = r.getPinnedRoot().isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(bytes32(r.getPinnedRoot(), "pinned_root"));
+        if (Integer.toUnsignedLong(r.getTier()) > 6) {
+            throw new WireException("tier " + Integer.toUnsignedString(r.getTier()) + " is not 1..6");
+        }
+        return new NodePayload.HandleRegistration(string(r.getLabelBytes(), Math.min(63, maxString), "label"),
+                bytes32(r.getDatastoreId(), "datastore_id"), r.getOwnerPublicKey().toByteArray(), r.getNonce().toByteArray(), root,
+                r.getTier(), r.getRegisteredAt(), r.getExpiresAt(), r.getRevoked(), metadata, r.getOwnerSignature().toByteArray());
     }
 
     /** A parser input that refuses nesting deeper than the schema's (a payload holds at most one level). */

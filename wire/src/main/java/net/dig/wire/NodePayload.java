@@ -12,7 +12,7 @@ import net.dig.core.Bytes32;
  * state (signatures, bindings, freshness) is the validator's.
  */
 public sealed interface NodePayload {
-    /** The protobuf field number of this payload inside {@code DIGNodeMessage} (1..6, extensions 12..15 and 20), signed with it. */
+    /** The protobuf field number of this payload inside {@code DIGNodeMessage} (1..6, extensions 12..15, 20 and 21..23), signed with it. */
     int fieldNumber();
 
     /** The node's HTTP API, where readers and other nodes fetch capsules. */
@@ -308,6 +308,191 @@ public sealed interface NodePayload {
             Objects.requireNonNull(reason, "reason");
             if (freeBytes < 0 || storedByMillis < 0) {
                 throw new IllegalArgumentException("free_bytes and stored_by_millis must not be negative");
+            }
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /**
+     * A handle registration signed by the datastore's owner (docs/decisions.md D64a): it names
+     * {@code datastoreId} (optionally one pinned Merkle root; none = follow the latest version) with
+     * {@code label} from {@code registeredAt} to {@code expiresAt} (Unix seconds); a record with
+     * {@code revoked} gives the label up from its {@code registeredAt}. Anyone checks it without the
+     * datastore ({@link #ownerValid}): the id is {@code SHA-256(ownerPublicKey ‖ nonce)} and the owner key
+     * signed {@link #signingBytes}, all integers big-endian:
+     * <pre>
+     *   size  field
+     *   4     "DIGH"
+     *   1     format version 2
+     *   1     label length l, then l bytes ASCII label
+     *   32    datastore id
+     *   1     1 when a root is pinned, then 32 bytes root; else 0
+     *   1     tier (1..6)
+     *   8     registered_at (u64, Unix seconds)
+     *   8     expires_at (u64, Unix seconds, after registered_at, at most 2 years later)
+     *   1     revoked (0 or 1)
+     *   1     metadata entry count n (at most 16), then n x (u16 key length, key UTF-8, u16 value length,
+     *         value UTF-8), sorted by key; keys 1..64 characters of [a-z0-9_.-], values at most 256 bytes
+     * </pre>
+     * The record's id ({@link #id}) is the SHA-256 of those bytes.
+     */
+    record HandleRegistration(String label, Bytes32 datastoreId, byte[] ownerPublicKey, byte[] nonce,
+            java.util.Optional<Bytes32> pinnedRoot, int tier, long registeredAt, long expiresAt, boolean revoked,
+            java.util.SortedMap<String, String> metadata, byte[] ownerSignature) implements NodePayload {
+        public static final int FIELD = 21;
+        public static final long MAX_TERM_SECONDS = 2 * 366 * 24 * 3600L;
+        /** How far a registration's time may be from the receiving node's clock when it arrives live (or by API). */
+        public static final long MAX_SKEW_SECONDS = 300;
+        public static final int MAX_METADATA = 16;
+        private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[a-z0-9_.-]{1,64}");
+
+        public HandleRegistration {
+            HandleLabels.malformed(label).ifPresent(p -> {
+                throw new IllegalArgumentException(p);
+            });
+            Objects.requireNonNull(datastoreId, "datastoreId");
+            Objects.requireNonNull(pinnedRoot, "pinnedRoot");
+            if (ownerPublicKey.length != 32 || nonce.length != 32 || ownerSignature.length != 64) {
+                throw new IllegalArgumentException("a registration carries a 32-byte owner key, a 32-byte nonce and a 64-byte signature");
+            }
+            if (tier < 1 || tier > 6) {
+                throw new IllegalArgumentException("tier must be within 1..6, got " + tier);
+            }
+            if (registeredAt < 0 || expiresAt <= registeredAt || expiresAt - registeredAt > MAX_TERM_SECONDS) {
+                throw new IllegalArgumentException("expires_at must be after registered_at and at most 2 years later");
+            }
+            if (metadata.size() > MAX_METADATA) {
+                throw new IllegalArgumentException("metadata may hold at most 16 entries, got " + metadata.size());
+            }
+            for (java.util.Map.Entry<String, String> e : metadata.entrySet()) {
+                if (!KEY.matcher(e.getKey()).matches() || e.getValue() == null
+                        || e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 256) {
+                    throw new IllegalArgumentException("metadata keys are 1..64 characters of [a-z0-9_.-], values at most 256 bytes");
+                }
+            }
+            ownerPublicKey = ownerPublicKey.clone();
+            nonce = nonce.clone();
+            ownerSignature = ownerSignature.clone();
+            metadata = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(metadata));
+        }
+
+        /** The bytes the owner signs (layout above). */
+        public static byte[] signingBytes(String label, Bytes32 datastoreId, java.util.Optional<Bytes32> pinnedRoot, int tier,
+                long registeredAt, long expiresAt, boolean revoked, java.util.SortedMap<String, String> metadata) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.writeBytes(new byte[] {'D', 'I', 'G', 'H', 2});
+            byte[] l = label.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            out.write(l.length);
+            out.writeBytes(l);
+            out.writeBytes(datastoreId.toArray());
+            out.write(pinnedRoot.isPresent() ? 1 : 0);
+            pinnedRoot.ifPresent(r -> out.writeBytes(r.toArray()));
+            out.write(tier);
+            out.writeBytes(java.nio.ByteBuffer.allocate(16).putLong(registeredAt).putLong(expiresAt).array());
+            out.write(revoked ? 1 : 0);
+            out.write(metadata.size());
+            for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(metadata).entrySet()) {
+                writeString(out, e.getKey());
+                writeString(out, e.getValue());
+            }
+            return out.toByteArray();
+        }
+
+        private static void writeString(java.io.ByteArrayOutputStream out, String s) {
+            byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.write(b.length >>> 8);
+            out.write(b.length);
+            out.writeBytes(b);
+        }
+
+        public byte[] signingBytes() {
+            return signingBytes(label, datastoreId, pinnedRoot, tier, registeredAt, expiresAt, revoked, metadata);
+        }
+
+        /** SHA-256 of {@link #signingBytes}: the record's identity and the namespace's tie-breaker. */
+        public Bytes32 id() {
+            return net.dig.core.Sha256.hash(signingBytes());
+        }
+
+        /** Whether the id derives from the owner key and nonce and the owner key signed the record. */
+        public boolean ownerValid() {
+            return net.dig.core.Sha256.hash(ownerPublicKey, nonce).equals(datastoreId)
+                    && net.dig.core.NodeIdentity.verify(ownerPublicKey, signingBytes(), ownerSignature);
+        }
+
+        /** A registration signed by {@code owner} for the datastore whose nonce is {@code nonce}. */
+        public static HandleRegistration signed(String label, byte[] nonce, java.util.Optional<Bytes32> pinnedRoot, int tier,
+                long registeredAt, long expiresAt, boolean revoked, java.util.SortedMap<String, String> metadata,
+                net.dig.core.NodeIdentity owner) {
+            Bytes32 id = net.dig.core.Sha256.hash(owner.publicKey(), nonce);
+            byte[] sig = owner.sign(signingBytes(label, id, pinnedRoot, tier, registeredAt, expiresAt, revoked, metadata));
+            return new HandleRegistration(label, id, owner.publicKey(), nonce, pinnedRoot, tier, registeredAt, expiresAt,
+                    revoked, metadata, sig);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof HandleRegistration r && java.util.Arrays.equals(signingBytes(), r.signingBytes())
+                    && java.util.Arrays.equals(ownerPublicKey, r.ownerPublicKey) && java.util.Arrays.equals(nonce, r.nonce)
+                    && java.util.Arrays.equals(ownerSignature, r.ownerSignature);
+        }
+
+        @Override
+        public int hashCode() {
+            return id().hashCode();
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /**
+     * A summary of the sender's handle records for anti-entropy: {@link #BUCKETS} buckets (a label's bucket is
+     * the first byte of SHA-256(label), mod 64), each the SHA-256 of its record ids in ascending order, or 32
+     * zero bytes when empty; {@code bucketHashes} is the 64 of them concatenated.
+     */
+    record HandleDigest(byte[] bucketHashes, long recordCount) implements NodePayload {
+        public static final int FIELD = 22;
+        public static final int BUCKETS = 64;
+
+        public HandleDigest {
+            if (bucketHashes.length != BUCKETS * 32 || recordCount < 0) {
+                throw new IllegalArgumentException("a handle digest is " + BUCKETS + " hashes of 32 bytes and a count >= 0");
+            }
+            bucketHashes = bucketHashes.clone();
+        }
+
+        /** The bucket of {@code label}. */
+        public static int bucketOf(String label) {
+            return (net.dig.core.Sha256.hash(label.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray()[0] & 0xFF) % BUCKETS;
+        }
+
+        /** Bucket {@code b}'s hash. */
+        public Bytes32 bucket(int b) {
+            return Bytes32.wrap(java.util.Arrays.copyOfRange(bucketHashes, b * 32, b * 32 + 32));
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /** Handle records sent to a peer whose digest differed: at most {@link #MAX} in one message. */
+    record HandleBatch(List<HandleRegistration> registrations) implements NodePayload {
+        public static final int FIELD = 23;
+        public static final int MAX = 64;
+
+        public HandleBatch {
+            registrations = List.copyOf(registrations);
+            if (registrations.size() > MAX) {
+                throw new IllegalArgumentException("a handle batch carries at most " + MAX + " registrations, not " + registrations.size());
             }
         }
 
