@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import net.dig.core.Clock;
 import net.dig.core.Sha256;
+import net.dig.wire.HandleLabels;
 import net.dig.wire.Message;
 import net.dig.wire.NodeMessage;
 import net.dig.wire.NodeMessageCodec;
@@ -28,6 +29,12 @@ import net.dig.wire.WireException;
  *     and the TLS binding signature holds               else REJECT INVALID_SIGNATURE
  *  other payloads: the sender key is the one the
  *     connection's peer announced                       else REJECT UNBOUND_SENDER
+ *  handle registration (21) or each of a batch's (23):
+ *     label not reserved                                else REJECT MALFORMED_MESSAGE
+ *     id = SHA-256(owner key || nonce), owner signed    else REJECT INVALID_SIGNATURE
+ *     a broadcast one (21): |registered_at - now| <= skew  else IGNORE (clocks differ honestly; an old one comes
+ *                                                       by anti-entropy instead; in a batch, the service leaves
+ *                                                       out records ahead of the clock one by one)
  *  (sender, sequence) never seen, at most 64 behind     else REJECT REPLAYED_MESSAGE
  *    (a sender forgotten under the replay bound and
  *     a timestamp not above its watermark: IGNORE)
@@ -37,7 +44,7 @@ import net.dig.wire.WireException;
  *
  * <h2>Concurrency and failure modes</h2>
  * Thread-safe; runs on the delivering event loop and completes its stage at once (one Ed25519 check, and
- * for an announcement one ECDSA/RSA check). Never throws on bad input. {@link #check} gives the same
+ * for an announcement one ECDSA/RSA check; a handle record one more, a batch of them at most 64 more). Never throws on bad input. {@link #check} gives the same
  * verdict with the decoded message, for replies to this node's requests, which the bus does not see.
  */
 public final class NodeMessageValidator implements MessageValidator {
@@ -103,6 +110,10 @@ public final class NodeMessageValidator implements MessageValidator {
         } else if (!directory.get(from).map(NodeDirectory.NodeInfo::nodeKey).map(m.senderKey()::equals).orElse(false)) {
             return Verdict.reject(PenaltyReason.UNBOUND_SENDER);
         }
+        Verdict handles = handleVerdict(m.payload(), now);
+        if (handles != Verdict.ACCEPT) {
+            return handles;
+        }
         switch (replays.accept(m.senderKey(), m.sequence(), m.timestamp())) {
             case REPLAYED -> {
                 return Verdict.reject(PenaltyReason.REPLAYED_MESSAGE);
@@ -114,6 +125,37 @@ public final class NodeMessageValidator implements MessageValidator {
         }
         if (m.payload() instanceof NodePayload.NodeAnnouncement a) {
             directory.record(new NodeDirectory.NodeInfo(from, m.senderKey(), m.senderNodeId(), a, m.timestamp()));
+        }
+        return Verdict.ACCEPT;
+    }
+
+    /** The handle checks (docs/decisions.md D64a) of payloads 21 and 23; ACCEPT for every other payload. */
+    private static Verdict handleVerdict(NodePayload payload, long now) {
+        return switch (payload) {
+            case NodePayload.HandleRegistration r -> handleVerdict(r, now, true);
+            case NodePayload.HandleBatch b -> {
+                for (NodePayload.HandleRegistration r : b.registrations()) {
+                    Verdict v = handleVerdict(r, now, false);
+                    if (v.outcome() == Verdict.Outcome.REJECT) {
+                        yield v;
+                    }
+                }
+                yield Verdict.ACCEPT; // records ahead of this node's clock are left out by the service, one by one
+            }
+            default -> Verdict.ACCEPT;
+        };
+    }
+
+    private static Verdict handleVerdict(NodePayload.HandleRegistration r, long now, boolean live) {
+        if (HandleLabels.reserved(r.label())) {
+            return Verdict.reject(PenaltyReason.MALFORMED_MESSAGE);
+        }
+        if (!r.ownerValid()) {
+            return Verdict.reject(PenaltyReason.INVALID_SIGNATURE);
+        }
+        long skew = NodePayload.HandleRegistration.MAX_SKEW_SECONDS;
+        if (r.registeredAt() > now + skew || live && r.registeredAt() < now - skew) {
+            return Verdict.IGNORE;
         }
         return Verdict.ACCEPT;
     }

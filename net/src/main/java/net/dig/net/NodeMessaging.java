@@ -58,6 +58,7 @@ public final class NodeMessaging {
     private final AtomicLong sequence = new AtomicLong();
     private final Object sendOrder = new Object();
     private volatile NodeProfile current;
+    private final java.util.List<java.util.function.Consumer<PeerId>> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     NodeMessaging(ServiceContext ctx, PeerTable peers, Reputations reputations, MessageBus bus, TlsCredentials tls, NodeIdentity key,
             NodeMessageConfig config, Supplier<NodeProfile> profile) {
@@ -72,7 +73,28 @@ public final class NodeMessaging {
                 new NodeDirectory(config.maxDirectoryPeers()));
         validator.directory().onRebind(reputations::nodeRebound);
         bus.registerValidator(NodeMessage.OPCODE, validator);
-        ctx.onAdmitted.add(this::announceTo);
+        ctx.onAdmitted.add(this::admitted);
+    }
+
+    /**
+     * {@code listener} is told of each newly admitted peer once this node's announcement to it has been
+     * handed to its connection, so what the listener sends from then on reaches a peer that can check this
+     * node's key (the handle namespace's digest exchange). It runs on the connection's event loop and must
+     * not block.
+     */
+    public void onAnnounced(java.util.function.Consumer<PeerId> listener) {
+        announced.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void admitted(PeerConnectionHandler connection) {
+        announceTo(connection);
+        for (java.util.function.Consumer<PeerId> l : announced) {
+            try {
+                l.accept(connection.peerId());
+            } catch (RuntimeException e) {
+                LOG.warn("announced_listener_failed: a listener of admitted peers failed: {}", e.toString());
+            }
+        }
     }
 
     /** What peers announced (filled by the validator with the announcements it accepted). */

@@ -38,6 +38,10 @@ public enum ErrorCode {
     BAD_PUSH(400, "bad_push", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
     BAD_COMPRESSION(400, "bad_compression", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
     BAD_HANDLE(400, "bad_handle", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
+    /** A well-formed label nobody may register (HandleLabels.RESERVED). */
+    RESERVED_HANDLE(400, "reserved_handle", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
+    /** A registration time too far from this node's clock, or an expiry not within the allowed term; clocks differ honestly, so no penalty. */
+    BAD_REGISTRATION_TIME(400, "bad_registration_time", Exit.USAGE, null),
     BAD_TIER(400, "bad_tier", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
     BAD_METADATA(400, "bad_metadata", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
     BAD_CHALLENGE_ID(400, "bad_challenge_id", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),

@@ -1,87 +1,74 @@
 package net.dig.service;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import net.dig.core.Bytes32;
+import net.dig.wire.HandleLabels;
+import net.dig.wire.NodePayload;
 
 /**
- * A handle -> datastore registration, signed by the datastore owner's Ed25519 key.
+ * What a datastore's owner signs to name it with a handle (docs/api.md "Handles"), checked with typed
+ * errors: the label ({@link ErrorCode#BAD_HANDLE}, {@link ErrorCode#RESERVED_HANDLE}), tier 1..6
+ * ({@link ErrorCode#BAD_TIER}), metadata ({@link ErrorCode#BAD_METADATA}), an expiry after the registration
+ * time and at most {@link NodePayload.HandleRegistration#MAX_TERM_SECONDS} later
+ * ({@link ErrorCode#BAD_REGISTRATION_TIME}). The signed bytes are drawn in
+ * {@link NodePayload.HandleRegistration}; {@link #sealed} adds the owner key, the datastore's nonce and the
+ * signature to make the record that travels the network.
  *
- * <p>Rules (docs/api.md): a handle is 3..63 characters of {@code [a-z0-9-]}, starting and ending with a
- * letter or digit (a DNS label in lower case, so it can become a sub-domain); tier 1..6; metadata at
- * most 16 entries, keys 1..64 characters of {@code [a-z0-9_.-]}, values at most 256 UTF-8 bytes.
- * The first registration of a handle on this node wins; the same registration again is idempotent.
- *
- * <p>Signed bytes (all integers big-endian):
- * <pre>
- * +--------+----+---------------+----+--------+----+----+------------------------------------------+
- * | "DIGH" | 01 | datastore_id  | hl | handle | tr | mn | mn x (u16 klen, key, u16 vlen, value)    |
- * | 4 B    | u8 | 32 B          | u8 | hl B   | u8 | u8 | entries sorted by key (UTF-8 byte order) |
- * +--------+----+---------------+----+--------+----+----+------------------------------------------+
- * </pre>
- * The owner signs these bytes; the node checks the signature with the owner key of the datastore's
- * stored version.
+ * @param pinnedRoot the Merkle root the handle stays on; empty = follow the datastore's latest version
+ * @param registeredAt Unix seconds
+ * @param expiresAt Unix seconds
+ * @param revoked the owner gives the label up from {@code registeredAt}
  */
-public record HandleRegistration(String handle, Bytes32 datastoreId, int tier, SortedMap<String, String> metadata) {
-    private static final byte[] MAGIC = {'D', 'I', 'G', 'H'};
-    private static final int VERSION = 1;
-    private static final Pattern HANDLE = Pattern.compile("[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]");
-    private static final Pattern KEY = Pattern.compile("[a-z0-9_.-]{1,64}");
+public record HandleRegistration(String handle, Bytes32 datastoreId, Optional<Bytes32> pinnedRoot, int tier, long registeredAt,
+        long expiresAt, boolean revoked, SortedMap<String, String> metadata) {
 
     public HandleRegistration {
         Objects.requireNonNull(datastoreId, "datastoreId");
+        Objects.requireNonNull(pinnedRoot, "pinnedRoot");
         checkHandle(handle);
+        if (HandleLabels.reserved(handle)) {
+            throw new ServiceException(ErrorCode.RESERVED_HANDLE, "'" + handle + "' is a reserved word and cannot be registered");
+        }
         if (tier < 1 || tier > 6) {
             throw new ServiceException(ErrorCode.BAD_TIER, "tier must be within 1..6, got " + tier);
         }
-        if (metadata.size() > 16) {
-            throw new ServiceException(ErrorCode.BAD_METADATA, "metadata may hold at most 16 entries, got " + metadata.size());
-        }
-        for (Map.Entry<String, String> e : metadata.entrySet()) {
-            if (!KEY.matcher(e.getKey()).matches()) {
-                throw new ServiceException(ErrorCode.BAD_METADATA, "metadata key must be 1..64 characters of [a-z0-9_.-]");
-            }
-            if (e.getValue() == null || e.getValue().getBytes(StandardCharsets.UTF_8).length > 256) {
-                throw new ServiceException(ErrorCode.BAD_METADATA, "metadata value of '" + e.getKey() + "' must be a string of at most 256 bytes");
-            }
+        if (registeredAt < 0 || expiresAt <= registeredAt || expiresAt - registeredAt > NodePayload.HandleRegistration.MAX_TERM_SECONDS) {
+            throw new ServiceException(ErrorCode.BAD_REGISTRATION_TIME, "expires_at must be after registered_at and at most "
+                    + NodePayload.HandleRegistration.MAX_TERM_SECONDS + " s later");
         }
         metadata = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(metadata));
+        try {
+            sealedOrThrow(handle, datastoreId, pinnedRoot, tier, registeredAt, expiresAt, revoked, metadata);
+        } catch (IllegalArgumentException e) {
+            throw new ServiceException(ErrorCode.BAD_METADATA, e.getMessage());
+        }
     }
 
+    /** {@link ErrorCode#BAD_HANDLE} unless {@code handle} is a well-formed label (reserved words are well-formed). */
     public static void checkHandle(String handle) {
-        if (handle == null || !HANDLE.matcher(handle).matches()) {
-            throw new ServiceException(ErrorCode.BAD_HANDLE,
-                    "a handle is 3..63 characters of [a-z0-9-], starting and ending with a letter or digit");
-        }
+        HandleLabels.malformed(handle).ifPresent(p -> {
+            throw new ServiceException(ErrorCode.BAD_HANDLE, p);
+        });
     }
 
-    /** What the owner signs (layout above). */
+    /** What the owner signs (layout: {@link NodePayload.HandleRegistration}). */
     public byte[] signingBytes() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(MAGIC);
-        out.write(VERSION);
-        out.writeBytes(datastoreId.toArray());
-        byte[] h = handle.getBytes(StandardCharsets.US_ASCII);
-        out.write(h.length);
-        out.writeBytes(h);
-        out.write(tier);
-        out.write(metadata.size());
-        for (Map.Entry<String, String> e : metadata.entrySet()) {
-            writeString(out, e.getKey());
-            writeString(out, e.getValue());
-        }
-        return out.toByteArray();
+        return NodePayload.HandleRegistration.signingBytes(handle, datastoreId, pinnedRoot, tier, registeredAt, expiresAt, revoked,
+                metadata);
     }
 
-    private static void writeString(ByteArrayOutputStream out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.write(b.length >>> 8);
-        out.write(b.length);
-        out.writeBytes(b);
+    /** The network record: this content with the owner key, the datastore's nonce and the owner's signature. */
+    public NodePayload.HandleRegistration sealed(byte[] ownerPublicKey, byte[] nonce, byte[] signature) {
+        return new NodePayload.HandleRegistration(handle, datastoreId, ownerPublicKey, nonce, pinnedRoot, tier, registeredAt,
+                expiresAt, revoked, metadata, signature);
+    }
+
+    private static void sealedOrThrow(String handle, Bytes32 id, Optional<Bytes32> root, int tier, long at, long until,
+            boolean revoked, SortedMap<String, String> metadata) {
+        new NodePayload.HandleRegistration(handle, id, new byte[32], new byte[32], root, tier, at, until, revoked, metadata,
+                new byte[64]);
     }
 }

@@ -1,8 +1,5 @@
 package net.dig.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,94 +8,157 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import java.util.ArrayList;
+import java.util.List;
 import net.dig.core.Bytes32;
+import net.dig.wire.NodeMessageCodec;
+import net.dig.wire.NodePayload.HandleDigest;
+import net.dig.wire.NodePayload.HandleRegistration;
+import net.dig.wire.WireException;
 
 /**
- * Handle registrations in their own SQLite file ({@code <dataDir>/handles.sqlite}, WAL), apart from the
- * storage index so the storage engine's index can be dropped and rebuilt from plots without losing
- * handles (which are not in plots).
+ * The handle records this node knows, the network's as well as its own, in their own SQLite file
+ * ({@code <dataDir>/handles.sqlite}, WAL, {@code synchronous=FULL}), apart from the storage index so that
+ * the index can be rebuilt from plots without losing them (they are not in plots).
  *
  * <pre>
- * handles(handle TEXT PRIMARY KEY, datastore_id BLOB(32), tier INT, registration_time INT (epoch ms),
- *         metadata TEXT (JSON object), signature BLOB(64))
+ * handle_records(id BLOB(32) PRIMARY KEY   SHA-256 of the record's signed bytes
+ *                label TEXT, bucket INT    the label and its digest bucket (HandleDigest.bucketOf)
+ *                registered_at INT         Unix seconds
+ *                record BLOB)              the record as field 21 carries it (NodeMessageCodec.encodeHandle)
+ * index on label, index on bucket
  * </pre>
- * First registration wins: the insert is {@code INSERT OR IGNORE} and the winner is read back in the
- * same synchronized section. Blocking; called from workers.
+ * Every record is kept, not only the holders: the namespace rule is a function of the whole set
+ * ({@link HandleNamespace}). The table of the earlier, node-local registrations ({@code handles}) is left
+ * as it was and no longer read: those were signed without a time the network can check (docs/decisions.md
+ * D64a). At most {@code maxRecords} records; {@link #add} refuses more. A row that no longer decodes is
+ * skipped. Blocking; every method synchronised on the one connection.
  */
 public final class HandleTable implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** One registration as stored. */
-    public record Entry(String handle, Bytes32 datastoreId, int tier, long registrationTimeMillis,
-            SortedMap<String, String> metadata, byte[] signature) {
-    }
+    /** What {@link #add} did. */
+    public enum Added { NEW, KNOWN, FULL }
 
     private final Connection db;
+    private final long maxRecords;
+    private long count;
 
     public HandleTable(Path file) {
+        this(file, 1_000_000);
+    }
+
+    public HandleTable(Path file, long maxRecords) {
+        this.maxRecords = maxRecords;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=FULL");
-                s.execute("CREATE TABLE IF NOT EXISTS handles (handle TEXT PRIMARY KEY, datastore_id BLOB NOT NULL,"
-                        + " tier INTEGER NOT NULL, registration_time INTEGER NOT NULL, metadata TEXT NOT NULL,"
-                        + " signature BLOB NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS handle_records (id BLOB PRIMARY KEY, label TEXT NOT NULL,"
+                        + " bucket INTEGER NOT NULL, registered_at INTEGER NOT NULL, record BLOB NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS handle_records_label ON handle_records(label)");
+                s.execute("CREATE INDEX IF NOT EXISTS handle_records_bucket ON handle_records(bucket, id)");
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM handle_records")) {
+                    count = rs.next() ? rs.getLong(1) : 0;
+                }
             }
         } catch (SQLException | java.io.IOException e) {
             throw new IllegalStateException("cannot open the handle table " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** Inserts unless the handle exists; returns the entry now stored (the earlier one if it existed). */
-    public synchronized Entry registerIfAbsent(Entry e) {
-        try (PreparedStatement ps = db.prepareStatement(
-                "INSERT OR IGNORE INTO handles(handle, datastore_id, tier, registration_time, metadata, signature)"
-                        + " VALUES (?,?,?,?,?,?)")) {
-            ps.setString(1, e.handle());
-            ps.setBytes(2, e.datastoreId().toArray());
-            ps.setInt(3, e.tier());
-            ps.setLong(4, e.registrationTimeMillis());
-            ps.setString(5, JSON.writeValueAsString(e.metadata()));
-            ps.setBytes(6, e.signature());
-            ps.executeUpdate();
-            return find(e.handle()).orElseThrow();
-        } catch (SQLException | JsonProcessingException ex) {
-            throw new IllegalStateException("handle table write failed: " + ex.getMessage(), ex);
-        }
-    }
-
-    public synchronized Optional<Entry> find(String handle) {
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT datastore_id, tier, registration_time, metadata, signature FROM handles WHERE handle = ?")) {
-            ps.setString(1, handle);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                SortedMap<String, String> meta = new TreeMap<>();
-                JSON.readTree(rs.getString(4)).properties().forEach(kv -> meta.put(kv.getKey(), text(kv.getValue())));
-                return Optional.of(new Entry(handle, Bytes32.wrap(rs.getBytes(1)), rs.getInt(2), rs.getLong(3), meta,
-                        rs.getBytes(5)));
+    /** Stores {@code r} unless it is known or the table is full. */
+    public synchronized Added add(HandleRegistration r) {
+        Bytes32 id = r.id();
+        try (PreparedStatement ps = db.prepareStatement("INSERT OR IGNORE INTO handle_records(id, label, bucket, registered_at, record)"
+                + " VALUES (?,?,?,?,?)")) {
+            if (contains(id)) {
+                return Added.KNOWN;
             }
-        } catch (SQLException | JsonProcessingException ex) {
-            throw new IllegalStateException("handle table read failed: " + ex.getMessage(), ex);
+            if (count >= maxRecords) {
+                return Added.FULL;
+            }
+            ps.setBytes(1, id.toArray());
+            ps.setString(2, r.label());
+            ps.setInt(3, HandleDigest.bucketOf(r.label()));
+            ps.setLong(4, r.registeredAt());
+            ps.setBytes(5, NodeMessageCodec.encodeHandle(r));
+            ps.executeUpdate();
+            count++;
+            return Added.NEW;
+        } catch (SQLException ex) {
+            throw new ServiceException(ErrorCode.UNAVAILABLE, "handle table write failed: " + ex.getMessage(), ex);
         }
     }
 
-    private static String text(JsonNode n) {
-        return n.isTextual() ? n.textValue() : n.toString();
+    private boolean contains(Bytes32 id) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM handle_records WHERE id = ?")) {
+            ps.setBytes(1, id.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Every record of {@code label}. */
+    public synchronized List<HandleRegistration> records(String label) {
+        return query("SELECT record FROM handle_records WHERE label = ?", ps -> ps.setString(1, label));
+    }
+
+    /** Every record of bucket {@code bucket}, by ascending id. */
+    public synchronized List<HandleRegistration> bucket(int bucket) {
+        return query("SELECT record FROM handle_records WHERE bucket = ? ORDER BY id", ps -> ps.setInt(1, bucket));
+    }
+
+    /** The ids of bucket {@code bucket}, ascending (SQLite orders BLOBs bytewise). */
+    public synchronized List<Bytes32> ids(int bucket) {
+        List<Bytes32> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT id FROM handle_records WHERE bucket = ? ORDER BY id")) {
+            ps.setInt(1, bucket);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Bytes32.wrap(rs.getBytes(1)));
+                }
+            }
+            return out;
+        } catch (SQLException ex) {
+            throw new ServiceException(ErrorCode.UNAVAILABLE, "handle table read failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The distinct labels with at least one record. */
+    public synchronized long labels() {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT count(DISTINCT label) FROM handle_records")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException ex) {
+            throw new ServiceException(ErrorCode.UNAVAILABLE, "handle table read failed: " + ex.getMessage(), ex);
+        }
     }
 
     public synchronized long count() {
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM handles")) {
-            return rs.next() ? rs.getLong(1) : 0;
+        return count;
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<HandleRegistration> query(String sql, Binder binder) {
+        List<HandleRegistration> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        out.add(NodeMessageCodec.decodeHandle(rs.getBytes(1)));
+                    } catch (WireException e) {
+                        // a damaged row: skipped; the network sends the record again at the next digest exchange
+                    }
+                }
+            }
+            return out;
         } catch (SQLException ex) {
-            throw new IllegalStateException("handle table read failed: " + ex.getMessage(), ex);
+            throw new ServiceException(ErrorCode.UNAVAILABLE, "handle table read failed: " + ex.getMessage(), ex);
         }
     }
 

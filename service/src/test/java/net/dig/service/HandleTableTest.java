@@ -3,8 +3,12 @@ package net.dig.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.TreeMap;
-import net.dig.core.Bytes32;
+import net.dig.core.NodeIdentity;
+import net.dig.core.Sha256;
+import net.dig.wire.NodePayload.HandleDigest;
+import net.dig.wire.NodePayload.HandleRegistration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,22 +16,28 @@ class HandleTableTest {
     @TempDir
     Path dir;
 
-    private static final Bytes32 A = Bytes32.fromHex("11".repeat(32));
-    private static final Bytes32 B = Bytes32.fromHex("22".repeat(32));
+    private static HandleRegistration rec(String label, int owner) {
+        NodeIdentity key = NodeIdentity.fromSeed(Sha256.hash(new byte[] {(byte) owner}).toArray());
+        return HandleRegistration.signed(label, new byte[32], Optional.empty(), 4, 100, 200, false, new TreeMap<>(), key);
+    }
 
     @Test
-    void firstRegistrationWinsAndSurvivesReopen() {
-        try (HandleTable t = new HandleTable(dir.resolve("handles.sqlite"))) {
-            var first = t.registerIfAbsent(new HandleTable.Entry("mydata", A, 4, 1000, new TreeMap<>(), new byte[64]));
-            var second = t.registerIfAbsent(new HandleTable.Entry("mydata", B, 2, 2000, new TreeMap<>(), new byte[64]));
-            assertThat(first.datastoreId()).isEqualTo(A);
-            assertThat(second.datastoreId()).isEqualTo(A);
-            assertThat(second.registrationTimeMillis()).isEqualTo(1000);
+    void recordsAreKeptOnceSurviveReopenAndAreBoundedInNumber() {
+        try (HandleTable t = new HandleTable(dir.resolve("handles.sqlite"), 3)) {
+            assertThat(t.add(rec("site", 1))).isEqualTo(HandleTable.Added.NEW);
+            assertThat(t.add(rec("site", 1))).isEqualTo(HandleTable.Added.KNOWN);
+            assertThat(t.add(rec("site", 2))).isEqualTo(HandleTable.Added.NEW);
+            assertThat(t.add(rec("other", 1))).isEqualTo(HandleTable.Added.NEW);
+            assertThat(t.add(rec("more", 1))).isEqualTo(HandleTable.Added.FULL);
         }
-        try (HandleTable t = new HandleTable(dir.resolve("handles.sqlite"))) {
-            assertThat(t.find("mydata").orElseThrow().tier()).isEqualTo(4);
-            assertThat(t.find("other")).isEmpty();
-            assertThat(t.count()).isEqualTo(1);
+        try (HandleTable t = new HandleTable(dir.resolve("handles.sqlite"), 3)) {
+            assertThat(t.count()).isEqualTo(3);
+            assertThat(t.labels()).isEqualTo(2);
+            assertThat(t.records("site")).containsExactlyInAnyOrder(rec("site", 1), rec("site", 2));
+            assertThat(t.records("nobody")).isEmpty();
+            int b = HandleDigest.bucketOf("site");
+            assertThat(t.ids(b)).contains(rec("site", 1).id(), rec("site", 2).id()).isSorted();
+            assertThat(t.bucket(b)).contains(rec("site", 1));
         }
     }
 }

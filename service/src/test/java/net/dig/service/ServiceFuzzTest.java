@@ -40,13 +40,16 @@ class ServiceFuzzTest {
         for (int i = 0; i < entries; i++) {
             metadata.put(data.consumeString(80), data.consumeString(300));
         }
+        long registeredAt = data.consumeLong();
+        long expiresAt = data.consumeLong();
         HandleRegistration r;
         try {
-            r = new HandleRegistration(handle, Bytes32.ZERO, tier, metadata);
+            r = new HandleRegistration(handle, Bytes32.ZERO, java.util.Optional.empty(), tier, registeredAt, expiresAt,
+                    data.consumeBoolean(), metadata);
         } catch (ServiceException e) {
             assertThat(e.code().httpStatus()).as(e.getMessage()).isBetween(400, 499);
             return;
         }
-        assertThat(r.signingBytes()).startsWith('D', 'I', 'G', 'H', 1);
+        assertThat(r.signingBytes()).startsWith('D', 'I', 'G', 'H', 2);
     }
 }
