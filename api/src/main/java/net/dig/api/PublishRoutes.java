@@ -17,7 +17,7 @@ import net.dig.core.Hex;
 import net.dig.service.CapsuleParts;
 import net.dig.service.ErrorCode;
 import net.dig.service.HandleRegistration;
-import net.dig.service.HandleTable;
+import net.dig.service.HandleNamespace;
 import net.dig.service.ManifestCodec;
 import net.dig.service.ReplicationService;
 import net.dig.service.ServiceException;
@@ -177,8 +177,22 @@ final class PublishRoutes {
                 metadata.put(e.getKey(), s);
             }
         }
+        if (body.getValue("registered_at") == null) {
+            throw new ServiceException(ErrorCode.MISSING_FIELD, "field 'registered_at' is required: the owner signs the"
+                    + " registration time (docs/api.md, 'Handles')");
+        }
+        long registeredAt = Http.number(body, "registered_at");
+        long expiresAt = body.getValue("expires_at") == null ? registeredAt + DEFAULT_TERM_SECONDS : Http.number(body, "expires_at");
+        Object revoked = body.getValue("revoked");
+        if (revoked != null && !(revoked instanceof Boolean)) {
+            throw new ServiceException(ErrorCode.BAD_FIELD, "field 'revoked' must be true or false");
+        }
+        String root = Http.string(body, "pinned_root", false);
+        java.util.Optional<Bytes32> pinned = root == null ? java.util.Optional.empty()
+                : java.util.Optional.of(Http.hash32(root, "pinned_root"));
         byte[] signature = Http.hexBytes(Http.string(body, "signature", true), 64, "signature");
-        HandleRegistration reg = new HandleRegistration(handle, id, (int) Math.max(Math.min(tier, 99), -1), metadata);
+        HandleRegistration reg = new HandleRegistration(handle, id, pinned, (int) Math.max(Math.min(tier, 99), -1), registeredAt,
+                expiresAt, Boolean.TRUE.equals(revoked), metadata);
         c.blocking(() -> c.services().handles().register(reg, signature))
                 .onSuccess(ApiContext.guarded(ctx, e -> Http.json(ctx, 200, resolveJson(e)))).onFailure(ctx::fail);
     }
@@ -194,10 +208,19 @@ final class PublishRoutes {
                 .onFailure(ctx::fail);
     }
 
-    private static JsonObject resolveJson(HandleTable.Entry e) {
-        return new JsonObject().put("handle", e.handle()).put("datastore_id", e.datastoreId().toHex())
-                .put("tier", e.tier()).put("registration_time", Math.floorDiv(e.registrationTimeMillis(), 1000))
-                .put("metadata", new JsonObject(new java.util.LinkedHashMap<>(e.metadata())))
-                .put("signature", Hex.encode(e.signature()));
+    /** A year: the term of a registration that names no {@code expires_at}. */
+    static final long DEFAULT_TERM_SECONDS = 365 * 24 * 3600L;
+
+    /** The handle record (docs/api.md "Handles"): the fields a future on-chain registry carries too. */
+    static JsonObject resolveJson(HandleNamespace.Resolution res) {
+        JsonObject j = new JsonObject().put("handle", res.label()).put("label", res.label()).put("status", res.status().label());
+        res.record().ifPresent(r -> j.put("datastore_id", r.datastoreId().toHex())
+                .put("owner_public_key", Hex.encode(r.ownerPublicKey()))
+                .put("pinned_root", r.pinnedRoot().map(Bytes32::toHex).orElse(null))
+                .put("tier", r.tier()).put("registered_at", r.registeredAt()).put("registration_time", r.registeredAt())
+                .put("expires_at", r.expiresAt())
+                .put("metadata", new JsonObject(new java.util.LinkedHashMap<>(r.metadata())))
+                .put("record_id", r.id().toHex()).put("signature", Hex.encode(r.ownerSignature())));
+        return j;
     }
 }

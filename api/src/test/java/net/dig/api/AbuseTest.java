@@ -213,7 +213,7 @@ class AbuseTest {
         assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("bad_signature");
         // a wrong owner key with a self-consistent signature is a different owner: refused by storage
         var handle = f.postJson("/handle", new JsonObject().put("handle", "forged").put("datastore_id", f.tiny.datastoreId().toHex())
-                .put("signature", "0x" + "00".repeat(64)).encode(), true);
+                .put("registered_at", new ManualClock().epochSeconds()).put("signature", "0x" + "00".repeat(64)).encode(), true);
         assertThat(handle.statusCode()).isEqualTo(422);
         assertThat(f.send("GET", "/handle/forged/resolve", null).statusCode()).isEqualTo(404);
         assertStillServingAndUnchanged();

@@ -257,15 +257,20 @@ class ApiEndpointsTest {
     // ---------------------------------------------------------------- handles
 
     private String registration(String handle, Bytes32 id, NodeIdentity signer) {
+        return registration(handle, id, signer, 3, clock.epochSeconds());
+    }
+
+    private String registration(String handle, Bytes32 id, NodeIdentity signer, int tier, long at) {
         TreeMap<String, String> md = new TreeMap<>();
         md.put("title", "My site");
-        byte[] sig = signer.sign(new HandleRegistration(handle, id, 3, md).signingBytes());
-        return new JsonObject().put("handle", handle).put("datastore_id", id.toHex()).put("tier", 3)
+        long until = at + PublishRoutes.DEFAULT_TERM_SECONDS;
+        byte[] sig = signer.sign(new HandleRegistration(handle, id, java.util.Optional.empty(), tier, at, until, false, md).signingBytes());
+        return new JsonObject().put("handle", handle).put("datastore_id", id.toHex()).put("tier", tier).put("registered_at", at)
                 .put("metadata", new JsonObject().put("title", "My site")).put("signature", Hex.encode(sig)).encode();
     }
 
     @Test
-    void handlesRegisterSignedAndResolveFirstWins() throws Exception {
+    void handlesRegisterSignedAndResolveToTheHoldersRecord() throws Exception {
         Bytes32 id = f.dir.datastoreId();
         HttpResponse<String> ok = f.postJson("/handle", registration("my-site", id, f.owner), true);
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
@@ -275,16 +280,29 @@ class ApiEndpointsTest {
         HttpResponse<String> r = f.send("GET", "/handle/my-site/resolve", null);
         JsonObject j = json(r);
         assertThat(j.getString("handle")).isEqualTo("my-site");
+        assertThat(j.getString("label")).isEqualTo("my-site");
+        assertThat(j.getString("status")).isEqualTo("pending");
         assertThat(j.getString("datastore_id")).isEqualTo(id.toHex());
+        assertThat(j.getString("owner_public_key")).isEqualTo(Hex.encode(f.owner.publicKey()));
+        assertThat(j.containsKey("pinned_root")).isTrue();
+        assertThat(j.getString("pinned_root")).isNull();
         assertThat(j.getInteger("tier")).isEqualTo(3);
+        assertThat(j.getLong("registered_at")).isEqualTo(clock.epochSeconds());
         assertThat(j.getLong("registration_time")).isEqualTo(clock.epochSeconds());
+        assertThat(j.getLong("expires_at")).isEqualTo(clock.epochSeconds() + PublishRoutes.DEFAULT_TERM_SECONDS);
         assertThat(j.getJsonObject("metadata").getString("title")).isEqualTo("My site");
+        assertThat(json(f.send("GET", "/handle/www/resolve", null)).getString("status")).isEqualTo("reserved");
 
-        assertError(f.postJson("/handle", registration("my-site", f.zstd.datastoreId(), f.owner), true), 409, "handle_taken");
+        assertError(f.postJson("/handle", registration("my-site", f.zstd.datastoreId(), f.node), true), 422, "bad_signature");
         assertError(f.postJson("/handle", registration("stolen", id, f.node), true), 422, "bad_signature");
         assertError(f.postJson("/handle", registration("no-token", id, f.owner), false), 401, "unauthorized");
         assertError(f.postJson("/handle", registration("ghost", Bytes32.fromHex("ef".repeat(32)), f.owner), true), 404,
                 "unknown_datastore");
+        assertError(f.postJson("/handle", registration("www", id, f.owner), true), 400, "reserved_handle");
+        assertError(f.postJson("/handle", registration("late", id, f.owner, 3, clock.epochSeconds() - 3600), true), 400,
+                "bad_registration_time");
+        assertError(f.postJson("/handle", new JsonObject(registration("no-time", id, f.owner)).copy().put("registered_at", null)
+                .encode(), true), 400, "missing_field");
         assertError(f.postJson("/handle", "{\"handle\":\"Bad_Handle\"}", true), 400, "bad_handle");
         assertError(f.postJson("/handle", "{not json", true), 400, "bad_json");
         assertError(f.send("GET", "/handle/nobody-here/resolve", null), 404, "unknown_handle");

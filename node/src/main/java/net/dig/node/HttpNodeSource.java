@@ -95,13 +95,17 @@ final class HttpNodeSource implements DatastoreDownload.Source {
         return out;
     }
 
-    /** The datastore id {@code handle} resolves to on this node; empty if the node does not know it. */
+    /** The datastore id {@code handle} resolves to on this node; empty if the node does not know it or it names none now. */
     Optional<Bytes32> resolve(String handle) throws IOException {
         Answer r = get("/handle/" + handle + "/resolve");
         if (r.statusCode() == 404) {
             return Optional.empty();
         }
         expect(r, 200);
+        String status = json(r).path("status").asText("active");
+        if (!status.equals("active") && !status.equals("pending")) {
+            return Optional.empty(); // reserved, expired or revoked: the handle names no datastore now
+        }
         try {
             return Optional.of(Bytes32.fromHex(json(r).path("datastore_id").asText("")));
         } catch (IllegalArgumentException e) {

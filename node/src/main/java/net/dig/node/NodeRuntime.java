@@ -57,6 +57,7 @@ final class NodeRuntime implements AutoCloseable {
     private NodeServices services;
     private net.dig.net.HoldingsExchange holdings;
     private TombstoneWiring tombstones;
+    private HandleWiring handles;
     private NodeConfig config;
     private ApiServer api;
     private volatile ConfigReload reload;
@@ -110,6 +111,8 @@ final class NodeRuntime implements AutoCloseable {
             runtime.tombstones = new TombstoneWiring(peers, nodeMessages, services.datastores(), identity, clock,
                     TombstoneWiring.outbox(ctx.home(), clock));
             runtime.add("tombstones", runtime.tombstones);
+            runtime.handles = new HandleWiring(peers, nodeMessages, services.handles());
+            runtime.add("handles", runtime.handles);
             runtime.fact("p2p", config.network().listenAddress().host() + ":" + gossip.listenAddress().getPort());
             runtime.fact("p2p_port", gossip.listenAddress().getPort());
             runtime.fact("peer_id", gossip.peerId().toHex());
@@ -232,6 +235,11 @@ final class NodeRuntime implements AutoCloseable {
     /** What peers said they hold, and this node's own holdings announcements. */
     net.dig.net.HoldingsExchange holdings() {
         return holdings;
+    }
+
+    /** The handle namespace over the peer connections. */
+    HandleWiring handles() {
+        return handles;
     }
 
     /** Owner deletion everywhere: this node's tombstones out, peers' tombstones in. */

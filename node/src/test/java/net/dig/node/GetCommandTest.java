@@ -153,9 +153,11 @@ class GetCommandTest {
         NodeIdentity owner = ownerOf(homeA);
         try (NodeRuntime a = start(homeA, new Setting("api.admin_token", token, "test"))) {
             Bytes32 ds = Bytes32.fromHex(id);
-            byte[] sig = owner.sign(new HandleRegistration("my-movie", ds, 4, new TreeMap<>()).signingBytes());
-            String body = "{\"handle\":\"my-movie\",\"datastore_id\":\"" + id + "\",\"tier\":4,\"metadata\":{},\"signature\":\""
-                    + Hex.encode(sig) + "\"}";
+            long at = System.currentTimeMillis() / 1000;
+            byte[] sig = owner.sign(new HandleRegistration("my-movie", ds, java.util.Optional.empty(), 4, at, at + 3600, false,
+                    new TreeMap<>()).signingBytes());
+            String body = "{\"handle\":\"my-movie\",\"datastore_id\":\"" + id + "\",\"tier\":4,\"metadata\":{},\"registered_at\":"
+                    + at + ",\"expires_at\":" + (at + 3600) + ",\"signature\":\"" + Hex.encode(sig) + "\"}";
             HttpResponse<String> reg = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + api(a) + "/handle"))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
