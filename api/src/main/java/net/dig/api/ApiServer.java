@@ -487,6 +487,7 @@ public final class ApiServer implements AutoCloseable {
         }));
         r.post("/handle").handler(json).handler(publish::register);
         r.get("/network/peers").handler(named("peers", node::peers));
+        r.get("/datastores").handler(named("datastores", node::datastores));
         r.post("/validation/challenge").handler(named("challenge", node::challengeAdmission));
         r.post("/validation/challenge").handler(json).handler(node::challenge);
         r.get("/node/status").handler(named("status", node::status));

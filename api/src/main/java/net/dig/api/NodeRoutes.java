@@ -40,6 +40,36 @@ final class NodeRoutes {
 
     // ---- GET /network/peers
 
+    // ---- GET /datastores
+
+    /** What this node holds, one page: {@code ?limit=1..1000} (100), {@code ?cursor=} the previous page's {@code next_cursor}. */
+    void datastores(RoutingContext ctx) {
+        ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
+        String limitText = ctx.queryParams().get("limit");
+        int limit;
+        if (limitText == null) {
+            limit = net.dig.service.DatastoreListing.DEFAULT_LIMIT;
+        } else if (!limitText.matches("[0-9]{1,4}")) {
+            throw new ServiceException(ErrorCode.BAD_FIELD, "limit must be an integer within 1.." + net.dig.service.DatastoreListing.MAX_LIMIT);
+        } else {
+            limit = Integer.parseInt(limitText);
+        }
+        String cursorText = ctx.queryParams().get("cursor");
+        java.util.Optional<Bytes32> cursor = cursorText == null ? java.util.Optional.empty()
+                : java.util.Optional.of(Http.hash32(cursorText, "cursor"));
+        DatastoreService datastores = c.services().datastores();
+        net.dig.service.DatastoreListing.Reason reason = net.dig.service.DatastoreListing.byOwner(datastores,
+                c.services().identity().publicKey());
+        net.dig.service.DatastoreListing.page(List.of(), reason, limit, cursor); // the limit's typed error before any work
+        c.blocking(() -> net.dig.service.DatastoreListing.page(datastores.datastores(), reason, limit, cursor))
+                .onSuccess(ApiContext.guarded(ctx, page -> {
+                    JsonArray rows = new JsonArray();
+                    page.rows().forEach(r -> rows.add(new JsonObject(r.fields())));
+                    Http.json(ctx, 200, new JsonObject().put("datastores", rows)
+                            .put("next_cursor", page.nextCursor().map(Bytes32::toHex).orElse(null)));
+                })).onFailure(ctx::fail);
+    }
+
     void peers(RoutingContext ctx) {
         ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
         Http.json(ctx, 200, new JsonObject().put("peers", peersJson()));

@@ -298,7 +298,8 @@ class ApiEndpointsTest {
         assertError(f.postJson("/handle", registration("no-token", id, f.owner), false), 401, "unauthorized");
         assertError(f.postJson("/handle", registration("ghost", Bytes32.fromHex("ef".repeat(32)), f.owner), true), 404,
                 "unknown_datastore");
-        assertError(f.postJson("/handle", registration("www", id, f.owner), true), 400, "reserved_handle");
+        assertError(f.postJson("/handle", new JsonObject(registration("wwx", id, f.owner)).put("handle", "www").encode(), true), 400,
+                "reserved_handle");
         assertError(f.postJson("/handle", registration("late", id, f.owner, 3, clock.epochSeconds() - 3600), true), 400,
                 "bad_registration_time");
         assertError(f.postJson("/handle", new JsonObject(registration("no-time", id, f.owner)).copy().put("registered_at", null)

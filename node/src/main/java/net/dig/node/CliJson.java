@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import net.dig.service.ManifestCodec;
 import net.dig.storage.CapsuleProblem;
-import net.dig.storage.DatastoreSummary;
 import net.dig.storage.Manifest;
 import net.dig.storage.PlotSummary;
 import net.dig.storage.PlotVerification;
@@ -25,21 +24,6 @@ final class CliJson {
 
     static ObjectNode manifest(Manifest m) {
         return ManifestCodec.toTree(m);
-    }
-
-    static ArrayNode datastores(List<DatastoreSummary> list) {
-        ArrayNode a = MAPPER.createArrayNode();
-        for (DatastoreSummary d : list) {
-            a.addObject()
-                    .put("datastore_id", d.datastoreId().toHex())
-                    .put("name", d.name())
-                    .put("version", d.version())
-                    .put("capsule_count", d.capsuleCount())
-                    .put("total_size", d.totalSize())
-                    .put("merkle_root", d.merkleRoot().toHex())
-                    .put("creation_time", d.creationTime());
-        }
-        return a;
     }
 
     static ArrayNode plots(List<PlotSummary> list) {

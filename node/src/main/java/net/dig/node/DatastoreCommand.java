@@ -175,7 +175,8 @@ final class DatastoreCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the stored datastores.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the stored datastores and why each is kept (the rows of GET /datastores, in the same order).")
     static final class ListDatastores implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -187,17 +188,19 @@ final class DatastoreCommand implements Callable<Integer> {
         public Integer call() {
             DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
             try (StorageSession s = StorageSession.open(spec, ctx, false)) {
-                List<DatastoreSummary> all = s.datastores().datastores();
+                List<net.dig.service.DatastoreListing.Row> all = net.dig.service.DatastoreListing.all(s.datastores().datastores(),
+                        net.dig.service.DatastoreListing.byOwner(s.datastores(), s.identity.publicKey()));
                 PrintWriter out = s.out();
                 if (json) {
-                    out.println(CliJson.write(CliJson.datastores(all)));
+                    out.println(CliJson.write(all.stream().map(net.dig.service.DatastoreListing.Row::fields).toList()));
                 } else if (all.isEmpty()) {
                     out.println("No datastores. Add one with: dig-node datastore add PATH");
                 } else {
-                    out.printf(Locale.ROOT, "%-66s  %-24s  %7s  %8s  %10s%n", "DATASTORE ID", "NAME", "VERSION", "CAPSULES", "SIZE");
-                    for (DatastoreSummary d : all) {
-                        out.printf(Locale.ROOT, "%-66s  %-24s  %7d  %8d  %10s%n", d.datastoreId().toHex(),
-                                abbreviate(d.name(), 24), d.version(), d.capsuleCount(), size(d.totalSize()));
+                    out.printf(Locale.ROOT, "%-66s  %-24s  %7s  %8s  %10s  %s%n", "DATASTORE ID", "NAME", "VERSION", "CAPSULES", "SIZE", "REASON");
+                    for (net.dig.service.DatastoreListing.Row row : all) {
+                        DatastoreSummary d = row.datastore();
+                        out.printf(Locale.ROOT, "%-66s  %-24s  %7d  %8d  %10s  %s%n", d.datastoreId().toHex(),
+                                abbreviate(d.name(), 24), d.version(), d.capsuleCount(), size(d.totalSize()), row.reason());
                     }
                 }
                 out.flush();
