@@ -187,6 +187,30 @@ class NodeMessageValidatorTest {
         assertThat(verdict(a.peer, real)).isEqualTo(Verdict.ACCEPT);
     }
 
+    private static NodePayload.HandleRegistration handle(String label, long at, NodeIdentity owner) {
+        return NodePayload.HandleRegistration.signed(label, new byte[32], java.util.Optional.empty(), 4, at, at + 3600, false,
+                new java.util.TreeMap<>(), owner);
+    }
+
+    @Test
+    void handleRecordsAreCheckedBeforeDelivery() {
+        assertThat(verdict(a.peer, a.signed(a.announcement(), now()))).isEqualTo(Verdict.ACCEPT);
+        NodeIdentity owner = NodeIdentity.fromSeed(new byte[32]);
+        NodePayload.HandleRegistration good = handle("site", now(), owner);
+        assertThat(verdict(a.peer, a.signed(good, now()))).isEqualTo(Verdict.ACCEPT);
+        NodePayload.HandleRegistration forged = new NodePayload.HandleRegistration("site", good.datastoreId(), good.ownerPublicKey(),
+                good.nonce(), good.pinnedRoot(), 5, good.registeredAt(), good.expiresAt(), false, good.metadata(), good.ownerSignature());
+        assertThat(verdict(a.peer, a.signed(forged, now()))).isEqualTo(Verdict.reject(PenaltyReason.INVALID_SIGNATURE));
+        assertThat(verdict(a.peer, a.signed(handle("www", now(), owner), now()))).isEqualTo(Verdict.reject(PenaltyReason.MALFORMED_MESSAGE));
+        long skew = NodePayload.HandleRegistration.MAX_SKEW_SECONDS;
+        assertThat(verdict(a.peer, a.signed(handle("old", now() - skew - 1, owner), now()))).isEqualTo(Verdict.IGNORE);
+        assertThat(verdict(a.peer, a.signed(handle("soon", now() + skew + 1, owner), now()))).isEqualTo(Verdict.IGNORE);
+        NodePayload.HandleBatch synced = new NodePayload.HandleBatch(List.of(good, handle("old", now() - 86_400, owner)));
+        assertThat(verdict(a.peer, a.signed(synced, now()))).as("old records come by anti-entropy").isEqualTo(Verdict.ACCEPT);
+        NodePayload.HandleBatch bad = new NodePayload.HandleBatch(List.of(good, forged));
+        assertThat(verdict(a.peer, a.signed(bad, now()))).isEqualTo(Verdict.reject(PenaltyReason.INVALID_SIGNATURE));
+    }
+
     private Message signedAt(Node n, long sequence) {
         return NodeMessageCodec.toMessage(NodeMessageCodec.sign(gossip(), n.key, now(), sequence, NET));
     }

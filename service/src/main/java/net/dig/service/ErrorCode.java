@@ -40,8 +40,11 @@ public enum ErrorCode {
     BAD_HANDLE(400, "bad_handle", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
     /** A well-formed label nobody may register (HandleLabels.RESERVED). */
     RESERVED_HANDLE(400, "reserved_handle", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
-    /** A registration time too far from this node's clock, or an expiry not within the allowed term; clocks differ honestly, so no penalty. */
-    BAD_REGISTRATION_TIME(400, "bad_registration_time", Exit.USAGE, null),
+    /**
+     * A registration time too far from this node's clock, or an expiry not within the allowed term. From a
+     * peer a record off the clock is IGNOREd by the node-message validator instead (clocks differ honestly).
+     */
+    BAD_REGISTRATION_TIME(400, "bad_registration_time", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
     BAD_TIER(400, "bad_tier", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
     BAD_METADATA(400, "bad_metadata", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
     BAD_CHALLENGE_ID(400, "bad_challenge_id", Exit.USAGE, PenaltyReason.MALFORMED_MESSAGE),
