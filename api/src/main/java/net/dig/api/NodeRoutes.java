@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.dig.core.Bytes32;
 import net.dig.core.Hex;
+import net.dig.proof.ProofBundle;
+import net.dig.proof.ProofParts;
 import net.dig.service.CapsuleRepair;
 import net.dig.service.CapsuleTiers;
-import net.dig.service.ChallengeProof;
 import net.dig.service.ContentService;
 import net.dig.service.DatastoreService;
 import net.dig.service.ErrorCode;
@@ -24,8 +25,8 @@ import net.dig.storage.ScrubStatus;
  * Node endpoints: {@code GET /network/peers}, {@code POST /validation/challenge}, {@code GET /node/status},
  * {@code POST /plot/create}.
  *
- * <p>Challenges are answered by {@link ProofService} (capsule lookup by hash, the signed
- * {@code ChallengeProof}); this class checks the request and the validator and renders the answer.
+ * <p>Challenges are answered by {@link ProofService} (capsule lookup by hash, the signed dig-proof
+ * bundle); this class checks the request and the validator and renders the answer.
  */
 final class NodeRoutes {
     private final ApiContext c;
@@ -113,14 +114,16 @@ final class NodeRoutes {
         }
         Bytes32 capsuleHash = Http.hash32(Http.string(body, "capsule_hash", true), "capsule_hash");
         String type = Http.string(body, "challenge_type", true);
-        if (!type.equals("physical_access") && !type.equals("inclusion")) {
-            throw new ServiceException(ErrorCode.BAD_CHALLENGE_TYPE, "challenge_type must be 'physical_access' or 'inclusion'");
+        ProofParts parts = ProofService.partsOf(type);
+        if (parts == null) {
+            throw new ServiceException(ErrorCode.BAD_CHALLENGE_TYPE,
+                    "challenge_type must be one of 'ownership', 'inclusion', 'physical_access', 'work', 'full'");
         }
         byte[] validatorSignature = Http.hexBytes(Http.string(body, "validator_signature", true), 64, "validator_signature");
         String validatorKey = Http.string(body, "validator_public_key", false);
         byte[] key = validatorKey == null ? null : Http.hexBytes(validatorKey, 32, "validator_public_key");
         proofs.admit(key, challengeId, capsuleHash, type, validatorSignature);
-        c.blocking(() -> answer(challengeId, capsuleHash))
+        c.blocking(() -> answer(challengeId, capsuleHash, parts))
                 .onSuccess(ApiContext.guarded(ctx, json -> Http.json(ctx, 200, json)))
                 .onFailure(e -> {
                     proofs.refused();
@@ -128,19 +131,33 @@ final class NodeRoutes {
                 });
     }
 
-    private JsonObject answer(String challengeId, Bytes32 capsuleHash) {
-        ProofService.Answer a = proofs.answer(challengeId, capsuleHash);
-        ChallengeProof proof = a.proof();
+    private JsonObject answer(String challengeId, Bytes32 capsuleHash, ProofParts parts) {
+        ProofService.Answer a = proofs.answer(challengeId, capsuleHash, parts);
+        ProofBundle bundle = a.generated().bundle();
+        JsonArray partNames = new JsonArray().add("ownership");
+        if (parts.inclusion()) {
+            partNames.add("inclusion");
+        }
+        if (parts.access()) {
+            partNames.add("physical_access");
+        }
+        if (parts.work()) {
+            partNames.add("work");
+        }
         return new JsonObject()
-                .put("proof", Hex.encode(proof.encode()))
+                .put("proof", Hex.encode(a.generated().bytes()))
+                .put("format", "DIGB/1")
+                .put("parts", partNames)
                 .put("generation_time_ms", TimeUnit.NANOSECONDS.toMillis(a.elapsedNanos()))
-                .put("plot_id", proof.plotId().toHex())
-                .put("datastore_id", proof.datastoreId().toHex())
-                .put("capsule_index", proof.capsuleIndex())
-                .put("chunk_index", proof.chunkIndex())
+                .put("generation_time_us", TimeUnit.NANOSECONDS.toMicros(a.elapsedNanos()))
+                .put("challenge", Hex.encode(a.challenge().id().toArray()))
+                .put("challenge_preimage", Hex.encode(a.challenge().preimage()))
+                .put("plot_id", bundle.plotId().toHex())
+                .put("datastore_id", a.datastoreId().toHex())
+                .put("capsule_index", a.challenge().anchorCapsule())
                 .put("node_id", c.identity().nodeId())
                 .put("public_key", Hex.encode(c.identity().publicKey()))
-                .put("signature", Hex.encode(proof.signature()));
+                .put("signature", Hex.encode(bundle.signature()));
     }
 
     // ---- GET /node/status

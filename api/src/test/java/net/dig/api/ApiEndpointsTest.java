@@ -22,7 +22,12 @@ import net.dig.core.MerkleTree;
 import net.dig.core.NodeIdentity;
 import net.dig.core.Progress;
 import net.dig.core.Sha256;
-import net.dig.service.ChallengeProof;
+import net.dig.proof.BundleVerifier;
+import net.dig.proof.Challenge;
+import net.dig.proof.ChallengeScope;
+import net.dig.proof.ProofBundle;
+import net.dig.proof.ProofParts;
+import net.dig.proof.Verdict;
 import net.dig.service.HandleRegistration;
 import net.dig.service.ManifestCodec;
 import net.dig.service.ProofService;
@@ -397,9 +402,33 @@ class ApiEndpointsTest {
     }
 
     private String challenge(String id, Bytes32 hash, NodeIdentity validator) {
-        byte[] sig = validator.sign(ProofService.challengeSigningBytes(id, hash, "physical_access"));
-        return new JsonObject().put("challenge_id", id).put("capsule_hash", hash.toHex()).put("challenge_type", "physical_access")
+        return challenge(id, hash, validator, "physical_access");
+    }
+
+    private String challenge(String id, Bytes32 hash, NodeIdentity validator, String type) {
+        byte[] sig = validator.sign(ProofService.challengeSigningBytes(id, hash, type));
+        return new JsonObject().put("challenge_id", id).put("capsule_hash", hash.toHex()).put("challenge_type", type)
                 .put("validator_signature", Hex.encode(sig)).put("validator_public_key", Hex.encode(validator.publicKey())).encode();
+    }
+
+    @Test
+    void everyChallengeTypeReturnsItsBundle() throws Exception {
+        NodeIdentity validator = NodeIdentity.fromSeed(ApiFixture.seed(5));
+        CapsuleInfo ci = f.dir.capsules().getFirst();
+        ChallengeScope scope = new ChallengeScope(f.dir.datastoreId(), f.dir.capsules().size(), new int[] {ci.index()},
+                new long[] {ci.size()});
+        for (String type : List.of("ownership", "inclusion", "physical_access", "work", "full")) {
+            HttpResponse<String> r = f.postJson("/validation/challenge", challenge("t-" + type, ci.hash(), validator, type), false);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonObject j = json(r);
+            Challenge expected = ProofService.challengeFor("t-" + type, scope, f.node.publicKey(), ProofService.partsOf(type));
+            assertThat(BundleVerifier.verify(Hex.decode(j.getString("proof")), f.dir.version().merkleRoot(), f.node.publicKey(),
+                    expected)).as(type).isEqualTo(Verdict.VALID);
+            assertThat(j.getJsonArray("parts").getString(0)).isEqualTo("ownership");
+            assertThat(j.getJsonArray("parts").size()).isEqualTo(type.equals("full") ? 4 : type.equals("ownership") ? 1 : 2);
+        }
+        assertError(f.postJson("/validation/challenge", challenge("t-x", ci.hash(), validator, "teleport"), false),
+                400, "bad_challenge_type");
     }
 
     @Test
@@ -411,14 +440,18 @@ class ApiEndpointsTest {
                 HttpResponse<String> r = f.postJson("/validation/challenge", challenge(id, ci.hash(), validator), false);
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                 JsonObject j = json(r);
-                ChallengeProof p = ChallengeProof.decode(Hex.decode(j.getString("proof")));
-                assertThat(p.verify(m.version().merkleRoot(), m.capsules().size(), ci.size())).isTrue();
-                assertThat(p.challengeId()).isEqualTo(id);
-                assertThat(p.chunkIndex()).isEqualTo(ChallengeProof.chunkIndex(id, ci.hash(), ci.size()));
-                assertThat(p.nodePublicKey()).isEqualTo(f.node.publicKey());
-                assertThat(j.getString("plot_id")).isEqualTo(p.plotId().toHex());
+                ChallengeScope scope = new ChallengeScope(m.datastoreId(), m.capsules().size(), new int[] {ci.index()},
+                        new long[] {ci.size()});
+                Challenge expected = ProofService.challengeFor(id, scope, f.node.publicKey(), ProofParts.PHYSICAL_ACCESS);
+                byte[] bundle = Hex.decode(j.getString("proof"));
+                assertThat(BundleVerifier.verify(bundle, m.version().merkleRoot(), f.node.publicKey(), expected))
+                        .isEqualTo(Verdict.VALID);
+                assertThat(j.getString("challenge")).isEqualTo(Hex.encode(expected.id().toArray()));
+                assertThat(j.getString("plot_id")).isEqualTo(ProofBundle.decode(bundle).plotId().toHex());
                 assertThat(j.getLong("generation_time_ms")).isNotNegative();
-                assertThat(p.verify(f.zstd.version().merkleRoot(), m.capsules().size(), ci.size()) && m != f.zstd).isFalse();
+                assertThat(j.getLong("generation_time_us")).isNotNegative();
+                assertThat(m == f.zstd || BundleVerifier.verify(bundle, f.zstd.version().merkleRoot(), f.node.publicKey(),
+                        expected) != Verdict.VALID).isTrue();
             }
         }
         assertError(f.postJson("/validation/challenge", challenge("c1", Bytes32.fromHex("01".repeat(32)), validator), false),

@@ -13,6 +13,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import net.dig.core.Bytes32;
 import net.dig.core.NodeIdentity;
+import net.dig.proof.BundleVerifier;
+import net.dig.proof.Challenge;
+import net.dig.proof.ChallengeScope;
+import net.dig.proof.ProofParts;
+import net.dig.proof.Verdict;
 import net.dig.core.Progress;
 import net.dig.storage.CapsuleInfo;
 import net.dig.storage.Compression;
@@ -48,17 +53,19 @@ class ProofServiceTest {
             ProofService proofs = services.proofs();
 
             for (CapsuleInfo ci : m.capsules()) {
-                ProofService.Answer a = proofs.answer("chal-" + ci.index(), ci.hash());
-                ChallengeProof p = a.proof();
-                assertThat(p.capsuleIndex()).isEqualTo(ci.index());
-                assertThat(p.datastoreId()).isEqualTo(m.datastoreId());
-                assertThat(p.chunkIndex()).isEqualTo(ChallengeProof.chunkIndex("chal-" + ci.index(), ci.hash(), ci.size()));
-                assertThat(Arrays.equals(p.nodePublicKey(), NODE.publicKey())).isTrue();
-                assertThat(ChallengeProof.decode(p.encode()).verify(m.version().merkleRoot(), m.capsules().size(), ci.size()))
-                        .isTrue();
+                ProofService.Answer a = proofs.answer("chal-" + ci.index(), ci.hash(), ProofParts.FULL);
+                ChallengeScope scope = new ChallengeScope(m.datastoreId(), m.capsules().size(), new int[] {ci.index()},
+                        new long[] {ci.size()});
+                Challenge expected = ProofService.challengeFor("chal-" + ci.index(), scope, NODE.publicKey(), ProofParts.FULL);
+                assertThat(a.challenge().id()).isEqualTo(expected.id());
+                assertThat(a.datastoreId()).isEqualTo(m.datastoreId());
+                assertThat(BundleVerifier.verify(a.generated().bytes(), m.version().merkleRoot(), NODE.publicKey(), expected))
+                        .isEqualTo(Verdict.VALID);
+                assertThat(BundleVerifier.verify(a.generated().bytes(), m.version().merkleRoot(), VALIDATOR.publicKey(), expected))
+                        .isEqualTo(Verdict.WRONG_PROVER);
             }
             ServiceException unknown = catchThrowableOfType(ServiceException.class,
-                    () -> proofs.answer("chal", Bytes32.fromHex("ee".repeat(32))));
+                    () -> proofs.answer("chal", Bytes32.fromHex("ee".repeat(32)), ProofParts.INCLUSION));
             assertThat(unknown.code()).isEqualTo(ErrorCode.UNKNOWN_CAPSULE);
             assertThat(unknown.code().httpStatus()).isEqualTo(404);
             proofs.refused();
