@@ -80,6 +80,12 @@ public final class PlumtreeDriver implements AutoCloseable {
         run(() -> router.onNeighborDown(peer));
     }
 
+    /** {@link PlumtreeRouter#markSeen} for a payload another relay took in. */
+    public void markSeen(Message message) {
+        MessageId id = MessageId.of(message);
+        run(() -> router.markSeen(id));
+    }
+
     public void message(PeerId from, Message message) {
         run(() -> router.onMessage(from, message));
     }

@@ -604,6 +604,15 @@ public final class PlumtreeRouter {
         out.penalize(peer, violation, detail);
     }
 
+    /**
+     * A payload another relay (ERLAY, for NewTransaction) took in: marked seen, so announcements of it are
+     * not fetched and announcers of it are not penalised for a promise this router never saw kept.
+     * Nothing is sent, delivered or cached.
+     */
+    public void markSeen(MessageId id) {
+        seen.add(id, clock.millis());
+    }
+
     // ---------------------------------------------------------------- observation
 
     public Set<PeerId> eagerPeers() {

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * fastest, the recently useful and the long connected are kept); with nobody to evict it is refused.
  * Outbound handshakes never evict.
  *
+ * <p>A connection that supersedes an admitted one of its PeerId ({@link PeerTable#admit}) is a new neighbour:
+ * neighbour-down (and the {@code onRemoved} listeners) for the old connection, then neighbour-up for the new
+ * one, so per-connection state such as ERLAY salts starts afresh at both ends.
+ *
  * <p>Every connection opened here is in the {@link PeerTable}'s links until it is released
  * ({@link PeerConnectionHandler.Events#released}), admitted or not; {@link #liveHandlers()} counts them
  * independently, for leak checks.
@@ -176,9 +180,13 @@ final class Connections implements Dialer.ConnectionFactory {
                 slot.handshakeDone();
             }
             if (purpose == Purpose.PEER) {
-                if (superseded == null) {
-                    plumtree.neighborUp(connection.peerId());
+                if (superseded != null) {
+                    // the peer's end drew fresh per-connection state (an ERLAY salt) for the new connection
+                    plumtree.neighborDown(superseded.peerId());
+                    PeerConnectionHandler old = superseded;
+                    ctx.onRemoved.forEach(listener -> listener.accept(old));
                 }
+                plumtree.neighborUp(connection.peerId());
                 discovery.opened(connection, outbound);
                 ctx.onAdmitted.forEach(listener -> listener.accept(connection));
             }

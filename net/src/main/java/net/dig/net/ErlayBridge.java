@@ -44,6 +44,12 @@ import net.dig.wire.WireLimits;
  * {@link ReconciliationSalt} when the connection opens; a peer that never sends one (a Chia node, which does
  * not see DIG opcodes) is never reconciled with and gets every transaction by direct announcement. A crafted
  * short-id collision only makes the reconciler announce the colliding transactions directly.
+ *
+ * <h2>Next to peers without ERLAY</h2>
+ * A peer with ERLAY off relays NewTransaction by Plumtree, so it may announce one lazily (214) and answer
+ * a graft with it. Every transaction taken in here is marked seen in the Plumtree router
+ * ({@code plumtreeSeen}): announcements of a known transaction are not fetched, and one fetched through
+ * Plumtree arrives here and clears the router's wait, so the announcer is not penalised for a broken promise.
  */
 final class ErlayBridge implements ErlayReconciler.Output {
     private static final int NEW_TRANSACTION = ChiaMessageType.NEW_TRANSACTION.code();
@@ -54,11 +60,14 @@ final class ErlayBridge implements ErlayReconciler.Output {
     private final MessageBus bus;
     private final ErlayConfig config;
     private final Map<Bytes32, Message> transactions;
+    private final java.util.function.Consumer<Message> plumtreeSeen;
     private ErlayReconciler reconciler;
     private ScheduledFuture<?> ticker;
 
-    ErlayBridge(ServiceContext ctx, PeerTable peers, Reputations reputations, MessageBus bus, ErlayConfig config) {
+    ErlayBridge(ServiceContext ctx, PeerTable peers, Reputations reputations, MessageBus bus, ErlayConfig config,
+            java.util.function.Consumer<Message> plumtreeSeen) {
         this.ctx = ctx;
+        this.plumtreeSeen = plumtreeSeen;
         this.peers = peers;
         this.reputations = reputations;
         this.bus = bus;
@@ -133,6 +142,7 @@ final class ErlayBridge implements ErlayReconciler.Output {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         ctx.onControl(() -> {
             transactions.put(id, message);
+            plumtreeSeen.accept(message);
             long before = reconciler.stats().flooded();
             reconciler.relay(id, Optional.empty());
             done.complete((int) (reconciler.stats().flooded() - before));
@@ -155,6 +165,7 @@ final class ErlayBridge implements ErlayReconciler.Output {
             switch (v.outcome()) {
                 case ACCEPT -> {
                     if (transactions.putIfAbsent(id, message) == null) {
+                        plumtreeSeen.accept(message);
                         bus.deliver(from, message);
                         reconciler.relay(id, Optional.of(from));
                     } else {

@@ -49,8 +49,8 @@ import net.dig.gossip.PeerId;
  *                              buckets, next to the /16 rule (default none: /16 only)
  * @param compactBlocks         compact block relay, BIP-152 style ({@link BlockRelayService}); on by default
  * @param dandelion             Dandelion++ for transactions ({@link DandelionService}); on by default
- * @param erlay                 ERLAY transaction relay (the seed's {@code Option<ErlayConfig>}); empty = NewTransaction
- *                              travels by Plumtree like every other payload
+ * @param erlay                 ERLAY transaction relay (the seed's {@code Option<ErlayConfig>}, a default feature); on
+ *                              by default; empty = NewTransaction travels by Plumtree like every other payload
  * @param peerIdRotation        a fresh TLS certificate, so PeerId, every interval ({@link PeerIdRotation}); empty = the
  *                              certificate is kept (the seed's {@code None}). Not with an enabled relay, whose
  *                              registration names the PeerId
@@ -279,7 +279,7 @@ public record GossipConfig(
         private PeerOptions peerOptions = PeerOptions.defaults();
         private Optional<Duration> keepalivePingInterval = Optional.empty();
         private Optional<Duration> keepalivePeerTimeout = Optional.empty();
-        private Optional<ErlayConfig> erlay = Optional.empty();
+        private Optional<ErlayConfig> erlay = Optional.of(ErlayConfig.defaults());
         private TransportSettings transport = TransportSettings.defaults();
         private Optional<TorConfig> tor = Optional.empty();
         private Optional<net.dig.gossip.Asmap> asmap = Optional.empty();
@@ -331,7 +331,7 @@ public record GossipConfig(
         public Builder asmap(net.dig.gossip.Asmap v) { asmap = Optional.ofNullable(v); return this; }
         public Builder compactBlocks(CompactBlockConfig v) { compactBlocks = v; return this; }
         public Builder dandelion(DandelionConfig v) { dandelion = v; return this; }
-        /** ERLAY relay of NewTransaction instead of Plumtree; null (the default) keeps Plumtree. */
+        /** ERLAY relay of NewTransaction instead of Plumtree (on by default, {@link ErlayConfig#defaults}); null keeps Plumtree. */
         public Builder erlay(ErlayConfig v) { erlay = Optional.ofNullable(v); return this; }
         /** PeerId rotation; null (the default) keeps the certificate. */
         public Builder peerIdRotation(PeerIdRotationConfig v) { peerIdRotation = Optional.ofNullable(v); return this; }

@@ -184,6 +184,11 @@ public final class GossipService {
     }
 
     /** ERLAY's counters when {@code network.erlay} is on; empty otherwise. */
+    /** The Plumtree router's last published counters. */
+    net.dig.gossip.PlumtreeStats plumtreeStats() {
+        return plumtree.lastStats();
+    }
+
     Optional<net.dig.gossip.ErlayReconciler.Stats> erlayStats() {
         return plumtree.erlayStats();
     }

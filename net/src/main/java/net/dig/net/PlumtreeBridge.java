@@ -47,7 +47,7 @@ final class PlumtreeBridge implements PlumtreeOutput {
         this.peers = peers;
         this.reputations = reputations;
         this.bus = bus;
-        this.erlay = config.erlay().map(c -> new ErlayBridge(ctx, peers, reputations, bus, c));
+        this.erlay = config.erlay().map(c -> new ErlayBridge(ctx, peers, reputations, bus, c, m -> driver.markSeen(m)));
     }
 
     /** Creates the router on {@code control}. */

@@ -35,7 +35,7 @@ final class ServiceContext {
     /** Told of every admitted peer connection, on its event loop (e.g. to send it this node's announcement). */
     final java.util.List<java.util.function.Consumer<PeerConnectionHandler>> onAdmitted =
             new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** Told of every admitted peer connection that closed, on its event loop. */
+    /** Told of every admitted peer connection that closed or was superseded by a newer one of its PeerId, on its event loop. */
     final java.util.List<java.util.function.Consumer<PeerConnectionHandler>> onRemoved =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
