@@ -116,6 +116,7 @@ final class NodeRuntime implements AutoCloseable {
             runtime.nodeMessages = nodeMessages;
             runtime.fetches = ReplicationWiring.fetchService(services, new SecureRandom());
             runtime.replication = ReplicationWiring.start(runtime, ctx, services, runtime.fetches, peers, nodeMessages);
+            ReplicationWiring.applyModes(runtime.replication, config, clock);
             // capsules found bad are fetched again from the holders the DHT finds, over the peer connections
             runtime.repairs = RepairWiring.start(runtime, services, runtime.fetches,
                     RepairWiring.transport(dht, sink -> new NetPeerLink(peers, nodeMessages).deliverTo(sink)), registry);
@@ -201,7 +202,7 @@ final class NodeRuntime implements AutoCloseable {
      * (the same file, environment and flags the node started with); see {@link ConfigReload}.
      */
     void reloadWith(java.util.function.Supplier<NodeConfig> load) {
-        ConfigReload r = new ConfigReload(config, load, api);
+        ConfigReload r = new ConfigReload(config, load, api, next -> ReplicationWiring.applyModes(replication, next, clock));
         reload = r;
         api.onReload(r::reload);
     }
