@@ -18,16 +18,32 @@ import net.dig.service.SelectivePolicy;
 final class ModesSection {
     private ModesSection() {}
 
-    /** {@code node.archive:} - keep everything announced ({@code accept_all}), tiers in {@code tier_filter} (empty = all). */
-    record ArchiveSection(boolean acceptAll, List<Integer> tierFilter) {
+    /**
+     * {@code node.archive:} - keep everything announced ({@code accept_all}), tiers in {@code tier_filter}
+     * (empty = all). The tiers bind as written (YAML integers, or the strings of {@code --set} and the
+     * environment, whose empty default gives no element type) and are read as integers 1..6.
+     */
+    record ArchiveSection(boolean acceptAll, List<Object> tierFilter) {
         ArchiveSection {
             NodeConfig.require(tierFilter, "tier_filter");
-            for (Integer t : tierFilter) {
-                if (t == null || t < 1 || t > 6) {
-                    throw new ConfigException("tier_filter", "tiers are 1..6, got " + t);
-                }
+            tierFilter = List.copyOf(tierFilter.stream().map(ArchiveSection::tier).toList());
+        }
+
+        private static Object tier(Object t) {
+            int tier;
+            try {
+                tier = t instanceof Integer i ? i : Integer.parseInt(String.valueOf(t).strip());
+            } catch (NumberFormatException e) {
+                throw new ConfigException("tier_filter", "tiers are integers 1..6, got " + t);
             }
-            tierFilter = List.copyOf(tierFilter);
+            if (tier < 1 || tier > 6) {
+                throw new ConfigException("tier_filter", "tiers are 1..6, got " + t);
+            }
+            return tier;
+        }
+
+        Set<Integer> tiers() {
+            return Set.copyOf(tierFilter.stream().map(Integer.class::cast).toList());
         }
     }
 
@@ -70,7 +86,7 @@ final class ModesSection {
     /** The policy of the node's configured mode. */
     static HoldingPolicy policy(NodeConfig.NodeSection node, Clock clock) {
         return switch (node.mode()) {
-            case ARCHIVE -> new ArchivePolicy(node.archive().acceptAll(), Set.copyOf(node.archive().tierFilter()));
+            case ARCHIVE -> new ArchivePolicy(node.archive().acceptAll(), node.archive().tiers());
             case SELECTIVE -> {
                 SelectiveSection s = node.selective();
                 Optional<ContentScorer> scorer = Optional.ofNullable(s.aiFilter()).flatMap(ContentScorer::named);
