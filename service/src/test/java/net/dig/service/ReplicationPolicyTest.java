@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
 import net.dig.storage.DatastoreVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,41 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicationPolicyTest {
     @TempDir Path tmp;
 
-    private static final class Transport implements ReplicationService.Transport<String> {
-        final List<FetchRequest> asked = new CopyOnWriteArrayList<>();
-        CapsuleWindows windows;
-
-        @Override
-        public Collection<String> peers() {
-            return List.of();
-        }
-
-        @Override
-        public CompletableFuture<ReplicationService.Reply> offer(String peer, DatastoreVersion version) {
-            return CompletableFuture.failedFuture(new IllegalStateException("no peers"));
-        }
-
-        @Override
-        public PeerLink<String> link(BiConsumer<String, FetchResponse> sink) {
-            return new PeerLink<>() {
-                @Override
-                public void send(String peer, FetchRequest request) {
-                    asked.add(request);
-                    sink.accept(peer, windows.answer(peer, request));
-                }
-
-                @Override
-                public void penalise(String peer, ErrorCode code, String why) {
-                    throw new AssertionError(peer + " penalised: " + why);
-                }
-            };
-        }
-    }
-
     @Test
     void refusedOffersFetchNothingAndAReviewEvictsOnlyWhatWasTakenFromPeers() throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, 262_144, 3 * 262_144 + 10)) {
-            Transport t = new Transport();
+            ReplicationServiceTest.Transport t = new ReplicationServiceTest.Transport();
             t.windows = h.windows;
             long[] free = {10};
             ReplicationService<String> dest = h.dest.replication(h.fetches(FetchHarness.config(262_144)), t, Runnable::run,
@@ -103,7 +68,7 @@ class ReplicationPolicyTest {
     @Test
     void aLandedVersionWhoseKnownNameABlacklistGlobRefusesIsEvicted() throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, 262_144, 2 * 262_144)) {
-            Transport t = new Transport();
+            ReplicationServiceTest.Transport t = new ReplicationServiceTest.Transport();
             t.windows = h.windows;
             ReplicationService<String> dest = h.dest.replication(h.fetches(FetchHarness.config(262_144)), t, Runnable::run,
                     true, () -> 10_000_000);
