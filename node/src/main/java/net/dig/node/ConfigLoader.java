@@ -98,7 +98,6 @@ final class ConfigLoader {
 
     private static Map<String, Function<NodeConfig, Object>> inactiveKeys() {
         Map<String, Function<NodeConfig, Object>> keys = new LinkedHashMap<>();
-        keys.put("node.mode", c -> c.node().mode());
         keys.put("storage.max_plots", c -> c.storage().maxPlots());
         keys.put("network.gun_p2p_peers", c -> c.network().gunP2pPeers());
         keys.put("validation.stake_amount", c -> c.validation().stakeAmount());

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Re-reads the running node's config ({@code SIGHUP}, {@code POST /admin/reload}) and applies what
  * may change at run time: {@code monitoring.log_level} (the root logger's level) and
- * {@code api.rate_limits.*} (the API's token buckets, which keep their tokens). Every other key that
+ * {@code api.rate_limits.*} (the API's token buckets, which keep their tokens), and the operating mode
+ * ({@code node.mode}, {@code node.archive.*}, {@code node.selective.*}: offers are decided by the new mode
+ * and the holdings it no longer keeps are evicted, {@link ReplicationWiring#applyModes}). Every other key that
  * differs from the config the node started with is reported as needing a restart, on every reload
  * until the node restarts (docs/config.md, "Reloading").
  *
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * may ask at once.
  */
 final class ConfigReload {
-    private static final List<String> LIVE = List.of("monitoring.log_level", "api.rate_limits.");
+    private static final List<String> LIVE = List.of("monitoring.log_level", "api.rate_limits.", "node.mode", "node.archive.",
+            "node.selective.");
 
     /** Records that are one value of one key (written as one scalar in node.yaml), not sections. */
     private static final java.util.Set<Class<?>> VALUES = java.util.Set.of(ByteSize.class, HostPort.class,
@@ -37,11 +40,21 @@ final class ConfigReload {
     private final NodeConfig started;
     private final Supplier<NodeConfig> load;
     private final ApiServer api;
+    private final java.util.function.Consumer<NodeConfig> modes;
+    /** The node section whose mode was applied last (a reload back to the started mode applies it again). */
+    private NodeConfig.NodeSection modesApplied;
 
     ConfigReload(NodeConfig started, Supplier<NodeConfig> load, ApiServer api) {
+        this(started, load, api, next -> { });
+    }
+
+    /** {@code modes} applies a reloaded config whose {@code node.mode}, {@code node.archive.*} or {@code node.selective.*} changed. */
+    ConfigReload(NodeConfig started, Supplier<NodeConfig> load, ApiServer api, java.util.function.Consumer<NodeConfig> modes) {
         this.started = started;
         this.load = load;
         this.api = api;
+        this.modes = modes;
+        this.modesApplied = started.node();
     }
 
     synchronized ReloadReport reload() {
@@ -60,6 +73,10 @@ final class ConfigReload {
         api.rateLimits(limits.capsuleRetrieval(), limits.validationChallenge(), limits.apiRequests());
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(Level.toLevel(next.monitoring().logLevel().toUpperCase(Locale.ROOT), Level.INFO));
+        if (!next.node().equals(modesApplied)) {
+            modes.accept(next);
+            modesApplied = next.node();
+        }
         NodeLog.info("node", "config_reloaded", Map.of("applied", applied, "needs_restart", restart));
         return new ReloadReport(applied, restart);
     }

@@ -103,12 +103,11 @@ final class GossipWiring {
     /**
      * Turns on the signed node messages ({@code network.node_messages}) with the node's Ed25519 key; the
      * announcement carries the HTTP API endpoint {@code http} gives (the bound port once the API runs), the
-     * node's mode and the capacity of its plot directories: total = plot bytes + free space of their
+     * node's current mode ({@code mode}: a reload may switch it) and the capacity of its plot directories: total = plot bytes + free space of their
      * distinct file systems, free = that free space.
      */
     static NodeMessaging nodeMessages(GossipService gossip, DigNodeCommand.NodeContext ctx, NodeIdentity identity,
-            StorageEngine storage, Supplier<NodePayload.HttpEndpoint> http) {
-        String mode = ctx.config().node().mode().label();
+            StorageEngine storage, Supplier<NodePayload.HttpEndpoint> http, Supplier<String> mode) {
         return gossip.nodeMessages(identity, ctx.config().network().nodeMessages().gossipConfig(), () -> {
             long free = 0;
             Set<FileStore> counted = new HashSet<>();
@@ -120,7 +119,7 @@ final class GossipWiring {
                     // a missing or unreadable plot directory offers no space
                 }
             }
-            return new NodeProfile(http.get(), CAPABILITIES, storage.plotBytesOnDisk() + free, free, mode);
+            return new NodeProfile(http.get(), CAPABILITIES, storage.plotBytesOnDisk() + free, free, mode.get());
         });
     }
 

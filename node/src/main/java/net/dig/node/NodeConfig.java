@@ -58,7 +58,7 @@ record NodeConfig(
     }
 
     /** {@code node:} - identity and operating mode. */
-    record NodeSection(String id, Mode mode) {
+    record NodeSection(String id, Mode mode, ModesSection.ArchiveSection archive, ModesSection.SelectiveSection selective) {
         private static final Pattern NODE_ID = Pattern.compile("dig1[0-9a-f]{16}");
 
         NodeSection {
@@ -66,6 +66,8 @@ record NodeConfig(
                 throw new ConfigException("id", "must be \"dig1\" followed by 16 lower-case hex digits, got \"" + id + "\"");
             }
             require(mode, "mode");
+            require(archive, "archive");
+            require(selective, "selective");
         }
 
         Optional<String> expectedId() {

@@ -61,6 +61,8 @@ final class NodeRuntime implements AutoCloseable {
     private NodeConfig config;
     private ApiServer api;
     private volatile ConfigReload reload;
+    /** The operating mode the announcements say: the configured one, switched by a reload. */
+    private final AtomicReference<String> mode = new AtomicReference<>();
     /** The node's signed messages (tests wait on its directory of announced peers). */
     volatile NodeMessaging nodeMessages;
     /** The node's push propagation (tests read its fetches). */
@@ -88,6 +90,7 @@ final class NodeRuntime implements AutoCloseable {
             runtime.facts.put("data_dir", ctx.home().dir().toString());
             runtime.facts.put("config", ctx.configSource().map(Object::toString).orElse("built-in defaults"));
             runtime.facts.put("mode", config.node().mode().label());
+            runtime.mode.set(config.node().mode().label());
             runtime.facts.put("plots_dirs", ctx.home().plotDirs(config).stream().map(Object::toString).toList());
             runtime.facts.put("network_id", config.network().networkId());
             ApiConfig apiConfig = apiConfig(ctx); // config errors (token file, cache size) before anything starts
@@ -100,7 +103,7 @@ final class NodeRuntime implements AutoCloseable {
             GossipService gossip = new GossipService(GossipWiring.gossipConfig(ctx), clock, new SecureRandom());
             AtomicReference<NodePayload.HttpEndpoint> http =
                     new AtomicReference<>(GossipWiring.httpEndpoint(config, config.api().listenAddress().port()));
-            NodeMessaging nodeMessages = GossipWiring.nodeMessages(gossip, ctx, identity, storage, http::get);
+            NodeMessaging nodeMessages = GossipWiring.nodeMessages(gossip, ctx, identity, storage, http::get, runtime.mode::get);
             runtime.services = services;
             DhtWiring dht = DhtWiring.enable(gossip, nodeMessages.directory());
             services.useHolders(new Holders(dht, nodeMessages.directory()::get, HOLDERS_LISTED));
@@ -119,6 +122,7 @@ final class NodeRuntime implements AutoCloseable {
             runtime.nodeMessages = nodeMessages;
             runtime.fetches = ReplicationWiring.fetchService(services, new SecureRandom());
             runtime.replication = ReplicationWiring.start(runtime, ctx, services, runtime.fetches, peers, nodeMessages);
+            ReplicationWiring.applyModes(runtime.replication, config, clock);
             // capsules found bad are fetched again from the holders the DHT finds, over the peer connections
             runtime.repairs = RepairWiring.start(runtime, services, runtime.fetches,
                     RepairWiring.transport(dht, sink -> new NetPeerLink(peers, nodeMessages).deliverTo(sink)), registry);
@@ -204,7 +208,11 @@ final class NodeRuntime implements AutoCloseable {
      * (the same file, environment and flags the node started with); see {@link ConfigReload}.
      */
     void reloadWith(java.util.function.Supplier<NodeConfig> load) {
-        ConfigReload r = new ConfigReload(config, load, api);
+        ConfigReload r = new ConfigReload(config, load, api, next -> {
+            ReplicationWiring.applyModes(replication, next, clock);
+            mode.set(next.node().mode().label());
+            nodeMessages.refresh();
+        });
         reload = r;
         api.onReload(r::reload);
     }

@@ -14,7 +14,11 @@ import net.dig.net.GossipHandle;
 import net.dig.net.NodeMessaging;
 import net.dig.net.PeerReplication;
 import net.dig.service.FetchConfig;
+import java.util.List;
 import net.dig.service.FetchService;
+import net.dig.service.HoldingCandidate;
+import net.dig.service.HoldingFacts;
+import net.dig.service.HoldingReview;
 import net.dig.service.NodeServices;
 import net.dig.service.OfferedVersions;
 import net.dig.service.ReplicationService;
@@ -29,12 +33,16 @@ import net.dig.storage.Compression;
  * ({@code enabled}) in 1 MiB windows; running fetches are ticked every {@link #TICK} so a stalled provider
  * is dropped, and the same tick offers the versions not yet offered (marks under {@link #OFFERED} in the
  * home: a version added while the node was stopped goes out on its next start) and resumes the fetches a
- * restart left staged. The free space offered in replies is the node's announced free space.
+ * restart left staged. The free space offered in replies is the node's announced free space. Offers are
+ * decided by the operating mode ({@link #applyModes}); the holders a scorer sees are those of the holdings
+ * announcements (the request rate is not measured per datastore yet: 0).
  */
 final class ReplicationWiring {
     static final Duration TICK = Duration.ofSeconds(1);
     /** Where a home keeps the latest version of each datastore offered to peers ({@link OfferedVersions}). */
     static final String OFFERED = "replication/offered";
+    /** Where a home keeps the latest version of each datastore a replication fetch landed (what a mode may evict). */
+    static final String TAKEN = "replication/taken";
     private static final int SERVING_THREADS = 4;
     private static final int SERVING_QUEUE = 256;
 
@@ -79,6 +87,18 @@ final class ReplicationWiring {
         });
     }
 
+    /**
+     * Makes {@code replication} decide offers by the mode of {@code config} ({@link ModesSection}) and evicts,
+     * through the storage layer's crash-safe eviction, the datastores taken from peers that it no longer keeps
+     * (at start, and at a reload that changes a mode key). Blocks until the review is done.
+     */
+    static void applyModes(ReplicationService<PeerId> replication, NodeConfig config, net.dig.core.Clock clock) {
+        replication.usePolicy(ModesSection.policy(config.node(), clock));
+        List<HoldingReview.Evicted> evicted = replication.reviewHoldings();
+        NodeLog.info("replication", "holdings_reviewed", java.util.Map.of("mode", config.node().mode().label(),
+                "evicted", evicted.stream().map(e -> e.datastoreId().toHex() + " " + e.reason()).toList()));
+    }
+
     static ReplicationService<PeerId> start(NodeRuntime runtime, DigNodeCommand.NodeContext ctx, NodeServices services,
             FetchService fetches, GossipHandle peers, NodeMessaging messaging) {
         ReplicationSection config = ctx.config().network().replication();
@@ -95,6 +115,13 @@ final class ReplicationWiring {
         ReplicationService<PeerId> replication = services.replication(fetches, transport, fetching, config.enabled(),
                 () -> messaging.announcement().capacityFreeBytes());
         replication.keepOfferedIn(OfferedVersions.open(ctx.home().dir().resolve(OFFERED)));
+        net.dig.net.HoldingsExchange holdings = runtime.holdings();
+        replication.keepTakenIn(OfferedVersions.open(ctx.home().dir().resolve(TAKEN)), new HoldingFacts() {
+            @Override
+            public HoldingCandidate.Demand demand(net.dig.core.Bytes32 id) {
+                return new HoldingCandidate.Demand(0, holdings == null ? 0 : holdings.book().holders(id).size());
+            }
+        });
         transport.serve(replication);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("replication-tick").daemon().factory());

@@ -243,7 +243,6 @@ class ConfigLoaderTest {
     @Test
     void keysThatDriveNothingYetAreRefusedAtStartUnlessTheyHoldTheirDefault() {
         Map<String, String[]> nonDefaultAndDefault = new java.util.LinkedHashMap<>();
-        nonDefaultAndDefault.put("node.mode", new String[] {"archive", "selective", "\"selective\""});
         nonDefaultAndDefault.put("storage.max_plots", new String[] {"50", "100", "100"});
         nonDefaultAndDefault.put("network.gun_p2p_peers", new String[] {"https://gun.dig.net/gun", "", "[]"});
         nonDefaultAndDefault.put("validation.stake_amount", new String[] {"5", "1000", "1000"});

@@ -147,7 +147,8 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
      */
     public <P> ReplicationService<P> replication(FetchService fetches, ReplicationService.Transport<P> transport,
             java.util.concurrent.Executor workers, boolean replicate, java.util.function.LongSupplier freeBytes) {
-        ReplicationService<P> r = new ReplicationService<>(datastores, fetches, transport, workers, clock, replicate, freeBytes);
+        ReplicationService<P> r = new ReplicationService<>(datastores, fetches, transport, workers, clock, replicate, freeBytes,
+                identity.publicKey());
         storage.addListener(r);
         listeners.add(r);
         replication = r;

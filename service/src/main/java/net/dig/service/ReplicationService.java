@@ -43,14 +43,23 @@ import net.dig.storage.StorageEvents;
  * node does not replicate ({@code network.replicate}), {@link ErrorCode#BAD_SIGNATURE} when the record's
  * owner signature or id does not verify, {@link ErrorCode#OWNER_MISMATCH} for another owner's version of a
  * datastore held here, {@link Decline#ALREADY_HELD} for the version held, {@link ErrorCode#STALE_VERSION}
- * for an older one. A newer version is accepted: its fetch begins (through {@link FetchService}, which
+ * for an older one. A newer version that does not fit the free space is declined with
+ * {@link ErrorCode#INSUFFICIENT_STORAGE} (a full node takes nothing new), and one the node's
+ * {@link HoldingPolicy} (its operating mode) does not keep with the policy's {@link HoldingPolicy.Reason}
+ * name: both without a byte fetched and without penalty. Otherwise it is accepted: its fetch begins (through {@link FetchService}, which
  * supersedes an older fetch of the same datastore) from the peer that offered it and every other peer known
  * to hold it; a peer that offers the version being fetched joins that fetch as a provider. The fetch's own
  * checks (signed root, chunk hashes, file table) decide what lands.
  *
+ * <h2>Holdings under a policy</h2>
+ * A version a fetch of this node landed is marked as taken from peers ({@link #keepTakenIn}); only those are
+ * re-evaluated by {@link #reviewHoldings} when the policy changes ({@link #usePolicy}), and a landed one is
+ * checked once more with its name, now known ({@link HoldingReview}). The default policy keeps every
+ * offered version.
+ *
  * <h2>Resume</h2>
  * A fetch whose staging area survived a restart ({@link FetchService#staged}) is begun again by
- * {@link #tick} once peers are connected, asking every connected peer (one that does not hold the
+ * {@link #tick} once peers are connected, if the policy still keeps it (else its staging stays, unused), asking every connected peer (one that does not hold the
  * version refuses and is dropped without penalty); it continues from the windows already staged.
  *
  * <h2>Concurrency and failure modes</h2>
@@ -60,7 +69,10 @@ import net.dig.storage.StorageEvents;
  * The holders remembered per version are bounded ({@code MAX_VERSIONS} versions, oldest forgotten).
  */
 public final class ReplicationService<P> implements StorageEvents {
-    /** Why an offer is declined when no error-table row says it. */
+    /**
+     * Why an offer is declined when no error-table row and no {@link HoldingPolicy.Reason} says it (those
+     * travel by their names too).
+     */
     public enum Decline {
         /** This node does not take versions from peers. */
         OPTED_OUT,
@@ -130,11 +142,15 @@ public final class ReplicationService<P> implements StorageEvents {
     private volatile double fetchRate = INITIAL_FETCH_RATE;
     private final Set<String> offering = ConcurrentHashMap.newKeySet();
     private volatile OfferedVersions offered = OfferedVersions.inMemory();
+    private volatile HoldingPolicy policy;
+    private volatile HoldingFacts facts = HoldingFacts.NONE;
+    private volatile HoldingReview review;
+    private final byte[] ownKey;
     /** Tests see each offer this node sends and each version it starts fetching. */
     volatile Consumer<String> steps = s -> { };
 
     ReplicationService(DatastoreService datastores, FetchService fetches, Transport<P> transport, Executor workers, Clock clock,
-            boolean replicate, LongSupplier freeBytes) {
+            boolean replicate, LongSupplier freeBytes, byte[] ownKey) {
         this.datastores = Objects.requireNonNull(datastores, "datastores");
         this.fetches = Objects.requireNonNull(fetches, "fetches");
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -142,6 +158,9 @@ public final class ReplicationService<P> implements StorageEvents {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.replicate = replicate;
         this.freeBytes = Objects.requireNonNull(freeBytes, "freeBytes");
+        this.ownKey = ownKey.clone();
+        this.policy = SelectivePolicy.keepingAll(clock);
+        this.review = new HoldingReview(datastores, ownKey, OfferedVersions.inMemory(), facts);
     }
 
     /** The fetch service the accepted versions are fetched through. */
@@ -152,6 +171,30 @@ public final class ReplicationService<P> implements StorageEvents {
     /** Keeps the offered marks in {@code marks} (crash-safe) rather than in memory; call before the first tick. */
     public void keepOfferedIn(OfferedVersions marks) {
         this.offered = Objects.requireNonNull(marks, "marks");
+    }
+
+    /**
+     * Keeps the marks of the versions taken from peers in {@code marks} (crash-safe), and reads demand,
+     * handles and tiers from {@code known}; call before the first tick.
+     */
+    public void keepTakenIn(OfferedVersions marks, HoldingFacts known) {
+        this.facts = Objects.requireNonNull(known, "known");
+        this.review = new HoldingReview(datastores, ownKey, Objects.requireNonNull(marks, "marks"), known);
+    }
+
+    /** Decides offers, from now on, by {@code next} (a mode switch); call {@link #reviewHoldings} to apply it to holdings. */
+    public void usePolicy(HoldingPolicy next) {
+        this.policy = Objects.requireNonNull(next, "next");
+    }
+
+    /** The policy offers are decided by. */
+    public HoldingPolicy policy() {
+        return policy;
+    }
+
+    /** Evicts the datastores taken from peers that the current policy no longer keeps (see {@link HoldingReview}). Blocks. */
+    public List<HoldingReview.Evicted> reviewHoldings() {
+        return review.review(policy);
     }
 
     /** Whether this node takes versions offered by peers. */
@@ -167,8 +210,14 @@ public final class ReplicationService<P> implements StorageEvents {
         }
         CompletableFuture<Propagation> result = propagations.computeIfAbsent(key(v.datastoreId(), v.version()),
                 k -> new CompletableFuture<>());
-        landed(v);
+        boolean fetchedHere = landed(v);
         long now = clock.millis();
+        if (fetchedHere) {
+            HoldingReview r = review;
+            r.taken().mark(v.datastoreId(), v.version());
+            HoldingPolicy p = policy;
+            workers.execute(() -> r.reviewLanded(p, manifest).ifPresent(e -> steps.accept("evicted " + e.reason())));
+        }
         workers.execute(() -> announce(v).whenComplete((p, e) -> result.complete(p != null ? p
                 : new Propagation(v.datastoreId(), v.version(), List.of(), 0, now))));
     }
@@ -232,6 +281,15 @@ public final class ReplicationService<P> implements StorageEvents {
                 return Reply.decline(ErrorCode.STALE_VERSION.name());
             }
         }
+        long growth = v.totalSize() - held.map(m -> m.version().totalSize()).orElse(0L);
+        if (growth > freeBytes.getAsLong()) {
+            return Reply.decline(ErrorCode.INSUFFICIENT_STORAGE.name());
+        }
+        HoldingPolicy.Verdict verdict = policy.decide(candidate(v, held));
+        if (!verdict.keep()) {
+            steps.accept("refuse " + verdict.reason());
+            return Reply.decline(verdict.reason().name());
+        }
         Reply accept = new Reply(true, "", Math.max(0, freeBytes.getAsLong() - v.totalSize()),
                 clock.millis() + (long) Math.ceil(v.totalSize() * 1000.0 / fetchRate));
         FetchDriver<P> running = drivers.get(v.datastoreId());
@@ -248,6 +306,14 @@ public final class ReplicationService<P> implements StorageEvents {
         return accept;
     }
 
+    /** What the policy sees of an offered version: the name only when the held version has the same one. */
+    private HoldingCandidate candidate(DatastoreVersion v, Optional<Manifest> held) {
+        Optional<String> name = held.map(Manifest::name).filter(n -> DatastoreVersion.nameSha256(n).equals(v.nameSha256()));
+        HoldingFacts known = facts;
+        return HoldingCandidate.of(v, name, held.isPresent(), known.demand(v.datastoreId()))
+                .withHandles(known.handles(v.datastoreId()), known.tier(v.datastoreId()));
+    }
+
     @SuppressWarnings("unchecked")
     private void begin(DatastoreVersion v, Collection<P> providers) {
         BiConsumer<P, FetchResponse>[] sink = new BiConsumer[1];
@@ -261,14 +327,18 @@ public final class ReplicationService<P> implements StorageEvents {
         driver.start();
     }
 
-    /** A fetch of {@code v} begun here landed: its rate feeds the stored-by estimate. */
-    private void landed(DatastoreVersion v) {
+    /** Whether {@code v} was landed by a fetch begun here; if so its rate feeds the stored-by estimate. */
+    private boolean landed(DatastoreVersion v) {
         Long start = began.remove(v.datastoreId());
-        long elapsed = start == null ? 0 : clock.nanos() - start;
+        if (start == null) {
+            return false;
+        }
+        long elapsed = clock.nanos() - start;
         if (elapsed > 0 && v.totalSize() > 0) {
             double rate = v.totalSize() * 1e9 / elapsed;
             fetchRate = 0.5 * fetchRate + 0.5 * rate;
         }
+        return true;
     }
 
     /**
@@ -314,6 +384,11 @@ public final class ReplicationService<P> implements StorageEvents {
         for (DatastoreVersion v : fetches.staged()) {
             FetchDriver<P> running = drivers.get(v.datastoreId());
             if (running != null && running.session().outcome().isEmpty()) {
+                continue;
+            }
+            HoldingPolicy.Verdict verdict = policy.decide(candidate(v, datastores.manifest(v.datastoreId())));
+            if (!verdict.keep()) {
+                steps.accept("resume refused " + verdict.reason());
                 continue;
             }
             try {

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicationServiceTest {
     @TempDir Path tmp;
 
-    /** Answers offers from a table; fetch requests are answered by the source's windows at once. */
-    private static final class Transport implements ReplicationService.Transport<String> {
+    /** Answers offers from a table; fetch requests are recorded and answered by the source's windows at once. */
+    static final class Transport implements ReplicationService.Transport<String> {
         final List<String> peers = new ArrayList<>();
+        final List<FetchRequest> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
         final Map<String, ReplicationService.Reply> answers = new java.util.HashMap<>();
         final List<String> offered = new java.util.concurrent.CopyOnWriteArrayList<>();
         CapsuleWindows windows;
@@ -48,6 +49,7 @@ class ReplicationServiceTest {
             return new PeerLink<>() {
                 @Override
                 public void send(String peer, FetchRequest request) {
+                    asked.add(request);
                     sink.accept(peer, windows.answer(peer, request));
                 }
 

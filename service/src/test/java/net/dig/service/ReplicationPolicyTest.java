@@ -1,0 +1,85 @@
+package net.dig.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import net.dig.storage.DatastoreVersion;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link ReplicationService} under a {@link HoldingPolicy}: a refused offer is answered with the policy's
+ * reason and not a byte is asked for; a full node refuses with {@link ErrorCode#INSUFFICIENT_STORAGE};
+ * a version taken from a peer is evicted by a review once the policy no longer keeps it, while what the
+ * node holds otherwise stays.
+ */
+@Timeout(60)
+class ReplicationPolicyTest {
+    @TempDir Path tmp;
+
+    @Test
+    void refusedOffersFetchNothingAndAReviewEvictsOnlyWhatWasTakenFromPeers() throws Exception {
+        try (FetchHarness h = FetchHarness.create(tmp, 262_144, 3 * 262_144 + 10)) {
+            ReplicationServiceTest.Transport t = new ReplicationServiceTest.Transport();
+            t.windows = h.windows;
+            long[] free = {10};
+            ReplicationService<String> dest = h.dest.replication(h.fetches(FetchHarness.config(262_144)), t, Runnable::run,
+                    true, () -> free[0]);
+            dest.keepTakenIn(OfferedVersions.open(tmp.resolve("taken")), HoldingFacts.NONE);
+            DatastoreVersion v = h.manifest.version();
+
+            assertThat(dest.onOffer("source", v)).isEqualTo(ReplicationService.Reply.decline(ErrorCode.INSUFFICIENT_STORAGE.name()));
+            free[0] = 10_000_000;
+            dest.usePolicy(new SelectivePolicy(List.of(), List.of("content.bin"), 0, Optional.empty(), 0, h.clock));
+            assertThat(dest.onOffer("source", v)).isEqualTo(ReplicationService.Reply.decline("BLACKLISTED"));
+            dest.usePolicy(new SelectivePolicy(List.of(), List.of(), 1000, Optional.empty(), 0, h.clock));
+            assertThat(dest.onOffer("source", v)).isEqualTo(ReplicationService.Reply.decline("TOO_LARGE"));
+            dest.usePolicy(HoldingPolicy.declining("cache"));
+            assertThat(dest.onOffer("source", v)).isEqualTo(ReplicationService.Reply.decline("READ_THROUGH_ONLY"));
+            assertThat(t.asked).isEmpty();
+            assertThat(dest.fetching(v.datastoreId())).isEmpty();
+            assertThat(h.destEngine.manifest(v.datastoreId())).isEmpty();
+
+            dest.usePolicy(new ArchivePolicy(true, Set.of()));
+            assertThat(dest.onOffer("source", v).accepted()).isTrue();
+            FetchSessionTest.assertLanded(h, h.fetches(FetchHarness.config(262_144)));
+            assertThat(OfferedVersions.open(tmp.resolve("taken")).offered(v.datastoreId(), v.version())).isTrue();
+
+            // a datastore this node signed itself stays whatever the mode
+            Path own = java.nio.file.Files.write(tmp.resolve("own.bin"), new byte[1000]);
+            var mine = h.dest.datastores().ingest(own, new net.dig.storage.IngestOptions(262_144,
+                    net.dig.storage.Compression.NONE, "own.bin"), h.dest.identity(), net.dig.core.Progress.none());
+            assertThat(dest.reviewHoldings()).isEmpty();
+            dest.usePolicy(new SelectivePolicy(List.of("own*"), List.of(), 0, Optional.empty(), 0, h.clock));
+            assertThat(dest.reviewHoldings()).containsExactly(
+                    new HoldingReview.Evicted(v.datastoreId(), HoldingPolicy.Reason.NOT_WHITELISTED));
+            assertThat(h.destEngine.manifest(v.datastoreId())).isEmpty();
+            assertThat(h.destEngine.manifest(mine.datastoreId())).isPresent();
+            assertThat(h.destEngine.readCapsule(mine.datastoreId(), 0)).isEqualTo(new byte[1000]);
+            assertThat(dest.reviewHoldings()).isEmpty();
+        }
+    }
+
+    @Test
+    void aLandedVersionWhoseKnownNameABlacklistGlobRefusesIsEvicted() throws Exception {
+        try (FetchHarness h = FetchHarness.create(tmp, 262_144, 2 * 262_144)) {
+            ReplicationServiceTest.Transport t = new ReplicationServiceTest.Transport();
+            t.windows = h.windows;
+            ReplicationService<String> dest = h.dest.replication(h.fetches(FetchHarness.config(262_144)), t, Runnable::run,
+                    true, () -> 10_000_000);
+            List<String> steps = new ArrayList<>();
+            dest.steps = steps::add;
+            dest.usePolicy(new SelectivePolicy(List.of(), List.of("content*"), 0, Optional.empty(), 0, h.clock));
+            DatastoreVersion v = h.manifest.version();
+            // the offer carries only the name's hash: the glob cannot refuse it before the fetch
+            assertThat(dest.onOffer("source", v).accepted()).isTrue();
+            assertThat(steps).contains("evicted BLACKLISTED");
+            assertThat(h.destEngine.manifest(v.datastoreId())).isEmpty();
+        }
+    }
+}
