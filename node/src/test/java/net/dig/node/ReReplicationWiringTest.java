@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,18 +56,11 @@ class ReReplicationWiringTest {
             assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
         }
         List<Setting> settings = new ArrayList<>(List.of(
-                new Setting("api.listen_address", "127.0.0.1:0", "test"),
-                new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
-                new Setting("api.rate_limits.api_requests", "unlimited", "test"),
-                new Setting("network.listen_address", "127.0.0.1:0", "test"),
-                new Setting("network.network_id", NETWORK, "test"),
                 new Setting("network.peer_connect_interval_secs", "1", "test"),
                 new Setting("network.replication.target_holders", "3", "test"),
                 new Setting("network.replication.rereplication_period_secs", "1", "test")));
         settings.addAll(extra);
-        DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
-                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), settings), Optional.empty());
-        return NodeRuntime.start(ctx, StorageWiring.identity(ctx), clock);
+        return LoopbackRuntimes.startInitialised(home, NETWORK, clock, settings);
     }
 
     private static List<Setting> bootstrapTo(NodeRuntime... to) {
