@@ -249,6 +249,11 @@ public final class HoldingsBook implements MessageValidator {
         return out;
     }
 
+    /** The content keys some provider announced (expired announcements included until renewed or removed). */
+    public synchronized List<Bytes32> contentKeys() {
+        return List.copyOf(byKey.keySet());
+    }
+
     /** Providers remembered. */
     public synchronized int providers() {
         return providers.size();

@@ -71,6 +71,8 @@ final class NodeRuntime implements AutoCloseable {
     volatile net.dig.service.FetchService fetches;
     /** The node's repairs (tests check they fetch through {@link #fetches}). */
     volatile net.dig.service.CapsuleRepair<net.dig.gossip.PeerId> repairs;
+    /** The node's re-replication (tests read its fetches). */
+    volatile net.dig.service.ReReplicationService<net.dig.gossip.PeerId> rereplication;
 
     private record Named(String name, AutoCloseable service) {}
 
@@ -126,6 +128,8 @@ final class NodeRuntime implements AutoCloseable {
             // capsules found bad are fetched again from the holders the DHT finds, over the peer connections
             runtime.repairs = RepairWiring.start(runtime, services, runtime.fetches,
                     RepairWiring.transport(dht, sink -> new NetPeerLink(peers, nodeMessages).deliverTo(sink)), registry);
+            runtime.rereplication = ReReplicationWiring.start(runtime, config.network().replication(), services,
+                    runtime.fetches, dht, runtime.holdings, peers, nodeMessages, clock, new SecureRandom());
             GossipMetrics.bind(registry, peers, clock);
             ApiServer api = ApiServer.start(apiConfig, services, clock, dht.directory(GossipWiring.peerDirectory(peers, nodeMessages.directory())), registry,
                     BuildVersion.current());

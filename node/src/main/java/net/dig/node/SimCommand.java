@@ -11,6 +11,7 @@ import net.dig.sim.DhtReport;
 import net.dig.sim.DhtScenario;
 import net.dig.sim.DhtSpec;
 import net.dig.sim.ErlayScenario;
+import net.dig.sim.RereplicationScenario;
 import net.dig.sim.SimLinks;
 import net.dig.sim.SimReport;
 import net.dig.sim.SimRunner;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Spec;
  * ({@link DhtScenario}: lookup success, rounds and requests per lookup, time until a datastore has R holders).
  * {@code --scenario erlay} relays {@code --broadcasts} transactions, one every {@code --interval-ms}, over an
  * overlay where each node dials {@code --outbound} others, with ERLAY and with flooding ({@link ErlayScenario}:
- * delivery, announcement bytes, latency p50/p99).
+ * delivery, announcement bytes, latency p50/p99). {@code --scenario rereplication} makes {@code --churn} of the nodes
+ * vanish and lets the survivors restore every datastore to {@code --replicas} holders ({@link RereplicationScenario}:
+ * restore time, bytes moved against the lost replicas' bytes).
  * Needs no data directory and touches no file; the same arguments print the same
  * figures (apart from the run time).
  */
@@ -46,7 +49,7 @@ final class SimCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--scenario", defaultValue = "steady",
-            description = "steady, failure, partition, churn, byzantine, dht, dandelion or erlay (default ${DEFAULT-VALUE}).")
+            description = "steady, failure, partition, churn, byzantine, dht, dandelion, erlay or rereplication (default ${DEFAULT-VALUE}).")
     String scenario;
 
     @Option(names = "--degree", defaultValue = "8", description = "Overlay degree, even (default ${DEFAULT-VALUE}).")
@@ -131,6 +134,9 @@ final class SimCommand implements Callable<Integer> {
             DandelionScenario.Report report = DandelionScenario.run(dandelionSpec);
             return print(report.toTable(), report.toJson(), report.toJson());
         }
+        if (chosen == SimScenario.REREPLICATION) {
+            return rereplication();
+        }
         if (chosen == SimScenario.ERLAY) {
             if (csv) {
                 throw CliException.usage("sim: the erlay scenario prints a table or --json, not --csv");
@@ -153,6 +159,34 @@ final class SimCommand implements Callable<Integer> {
         }
         SimReport report = SimRunner.run(simSpec);
         return print(report.toTable(), report.toJson(), SimReport.csvHeader() + "\n" + report.toCsvRows());
+    }
+
+    /** {@code --churn} of the nodes vanish; {@code --datastores} (0: as many as nodes) with {@code --replicas} holders each. */
+    private int rereplication() {
+        if (csv) {
+            throw CliException.usage("sim: the rereplication scenario prints a table or --json, not --csv");
+        }
+        RereplicationScenario.Spec spec;
+        try {
+            RereplicationScenario.Spec d = RereplicationScenario.Spec.of(nodes, seed);
+            net.dig.gossip.ReplicaRepair.Settings r = d.repair();
+            spec = new RereplicationScenario.Spec(nodes, seed, datastoresGiven() ? datastores : nodes, churn, d.watchers(),
+                    d.minSize(), d.maxSize(), d.capacityBytes(), d.ttlMillis(), d.republishMillis(),
+                    new net.dig.gossip.ReplicaRepair.Settings(replicasGiven() ? replicas : r.targetHolders(), r.maxConcurrent(),
+                            r.bytesPerSecond(), r.minPeriodMillis(), r.periodPerFetch()));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("sim: " + e.getMessage());
+        }
+        RereplicationScenario.Report report = RereplicationScenario.run(spec);
+        return print(report.toTable(), report.toJson(), "");
+    }
+
+    private boolean datastoresGiven() {
+        return this.spec.commandLine().getParseResult().hasMatchedOption("--datastores");
+    }
+
+    private boolean replicasGiven() {
+        return this.spec.commandLine().getParseResult().hasMatchedOption("--replicas");
     }
 
     private SimLinks links() {

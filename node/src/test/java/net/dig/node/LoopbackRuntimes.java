@@ -18,6 +18,13 @@ final class LoopbackRuntimes {
 
     static NodeRuntime start(Path home, String network, List<Setting> more, Setting... extra) throws Exception {
         assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
+        List<Setting> all = new ArrayList<>(more);
+        all.addAll(List.of(extra));
+        return startInitialised(home, network, Clock.system(), all);
+    }
+
+    /** Starts a node on a home {@code init} already made, with {@code clock}. */
+    static NodeRuntime startInitialised(Path home, String network, Clock clock, List<Setting> more) {
         List<Setting> settings = new ArrayList<>(List.of(
                 new Setting("api.listen_address", "127.0.0.1:0", "test"),
                 new Setting("api.metrics_listen_address", "127.0.0.1:0", "test"),
@@ -25,10 +32,9 @@ final class LoopbackRuntimes {
                 new Setting("network.listen_address", "127.0.0.1:0", "test"),
                 new Setting("network.network_id", network, "test")));
         settings.addAll(more);
-        settings.addAll(List.of(extra));
         DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
                 ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), settings), Optional.empty());
-        return NodeRuntime.start(ctx, StorageWiring.identity(ctx), Clock.system());
+        return NodeRuntime.start(ctx, StorageWiring.identity(ctx), clock);
     }
 
     /** The PeerIds {@code GET /network/peers} lists. */

@@ -40,4 +40,26 @@ class ReplicationSectionTest {
         assertThatThrownBy(() -> load(new Setting("network.replication.upload_global", "4MiB", "test")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("upload_global");
     }
+
+    @Test
+    void reReplicationDefaultsToThreeHoldersAndOverridesReachTheMachine() {
+        assertThat(load().rereplication()).isEqualTo(new net.dig.gossip.ReplicaRepair.Settings(3, 2, 16L << 20, 60_000,
+                ReplicationSection.PERIOD_PER_FETCH));
+        ReplicationSection r = load(new Setting("network.replication.target_holders", "5", "test"),
+                new Setting("network.replication.rereplication_concurrency", "4", "test"),
+                new Setting("network.replication.rereplication_rate", "1MiB", "test"),
+                new Setting("network.replication.rereplication_period_secs", "5", "test"));
+        assertThat(r.rereplication()).isEqualTo(new net.dig.gossip.ReplicaRepair.Settings(5, 4, 1L << 20, 5_000,
+                ReplicationSection.PERIOD_PER_FETCH));
+    }
+
+    @Test
+    void reReplicationValuesOutOfRangeAreRefusedNamingTheKey() {
+        assertThatThrownBy(() -> load(new Setting("network.replication.target_holders", "0", "test")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("target_holders");
+        assertThatThrownBy(() -> load(new Setting("network.replication.rereplication_concurrency", "0", "test")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("rereplication_concurrency");
+        assertThatThrownBy(() -> load(new Setting("network.replication.rereplication_period_secs", "0", "test")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("rereplication_period_secs");
+    }
 }

@@ -47,6 +47,7 @@ public final class SimRunner {
             String runner = switch (spec.scenario()) {
                 case DHT -> "DhtScenario";
                 case DANDELION -> "DandelionScenario";
+                case REREPLICATION -> "RereplicationScenario";
                 default -> "ErlayScenario";
             };
             throw new IllegalArgumentException("the " + spec.scenario().cliName() + " scenario runs through " + runner

@@ -21,11 +21,13 @@ public enum SimScenario {
     /** Origin privacy of transactions against 10 % spies, with and without Dandelion++; runs through {@link DandelionScenario}. */
     DANDELION,
     /** Transaction relay, ERLAY against flooding; runs through {@link ErlayScenario}, not {@link SimRunner}. */
-    ERLAY;
+    ERLAY,
+    /** Re-replication after 20 % of the nodes vanish; runs through {@link RereplicationScenario}. */
+    REREPLICATION;
 
-    /** The scenarios {@link SimRunner} runs: every one but {@link #DHT}, {@link #DANDELION} and {@link #ERLAY}. */
+    /** The scenarios {@link SimRunner} runs: every one but {@link #DHT}, {@link #DANDELION}, {@link #ERLAY} and {@link #REREPLICATION}. */
     public static java.util.List<SimScenario> broadcastScenarios() {
-        return Arrays.stream(values()).filter(s -> s != DHT && s != DANDELION && s != ERLAY).toList();
+        return Arrays.stream(values()).filter(s -> s != DHT && s != DANDELION && s != ERLAY && s != REREPLICATION).toList();
     }
 
     public String cliName() {

@@ -1,0 +1,135 @@
+package net.dig.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import net.dig.core.Clock;
+import net.dig.node.ConfigLoader.Setting;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Re-replication on loopback: A holds a datastore, B and C replicate it (target 3), D joins once three nodes
+ * hold it and takes no copy; C stops, the shared wall clock of the nodes moves past the DHT's 2 h record lifetime
+ * (A and B republish, C cannot), and D, now seeing two holders, re-replicates the datastore through its fetch
+ * staging and serves it byte-identical. The wall clock is the nodes' injected {@link Clock}; the monotonic reading
+ * (timeouts, fetch stalls) is the machine's.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ReReplicationWiringTest {
+    private static final String NETWORK = "rerep-test";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path tmp;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final AtomicLong shift = new AtomicLong();
+    private final Clock clock = new Clock() {
+        @Override
+        public long millis() {
+            return System.currentTimeMillis() + shift.get();
+        }
+
+        @Override
+        public long nanos() {
+            return System.nanoTime();
+        }
+    };
+
+    private NodeRuntime start(String name, List<Setting> extra) {
+        Path home = tmp.resolve(name);
+        if (!Files.exists(home.resolve("node.yaml"))) {
+            assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
+        }
+        List<Setting> settings = new ArrayList<>(List.of(
+                new Setting("network.peer_connect_interval_secs", "1", "test"),
+                new Setting("network.replication.target_holders", "3", "test"),
+                new Setting("network.replication.rereplication_period_secs", "1", "test")));
+        settings.addAll(extra);
+        return LoopbackRuntimes.startInitialised(home, NETWORK, clock, settings);
+    }
+
+    private static List<Setting> bootstrapTo(NodeRuntime... to) {
+        StringBuilder b = new StringBuilder();
+        for (NodeRuntime n : to) {
+            b.append(b.isEmpty() ? "" : ",").append("127.0.0.1:").append(n.facts().get("p2p_port"));
+        }
+        return List.of(new Setting("network.bootstrap_nodes", b.toString(), "test"));
+    }
+
+    private HttpResponse<byte[]> get(NodeRuntime n, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.facts().get("api_port") + path)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private boolean holds(NodeRuntime n, String id) throws Exception {
+        return get(n, "/datastore/" + id + "/manifest").statusCode() == 200;
+    }
+
+    @Test
+    void whenOneOfThreeHoldersLeavesTheFourthNodeReplicatesTheDatastoreAndServesItByteIdentical() throws Exception {
+        byte[] data = new byte[6 * 262_144 - 77];
+        new SplittableRandom(65).nextBytes(data);
+        Path file = Files.write(tmp.resolve("rerep.bin"), data);
+        Path homeA = tmp.resolve("a");
+        CliRun a0 = new CliRun(homeA, Map.of());
+        assertThat(a0.run("init").code()).isZero();
+        CliRun.Result added = a0.run("datastore", "add", file.toString(), "--capsule-size", "256KiB", "--json",
+                "--compression", "none", "--name", "rerep");
+        assertThat(added.code()).as(added.err()).isZero();
+        String id = JSON.readTree(added.out()).get("datastore_id").asText();
+
+        try (NodeRuntime a = start("a", List.of());
+             NodeRuntime b = start("b", bootstrapTo(a));
+             NodeRuntime c = start("c", bootstrapTo(a, b))) {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> holds(b, id) && holds(c, id));
+            try (NodeRuntime d = start("d", bootstrapTo(a, b, c))) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> d.nodeMessages.directory().size() >= 3);
+                await().atMost(Duration.ofSeconds(30)).until(() -> d.nodeMessages.directory().size() >= 3);
+                long seen = d.rereplication.rounds();
+                await().atMost(Duration.ofSeconds(60)).until(() -> d.rereplication.rounds() >= seen + 5);
+                assertThat(holds(d, id)).as("three holders: D takes no copy (re-replications landed: %d, replication fetching: %s)",
+                        d.rereplication.landed(), d.replication.fetching(net.dig.core.Bytes32.fromHex(id)).isPresent()).isFalse();
+                assertThat(d.rereplication.landed()).isZero();
+
+                c.close();
+                shift.addAndGet(Duration.ofHours(2).plusMinutes(5).toMillis());
+                net.dig.core.Bytes32 key = net.dig.core.Bytes32.fromHex(id);
+                int[] seenRunning = {0};
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                    boolean running = d.rereplication.fetching(key).map(s -> s.outcome().isEmpty()).orElse(false);
+                    if (running) {
+                        // while the fetch runs, nothing of it is listed or served
+                        assertThat(get(d, "/capsule/" + id + "/0").statusCode()).isNotEqualTo(200);
+                        seenRunning[0]++;
+                        return false;
+                    }
+                    return holds(d, id);
+                });
+                assertThat(d.rereplication.landed()).isEqualTo(1);
+                java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                for (int i = 0; i < 6; i++) {
+                    HttpResponse<byte[]> capsule = get(d, "/capsule/" + id + "/" + i);
+                    assertThat(capsule.statusCode()).isEqualTo(200);
+                    all.write(capsule.body());
+                }
+                assertThat(all.toByteArray()).isEqualTo(data);
+            }
+        }
+    }
+}
