@@ -58,7 +58,7 @@ record NodeConfig(
     }
 
     /** {@code node:} - identity and operating mode. */
-    record NodeSection(String id, Mode mode) {
+    record NodeSection(String id, Mode mode, CacheModeSection cache) {
         private static final Pattern NODE_ID = Pattern.compile("dig1[0-9a-f]{16}");
 
         NodeSection {
@@ -66,6 +66,7 @@ record NodeConfig(
                 throw new ConfigException("id", "must be \"dig1\" followed by 16 lower-case hex digits, got \"" + id + "\"");
             }
             require(mode, "mode");
+            require(cache, "cache");
         }
 
         Optional<String> expectedId() {

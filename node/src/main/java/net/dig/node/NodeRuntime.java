@@ -68,6 +68,8 @@ final class NodeRuntime implements AutoCloseable {
     volatile net.dig.service.FetchService fetches;
     /** The node's repairs (tests check they fetch through {@link #fetches}). */
     volatile net.dig.service.CapsuleRepair<net.dig.gossip.PeerId> repairs;
+    /** Cache mode's read-through, null in other modes (tests check what it keeps). */
+    volatile net.dig.service.CacheMode cache;
 
     private record Named(String name, AutoCloseable service) {}
 
@@ -80,6 +82,11 @@ final class NodeRuntime implements AutoCloseable {
     }
 
     static NodeRuntime start(DigNodeCommand.NodeContext ctx, NodeIdentity identity, Clock clock) {
+        return start(ctx, identity, clock, clock);
+    }
+
+    /** {@link #start(DigNodeCommand.NodeContext, NodeIdentity, Clock)} with cache mode's policy on its own clock (tests advance it alone). */
+    static NodeRuntime start(DigNodeCommand.NodeContext ctx, NodeIdentity identity, Clock clock, Clock cacheClock) {
         NodeRuntime runtime = new NodeRuntime(clock);
         NodeConfig config = ctx.config();
         try {
@@ -119,6 +126,8 @@ final class NodeRuntime implements AutoCloseable {
             // capsules found bad are fetched again from the holders the DHT finds, over the peer connections
             runtime.repairs = RepairWiring.start(runtime, services, runtime.fetches,
                     RepairWiring.transport(dht, sink -> new NetPeerLink(peers, nodeMessages).deliverTo(sink)), registry);
+            runtime.cache = CacheModeWiring.start(runtime, ctx, services, storage, runtime.fetches, dht, runtime.holdings.book(),
+                    gossip.peerId(), peers, nodeMessages, cacheClock).orElse(null);
             GossipMetrics.bind(registry, peers, clock);
             ApiServer api = ApiServer.start(apiConfig, services, clock, dht.directory(GossipWiring.peerDirectory(peers, nodeMessages.directory())), registry,
                     BuildVersion.current());
