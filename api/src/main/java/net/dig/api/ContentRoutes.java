@@ -263,6 +263,7 @@ final class ContentRoutes {
     void manifest(RoutingContext ctx) {
         Bytes32 id = Http.datastoreId(ctx.pathParam("datastore_id"), "datastore_id");
         ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
+        content.readThrough().read(id);
         DatastoreViews.View v = views.cached(id);
         if (v != null) {
             sendManifest(ctx, v);
@@ -307,6 +308,7 @@ final class ContentRoutes {
         String rawPath = rawTail(ctx, "file");
         String path = FilePaths.fromUrl(rawPath);
         ApiContext.limit(ctx, c.capsuleLimiter(), ApiContext.clientKey(ctx), "capsule_retrieval");
+        content.readThrough().read(id);
         c.blocking(() -> views.load(id)).onSuccess(ApiContext.guarded(ctx, v -> streamFile(ctx, v, path, rawPath)))
                 .onFailure(e -> missOrFail(ctx, id, e));
     }
@@ -406,15 +408,37 @@ final class ContentRoutes {
      * the node knows of ({@link Holders}, bounded): per holder its node id, PeerId, API base URL and the
      * URL of the same resource there. The lookup holds no worker: its stage is composed and the answer
      * written back on the request's context once it completes or its wait runs out. Any other failure
-     * fails the request as usual.
+     * fails the request as usual. First the miss goes to the node's read-through
+     * ({@link net.dig.service.ContentService#readThrough}): in cache mode it may fetch the datastore
+     * here, and once stored the request is routed again and served from the store; otherwise, and for
+     * the rerouted request, the 404.
      */
     private void missOrFail(RoutingContext ctx, Bytes32 id, Throwable e) {
         if (!(e instanceof ServiceException se) || se.code() != ErrorCode.UNKNOWN_DATASTORE) {
             ctx.fail(e);
             return;
         }
-        String path = ctx.request().path();
         io.vertx.core.Context loop = ctx.vertx().getOrCreateContext();
+        if (!ctx.get(THROUGH, false)) {
+            ctx.put(THROUGH, true);
+            content.readThrough().miss(id).whenComplete((stored, e2) -> loop.runOnContext(v -> {
+                if (Boolean.TRUE.equals(stored)) {
+                    content.invalidate(id);
+                    ctx.reroute(ctx.request().method(), ctx.request().uri());
+                } else {
+                    notHeld(ctx, id, se, loop);
+                }
+            }));
+            return;
+        }
+        notHeld(ctx, id, se, loop);
+    }
+
+    /** The request's context key marking a miss already handed to the read-through (a rerouted request does not fetch again). */
+    private static final String THROUGH = "dig.read_through";
+
+    private void notHeld(RoutingContext ctx, Bytes32 id, ServiceException se, io.vertx.core.Context loop) {
+        String path = ctx.request().path();
         c.services().holders().lookup(id).whenComplete((found, e2) -> loop.runOnContext(v -> {
             JsonArray providers = new JsonArray();
             for (Holders.Holder h : found == null ? java.util.List.<Holders.Holder>of() : found) {

@@ -2,14 +2,11 @@ package net.dig.node;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import net.dig.api.PeerDirectory;
 import net.dig.api.PeerView;
@@ -109,16 +106,7 @@ final class GossipWiring {
     static NodeMessaging nodeMessages(GossipService gossip, DigNodeCommand.NodeContext ctx, NodeIdentity identity,
             StorageEngine storage, Supplier<NodePayload.HttpEndpoint> http, Supplier<String> mode) {
         return gossip.nodeMessages(identity, ctx.config().network().nodeMessages().gossipConfig(), () -> {
-            long free = 0;
-            Set<FileStore> counted = new HashSet<>();
-            for (Path dir : storage.config().plotDirs()) {
-                try {
-                    FileStore store = Files.getFileStore(dir);
-                    free += counted.add(store) ? store.getUsableSpace() : 0;
-                } catch (IOException unavailable) {
-                    // a missing or unreadable plot directory offers no space
-                }
-            }
+            long free = CacheModeWiring.freePlotSpace(storage);
             return new NodeProfile(http.get(), CAPABILITIES, storage.plotBytesOnDisk() + free, free, mode.get());
         });
     }

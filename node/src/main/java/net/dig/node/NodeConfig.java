@@ -58,7 +58,8 @@ record NodeConfig(
     }
 
     /** {@code node:} - identity and operating mode. */
-    record NodeSection(String id, Mode mode, ModesSection.ArchiveSection archive, ModesSection.SelectiveSection selective) {
+    record NodeSection(String id, Mode mode, ModesSection.ArchiveSection archive, ModesSection.SelectiveSection selective,
+                       CacheModeSection cache) {
         private static final Pattern NODE_ID = Pattern.compile("dig1[0-9a-f]{16}");
 
         NodeSection {
@@ -68,6 +69,7 @@ record NodeConfig(
             require(mode, "mode");
             require(archive, "archive");
             require(selective, "selective");
+            require(cache, "cache");
         }
 
         Optional<String> expectedId() {

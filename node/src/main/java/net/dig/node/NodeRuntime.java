@@ -73,6 +73,8 @@ final class NodeRuntime implements AutoCloseable {
     volatile net.dig.service.CapsuleRepair<net.dig.gossip.PeerId> repairs;
     /** The node's re-replication (tests read its fetches). */
     volatile net.dig.service.ReReplicationService<net.dig.gossip.PeerId> rereplication;
+    /** Cache mode's read-through, null in other modes (tests check what it keeps). */
+    volatile net.dig.service.CacheMode cache;
 
     private record Named(String name, AutoCloseable service) {}
 
@@ -85,6 +87,11 @@ final class NodeRuntime implements AutoCloseable {
     }
 
     static NodeRuntime start(DigNodeCommand.NodeContext ctx, NodeIdentity identity, Clock clock) {
+        return start(ctx, identity, clock, clock);
+    }
+
+    /** {@link #start(DigNodeCommand.NodeContext, NodeIdentity, Clock)} with cache mode's policy on its own clock (tests advance it alone). */
+    static NodeRuntime start(DigNodeCommand.NodeContext ctx, NodeIdentity identity, Clock clock, Clock cacheClock) {
         NodeRuntime runtime = new NodeRuntime(clock);
         NodeConfig config = ctx.config();
         try {
@@ -130,6 +137,8 @@ final class NodeRuntime implements AutoCloseable {
                     RepairWiring.transport(dht, sink -> new NetPeerLink(peers, nodeMessages).deliverTo(sink)), registry);
             runtime.rereplication = ReReplicationWiring.start(runtime, config.network().replication(), services,
                     runtime.fetches, dht, runtime.holdings, peers, nodeMessages, clock, new SecureRandom());
+            runtime.cache = CacheModeWiring.start(runtime, ctx, services, storage, runtime.fetches, dht, runtime.holdings.book(),
+                    gossip.peerId(), peers, nodeMessages, cacheClock).orElse(null);
             GossipMetrics.bind(registry, peers, clock);
             ApiServer api = ApiServer.start(apiConfig, services, clock, dht.directory(GossipWiring.peerDirectory(peers, nodeMessages.directory())), registry,
                     BuildVersion.current());

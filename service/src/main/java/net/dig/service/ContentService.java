@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import net.dig.core.Bytes32;
@@ -48,12 +49,48 @@ public final class ContentService implements MeterBinder {
     private final CapsuleTiers tiers;
     private final List<Consumer<Bytes32>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<CapsuleDamage>> repairs = new CopyOnWriteArrayList<>();
+    private volatile ReadThrough readThrough = ReadThrough.NONE;
     private volatile java.util.function.Supplier<CapsuleRepair.Status> repairStatus = () -> CapsuleRepair.Status.NONE;
 
     ContentService(StorageEngine storage, CapsuleTiers tiers, Clock clock) {
         this.storage = storage;
         this.tiers = tiers;
         this.views = new DatastoreViews(storage, clock);
+    }
+
+    /**
+     * What a read of a datastore tells the node's holding policy, and what a read of one not held may do
+     * about it (cache mode, {@link CacheMode}: fetch it through). Both are called on an event loop: in
+     * memory, or composed without blocking.
+     */
+    public interface ReadThrough {
+        /** A reader asked for the datastore (its manifest or a file of it), held here or not. */
+        void read(Bytes32 datastoreId);
+
+        /** A read of a datastore not held here: completes true once it is stored here and can be served. */
+        CompletionStage<Boolean> miss(Bytes32 datastoreId);
+
+        /** Counts nothing, fetches nothing: every miss is answered as not held. */
+        ReadThrough NONE = new ReadThrough() {
+            @Override
+            public void read(Bytes32 datastoreId) {
+            }
+
+            @Override
+            public CompletionStage<Boolean> miss(Bytes32 datastoreId) {
+                return java.util.concurrent.CompletableFuture.completedFuture(false);
+            }
+        };
+    }
+
+    /** The node's read-through ({@link ReadThrough#NONE} unless the node runs in cache mode). */
+    public ReadThrough readThrough() {
+        return readThrough;
+    }
+
+    /** Installs the read-through (the node's wiring, once, at start). */
+    public void useReadThrough(ReadThrough readThrough) {
+        this.readThrough = java.util.Objects.requireNonNull(readThrough, "readThrough");
     }
 
     public DatastoreViews views() {
