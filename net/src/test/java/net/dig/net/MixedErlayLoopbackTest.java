@@ -1,6 +1,7 @@
 package net.dig.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,16 +98,15 @@ class MixedErlayLoopbackTest {
         assertThat(e3.erlayStats().orElseThrow().decoded()).as("e3 learnt by reconciliation").isPositive();
     }
 
-    /** Steps the clock one reconciliation interval at a time until {@code done} holds. */
-    private void until(java.util.concurrent.Callable<Boolean> done) throws Exception {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!done.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + BOUND);
+    /** Steps the clock half a reconciliation interval at each poll until {@code done} holds. */
+    private void until(java.util.concurrent.Callable<Boolean> done) {
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(50)).until(() -> {
+            if (done.call()) {
+                return true;
             }
             clock.advance(Duration.ofMillis(INTERVAL_MILLIS / 2));
-            Thread.sleep(50);
-        }
+            return false;
+        });
     }
 
     private static <T> T get(CompletableFuture<T> future) throws Exception {

@@ -117,6 +117,11 @@ final class ReReplicationWiring {
             public long roomBytes() {
                 return messaging.announcement().capacityFreeBytes();
             }
+
+            @Override
+            public boolean keeps(DatastoreVersion version) {
+                return runtime.replication == null || runtime.replication.keeps(version);
+            }
         };
         ReReplicationService<PeerId> service = new ReReplicationService<>(services.datastores(), fetches,
                 new ReplicaRepair(config.rereplication(), clock, random), network, volunteering, workers, clock,

@@ -98,37 +98,49 @@ class ReReplicationWiringTest {
              NodeRuntime c = start("c", bootstrapTo(a, b))) {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                     .until(() -> holds(b, id) && holds(c, id));
-            try (NodeRuntime d = start("d", bootstrapTo(a, b, c))) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> d.nodeMessages.directory().size() >= 3);
-                await().atMost(Duration.ofSeconds(30)).until(() -> d.nodeMessages.directory().size() >= 3);
-                long seen = d.rereplication.rounds();
-                await().atMost(Duration.ofSeconds(60)).until(() -> d.rereplication.rounds() >= seen + 5);
-                assertThat(holds(d, id)).as("three holders: D takes no copy (re-replications landed: %d, replication fetching: %s)",
-                        d.rereplication.landed(), d.replication.fetching(net.dig.core.Bytes32.fromHex(id)).isPresent()).isFalse();
-                assertThat(d.rereplication.landed()).isZero();
+            // A node that takes nothing answers every holder's offer, so no holder offers the version to a newcomer
+            // (ordinary push replication): D below can only get its copy by re-replication.
+            net.dig.core.Bytes32 key = net.dig.core.Bytes32.fromHex(id);
+            List<Setting> refusing = new ArrayList<>(bootstrapTo(a, b, c));
+            refusing.add(new Setting("network.replication.enabled", "false", "test"));
+            long version = a.services().datastores().manifest(key).orElseThrow().version().version();
+            try (NodeRuntime e = start("e", refusing)) {
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
+                        a.replication.offered(key, version) && b.replication.offered(key, version)
+                        && c.replication.offered(key, version));
+                assertThat(holds(e, id)).isFalse();
+                try (NodeRuntime d = start("d", bootstrapTo(a, b, c))) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> d.nodeMessages.directory().size() >= 3);
+                    long seen = d.rereplication.rounds();
+                    await().atMost(Duration.ofSeconds(60)).until(() -> d.rereplication.rounds() >= seen + 5);
+                    assertThat(holds(d, id)).as("three holders: D takes no copy (re-replications landed: %d, replication fetching: %s)",
+                            d.rereplication.landed(), d.replication.fetching(net.dig.core.Bytes32.fromHex(id)).isPresent()).isFalse();
+                    assertThat(d.rereplication.landed()).isZero();
 
-                c.close();
-                shift.addAndGet(Duration.ofHours(2).plusMinutes(5).toMillis());
-                net.dig.core.Bytes32 key = net.dig.core.Bytes32.fromHex(id);
-                int[] seenRunning = {0};
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() -> {
-                    boolean running = d.rereplication.fetching(key).map(s -> s.outcome().isEmpty()).orElse(false);
-                    if (running) {
-                        // while the fetch runs, nothing of it is listed or served
-                        assertThat(get(d, "/capsule/" + id + "/0").statusCode()).isNotEqualTo(200);
-                        seenRunning[0]++;
-                        return false;
+                    c.close();
+                    shift.addAndGet(Duration.ofHours(2).plusMinutes(5).toMillis());
+                    int[] seenRunning = {0};
+                    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                        boolean running = d.rereplication.fetching(key).map(s -> s.outcome().isEmpty()).orElse(false);
+                        if (running) {
+                            // while the fetch runs, nothing of it is listed or served
+                            assertThat(get(d, "/capsule/" + id + "/0").statusCode()).isNotEqualTo(200);
+                            seenRunning[0]++;
+                            return false;
+                        }
+                        return holds(d, id);
+                    });
+                    // the service counts a landed fetch at its next round, after the store already serves it
+                    await().atMost(Duration.ofSeconds(30)).until(() -> d.rereplication.landed() >= 1);
+                    assertThat(d.rereplication.landed()).isEqualTo(1);
+                    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                    for (int i = 0; i < 6; i++) {
+                        HttpResponse<byte[]> capsule = get(d, "/capsule/" + id + "/" + i);
+                        assertThat(capsule.statusCode()).isEqualTo(200);
+                        all.write(capsule.body());
                     }
-                    return holds(d, id);
-                });
-                assertThat(d.rereplication.landed()).isEqualTo(1);
-                java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-                for (int i = 0; i < 6; i++) {
-                    HttpResponse<byte[]> capsule = get(d, "/capsule/" + id + "/" + i);
-                    assertThat(capsule.statusCode()).isEqualTo(200);
-                    all.write(capsule.body());
+                    assertThat(all.toByteArray()).isEqualTo(data);
                 }
-                assertThat(all.toByteArray()).isEqualTo(data);
             }
         }
     }

@@ -65,6 +65,9 @@ public final class ReReplicationService<P> {
         boolean replicates();
 
         long roomBytes();
+
+        /** Whether the operating mode keeps this version (archive, selective); one it refuses is never volunteered for. */
+        boolean keeps(DatastoreVersion version);
     }
 
     private final DatastoreService datastores;
@@ -120,7 +123,9 @@ public final class ReReplicationService<P> {
                 continue;
             }
             Optional<DatastoreVersion> record = record(id, holders.get());
-            if (record.isPresent()) {
+            if (record.isPresent() && !volunteering.keeps(record.get())) {
+                repair.forget(id);
+            } else if (record.isPresent()) {
                 repair.observe(id, record.get().totalSize(), count, network.candidates(count));
             }
         }

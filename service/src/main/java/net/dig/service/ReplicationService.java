@@ -192,9 +192,19 @@ public final class ReplicationService<P> implements StorageEvents {
         return policy;
     }
 
+    /** Whether the current policy keeps {@code v}, asked before any fetch this node starts on its own. */
+    public boolean keeps(DatastoreVersion v) {
+        return policy.decide(candidate(v, datastores.manifest(v.datastoreId()))).keep();
+    }
+
     /** Evicts the datastores taken from peers that the current policy no longer keeps (see {@link HoldingReview}). Blocks. */
     public List<HoldingReview.Evicted> reviewHoldings() {
         return review.review(policy);
+    }
+
+    /** Whether a peer has answered an offer of this version (after which {@link #tick} offers it to nobody new). */
+    public boolean offered(Bytes32 datastoreId, long version) {
+        return offered.offered(datastoreId, version);
     }
 
     /** Whether this node takes versions offered by peers. */
