@@ -21,6 +21,7 @@ COPY core/pom.xml core/
 COPY testkit/pom.xml testkit/
 COPY wire/pom.xml wire/
 COPY storage/pom.xml storage/
+COPY proof/pom.xml proof/
 COPY gossip/pom.xml gossip/
 COPY service/pom.xml service/
 COPY net/pom.xml net/
@@ -33,6 +34,7 @@ RUN ./mvnw -B -q -DskipTests -pl node -am test-compile && rm -rf -- */target
 COPY core core
 COPY wire wire
 COPY storage storage
+COPY proof proof
 COPY gossip gossip
 COPY service service
 COPY net net

@@ -74,6 +74,9 @@ public final class DandelionRouter {
     private PeerId ownRoute;
     private boolean fluffing;
     private long epochEnds = Long.MIN_VALUE;
+    private long stemmed;
+    private long fluffedCount;
+    private long embargoesFired;
 
     public DandelionRouter(DandelionConfig config, Clock clock, RandomGenerator random, Output out) {
         this.config = config;
@@ -130,6 +133,7 @@ public final class DandelionRouter {
             return;
         }
         if (stempool.add(tx, clock.millis() + embargoMillis())) {
+            stemmed++;
             out.stem(ownRoute, tx);
         }
     }
@@ -148,6 +152,7 @@ public final class DandelionRouter {
         if (!stempool.add(tx, clock.millis() + embargoMillis())) {
             return Outcome.FULL;
         }
+        stemmed++;
         out.stem(route.get(), tx);
         return Outcome.STEMMED;
     }
@@ -162,6 +167,7 @@ public final class DandelionRouter {
     public void tick() {
         epoch();
         for (RelayTransaction tx : stempool.expired(clock.millis())) {
+            embargoesFired++;
             fluffed(tx, Optional.empty());
         }
     }
@@ -177,6 +183,7 @@ public final class DandelionRouter {
     }
 
     private void fluffed(RelayTransaction tx, Optional<PeerId> from) {
+        fluffedCount++;
         stempool.remove(tx.id());
         remember(tx.id());
         out.fluff(tx, from);
@@ -247,6 +254,11 @@ public final class DandelionRouter {
 
     public boolean inStempool(Bytes32 id) {
         return stempool.contains(id);
+    }
+
+    /** The router's counters since it started. */
+    public DandelionStats stats() {
+        return new DandelionStats(stemmed, fluffedCount, embargoesFired);
     }
 
     public int stempoolSize() {

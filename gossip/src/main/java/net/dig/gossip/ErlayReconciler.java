@@ -72,7 +72,9 @@ public final class ErlayReconciler {
 
     /** Counters since construction. */
     public record Stats(long rounds, long decoded, long extensions, long failures, long wrongDecodes, long flooded,
-                        long reconciledAnnouncements) {}
+                        long reconciledAnnouncements) {
+        public static final Stats NONE = new Stats(0, 0, 0, 0, 0, 0, 0);
+    }
 
     private final ErlayConfig config;
     private final RandomGenerator random;

@@ -146,6 +146,7 @@ class DandelionRouterTest {
         r.tick();
         assertThat(fluffs).containsExactlyInAnyOrderElementsOf(sent);
         assertThat(r.stempoolSize()).isZero();
+        assertThat(r.stats()).isEqualTo(new DandelionStats(200, 200, 200));
     }
 
     @Test

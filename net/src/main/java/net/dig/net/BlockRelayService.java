@@ -62,6 +62,7 @@ public final class BlockRelayService {
     private volatile MempoolView mempool = EMPTY;
     private volatile BiConsumer<PeerId, RelayBlock> listener = (from, block) -> { };
     private ScheduledFuture<?> timer;
+    private volatile CompactBlockStats lastStats = CompactBlockStats.NONE;
 
     BlockRelayService(ServiceContext ctx, PeerTable peers, Reputations reputations, MessageBus bus) {
         this.ctx = ctx;
@@ -120,6 +121,11 @@ public final class BlockRelayService {
         ctx.onControl(() -> relay.blockAccepted(block, from));
     }
 
+    /** The relay's counters as of its last timer tick (at most a second old); safe from any thread. */
+    public CompactBlockStats lastStats() {
+        return lastStats;
+    }
+
     public CompletableFuture<CompactBlockStats> stats() {
         CompletableFuture<CompactBlockStats> f = new CompletableFuture<>();
         ctx.onControl(() -> f.complete(relay.stats()));
@@ -128,7 +134,10 @@ public final class BlockRelayService {
 
     /** Starts the timer that drops stalled fetches, on the control loop. */
     void start() {
-        timer = ctx.control().scheduleAtFixedRate(relay::tick, 1, 1, TimeUnit.SECONDS);
+        timer = ctx.control().scheduleAtFixedRate(() -> {
+            relay.tick();
+            lastStats = relay.stats();
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     void stop() {

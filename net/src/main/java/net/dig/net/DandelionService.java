@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.dig.gossip.DandelionRouter;
+import net.dig.gossip.DandelionStats;
 import net.dig.gossip.MessageBus;
 import net.dig.gossip.PeerId;
 import net.dig.gossip.PenaltyReason;
@@ -46,6 +47,7 @@ public final class DandelionService {
     private final DandelionRouter router;
     private volatile Consumer<RelayTransaction> fluffListener = tx -> { };
     private ScheduledFuture<?> timer;
+    private volatile DandelionStats lastStats = DandelionStats.NONE;
 
     DandelionService(ServiceContext ctx, PeerTable peers, Reputations reputations, MessageBus bus, PlumtreeBridge plumtree) {
         this.ctx = ctx;
@@ -78,9 +80,17 @@ public final class DandelionService {
         ctx.onRemoved.add(c -> ctx.onControl(() -> router.peerDown(c.peerId())));
     }
 
+    /** The router's counters as of its last timer tick (at most a second old); safe from any thread. */
+    public DandelionStats lastStats() {
+        return lastStats;
+    }
+
     /** Starts the embargo and epoch timer on the control loop. */
     void start() {
-        timer = ctx.control().scheduleAtFixedRate(router::tick, 1, 1, TimeUnit.SECONDS);
+        timer = ctx.control().scheduleAtFixedRate(() -> {
+            router.tick();
+            lastStats = router.stats();
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     void stop() {

@@ -63,6 +63,7 @@ final class ErlayBridge implements ErlayReconciler.Output {
     private final java.util.function.Consumer<Message> plumtreeSeen;
     private ErlayReconciler reconciler;
     private ScheduledFuture<?> ticker;
+    private volatile ErlayReconciler.Stats lastStats = ErlayReconciler.Stats.NONE;
 
     ErlayBridge(ServiceContext ctx, PeerTable peers, Reputations reputations, MessageBus bus, ErlayConfig config,
             java.util.function.Consumer<Message> plumtreeSeen) {
@@ -90,7 +91,10 @@ final class ErlayBridge implements ErlayReconciler.Output {
     void start(EventLoop control) {
         reconciler = new ErlayReconciler(config, new SplittableRandom(ctx.random.nextLong()), this);
         long period = Math.max(10, config.reconciliationIntervalMillis() / 8);
-        ticker = control.scheduleAtFixedRate(() -> reconciler.onTick(ctx.clock.millis()), period, period, TimeUnit.MILLISECONDS);
+        ticker = control.scheduleAtFixedRate(() -> {
+            reconciler.onTick(ctx.clock.millis());
+            lastStats = reconciler.stats();
+        }, period, period, TimeUnit.MILLISECONDS);
     }
 
     void stop() {
@@ -150,9 +154,14 @@ final class ErlayBridge implements ErlayReconciler.Output {
         return done;
     }
 
+    /** The reconciler's counters as of its last tick; safe from any thread. */
+    ErlayReconciler.Stats lastStats() {
+        return lastStats;
+    }
+
     ErlayReconciler.Stats stats() {
         ErlayReconciler r = reconciler;
-        return r == null ? new ErlayReconciler.Stats(0, 0, 0, 0, 0, 0, 0) : r.stats();
+        return r == null ? ErlayReconciler.Stats.NONE : r.stats();
     }
 
     private void transaction(PeerId from, Bytes32 id, Message message) {

@@ -177,7 +177,7 @@ public final class GossipService {
         this.relay = new RelayTunnels(ctx, dialer, (outbound, purpose) -> connections().open(outbound, purpose), tls,
                 admission, config.relay());
         this.handle = new ServiceHandle(ctx, peers, reputations, dialer, discovery, plumtree, bus, admission,
-                () -> listener != null && listener.isActive(), relay::stats);
+                () -> listener != null && listener.isActive(), relay::stats, blockRelay::lastStats, dandelion::lastStats);
         Optional<Path> identityDir = config.certPath().isEmpty() ? t.identityDir() : Optional.empty();
         this.rotation = config.peerIdRotation().map(r -> new PeerIdRotation(ctx, peers, tls, r, identityDir,
                 target -> dialer.dial(target, Purpose.PEER).exceptionally(e -> null)));

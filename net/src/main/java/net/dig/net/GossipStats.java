@@ -6,7 +6,8 @@ package net.dig.net;
  * outbound priority lanes: queue depths and bytes queued of the open connections, sends per lane and
  * drops of every connection since start;
  * {@code plumtree} is the broadcast router's counters (eager/lazy peers, duplicates, PRUNEs, GRAFTs),
- * refreshed at every router tick (50 ms).
+ * refreshed at every router tick (50 ms); {@code erlay} (zeros when ERLAY is off), {@code compactBlocks} and
+ * {@code dandelion} are those relays' counters since start, refreshed at each of their ticks.
  */
 public record GossipStats(
         int totalConnections,
@@ -26,4 +27,7 @@ public record GossipStats(
         int refusedConnections,
         int handshakesInFlight,
         net.dig.gossip.LaneStats lanes,
-        net.dig.gossip.PlumtreeStats plumtree) {}
+        net.dig.gossip.PlumtreeStats plumtree,
+        net.dig.gossip.ErlayReconciler.Stats erlay,
+        net.dig.gossip.CompactBlockStats compactBlocks,
+        net.dig.gossip.DandelionStats dandelion) {}

@@ -104,6 +104,11 @@ final class PlumtreeBridge implements PlumtreeOutput {
         return erlay.map(ErlayBridge::stats);
     }
 
+    /** ERLAY's counters as of its last tick; zeros when ERLAY is off. Safe from any thread. */
+    ErlayReconciler.Stats lastErlayStats() {
+        return erlay.map(ErlayBridge::lastStats).orElse(ErlayReconciler.Stats.NONE);
+    }
+
     /** ERLAY's two salts for the connection with {@code peer}; empty when ERLAY is off or not yet exchanged. */
     CompletableFuture<Optional<ErlayReconciler.Salts>> erlaySalts(PeerId peer) {
         return erlay.map(e -> e.salts(peer)).orElse(CompletableFuture.completedFuture(Optional.empty()));

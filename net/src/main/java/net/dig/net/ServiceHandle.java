@@ -47,12 +47,18 @@ final class ServiceHandle implements GossipHandle {
     private final CopyOnWriteArrayList<InboundReceiver> receivers = new CopyOnWriteArrayList<>();
 
     private final java.util.function.Supplier<java.util.Optional<RelayStats>> relay;
+    private final java.util.function.Supplier<net.dig.gossip.CompactBlockStats> compactBlocks;
+    private final java.util.function.Supplier<net.dig.gossip.DandelionStats> dandelion;
 
     ServiceHandle(ServiceContext ctx, PeerTable peers, Reputations reputations, Dialer dialer, DiscoveryLoop discovery,
             PlumtreeBridge plumtree, MessageBus bus, Admission admission, BooleanSupplier listening,
-            java.util.function.Supplier<java.util.Optional<RelayStats>> relay) {
+            java.util.function.Supplier<java.util.Optional<RelayStats>> relay,
+            java.util.function.Supplier<net.dig.gossip.CompactBlockStats> compactBlocks,
+            java.util.function.Supplier<net.dig.gossip.DandelionStats> dandelion) {
         this.ctx = ctx;
         this.relay = relay;
+        this.compactBlocks = compactBlocks;
+        this.dandelion = dandelion;
         this.peers = peers;
         this.reputations = reputations;
         this.dialer = dialer;
@@ -108,7 +114,8 @@ final class ServiceHandle implements GossipHandle {
                     t.outbound(), t.messagesSent(), t.messagesReceived(), t.bytesSent(), t.bytesReceived(),
                     discovery.knownAddresses(), plumtreeStats.seenMessages(), relayStats.map(RelayStats::connected).orElse(false),
                     relayStats.map(RelayStats::relayPeerCount).orElse(0), reputations.bannedPeers(),
-                    reputations.bannedIps(), admission.refused(), admission.inflight(), t.lanes(), plumtreeStats));
+                    reputations.bannedIps(), admission.refused(), admission.inflight(), t.lanes(), plumtreeStats,
+                    plumtree.lastErlayStats(), compactBlocks.get(), dandelion.get()));
         });
     }
 

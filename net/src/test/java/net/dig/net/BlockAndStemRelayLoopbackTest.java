@@ -80,6 +80,8 @@ class BlockAndStemRelayLoopbackTest {
             assertThat(stats.compactBlocksReceived()).isEqualTo(1);
             assertThat(stats.reconstructedFromMempool()).isEqualTo(1);
             assertThat(stats.fullBlockFallbacks()).isZero();
+            // the node's stats() carry the same counters from the relay's next timer tick
+            await().atMost(BOUND).until(() -> get(b.handle().stats()).compactBlocks().equals(stats));
         }
     }
 
@@ -106,6 +108,9 @@ class BlockAndStemRelayLoopbackTest {
             await().atMost(BOUND).until(() -> announcedToOrigin.contains(tx.id()));
             await().atMost(BOUND).until(() -> !get(origin.dandelion().inStempool(tx)));
             assertThat(fluffedAtOrigin).isEmpty();
+            await().atMost(BOUND).until(() -> get(origin.handle().stats()).dandelion().stemmed() == 1
+                    && get(relay.handle().stats()).dandelion().fluffed() == 1);
+            assertThat(get(origin.handle().stats()).dandelion().fluffed()).isZero();
         }
     }
 }

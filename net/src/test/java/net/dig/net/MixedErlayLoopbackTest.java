@@ -96,6 +96,8 @@ class MixedErlayLoopbackTest {
         assertThat(get(e2.handle().peerCount())).as("every connection kept").isEqualTo(4);
         assertThat(get(off.handle().peerCount())).isEqualTo(2);
         assertThat(e3.erlayStats().orElseThrow().decoded()).as("e3 learnt by reconciliation").isPositive();
+        until(() -> get(e3.handle().stats()).erlay().decoded() > 0);
+        assertThat(get(off.handle().stats()).erlay()).as("ERLAY off: no rounds").isEqualTo(net.dig.gossip.ErlayReconciler.Stats.NONE);
     }
 
     /** Steps the clock half a reconciliation interval at each poll until {@code done} holds. */

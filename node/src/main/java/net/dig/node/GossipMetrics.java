@@ -7,6 +7,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import net.dig.core.Clock;
+import net.dig.gossip.CompactBlockStats;
+import net.dig.gossip.DandelionStats;
+import net.dig.gossip.ErlayReconciler;
 import net.dig.gossip.LaneStats;
 import net.dig.gossip.PlumtreeStats;
 import net.dig.net.GossipHandle;
@@ -14,8 +17,8 @@ import net.dig.net.GossipStats;
 
 /**
  * Gossip's {@code stats()} as Prometheus meters: the priority lanes (queue depth per lane, bytes
- * queued, sends per lane, drops per reason), the Plumtree router, and messages and bytes per
- * direction.
+ * queued, sends per lane, drops per reason), the Plumtree router, ERLAY, compact blocks, Dandelion++,
+ * and messages and bytes per direction.
  *
  * <pre>
  * gossip_lane_queue_depth{lane=critical|normal|delayed_normal|bulk}   gauge, open connections
@@ -30,6 +33,9 @@ import net.dig.net.GossipStats;
  * gossip_plumtree_requests_total{result=served|refused}
  * gossip_messages_total{direction=in|out}, gossip_traffic_bytes_total{direction=in|out}
  * gossip_relay_connected (1 while registered with a relay), gossip_relay_peers (sessions through it)   gauges
+ * gossip_erlay_{rounds,decoded,extensions,failures,wrong_decodes}_total, gossip_erlay_announcements_total{kind=flooded|reconciled}
+ * gossip_compact_blocks_{received,reconstructed,extra_round_trips,full_block_fallbacks,collisions}_total
+ * gossip_dandelion_{stemmed,fluffed,embargoes_fired}_total
  * </pre>
  *
  * <p>Counters never go down: gossip keeps the lane counters of closed connections. One snapshot
@@ -42,7 +48,8 @@ import net.dig.net.GossipStats;
 final class GossipMetrics {
     private static final long SNAPSHOT_NANOS = 1_000_000_000L;
     private static final GossipStats NOTHING_YET = new GossipStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, 0,
-            LaneStats.NONE, new PlumtreeStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            LaneStats.NONE, new PlumtreeStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), ErlayReconciler.Stats.NONE,
+            CompactBlockStats.NONE, DandelionStats.NONE);
 
     private final Supplier<Optional<GossipStats>> source;
     private final Clock clock;
@@ -91,6 +98,22 @@ final class GossipMetrics {
         m.counter(registry, "gossip_plumtree_requests", "result", "served", s -> s.plumtree().requestsServed());
         m.counter(registry, "gossip_plumtree_requests", "result", "refused", s -> s.plumtree().requestsRefused());
         m.counter(registry, "gossip_plumtree_penalties", null, null, s -> s.plumtree().penalties());
+
+        m.counter(registry, "gossip_erlay_rounds", null, null, s -> s.erlay().rounds());
+        m.counter(registry, "gossip_erlay_decoded", null, null, s -> s.erlay().decoded());
+        m.counter(registry, "gossip_erlay_extensions", null, null, s -> s.erlay().extensions());
+        m.counter(registry, "gossip_erlay_failures", null, null, s -> s.erlay().failures());
+        m.counter(registry, "gossip_erlay_wrong_decodes", null, null, s -> s.erlay().wrongDecodes());
+        m.counter(registry, "gossip_erlay_announcements", "kind", "flooded", s -> s.erlay().flooded());
+        m.counter(registry, "gossip_erlay_announcements", "kind", "reconciled", s -> s.erlay().reconciledAnnouncements());
+        m.counter(registry, "gossip_compact_blocks_received", null, null, s -> s.compactBlocks().compactBlocksReceived());
+        m.counter(registry, "gossip_compact_blocks_reconstructed", null, null, s -> s.compactBlocks().reconstructedFromMempool());
+        m.counter(registry, "gossip_compact_blocks_extra_round_trips", null, null, s -> s.compactBlocks().extraRoundTrips());
+        m.counter(registry, "gossip_compact_blocks_full_block_fallbacks", null, null, s -> s.compactBlocks().fullBlockFallbacks());
+        m.counter(registry, "gossip_compact_blocks_collisions", null, null, s -> s.compactBlocks().collisions());
+        m.counter(registry, "gossip_dandelion_stemmed", null, null, s -> s.dandelion().stemmed());
+        m.counter(registry, "gossip_dandelion_fluffed", null, null, s -> s.dandelion().fluffed());
+        m.counter(registry, "gossip_dandelion_embargoes_fired", null, null, s -> s.dandelion().embargoesFired());
 
         m.gauge(registry, "gossip_relay_connected", null, null, s -> s.relayConnected() ? 1 : 0);
         m.gauge(registry, "gossip_relay_peers", null, null, GossipStats::relayPeerCount);

@@ -7,6 +7,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import net.dig.gossip.CompactBlockStats;
+import net.dig.gossip.DandelionStats;
+import net.dig.gossip.ErlayReconciler;
 import net.dig.gossip.LaneStats;
 import net.dig.gossip.PlumtreeStats;
 import net.dig.net.GossipStats;
@@ -17,7 +20,9 @@ class GossipMetricsTest {
     private static GossipStats stats(int bulkDepth, long droppedBulk, long duplicates) {
         LaneStats lanes = new LaneStats(1, 2, 3, bulkDepth, 4096, 10, 20, 30, 4, 5, 6, droppedBulk, 8, 9);
         PlumtreeStats plumtree = new PlumtreeStats(8, 4, 100, 50, 2, 1000, duplicates, 900, 12, 3, 400, 7, 1, 0);
-        return new GossipStats(5, 4, 2, 2, 111, 222, 3333, 4444, 50, 100, false, 0, 0, 0, 0, 1, lanes, plumtree);
+        return new GossipStats(5, 4, 2, 2, 111, 222, 3333, 4444, 50, 100, false, 0, 0, 0, 0, 1, lanes, plumtree,
+                new ErlayReconciler.Stats(40, 37, 5, 3, 0, 70, 90), new CompactBlockStats(11, 9, 2, 1, 0),
+                new DandelionStats(13, 17, 4));
     }
 
     @Test
@@ -47,7 +52,20 @@ class GossipMetricsTest {
                 "gossip_plumtree_prunes_sent_total 12.0",
                 "gossip_plumtree_requests_total{result=\"refused\"} 1.0",
                 "gossip_messages_total{direction=\"out\"} 111.0",
-                "gossip_traffic_bytes_total{direction=\"in\"} 4444.0");
+                "gossip_traffic_bytes_total{direction=\"in\"} 4444.0",
+                "gossip_erlay_rounds_total 40.0",
+                "gossip_erlay_decoded_total 37.0",
+                "gossip_erlay_extensions_total 5.0",
+                "gossip_erlay_failures_total 3.0",
+                "gossip_erlay_announcements_total{kind=\"flooded\"} 70.0",
+                "gossip_erlay_announcements_total{kind=\"reconciled\"} 90.0",
+                "gossip_compact_blocks_received_total 11.0",
+                "gossip_compact_blocks_reconstructed_total 9.0",
+                "gossip_compact_blocks_extra_round_trips_total 2.0",
+                "gossip_compact_blocks_full_block_fallbacks_total 1.0",
+                "gossip_dandelion_stemmed_total 13.0",
+                "gossip_dandelion_fluffed_total 17.0",
+                "gossip_dandelion_embargoes_fired_total 4.0");
 
         source.set(Optional.of(stats(0, 9, 61)));
         assertThat(registry.scrape()).as("same snapshot within a second").contains("gossip_lane_queue_depth{lane=\"bulk\"} 3.0");
