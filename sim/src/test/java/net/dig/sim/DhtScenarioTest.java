@@ -55,8 +55,8 @@ class DhtScenarioTest {
         SimSpec dht = new SimSpec(10, 1, SimScenario.DHT, 8, 1, 1, 1, 1, SimLinks.internet(), PlumtreeConfig.defaults());
         assertThatThrownBy(() -> SimRunner.run(dht)).hasMessageContaining("DhtScenario");
         assertThat(SimScenario.parse("dht")).isEqualTo(SimScenario.DHT);
-        assertThat(SimScenario.broadcastScenarios()).doesNotContain(SimScenario.DHT, SimScenario.DANDELION, SimScenario.ERLAY)
-                .hasSize(SimScenario.values().length - 3);
+        assertThat(SimScenario.broadcastScenarios()).doesNotContain(SimScenario.DHT, SimScenario.DANDELION, SimScenario.ERLAY,
+                        SimScenario.REREPLICATION).hasSize(SimScenario.values().length - 4);
         assertThatThrownBy(() -> small(10, 1, 1.0, DhtConfig.defaults())).hasMessageContaining("churn");
         assertThatThrownBy(() -> new DhtSpec(4, 1, 0.2, 1, 5, 1, SimLinks.internet(), DhtConfig.defaults()))
                 .hasMessageContaining("replicas must be 1..4");
