@@ -102,7 +102,11 @@ final class DatastoreWriter {
                 : source.toAbsolutePath().normalize().getFileName() == null ? source.toString()
                 : source.toAbsolutePath().normalize().getFileName().toString();
         byte[] nonce = new byte[32];
-        random.nextBytes(nonce);
+        // ingests run concurrently and the injected generator need not be thread-safe (a seeded one in tests):
+        // an unguarded draw could hand two datastores the same nonce, so the same id
+        synchronized (random) {
+            random.nextBytes(nonce);
+        }
         Bytes32 datastoreId = DatastoreVersion.deriveId(owner.publicKey(), nonce);
         Path dir = placement.choose(PlotPlacement.estimate(total, count, files.items().size()));
         List<CapsuleInfo> capsules = new ArrayList<>(count);
