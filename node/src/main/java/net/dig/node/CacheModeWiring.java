@@ -81,6 +81,7 @@ final class CacheModeWiring {
         services.content().useReadThrough(cache);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("dig-cache").daemon().factory());
+        runtime.add("cache-mode-http", http::shutdownNow);
         runtime.add("cache-mode", () -> {
             services.content().useReadThrough(net.dig.service.ContentService.ReadThrough.NONE);
             ticks.shutdown();

@@ -53,6 +53,7 @@ final class ReReplicationWiring {
             FetchService fetches, ProviderSource providers, HoldingsExchange holdings, GossipHandle peers,
             NodeMessaging messaging, Clock clock, RandomGenerator random) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_WAIT).build();
+        runtime.add("rereplication-http", http::shutdownNow);
         ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
         runtime.add("rereplication-workers", workers::shutdownNow);
         ReReplicationService.Network<PeerId> network = new ReReplicationService.Network<>() {
