@@ -1,5 +1,6 @@
 package net.dig.gossip;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,7 +38,8 @@ import net.dig.gossip.DhtMessage.Providers;
  * point of the second half of the interval, so keys announced together (a node starting with many) are republished
  * spread out rather than in one burst an hour later; due republishes wait in a queue ordered by time, and at most
  * {@link #MAX_REPUBLISHING} run at once, the others starting on later ticks. Every refresh interval the node pings
- * the contacts it has not heard from in that time and looks itself up.
+ * the contacts it has not heard from in that time and looks itself up. When the node's id changes (a PeerId
+ * rotation), {@link #rekey} keeps its contacts and announces everything again under the new id.
  *
  * <h2>Trust</h2>
  * A record is stored only if its provider is the peer that sent the {@link AddProvider}, its signature verifies
@@ -133,14 +135,18 @@ public final class KademliaNode {
     /** A republish due at {@code at}; stale once its key was withdrawn or provided again. */
     private record Due(long at, Provided provided) {}
 
-    private final PeerId self;
+    /** Former ids of this node kept so that contacts naming them are not taken for other nodes. */
+    static final int MAX_FORMER_IDS = 8;
+
+    private PeerId self;
     private final DhtConfig config;
     private final DhtOutput output;
     private final ProviderVerifier verifier;
-    private final ProviderSigner signer;
+    private ProviderSigner signer;
     private final ToDoubleFunction<PeerId> reputation;
     private final RandomGenerator random;
-    private final KademliaRoutingTable table;
+    private KademliaRoutingTable table;
+    private final ArrayDeque<PeerId> formerIds = new ArrayDeque<>();
     private final DhtProviderStore store;
     private final Map<Long, Pending> pending = new HashMap<>();
     private final PriorityQueue<Pending> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
@@ -257,6 +263,50 @@ public final class KademliaNode {
         return provided.remove(key) != null;
     }
 
+    /**
+     * This node's id changed (a PeerId rotation): from now on it is {@code newSelf} and signs its records with
+     * {@code newSigner}. The routing table is rebuilt around the new id with the same contacts and liveness; the
+     * records this node held of its own under the old id are dropped (the copies elsewhere run out at their
+     * expiry); every key it provides is announced again under the new id on the next {@link #onTick}, and then
+     * every republish interval from then on. Running lookups and requests go on. The old id is never taken for a
+     * contact afterwards.
+     */
+    public void rekey(PeerId newSelf, ProviderSigner newSigner, long nowMillis) {
+        now = nowMillis;
+        if (newSelf.equals(self)) {
+            signer = newSigner;
+            return;
+        }
+        for (Bytes32 key : provided.keySet()) {
+            store.remove(key, self);
+        }
+        formerIds.addLast(self);
+        if (formerIds.size() > MAX_FORMER_IDS) {
+            formerIds.removeFirst();
+        }
+        formerIds.remove(newSelf);
+        self = newSelf;
+        signer = newSigner;
+        table = table.rekeyed(newSelf);
+        for (Provided p : provided.values()) {
+            p.nextRepublishMillis = now;
+            queue(p);
+        }
+    }
+
+    /**
+     * The transport did not send request {@code requestId} to {@code to} (it had no way to deliver it as this node
+     * is now): the request fails at once instead of at its deadline.
+     */
+    public void unsent(PeerId to, long requestId, long nowMillis) {
+        now = nowMillis;
+        Pending p = pending.get(requestId);
+        if (p != null && p.peer.equals(to)) {
+            pending.remove(requestId);
+            failed(p);
+        }
+    }
+
     /** Pings {@code peer}; true if it answered in time. A failed ping evicts it from the routing table. */
     public CompletableFuture<Boolean> ping(PeerId peer, long nowMillis) {
         now = nowMillis;
@@ -336,8 +386,9 @@ public final class KademliaNode {
             startLookup(KademliaLookup.Kind.NODES, self.value(), config.k());
         }
         while (republishing < MAX_REPUBLISHING && !republishes.isEmpty() && republishes.peek().at <= now) {
-            Provided p = republishes.poll().provided;
-            if (provided.get(p.key) != p) {
+            Due due = republishes.poll();
+            Provided p = due.provided;
+            if (stale(due)) {
                 continue;
             }
             p.nextRepublishMillis = now + config.republishIntervalMillis();
@@ -347,9 +398,14 @@ public final class KademliaNode {
         }
     }
 
+    /** A republish whose key was withdrawn or provided again, or whose schedule moved. */
+    private boolean stale(Due d) {
+        return provided.get(d.provided.key) != d.provided || d.at != d.provided.nextRepublishMillis;
+    }
+
     private void queue(Provided p) {
         if (republishes.size() > 2 * provided.size() + 64) {
-            republishes.removeIf(d -> provided.get(d.provided.key) != d.provided || d.at != d.provided.nextRepublishMillis);
+            republishes.removeIf(this::stale);
         }
         republishes.add(new Due(p.nextRepublishMillis, p));
     }
@@ -366,7 +422,7 @@ public final class KademliaNode {
         if (!deadlines.isEmpty()) {
             next = Math.min(next, deadlines.peek().deadline);
         }
-        while (!republishes.isEmpty() && provided.get(republishes.peek().provided.key) != republishes.peek().provided) {
+        while (!republishes.isEmpty() && stale(republishes.peek())) {
             republishes.poll();
         }
         if (!republishes.isEmpty() && republishing < MAX_REPUBLISHING) {
@@ -414,7 +470,7 @@ public final class KademliaNode {
     // ---------------------------------------------------------------- internals
 
     private boolean usable(PeerId peer) {
-        return !peer.equals(self) && reputation.applyAsDouble(peer) > config.minReputation();
+        return !peer.equals(self) && !formerIds.contains(peer) && reputation.applyAsDouble(peer) > config.minReputation();
     }
 
     private boolean withinBudget(PeerId peer) {

@@ -138,6 +138,26 @@ final class KademliaRoutingTable {
         return Optional.of(bucket.keySet().iterator().next());
     }
 
+    /**
+     * This table's contacts placed in a table for the id {@code newSelf} (a node whose id changed): bucket entries
+     * first, then replacements, each group in order of when it was last heard from, keeping those times. A contact
+     * whose new bucket is full goes to that bucket's replacement cache, as a newcomer would.
+     */
+    KademliaRoutingTable rekeyed(PeerId newSelf) {
+        KademliaRoutingTable next = new KademliaRoutingTable(newSelf, k, replacementCacheSize);
+        for (List<LinkedHashMap<PeerId, Entry>> group : List.of(buckets, replacements)) {
+            List<Entry> entries = new ArrayList<>();
+            group.forEach(bucket -> entries.addAll(bucket.values()));
+            entries.sort(Comparator.comparingLong(e -> e.lastSeenMillis));
+            for (Entry e : entries) {
+                if (!next.contains(e.contact.id())) {
+                    next.seen(e.contact, e.lastSeenMillis);
+                }
+            }
+        }
+        return next;
+    }
+
     /** A ping to {@code peer} failed: it leaves its bucket and the newest replacement takes its place. */
     void failed(PeerId peer) {
         int index = bucketIndex(self.value(), peer.value());

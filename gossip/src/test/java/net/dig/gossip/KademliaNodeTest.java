@@ -305,6 +305,91 @@ class KademliaNodeTest {
         }
     }
 
+    /** When {@code provider}'s record for {@code key} held here expires; empty if there is none. */
+    private java.util.OptionalLong expiryOf(PeerId provider, Bytes32 key, long now) {
+        return node.storedProviders(key, now).stream().filter(r -> r.provider().equals(provider))
+                .mapToLong(ProviderRecord::expiresAtMillis).findFirst();
+    }
+
+    @Test
+    void aRekeyedNodeKeepsItsContactsAndAnnouncesUnderItsNewIdWithTheNewSigner() {
+        PeerId a = peer(0x80, 2);
+        PeerId b = peer(0x01, 3);
+        node.addContact(DhtContact.of(a), T0);
+        node.addContact(DhtContact.of(b), T0);
+        Bytes32 key = Bytes32.fromHex("55".repeat(32));
+        node.provide(key, ADDRESSES, T0);
+        assertThat(expiryOf(self, key, T0)).isPresent();
+
+        PeerId fresh = peer(0xC0, 9);
+        node.rekey(fresh, bytes -> fakeSign(fresh, bytes), T0 + 10);
+        assertThat(node.self()).isEqualTo(fresh);
+        assertThat(node.knows(a)).isTrue();
+        assertThat(node.knows(b)).isTrue();
+        assertThat(node.routingTableSize()).isEqualTo(2);
+        assertThat(node.bucketSize(KademliaRoutingTable.bucketIndex(fresh.value(), a.value()))).isEqualTo(1);
+        assertThat(node.bucketSize(KademliaRoutingTable.bucketIndex(self.value(), b.value())))
+                .as("placed by distance to the new id, not the old").isZero();
+        assertThat(node.bucketSize(KademliaRoutingTable.bucketIndex(fresh.value(), b.value()))).isEqualTo(1);
+        assertThat(expiryOf(self, key, T0 + 10)).as("the old id's own record is dropped").isEmpty();
+
+        sent.clear();
+        node.onTick(T0 + 10);
+        List<FindNode> asked = sent.stream().filter(m -> m instanceof FindNode f && f.target().equals(key))
+                .map(FindNode.class::cast).toList();
+        assertThat(asked).hasSize(2);
+        List<PeerId> to = List.copyOf(sentTo);
+        for (int i = 0; i < sent.size(); i++) {
+            if (sent.get(i) instanceof FindNode f && f.target().equals(key)) {
+                node.onMessage(to.get(i), new Nodes(f.requestId(), List.of()), T0 + 11);
+            }
+        }
+        List<AddProvider> stores = sent.stream().filter(m -> m instanceof AddProvider).map(AddProvider.class::cast).toList();
+        assertThat(stores).hasSize(2).allSatisfy(add -> {
+            assertThat(add.record().provider()).isEqualTo(fresh);
+            assertThat(FAKE_VERIFIER.verify(add.record())).as("signed with the new key").isTrue();
+        });
+        assertThat(expiryOf(fresh, key, T0 + 11)).isPresent();
+
+        node.addContact(DhtContact.of(self), T0 + 12);
+        assertThat(node.knows(self)).as("the former id is never taken for a contact").isFalse();
+        assertThat(penalties).isEmpty();
+    }
+
+    @Test
+    void afterARekeyEachKeyIsRepublishedOncePerIntervalNotAlsoOnItsOldSchedule() {
+        Bytes32 key = key(1);
+        node.provide(key, ADDRESSES, T0);
+        PeerId fresh = peer(0xC0, 9);
+        long rekeyAt = T0 + 60_000;
+        node.rekey(fresh, bytes -> fakeSign(fresh, bytes), rekeyAt);
+        long interval = CONFIG.republishIntervalMillis();
+        List<Long> republishedAt = new ArrayList<>();
+        long last = -1;
+        for (long t = rekeyAt; t <= rekeyAt + 2 * interval; t += 60_000) {
+            node.onTick(t);
+            long e = expiryOf(fresh, key, t).orElseThrow();
+            if (e != last) {
+                republishedAt.add(t);
+                last = e;
+            }
+        }
+        assertThat(republishedAt).containsExactly(rekeyAt, rekeyAt + interval, rekeyAt + 2 * interval);
+    }
+
+    /** A request the transport could not send fails at once: an announcement counts it as not stored. */
+    @Test
+    void anUnsentStoreFailsAtOnce() {
+        PeerId a = peer(0x80, 2);
+        node.addContact(DhtContact.of(a), T0);
+        java.util.concurrent.CompletableFuture<Integer> stored = node.provide(key(2), ADDRESSES, T0);
+        node.onMessage(a, new Nodes(last().requestId(), List.of()), T0 + 1);
+        AddProvider add = (AddProvider) last();
+        node.unsent(a, add.requestId(), T0 + 2);
+        assertThat(stored).isCompletedWithValue(0);
+        assertThat(node.knows(a)).as("not evicted: only a failed ping evicts").isTrue();
+    }
+
     @Test
     void tooManyLookupsFailAtOnce() {
         DhtConfig d = DhtConfig.defaults();
