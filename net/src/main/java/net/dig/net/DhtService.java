@@ -54,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * less) and the rest queue, so a node holding many datastores stays within the lookup limit when it starts;
  * the DHT spreads and paces the republishes itself ({@link KademliaNode}).
  *
+ * <p>After a PeerId rotation ({@link #rekey}) the DHT's id and signing key are the new leaf's, so provider
+ * records name the new PeerId. Over a connection opened before the rotation the peer still knows this node by
+ * the old PeerId; records are not stored there (they would be refused as announced for someone else), lookups
+ * and answers still are.
+ *
  * <p>Inbound frames pass the bus validator first ({@link #validate}): a body that does not decode, or an
  * {@code ADD_PROVIDER} whose record is not signed by the sender, is REJECTed and penalised before the DHT sees
  * it; records in answers are checked by the DHT itself. Peers at or below the reputation floor are not used.
@@ -77,6 +82,10 @@ public final class DhtService {
     /** Announcements (each a node lookup, then k stores) in flight at most; more wait their turn. */
     static final int MAX_ANNOUNCING = 16;
 
+    private static final ProviderSigner NO_SIGNER = bytes -> {
+        throw new IllegalStateException("this node's TLS key cannot sign provider records");
+    };
+
     /** Live numbers for status pages and metrics. */
     public record Stats(int routingTableSize, int storedRecords, int providedKeys, long messagesIn, long messagesOut,
                         long rejected, long dials, long dialFailures) {}
@@ -87,7 +96,9 @@ public final class DhtService {
     private final Dialer dialer;
     private final DhtConfig config;
     private final Supplier<List<DhtAddress>> ownAddresses;
-    private final boolean canSign;
+    private volatile boolean canSign;
+    /** Set by a rekey: the first connection admitted on which this node presents that id makes it rejoin. */
+    private PeerId rejoinWhenAdmittedAs;
     private final ScheduledExecutorService thread;
     private final KademliaNode node;
     private final Map<PeerId, ArrayDeque<DhtMessage>> dialing = new HashMap<>();
@@ -123,8 +134,7 @@ public final class DhtService {
         this.canSign = signer.isPresent();
         this.announceLimit = Math.max(1, Math.min(MAX_ANNOUNCING, config.maxConcurrentLookups() / 4));
         this.thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("dig-dht").daemon().factory());
-        this.node = new KademliaNode(ctx.ownPeerId, config, new Output(), DhtRecordKeys.VERIFIER,
-                signer.orElse(bytes -> { throw new IllegalStateException("this node's TLS key cannot sign provider records"); }),
+        this.node = new KademliaNode(ctx.ownPeerId, config, new Output(), DhtRecordKeys.VERIFIER, signer.orElse(NO_SIGNER),
                 this::reputation,
                 ctx.random, ctx.clock.millis());
         bus.registerValidator(DhtCodec.OPCODE, this::validate);
@@ -176,6 +186,31 @@ public final class DhtService {
         return call(() -> {
             provided.remove(key);
             return CompletableFuture.completedFuture(node.withdraw(key));
+        });
+    }
+
+    /**
+     * This node's PeerId changed (a PeerId rotation): the DHT takes {@code fresh} as its id and signs with
+     * {@code signer} (the new leaf key), keeping its contacts, and announces what it provides again under the new
+     * id ({@link KademliaNode#rekey}). Peers know the new id only over connections opened after the rotation
+     * (the reconnect of {@code reconnect_on_rotation}, or new ones), and records are stored only there, so the
+     * first connection admitted under the new id makes the node join again and announce once more. A new leaf
+     * that cannot sign withdraws every key.
+     */
+    CompletableFuture<Void> rekey(PeerId fresh, Optional<ProviderSigner> signer) {
+        return call(() -> {
+            canSign = signer.isPresent();
+            node.rekey(fresh, signer.orElse(NO_SIGNER), now());
+            if (!canSign) {
+                for (Bytes32 key : List.copyOf(provided.keySet())) {
+                    node.withdraw(key);
+                }
+                provided.clear();
+                LOG.warn("dht_announce_unavailable: the new TLS leaf key is not P-256: this node no longer announces itself");
+            }
+            learnt.remove(fresh);
+            rejoinWhenAdmittedAs = fresh;
+            return CompletableFuture.completedFuture(null);
         });
     }
 
@@ -293,7 +328,10 @@ public final class DhtService {
             learnt.put(peer, addresses);
             boolean alone = node.routingTableSize() == 0;
             node.addContact(new DhtContact(peer, addresses), now());
-            if (alone && node.routingTableSize() > 0) {
+            boolean underNewId = rejoinWhenAdmittedAs != null
+                    && connection.localPeerId().map(rejoinWhenAdmittedAs::equals).orElse(false);
+            if ((alone || underNewId) && node.routingTableSize() > 0) {
+                rejoinWhenAdmittedAs = null;
                 rejoin();
             }
             ArrayDeque<DhtMessage> queued = dialing.remove(peer);
@@ -362,7 +400,18 @@ public final class DhtService {
         }
     }
 
+    /**
+     * Sends {@code message} over {@code connection}, except a provider record under a PeerId other than the one
+     * this node presented on that connection (one opened before a PeerId rotation): the peer knows this node by
+     * the old PeerId and would refuse the record as announced for someone else, so the store fails here at once.
+     */
     private void sendNow(PeerConnectionHandler connection, DhtMessage message) {
+        if (message instanceof DhtMessage.AddProvider add
+                && connection.localPeerId().filter(own -> !own.equals(add.record().provider())).isPresent()) {
+            PeerId to = connection.peerId();
+            run(() -> node.unsent(to, add.requestId(), now()));
+            return;
+        }
         Message frame = DhtCodec.toMessage(message);
         if (PlumtreeBridge.digGate(connection, frame) != null) {
             return;

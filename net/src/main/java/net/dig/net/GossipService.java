@@ -180,15 +180,23 @@ public final class GossipService {
                 () -> listener != null && listener.isActive(), relay::stats, blockRelay::lastStats, dandelion::lastStats);
         Optional<Path> identityDir = config.certPath().isEmpty() ? t.identityDir() : Optional.empty();
         this.rotation = config.peerIdRotation().map(r -> new PeerIdRotation(ctx, peers, tls, r, identityDir,
-                target -> dialer.dial(target, Purpose.PEER).exceptionally(e -> null)));
+                target -> dialer.dial(target, Purpose.PEER).exceptionally(e -> null), this::rotated));
     }
 
-    /** ERLAY's counters when {@code network.erlay} is on; empty otherwise. */
+    /** A PeerId rotation took effect: the DHT, when on, takes the new id and leaf key. */
+    private void rotated(TlsIdentity next) {
+        DhtService d = dht;
+        if (d != null) {
+            d.rekey(new PeerId(next.peerId()), next.providerSigner());
+        }
+    }
+
     /** The Plumtree router's last published counters. */
     net.dig.gossip.PlumtreeStats plumtreeStats() {
         return plumtree.lastStats();
     }
 
+    /** ERLAY's counters when {@code network.erlay} is on; empty otherwise. */
     Optional<net.dig.gossip.ErlayReconciler.Stats> erlayStats() {
         return plumtree.erlayStats();
     }
@@ -239,8 +247,8 @@ public final class GossipService {
 
     /**
      * Turns on the Kademlia DHT over the P2P connections (opcode 241, {@link DhtService}); provider records are
-     * signed with the TLS leaf key the service started with (a PeerId rotation does not re-key the DHT). A leaf that is not P-256 cannot sign them: the DHT then looks up but
-     * announces nothing ({@link DhtService#provide} fails). Call once, before {@link #start()}.
+     * signed with the TLS leaf key in use (a PeerId rotation moves the DHT to the new PeerId and key,
+     * {@link DhtService#rekey}). A leaf that is not P-256 cannot sign them: the DHT then looks up but announces nothing ({@link DhtService#provide} fails). Call once, before {@link #start()}.
      */
     public DhtService dht(net.dig.gossip.DhtConfig dhtConfig) {
         if (ctx.state.get() != ServiceContext.State.NEW || dht != null) {

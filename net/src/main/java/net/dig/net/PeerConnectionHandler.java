@@ -157,6 +157,7 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
     private volatile Phase phase = Phase.UPGRADING;
     private ScheduledFuture<?> handshakeTimer;
     private volatile PeerId peerId;
+    private volatile Optional<PeerId> localPeerId;
     private volatile Handshake remoteHandshake;
     private volatile InetSocketAddress remoteAddress;
     private Optional<GossipError> failure = Optional.empty();
@@ -601,6 +602,16 @@ final class PeerConnectionHandler extends ChannelInboundHandlerAdapter {
 
     PeerId peerId() {
         return peerId;
+    }
+
+    /** The PeerId this node presented on this connection; empty without TLS (tests) or before the TLS handshake. */
+    Optional<PeerId> localPeerId() {
+        Optional<PeerId> known = localPeerId;
+        if (known == null && channel != null && peerId != null) {
+            known = RemotePeer.localPeerId(channel).map(PeerId::new);
+            localPeerId = known;
+        }
+        return known == null ? Optional.empty() : known;
     }
 
     Handshake remoteHandshake() {

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import net.dig.gossip.PeerId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +26,10 @@ import org.slf4j.LoggerFactory;
  *       closed). The peers then see the new PeerId, and the node announcement (240) sent after each handshake
  *       binds the node key to it, which moves the node's reputation along ({@link Reputations#nodeRebound}).
  *       Without it, open connections keep the old certificate until they close for other reasons.</li>
+ *   <li>The listener given at construction hears of the new identity once the service's own PeerId is the new
+ *       one (the DHT takes the new id and leaf key, {@link DhtService#rekey}).</li>
  * </ol>
- * What keeps the old PeerId is listed in docs/decisions.md (D5p4): the DHT's node id and provider records.
+ * What still names the old PeerId afterwards is listed in docs/decisions.md (D5p4).
  *
  * <h2>Concurrency and failure modes</h2>
  * {@link #check} runs on the control loop; the key generation and file writes run on the blocking executor,
@@ -47,11 +50,12 @@ final class PeerIdRotation {
     private final PeerIdRotationConfig config;
     private final Optional<Path> identityDir;
     private final Redial redial;
+    private final Consumer<TlsIdentity> rotated;
     private final RotationSchedule schedule;
     private final AtomicBoolean rotating = new AtomicBoolean();
 
     PeerIdRotation(ServiceContext ctx, PeerTable peers, TlsCredentials tls, PeerIdRotationConfig config,
-            Optional<Path> identityDir, Redial redial) {
+            Optional<Path> identityDir, Redial redial, Consumer<TlsIdentity> rotated) {
         if (!tls.identity().renewable()) {
             throw new GossipException(new GossipError.ClientError("peer_id_rotation needs the CA key that issues this node's"
                     + " certificate: cert_path/key_path name a certificate without one"));
@@ -62,6 +66,7 @@ final class PeerIdRotation {
         this.config = config;
         this.identityDir = identityDir;
         this.redial = redial;
+        this.rotated = rotated;
         this.schedule = new RotationSchedule(config.interval(), ctx.clock.millis());
     }
 
@@ -88,6 +93,7 @@ final class PeerIdRotation {
                 ctx.ownPeerId = fresh;
                 LOG.atInfo().setMessage("peer_id_rotated").addKeyValue("old_peer_id", old.toHex())
                         .addKeyValue("peer_id", fresh.toHex()).log();
+                rotated.accept(next);
                 if (config.reconnectOnRotation()) {
                     reconnectAll();
                 }

@@ -4,10 +4,11 @@ import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.Optional;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import net.dig.core.Bytes32;
 
-/** Reads the remote PeerId off a channel whose TLS handshake has completed. */
+/** Reads the remote PeerId, and the one this node presented, off a channel whose TLS handshake has completed. */
 final class RemotePeer {
     private RemotePeer() {}
 
@@ -26,5 +27,21 @@ final class RemotePeer {
         } catch (SSLPeerUnverifiedException e) {
             throw new IllegalStateException("peer certificate not available: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The PeerId of the certificate this node presented on {@code channel} (connections opened before a PeerId
+     * rotation keep the old one); empty without TLS or before its handshake.
+     */
+    static Optional<Bytes32> localPeerId(Channel channel) {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return Optional.empty();
+        }
+        Certificate[] chain = tls.engine().getSession().getLocalCertificates();
+        if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+            return Optional.empty();
+        }
+        return Optional.of(TlsIdentity.peerIdOf(leaf));
     }
 }

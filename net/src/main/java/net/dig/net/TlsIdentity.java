@@ -208,12 +208,12 @@ public final class TlsIdentity {
         return DhtRecordKeys.signer(privateKey, certificate.getPublicKey());
     }
 
-    /** The leaf's SubjectPublicKeyInfo (DER), whose SHA-256 is the PeerId. */
     /** The leaf's private key, for the one body signed with it (holdings, {@link HoldingsExchange}). */
     PrivateKey leafKey() {
         return privateKey;
     }
 
+    /** The leaf's SubjectPublicKeyInfo (DER), whose SHA-256 is the PeerId. */
     byte[] subjectPublicKeyInfo() {
         return certificate.getPublicKey().getEncoded();
     }
