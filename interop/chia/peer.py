@@ -40,6 +40,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +193,7 @@ async def run_process(args: argparse.Namespace, dial_target: tuple[str, int] | N
     )
     emit("process_started", pid=process.pid, command="chia_full_node")
     log_file = open(root / "full_node_stdout.log", "w", encoding="utf-8")
+    last_lines: deque[str] = deque(maxlen=40)
     success = False
     assert process.stdout is not None
     try:
@@ -207,10 +209,13 @@ async def run_process(args: argparse.Namespace, dial_target: tuple[str, int] | N
                 emit("timeout", seconds=args.timeout)
                 break
             if not raw:
-                emit("process_exited", returncode=await process.wait())
+                returncode = await process.wait()
+                # A node that dies before it listens says why only in its own output: carry the tail.
+                emit("process_exited", returncode=returncode, **({"log_tail": list(last_lines)} if returncode else {}))
                 break
             line = raw.decode("utf-8", "replace").rstrip()
             log_file.write(line + "\n")
+            last_lines.append(line[-400:])
             for name, pattern in LOG_PATTERNS:
                 match = pattern.search(line)
                 if match is None:

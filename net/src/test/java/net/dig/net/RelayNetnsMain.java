@@ -27,7 +27,7 @@ final class RelayNetnsMain {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[1]);
         TransportSettings transport = TransportSettings.defaults().toBuilder()
-                .timeouts(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5))
+                .timeouts(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(20))
                 .identity(Optional.of(dir.resolve("tls")), Optional.of(new TlsIdentity.CaFiles(Path.of(args[2]), Path.of(args[3]))),
                         PeerTrust.NETWORK_CA)
                 .ipBanExempt(java.util.Set.of()).build();
