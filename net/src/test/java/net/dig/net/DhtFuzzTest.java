@@ -17,7 +17,7 @@ import net.dig.wire.WireException;
  *
  * <p>The allocation is measured on a second decode of the same body: the first one also loads and links
  * classes, which the JVM counts against the thread. Without {@code JAZZER_FUZZ} this runs once per saved
- * input under {@code DhtFuzzTestInputs/} (the DHT golden vectors and the corpus of recorded runs);
+ * input under {@code DhtFuzzTestInputs/} (the DHT golden vectors and two malformed bodies);
  * {@code bench/scripts/fuzz.sh net/DhtFuzzTest#body} runs it coverage-guided (docs/fuzzing.md).
  */
 class DhtFuzzTest {
