@@ -50,11 +50,13 @@ final class ReplicationWiring {
 
     /**
      * The node's one fetch service: replication's fetches and the repairs' share its staging root and its
-     * window budget ({@link #start}, {@link RepairWiring#start}).
+     * window budget ({@link #start}, {@link RepairWiring#start}). The staging areas a stop left beside
+     * versions already stored are deleted here, before any peer is connected ({@link FetchService#discardLanded}).
      */
     static FetchService fetchService(NodeServices services, RandomGenerator random) {
         FetchService fetches = services.fetchService(new FetchConfig(ReplicationSection.WINDOW_BYTES, 2, 8,
                 Duration.ofSeconds(30), 1_000_000, Compression.NONE), random);
+        fetches.discardLanded();
         String killAt = System.getProperty(KILL_AT);
         if (killAt != null) {
             armKillPoint(fetches, killAt);

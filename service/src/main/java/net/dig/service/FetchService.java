@@ -2,6 +2,7 @@ package net.dig.service;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -204,6 +205,28 @@ public final class FetchService {
             System.getLogger(FetchService.class.getName()).log(System.Logger.Level.WARNING,
                     "staging_list_failed: cannot list the repair staging areas under " + repairRoot + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Deletes the staging areas of versions the store already holds, or holds a newer version of: what a
+     * process stopped between storing a version and deleting its staging area leaves (a fetch of it
+     * would end at once). Needs no peer, so a node calls it as it starts. Blocking (the index, the disk).
+     *
+     * @return the versions whose staging area was deleted
+     */
+    public synchronized List<DatastoreVersion> discardLanded() {
+        List<DatastoreVersion> discarded = new ArrayList<>();
+        for (DatastoreVersion v : staged()) {
+            if (running.containsKey(v.datastoreId())) {
+                continue;
+            }
+            Optional<Manifest> held = datastores.manifest(v.datastoreId());
+            if (held.isPresent() && held.get().version().version() >= v.version()) {
+                deleteQuietly(FetchStaging.dirOf(root, v.datastoreId(), v.version()));
+                discarded.add(v);
+            }
+        }
+        return discarded;
     }
 
     /** The versions with a staging area on disk (to begin again after a restart). */

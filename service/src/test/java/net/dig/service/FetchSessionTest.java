@@ -235,6 +235,26 @@ class FetchSessionTest {
     }
 
     @Test
+    void aStagingAreaLeftBesideAStoredVersionIsDiscardedAtStartWithoutAPeerAndAPendingOneIsKept() throws Exception {
+        try (FetchHarness h = FetchHarness.create(tmp, 256 * 1024, 3 * 256 * 1024)) {
+            FetchService fetches = h.fetches(FetchHarness.config(64 * 1024));
+            FetchHarness.Link link = h.link();
+            assertThat(link.run(fetches.begin(h.manifest.version(), THREE, link)).state()).isEqualTo(FetchSession.State.LANDED);
+            // a process stopped after storing, before deleting: the area of the held version, and of an older one
+            Path root = h.destEngine.config().dataDir().resolve("fetch");
+            FetchStaging.open(root, h.manifest.version());
+            DatastoreVersion newer = resigned(h.manifest, 2);
+            FetchStaging.open(root, newer);
+            FetchService restarted = h.fetches(FetchHarness.config(64 * 1024));
+            assertThat(restarted.staged()).containsExactlyInAnyOrder(h.manifest.version(), newer);
+
+            assertThat(restarted.discardLanded()).containsExactly(h.manifest.version());
+            assertThat(restarted.staged()).containsExactly(newer);
+            assertThat(restarted.discardLanded()).isEmpty();
+        }
+    }
+
+    @Test
     void aProviderThatDoesNotHoldTheVersionIsDroppedWithoutPenaltyAndARateLimitOnlyPauses() throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, 256 * 1024, 700_000)) {
             FetchService fetches = h.fetches(FetchHarness.config(64 * 1024));
