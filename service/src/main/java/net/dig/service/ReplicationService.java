@@ -66,6 +66,8 @@ import net.dig.storage.StorageEvents;
  * Thread-safe. {@link #onOffer} blocks (SQLite, the staging area): call it from a worker. Fetch sessions
  * run on the injected executor through a {@link FetchDriver} stamped by the injected clock; {@link #tick}
  * lets them time out stalled providers. A peer that does not answer an offer counts as not accepting.
+ * Offers of one version that arrive together begin one fetch and are all accepted; a version committed
+ * here is offered once per peer, by the commit or by the tick, whichever comes first.
  * The holders remembered per version are bounded ({@code MAX_VERSIONS} versions, oldest forgotten).
  */
 public final class ReplicationService<P> implements StorageEvents {
@@ -141,6 +143,8 @@ public final class ReplicationService<P> implements StorageEvents {
     /** Bytes per second the fetches of this node achieved (a moving average), what its stored-by estimates use. */
     private volatile double fetchRate = INITIAL_FETCH_RATE;
     private final Set<String> offering = ConcurrentHashMap.newKeySet();
+    /** Held from "is a fetch of it running?" to "it is": two offers of one version begin one fetch. */
+    private final Object beginning = new Object();
     private volatile OfferedVersions offered = OfferedVersions.inMemory();
     private volatile HoldingPolicy policy;
     private volatile HoldingFacts facts = HoldingFacts.NONE;
@@ -228,8 +232,14 @@ public final class ReplicationService<P> implements StorageEvents {
             HoldingPolicy p = policy;
             workers.execute(() -> r.reviewLanded(p, manifest).ifPresent(e -> steps.accept("evicted " + e.reason())));
         }
-        workers.execute(() -> announce(v).whenComplete((p, e) -> result.complete(p != null ? p
-                : new Propagation(v.datastoreId(), v.version(), List.of(), 0, now))));
+        String key = key(v.datastoreId(), v.version());
+        if (!offering.add(key)) {
+            return; // the tick is offering this version already, and completes the same result
+        }
+        workers.execute(() -> announce(v).whenComplete((p, e) -> {
+            offering.remove(key);
+            result.complete(p != null ? p : new Propagation(v.datastoreId(), v.version(), List.of(), 0, now));
+        }));
     }
 
     /**
@@ -302,16 +312,18 @@ public final class ReplicationService<P> implements StorageEvents {
         }
         Reply accept = new Reply(true, "", Math.max(0, freeBytes.getAsLong() - v.totalSize()),
                 clock.millis() + (long) Math.ceil(v.totalSize() * 1000.0 / fetchRate));
-        FetchDriver<P> running = drivers.get(v.datastoreId());
-        if (running != null && running.session().version().version() == v.version()
-                && running.session().outcome().isEmpty()) {
-            running.addProviders(List.of(from));
-            return accept;
-        }
-        try {
-            begin(v, holdersOf(v));
-        } catch (ServiceException e) {
-            return Reply.decline(e.code().name());
+        synchronized (beginning) {
+            FetchDriver<P> running = drivers.get(v.datastoreId());
+            if (running != null && running.session().version().version() == v.version()
+                    && running.session().outcome().isEmpty()) {
+                running.addProviders(List.of(from));
+                return accept;
+            }
+            try {
+                begin(v, holdersOf(v));
+            } catch (ServiceException e) {
+                return Reply.decline(e.code().name());
+            }
         }
         return accept;
     }
@@ -392,8 +404,7 @@ public final class ReplicationService<P> implements StorageEvents {
 
     private void resumeStaged(Collection<P> peers) {
         for (DatastoreVersion v : fetches.staged()) {
-            FetchDriver<P> running = drivers.get(v.datastoreId());
-            if (running != null && running.session().outcome().isEmpty()) {
+            if (fetchRunning(v.datastoreId())) {
                 continue;
             }
             HoldingPolicy.Verdict verdict = policy.decide(candidate(v, datastores.manifest(v.datastoreId())));
@@ -401,12 +412,22 @@ public final class ReplicationService<P> implements StorageEvents {
                 steps.accept("resume refused " + verdict.reason());
                 continue;
             }
-            try {
-                begin(v, peers);
-            } catch (ServiceException e) {
-                steps.accept("resume refused " + e.code());
+            synchronized (beginning) {
+                if (fetchRunning(v.datastoreId())) {
+                    continue;
+                }
+                try {
+                    begin(v, peers);
+                } catch (ServiceException e) {
+                    steps.accept("resume refused " + e.code());
+                }
             }
         }
+    }
+
+    private boolean fetchRunning(Bytes32 datastoreId) {
+        FetchDriver<P> d = drivers.get(datastoreId);
+        return d != null && d.session().outcome().isEmpty();
     }
 
     /** The fetch this node runs for a datastore it accepted, if any. */

@@ -97,4 +97,29 @@ class ReplicationServiceTest {
             assertThat(dest.onOffer("other", v1).reason()).isEqualTo(ReplicationService.Decline.ALREADY_HELD.name());
         }
     }
+
+    @Test
+    void aCommittedVersionIsOfferedOnceToEachPeerWhenTheTickRunsBeforeTheCommitsOfferIsSent() throws Exception {
+        try (FetchHarness h = FetchHarness.create(tmp, 262_144, 262_144 + 10)) {
+            Transport t = new Transport();
+            t.peers.add("peer");
+            t.answers.put("peer", new ReplicationService.Reply(true, "", 500, h.clock.millis()));
+            java.util.ArrayDeque<Runnable> queued = new java.util.ArrayDeque<>();
+            ReplicationService<String> source = h.source.replication(h.source.fetchService(FetchHarness.config(262_144),
+                    new java.util.SplittableRandom(1)), t, queued::add, true, () -> 0);
+
+            source.onVersionCommitted(h.manifest);
+            source.tick();
+            assertThat(t.offered).as("the tick leaves the commit's offer to the commit").isEmpty();
+            while (!queued.isEmpty()) {
+                queued.poll().run();
+            }
+            assertThat(t.offered).containsExactly("peer");
+            ReplicationService.Propagation p = source.announced(h.manifest.datastoreId(), h.manifest.version().version())
+                    .orElseThrow().getNow(null);
+            assertThat(p.acceptedBy()).containsExactly("peer");
+            source.tick();
+            assertThat(t.offered).containsExactly("peer");
+        }
+    }
 }
