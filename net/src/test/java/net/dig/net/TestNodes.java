@@ -12,7 +12,11 @@ import java.util.function.UnaryOperator;
 import net.dig.core.Clock;
 import net.dig.testkit.TestPki;
 
-/** Starts gossip services on 127.0.0.1:0 sharing one test network CA, and stops them all. */
+/**
+ * Starts gossip services on 127.0.0.1:0 sharing one test network CA, and stops them all. Their TLS,
+ * handshake and request timeouts leave room for a cold JVM's first handshake on a loaded CI machine; a
+ * test of a timeout sets its own.
+ */
 final class TestNodes implements AutoCloseable {
     /** A Chia-style network name: ids are names compared as strings, not 32-byte values. */
     static final String NETWORK = "testnet11";
@@ -31,7 +35,7 @@ final class TestNodes implements AutoCloseable {
     GossipConfig.Builder config() {
         int n = ++counter;
         TransportSettings transport = TransportSettings.defaults()
-                .toBuilder().timeouts(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5))
+                .toBuilder().timeouts(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(10))
                 .identity(Optional.of(dir.resolve("node-" + n)),
                         Optional.of(new TlsIdentity.CaFiles(pki.caCertificatePath(), pki.caKeyPath())), PeerTrust.NETWORK_CA)
                 .ipBanExempt(Set.of()).build();
