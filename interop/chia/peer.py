@@ -153,11 +153,23 @@ def seed_address_book(path: Path, peers: list[tuple[str, int]]) -> None:
 
 
 def free_port() -> int:
+    """A port free on 127.0.0.1 now, below Linux's ephemeral range (32768-60999).
+
+    Chia binds it seconds later; a port the kernel handed out (bind to 0) could by then be taken as
+    the local end of some other process's outbound connection, which never picks from below the range.
+    """
+    import random
     import socket
 
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    for _ in range(200):
+        port = random.randint(20000, 32767)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port on 127.0.0.1 in 20000-32767")
 
 
 # --------------------------------------------------------------------------------------------
