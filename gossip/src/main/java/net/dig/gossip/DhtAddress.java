@@ -5,11 +5,17 @@ import java.nio.charset.StandardCharsets;
 /**
  * One way to reach a DHT contact or a provider: a host (an IP literal or a DNS name, printable ASCII, at
  * most {@link #MAX_HOST_BYTES} bytes), a port and a transport kind. The kind is a code the transport
- * assigns ({@link #KIND_DIRECT} is a listening TLS socket); the DHT carries it without interpreting it.
+ * assigns; the DHT carries it without interpreting it.
  */
 public record DhtAddress(String host, int port, int kind) {
     public static final int MAX_HOST_BYTES = 253;
+    /** A listening TLS socket of the contact or provider itself. */
     public static final int KIND_DIRECT = 0;
+    /**
+     * A relay the contact or provider is registered with: {@code host} and {@code port} are the relay's, and the
+     * PeerId the address is listed under (the contact's, the record's provider) is the one to ask the relay for.
+     */
+    public static final int KIND_RELAY = 1;
 
     public DhtAddress {
         if (host == null || host.isEmpty() || host.length() > MAX_HOST_BYTES) {

@@ -4,16 +4,20 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import net.dig.core.Bytes32;
 import net.dig.gossip.DhtAddress;
@@ -45,9 +49,11 @@ import org.slf4j.LoggerFactory;
  * Every admitted connection becomes a routing-table contact at the address the peer listens on; the first one
  * after none makes the node join through it and announce again what it provides. Peers known only from the
  * address book carry no PeerId, so they enter the table once discovery connects to them. A message for a peer
- * goes over its connection; for a peer this node is not connected to, the service dials one of the addresses
- * the DHT learnt for it (at most {@link #MAX_CONCURRENT_DIALS} dials at once, never itself) and sends the
- * queued messages once the handshake is admitted. Requests are correlated by the DHT's own u64 request id,
+ * goes over its connection; for a peer this node is not connected to, the service dials the addresses the DHT
+ * learnt for it in turn until one connects (at most {@link #MAX_CONCURRENT_DIALS} dials at once, never itself)
+ * and sends the queued messages once the handshake is admitted. An address is a listening socket or a relay
+ * ({@link DhtAddress#KIND_RELAY}): a node registered with a relay announces it first in its provider records,
+ * and a dial to it goes through the relay ({@link RelayTunnels}), so a node behind a NAT is found and reached. Requests are correlated by the DHT's own u64 request id,
  * not by the Chia request id, so the same state machine runs here and in the simulator and owns its timeouts.
  *
  * <p>At most {@link #MAX_ANNOUNCING} announcements run at once (a quarter of the DHT's lookup limit if that is
@@ -94,6 +100,7 @@ public final class DhtService {
     private final PeerTable peers;
     private final Reputations reputations;
     private final Dialer dialer;
+    private final Function<RelayAddress, CompletableFuture<PeerConnectionHandler>> relayDialer;
     private final DhtConfig config;
     private final Supplier<List<DhtAddress>> ownAddresses;
     private volatile boolean canSign;
@@ -115,6 +122,15 @@ public final class DhtService {
             return size() > MAX_LEARNT_ADDRESSES;
         }
     };
+    /** The addresses providers listed in their own signed records, as lookups returned them; bounded as {@link #learnt}. */
+    private final LinkedHashMap<PeerId, List<DhtAddress>> announced = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PeerId, List<DhtAddress>> eldest) {
+            return size() > MAX_LEARNT_ADDRESSES;
+        }
+    };
     private final AtomicLong in = new AtomicLong();
     private final AtomicLong out = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -123,12 +139,14 @@ public final class DhtService {
     /** Routing-table size, records held and keys provided, as the DHT thread last left them. */
     private volatile int[] confined = new int[3];
 
-    DhtService(ServiceContext ctx, PeerTable peers, Reputations reputations, Dialer dialer, MessageBus bus,
+    DhtService(ServiceContext ctx, PeerTable peers, Reputations reputations, Dialer dialer,
+               Function<RelayAddress, CompletableFuture<PeerConnectionHandler>> relayDialer, MessageBus bus,
                DhtConfig config, Optional<ProviderSigner> signer, Supplier<List<DhtAddress>> ownAddresses) {
         this.ctx = ctx;
         this.peers = peers;
         this.reputations = reputations;
         this.dialer = dialer;
+        this.relayDialer = relayDialer;
         this.config = config;
         this.ownAddresses = ownAddresses;
         this.canSign = signer.isPresent();
@@ -321,9 +339,7 @@ public final class DhtService {
             return;
         }
         PeerId peer = connection.peerId();
-        InetSocketAddress at = PeerTable.listeningAddress(connection);
-        List<DhtAddress> addresses = at == null ? List.of()
-                : List.of(new DhtAddress(at.getAddress().getHostAddress(), at.getPort(), DhtAddress.KIND_DIRECT));
+        List<DhtAddress> addresses = contactAddresses(connection);
         run(() -> {
             learnt.put(peer, addresses);
             boolean alone = node.routingTableSize() == 0;
@@ -346,12 +362,23 @@ public final class DhtService {
      * again what it provides, since announcements made alone reached nobody.
      */
     private void rejoin() {
-        node.join(List.of(), now()).whenComplete((size, e) -> {
-            for (Bytes32 key : List.copyOf(provided.keySet())) {
-                announceQueue.add(() -> announce(key, new CompletableFuture<>()));
-            }
-            pumpAnnouncements();
-        });
+        node.join(List.of(), now()).whenComplete((size, e) -> announceAgain());
+    }
+
+    /** Announces again every key this node provides, at its addresses now (on the DHT thread). */
+    private void announceAgain() {
+        for (Bytes32 key : List.copyOf(provided.keySet())) {
+            announceQueue.add(() -> announce(key, new CompletableFuture<>()));
+        }
+        pumpAnnouncements();
+    }
+
+    /**
+     * This node's own addresses changed (it registered with a relay): what it provides is announced again at them,
+     * without waiting for the republish interval.
+     */
+    void readvertise() {
+        run(this::announceAgain);
     }
 
     private void learn(DhtMessage m) {
@@ -363,6 +390,13 @@ public final class DhtService {
         for (DhtContact c : contacts) {
             if (!c.addresses().isEmpty() && !c.id().equals(ctx.ownPeerId)) {
                 learnt.put(c.id(), c.addresses());
+            }
+        }
+        if (m instanceof DhtMessage.Providers p) {
+            for (ProviderRecord r : p.providers()) {
+                if (!r.addresses().isEmpty() && !r.provider().equals(ctx.ownPeerId) && DhtRecordKeys.VERIFIER.verify(r)) {
+                    announced.put(r.provider(), r.addresses());
+                }
             }
         }
     }
@@ -424,22 +458,43 @@ public final class DhtService {
     }
 
     private void dial(PeerId to, DhtMessage first) {
-        List<DhtAddress> addresses = knownAddresses(to);
-        if (addresses.isEmpty() || dialing.size() >= MAX_CONCURRENT_DIALS) {
+        if (knownAddresses(to).isEmpty() || dialing.size() >= MAX_CONCURRENT_DIALS) {
             return;
         }
-        DhtAddress a = addresses.getFirst();
         ArrayDeque<DhtMessage> queue = new ArrayDeque<>();
         queue.add(first);
         dialing.put(to, queue);
+        dialNext(to, new HashSet<>());
+    }
+
+    /**
+     * Dials {@code to} at the first address known for it now and not {@code tried}, and on failure at the next, so an
+     * address learnt while an earlier one was being dialled (a provider record naming a relay) is tried too; when none
+     * is left the queued messages are dropped.
+     */
+    private void dialNext(PeerId to, Set<DhtAddress> tried) {
+        Optional<DhtAddress> next = knownAddresses(to).stream().filter(a -> !tried.contains(a)).findFirst();
+        if (next.isEmpty()) {
+            dialing.remove(to);
+            return;
+        }
+        DhtAddress a = next.get();
+        tried.add(a);
         dials.incrementAndGet();
-        dialer.dial(InetSocketAddress.createUnresolved(a.host(), a.port()), Purpose.PEER).whenComplete((connection, error) -> run(() -> {
-            ArrayDeque<DhtMessage> waiting = dialing.remove(to);
-            if (error != null || waiting == null) {
-                if (error != null) {
-                    dialFailures.incrementAndGet();
-                    LOG.debug("dht_dial_failed: DHT dial to {} at {} failed: {}", to.shortHex(), a, error.toString());
+        InetSocketAddress at = InetSocketAddress.createUnresolved(a.host(), a.port());
+        CompletableFuture<PeerConnectionHandler> dialled = a.kind() == DhtAddress.KIND_RELAY
+                ? relayDialer.apply(new RelayAddress(at, to)) : dialer.dial(at, Purpose.PEER);
+        dialled.whenComplete((connection, error) -> run(() -> {
+            if (error != null) {
+                dialFailures.incrementAndGet();
+                LOG.debug("dht_dial_failed: DHT dial to {} at {} failed: {}", to.shortHex(), a, error.toString());
+                if (dialing.containsKey(to)) {
+                    dialNext(to, tried);
                 }
+                return;
+            }
+            ArrayDeque<DhtMessage> waiting = dialing.remove(to);
+            if (waiting == null) {
                 return;
             }
             if (!connection.peerId().equals(to)) {
@@ -450,13 +505,17 @@ public final class DhtService {
         }));
     }
 
+    /**
+     * Where {@code peer} may be dialled, best first: the addresses of its own signed provider records (a node
+     * behind a relay lists the relay), then its routing-table contact's, then those other nodes' answers named;
+     * only the kinds this node can dial ({@link DhtAddress#KIND_DIRECT}, {@link DhtAddress#KIND_RELAY}).
+     */
     private List<DhtAddress> knownAddresses(PeerId peer) {
-        Optional<DhtContact> contact = node.contact(peer);
-        if (contact.isPresent() && !contact.get().addresses().isEmpty()) {
-            return contact.get().addresses();
-        }
-        List<DhtAddress> seen = learnt.get(peer);
-        return seen == null ? List.of() : seen;
+        LinkedHashSet<DhtAddress> all = new LinkedHashSet<>(announced.getOrDefault(peer, List.of()));
+        node.contact(peer).ifPresent(c -> all.addAll(c.addresses()));
+        all.addAll(learnt.getOrDefault(peer, List.of()));
+        all.removeIf(a -> a.kind() != DhtAddress.KIND_DIRECT && a.kind() != DhtAddress.KIND_RELAY);
+        return List.copyOf(all);
     }
 
     // ---------------------------------------------------------------- the DHT thread
@@ -507,13 +566,35 @@ public final class DhtService {
         confined = new int[] {node.routingTableSize(), node.storedRecords(), provided.size()};
     }
 
-    /** The addresses this node announces: its listener, unless it listens on a wildcard address. */
-    static List<DhtAddress> listenerAddresses(ServiceContext ctx) {
+    /**
+     * The addresses this node announces in its provider records: first the relay it is registered with, if any (a
+     * node that registers with a relay is one that may not be reachable otherwise), then its listener unless it
+     * listens on a wildcard address.
+     */
+    static List<DhtAddress> ownAddresses(ServiceContext ctx, Optional<RelayAddress> relayed) {
+        List<DhtAddress> own = new ArrayList<>(2);
+        relayed.ifPresent(r -> own.add(new DhtAddress(r.relay().getHostString(), r.relay().getPort(), DhtAddress.KIND_RELAY)));
         InetSocketAddress bound = ctx.config.listenAddr();
-        if (bound.getAddress() == null || bound.getAddress().isAnyLocalAddress() || ctx.listenPort() == 0) {
-            return List.of();
+        if (bound.getAddress() != null && !bound.getAddress().isAnyLocalAddress() && ctx.listenPort() != 0) {
+            own.add(new DhtAddress(bound.getAddress().getHostAddress(), ctx.listenPort(), DhtAddress.KIND_DIRECT));
         }
-        return new ArrayList<>(List.of(new DhtAddress(bound.getAddress().getHostAddress(), ctx.listenPort(),
-                DhtAddress.KIND_DIRECT)));
+        return own;
+    }
+
+    /**
+     * Where a peer on {@code connection} can be dialled again: the address it listens on; for a session this node
+     * opened through a relay, that relay; nothing for one the peer opened through a relay (where the peer listens
+     * is not known from it).
+     */
+    private static List<DhtAddress> contactAddresses(PeerConnectionHandler connection) {
+        if (connection.relayed()) {
+            if (!connection.isOutbound()) {
+                return List.of();
+            }
+            InetSocketAddress via = connection.remoteAddress();
+            return List.of(new DhtAddress(via.getHostString(), via.getPort(), DhtAddress.KIND_RELAY));
+        }
+        InetSocketAddress at = PeerTable.listeningAddress(connection);
+        return at == null ? List.of() : List.of(new DhtAddress(at.getAddress().getHostAddress(), at.getPort(), DhtAddress.KIND_DIRECT));
     }
 }

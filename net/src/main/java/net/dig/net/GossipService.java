@@ -258,7 +258,10 @@ public final class GossipService {
         if (signer.isEmpty()) {
             LOG.warn("dht_announce_unavailable: the TLS leaf key is not P-256: this node finds DHT providers but cannot announce itself");
         }
-        dht = new DhtService(ctx, peers, reputations, dialer, bus, dhtConfig, signer, () -> DhtService.listenerAddresses(ctx));
+        DhtService service = new DhtService(ctx, peers, reputations, dialer, relay::dial, bus, dhtConfig, signer,
+                () -> DhtService.ownAddresses(ctx, relay.advertised()));
+        relay.onRegistered(address -> service.readvertise());
+        dht = service;
         return dht;
     }
 
@@ -416,13 +419,21 @@ public final class GossipService {
     /**
      * Connects to a node behind a NAT through its relay; completes with its PeerId once the handshake inside the
      * relayed session, checked end to end against {@code target.peer()}'s certificate, is admitted. Refusals are
-     * {@link GossipError.RelayError}s naming the relay's reason.
+     * {@link GossipError.RelayError}s naming the relay's reason. A node connected to already (another dial, the
+     * DHT's, may have reached it first, and the target then refuses the second session) completes at once.
      */
     public CompletableFuture<PeerId> connectViaRelay(RelayAddress target) {
         if (!ctx.isRunning()) {
             return CompletableFuture.failedFuture(new GossipException(new GossipError.ServiceNotStarted()));
         }
-        return relay.dial(target).thenApply(connection -> {
+        if (peers.contains(target.peer())) {
+            return CompletableFuture.completedFuture(target.peer());
+        }
+        return relay.dial(target).exceptionallyCompose(e -> peers.contains(target.peer())
+                ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(e)).thenApply(connection -> {
+            if (connection == null) {
+                return target.peer();
+            }
             if (!connection.peerId().equals(target.peer())) {
                 connection.disconnect();
                 throw new GossipException(new GossipError.RelayError("the relay connected us to " + connection.peerId()

@@ -91,6 +91,7 @@ final class RelayTunnels {
     private volatile EventLoopGroup local;
     private volatile Link home;
     private volatile RelayAddress advertised;
+    private final java.util.List<java.util.function.Consumer<RelayAddress>> onRegistered = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long lastConnectedAt = -1;
     private volatile CompletableFuture<RelayAddress> registered = new CompletableFuture<>();
 
@@ -135,6 +136,16 @@ final class RelayTunnels {
      */
     CompletableFuture<RelayAddress> registration() {
         return registered;
+    }
+
+    /** Where this node is reached through its relay now: present while it is registered. */
+    Optional<RelayAddress> advertised() {
+        return Optional.ofNullable(advertised);
+    }
+
+    /** Calls {@code listener} on the link's event loop each time this node registers with its relay. */
+    void onRegistered(java.util.function.Consumer<RelayAddress> listener) {
+        onRegistered.add(listener);
     }
 
     /** Dials {@code target.peer()} through {@code target.relay()}; completes when the handshake inside is admitted. */
@@ -286,6 +297,7 @@ final class RelayTunnels {
                     config.get().address().getPort()), ctx.ownPeerId);
             LOG.info("relay_registered: reachable at {}", advertised);
             registered.complete(advertised);
+            onRegistered.forEach(listener -> listener.accept(advertised));
         }
 
         CompletableFuture<PeerConnectionHandler> open(PeerId target) {

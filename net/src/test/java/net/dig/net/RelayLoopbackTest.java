@@ -76,6 +76,8 @@ class RelayLoopbackTest {
         assertThat(seenByHidden.peerId()).isEqualTo(outside.peerId());
         assertThat(seenByHidden.isOutbound()).isFalse();
         assertThat(relay.counts().sessions()).isEqualTo(1);
+        assertThat(GossipServiceTest.get(outside.connectViaRelay(address))).as("connected already").isEqualTo(hidden.peerId());
+        assertThat(relay.counts().sessions()).isEqualTo(1);
 
         InboundReceiver inbox = hidden.handle().inboundReceiver();
         byte[] body = new byte[60_000];

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import net.dig.testkit.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A node behind a NAT, in network namespaces this test creates: {@code drpub} (the relay and an outside node,
  * 10.77.1.0/24), {@code drnat} (a router masquerading 10.77.2.0/24 behind 10.77.1.254 with nftables) and
  * {@code drin} (the hidden node, 10.77.2.2). The outside node cannot reach the hidden node's listener; it reaches
- * it through the relay; when the relay process dies and comes back, the hidden node registers again.
+ * it through the relay; when the relay process dies and comes back, the hidden node registers again. The hidden
+ * node's DHT provider records list its relay first, and another node's lookup reaches it through that relay.
  *
  * <p>Needs root, {@code ip} and {@code nft} (installed from Debian here when missing); without them the test is
  * skipped, and under {@code CI=true} it fails saying why. Each process is a JVM started with {@code ip netns exec}.
@@ -37,6 +39,18 @@ class RelayNamespaceTest {
     private static final long LINE_SECONDS = 60;
     @TempDir Path dir;
     private final List<Child> children = new ArrayList<>();
+
+    private String ca;
+    private String caKey;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        requireNamespaces();
+        buildTopology();
+        TestPki pki = new TestPki(dir.resolve("pki"), Instant.now());
+        ca = pki.caCertificatePath().toString();
+        caKey = pki.caKeyPath().toString();
+    }
 
     @AfterEach
     void tearDown() throws Exception {
@@ -50,12 +64,6 @@ class RelayNamespaceTest {
 
     @Test
     void aNodeBehindTheNatIsReachedOnlyThroughTheRelayAndReconnectsWhenTheRelayDrops() throws Exception {
-        requireNamespaces();
-        buildTopology();
-        TestPki pki = new TestPki(dir.resolve("pki"), Instant.now());
-        String ca = pki.caCertificatePath().toString();
-        String caKey = pki.caKeyPath().toString();
-
         Child relay = start("drpub", "relay", "relay", ca, caKey, "10.77.1.1", "9450");
         relay.expect("READY");
         Child hidden = start("drin", "node", "hidden", ca, caKey, "10.77.2.2", "10.77.1.1:9450");
@@ -76,6 +84,38 @@ class RelayNamespaceTest {
         assertThat(hidden.expect("REGISTERED")).isEqualTo("REGISTERED " + registered);
         outside.send("dial " + registered);
         assertThat(outside.expect("DIALED")).isEqualTo("DIALED " + hiddenPeer[1]);
+    }
+
+    @Test
+    void aNodeBehindTheNatIsFoundThroughTheDhtAtItsRelayAndALookupReachesItThere() throws Exception {
+        start("drpub", "relay", "relay", ca, caKey, "10.77.1.1", "9450").expect("READY");
+        Child hidden = start("drin", "node", "hidden", ca, caKey, "10.77.2.2", "10.77.1.1:9450");
+        String[] hiddenPeer = hidden.expect("PEER").split(" ");
+        hidden.expect("REGISTERED");
+        // the hidden node's own PeerId as the key: the closest possible node to it, so every lookup of it asks that node
+        String key = hiddenPeer[1];
+        Child meeting = start("drpub", "node", "meeting", ca, caKey, "10.77.1.1", "-");
+        String[] meetingPeer = meeting.expect("PEER").split(" ");
+        hidden.send("direct 10.77.1.1:" + meetingPeer[2]);
+        assertThat(hidden.expect("DIALED")).isEqualTo("DIALED " + meetingPeer[1]);
+        hidden.send("provide " + key);
+        assertThat(Integer.parseInt(hidden.expect("PROVIDED").split(" ")[1])).isPositive();
+        // the seeker comes later, so the hidden node's own lookups never met it
+        Child seeker = start("drpub", "node", "seeker", ca, caKey, "10.77.1.1", "-");
+        seeker.expect("PEER");
+        seeker.send("direct 10.77.1.1:" + meetingPeer[2]);
+        assertThat(seeker.expect("DIALED")).isEqualTo("DIALED " + meetingPeer[1]);
+        hidden.send("relayed");
+        assertThat(hidden.expect("RELAYED")).isEqualTo("RELAYED 0");
+
+        seeker.send("find " + key);
+        assertThat(seeker.expect("FOUND")).as("the relay first, then the listener behind the NAT")
+                .isEqualTo("FOUND " + hiddenPeer[1] + " 1:10.77.1.1:9450,0:10.77.2.2:" + hiddenPeer[2]);
+        assertThat(seeker.expect("FOUND")).isEqualTo("FOUND end");
+        seeker.send("await " + hiddenPeer[1]);
+        assertThat(seeker.expect("CONNECTED")).as("the lookup asked the hidden node, through its relay").isEqualTo("CONNECTED true");
+        hidden.send("relayed");
+        assertThat(hidden.expect("RELAYED")).isEqualTo("RELAYED 1");
     }
 
     private void requireNamespaces() throws Exception {

@@ -9,7 +9,11 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import net.dig.core.Bytes32;
 import net.dig.core.Clock;
+import net.dig.gossip.PeerId;
+import net.dig.gossip.ProviderRecord;
 import net.dig.gossip.RelaySwitch;
 
 /**
@@ -17,9 +21,13 @@ import net.dig.gossip.RelaySwitch;
  * by lines on stdin and answering on stdout.
  * <pre>
  *  relay DIR CA_CERT CA_KEY HOST PORT            prints READY, runs until stdin closes
- *  node  DIR CA_CERT CA_KEY HOST RELAY|-         prints PEER hex, then REGISTERED addr on every registration;
+ *  node  DIR CA_CERT CA_KEY HOST RELAY|-         prints PEER hex port, then REGISTERED addr on every registration;
  *        stdin: "dial relay://..." -> DIALED hex | FAILED error;  "direct host:port" -> DIALED hex | FAILED error
+ *               "provide KEY" -> PROVIDED n (DHT records stored);  "find KEY" -> FOUND peer kind:host:port,... per
+ *               provider, then FOUND end;  "await HEX" -> CONNECTED true|false (within 60 s);
+ *               "relayed" -> RELAYED n (peers connected to this node through its relay)
  * </pre>
+ * A node runs the DHT ({@link DhtService}); keys are 64 hex digits.
  */
 final class RelayNetnsMain {
     private RelayNetnsMain() {}
@@ -50,6 +58,7 @@ final class RelayNetnsMain {
             config.relay(new RelayConfig(args[5], true, Duration.ofMillis(100), Duration.ofSeconds(1), 0));
         }
         GossipService node = new GossipService(config.build(), Clock.system(), new SplittableRandom(2));
+        DhtService dht = node.dht(net.dig.gossip.DhtConfig.defaults());
         node.start();
         System.out.println("PEER " + node.peerId().toHex() + " " + node.listenAddress().getPort());
         if (!args[5].equals("-")) {
@@ -70,9 +79,35 @@ final class RelayNetnsMain {
         for (String line; (line = in.readLine()) != null; ) {
             String[] cmd = line.split(" ");
             try {
-                var peer = cmd[0].equals("dial") ? node.connectViaRelay(RelayAddress.parse(cmd[1]))
-                        : node.handle().connectTo(RelayConfig.address(cmd[1]));
-                System.out.println("DIALED " + peer.get(30, TimeUnit.SECONDS).toHex());
+                switch (cmd[0]) {
+                    case "provide" -> System.out.println("PROVIDED " + dht.provide(Bytes32.fromHex(cmd[1])).get(60, TimeUnit.SECONDS));
+                    case "find" -> {
+                        for (ProviderRecord r : dht.findProviders(Bytes32.fromHex(cmd[1]), 20).get(60, TimeUnit.SECONDS).providers()) {
+                            System.out.println("FOUND " + r.provider().toHex() + " " + r.addresses().stream()
+                                    .map(a -> a.kind() + ":" + a.host() + ":" + a.port()).collect(Collectors.joining(",")));
+                        }
+                        System.out.println("FOUND end");
+                    }
+                    case "await" -> {
+                        PeerId peer = PeerId.parse(cmd[1]);
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                        boolean connected = false;
+                        while (!connected && System.nanoTime() < deadline) {
+                            connected = node.handle().connectedPeers().get(10, TimeUnit.SECONDS).stream()
+                                    .anyMatch(c -> c.peerId().equals(peer));
+                            if (!connected) {
+                                Thread.sleep(50); // polls the peer table until the connection is admitted or the deadline passes
+                            }
+                        }
+                        System.out.println("CONNECTED " + connected);
+                    }
+                    case "relayed" -> System.out.println("RELAYED " + node.relayStats().orElseThrow().relayPeerCount());
+                    default -> {
+                                var peer = cmd[0].equals("dial") ? node.connectViaRelay(RelayAddress.parse(cmd[1]))
+                                : node.handle().connectTo(RelayConfig.address(cmd[1]));
+                        System.out.println("DIALED " + peer.get(30, TimeUnit.SECONDS).toHex());
+                    }
+                }
             } catch (Exception e) {
                 System.out.println("FAILED " + e);
             }
