@@ -2,7 +2,6 @@ package net.dig.service;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,7 +18,6 @@ import net.dig.core.Bytes32;
 import net.dig.storage.CapsuleInfo;
 import net.dig.storage.DatastoreVersion;
 import net.dig.storage.FileEntry;
-import net.dig.storage.Manifest;
 
 /**
  * Fetches one signed datastore version from several providers and lands it in the store
@@ -38,7 +36,7 @@ import net.dig.storage.Manifest;
  * against those chunk hashes before they are written; the name and file table against name_sha256 and
  * files_root (count capped by {@link FetchConfig#maxFiles()} first). Before landing, every staged
  * capsule is read back from disk and hashed against its proven capsule hash; the store checks all of it
- * once more against the root.
+ * once more against the root ({@link StagedLanding}).
  *
  * <h2>Scheduling</h2>
  * Work is 4 KiB chunks not yet verified nor asked for, taken in capsule order as runs of at most
@@ -94,8 +92,8 @@ public final class FetchSession<P> {
     private final DatastoreVersion expected;
     private final FetchConfig config;
     private final PeerLink<P> link;
-    private final DatastoreService datastores;
     private final FetchStaging staging;
+    private final StagedLanding landing;
     private final Consumer<String> steps;
     private final Consumer<FetchSession<?>> onEnd;
     private final int capsuleCount;
@@ -125,8 +123,8 @@ public final class FetchSession<P> {
         this.only = only == null ? null : (BitSet) only.clone();
         this.config = config;
         this.link = link;
-        this.datastores = datastores;
         this.staging = staging;
+        this.landing = new StagedLanding(expected, datastores, staging, config.compression(), steps);
         this.capsuleCount = expected.capsuleCount();
         this.steps = steps;
         this.onEnd = onEnd;
@@ -235,7 +233,7 @@ public final class FetchSession<P> {
     /** A newer version replaces this one: outstanding answers are ignored, the staging area is deleted. */
     synchronized void supersede(String why) {
         if (outcome == null) {
-            deleteStaging();
+            landing.deleteStaging();
             end(new Outcome(State.SUPERSEDED, null, why));
         }
     }
@@ -536,75 +534,7 @@ public final class FetchSession<P> {
             return;
         }
         steps.accept("land");
-        if (only != null) {
-            repair(capsules, parts);
-            return;
-        }
-        Outcome result;
-        try {
-            datastores.store(new ManifestCodec.Decoded(expected, name, capsules, files), CapsuleParts.files(parts),
-                    config.compression());
-            result = new Outcome(State.LANDED, null, "stored version " + expected.version());
-            steps.accept("landed");
-        } catch (ServiceException e) {
-            if (e.code() == ErrorCode.STALE_VERSION) {
-                result = held();
-            } else {
-                result = new Outcome(State.FAILED, e.code(), e.getMessage());
-                if (e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.INSUFFICIENT_STORAGE
-                        || e.code() == ErrorCode.INDEX_BUSY) {
-                    end(result); // the node's own trouble: the staged bytes stay for a later resume
-                    return;
-                }
-            }
-        }
-        deleteStaging();
-        end(result);
-    }
-
-    /** Stores each verified capsule as a new copy of the version held; the staging area goes once all are in. */
-    private void repair(List<CapsuleInfo> capsules, Map<Integer, java.nio.file.Path> parts) {
-        Optional<Manifest> held = datastores.manifest(expected.datastoreId());
-        if (held.isEmpty() || !Arrays.equals(held.get().version().encode(), expected.encode())) {
-            deleteStaging();
-            end(new Outcome(State.SUPERSEDED, null, "the store no longer holds version " + expected.version()));
-            return;
-        }
-        for (CapsuleInfo c : capsules) {
-            try {
-                datastores.repairCapsule(expected.datastoreId(), c.index(), java.nio.file.Files.readAllBytes(parts.get(c.index())),
-                        config.compression());
-            } catch (java.io.IOException e) {
-                end(new Outcome(State.FAILED, ErrorCode.UNAVAILABLE, "cannot read back the staging area " + staging.dir() + ": "
-                        + e.getMessage()));
-                return;
-            } catch (ServiceException e) {
-                end(new Outcome(State.FAILED, e.code(), e.getMessage())); // what was stored stays; the rest resumes
-                return;
-            }
-        }
-        steps.accept("repaired");
-        deleteStaging();
-        end(new Outcome(State.LANDED, null, "repaired capsules " + capsules()));
-    }
-
-    /** What the store holds instead, after it refused this version as not newer. */
-    private Outcome held() {
-        Optional<Manifest> m = datastores.manifest(expected.datastoreId());
-        if (m.isPresent() && Arrays.equals(m.get().version().encode(), expected.encode())) {
-            return new Outcome(State.ALREADY_HELD, null, "version " + expected.version() + " is already stored");
-        }
-        return new Outcome(State.SUPERSEDED, null, "the store holds version "
-                + m.map(x -> x.version().version()).orElse(0L) + ", not older than " + expected.version());
-    }
-
-    private void deleteStaging() {
-        try {
-            staging.delete();
-        } catch (IOException e) {
-            System.getLogger(FetchSession.class.getName()).log(System.Logger.Level.WARNING,
-                    "staging_delete_failed: cannot delete the staging area " + staging.dir() + ": " + e.getMessage());
-        }
+        end(only != null ? landing.repair(capsules, parts, capsules()) : landing.version(name, files, capsules, parts));
     }
 
     private void end(Outcome o) {
