@@ -229,6 +229,17 @@ public final class FetchService {
         return discarded;
     }
 
+    /** Deletes the staging area of {@code v} unless a fetch of its datastore runs; whether one was deleted. */
+    public synchronized boolean discard(DatastoreVersion v) {
+        if (running.containsKey(v.datastoreId())) {
+            return false;
+        }
+        Path dir = FetchStaging.dirOf(root, v.datastoreId(), v.version());
+        boolean there = java.nio.file.Files.exists(dir);
+        deleteQuietly(dir);
+        return there;
+    }
+
     /** The versions with a staging area on disk (to begin again after a restart). */
     public List<DatastoreVersion> staged() {
         try {

@@ -59,7 +59,7 @@ import net.dig.storage.StorageEvents;
  *
  * <h2>Resume</h2>
  * A fetch whose staging area survived a restart ({@link FetchService#staged}) is begun again by
- * {@link #tick} once peers are connected, if the policy still keeps it (else its staging stays, unused), asking every connected peer (one that does not hold the
+ * {@link #tick} once peers are connected, if the policy still keeps it (else its staging area is deleted), asking every connected peer (one that does not hold the
  * version refuses and is dropped without penalty); it continues from the windows already staged.
  *
  * <h2>Concurrency and failure modes</h2>
@@ -409,6 +409,7 @@ public final class ReplicationService<P> implements StorageEvents {
             }
             HoldingPolicy.Verdict verdict = policy.decide(candidate(v, datastores.manifest(v.datastoreId())));
             if (!verdict.keep()) {
+                fetches.discard(v);
                 steps.accept("resume refused " + verdict.reason());
                 continue;
             }

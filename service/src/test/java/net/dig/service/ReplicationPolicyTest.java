@@ -66,6 +66,27 @@ class ReplicationPolicyTest {
     }
 
     @Test
+    void aStagedFetchThePolicyNoLongerKeepsIsNotResumedAndItsStagingAreaIsDeleted() throws Exception {
+        try (FetchHarness h = FetchHarness.create(tmp, 262_144, 2 * 262_144)) {
+            ReplicationServiceTest.Transport t = new ReplicationServiceTest.Transport();
+            t.windows = h.windows;
+            t.peers.add("source");
+            FetchService fetches = h.fetches(FetchHarness.config(262_144));
+            DatastoreVersion v = h.manifest.version();
+            FetchStaging.open(h.destEngine.config().dataDir().resolve("fetch"), v); // left by a stop mid-fetch
+            ReplicationService<String> dest = h.dest.replication(fetches, t, Runnable::run, true, () -> 10_000_000);
+            List<String> steps = new ArrayList<>();
+            dest.steps = steps::add;
+            dest.usePolicy(new SelectivePolicy(List.of(), List.of(), 1000, Optional.empty(), 0, h.clock));
+
+            dest.tick();
+            assertThat(steps).containsExactly("resume refused TOO_LARGE");
+            assertThat(fetches.staged()).isEmpty();
+            assertThat(t.asked).isEmpty();
+        }
+    }
+
+    @Test
     void aLandedVersionWhoseKnownNameABlacklistGlobRefusesIsEvicted() throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, 262_144, 2 * 262_144)) {
             ReplicationServiceTest.Transport t = new ReplicationServiceTest.Transport();
