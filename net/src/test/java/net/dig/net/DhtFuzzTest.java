@@ -17,7 +17,8 @@ import net.dig.wire.WireException;
  *
  * <p>The allocation is measured on a second decode of the same body: the first one also loads and links
  * classes, which the JVM counts against the thread. Without {@code JAZZER_FUZZ} this runs once per saved
- * input under {@code DhtFuzzTestInputs/} (the DHT golden vectors and two malformed bodies);
+ * input under {@code DhtFuzzTestInputs/} (the DHT golden vectors, two malformed bodies and the corpus of the
+ * recorded run, {@code corpus-*});
  * {@code bench/scripts/fuzz.sh net/DhtFuzzTest#body} runs it coverage-guided (docs/fuzzing.md).
  */
 class DhtFuzzTest {
