@@ -263,7 +263,7 @@ final class ContentRoutes {
     void manifest(RoutingContext ctx) {
         Bytes32 id = Http.datastoreId(ctx.pathParam("datastore_id"), "datastore_id");
         ApiContext.limit(ctx, c.apiLimiter(), c.apiKey(ctx), "api_requests");
-        content.readThrough().read(id);
+        content.read(id);
         DatastoreViews.View v = views.cached(id);
         if (v != null) {
             sendManifest(ctx, v);
@@ -308,7 +308,7 @@ final class ContentRoutes {
         String rawPath = rawTail(ctx, "file");
         String path = FilePaths.fromUrl(rawPath);
         ApiContext.limit(ctx, c.capsuleLimiter(), ApiContext.clientKey(ctx), "capsule_retrieval");
-        content.readThrough().read(id);
+        content.read(id);
         c.blocking(() -> views.load(id)).onSuccess(ApiContext.guarded(ctx, v -> streamFile(ctx, v, path, rawPath)))
                 .onFailure(e -> missOrFail(ctx, id, e));
     }

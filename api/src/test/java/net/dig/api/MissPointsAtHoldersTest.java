@@ -74,13 +74,17 @@ class MissPointsAtHoldersTest {
     }
 
     @Test
-    void aMissWithNoKnownHolderIsAPlain404WithAnEmptyList() throws Exception {
+    void aMissWithNoKnownHolderIsAPlain404WithAnEmptyListAndCountsAsDemand() throws Exception {
         try (ApiFixture f = new ApiFixture(tmp, new ManualClock(), PeerDirectory.none(), c -> c)) {
+            assertThat(f.services().content().reads().perHour(ABSENT)).isZero();
             HttpResponse<byte[]> r = f.get("/datastore/" + ABSENT.toHex() + "/manifest");
             assertThat(r.statusCode()).isEqualTo(404);
             JsonObject body = new JsonObject(new String(r.body()));
             assertThat(body.getString("error")).isEqualTo("unknown_datastore");
             assertThat(body.getJsonArray("providers")).isEmpty();
+            f.get("/datastore/" + ABSENT.toHex() + "/file/a.txt");
+            assertThat(f.services().content().reads().perHour(ABSENT)).as("two reads asked of a datastore not held")
+                    .isCloseTo(2 * Math.log(2), org.assertj.core.api.Assertions.within(1e-9));
         }
     }
 

@@ -121,7 +121,8 @@ final class ReplicationWiring {
         replication.keepTakenIn(OfferedVersions.open(ctx.home().dir().resolve(TAKEN)), new HoldingFacts() {
             @Override
             public HoldingCandidate.Demand demand(net.dig.core.Bytes32 id) {
-                return new HoldingCandidate.Demand(0, holdings == null ? 0 : holdings.book().holders(id).size());
+                return new HoldingCandidate.Demand(services.content().reads().perHour(id),
+                        holdings == null ? 0 : holdings.book().holders(id).size());
             }
         });
         transport.serve(replication);

@@ -46,6 +46,7 @@ import net.dig.storage.StorageException;
 public final class ContentService implements MeterBinder {
     private final StorageEngine storage;
     private final DatastoreViews views;
+    private final ReadRates reads;
     private final CapsuleTiers tiers;
     private final List<Consumer<Bytes32>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<CapsuleDamage>> repairs = new CopyOnWriteArrayList<>();
@@ -56,6 +57,21 @@ public final class ContentService implements MeterBinder {
         this.storage = storage;
         this.tiers = tiers;
         this.views = new DatastoreViews(storage, clock);
+        this.reads = new ReadRates(clock);
+    }
+
+    /**
+     * A reader asked for a datastore (its manifest or a file of it), held here or not: counted in {@link #reads},
+     * then told to the read-through. On an event loop; in memory.
+     */
+    public void read(Bytes32 datastoreId) {
+        reads.read(datastoreId);
+        readThrough.read(datastoreId);
+    }
+
+    /** How often readers ask for each datastore (the demand a holding policy weighs). */
+    public ReadRates reads() {
+        return reads;
     }
 
     /**
