@@ -16,8 +16,6 @@ import net.dig.net.PeerReplication;
 import net.dig.service.FetchConfig;
 import java.util.List;
 import net.dig.service.FetchService;
-import net.dig.service.HoldingCandidate;
-import net.dig.service.HoldingFacts;
 import net.dig.service.HoldingReview;
 import net.dig.service.NodeServices;
 import net.dig.service.OfferedVersions;
@@ -118,13 +116,8 @@ final class ReplicationWiring {
                 () -> messaging.announcement().capacityFreeBytes());
         replication.keepOfferedIn(OfferedVersions.open(ctx.home().dir().resolve(OFFERED)));
         net.dig.net.HoldingsExchange holdings = runtime.holdings();
-        replication.keepTakenIn(OfferedVersions.open(ctx.home().dir().resolve(TAKEN)), new HoldingFacts() {
-            @Override
-            public HoldingCandidate.Demand demand(net.dig.core.Bytes32 id) {
-                return new HoldingCandidate.Demand(services.content().reads().perHour(id),
-                        holdings == null ? 0 : holdings.book().holders(id).size());
-            }
-        });
+        replication.keepTakenIn(OfferedVersions.open(ctx.home().dir().resolve(TAKEN)),
+                services.holdingFacts(id -> holdings == null ? 0 : holdings.book().holders(id).size()));
         transport.serve(replication);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("replication-tick").daemon().factory());

@@ -136,6 +136,23 @@ public final class HandleService implements AutoCloseable {
                 new ServiceException(ErrorCode.UNKNOWN_HANDLE, "handle '" + handle + "' is not registered"));
     }
 
+    /**
+     * The handles that point at {@code datastoreId} now: those whose holding record names it and is
+     * {@link HandleNamespace.Status#ACTIVE}, by label. Blocking (the handle table).
+     */
+    public List<NodePayload.HandleRegistration> activeFor(Bytes32 datastoreId) {
+        long now = clock.epochSeconds();
+        List<NodePayload.HandleRegistration> out = new ArrayList<>();
+        for (String label : table.labelsPointingAt(datastoreId)) {
+            HandleNamespace.resolve(label, table.records(label), now)
+                    .filter(r -> r.status() == HandleNamespace.Status.ACTIVE)
+                    .flatMap(HandleNamespace.Resolution::record)
+                    .filter(r -> r.datastoreId().equals(datastoreId))
+                    .ifPresent(out::add);
+        }
+        return out;
+    }
+
     /** This node's digest of every record it holds. */
     public HandleDigest digest() {
         ByteBuffer hashes = ByteBuffer.allocate(HandleDigest.BUCKETS * 32);

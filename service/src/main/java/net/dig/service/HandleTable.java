@@ -25,9 +25,11 @@ import net.dig.wire.WireException;
  * handle_records(id BLOB(32) PRIMARY KEY   SHA-256 of the record's signed bytes
  *                label TEXT, bucket INT    the label and its digest bucket (HandleDigest.bucketOf)
  *                registered_at INT         Unix seconds
- *                record BLOB)              the record as field 21 carries it (NodeMessageCodec.encodeHandle)
- * index on label, index on bucket
+ *                record BLOB               the record as field 21 carries it (NodeMessageCodec.encodeHandle)
+ *                datastore BLOB(32))       the datastore id the record points at
+ * index on label, index on bucket, index on datastore
  * </pre>
+ * A table written before {@code datastore} existed gets the column on open, filled from the records.
  * Every record is kept, not only the holders: the namespace rule is a function of the whole set
  * ({@link HandleNamespace}). The table of the earlier, node-local registrations ({@code handles}) is left
  * as it was and no longer read: those were signed without a time the network can check (docs/decisions.md
@@ -58,6 +60,8 @@ public final class HandleTable implements AutoCloseable {
                         + " bucket INTEGER NOT NULL, registered_at INTEGER NOT NULL, record BLOB NOT NULL)");
                 s.execute("CREATE INDEX IF NOT EXISTS handle_records_label ON handle_records(label)");
                 s.execute("CREATE INDEX IF NOT EXISTS handle_records_bucket ON handle_records(bucket, id)");
+                addDatastoreColumn(s);
+                s.execute("CREATE INDEX IF NOT EXISTS handle_records_datastore ON handle_records(datastore)");
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM handle_records")) {
                     count = rs.next() ? rs.getLong(1) : 0;
                 }
@@ -67,11 +71,46 @@ public final class HandleTable implements AutoCloseable {
         }
     }
 
+    /** Adds {@code datastore} to a table made before it existed, filled from each row's record. */
+    private void addDatastoreColumn(Statement s) throws SQLException {
+        boolean present = false;
+        try (ResultSet rs = s.executeQuery("PRAGMA table_info(handle_records)")) {
+            while (rs.next()) {
+                present |= rs.getString("name").equals("datastore");
+            }
+        }
+        if (present) {
+            return;
+        }
+        db.setAutoCommit(false);
+        try {
+            s.execute("ALTER TABLE handle_records ADD COLUMN datastore BLOB");
+            try (ResultSet rs = s.executeQuery("SELECT id, record FROM handle_records");
+                 PreparedStatement ps = db.prepareStatement("UPDATE handle_records SET datastore = ? WHERE id = ?")) {
+                while (rs.next()) {
+                    try {
+                        ps.setBytes(1, NodeMessageCodec.decodeHandle(rs.getBytes(2)).datastoreId().toArray());
+                    } catch (WireException e) {
+                        continue; // a damaged row stays without one, skipped as every read skips it
+                    }
+                    ps.setBytes(2, rs.getBytes(1));
+                    ps.executeUpdate();
+                }
+            }
+            db.commit();
+        } catch (SQLException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(true);
+        }
+    }
+
     /** Stores {@code r} unless it is known or the table is full. */
     public synchronized Added add(HandleRegistration r) {
         Bytes32 id = r.id();
-        try (PreparedStatement ps = db.prepareStatement("INSERT OR IGNORE INTO handle_records(id, label, bucket, registered_at, record)"
-                + " VALUES (?,?,?,?,?)")) {
+        try (PreparedStatement ps = db.prepareStatement("INSERT OR IGNORE INTO handle_records(id, label, bucket, registered_at, record,"
+                + " datastore) VALUES (?,?,?,?,?,?)")) {
             if (contains(id)) {
                 return Added.KNOWN;
             }
@@ -83,6 +122,7 @@ public final class HandleTable implements AutoCloseable {
             ps.setInt(3, HandleDigest.bucketOf(r.label()));
             ps.setLong(4, r.registeredAt());
             ps.setBytes(5, NodeMessageCodec.encodeHandle(r));
+            ps.setBytes(6, r.datastoreId().toArray());
             ps.executeUpdate();
             count++;
             return Added.NEW;
@@ -103,6 +143,22 @@ public final class HandleTable implements AutoCloseable {
     /** Every record of {@code label}. */
     public synchronized List<HandleRegistration> records(String label) {
         return query("SELECT record FROM handle_records WHERE label = ?", ps -> ps.setString(1, label));
+    }
+
+    /** The labels with at least one record pointing at {@code datastoreId}, ascending. */
+    public synchronized List<String> labelsPointingAt(Bytes32 datastoreId) {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT DISTINCT label FROM handle_records WHERE datastore = ? ORDER BY label")) {
+            ps.setBytes(1, datastoreId.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException ex) {
+            throw new ServiceException(ErrorCode.UNAVAILABLE, "handle table read failed: " + ex.getMessage(), ex);
+        }
     }
 
     /** Every record of bucket {@code bucket}, by ascending id. */

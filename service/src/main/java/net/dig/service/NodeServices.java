@@ -95,6 +95,31 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         return handles;
     }
 
+    /**
+     * What this node knows of a datastore for its holding policy: the HTTP reads of it ({@link ContentService#reads}),
+     * {@code holdersKnown} (how many holders its peers' announcements list), and the active handles pointing at it
+     * with the lowest tier among them ({@link HandleService#activeFor}).
+     */
+    public HoldingFacts holdingFacts(java.util.function.ToIntFunction<net.dig.core.Bytes32> holdersKnown) {
+        Objects.requireNonNull(holdersKnown, "holdersKnown");
+        return new HoldingFacts() {
+            @Override
+            public HoldingCandidate.Demand demand(net.dig.core.Bytes32 id) {
+                return new HoldingCandidate.Demand(content.reads().perHour(id), holdersKnown.applyAsInt(id));
+            }
+
+            @Override
+            public java.util.List<String> handles(net.dig.core.Bytes32 id) {
+                return handles.activeFor(id).stream().map(net.dig.wire.NodePayload.HandleRegistration::label).toList();
+            }
+
+            @Override
+            public java.util.OptionalInt tier(net.dig.core.Bytes32 id) {
+                return handles.activeFor(id).stream().mapToInt(net.dig.wire.NodePayload.HandleRegistration::tier).min();
+            }
+        };
+    }
+
     /** Bytes of capsule windows uploaded to peers since start (the serving budget's grants; 0 before serving runs). */
     public long capsuleBytesUploaded() {
         UploadBudget u = uploads;

@@ -59,9 +59,12 @@ class HandleServiceTest {
             assertThat(r.record().orElseThrow().datastoreId()).isEqualTo(m.datastoreId());
             assertThat(handles.register(reg, OWNER.sign(reg.signingBytes())).record()).isEqualTo(r.record());
             assertThat(broadcast).hasSize(1);
+            assertThat(handles.activeFor(m.datastoreId())).as("pending, not active yet").isEmpty();
             clock.advance(java.time.Duration.ofSeconds(HandleNamespace.SETTLE_SECONDS));
             assertThat(handles.resolve("my-site").status()).isEqualTo(HandleNamespace.Status.ACTIVE);
             assertThat(handles.resolve("my-site").record().orElseThrow().tier()).isEqualTo(4);
+            assertThat(handles.activeFor(m.datastoreId())).extracting(NodePayload.HandleRegistration::label).containsExactly("my-site");
+            assertThat(handles.activeFor(other.datastoreId())).isEmpty();
 
             // the owner re-tiers the handle it holds; another owner cannot take it
             HandleRegistration retier = reg("my-site", m.datastoreId(), 2, clock.epochSeconds());

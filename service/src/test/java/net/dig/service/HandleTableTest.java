@@ -40,4 +40,33 @@ class HandleTableTest {
             assertThat(t.bucket(b)).contains(rec("site", 1));
         }
     }
+
+    @Test
+    void theLabelsPointingAtADatastoreAreFoundAlsoInATableWrittenBeforeTheColumnExisted() throws Exception {
+        Path file = dir.resolve("older.sqlite");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE handle_records (id BLOB PRIMARY KEY, label TEXT NOT NULL,"
+                        + " bucket INTEGER NOT NULL, registered_at INTEGER NOT NULL, record BLOB NOT NULL)");
+            }
+            java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO handle_records VALUES (?,?,?,?,?)");
+            for (HandleRegistration r : java.util.List.of(rec("zeta", 1), rec("site", 1), rec("else", 2))) {
+                ps.setBytes(1, r.id().toArray());
+                ps.setString(2, r.label());
+                ps.setInt(3, HandleDigest.bucketOf(r.label()));
+                ps.setLong(4, r.registeredAt());
+                ps.setBytes(5, net.dig.wire.NodeMessageCodec.encodeHandle(r));
+                ps.executeUpdate();
+            }
+        }
+        try (HandleTable t = new HandleTable(file)) {
+            assertThat(t.labelsPointingAt(rec("site", 1).datastoreId())).containsExactly("site", "zeta");
+            assertThat(t.add(rec("other", 2))).isEqualTo(HandleTable.Added.NEW);
+            assertThat(t.labelsPointingAt(rec("other", 2).datastoreId())).containsExactly("else", "other");
+            assertThat(t.labelsPointingAt(net.dig.core.Bytes32.ZERO)).isEmpty();
+        }
+        try (HandleTable t = new HandleTable(file)) {
+            assertThat(t.labelsPointingAt(rec("site", 1).datastoreId())).containsExactly("site", "zeta");
+        }
+    }
 }

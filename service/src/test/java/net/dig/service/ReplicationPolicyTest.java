@@ -22,6 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicationPolicyTest {
     @TempDir Path tmp;
 
+    /** The destination's replication over {@code t}, which answers fetches from the source; room for anything. */
+    private static ReplicationService<String> replicating(FetchHarness h, ReplicationServiceTest.Transport t) {
+        t.windows = h.windows;
+        return h.dest.replication(h.fetches(FetchHarness.config(262_144)), t, Runnable::run, true, () -> 10_000_000);
+    }
+
     @Test
     void refusedOffersFetchNothingAndAReviewEvictsOnlyWhatWasTakenFromPeers() throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, 262_144, 3 * 262_144 + 10)) {
@@ -66,6 +72,29 @@ class ReplicationPolicyTest {
     }
 
     @Test
+    void anArchiveTierFilterRefusesByTheTierOfAnActiveHandleTheNetworkSpreadHere() throws Exception {
+        try (FetchHarness h = FetchHarness.create(tmp, 262_144, 2 * 262_144)) {
+            ReplicationServiceTest.Transport t = new ReplicationServiceTest.Transport();
+            ReplicationService<String> dest = replicating(h, t);
+            dest.keepTakenIn(OfferedVersions.open(tmp.resolve("taken")), h.dest.holdingFacts(id -> 0));
+            DatastoreVersion v = h.manifest.version();
+            dest.usePolicy(new ArchivePolicy(true, Set.of(1, 2)));
+            assertThat(dest.keeps(v)).as("no handle: tier unknown, kept").isTrue();
+
+            long settled = h.clock.epochSeconds() - HandleNamespace.SETTLE_SECONDS - 1;
+            var record = net.dig.wire.NodePayload.HandleRegistration.signed("tiered", v.nonce(), Optional.empty(), 4, settled,
+                    settled + 86_400, false, new java.util.TreeMap<>(), FetchHarness.OWNER);
+            assertThat(record.datastoreId()).isEqualTo(v.datastoreId());
+            assertThat(h.dest.handles().receive(record, false)).isEqualTo(HandleService.Outcome.NEW);
+
+            assertThat(dest.onOffer("source", v)).isEqualTo(ReplicationService.Reply.decline("TIER_FILTERED"));
+            assertThat(t.asked).isEmpty();
+            dest.usePolicy(new ArchivePolicy(true, Set.of(4)));
+            assertThat(dest.keeps(v)).isTrue();
+        }
+    }
+
+    @Test
     void aStagedFetchThePolicyNoLongerKeepsIsNotResumedAndItsStagingAreaIsDeleted() throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, 262_144, 2 * 262_144)) {
             ReplicationServiceTest.Transport t = new ReplicationServiceTest.Transport();
@@ -90,9 +119,7 @@ class ReplicationPolicyTest {
     void aLandedVersionWhoseKnownNameABlacklistGlobRefusesIsEvicted() throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, 262_144, 2 * 262_144)) {
             ReplicationServiceTest.Transport t = new ReplicationServiceTest.Transport();
-            t.windows = h.windows;
-            ReplicationService<String> dest = h.dest.replication(h.fetches(FetchHarness.config(262_144)), t, Runnable::run,
-                    true, () -> 10_000_000);
+            ReplicationService<String> dest = replicating(h, t);
             List<String> steps = new ArrayList<>();
             dest.steps = steps::add;
             dest.usePolicy(new SelectivePolicy(List.of(), List.of("content*"), 0, Optional.empty(), 0, h.clock));
