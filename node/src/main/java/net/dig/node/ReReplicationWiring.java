@@ -123,6 +123,11 @@ final class ReReplicationWiring {
             public boolean keeps(DatastoreVersion version) {
                 return runtime.replication == null || runtime.replication.keeps(version);
             }
+
+            @Override
+            public boolean takesEverything() {
+                return runtime.replication != null && runtime.replication.policy().takesEverything();
+            }
         };
         ReReplicationService<PeerId> service = new ReReplicationService<>(services.datastores(), fetches,
                 new ReplicaRepair(config.rereplication(), clock, random), network, volunteering, workers, clock,

@@ -80,34 +80,66 @@ class ReReplicationWiringTest {
         return get(n, "/datastore/" + id + "/manifest").statusCode() == 200;
     }
 
-    @Test
-    void whenOneOfThreeHoldersLeavesTheFourthNodeReplicatesTheDatastoreAndServesItByteIdentical() throws Exception {
-        byte[] data = new byte[6 * 262_144 - 77];
-        new SplittableRandom(65).nextBytes(data);
+    /** A datastore of {@code data} added on A's home (A stopped); its id. */
+    private String addedOnA(byte[] data) throws Exception {
         Path file = Files.write(tmp.resolve("rerep.bin"), data);
-        Path homeA = tmp.resolve("a");
-        CliRun a0 = new CliRun(homeA, Map.of());
+        CliRun a0 = new CliRun(tmp.resolve("a"), Map.of());
         assertThat(a0.run("init").code()).isZero();
         CliRun.Result added = a0.run("datastore", "add", file.toString(), "--capsule-size", "256KiB", "--json",
                 "--compression", "none", "--name", "rerep");
         assertThat(added.code()).as(added.err()).isZero();
-        String id = JSON.readTree(added.out()).get("datastore_id").asText();
+        return JSON.readTree(added.out()).get("datastore_id").asText();
+    }
+
+    /**
+     * B and C take A's datastore, then a node that takes nothing (E, returned) answers every holder's offer, so no
+     * holder offers the version to a newcomer (ordinary push replication): a node started after this can only get
+     * its copy by re-replication.
+     */
+    private NodeRuntime heldByThreeAndOfferedToNoNewcomer(NodeRuntime a, NodeRuntime b, NodeRuntime c, String id) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> holds(b, id) && holds(c, id));
+        net.dig.core.Bytes32 key = net.dig.core.Bytes32.fromHex(id);
+        List<Setting> refusing = new ArrayList<>(bootstrapTo(a, b, c));
+        refusing.add(new Setting("network.replication.enabled", "false", "test"));
+        long version = a.services().datastores().manifest(key).orElseThrow().version().version();
+        NodeRuntime e = start("e", refusing);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
+                a.replication.offered(key, version) && b.replication.offered(key, version) && c.replication.offered(key, version));
+        return e;
+    }
+
+    @Test
+    void anArchiveNodeThatJoinsLateTakesACopyOfADatastoreThatHasItsTargetOfHoldersAlready() throws Exception {
+        byte[] data = new byte[3 * 262_144 + 5];
+        new SplittableRandom(66).nextBytes(data);
+        String id = addedOnA(data);
+        try (NodeRuntime a = start("a", List.of());
+             NodeRuntime b = start("b", bootstrapTo(a));
+             NodeRuntime c = start("c", bootstrapTo(a, b));
+             NodeRuntime e = heldByThreeAndOfferedToNoNewcomer(a, b, c, id)) {
+            assertThat(holds(e, id)).isFalse();
+            List<Setting> archive = new ArrayList<>(bootstrapTo(a, b, c));
+            archive.add(new Setting("node.mode", "archive", "test"));
+            try (NodeRuntime d = start("d", archive)) {
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> holds(d, id));
+                await().atMost(Duration.ofSeconds(30)).until(() -> d.rereplication.landed() >= 1);
+                assertThat(d.rereplication.landed()).isEqualTo(1);
+                assertThat(get(d, "/datastore/" + id + "/file/rerep.bin").body()).isEqualTo(data);
+            }
+        }
+    }
+
+    @Test
+    void whenOneOfThreeHoldersLeavesTheFourthNodeReplicatesTheDatastoreAndServesItByteIdentical() throws Exception {
+        byte[] data = new byte[6 * 262_144 - 77];
+        new SplittableRandom(65).nextBytes(data);
+        String id = addedOnA(data);
 
         try (NodeRuntime a = start("a", List.of());
              NodeRuntime b = start("b", bootstrapTo(a));
              NodeRuntime c = start("c", bootstrapTo(a, b))) {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> holds(b, id) && holds(c, id));
-            // A node that takes nothing answers every holder's offer, so no holder offers the version to a newcomer
-            // (ordinary push replication): D below can only get its copy by re-replication.
             net.dig.core.Bytes32 key = net.dig.core.Bytes32.fromHex(id);
-            List<Setting> refusing = new ArrayList<>(bootstrapTo(a, b, c));
-            refusing.add(new Setting("network.replication.enabled", "false", "test"));
-            long version = a.services().datastores().manifest(key).orElseThrow().version().version();
-            try (NodeRuntime e = start("e", refusing)) {
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
-                        a.replication.offered(key, version) && b.replication.offered(key, version)
-                        && c.replication.offered(key, version));
+            try (NodeRuntime e = heldByThreeAndOfferedToNoNewcomer(a, b, c, id)) {
                 assertThat(holds(e, id)).isFalse();
                 try (NodeRuntime d = start("d", bootstrapTo(a, b, c))) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> d.nodeMessages.directory().size() >= 3);

@@ -28,6 +28,12 @@ public final class ArchivePolicy implements HoldingPolicy {
         return "archive";
     }
 
+    /** With {@code accept_all}: an archive also fetches what it only hears of, not only what is offered. */
+    @Override
+    public boolean takesEverything() {
+        return acceptAll;
+    }
+
     @Override
     public Verdict decide(HoldingCandidate c) {
         if (!tierFilter.isEmpty() && c.tier().isPresent() && !tierFilter.contains(c.tier().getAsInt())) {

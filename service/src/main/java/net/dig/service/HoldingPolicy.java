@@ -77,6 +77,14 @@ public interface HoldingPolicy {
     /** Whether {@code candidate} is kept; pure and quick (no I/O). */
     Verdict decide(HoldingCandidate candidate);
 
+    /**
+     * Whether this mode takes a copy of every datastore it hears of (holdings announcements, the DHT), however many
+     * holders it has, not only of those offered to it or short of holders: an archive with {@code accept_all}.
+     */
+    default boolean takesEverything() {
+        return false;
+    }
+
     /** A policy of mode {@code mode} that refuses every candidate with {@link Reason#READ_THROUGH_ONLY}. */
     static HoldingPolicy declining(String mode) {
         Objects.requireNonNull(mode, "mode");

@@ -41,6 +41,8 @@ public final class ReReplicationService<P> {
     /** How long one holder lookup or record fetch may take before the datastore is skipped this tick. */
     public static final long LOOKUP_WAIT = 10_000;
     static final int MAX_RECORDS = 65_536;
+    static final long ARCHIVE_FIRST_RETRY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    static final long ARCHIVE_MAX_RETRY_NANOS = TimeUnit.HOURS.toNanos(1);
 
     /** What re-replication needs from the network. */
     public interface Network<P> {
@@ -68,6 +70,11 @@ public final class ReReplicationService<P> {
 
         /** Whether the operating mode keeps this version (archive, selective); one it refuses is never volunteered for. */
         boolean keeps(DatastoreVersion version);
+
+        /** Whether the mode takes a copy of everything it hears of, however many holders ({@link HoldingPolicy#takesEverything}). */
+        default boolean takesEverything() {
+            return false;
+        }
     }
 
     private final DatastoreService datastores;
@@ -79,6 +86,10 @@ public final class ReReplicationService<P> {
     private final Clock clock;
     private final Map<Bytes32, DatastoreVersion> records = new HashMap<>();
     private final Map<Bytes32, FetchDriver<P>> running = new HashMap<>();
+    /** Datastores fetched because the mode takes everything, not because the repair machine asked. */
+    private final java.util.Set<Bytes32> archiving = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<Bytes32, Long> archiveRetry = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Bytes32, Long> archiveBackoff = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long landed;
     private volatile long failed;
     private volatile long rounds;
@@ -108,6 +119,8 @@ public final class ReReplicationService<P> {
         for (Bytes32 id : network.known()) {
             if (datastores.manifest(id).isPresent()) {
                 repair.forget(id);
+                archiveRetry.remove(id);
+                archiveBackoff.remove(id);
                 continue;
             }
             if (running.containsKey(id)) {
@@ -118,6 +131,10 @@ public final class ReReplicationService<P> {
                 continue;
             }
             int count = holders.get().size();
+            if (count >= repair.settings().targetHolders() && volunteering.takesEverything()) {
+                archive(id, holders.get());
+                continue;
+            }
             if (count >= repair.settings().targetHolders()) {
                 repair.observe(id, records.containsKey(id) ? records.get(id).totalSize() : 0, count, network.candidates(count));
                 continue;
@@ -141,6 +158,24 @@ public final class ReReplicationService<P> {
                 begin(id, holders.get());
             }
         }
+    }
+
+    /**
+     * A mode that takes everything ({@link Volunteering#takesEverything}) fetches a datastore held widely enough that
+     * re-replication would leave it alone: at most {@code max_concurrent} such fetches at once, within the room, a
+     * failed one waiting twice as long each time before it is tried again. The repair machine does not see these.
+     */
+    private void archive(Bytes32 id, List<P> holders) {
+        Long notBefore = archiveRetry.get(id);
+        if (notBefore != null && clock.nanos() - notBefore < 0 || archiving.size() >= repair.settings().maxConcurrent()) {
+            return;
+        }
+        Optional<DatastoreVersion> record = record(id, holders);
+        if (record.isEmpty() || !volunteering.keeps(record.get()) || record.get().totalSize() > volunteering.roomBytes()) {
+            return;
+        }
+        archiving.add(id);
+        begin(id, holders);
     }
 
     /** Fetches landed and failed since start (for status and tests). */
@@ -171,7 +206,7 @@ public final class ReReplicationService<P> {
         try {
             session = fetches.begin(v, holders, link);
         } catch (ServiceException e) {
-            repair.finished(id, e.code() == ErrorCode.STALE_VERSION);
+            ended(id, e.code() == ErrorCode.STALE_VERSION);
             return;
         }
         FetchDriver<P> driver = FetchDriver.of(session, workers, clock);
@@ -199,8 +234,23 @@ public final class ReReplicationService<P> {
             } else {
                 failed++;
             }
-            repair.finished(e.getKey(), ok);
+            ended(e.getKey(), ok);
         }
+    }
+
+    /** A fetch of {@code id} ended: the repair machine hears of its own; a failed archive copy backs off. */
+    private void ended(Bytes32 id, boolean ok) {
+        if (!archiving.remove(id)) {
+            repair.finished(id, ok);
+            return;
+        }
+        if (ok) {
+            archiveRetry.remove(id);
+            archiveBackoff.remove(id);
+            return;
+        }
+        long wait = archiveBackoff.merge(id, ARCHIVE_FIRST_RETRY_NANOS, (a, b) -> Math.min(ARCHIVE_MAX_RETRY_NANOS, a * 2));
+        archiveRetry.put(id, clock.nanos() + wait);
     }
 
     private Optional<DatastoreVersion> record(Bytes32 id, List<P> holders) {
