@@ -128,6 +128,13 @@ final class ReReplicationWiring {
             public boolean takesEverything() {
                 return runtime.replication != null && runtime.replication.policy().takesEverything();
             }
+
+            @Override
+            public void fetching(DatastoreVersion version) {
+                if (runtime.replication != null) {
+                    runtime.replication.replicating(version);
+                }
+            }
         };
         ReReplicationService<PeerId> service = new ReReplicationService<>(services.datastores(), fetches,
                 new ReplicaRepair(config.rereplication(), clock, random), network, volunteering, workers, clock,

@@ -125,6 +125,11 @@ class ReReplicationWiringTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> d.rereplication.landed() >= 1);
                 assertThat(d.rereplication.landed()).isEqualTo(1);
                 assertThat(get(d, "/datastore/" + id + "/file/rerep.bin").body()).isEqualTo(data);
+                // the copy was taken from peers: a mode that keeps nothing evicts it
+                d.replication.usePolicy(net.dig.service.HoldingPolicy.declining("cache"));
+                assertThat(d.replication.reviewHoldings()).extracting(net.dig.service.HoldingReview.Evicted::datastoreId)
+                        .containsExactly(net.dig.core.Bytes32.fromHex(id));
+                assertThat(holds(d, id)).isFalse();
             }
         }
     }

@@ -75,6 +75,10 @@ public final class ReReplicationService<P> {
         default boolean takesEverything() {
             return false;
         }
+
+        /** A fetch of {@code version} began ({@link ReplicationService#replicating}: once landed, it was taken from peers). */
+        default void fetching(DatastoreVersion version) {
+        }
     }
 
     private final DatastoreService datastores;
@@ -209,6 +213,7 @@ public final class ReReplicationService<P> {
             ended(id, e.code() == ErrorCode.STALE_VERSION);
             return;
         }
+        volunteering.fetching(v);
         FetchDriver<P> driver = FetchDriver.of(session, workers, clock);
         sink[0] = driver::onResponse;
         synchronized (this) {

@@ -206,6 +206,15 @@ public final class ReplicationService<P> implements StorageEvents {
         return review.review(policy);
     }
 
+    /**
+     * A fetch of {@code v} this service did not begin, begun for replication all the same (re-replication, an archive
+     * copy): once it lands it counts as taken from peers, as one this service began does (marked, reviewed by the
+     * policy, evicted by a mode that no longer keeps it), and its rate feeds the stored-by estimate.
+     */
+    public void replicating(DatastoreVersion v) {
+        began.put(v.datastoreId(), clock.nanos());
+    }
+
     /** Whether a peer has answered an offer of this version (after which {@link #tick} offers it to nobody new). */
     public boolean offered(Bytes32 datastoreId, long version) {
         return offered.offered(datastoreId, version);
