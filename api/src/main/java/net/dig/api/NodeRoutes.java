@@ -59,8 +59,7 @@ final class NodeRoutes {
         java.util.Optional<Bytes32> cursor = cursorText == null ? java.util.Optional.empty()
                 : java.util.Optional.of(Http.hash32(cursorText, "cursor"));
         DatastoreService datastores = c.services().datastores();
-        net.dig.service.DatastoreListing.Reason reason = net.dig.service.DatastoreListing.byOwner(datastores,
-                c.services().identity().publicKey());
+        net.dig.service.DatastoreListing.Reason reason = c.services().listingReason();
         net.dig.service.DatastoreListing.page(List.of(), reason, limit, cursor); // the limit's typed error before any work
         c.blocking(() -> net.dig.service.DatastoreListing.page(datastores.datastores(), reason, limit, cursor))
                 .onSuccess(ApiContext.guarded(ctx, page -> {

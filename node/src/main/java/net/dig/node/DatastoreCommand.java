@@ -189,7 +189,8 @@ final class DatastoreCommand implements Callable<Integer> {
             DigNodeCommand.NodeContext ctx = StorageSession.context(spec);
             try (StorageSession s = StorageSession.open(spec, ctx, false)) {
                 List<net.dig.service.DatastoreListing.Row> all = net.dig.service.DatastoreListing.all(s.datastores().datastores(),
-                        net.dig.service.DatastoreListing.byOwner(s.datastores(), s.identity.publicKey()));
+                        net.dig.service.DatastoreListing.byOrigin(s.datastores(), s.identity.publicKey(),
+                                net.dig.service.OfferedVersions.open(ctx.home().dir().resolve(ReplicationWiring.TAKEN))));
                 PrintWriter out = s.out();
                 if (json) {
                     out.println(CliJson.write(all.stream().map(net.dig.service.DatastoreListing.Row::fields).toList()));

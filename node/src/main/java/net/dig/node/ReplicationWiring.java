@@ -116,8 +116,9 @@ final class ReplicationWiring {
                 () -> messaging.announcement().capacityFreeBytes());
         replication.keepOfferedIn(OfferedVersions.open(ctx.home().dir().resolve(OFFERED)));
         net.dig.net.HoldingsExchange holdings = runtime.holdings();
-        replication.keepTakenIn(OfferedVersions.open(ctx.home().dir().resolve(TAKEN)),
-                services.holdingFacts(id -> holdings == null ? 0 : holdings.book().holders(id).size()));
+        OfferedVersions taken = OfferedVersions.open(ctx.home().dir().resolve(TAKEN));
+        replication.keepTakenIn(taken, services.holdingFacts(id -> holdings == null ? 0 : holdings.book().holders(id).size()));
+        services.useTakenMarks(taken);
         transport.serve(replication);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("replication-tick").daemon().factory());

@@ -125,6 +125,10 @@ class ReplicationWiringTest {
             assertThat(JSON.readTree(get(b, "/datastore/" + id + "/manifest").body()))
                     .isEqualTo(JSON.readTree(get(a, "/datastore/" + id + "/manifest").body()));
             assertThat(get(c, "/datastore/" + id + "/manifest").statusCode()).isEqualTo(404);
+            assertThat(JSON.readTree(get(b, "/datastores").body()).get("datastores").get(0).get("reason").asText())
+                    .as("fetched from its peer").isEqualTo("replicated");
+            assertThat(JSON.readTree(get(a, "/datastores").body()).get("datastores").get(0).get("reason").asText())
+                    .as("pushed over HTTP").isEqualTo("received");
             HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.facts().get("api_port")
                     + "/datastore/" + id + "/file/content.bin")).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(served.statusCode()).isEqualTo(200);

@@ -16,8 +16,7 @@ import net.dig.storage.DatastoreSummary;
  *
  * <p>Rows are in ascending datastore id order; a page holds at most {@code limit} rows (1..{@link #MAX_LIMIT})
  * after the cursor (the last id of the previous page, exclusive), and names the cursor of the next page
- * when more follow. Why a datastore is kept comes from a {@link Reason} source: today {@link #byOwner},
- * which knows whether this node's key created it; the operating modes will give their own.
+ * when more follow. Why a datastore is kept comes from a {@link Reason} source ({@link #byOrigin}).
  */
 public final class DatastoreListing {
     public static final int MAX_LIMIT = 1000;
@@ -29,11 +28,20 @@ public final class DatastoreListing {
         String of(DatastoreSummary datastore);
     }
 
-    /** Datastores created with this node's key were added here; every other one was received (pushed or replicated: the index does not record which). */
-    public static Reason byOwner(DatastoreService datastores, byte[] nodeKey) {
+    /**
+     * Why from where it came: {@code added_locally} when this node's key created it; {@code replicated} when the
+     * version held was taken from peers ({@code taken}: replication, re-replication, an archive or cache fetch);
+     * else {@code received} (pushed to this node over HTTP, or held before the node recorded where copies came from).
+     */
+    public static Reason byOrigin(DatastoreService datastores, byte[] nodeKey, OfferedVersions taken) {
         byte[] key = nodeKey.clone();
-        return d -> datastores.manifest(d.datastoreId())
-                .map(m -> Arrays.equals(m.version().ownerPublicKey(), key) ? "added_locally" : "received").orElse("received");
+        Objects.requireNonNull(taken, "taken");
+        return d -> {
+            if (datastores.manifest(d.datastoreId()).map(m -> Arrays.equals(m.version().ownerPublicKey(), key)).orElse(false)) {
+                return "added_locally";
+            }
+            return taken.offered(d.datastoreId(), d.version()) ? "replicated" : "received";
+        };
     }
 
     /** One held datastore. */

@@ -47,6 +47,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     private volatile Holders holders = Holders.NONE;
     private volatile UploadBudget uploads;
     private volatile ReplicationService<?> replication;
+    private volatile OfferedVersions taken = OfferedVersions.inMemory();
     private final java.util.List<net.dig.storage.StorageEvents> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private NodeServices(StorageEngine storage, Clock clock, NodeIdentity identity, ContentService content,
@@ -132,6 +133,16 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     }
 
     /** Sets the holders a miss points readers at; the peer network sets them once its directory runs. */
+    /** The marks of the versions this node took from peers ({@link ReplicationService#keepTakenIn}), for listings. */
+    public void useTakenMarks(OfferedVersions marks) {
+        this.taken = Objects.requireNonNull(marks, "marks");
+    }
+
+    /** Why each held datastore is here ({@link DatastoreListing#byOrigin}). */
+    public DatastoreListing.Reason listingReason() {
+        return DatastoreListing.byOrigin(datastores, identity.publicKey(), taken);
+    }
+
     public void useHolders(Holders holders) {
         this.holders = java.util.Objects.requireNonNull(holders, "holders");
     }
