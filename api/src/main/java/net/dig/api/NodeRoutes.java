@@ -193,6 +193,7 @@ final class NodeRoutes {
                         .put("bandwidth_used", sent + received + p2p.bytesIn() + p2p.bytesOut()).put("bandwidth_out", sent)
                         .put("bandwidth_in", received).put("p2p_bytes_in", p2p.bytesIn()).put("p2p_bytes_out", p2p.bytesOut())
                         .put("capsule_bytes_uploaded", c.services().capsuleBytesUploaded())
+                        .put("capsule_bytes_downloaded", c.services().capsuleBytesDownloaded())
                         .put("validations_24h", proofs.validations24h())
                         .put("dht", c.peers().dht().map(d -> new JsonObject().put("routing_table_size", d.routingTableSize())
                                 .put("provider_records", d.providerRecords()).put("provided_keys", d.providedKeys())

@@ -136,6 +136,9 @@ class ReplicationWiringTest {
             assertThat(JSON.readTree(get(a, "/node/status").body()).at("/network/capsule_bytes_uploaded").asLong())
                     .as("A uploaded B's windows").isGreaterThanOrEqualTo(data.length);
             assertThat(JSON.readTree(get(b, "/node/status").body()).at("/network/capsule_bytes_uploaded").asLong()).isZero();
+            assertThat(JSON.readTree(get(b, "/node/status").body()).at("/network/capsule_bytes_downloaded").asLong())
+                    .as("B fetched and verified the windows").isEqualTo(data.length);
+            assertThat(JSON.readTree(get(a, "/node/status").body()).at("/network/capsule_bytes_downloaded").asLong()).isZero();
         }
     }
 

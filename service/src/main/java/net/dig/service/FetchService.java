@@ -47,6 +47,7 @@ public final class FetchService {
     private final RandomGenerator random;
     /** Written under this object's lock by {@link #begin}; a session removes itself when it ends, without it. */
     private final Map<Bytes32, FetchSession<?>> running = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder verified = new java.util.concurrent.atomic.LongAdder();
     private final Map<Bytes32, FetchSession<?>> repairing = new ConcurrentHashMap<>();
     /** Tests observe the steps of each session ("window", "land", "landed") here. */
     volatile Consumer<String> steps = s -> { };
@@ -123,7 +124,7 @@ public final class FetchService {
         }
         Consumer<String> hook = s -> steps.accept(s);
         FetchSession<P> session = new FetchSession<>(expected, null, config, providers, link, datastores, staging, random, hook,
-                this::ended);
+                verified::add, this::ended);
         running.put(id, session);
         return session;
     }
@@ -177,7 +178,7 @@ public final class FetchService {
         Consumer<String> hook = s -> steps.accept(s);
         @SuppressWarnings("unchecked")
         FetchSession<P>[] self = new FetchSession[1];
-        self[0] = new FetchSession<>(held, only, config, providers, link, datastores, staging, random, hook, s -> {
+        self[0] = new FetchSession<>(held, only, config, providers, link, datastores, staging, random, hook, verified::add, s -> {
             repairing.remove(id, s);
             onEnd.accept(self[0]);
         });
@@ -238,6 +239,11 @@ public final class FetchService {
         boolean there = java.nio.file.Files.exists(dir);
         deleteQuietly(dir);
         return there;
+    }
+
+    /** Bytes of capsule windows fetched from peers and verified since start, by every session (fetches and repairs). */
+    public long bytesFetched() {
+        return verified.sum();
     }
 
     /** The versions with a staging area on disk (to begin again after a restart). */

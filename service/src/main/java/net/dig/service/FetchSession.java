@@ -96,6 +96,8 @@ public final class FetchSession<P> {
     private final StagedLanding landing;
     private final Consumer<String> steps;
     private final Consumer<FetchSession<?>> onEnd;
+    /** Told the size of each window verified and staged (the node's download counter). */
+    private final java.util.function.LongConsumer verifiedBytes;
     private final int capsuleCount;
     /** The capsules to fetch; null: the whole version. */
     private final BitSet only;
@@ -118,7 +120,7 @@ public final class FetchSession<P> {
 
     FetchSession(DatastoreVersion expected, BitSet only, FetchConfig config, Collection<P> providers, PeerLink<P> link,
                  DatastoreService datastores, FetchStaging staging, RandomGenerator random, Consumer<String> steps,
-                 Consumer<FetchSession<?>> onEnd) {
+                 java.util.function.LongConsumer verifiedBytes, Consumer<FetchSession<?>> onEnd) {
         this.expected = expected;
         this.only = only == null ? null : (BitSet) only.clone();
         this.config = config;
@@ -128,6 +130,7 @@ public final class FetchSession<P> {
         this.capsuleCount = expected.capsuleCount();
         this.steps = steps;
         this.onEnd = onEnd;
+        this.verifiedBytes = verifiedBytes;
         this.scheduler = new WindowScheduler<>(config.inFlightPerPeer(), random);
         for (P p : providers) {
             scheduler.add(Objects.requireNonNull(p, "provider"));
@@ -301,6 +304,7 @@ public final class FetchSession<P> {
             return;
         }
         staging.write(c, asked.offset(), w.data(), p.firstChunk(), n);
+        verifiedBytes.accept(w.data().length);
         if (staging.progress(c).complete()) {
             chunkHashes.remove(c);
         }

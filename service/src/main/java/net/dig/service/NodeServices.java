@@ -48,6 +48,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     private volatile UploadBudget uploads;
     private volatile ReplicationService<?> replication;
     private volatile OfferedVersions taken = OfferedVersions.inMemory();
+    private volatile FetchService fetches;
     private final java.util.List<net.dig.storage.StorageEvents> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private NodeServices(StorageEngine storage, Clock clock, NodeIdentity identity, ContentService content,
@@ -159,7 +160,15 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
 
     /** The fetches of this node, staged under {@code <data dir>/fetch}, landing through {@link #datastores()}. One per node. */
     public FetchService fetchService(FetchConfig config, RandomGenerator random) {
-        return new FetchService(datastores, storage.config().dataDir().resolve("fetch"), config, random);
+        FetchService made = new FetchService(datastores, storage.config().dataDir().resolve("fetch"), config, random);
+        this.fetches = made;
+        return made;
+    }
+
+    /** Bytes of capsule windows fetched from peers and verified since start (0 before the node fetches). */
+    public long capsuleBytesDownloaded() {
+        FetchService f = fetches;
+        return f == null ? 0 : f.bytesFetched();
     }
 
     /**
