@@ -47,8 +47,9 @@ public final class FetchService {
     private final RandomGenerator random;
     /** Written under this object's lock by {@link #begin}; a session removes itself when it ends, without it. */
     private final Map<Bytes32, FetchSession<?>> running = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.LongAdder verified = new java.util.concurrent.atomic.LongAdder();
     private final Map<Bytes32, FetchSession<?>> repairing = new ConcurrentHashMap<>();
+    /** Window bytes every session verified and staged (the node's download counter). */
+    private final java.util.concurrent.atomic.LongAdder verified = new java.util.concurrent.atomic.LongAdder();
     /** Tests observe the steps of each session ("window", "land", "landed") here. */
     volatile Consumer<String> steps = s -> { };
 
@@ -218,12 +219,8 @@ public final class FetchService {
     public synchronized List<DatastoreVersion> discardLanded() {
         List<DatastoreVersion> discarded = new ArrayList<>();
         for (DatastoreVersion v : staged()) {
-            if (running.containsKey(v.datastoreId())) {
-                continue;
-            }
             Optional<Manifest> held = datastores.manifest(v.datastoreId());
-            if (held.isPresent() && held.get().version().version() >= v.version()) {
-                deleteQuietly(FetchStaging.dirOf(root, v.datastoreId(), v.version()));
+            if (held.isPresent() && held.get().version().version() >= v.version() && discard(v)) {
                 discarded.add(v);
             }
         }

@@ -133,7 +133,6 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         return holders;
     }
 
-    /** Sets the holders a miss points readers at; the peer network sets them once its directory runs. */
     /** The marks of the versions this node took from peers ({@link ReplicationService#keepTakenIn}), for listings. */
     public void useTakenMarks(OfferedVersions marks) {
         this.taken = Objects.requireNonNull(marks, "marks");
@@ -144,6 +143,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         return DatastoreListing.byOrigin(datastores, identity.publicKey(), taken);
     }
 
+    /** Sets the holders a miss points readers at; the peer network sets them once its directory runs. */
     public void useHolders(Holders holders) {
         this.holders = java.util.Objects.requireNonNull(holders, "holders");
     }
