@@ -24,4 +24,9 @@ public interface HoldingFacts {
     default OptionalInt tier(Bytes32 datastoreId) {
         return OptionalInt.empty();
     }
+
+    /** {@code c} with the handles registered here for its datastore and the tier they give (one look-up where it costs one). */
+    default HoldingCandidate withHandles(HoldingCandidate c) {
+        return c.withHandles(handles(c.datastoreId()), tier(c.datastoreId()));
+    }
 }

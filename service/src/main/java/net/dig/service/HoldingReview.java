@@ -75,8 +75,7 @@ public final class HoldingReview {
         if (Arrays.equals(v.ownerPublicKey(), ownKey) || !taken.offered(v.datastoreId(), v.version())) {
             return Optional.empty();
         }
-        HoldingCandidate c = HoldingCandidate.of(v, Optional.of(m.name()), true, facts.demand(v.datastoreId()))
-                .withHandles(facts.handles(v.datastoreId()), facts.tier(v.datastoreId()));
+        HoldingCandidate c = facts.withHandles(HoldingCandidate.of(v, Optional.of(m.name()), true, facts.demand(v.datastoreId())));
         HoldingPolicy.Verdict verdict = policy.decide(c);
         return verdict.keep() ? Optional.empty() : Optional.of(verdict.reason());
     }

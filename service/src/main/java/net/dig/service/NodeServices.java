@@ -119,6 +119,13 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
             public java.util.OptionalInt tier(net.dig.core.Bytes32 id) {
                 return handles.activeFor(id).stream().mapToInt(net.dig.wire.NodePayload.HandleRegistration::tier).min();
             }
+
+            @Override
+            public HoldingCandidate withHandles(HoldingCandidate c) {
+                java.util.List<net.dig.wire.NodePayload.HandleRegistration> active = handles.activeFor(c.datastoreId());
+                return c.withHandles(active.stream().map(net.dig.wire.NodePayload.HandleRegistration::label).toList(),
+                        active.stream().mapToInt(net.dig.wire.NodePayload.HandleRegistration::tier).min());
+            }
         };
     }
 

@@ -92,8 +92,10 @@ public final class ReReplicationService<P> {
     private final Map<Bytes32, FetchDriver<P>> running = new HashMap<>();
     /** Datastores fetched because the mode takes everything, not because the repair machine asked. */
     private final java.util.Set<Bytes32> archiving = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final Map<Bytes32, Long> archiveRetry = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<Bytes32, Long> archiveBackoff = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When a failed archive copy may be tried again, and the wait that led there (doubled at the next failure). */
+    private record Retry(long notBeforeNanos, long waitNanos) {}
+
+    private final Map<Bytes32, Retry> archiveRetry = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long landed;
     private volatile long failed;
     private volatile long rounds;
@@ -124,7 +126,6 @@ public final class ReReplicationService<P> {
             if (datastores.manifest(id).isPresent()) {
                 repair.forget(id);
                 archiveRetry.remove(id);
-                archiveBackoff.remove(id);
                 continue;
             }
             if (running.containsKey(id)) {
@@ -170,8 +171,8 @@ public final class ReReplicationService<P> {
      * failed one waiting twice as long each time before it is tried again. The repair machine does not see these.
      */
     private void archive(Bytes32 id, List<P> holders) {
-        Long notBefore = archiveRetry.get(id);
-        if (notBefore != null && clock.nanos() - notBefore < 0 || archiving.size() >= repair.settings().maxConcurrent()) {
+        Retry retry = archiveRetry.get(id);
+        if (retry != null && clock.nanos() - retry.notBeforeNanos() < 0 || archiving.size() >= repair.settings().maxConcurrent()) {
             return;
         }
         Optional<DatastoreVersion> record = record(id, holders);
@@ -251,11 +252,11 @@ public final class ReReplicationService<P> {
         }
         if (ok) {
             archiveRetry.remove(id);
-            archiveBackoff.remove(id);
             return;
         }
-        long wait = archiveBackoff.merge(id, ARCHIVE_FIRST_RETRY_NANOS, (a, b) -> Math.min(ARCHIVE_MAX_RETRY_NANOS, a * 2));
-        archiveRetry.put(id, clock.nanos() + wait);
+        Retry last = archiveRetry.get(id);
+        long wait = last == null ? ARCHIVE_FIRST_RETRY_NANOS : Math.min(ARCHIVE_MAX_RETRY_NANOS, last.waitNanos() * 2);
+        archiveRetry.put(id, new Retry(clock.nanos() + wait, wait));
     }
 
     private Optional<DatastoreVersion> record(Bytes32 id, List<P> holders) {

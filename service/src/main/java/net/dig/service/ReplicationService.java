@@ -341,8 +341,7 @@ public final class ReplicationService<P> implements StorageEvents {
     private HoldingCandidate candidate(DatastoreVersion v, Optional<Manifest> held) {
         Optional<String> name = held.map(Manifest::name).filter(n -> DatastoreVersion.nameSha256(n).equals(v.nameSha256()));
         HoldingFacts known = facts;
-        return HoldingCandidate.of(v, name, held.isPresent(), known.demand(v.datastoreId()))
-                .withHandles(known.handles(v.datastoreId()), known.tier(v.datastoreId()));
+        return known.withHandles(HoldingCandidate.of(v, name, held.isPresent(), known.demand(v.datastoreId())));
     }
 
     @SuppressWarnings("unchecked")
