@@ -4,13 +4,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -28,7 +24,6 @@ import net.dig.core.Clock;
 import net.dig.service.ErrorCode;
 import net.dig.service.NodeServices;
 import net.dig.service.ServiceException;
-import net.dig.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * {@link ApiConfig#eventLoops()} server instances share the port, one per event loop; they share one
  * immutable router. Shared state is thread-safe by construction: Caffeine caches, token buckets with
  * per-bucket locks, the services (thread-safe themselves), Micrometer meters ({@link HttpMetrics}). Per-connection state (the
- * request deadline) lives on the connection's event loop.
+ * request deadline, {@link ConnectionDeadlines}) lives on the connection's event loop.
  *
  * <h2>Limits and failure modes</h2>
  * Header block ({@link ApiConfig#maxHeaderSize()}, 431), JSON bodies and push bodies (413), per-IP and
@@ -63,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * closed), and an idle timeout. Every error is {@code {"error": code, "message": text}} with the status
  * and code of its {@link ErrorCode} row; unknown routes 404, wrong methods 405, a programming error
  * 500; what Vert.x would refuse on its own (a version other than HTTP/1.x, a broken request line or
- * header block, a missing {@code Host}) gets the same body. HTTP/2 is not spoken. Nothing a client sends
+ * header block, a missing {@code Host}) gets the same body ({@link ErrorResponses}). HTTP/2 is not spoken. Nothing a client sends
  * can leave partial state: pushes are verified in full before anything is committed
  * ({@code DatastoreService.store}), and a push body's spool files ({@link PushSpool}, received by
  * {@link PushReceiver}, bounded by {@link ApiConfig#push()}) never outlive its request.
@@ -71,8 +66,6 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String ROUTE_KEY = "dig.route";
-    /** Set while the push body handler reads and decodes the multipart body. */
-    private static final String READING_PUSH_BODY = "dig.reading_push_body";
     /** How often the dashboard's {@link MinuteHistory} looks at the clock (it closes minutes of the injected clock). */
     private static final long HISTORY_TICK_MILLIS = 5_000;
 
@@ -87,6 +80,7 @@ public final class ApiServer implements AutoCloseable {
     private final DashboardRoutes dashboard;
     private final byte[] openApi;
     private final PushSpool spool;
+    private final ConnectionDeadlines deadlines;
 
     private ApiServer(ApiConfig config, NodeServices services, Clock clock, PeerDirectory peers,
             PrometheusMeterRegistry registry, String version) {
@@ -99,6 +93,7 @@ public final class ApiServer implements AutoCloseable {
         boolean ok = false;
         try {
             this.vertx = v;
+            this.deadlines = new ConnectionDeadlines(v, config.requestTimeout(), config.pushTimeout());
             long maxKeys = 100_000;
             HttpMetrics metrics = new HttpMetrics(peers);
             metrics.bindTo(registry);
@@ -227,10 +222,10 @@ public final class ApiServer implements AutoCloseable {
         for (int i = 0; i < config.eventLoops(); i++) {
             HttpServer server = vertx.createHttpServer(options);
             server.connectionHandler(conn -> {
-                versionGate(conn, router);
-                onConnection(conn);
+                ErrorResponses.versionGate(conn, router);
+                deadlines.opened(conn);
             });
-            server.invalidRequestHandler(ApiServer::invalidRequest);
+            server.invalidRequestHandler(ErrorResponses::invalidRequest);
             server.requestHandler(router);
             servers.add(server);
             await(server.listen(port, config.host()), "API listener on " + config.host() + ":" + config.port());
@@ -244,76 +239,14 @@ public final class ApiServer implements AutoCloseable {
                 .onSuccess(ApiContext.guarded(ctx, text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text)))
                 .onFailure(ctx::fail));
         metricsRouter.get("/health").handler(this::health);
-        installErrorHandlers(metricsRouter);
+        ErrorResponses.install(metricsRouter);
         metricsServer = vertx.createHttpServer(new HttpServerOptions().setHost(config.metricsHost())
                 .setPort(config.metricsPort()).setIdleTimeout((int) config.idleTimeout().toSeconds() + 1)
                 .setMaxHeaderSize(config.maxHeaderSize()).setHttp2ClearTextEnabled(false));
-        metricsServer.connectionHandler(conn -> versionGate(conn, metricsRouter));
-        metricsServer.invalidRequestHandler(ApiServer::invalidRequest);
+        metricsServer.connectionHandler(conn -> ErrorResponses.versionGate(conn, metricsRouter));
+        metricsServer.invalidRequestHandler(ErrorResponses::invalidRequest);
         metricsServer.requestHandler(metricsRouter);
         await(metricsServer.listen(), "metrics listener on " + config.metricsHost() + ":" + config.metricsPort());
-    }
-
-    /**
-     * Requests the HTTP decoder refused before routing (request line or header block too long, not HTTP
-     * at all) get the same JSON error body as every other error, then the connection is closed: after a
-     * decoder failure the rest of the byte stream cannot be trusted.
-     */
-    private static void invalidRequest(HttpServerRequest req) {
-        Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
-        ErrorCode code;
-        String message;
-        if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
-            code = ErrorCode.URI_TOO_LONG;
-            message = "the request line is longer than the limit";
-        } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
-            code = ErrorCode.HEADERS_TOO_LARGE;
-            message = "the request header block is larger than the limit";
-        } else {
-            code = ErrorCode.BAD_REQUEST;
-            message = "the request is not valid HTTP/1.x";
-        }
-        HttpServerResponse r = req.response();
-        if (r.headWritten()) {
-            forceClose(req.connection());
-            return;
-        }
-        r.setStatusCode(code.httpStatus()).putHeader("Content-Type", Http.JSON).putHeader("Connection", "close")
-                .end(new JsonObject().put("error", code.jsonCode()).put("message", message).encode())
-                .onComplete(v -> forceClose(req.connection()));
-    }
-
-    /**
-     * Vert.x answers a request whose version is neither HTTP/1.0 nor HTTP/1.1 ({@code HTTP/9.9},
-     * {@code HTTP/2.0} in an HTTP/1 request line) itself, with 501 and no body, before any handler runs.
-     * The connection's request handler is replaced by one that routes HTTP/1.x requests as before and
-     * answers the others 400 {@code bad_request} in the JSON error shape, as an HTTP/1.1 response
-     * (Vert.x would echo the unknown version in the status line), then closes the connection.
-     */
-    private static void versionGate(HttpConnection conn, Router router) {
-        if (conn instanceof io.vertx.core.http.impl.http1.Http1ServerConnection h1) {
-            h1.handler(req -> {
-                if (req.version() == null) {
-                    rawError(conn, ErrorCode.BAD_REQUEST, "unsupported HTTP version: only HTTP/1.0 and HTTP/1.1 are spoken here");
-                } else {
-                    router.handle(req);
-                }
-            });
-        }
-    }
-
-    /** Writes a complete HTTP/1.1 JSON error response straight to the channel, then closes it. */
-    private static void rawError(HttpConnection conn, ErrorCode code, String message) {
-        if (!(conn instanceof io.vertx.core.net.impl.ConnectionBase base)) {
-            conn.close();
-            return;
-        }
-        byte[] body = new JsonObject().put("error", code.jsonCode()).put("message", message).encode()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        var response = new io.netty.handler.codec.http.DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
-                io.netty.handler.codec.http.HttpResponseStatus.valueOf(code.httpStatus()), io.netty.buffer.Unpooled.wrappedBuffer(body));
-        response.headers().set("Content-Type", Http.JSON).setInt("Content-Length", body.length).set("Connection", "close");
-        base.channel().writeAndFlush(response).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
     }
 
     private static <T> T await(Future<T> f, String what) {
@@ -337,126 +270,21 @@ public final class ApiServer implements AutoCloseable {
         });
     }
 
-    // ---------------------------------------------------------------- connection deadlines
+    // ---------------------------------------------------------------- routes
 
-    /**
-     * Request deadline per connection: from the moment a connection is opened or its previous response
-     * ended, a complete request (headers and body) must arrive within the timeout, else 408 and close.
-     * This bounds slowloris-style clients that trickle headers or bodies without ever being idle.
-     */
-    private void onConnection(HttpConnection conn) {
-        ConnectionDeadline d = new ConnectionDeadline(conn);
-        deadlines.put(conn, d);
-        conn.closeHandler(v -> {
-            d.cancel();
-            deadlines.remove(conn);
-        });
-        d.arm(config.requestTimeout().toMillis(), null);
-    }
-
-    private final class ConnectionDeadline {
-        private final HttpConnection conn;
-        private long timer = -1;
-
-        ConnectionDeadline(HttpConnection conn) {
-            this.conn = conn;
-        }
-
-        /** Arms the deadline; returns its timer id, for {@link #cancel(long)}. */
-        long arm(long millis, HttpServerRequest req) {
-            cancel();
-            timer = vertx.setTimer(millis, id -> expire(req));
-            return timer;
-        }
-
-        /** Cancels the deadline only if it is still the one armed as {@code id}. */
-        void cancel(long id) {
-            if (timer == id) {
-                cancel();
-            }
-        }
-
-        void cancel() {
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-                timer = -1;
-            }
-        }
-
-        private void expire(HttpServerRequest req) {
-            timer = -1;
-            if (req != null && !req.response().headWritten()) {
-                req.response().setStatusCode(ErrorCode.REQUEST_TIMEOUT.httpStatus()).putHeader("Content-Type", Http.JSON)
-                        .putHeader("Connection", "close")
-                        .end(new JsonObject().put("error", ErrorCode.REQUEST_TIMEOUT.jsonCode())
-                                .put("message", "the request did not arrive within the deadline").encode())
-                        .onComplete(v -> forceClose(conn));
-            } else {
-                forceClose(conn);
-            }
-        }
-    }
-
-    /**
-     * Closes the TCP connection now. {@link HttpConnection#close()} is graceful on HTTP/1.x and waits for
-     * a request that is still being received, which is exactly what a slow client never finishes; the
-     * Netty channel of Vert.x's connection implementation is closed instead when available.
-     */
-    /**
-     * Closes a connection whose answer has been written while the client may still be sending a body
-     * that will not be read: the output is shut down first (the client sees the end of the answer), what
-     * still arrives is read and dropped, and the connection is closed when the client closes it or after
-     * {@code lingerMillis}. Closing at once with unread bytes would make the kernel reset the connection,
-     * and a client still sending would lose the answer.
-     */
-    static void closeAfterAnswer(HttpConnection conn, Vertx vertx, long lingerMillis) {
-        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base
-                && base.channel() instanceof io.netty.channel.socket.DuplexChannel ch) {
-            ch.shutdownOutput().addListener(done -> vertx.setTimer(lingerMillis, id -> ch.close()));
-        } else {
-            forceClose(conn);
-        }
-    }
-
-    static void forceClose(HttpConnection conn) {
-        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
-            base.channel().close();
-        } else {
-            conn.close();
-        }
-    }
-
+    /** Every request passes here first: its deadline, then its metrics once the answer has ended. */
     private void frontDoor(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         long start = context.clock().nanos();
-        ConnectionDeadline d = deadlineOf(req.connection());
-        if (d != null) {
-            if (req.isEnded()) {
-                d.cancel();
-            } else {
-                boolean push = req.path().equals("/datastore/push");
-                long armed = d.arm((push ? config.pushTimeout() : config.requestTimeout()).toMillis(), req);
-                req.end().onComplete(v -> d.cancel(armed));
-            }
-        }
+        Runnable answered = deadlines.requestStarted(req);
         ctx.addEndHandler(v -> {
-            if (d != null && !ctx.response().closed()) {
-                d.arm(config.requestTimeout().toMillis(), null);
-            }
+            answered.run();
             context.metrics().request(ctx.get(ROUTE_KEY, "unmatched"), req.method().name(),
                     ctx.response().getStatusCode(), context.clock().nanos() - start, ctx.response().bytesWritten(),
                     req.bytesRead());
         });
         ctx.next();
     }
-
-    private final java.util.Map<HttpConnection, ConnectionDeadline> deadlines = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private ConnectionDeadline deadlineOf(HttpConnection conn) {
-        return deadlines.get(conn);
-    }
-
-    // ---------------------------------------------------------------- routes
 
     private Router buildRouter(ContentRoutes content, PublishRoutes publish, NodeRoutes node) {
         Router r = Router.router(vertx);
@@ -473,11 +301,11 @@ public final class ApiServer implements AutoCloseable {
         r.post("/datastore/push").handler(named("push", ctx -> {
             context.requireAdmin(ctx, true);
             refuseIfLongPoolFull("a push");
-            ctx.put(READING_PUSH_BODY, Boolean.TRUE);
+            ctx.put(ErrorResponses.READING_PUSH_BODY, Boolean.TRUE);
             ctx.next();
         }));
         r.post("/datastore/push").handler(push).handler(ctx -> {
-            ctx.remove(READING_PUSH_BODY);
+            ctx.remove(ErrorResponses.READING_PUSH_BODY);
             publish.push(ctx);
         });
         r.get("/handle/:handle/resolve").handler(named("handle_resolve", publish::resolve));
@@ -505,7 +333,7 @@ public final class ApiServer implements AutoCloseable {
         r.post("/admin/reload").handler(named("admin_reload", dashboard::reload));
         r.get("/openapi.json").handler(named("openapi", ctx ->
                 ctx.response().putHeader("Content-Type", Http.JSON).end(io.vertx.core.buffer.Buffer.buffer(openApi))));
-        installErrorHandlers(r);
+        ErrorResponses.install(r);
         return r;
     }
 
@@ -538,63 +366,6 @@ public final class ApiServer implements AutoCloseable {
             ctx.put(ROUTE_KEY, route);
             h.handle(ctx);
         };
-    }
-
-    private void installErrorHandlers(Router r) {
-        r.route().failureHandler(this::failure);
-        r.errorHandler(404, ctx -> Http.error(ctx.response(), ErrorCode.NOT_FOUND,
-                "no such endpoint: " + ctx.request().method() + " " + clip(ctx.request().path())));
-        r.errorHandler(405, ctx -> Http.error(ctx.response(), ErrorCode.METHOD_NOT_ALLOWED,
-                ctx.request().method() + " is not allowed on " + clip(ctx.request().path())));
-        r.errorHandler(413, ctx -> Http.error(ctx.response(), ErrorCode.PAYLOAD_TOO_LARGE, "the request body exceeds the limit"));
-        r.errorHandler(500, ctx -> Http.error(ctx.response(), ErrorCode.INTERNAL_ERROR, "internal error"));
-    }
-
-    private static String clip(String s) {
-        return s == null ? "" : s.length() > 120 ? s.substring(0, 120) + "..." : s;
-    }
-
-    /**
-     * Renders a failed request: a {@link ServiceException} (or a storage failure, typed through the
-     * same table) with its row's status and code; a body that is not JSON is 400 {@code bad_json}, a push
-     * body the multipart decoder refuses is 400 {@code bad_push}; a client error status Vert.x chose itself
-     * is rendered with that status; anything else is a programming error, 500.
-     */
-    private void failure(RoutingContext ctx) {
-        Throwable t = ctx.failure();
-        var resp = ctx.response();
-        if (t instanceof StorageException e) {
-            t = ServiceException.of(e);
-        }
-        if (t instanceof ServiceException e) {
-            Http.error(resp, e);
-        } else if (t instanceof io.vertx.core.http.HttpClosedException) {
-            return; // the client went away; there is no one to answer
-        } else if (t instanceof DecodeException) {
-            Http.error(resp, ErrorCode.BAD_JSON, "the request body is not valid JSON");
-        } else if (t instanceof RuntimeException && !(t instanceof io.vertx.core.VertxException)
-                && ctx.get(READING_PUSH_BODY) != null) {
-            // the multipart decoder fails on some malformed parts with a bare runtime exception instead
-            // of its decoder exception: an IAE (a part named ""), an index error (a Content-Disposition
-            // attribute without '='), an NPE (a part without a name); I/O failures are VertxExceptions
-            Http.error(resp, ErrorCode.BAD_PUSH, "the multipart body is malformed");
-        } else if (t == null || ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            // a status chosen by Vert.x itself (no Host header, a body over the limit), with or without its cause
-            int status = ctx.statusCode();
-            switch (status) {
-                case 413 -> Http.error(resp, ErrorCode.PAYLOAD_TOO_LARGE, "the request body exceeds the limit");
-                case 400 -> Http.error(resp, ErrorCode.BAD_REQUEST, t == null || t.getMessage() == null ? "malformed request"
-                        : "malformed request: " + clip(t.getMessage()));
-                case 404 -> Http.error(resp, ErrorCode.NOT_FOUND, "not found");
-                case 405 -> Http.error(resp, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed");
-                default -> Http.error(resp, status >= 400 ? status : 500, status >= 500 || status < 400 ? "internal_error"
-                        : "bad_request", "request failed with status " + status);
-            }
-        } else {
-            LOG.atError().addKeyValue("component", "api").addKeyValue("event", "request_failed")
-                    .addKeyValue("path", clip(ctx.request().path())).setCause(t).log("unexpected failure");
-            Http.error(resp, ErrorCode.INTERNAL_ERROR, "internal error (" + t.getClass().getSimpleName() + ")");
-        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -352,7 +352,7 @@ final class PushReceiver implements Handler<RoutingContext> {
                 }
                 Http.error(resp, e).onComplete(w -> {
                     if (!bodyDone) {
-                        ApiServer.closeAfterAnswer(conn, c.vertx(), c.config().push().idleTimeout().toMillis());
+                        ConnectionDeadlines.closeAfterAnswer(conn, c.vertx(), c.config().push().idleTimeout().toMillis());
                     }
                 });
             });
