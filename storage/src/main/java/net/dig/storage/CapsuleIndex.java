@@ -561,11 +561,20 @@ final class CapsuleIndex implements AutoCloseable {
                 ps.setString(2, stored(from));
                 ps.executeUpdate();
             }
-            for (String sql : List.of("DELETE FROM bad_capsules WHERE plot_path=?", "DELETE FROM capsules WHERE plot_path=?",
-                    "DELETE FROM plots WHERE path=?")) {
-                update(sql, stored(from));
-            }
+            deletePlotRows(from);
         });
+    }
+
+    /** Forgets the plot file at {@code path}: its row, its capsule rows and its bad-capsule findings, in one transaction. */
+    synchronized void removePlot(String path) throws SQLException {
+        inTransaction(() -> deletePlotRows(path));
+    }
+
+    private void deletePlotRows(String path) throws SQLException {
+        for (String sql : List.of("DELETE FROM bad_capsules WHERE plot_path=?", "DELETE FROM capsules WHERE plot_path=?",
+                "DELETE FROM plots WHERE path=?")) {
+            update(sql, stored(path));
+        }
     }
 
     /** All rows of the five tables in a fixed order, as text (for comparing indexes). */

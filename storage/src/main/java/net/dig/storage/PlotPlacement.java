@@ -4,26 +4,66 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToLongFunction;
 
 /**
- * Which plot directory a new plot goes to.
+ * Which plot directory a plot goes to.
  *
- * <p>The directory with the most usable space, if that space fits the plot's estimated size
- * ({@link #estimate}); otherwise the write fails before touching the disk with
- * {@link StorageErrorCode#NO_SPACE}, naming every directory and its free space. Unreadable and
- * read-only directories are skipped and named. Stateless apart from its inputs; thread-safe.
+ * <p>A new plot goes to the {@link StorageClass#LANDING} directory with the most usable space, if that
+ * space fits the plot's estimated size ({@link #estimate}); when no landing directory has room, to the
+ * directory of any class with the most usable space that fits; otherwise the write fails before touching
+ * the disk with {@link StorageErrorCode#NO_SPACE}, naming every directory and its free space. A plot
+ * moving between classes ({@link #chooseIn}) goes to the directory of its class with the most usable
+ * space that fits, or nowhere. Unreadable and read-only directories are skipped and named. Stateless
+ * apart from its inputs; thread-safe.
  */
 final class PlotPlacement {
     private final List<Path> dirs;
+    private final Map<Path, StorageClass> classes;
     private final BooleanSupplier checkFreeSpace;
     /** Usable bytes of a directory's file store; tests give a small capacity here. */
     volatile ToLongFunction<Path> usableSpace = PlotPlacement::fileStoreUsableSpace;
 
-    PlotPlacement(List<Path> dirs, BooleanSupplier checkFreeSpace) {
+    PlotPlacement(List<Path> dirs, Map<Path, StorageClass> classes, BooleanSupplier checkFreeSpace) {
         this.dirs = List.copyOf(dirs);
+        this.classes = Map.copyOf(classes);
         this.checkFreeSpace = checkFreeSpace;
+    }
+
+    StorageClass classOf(Path dir) {
+        return classes.getOrDefault(dir, StorageClass.SSD);
+    }
+
+    /** A plot directory: its class and usable bytes (-1 when unreadable or not writable). */
+    record Directory(Path path, StorageClass storageClass, long usableBytes) {}
+
+    List<Directory> directories() {
+        return dirs.stream().map(d -> new Directory(d, classOf(d), free(d))).toList();
+    }
+
+    /** The directory of class {@code c} with the most usable space, if it fits {@code needed} bytes. */
+    Optional<Path> chooseIn(StorageClass c, long needed) {
+        Path best = null;
+        long bestFree = -1;
+        for (Path dir : dirs) {
+            long free = classOf(dir) == c ? free(dir) : -1;
+            if (free > bestFree) {
+                best = dir;
+                bestFree = free;
+            }
+        }
+        return best == null || bestFree < needed ? Optional.empty() : Optional.of(best);
+    }
+
+    private long free(Path dir) {
+        try {
+            return Files.isWritable(dir) ? usableSpace.applyAsLong(dir) : -1;
+        } catch (UncheckedUsableSpace e) {
+            return -1;
+        }
     }
 
     /** An upper bound of the file size of a plot with these contents. */
@@ -35,6 +75,10 @@ final class PlotPlacement {
     }
 
     Path choose(long needed) {
+        Optional<Path> landing = chooseIn(StorageClass.LANDING, needed);
+        if (landing.isPresent()) {
+            return landing.get();
+        }
         Path best = null;
         long bestFree = -1;
         StringBuilder seen = new StringBuilder();

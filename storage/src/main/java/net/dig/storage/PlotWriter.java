@@ -431,6 +431,16 @@ final class PlotWriter implements AutoCloseable {
         }
     }
 
+    /** Marks {@code temp} as being written by this process (a copy of a plot on its way to another directory). */
+    static void writing(Path temp) {
+        WRITING.add(temp.toAbsolutePath().normalize());
+    }
+
+    /** Undoes {@link #writing}. */
+    static void written(Path temp) {
+        WRITING.remove(temp.toAbsolutePath().normalize());
+    }
+
     /** Whether this process is writing {@code temp} right now. */
     static boolean beingWritten(Path temp) {
         return WRITING.contains(temp.toAbsolutePath().normalize());

@@ -45,6 +45,7 @@ import net.dig.core.Progress;
  *   Scrubber           rehashes every plot in the background at a bounded rate, feeds the quarantine
  *   Quarantine         quarantined plots and bad capsules, persisted in the index, mirrored in memory
  *   DatastoreEviction  evict/delete of a datastore, crash-safe, resumed at open
+ *   PlotMover          a plot moved to a directory of another storage class: copy, check, index, drop
  *   DiskUsage          plot bytes and counts kept incrementally (cheap gauges)
  *   StorageListeners   StorageEvents delivered after the change is durable, outside every lock
  *   StorageFailures    the one point where IOException and SQLException get their StorageErrorCode
@@ -92,6 +93,7 @@ public final class StorageEngine implements AutoCloseable {
     private final PlotVerifier verifier;
     private final PlotRecovery recovery;
     private final DatastoreEviction eviction;
+    private final PlotMover mover;
     private final Clock clock;
     private volatile Scrubber scrubber;
 
@@ -127,7 +129,7 @@ public final class StorageEngine implements AutoCloseable {
         this.manifests = new ManifestCache(index, indexName);
         this.quarantine = new Quarantine(index, indexName, readers, events, manifests);
         this.usage = new DiskUsage(config.plotDirs());
-        this.placement = new PlotPlacement(config.plotDirs(), () -> checkFreeSpace);
+        this.placement = new PlotPlacement(config.plotDirs(), config.plotClasses(), () -> checkFreeSpace);
         this.commits = new CommitPolicy(index, indexName, readers, manifests, usage, events, key);
         Supplier<Runnable> publishHook = () -> beforePublish;
         this.writer = new DatastoreWriter(workers, threads, placement, commits, node, clock, random, publishHook);
@@ -136,6 +138,7 @@ public final class StorageEngine implements AutoCloseable {
         this.recovery = new PlotRecovery(config.plotDirs(), index, indexName, readers, quarantine, usage, key, () -> rebuildStep);
         this.eviction = new DatastoreEviction(config.dataDir().resolve("evictions"), config.plotDirs(), index, indexName,
                 readers, quarantine, manifests, usage, commits, writer, events, key, () -> evictionStep);
+        this.mover = new PlotMover(index, indexName, readers, usage, commits, placement, quarantine, key);
     }
 
     /**
@@ -322,6 +325,54 @@ public final class StorageEngine implements AutoCloseable {
                     degraded ? PlotStatus.DEGRADED : s.status(), degraded ? badReason(bad) : s.quarantineReason(), bad));
         }
         return out;
+    }
+
+    // ------------------------------------------------------------------ storage classes
+
+    /** Every indexed plot with its directory's class and the datastores it holds (opens readers not yet open). */
+    public List<PlotFile> plotFiles() {
+        checkOpen();
+        List<PlotFile> out = new ArrayList<>();
+        for (PlotSummary p : plots()) {
+            if (p.status() == PlotStatus.QUARANTINED) {
+                continue;
+            }
+            java.util.Set<Bytes32> held = new java.util.HashSet<>();
+            try {
+                readers.get(p.path().toString()).entries().forEach(e -> held.add(e.datastoreId()));
+            } catch (IOException | PlotReader.Corrupt e) {
+                continue; // quarantined by the next read or verify
+            }
+            out.add(new PlotFile(p.plotId(), p.path(), placement.classOf(p.path().getParent()), p.sizeBytes(), held,
+                    p.servable()));
+        }
+        return out;
+    }
+
+    /** The plot directories with their class, free space and plots. */
+    public List<PlotDirectory> plotDirectories() {
+        checkOpen();
+        List<PlotSummary> plots = plots();
+        return placement.directories().stream().map(d -> {
+            List<PlotSummary> in = plots.stream().filter(p -> d.path().equals(p.path().getParent())).toList();
+            return new PlotDirectory(d.path(), d.storageClass(), d.usableBytes(), in.size(),
+                    in.stream().mapToLong(PlotSummary::sizeBytes).sum());
+        }).toList();
+    }
+
+    /**
+     * Moves the servable plot at {@code plot} to a directory of class {@code target} ({@link PlotMover}:
+     * copied, checked, indexed, original dropped; crash-safe); its new path. Blocking, one plot's copy.
+     */
+    public Path movePlot(Path plot, StorageClass target) {
+        checkOpen();
+        return mover.move(plot.toAbsolutePath().normalize(), target);
+    }
+
+    /** Drops the file at {@code plot} whose plot another indexed file holds too (what a crash mid-move leaves). */
+    public void dropPlotCopy(Path plot) {
+        checkOpen();
+        mover.dropCopy(plot.toAbsolutePath().normalize());
     }
 
     private static String badReason(List<CapsuleProblem> bad) {
