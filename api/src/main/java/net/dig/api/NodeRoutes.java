@@ -17,7 +17,9 @@ import net.dig.service.DatastoreService;
 import net.dig.service.ErrorCode;
 import net.dig.service.ProofService;
 import net.dig.service.ServiceException;
+import net.dig.service.TierBalancer;
 import net.dig.storage.Compression;
+import net.dig.storage.PlotDirectory;
 import net.dig.storage.PlotSummary;
 import net.dig.storage.ScrubStatus;
 
@@ -188,7 +190,8 @@ final class NodeRoutes {
                                         : Http.iso(scrub.lastPassFinishedMillis()))
                                 .put("bad_found", scrub.badFound()).put("pass_bytes", scrub.passBytes())
                                 .put("pass_total_bytes", scrub.passTotalBytes()))
-                        .put("repairs", repairs(integrity.repairs())))
+                        .put("repairs", repairs(integrity.repairs()))
+                        .put("tiering", c.services().tiering().map(NodeRoutes::tiering).orElse(null)))
                 .put("network", new JsonObject().put("peers", c.peers().peers().size())
                         .put("bandwidth_used", sent + received + p2p.bytesIn() + p2p.bytesOut()).put("bandwidth_out", sent)
                         .put("bandwidth_in", received).put("p2p_bytes_in", p2p.bytesIn()).put("p2p_bytes_out", p2p.bytesOut())
@@ -203,6 +206,18 @@ final class NodeRoutes {
                 .put("datastores", datastores.datastores().size())
                 .put("handles", c.services().handles().count())
                 .put("cache", new JsonObject().put("l1", tier(l1)).put("l2", tier(l2)));
+    }
+
+    private static JsonObject tiering(TierBalancer.Status t) {
+        JsonArray dirs = new JsonArray();
+        for (PlotDirectory d : t.directories()) {
+            dirs.add(new JsonObject().put("path", d.path().toString()).put("class", d.storageClass().label())
+                    .put("plots", d.plots()).put("plot_bytes", d.plotBytes())
+                    .put("free_bytes", d.usableBytes() < 0 ? null : d.usableBytes()));
+        }
+        return new JsonObject().put("active", t.active()).put("promoted", t.promoted()).put("demoted", t.demoted())
+                .put("failed", t.failed()).put("copies_dropped", t.copiesDropped()).put("last_move", t.lastMove())
+                .put("directories", dirs);
     }
 
     private static JsonObject repairs(CapsuleRepair.Status r) {

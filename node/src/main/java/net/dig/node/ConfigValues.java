@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import net.dig.api.RateLimit;
 import net.dig.net.GossipConfig;
 import net.dig.storage.Compression;
+import net.dig.storage.StorageClass;
 
 /**
  * The parsers of the config's scalar values, each turning the text of one key into its type once,
@@ -40,6 +41,7 @@ final class ConfigValues {
         m.addDeserializer(RateLimit.class, text(ConfigValues::rate));
         m.addDeserializer(NodeConfig.Mode.class, text(ConfigValues::mode));
         m.addDeserializer(Compression.class, text(ConfigValues::compression));
+        m.addDeserializer(StorageClass.class, text(ConfigValues::storageClass));
         m.addDeserializer(GossipConfig.IntroducerConfig.class, text(ConfigValues::introducer));
         return m;
     }
@@ -95,6 +97,15 @@ final class ConfigValues {
             }
         }
         throw new ConfigException("", "must be one of zstd, none, got \"" + value + "\"");
+    }
+
+    static StorageClass storageClass(String value) {
+        for (StorageClass c : StorageClass.values()) {
+            if (c.label().equals(value)) {
+                return c;
+            }
+        }
+        throw new ConfigException("", "must be one of nvme, ssd, hdd, got \"" + value + "\"");
     }
 
     static GossipConfig.IntroducerConfig introducer(String value) {

@@ -13,6 +13,7 @@ import net.dig.gossip.BackpressureConfig;
 import net.dig.gossip.LaneConfig;
 import net.dig.net.GossipConfig;
 import net.dig.storage.Compression;
+import net.dig.storage.StorageClass;
 
 /**
  * The node's configuration: the DIG Node seed's {@code node.yaml}, section for section, plus the
@@ -79,7 +80,7 @@ record NodeConfig(
 
     /** {@code storage:} - where plots, cache and index live. */
     record StorageSection(List<String> plotsDir, String cacheDir, int maxPlots, Compression compression, String index,
-                          ScrubSection scrub) {
+                          ScrubSection scrub, List<StorageClass> plotClasses, TieringSection tiering) {
         StorageSection {
             require(plotsDir, "plots_dir");
             if (plotsDir.isEmpty()) {
@@ -99,6 +100,50 @@ record NodeConfig(
                 throw new ConfigException("index", "the file must be named index.sqlite (only its directory can be chosen), got \"" + index + "\"");
             }
             require(scrub, "scrub");
+            require(plotClasses, "plot_classes");
+            if (!plotClasses.isEmpty() && plotClasses.size() != plotsDir.size()) {
+                throw new ConfigException("plot_classes", "names " + plotClasses.size() + " classes for " + plotsDir.size()
+                        + " plot directories; give one class (nvme, ssd or hdd) per entry of plots_dir, or none");
+            }
+            for (int i = 0; i < plotClasses.size(); i++) {
+                require(plotClasses.get(i), "plot_classes[" + i + "]");
+            }
+            plotClasses = List.copyOf(plotClasses);
+            require(tiering, "tiering");
+        }
+
+        /** The class of each plot directory, in the order of {@code plots_dir} (all {@code ssd} when none are given). */
+        StorageClass classOf(int plotDir) {
+            return plotClasses.isEmpty() ? StorageClass.SSD : plotClasses.get(plotDir);
+        }
+    }
+
+    /**
+     * {@code storage.tiering:} - plots moved between storage classes by their read rates
+     * ({@link net.dig.service.TierBalancer}); runs every {@code interval_secs} when {@code plot_classes} name
+     * more than one class.
+     */
+    record TieringSection(@JsonProperty("interval_secs") @JsonDeserialize(using = ConfigValues.Seconds.class) Duration interval,
+                          double promoteReadsPerHour, double demoteReadsPerHour,
+                          @JsonProperty("demote_after_secs") @JsonDeserialize(using = ConfigValues.Seconds.class)
+                          Duration demoteAfter,
+                          int movesPerTick) {
+        TieringSection {
+            require(interval, "interval_secs");
+            atLeast("interval_secs", interval.toSeconds(), 1);
+            require(demoteAfter, "demote_after_secs");
+            atLeast("moves_per_tick", movesPerTick, 1);
+            if (!(demoteReadsPerHour >= 0)) {
+                throw new ConfigException("demote_reads_per_hour", "must be >= 0, got " + demoteReadsPerHour);
+            }
+            if (!(promoteReadsPerHour > demoteReadsPerHour)) {
+                throw new ConfigException("promote_reads_per_hour", "must be above demote_reads_per_hour ("
+                        + demoteReadsPerHour + "), got " + promoteReadsPerHour);
+            }
+        }
+
+        net.dig.service.TierBalancer.Settings settings() {
+            return new net.dig.service.TierBalancer.Settings(promoteReadsPerHour, demoteReadsPerHour, demoteAfter, movesPerTick);
         }
     }
 

@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import net.dig.core.Clock;
 import net.dig.core.NodeIdentity;
 import net.dig.storage.ScrubConfig;
+import net.dig.storage.StorageClass;
 import net.dig.storage.StorageConfig;
 import net.dig.storage.StorageEngine;
 
@@ -27,7 +30,12 @@ final class StorageWiring {
         NodeHome home = ctx.home();
         NodeConfig config = ctx.config();
         Path indexDir = home.indexFile(config).getParent();
-        return new StorageConfig(indexDir, home.plotDirs(config), home.cacheDir(config));
+        List<Path> dirs = home.plotDirs(config);
+        Map<Path, StorageClass> classes = new HashMap<>();
+        for (int i = 0; i < dirs.size(); i++) {
+            classes.put(dirs.get(i), config.storage().classOf(i));
+        }
+        return new StorageConfig(indexDir, dirs, home.cacheDir(config), classes);
     }
 
     /** The node key (created, 0600, when absent), checked against {@code node.id} when that is set. */

@@ -49,6 +49,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     private volatile ReplicationService<?> replication;
     private volatile OfferedVersions taken = OfferedVersions.inMemory();
     private volatile FetchService fetches;
+    private volatile TierBalancer tiering;
     private final java.util.List<net.dig.storage.StorageEvents> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private NodeServices(StorageEngine storage, Clock clock, NodeIdentity identity, ContentService content,
@@ -127,6 +128,22 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
                         active.stream().mapToInt(net.dig.wire.NodePayload.HandleRegistration::tier).min());
             }
         };
+    }
+
+    /**
+     * The tiering of this node's plots between storage classes by the HTTP read rates ({@link TierBalancer}); one
+     * per node, ticked by the caller.
+     */
+    public TierBalancer tierBalancer(TierBalancer.Settings settings) {
+        TierBalancer made = new TierBalancer(storage, content.reads(), settings, clock);
+        this.tiering = made;
+        return made;
+    }
+
+    /** What tiering has done and the plot directories by class ({@link TierBalancer#status}); empty before {@link #tierBalancer}. */
+    public java.util.Optional<TierBalancer.Status> tiering() {
+        TierBalancer t = tiering;
+        return t == null ? java.util.Optional.empty() : java.util.Optional.of(t.status());
     }
 
     /** Bytes of capsule windows uploaded to peers since start (the serving budget's grants; 0 before serving runs). */

@@ -343,7 +343,8 @@ public final class StorageEngine implements AutoCloseable {
             } catch (IOException | PlotReader.Corrupt e) {
                 continue; // quarantined by the next read or verify
             }
-            out.add(new PlotFile(p.plotId(), p.path(), placement.classOf(p.path().getParent()), p.sizeBytes(), held,
+            out.add(new PlotFile(p.plotId(), p.path(), placement.classOf(p.path().getParent()), p.sizeBytes(),
+                    p.creationTime(), held,
                     p.servable()));
         }
         return out;
