@@ -19,7 +19,6 @@ import net.dig.service.ProofService;
 import net.dig.service.ServiceException;
 import net.dig.service.TierBalancer;
 import net.dig.storage.Compression;
-import net.dig.storage.PlotDirectory;
 import net.dig.storage.PlotSummary;
 import net.dig.storage.ScrubStatus;
 
@@ -210,10 +209,9 @@ final class NodeRoutes {
 
     private static JsonObject tiering(TierBalancer.Status t) {
         JsonArray dirs = new JsonArray();
-        for (PlotDirectory d : t.directories()) {
-            dirs.add(new JsonObject().put("path", d.path().toString()).put("class", d.storageClass().label())
-                    .put("plots", d.plots()).put("plot_bytes", d.plotBytes())
-                    .put("free_bytes", d.usableBytes() < 0 ? null : d.usableBytes()));
+        for (TierBalancer.Directory d : t.directories()) {
+            dirs.add(new JsonObject().put("path", d.path()).put("class", d.storageClass()).put("plots", d.plots())
+                    .put("plot_bytes", d.plotBytes()).put("free_bytes", d.freeBytes() < 0 ? null : d.freeBytes()));
         }
         return new JsonObject().put("active", t.active()).put("promoted", t.promoted()).put("demoted", t.demoted())
                 .put("failed", t.failed()).put("copies_dropped", t.copiesDropped()).put("last_move", t.lastMove())

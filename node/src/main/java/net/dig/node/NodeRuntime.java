@@ -139,7 +139,7 @@ final class NodeRuntime implements AutoCloseable {
                     runtime.fetches, dht, runtime.holdings, peers, nodeMessages, clock, new SecureRandom());
             runtime.cache = CacheModeWiring.start(runtime, ctx, services, storage, runtime.fetches, dht, runtime.holdings.book(),
                     gossip.peerId(), peers, nodeMessages, cacheClock).orElse(null);
-            TieringWiring.start(runtime, config.storage().tiering(), services, registry);
+            TieringWiring.start(runtime, config.storage().tiering(), services);
             GossipMetrics.bind(registry, peers, clock);
             ApiServer api = ApiServer.start(apiConfig, services, clock, dht.directory(GossipWiring.peerDirectory(peers, nodeMessages.directory())), registry,
                     BuildVersion.current());

@@ -75,6 +75,16 @@ final class StatusCommand implements Callable<Integer> {
                         + scrub.path("bad_found").asLong() + " bad found, last pass "
                         + (scrub.path("last_pass_finished").isTextual() ? scrub.get("last_pass_finished").asText() : "never")
                         + " (" + bytes(scrub.path("rate").asLong()) + "/s)");
+        JsonNode tiering = plots.path("tiering");
+        if (tiering.path("active").asBoolean()) {
+            StringBuilder classes = new StringBuilder();
+            for (JsonNode d : tiering.path("directories")) {
+                classes.append(classes.isEmpty() ? "" : ", ").append(d.path("class").asText()).append(' ')
+                        .append(d.path("plots").asLong()).append(" plots ").append(bytes(d.path("plot_bytes").asLong()));
+            }
+            row(out, "Tiering", classes + "; " + tiering.path("promoted").asLong() + " promoted, "
+                    + tiering.path("demoted").asLong() + " demoted, " + tiering.path("failed").asLong() + " failed");
+        }
         row(out, "Replication", repairs.path("pending").asLong() + " pending, " + repairs.path("running").asLong() + " running, "
                 + repairs.path("repaired").asLong() + " repaired, " + repairs.path("failed_attempts").asLong() + " failed attempts");
         row(out, "HTTP traffic", bytes(net.path("bandwidth_in").asLong()) + " in, " + bytes(net.path("bandwidth_out").asLong()) + " out");

@@ -1,6 +1,5 @@
 package net.dig.node;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -8,9 +7,8 @@ import net.dig.service.NodeServices;
 import net.dig.service.TierBalancer;
 
 /**
- * Tiering for a running node, from {@code storage.tiering}: the node's {@link TierBalancer} (its meters always
- * bound, so a dashboard sees zeros on a node with one storage class), ticked every {@code interval_secs} on its
- * own thread when {@code storage.plot_classes} name more than one class. A tick that throws is logged and the
+ * Tiering for a running node, from {@code storage.tiering}: the node's {@link TierBalancer}, ticked every
+ * {@code interval_secs} on its own thread when {@code storage.plot_classes} name more than one class. A tick that throws is logged and the
  * next one runs.
  */
 final class TieringWiring {
@@ -18,10 +16,8 @@ final class TieringWiring {
 
     private TieringWiring() {}
 
-    static TierBalancer start(NodeRuntime runtime, NodeConfig.TieringSection config, NodeServices services,
-                              MeterRegistry registry) {
+    static TierBalancer start(NodeRuntime runtime, NodeConfig.TieringSection config, NodeServices services) {
         TierBalancer balancer = services.tierBalancer(config.settings());
-        balancer.bindTo(registry);
         if (!balancer.active()) {
             return balancer;
         }

@@ -235,6 +235,26 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         content.bindTo(registry);
         datastores.bindTo(registry);
         proofs.bindTo(registry);
+        bindTiering(registry);
+    }
+
+    /** Tiering's meters, zero until {@link #tierBalancer} made it (a node with one storage class shows zeros). */
+    private void bindTiering(MeterRegistry registry) {
+        io.micrometer.core.instrument.FunctionCounter.builder("storage_tier_promotions", this,
+                s -> s.tiering().map(TierBalancer.Status::promoted).orElse(0L)).description("plots moved to a faster storage class")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("storage_tier_demotions", this,
+                s -> s.tiering().map(TierBalancer.Status::demoted).orElse(0L)).description("plots moved to a slower storage class")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("storage_tier_move_failures", this,
+                s -> s.tiering().map(TierBalancer.Status::failed).orElse(0L))
+                .description("plot moves or copy removals that failed (retried on a later pass)").register(registry);
+        for (String label : TierBalancer.classLabels()) {
+            io.micrometer.core.instrument.Gauge.builder("storage_class_plot_bytes", this,
+                    s -> s.tiering().map(t -> t.plotBytesOf(label)).orElse(0L)).tag("class", label).baseUnit("bytes")
+                    .description("bytes of plot files in directories of this storage class").strongReference(true)
+                    .register(registry);
+        }
     }
 
     @Override

@@ -190,8 +190,35 @@ public final class ProofService implements MeterBinder {
      */
     public Answer answer(String challengeId, Bytes32 capsuleHash, ProofParts parts) {
         try {
-            Located at = locateHash(capsuleHash);
-            Manifest m = storage.manifest(at.datastoreId()).orElseThrow(() -> unknown(capsuleHash));
+            return answer(challengeId, locateHash(capsuleHash), parts);
+        } catch (StorageException e) {
+            throw ServiceException.of(e);
+        }
+    }
+
+    /**
+     * Blocking: the bundle of {@code parts} for the challenge on capsule {@code capsuleIndex} of the current version
+     * of {@code datastoreId} (a challenge sent as a node message names the capsule by position);
+     * {@link ErrorCode#UNKNOWN_CAPSULE} when this node stores no such capsule.
+     */
+    public Answer answerAt(String challengeId, Bytes32 datastoreId, int capsuleIndex, ProofParts parts) {
+        try {
+            Manifest m = storage.manifest(datastoreId).orElse(null);
+            if (m == null || capsuleIndex < 0 || capsuleIndex >= m.capsules().size()) {
+                throw new ServiceException(ErrorCode.UNKNOWN_CAPSULE, "no capsule " + capsuleIndex + " of datastore "
+                        + datastoreId.toHex() + " on this node");
+            }
+            CapsuleInfo ci = m.capsules().get(capsuleIndex);
+            return answer(challengeId, new Located(datastoreId, ci.index(), ci.size()), parts);
+        } catch (StorageException e) {
+            throw ServiceException.of(e);
+        }
+    }
+
+    private Answer answer(String challengeId, Located at, ProofParts parts) {
+        try {
+            Manifest m = storage.manifest(at.datastoreId()).orElseThrow(() -> new ServiceException(ErrorCode.UNKNOWN_CAPSULE,
+                    "no datastore " + at.datastoreId().toHex() + " on this node"));
             Map<Integer, CapsuleInfo> held = new HashMap<>();
             for (CapsuleInfo ci : m.capsules()) {
                 if (ci.index() == at.index()) {

@@ -1,14 +1,9 @@
 package net.dig.service;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +42,10 @@ import net.dig.storage.StorageException;
  *
  * <h2>Concurrency and failure modes</h2>
  * {@link #tick} runs on one thread (the node's tiering scheduler) and blocks for the copies; status and metrics
- * are read from any thread. A move that fails (no room, a copy that does not check) is counted, logged and
+ * are read from any thread ({@link NodeServices#bindTo} turns them into meters). A move that fails (no room, a copy that does not check) is counted, logged and
  * retried on a later tick; the storage layer leaves the original in place.
  */
-public final class TierBalancer implements MeterBinder {
+public final class TierBalancer {
     private static final System.Logger LOG = System.getLogger(TierBalancer.class.getName());
 
     /** The rule's parameters (config {@code storage.tiering.*}). */
@@ -69,7 +64,23 @@ public final class TierBalancer implements MeterBinder {
 
     /** What tiering has done since start, and the directories now (for {@code /node/status}). */
     public record Status(boolean active, long promoted, long demoted, long failed, long copiesDropped, String lastMove,
-                         List<PlotDirectory> directories) {}
+                         List<Directory> directories) {
+        /** The plot bytes in directories of class {@code label}. */
+        public long plotBytesOf(String label) {
+            return directories.stream().filter(d -> d.storageClass().equals(label)).mapToLong(Directory::plotBytes).sum();
+        }
+    }
+
+    /**
+     * A plot directory: its class ({@code nvme}, {@code ssd}, {@code hdd}), its plots and their bytes, and the usable
+     * bytes of its disk (-1 when unreadable or read-only).
+     */
+    public record Directory(String path, String storageClass, int plots, long plotBytes, long freeBytes) {}
+
+    /** The class labels, fastest first. */
+    public static List<String> classLabels() {
+        return java.util.Arrays.stream(StorageClass.values()).map(StorageClass::label).toList();
+    }
 
     private final StorageEngine storage;
     private final ReadRates reads;
@@ -140,8 +151,12 @@ public final class TierBalancer implements MeterBinder {
     }
 
     public Status status() {
+        List<Directory> dirs = new ArrayList<>();
+        for (PlotDirectory d : storage.plotDirectories()) {
+            dirs.add(new Directory(d.path().toString(), d.storageClass().label(), d.plots(), d.plotBytes(), d.usableBytes()));
+        }
         return new Status(active(), promoted.get(), demoted.get(), failed.get(), copiesDropped.get(), lastMove.get(),
-                storage.plotDirectories());
+                List.copyOf(dirs));
     }
 
     private record Candidate(PlotFile file, double heat) {}
@@ -216,24 +231,5 @@ public final class TierBalancer implements MeterBinder {
     /** The classes slower than {@code now}, slowest first. */
     private static List<StorageClass> slower(StorageClass now, List<StorageClass> present) {
         return present.stream().filter(now::fasterThan).sorted(Comparator.reverseOrder()).toList();
-    }
-
-    @Override
-    public void bindTo(MeterRegistry registry) {
-        FunctionCounter.builder("storage_tier_promotions", promoted, AtomicLong::get)
-                .description("plots moved to a faster storage class").register(registry);
-        FunctionCounter.builder("storage_tier_demotions", demoted, AtomicLong::get)
-                .description("plots moved to a slower storage class").register(registry);
-        FunctionCounter.builder("storage_tier_move_failures", failed, AtomicLong::get)
-                .description("plot moves or copy removals that failed (retried on a later tick)").register(registry);
-        for (StorageClass c : EnumSet.allOf(StorageClass.class)) {
-            Gauge.builder("storage_class_plot_bytes", this, t -> bytesIn(c)).tag("class", c.label())
-                    .description("bytes of plot files in directories of this storage class").baseUnit("bytes")
-                    .strongReference(true).register(registry);
-        }
-    }
-
-    private double bytesIn(StorageClass c) {
-        return storage.plotDirectories().stream().filter(d -> d.storageClass() == c).mapToLong(PlotDirectory::plotBytes).sum();
     }
 }

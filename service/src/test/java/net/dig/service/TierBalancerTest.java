@@ -3,7 +3,6 @@ package net.dig.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -100,12 +99,9 @@ class TierBalancerTest {
             assertThat(s.failed()).isZero();
             assertThat(s.lastMove()).startsWith("demoted plot").contains("from nvme to hdd");
 
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            balancer.bindTo(registry);
-            assertThat(registry.get("storage_tier_promotions").functionCounter().count()).isEqualTo(1);
-            assertThat(registry.get("storage_tier_demotions").functionCounter().count()).isEqualTo(3);
-            assertThat(registry.get("storage_class_plot_bytes").tag("class", "hdd").gauge().value()).isPositive();
-            assertThat(registry.get("storage_class_plot_bytes").tag("class", "nvme").gauge().value()).isZero();
+            assertThat(s.plotBytesOf("hdd")).isPositive();
+            assertThat(s.plotBytesOf("nvme")).isZero();
+            assertThat(s.directories()).extracting(TierBalancer.Directory::storageClass).containsExactly("nvme", "ssd", "hdd");
 
             byte[] first = e.readCapsule(hot.version().datastoreId(), 0);
             assertThat(net.dig.core.Sha256.hash(first)).isEqualTo(hot.capsules().getFirst().hash());

@@ -272,12 +272,12 @@ public final class NodeMessageCodec {
             case NodePayload.ValidationChallenge c -> NodeMessageProto.ValidationChallenge.newBuilder()
                     .setChallengeId(bytes(c.challengeId())).setDatastoreId(bytes(c.datastoreId()))
                     .setCapsuleIndex(c.capsuleIndex()).setChunkIndex(c.chunkIndex()).setNonce(bytes(c.nonce()))
-                    .setRespondBy(c.respondBy()).build();
+                    .setRespondBy(c.respondBy()).setChallengeType(c.challengeType()).build();
             case NodePayload.ProofResponse p -> NodeMessageProto.ProofResponse.newBuilder()
                     .setChallengeId(bytes(p.challengeId())).setChunkData(ByteString.copyFrom(p.chunkData()))
                     .setChunkProof(ByteString.copyFrom(p.chunkProof())).setCapsuleHash(bytes(p.capsuleHash()))
                     .setChunkRoot(bytes(p.chunkRoot())).setLeafProof(ByteString.copyFrom(p.leafProof()))
-                    .setPlotId(bytes(p.plotId())).build();
+                    .setPlotId(bytes(p.plotId())).setBundle(ByteString.copyFrom(p.bundle())).build();
             case NodePayload.DatastoreTombstone t -> NodeMessageProto.DatastoreTombstone.newBuilder()
                     .setDatastoreId(bytes(t.datastoreId())).setVersion(t.version()).setTimestamp(t.timestamp())
                     .setOwnerPublicKey(ByteString.copyFrom(t.ownerPublicKey()))
@@ -357,13 +357,14 @@ public final class NodeMessageCodec {
                 NodeMessageProto.ValidationChallenge c = NodeMessageProto.ValidationChallenge.parser().parseFrom(nested(bytes));
                 yield new NodePayload.ValidationChallenge(bytes32(c.getChallengeId(), "challenge_id"),
                         bytes32(c.getDatastoreId(), "datastore_id"), c.getCapsuleIndex(), c.getChunkIndex(),
-                        bytes32(c.getNonce(), "nonce"), c.getRespondBy());
+                        bytes32(c.getNonce(), "nonce"), c.getRespondBy(), string(c.getChallengeTypeBytes(), maxString, "challenge_type"));
             }
             case NodePayload.ProofResponse.FIELD -> {
                 NodeMessageProto.ProofResponse p = NodeMessageProto.ProofResponse.parser().parseFrom(nested(bytes));
                 yield new NodePayload.ProofResponse(bytes32(p.getChallengeId(), "challenge_id"), p.getChunkData().toByteArray(),
                         p.getChunkProof().toByteArray(), bytes32(p.getCapsuleHash(), "capsule_hash"),
-                        bytes32(p.getChunkRoot(), "chunk_root"), p.getLeafProof().toByteArray(), bytes32(p.getPlotId(), "plot_id"));
+                        bytes32(p.getChunkRoot(), "chunk_root"), p.getLeafProof().toByteArray(), bytes32(p.getPlotId(), "plot_id"),
+                        p.getBundle().toByteArray());
             }
             case NodePayload.DatastoreTombstone.FIELD -> {
                 NodeMessageProto.DatastoreTombstone t = NodeMessageProto.DatastoreTombstone.parser().parseFrom(nested(bytes));

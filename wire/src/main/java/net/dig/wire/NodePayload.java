@@ -147,18 +147,33 @@ public sealed interface NodePayload {
         }
     }
 
-    /** Prove holding chunk {@code chunkIndex} of capsule {@code capsuleIndex} by {@code respondBy} (Unix seconds). */
+    /**
+     * Prove holding chunk {@code chunkIndex} of capsule {@code capsuleIndex} by {@code respondBy} (Unix seconds);
+     * with a {@code challengeType} (not empty), answer with the proof bundle of that type for the capsule instead.
+     */
     record ValidationChallenge(Bytes32 challengeId, Bytes32 datastoreId, int capsuleIndex, int chunkIndex, Bytes32 nonce,
-            long respondBy) implements NodePayload {
+            long respondBy, String challengeType) implements NodePayload {
         public static final int FIELD = 5;
 
         public ValidationChallenge {
             Objects.requireNonNull(challengeId, "challengeId");
             Objects.requireNonNull(datastoreId, "datastoreId");
             Objects.requireNonNull(nonce, "nonce");
+            Objects.requireNonNull(challengeType, "challengeType");
             if (capsuleIndex < 0 || chunkIndex < 0) {
                 throw new IllegalArgumentException("capsule and chunk indexes must be >= 0");
             }
+        }
+
+        /** The seed's single-chunk challenge. */
+        public ValidationChallenge(Bytes32 challengeId, Bytes32 datastoreId, int capsuleIndex, int chunkIndex, Bytes32 nonce,
+                                   long respondBy) {
+            this(challengeId, datastoreId, capsuleIndex, chunkIndex, nonce, respondBy, "");
+        }
+
+        /** Whether this challenge asks for a proof bundle. */
+        public boolean wantsBundle() {
+            return !challengeType.isEmpty();
         }
 
         @Override
@@ -172,7 +187,7 @@ public sealed interface NodePayload {
      * of {@code capsuleHash ‖ chunkRoot} to the datastore root.
      */
     record ProofResponse(Bytes32 challengeId, byte[] chunkData, byte[] chunkProof, Bytes32 capsuleHash, Bytes32 chunkRoot,
-            byte[] leafProof, Bytes32 plotId) implements NodePayload {
+            byte[] leafProof, Bytes32 plotId, byte[] bundle) implements NodePayload {
         public static final int FIELD = 6;
 
         public ProofResponse {
@@ -183,6 +198,18 @@ public sealed interface NodePayload {
             chunkData = chunkData.clone();
             chunkProof = chunkProof.clone();
             leafProof = leafProof.clone();
+            bundle = bundle.clone();
+        }
+
+        /** The seed's single-chunk answer. */
+        public ProofResponse(Bytes32 challengeId, byte[] chunkData, byte[] chunkProof, Bytes32 capsuleHash, Bytes32 chunkRoot,
+                             byte[] leafProof, Bytes32 plotId) {
+            this(challengeId, chunkData, chunkProof, capsuleHash, chunkRoot, leafProof, plotId, new byte[0]);
+        }
+
+        /** The answer to a bundle challenge: {@code bundle} (DIGB/1) for the capsule with {@code capsuleHash}. */
+        public static ProofResponse ofBundle(Bytes32 challengeId, Bytes32 capsuleHash, Bytes32 plotId, byte[] bundle) {
+            return new ProofResponse(challengeId, new byte[0], new byte[0], capsuleHash, Bytes32.ZERO, new byte[0], plotId, bundle);
         }
 
         @Override

@@ -1,0 +1,274 @@
+package net.dig.service;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import net.dig.core.Bytes32;
+import net.dig.core.Clock;
+import net.dig.core.Hex;
+import net.dig.core.NodeIdentity;
+import net.dig.core.Sha256;
+import net.dig.proof.Beacon;
+import net.dig.proof.BundleVerifier;
+import net.dig.proof.Challenge;
+import net.dig.proof.ChallengeScope;
+import net.dig.proof.ProofParts;
+import net.dig.proof.TimingPolicy;
+import net.dig.proof.Verdict;
+import net.dig.storage.DatastoreVersion;
+import net.dig.wire.NodePayload;
+
+/**
+ * The validator role: challenges holders of datastores it does not hold, verifies their proof bundles against the
+ * owner-signed datastore root alone, times them on its own clock, signs an attestation of each outcome, and keeps a
+ * reputation per prover.
+ *
+ * <h2>A challenge</h2>
+ * Each {@link #tick} picks a target (a holder and the signed version record of what it announced) at random,
+ * or the first prover in containment. The challenge id is {@code SHA-256("dig:validation:v1" ‖ beacon entropy of
+ * the current epoch ‖ 32 random bytes of this validator)}: public entropy the prover cannot steer, made
+ * unpredictable to it by the validator's part. A capsule is drawn uniformly; the prover answers with the DIGB/1
+ * bundle of {@code challengeType} for that capsule, derived from the hex of the id exactly as
+ * {@code POST /validation/challenge} derives it ({@link ProofService#challengeFor}). The verifier rebuilds the
+ * challenge from the record (capsule count, the capsule's size: every capsule full but the last), starts its
+ * clock just before sending and checks the bundle and the deadline ({@link BundleVerifier}): it never needs the
+ * data. A refusal, a transport failure or no answer within the transport's bound counts as a failure.
+ *
+ * <h2>Containment and reputation (Storj-style)</h2>
+ * A prover that fails is contained: it is challenged again on the next ticks, before anyone else, up to
+ * {@code rechallenges} times. A pass releases it with nothing counted against it; failing every re-challenge
+ * counts one confirmed failure. Reputation is the mean of a Beta(1 + passes, 1 + confirmed failures): 0.5 for a
+ * prover never challenged, rising with passes, falling with each confirmed failure. An honest node that misses
+ * one deadline (a GC pause) keeps its reputation; a node that lost the data fails every re-challenge.
+ *
+ * <h2>Attestations</h2>
+ * {@code "dig:attestation:v1" ‖ validator key ‖ prover key ‖ datastore id ‖ u64 version ‖ challenge id ‖ u8 verdict
+ * ordinal ‖ u64 elapsed nanos ‖ u64 Unix millis}, signed by the validator's node key; the last
+ * {@link #KEPT_ATTESTATIONS} are kept. Anyone holding the validator's key can check one.
+ *
+ * <h2>Concurrency</h2>
+ * {@link #tick} may be called from one scheduler thread; answers complete on the transport's threads. State is
+ * guarded by this object's lock; nothing blocks under it.
+ */
+public final class ValidatorService<P> implements MeterBinder {
+    static final int KEPT_ATTESTATIONS = 256;
+    private static final byte[] CHALLENGE_DOMAIN = "dig:validation:v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ATTESTATION_DOMAIN = "dig:attestation:v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** What to ask and how forgiving to be. */
+    public record Settings(String challengeType, int rechallenges, TimingPolicy timing, long epochMillis) {
+        public Settings {
+            if (ProofService.partsOf(Objects.requireNonNull(challengeType, "challengeType")) == null) {
+                throw new IllegalArgumentException("validation: unknown challenge type \"" + challengeType + "\"");
+            }
+            Objects.requireNonNull(timing, "timing");
+            if (rechallenges < 0 || epochMillis < 1) {
+                throw new IllegalArgumentException("validation: rechallenges must be >= 0 and the epoch >= 1 ms");
+            }
+        }
+    }
+
+    /** A holder to challenge: how to reach it, its node key, and the owner-signed record of the version it holds. */
+    public record Target<P>(P peer, Bytes32 proverKey, DatastoreVersion version) {}
+
+    /** How the validator reaches provers: the peer network in the node, a fake in tests. */
+    public interface Transport<P> {
+        /** The holders this validator could challenge now, with verified version records. */
+        List<Target<P>> targets();
+
+        /** Sends {@code challenge}; completes with the bundle bytes, or exceptionally on a refusal or no answer. */
+        CompletionStage<byte[]> challenge(P peer, NodePayload.ValidationChallenge challenge);
+    }
+
+    /** One signed outcome. */
+    public record Attestation(Bytes32 validatorKey, Bytes32 proverKey, Bytes32 datastoreId, long version, Bytes32 challengeId,
+                              Verdict verdict, long elapsedNanos, long atMillis, byte[] signature) {
+        public Attestation {
+            signature = signature.clone();
+        }
+
+        public boolean passed() {
+            return verdict == Verdict.VALID;
+        }
+
+        /** The bytes the validator signs (class note). */
+        public byte[] signingBytes() {
+            return ByteBuffer.allocate(ATTESTATION_DOMAIN.length + 32 * 4 + 8 + 1 + 8 + 8).put(ATTESTATION_DOMAIN)
+                    .put(validatorKey.toArray()).put(proverKey.toArray()).put(datastoreId.toArray()).putLong(version)
+                    .put(challengeId.toArray()).put((byte) verdict.ordinal()).putLong(elapsedNanos).putLong(atMillis).array();
+        }
+
+        public boolean signatureValid() {
+            return NodeIdentity.verify(validatorKey.toArray(), signingBytes(), signature);
+        }
+    }
+
+    /** A prover as this validator sees it. */
+    public record ProverRecord(Bytes32 proverKey, long passes, long confirmedFailures, int containmentFailures,
+                               double reputation) {
+        public boolean contained() {
+            return containmentFailures > 0;
+        }
+    }
+
+    /** What the validator has done since start. */
+    public record Status(long challenges, long passed, long failed, int contained, List<ProverRecord> provers) {}
+
+    private static final class Prover {
+        long passes;
+        long confirmedFailures;
+        int containmentFailures;
+        Target<?> containedOn;
+
+        double reputation() {
+            return (1.0 + passes) / (2.0 + passes + confirmedFailures);
+        }
+    }
+
+    private final NodeIdentity identity;
+    private final Transport<P> transport;
+    private final Beacon beacon;
+    private final Settings settings;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final BundleVerifier verifier;
+    private final Map<Bytes32, Prover> provers = new HashMap<>();
+    private final ArrayDeque<Attestation> attestations = new ArrayDeque<>();
+    private final AtomicLong challenges = new AtomicLong();
+    private final AtomicLong passed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    public ValidatorService(NodeIdentity identity, Transport<P> transport, Beacon beacon, Settings settings, Clock clock,
+                            RandomGenerator random) {
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.beacon = Objects.requireNonNull(beacon, "beacon");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.verifier = new BundleVerifier(clock, settings.timing());
+    }
+
+    /** Challenges one target (a contained prover first); completes with its attestation, or null when there is none. */
+    @SuppressWarnings("unchecked")
+    public CompletionStage<Attestation> tick() {
+        Target<P> target;
+        synchronized (this) {
+            target = provers.values().stream().filter(p -> p.containedOn != null).findFirst()
+                    .map(p -> (Target<P>) p.containedOn).orElse(null);
+        }
+        if (target == null) {
+            List<Target<P>> all = transport.targets().stream()
+                    .filter(t -> !t.proverKey().equals(Bytes32.wrap(identity.publicKey()))).toList();
+            if (all.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            target = all.get(random.nextInt(all.size()));
+        }
+        return challenge(target);
+    }
+
+    /** Challenges {@code target} once and records the outcome. */
+    public CompletionStage<Attestation> challenge(Target<P> target) {
+        DatastoreVersion v = target.version();
+        int capsule = random.nextInt(v.capsuleCount());
+        long size = capsule < v.capsuleCount() - 1 ? v.capsuleSize() : v.totalSize() - (long) v.capsuleSize() * (v.capsuleCount() - 1);
+        byte[] own = new byte[32];
+        random.nextBytes(own);
+        long epoch = clock.millis() / settings.epochMillis();
+        Bytes32 id = Sha256.hash(CHALLENGE_DOMAIN, beacon.entropy(epoch).toArray(), own);
+        ProofParts parts = ProofService.partsOf(settings.challengeType());
+        Challenge challenge = ProofService.challengeFor(Hex.encode(id.toArray()),
+                new ChallengeScope(v.datastoreId(), v.capsuleCount(), new int[] {capsule}, new long[] {size}),
+                target.proverKey().toArray(), parts);
+        NodePayload.ValidationChallenge message = new NodePayload.ValidationChallenge(id, v.datastoreId(), capsule, 0,
+                Bytes32.wrap(own), clock.millis() / 1000 + 60, settings.challengeType());
+        challenges.incrementAndGet();
+        long sent = clock.nanos();
+        BundleVerifier.Pending pending = verifier.start(challenge);
+        CompletionStage<byte[]> answer;
+        try {
+            answer = transport.challenge(target.peer(), message);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.handle((bundle, error) -> {
+            Verdict verdict = error != null || bundle == null ? Verdict.MALFORMED
+                    : pending.finish(bundle, v.merkleRoot(), target.proverKey().toArray());
+            return record(target, id, verdict, clock.nanos() - sent);
+        });
+    }
+
+    private Attestation record(Target<P> target, Bytes32 challengeId, Verdict verdict, long elapsedNanos) {
+        DatastoreVersion v = target.version();
+        Attestation unsigned = new Attestation(Bytes32.wrap(identity.publicKey()), target.proverKey(), v.datastoreId(),
+                v.version(), challengeId, verdict, elapsedNanos, clock.millis(), new byte[64]);
+        Attestation a = new Attestation(unsigned.validatorKey(), unsigned.proverKey(), unsigned.datastoreId(), unsigned.version(),
+                challengeId, verdict, elapsedNanos, unsigned.atMillis(), identity.sign(unsigned.signingBytes()));
+        synchronized (this) {
+            Prover p = provers.computeIfAbsent(target.proverKey(), k -> new Prover());
+            if (a.passed()) {
+                passed.incrementAndGet();
+                p.passes++;
+                p.containmentFailures = 0;
+                p.containedOn = null;
+            } else {
+                failed.incrementAndGet();
+                p.containmentFailures++;
+                if (p.containmentFailures > settings.rechallenges()) {
+                    p.confirmedFailures++;
+                    p.containmentFailures = 0;
+                    p.containedOn = null;
+                } else {
+                    p.containedOn = target;
+                }
+            }
+            attestations.addLast(a);
+            while (attestations.size() > KEPT_ATTESTATIONS) {
+                attestations.removeFirst();
+            }
+        }
+        return a;
+    }
+
+    /** The reputation of {@code proverKey} here, 0..1 (0.5 for a prover never challenged). */
+    public synchronized double reputation(Bytes32 proverKey) {
+        Prover p = provers.get(proverKey);
+        return p == null ? 0.5 : p.reputation();
+    }
+
+    /** The last attestations, oldest first. */
+    public synchronized List<Attestation> attestations() {
+        return List.copyOf(attestations);
+    }
+
+    public synchronized Status status() {
+        List<ProverRecord> out = new ArrayList<>();
+        int contained = 0;
+        for (Map.Entry<Bytes32, Prover> e : provers.entrySet()) {
+            Prover p = e.getValue();
+            out.add(new ProverRecord(e.getKey(), p.passes, p.confirmedFailures, p.containmentFailures, p.reputation()));
+            contained += p.containmentFailures > 0 ? 1 : 0;
+        }
+        return new Status(challenges.get(), passed.get(), failed.get(), contained, List.copyOf(out));
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("validator_challenges", passed, AtomicLong::get).tag("result", "passed")
+                .description("storage challenges this validator sent, by outcome").register(registry);
+        FunctionCounter.builder("validator_challenges", failed, AtomicLong::get).tag("result", "failed")
+                .description("storage challenges this validator sent, by outcome").register(registry);
+    }
+}
