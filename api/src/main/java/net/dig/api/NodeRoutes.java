@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.dig.core.Bytes32;
 import net.dig.core.Hex;
+import net.dig.core.NodeIdentity;
 import net.dig.proof.ProofBundle;
 import net.dig.proof.ProofParts;
 import net.dig.service.CapsuleRepair;
@@ -18,6 +19,7 @@ import net.dig.service.ErrorCode;
 import net.dig.service.ProofService;
 import net.dig.service.ServiceException;
 import net.dig.service.TierBalancer;
+import net.dig.service.ValidatorService;
 import net.dig.storage.Compression;
 import net.dig.storage.PlotSummary;
 import net.dig.storage.ScrubStatus;
@@ -201,10 +203,23 @@ final class NodeRoutes {
                                 .put("provider_records", d.providerRecords()).put("provided_keys", d.providedKeys())
                                 .put("messages_in", d.messagesIn()).put("messages_out", d.messagesOut())
                                 .put("rejected", d.rejected())).orElse(null)))
+                .put("validation", c.services().validation().map(NodeRoutes::validation).orElse(null))
                 .put("earnings", new JsonObject().put("total_dig", 0.0).put("total_bribes", 0.0).put("pending_rewards", 0.0))
                 .put("datastores", datastores.datastores().size())
                 .put("handles", c.services().handles().count())
                 .put("cache", new JsonObject().put("l1", tier(l1)).put("l2", tier(l2)));
+    }
+
+    private static JsonObject validation(ValidatorService.Status v) {
+        JsonArray provers = new JsonArray();
+        for (ValidatorService.ProverRecord p : v.provers()) {
+            provers.add(new JsonObject().put("node_id", NodeIdentity.nodeIdOf(p.proverKey().toArray()))
+                    .put("public_key", Hex.encode(p.proverKey().toArray())).put("passes", p.passes())
+                    .put("confirmed_failures", p.confirmedFailures()).put("contained", p.contained())
+                    .put("reputation", p.reputation()));
+        }
+        return new JsonObject().put("challenges", v.challenges()).put("passed", v.passed()).put("failed", v.failed())
+                .put("contained", v.contained()).put("provers", provers);
     }
 
     private static JsonObject tiering(TierBalancer.Status t) {

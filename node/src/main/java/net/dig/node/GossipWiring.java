@@ -123,10 +123,19 @@ final class GossipWiring {
      * message received on its connection; and the transport's byte counters for {@code /node/status}.
      */
     static PeerDirectory peerDirectory(GossipHandle handle, NodeDirectory directory) {
+        return peerDirectory(handle, directory, key -> java.util.OptionalDouble.empty());
+    }
+
+    /**
+     * The connected peers for the API; a peer's reputation is what this node's validator attests of its node key when it
+     * has challenged it ({@code attested}), else its gossip standing.
+     */
+    static PeerDirectory peerDirectory(GossipHandle handle, NodeDirectory directory,
+                                       java.util.function.Function<net.dig.core.Bytes32, java.util.OptionalDouble> attested) {
         return new PeerDirectory() {
             @Override
             public List<PeerView> peers() {
-                return handle.connectedPeers().getNow(List.of()).stream().map(c -> liveView(c, handle, directory)).toList();
+                return handle.connectedPeers().getNow(List.of()).stream().map(c -> liveView(c, handle, directory, attested)).toList();
             }
 
             @Override
@@ -144,13 +153,15 @@ final class GossipWiring {
         };
     }
 
-    private static PeerView liveView(PeerConnection c, GossipHandle handle, NodeDirectory directory) {
+    private static PeerView liveView(PeerConnection c, GossipHandle handle, NodeDirectory directory,
+                                     java.util.function.Function<net.dig.core.Bytes32, java.util.OptionalDouble> attested) {
         int port = c.isOutbound() ? c.address().getPort() : c.peerServerPort();
         String endpoint = c.address().getAddress().getHostAddress() + ":" + port;
         String nodeType = NodeType.of(c.nodeType()).map(t -> t.name().toLowerCase(Locale.ROOT))
                 .orElse("unknown_" + c.nodeType());
         Optional<NodeDirectory.NodeInfo> info = directory.get(c.peerId());
-        double standing = Math.clamp(handle.standing(c.peerId()), 0.0, 1.0);
+        double standing = info.map(i -> attested.apply(i.nodeKey())).filter(java.util.OptionalDouble::isPresent)
+                .map(java.util.OptionalDouble::getAsDouble).orElse(Math.clamp(handle.standing(c.peerId()), 0.0, 1.0));
         return new PeerView(info.map(NodeDirectory.NodeInfo::nodeId).orElse(c.peerId().toHex()), endpoint,
                 info.map(i -> i.announcement().capabilities()).orElse(List.of()), standing, c.lastReceivedMillis(),
                 c.isOutbound() ? "outbound" : "inbound", nodeType, c.softwareVersion(), c.avgRttMillis(), c.peerId().toHex(),

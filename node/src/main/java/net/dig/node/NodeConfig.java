@@ -305,8 +305,15 @@ record NodeConfig(
         }
     }
 
-    /** {@code validation:} - validator participation (not active yet: see {@link ConfigLoader#refuseInactive}). */
-    record ValidationSection(double stakeAmount, double minUptime) {
+    /**
+     * {@code validation:} - the validator role ({@link net.dig.service.ValidatorService}: {@code enabled}, one challenge
+     * every {@code interval_secs}, of {@code challenge_type}, {@code rechallenges} in containment, the deadline
+     * {@code deadline_base_ms + dependent reads x deadline_per_read_ms}); {@code stake_amount} and {@code min_uptime}
+     * are not active yet (see {@link ConfigLoader#refuseInactive}).
+     */
+    record ValidationSection(double stakeAmount, double minUptime, boolean enabled,
+                             @JsonProperty("interval_secs") @JsonDeserialize(using = ConfigValues.Seconds.class) Duration interval,
+                             String challengeType, int rechallenges, long deadlineBaseMs, long deadlinePerReadMs) {
         ValidationSection {
             if (!(stakeAmount >= 0) || Double.isInfinite(stakeAmount)) {
                 throw new ConfigException("stake_amount", "must be a finite number >= 0, got " + stakeAmount);
@@ -314,6 +321,21 @@ record NodeConfig(
             if (!(minUptime >= 0 && minUptime <= 1)) {
                 throw new ConfigException("min_uptime", "must be between 0 and 1, got " + minUptime);
             }
+            require(interval, "interval_secs");
+            atLeast("interval_secs", interval.toSeconds(), 1);
+            require(challengeType, "challenge_type");
+            if (net.dig.service.ProofService.partsOf(challengeType) == null) {
+                throw new ConfigException("challenge_type", "must be one of inclusion, physical_access, ownership, work, full, got \""
+                        + challengeType + "\"");
+            }
+            atLeast("rechallenges", rechallenges, 0);
+            atLeast("deadline_base_ms", deadlineBaseMs, 1);
+            atLeast("deadline_per_read_ms", deadlinePerReadMs, 0);
+        }
+
+        net.dig.service.ValidatorService.Settings settings() {
+            return new net.dig.service.ValidatorService.Settings(challengeType, rechallenges, new net.dig.proof.TimingPolicy(
+                    deadlineBaseMs * 1_000_000, deadlinePerReadMs * 1_000_000, 0), interval.toMillis());
         }
     }
 

@@ -71,6 +71,8 @@ final class NodeRuntime implements AutoCloseable {
     volatile net.dig.service.FetchService fetches;
     /** The node's repairs (tests check they fetch through {@link #fetches}). */
     volatile net.dig.service.CapsuleRepair<net.dig.gossip.PeerId> repairs;
+    /** The node's validator role, null when {@code validation.enabled} is off (tests challenge through it). */
+    volatile net.dig.service.ValidatorService<net.dig.gossip.PeerId> validator;
     /** The node's re-replication (tests read its fetches). */
     volatile net.dig.service.ReReplicationService<net.dig.gossip.PeerId> rereplication;
     /** Cache mode's read-through, null in other modes (tests check what it keeps). */
@@ -140,8 +142,11 @@ final class NodeRuntime implements AutoCloseable {
             runtime.cache = CacheModeWiring.start(runtime, ctx, services, storage, runtime.fetches, dht, runtime.holdings.book(),
                     gossip.peerId(), peers, nodeMessages, cacheClock).orElse(null);
             TieringWiring.start(runtime, config.storage().tiering(), services);
+            runtime.validator = ValidationWiring.start(runtime, config, services, identity, peers, nodeMessages, runtime.holdings, clock,
+                    new SecureRandom());
             GossipMetrics.bind(registry, peers, clock);
-            ApiServer api = ApiServer.start(apiConfig, services, clock, dht.directory(GossipWiring.peerDirectory(peers, nodeMessages.directory())), registry,
+            ApiServer api = ApiServer.start(apiConfig, services, clock, dht.directory(GossipWiring.peerDirectory(peers, nodeMessages.directory(),
+                    services::attestedReputation)), registry,
                     BuildVersion.current());
             runtime.add("api", api);
             runtime.api = api;

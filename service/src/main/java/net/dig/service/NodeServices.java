@@ -50,6 +50,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     private volatile OfferedVersions taken = OfferedVersions.inMemory();
     private volatile FetchService fetches;
     private volatile TierBalancer tiering;
+    private volatile ValidatorService<?> validator;
     private final java.util.List<net.dig.storage.StorageEvents> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private NodeServices(StorageEngine storage, Clock clock, NodeIdentity identity, ContentService content,
@@ -144,6 +145,23 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     public java.util.Optional<TierBalancer.Status> tiering() {
         TierBalancer t = tiering;
         return t == null ? java.util.Optional.empty() : java.util.Optional.of(t.status());
+    }
+
+    /** Makes {@code validator} this node's validator role, for status and peer reputation. */
+    public void useValidator(ValidatorService<?> validator) {
+        this.validator = Objects.requireNonNull(validator, "validator");
+    }
+
+    /** What this node's validator role has done; empty when the node is no validator. */
+    public java.util.Optional<ValidatorService.Status> validation() {
+        ValidatorService<?> v = validator;
+        return v == null ? java.util.Optional.empty() : java.util.Optional.of(v.status());
+    }
+
+    /** The reputation this node's validator keeps of {@code nodeKey}; empty when it is no validator or never challenged it. */
+    public java.util.OptionalDouble attestedReputation(net.dig.core.Bytes32 nodeKey) {
+        ValidatorService<?> v = validator;
+        return v == null ? java.util.OptionalDouble.empty() : v.reputationIfKnown(nodeKey);
     }
 
     /** Bytes of capsule windows uploaded to peers since start (the serving budget's grants; 0 before serving runs). */

@@ -80,7 +80,7 @@ public final class ProofService implements MeterBinder {
     private static final byte[] API_ENTROPY = "DIG-API-CHALLENGE-v1".getBytes(StandardCharsets.US_ASCII);
 
     /** A signed answer, the challenge it answers, and what the transport reports with it. */
-    public record Answer(Challenge challenge, ProofPipeline.Generated generated, Bytes32 datastoreId) {
+    public record Answer(Challenge challenge, ProofPipeline.Generated generated, Bytes32 datastoreId, Bytes32 capsuleHash) {
         public long elapsedNanos() {
             return generated.elapsedNanos();
         }
@@ -238,7 +238,7 @@ public final class ProofService implements MeterBinder {
             synchronized (recentValidations) {
                 recentValidations.addLast(clock.millis());
             }
-            return new Answer(challenge, generated, at.datastoreId());
+            return new Answer(challenge, generated, at.datastoreId(), held.get(at.index()).hash());
         } catch (StorageException e) {
             throw ServiceException.of(e);
         } catch (CompletionException e) {

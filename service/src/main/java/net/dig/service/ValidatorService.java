@@ -248,6 +248,12 @@ public final class ValidatorService<P> implements MeterBinder {
         return p == null ? 0.5 : p.reputation();
     }
 
+    /** The reputation of {@code proverKey} if this validator has challenged it. */
+    public synchronized java.util.OptionalDouble reputationIfKnown(Bytes32 proverKey) {
+        Prover p = provers.get(proverKey);
+        return p == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(p.reputation());
+    }
+
     /** The last attestations, oldest first. */
     public synchronized List<Attestation> attestations() {
         return List.copyOf(attestations);

@@ -1,0 +1,149 @@
+package net.dig.node;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import net.dig.core.Bytes32;
+import net.dig.core.Clock;
+import net.dig.core.NodeIdentity;
+import net.dig.core.Sha256;
+import net.dig.gossip.NodeDirectory;
+import net.dig.gossip.PeerId;
+import net.dig.net.ChallengeServing;
+import net.dig.net.GossipHandle;
+import net.dig.net.HoldingsExchange;
+import net.dig.net.NodeMessaging;
+import net.dig.proof.LocalBeacon;
+import net.dig.service.ErrorCode;
+import net.dig.service.ManifestCodec;
+import net.dig.service.NodeServices;
+import net.dig.service.ServiceException;
+import net.dig.service.ValidatorService;
+import net.dig.storage.DatastoreVersion;
+import net.dig.wire.NodePayload;
+
+/**
+ * Storage challenges over the peer network (docs/decisions.md D68a). Every node answers them
+ * ({@link ChallengeServing} on a small bounded pool: a full pool refuses with a retry). With {@code validation.enabled}
+ * the node is also a validator: a {@link ValidatorService} ticked every {@code validation.interval_secs} on its own
+ * thread, one challenge at a time, whose targets are the connected peers' holdings (opcode 222) joined with their
+ * node keys (their announcements) and the owner-signed version record of each datastore, taken from a holder's
+ * {@code GET /datastore/{id}/manifest} and kept once its id derivation and owner signature check. Its beacon is a
+ * local one seeded by the network id (a devnet's public entropy); the Chia beacon sits behind the same interface.
+ */
+final class ValidationWiring {
+    private static final Duration HTTP_WAIT = Duration.ofSeconds(10);
+    private static final Duration ANSWER_WAIT = Duration.ofSeconds(60);
+
+    private ValidationWiring() {}
+
+    /** Starts answering challenges, and the validator when configured; the validator, or null. */
+    static ValidatorService<PeerId> start(NodeRuntime runtime, NodeConfig config, NodeServices services, NodeIdentity identity,
+            GossipHandle peers, NodeMessaging messaging, HoldingsExchange holdings, Clock clock, RandomGenerator random) {
+        ThreadPoolExecutor provers = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16),
+                Thread.ofPlatform().name("dig-challenge-", 0).daemon().factory());
+        runtime.add("challenge-workers", provers::shutdownNow);
+        runtime.add("challenge-serving", ChallengeServing.start(peers, messaging, services.proofs(), provers));
+        NodeConfig.ValidationSection v = config.validation();
+        if (!v.enabled()) {
+            return null;
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_WAIT).build();
+        runtime.add("validation-http", http::shutdownNow);
+        ValidatorService<PeerId> validator = new ValidatorService<>(identity, transport(messaging, holdings, http),
+                new LocalBeacon(Sha256.hash(("dig:beacon:" + config.network().networkId()).getBytes(StandardCharsets.UTF_8))),
+                v.settings(), clock, random);
+        services.useValidator(validator);
+        ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("dig-validator").daemon().factory());
+        long period = v.interval().toMillis();
+        ticks.scheduleWithFixedDelay(() -> {
+            try {
+                ValidatorService.Attestation a = validator.tick().toCompletableFuture().get(ANSWER_WAIT.toSeconds(), TimeUnit.SECONDS);
+                if (a != null) {
+                    NodeLog.info("validation", a.passed() ? "challenge_passed" : "challenge_failed", Map.of(
+                            "prover", NodeIdentity.nodeIdOf(a.proverKey().toArray()), "datastore_id", a.datastoreId().toHex(),
+                            "verdict", a.verdict().name(), "elapsed_ms", a.elapsedNanos() / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                NodeLog.warn("validation", "validation_tick_failed", Map.of("error", String.valueOf(e.getMessage())));
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+        runtime.add("validator", () -> {
+            ticks.shutdownNow();
+            ticks.awaitTermination(10, TimeUnit.SECONDS);
+        });
+        return validator;
+    }
+
+    private static ValidatorService.Transport<PeerId> transport(NodeMessaging messaging, HoldingsExchange holdings,
+                                                               HttpClient http) {
+        Map<Bytes32, DatastoreVersion> records = new ConcurrentHashMap<>();
+        return new ValidatorService.Transport<>() {
+            @Override
+            public List<ValidatorService.Target<PeerId>> targets() {
+                List<ValidatorService.Target<PeerId>> out = new ArrayList<>();
+                for (Bytes32 id : holdings.book().contentKeys()) {
+                    for (var holder : holdings.connectedHolders(id)) {
+                        Optional<NodeDirectory.NodeInfo> info = messaging.directory().get(holder.peer());
+                        if (info.isEmpty()) {
+                            continue;
+                        }
+                        DatastoreVersion record = records.computeIfAbsent(id, k -> fetchRecord(k, info.get()));
+                        if (record != null) {
+                            out.add(new ValidatorService.Target<>(holder.peer(), info.get().nodeKey(), record));
+                        }
+                    }
+                }
+                return out;
+            }
+
+            private DatastoreVersion fetchRecord(Bytes32 id, NodeDirectory.NodeInfo holder) {
+                Optional<URI> base = DhtWiring.httpUri(holder.announcement().http(), List.of());
+                if (base.isEmpty()) {
+                    return null;
+                }
+                try {
+                    Optional<String> manifest = new HttpNodeSource(base.get(), http, HTTP_WAIT).manifest(id);
+                    if (manifest.isEmpty()) {
+                        return null;
+                    }
+                    DatastoreVersion v = ManifestCodec.decode(manifest.get()).version();
+                    return v.datastoreId().equals(id) && v.idDerivationValid() && v.signatureValid() ? v : null;
+                } catch (IOException | RuntimeException e) {
+                    NodeLog.warn("validation", "record_fetch_failed", Map.of("datastore_id", id.toHex(),
+                            "error", String.valueOf(e.getMessage())));
+                    return null;
+                }
+            }
+
+            @Override
+            public CompletionStage<byte[]> challenge(PeerId peer, NodePayload.ValidationChallenge challenge) {
+                return messaging.request(peer, challenge).thenCompose(checked -> switch (checked.message().payload()) {
+                    case NodePayload.ProofResponse p when p.challengeId().equals(challenge.challengeId()) ->
+                            CompletableFuture.completedFuture(p.bundle());
+                    case NodePayload.NodeRefusal r -> CompletableFuture.failedFuture(new ServiceException(ErrorCode.NOT_FOUND,
+                            "refused: " + r.code() + ": " + r.reason()));
+                    default -> CompletableFuture.failedFuture(new ServiceException(ErrorCode.NOT_FOUND, "no proof in the answer"));
+                });
+            }
+        };
+    }
+}
