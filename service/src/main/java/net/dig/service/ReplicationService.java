@@ -26,12 +26,13 @@ import net.dig.storage.StorageEvents;
  * Push propagation of datastore versions between nodes (docs/decisions.md D40b): store and forward.
  *
  * <h2>Announcing</h2>
- * When a version becomes current here (a storage event: ingest, a push, a fetch that landed), it is
- * offered, with its owner-signed record and its datastore's name, to every peer the {@link Transport} lists except those known to
- * hold it already (the peers that offered it to this node). Only stored versions are offered, so only
- * verified bytes travel on. {@link #announced} gives the answers ({@link Propagation}): the peers that
- * accepted, the free space they reported, and the storage estimate: the latest time by which an accepting
- * peer expects to hold the version, each peer estimating from the rate its own past fetches achieved.
+ * When a version becomes current here (a storage event: ingest, a push, a fetch that landed), it is offered,
+ * with its owner-signed record and its datastore's name, to every peer the {@link Transport} lists except
+ * those known to hold it already (the peers that offered it to this node). Only stored versions are offered,
+ * so only verified bytes travel on. {@link #announced} gives the answers ({@link Propagation}): the peers
+ * that accepted, the free space they reported, and the storage estimate: the latest time by which an
+ * accepting peer expects to hold the version, each peer estimating from the rate its own past fetches
+ * achieved.
  *
  * <p>A version counts as offered once a peer answered its offer; that mark is kept across restarts
  * ({@link OfferedVersions}, {@link #keepOfferedIn}). {@link #tick} offers every latest version held here
@@ -39,19 +40,19 @@ import net.dig.storage.StorageEvents;
  * while no peer answered, reaches the peers on the next start.
  *
  * <h2>Receiving an offer</h2>
- * {@link #onOffer} answers before anything is fetched: declined with {@link Decline#OPTED_OUT} when this
- * node does not replicate ({@code network.replicate}), {@link ErrorCode#BAD_SIGNATURE} when the record's
- * owner signature or id does not verify, {@link ErrorCode#OWNER_MISMATCH} for another owner's version of a
- * datastore held here, {@link Decline#ALREADY_HELD} for the version held, {@link ErrorCode#STALE_VERSION}
- * for an older one. A newer version that does not fit the free space is declined with
- * {@link ErrorCode#INSUFFICIENT_STORAGE} (a full node takes nothing new), and one the node's
- * {@link HoldingPolicy} (its operating mode) does not keep with the policy's {@link HoldingPolicy.Reason}
- * name: both without a byte fetched and without penalty. The policy sees the offered name only when its
- * SHA-256 is the record's owner-signed name hash (else no name, as for an offer that names none), so a
- * peer cannot rename a datastore past a name glob (docs/decisions.md D62c). Otherwise it is accepted: its fetch begins (through {@link FetchService}, which
- * supersedes an older fetch of the same datastore) from the peer that offered it and every other peer known
- * to hold it; a peer that offers the version being fetched joins that fetch as a provider. The fetch's own
- * checks (signed root, chunk hashes, file table) decide what lands.
+ * {@link #onOffer} answers before anything is fetched: declined with {@link Decline#OPTED_OUT} when this node
+ * does not replicate ({@code network.replicate}), {@link ErrorCode#BAD_SIGNATURE} when the record's owner
+ * signature or id does not verify, {@link ErrorCode#OWNER_MISMATCH} for another owner's version of a
+ * datastore held here, {@link Decline#ALREADY_HELD} for the version held, {@link ErrorCode#STALE_VERSION} for
+ * an older one. A newer version that does not fit the free space is declined with
+ * {@link ErrorCode#INSUFFICIENT_STORAGE} (a full node takes nothing new), and one the node's {@link HoldingPolicy}
+ * (its operating mode) does not keep with the policy's {@link HoldingPolicy.Reason} name: both without a byte
+ * fetched and without penalty. The policy sees the offered name only when its SHA-256 is the record's
+ * owner-signed name hash (else no name, as for an offer that names none), so a peer cannot rename a datastore
+ * past a name glob (docs/decisions.md D62c). Otherwise it is accepted: its fetch begins (through
+ * {@link FetchService}, which supersedes an older fetch of the same datastore) from the peer that offered it and
+ * every other peer known to hold it; a peer that offers the version being fetched joins that fetch as a
+ * provider. The fetch's own checks (signed root, chunk hashes, file table) decide what lands.
  *
  * <h2>Holdings under a policy</h2>
  * A version a fetch of this node landed is marked as taken from peers ({@link #keepTakenIn}); only those are
@@ -60,11 +61,11 @@ import net.dig.storage.StorageEvents;
  * offered version.
  *
  * <h2>Resume</h2>
- * A fetch whose staging area survived a restart ({@link FetchService#staged}) is begun again by
- * {@link #tick} once peers are connected, if the policy still keeps it (else its staging area is deleted; a staged
- * version's name is not known, so {@link HoldingPolicy.Reason#NAME_UNKNOWN} resumes it and the review of the landed
- * version decides), asking every connected peer (one that does not hold the
- * version refuses and is dropped without penalty); it continues from the windows already staged.
+ * A fetch whose staging area survived a restart ({@link FetchService#staged}) is begun again by {@link #tick}
+ * once peers are connected, if the policy still keeps it (else its staging area is deleted; a staged
+ * version's name is not known, so {@link HoldingPolicy.Reason#NAME_UNKNOWN} resumes it and the review of the
+ * landed version decides), asking every connected peer (one that does not hold the version refuses and is
+ * dropped without penalty); it continues from the windows already staged.
  *
  * <h2>Concurrency and failure modes</h2>
  * Thread-safe. {@link #onOffer} blocks (SQLite, the staging area): call it from a worker. Fetch sessions
@@ -367,7 +368,8 @@ public final class ReplicationService<P> implements StorageEvents {
      */
     private HoldingCandidate candidate(DatastoreVersion v, Optional<Manifest> held, String offeredName) {
         Optional<String> name = java.util.stream.Stream.concat(java.util.stream.Stream.of(offeredName),
-                held.map(Manifest::name).stream()).filter(n -> DatastoreVersion.nameSha256(n).equals(v.nameSha256())).findFirst();
+                held.map(Manifest::name).stream()).filter(n -> DatastoreVersion.nameSha256(n).equals(v.nameSha256()))
+                .findFirst();
         HoldingFacts known = facts;
         return known.withHandles(HoldingCandidate.of(v, name, held.isPresent(), known.demand(v.datastoreId())));
     }
