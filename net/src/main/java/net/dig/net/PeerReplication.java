@@ -26,7 +26,8 @@ import net.dig.wire.WireException;
 
 /**
  * {@link ReplicationService}'s transport over the peer network: an offer is a signed
- * {@code DataStoreGossip} carrying the owner-signed version record, sent as a request (opcode 240 with a
+ * {@code DataStoreGossip} carrying the owner-signed version record and the datastore's name (which the
+ * service checks against the record's signed name hash), sent as a request (opcode 240 with a
  * Chia request id); the answer is a {@code ReplicationReply} with the same id. Offers go to the connected
  * peers that announced themselves as nodes (the node directory), fetches run over a {@link NetPeerLink}.
  *
@@ -63,9 +64,9 @@ public final class PeerReplication implements ReplicationService.Transport<PeerI
     }
 
     @Override
-    public CompletableFuture<ReplicationService.Reply> offer(PeerId peer, DatastoreVersion v) {
+    public CompletableFuture<ReplicationService.Reply> offer(PeerId peer, DatastoreVersion v, String name) {
         NodePayload offer = new NodePayload.DataStoreGossip(v.datastoreId(), v.version(), v.merkleRoot(), v.capsuleCount(),
-                v.totalSize(), v.encode());
+                v.totalSize(), v.encode(), name);
         return messaging.request(peer, offer).thenApply(checked -> reply(peer, v, checked));
     }
 
@@ -124,7 +125,7 @@ public final class PeerReplication implements ReplicationService.Transport<PeerI
             reply = new ReplicationService.Reply(false, ReplicationService.Decline.OPTED_OUT.name(), 0, 0);
         } else {
             try {
-                reply = s.onOffer(from, v);
+                reply = s.onOffer(from, v, offer.name());
             } catch (RuntimeException e) {
                 reply = new ReplicationService.Reply(false, ErrorCode.INTERNAL_ERROR.name(), 0, 0);
             }

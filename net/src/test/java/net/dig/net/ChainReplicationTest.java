@@ -105,13 +105,13 @@ class ChainReplicationTest {
         assertThat(f.engine.manifest(id)).isEmpty();
 
         // the older version offered again: refused with a typed reason, nothing changes
-        ReplicationService.Reply stale = a.transport.offer(b.peerId(), v1.version()).get(20, TimeUnit.SECONDS);
+        ReplicationService.Reply stale = a.transport.offer(b.peerId(), v1.version(), v1.name()).get(20, TimeUnit.SECONDS);
         assertThat(stale.accepted()).isFalse();
         assertThat(stale.reason()).isEqualTo("STALE_VERSION");
-        ReplicationService.Reply same = a.transport.offer(b.peerId(), v2).get(20, TimeUnit.SECONDS);
+        ReplicationService.Reply same = a.transport.offer(b.peerId(), v2, scratch.name()).get(20, TimeUnit.SECONDS);
         assertThat(same.accepted()).isFalse();
         assertThat(same.reason()).isEqualTo(ReplicationService.Decline.ALREADY_HELD.name());
-        ReplicationService.Reply optedOut = c.transport.offer(f.peerId(), v2).get(20, TimeUnit.SECONDS);
+        ReplicationService.Reply optedOut = c.transport.offer(f.peerId(), v2, scratch.name()).get(20, TimeUnit.SECONDS);
         assertThat(optedOut.reason()).isEqualTo(ReplicationService.Decline.OPTED_OUT.name());
         for (StoreNodes.Node n : replicas) {
             assertThat(n.versionOf(id)).isEqualTo(2);

@@ -42,8 +42,8 @@ import net.dig.storage.StorageEngine;
  * than this node). A miss takes the latest version record from a holder's HTTP API (the holders the DHT
  * names, {@link Holders}; the record is verified before use), fetches it over the peer connections from
  * the providers the DHT finds, through the node's one {@link FetchService} (which lands plain), and a
- * {@code dig-cache} thread ticks the fetches and the time to live every {@link #TICK}. The kept list is
- * {@link #KEPT} in the home.
+ * {@code dig-cache} thread ticks the fetches, the time to live and the saving of the read counts every {@link #TICK}.
+ * The kept list is {@link #KEPT} in the home, the read counts {@link #COUNTS} (saved once more at stop).
  *
  * <p>In any other mode nothing here runs and the misses stay 404 with holders.
  */
@@ -51,6 +51,8 @@ final class CacheModeWiring {
     static final Duration TICK = Duration.ofSeconds(1);
     /** The datastores cache mode fetched and keeps ({@link CacheMode}, "What the cache keeps"). */
     static final String KEPT = "cache-mode/kept";
+    /** The read counts of cache mode's policy, kept across restarts ({@link CacheMode}, "Read counts across restarts"). */
+    static final String COUNTS = "cache-mode/counts";
     private static final Duration MANIFEST_TIMEOUT = Duration.ofSeconds(10);
 
     private CacheModeWiring() {}
@@ -77,7 +79,7 @@ final class CacheModeWiring {
                 id -> providers.providers(id).thenApply(l -> l.stream().map(ProviderSource.Provider::peer).distinct().toList()),
                 sink -> new NetPeerLink(peers, messaging).deliverTo(sink), workers, clock);
         CacheMode cache = new CacheMode(policy, services.datastores(), fetches.config(), source, clock, workers,
-                ctx.home().dir().resolve(KEPT));
+                ctx.home().dir().resolve(KEPT), ctx.home().dir().resolve(COUNTS));
         services.content().useReadThrough(cache);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("dig-cache").daemon().factory());
@@ -90,6 +92,7 @@ final class CacheModeWiring {
                 ticks.shutdownNow();
                 workers.shutdownNow();
             }
+            cache.close();
             http.close();
         });
         ticks.scheduleWithFixedDelay(() -> {

@@ -38,8 +38,9 @@ import net.dig.storage.DatastoreVersion;
  * counted from the DHT's provider records ({@link DhtWiring}, records expire 2 h after their last republish, so a
  * vanished holder stops counting within 2 h) joined with the connected peers' holdings announcements (a lookup
  * right after joining may not find every record yet); the candidates are the nodes this node knows announcements of, plus
- * itself, minus the holders; the signed version record comes from a holder's {@code GET /datastore/{id}/manifest}
- * (checked: owner signature, id) and the fetch itself runs over the peer connections. This node volunteers while
+ * itself, minus the holders; the signed version record, with the name the mode's lists are checked on, comes from a
+ * holder's {@code GET /datastore/{id}/manifest} (checked: owner signature, id) and the fetch itself runs over the
+ * peer connections. This node volunteers while
  * {@code enabled} and its announced free space holds the datastore, from {@link #SETTLE_PERIODS} periods after start.
  */
 final class ReReplicationWiring {
@@ -81,7 +82,7 @@ final class ReReplicationWiring {
             }
 
             @Override
-            public CompletableFuture<Optional<DatastoreVersion>> record(Bytes32 id, List<PeerId> holders) {
+            public CompletableFuture<Optional<ReReplicationService.Signed>> record(Bytes32 id, List<PeerId> holders) {
                 return CompletableFuture.supplyAsync(() -> {
                     for (PeerId p : holders) {
                         Optional<URI> base = endpoints.getOrDefault(p, Optional.empty()).or(() -> messaging.directory().get(p)
@@ -92,7 +93,9 @@ final class ReReplicationWiring {
                         try {
                             Optional<String> manifest = new HttpNodeSource(base.get(), http, HTTP_WAIT).manifest(id);
                             if (manifest.isPresent()) {
-                                return Optional.of(ManifestCodec.decode(manifest.get()).version());
+                                ManifestCodec.Decoded m = ManifestCodec.decode(manifest.get());
+                                String name = m.name() == null ? "" : m.name();
+                                return Optional.of(new ReReplicationService.Signed(m.version(), name));
                             }
                         } catch (IOException | RuntimeException e) {
                             NodeLog.warn("rereplication", "record_fetch_failed", Map.of("datastore_id", id.toHex(),
@@ -120,8 +123,8 @@ final class ReReplicationWiring {
             }
 
             @Override
-            public boolean keeps(DatastoreVersion version) {
-                return runtime.replication == null || runtime.replication.keeps(version);
+            public boolean keeps(DatastoreVersion version, String name) {
+                return runtime.replication == null || runtime.replication.keeps(version, name);
             }
 
             @Override

@@ -19,6 +19,7 @@ import net.dig.service.FetchService;
 import net.dig.service.HoldingReview;
 import net.dig.service.NodeServices;
 import net.dig.service.OfferedVersions;
+import net.dig.service.ReadRatesFile;
 import net.dig.service.ReplicationService;
 import net.dig.storage.Compression;
 
@@ -33,7 +34,8 @@ import net.dig.storage.Compression;
  * home: a version added while the node was stopped goes out on its next start) and resumes the fetches a
  * restart left staged. The free space offered in replies is the node's announced free space. Offers are
  * decided by the operating mode ({@link #applyModes}); the holders a scorer sees are those of the holdings
- * announcements (the request rate is not measured per datastore yet: 0).
+ * announcements, the request rate the HTTP reads of the datastore ({@code ReadRates}), kept across restarts under
+ * {@link #READ_RATES} (saved by the same tick at most once a minute, and at stop).
  */
 final class ReplicationWiring {
     static final Duration TICK = Duration.ofSeconds(1);
@@ -41,6 +43,8 @@ final class ReplicationWiring {
     static final String OFFERED = "replication/offered";
     /** Where a home keeps the latest version of each datastore a replication fetch landed (what a mode may evict). */
     static final String TAKEN = "replication/taken";
+    /** Where a home keeps the read rates of datastores across restarts ({@link ReadRatesFile}). */
+    static final String READ_RATES = "replication/read-rates";
     private static final int SERVING_THREADS = 4;
     private static final int SERVING_QUEUE = 256;
 
@@ -120,10 +124,13 @@ final class ReplicationWiring {
         replication.keepTakenIn(taken, services.holdingFacts(id -> holdings == null ? 0 : holdings.book().holders(id).size()));
         services.useTakenMarks(taken);
         transport.serve(replication);
+        ReadRatesFile rates = services.keepReadRatesIn(ctx.home().dir().resolve(READ_RATES));
+        runtime.add("read-rates", rates);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("replication-tick").daemon().factory());
         ticks.scheduleWithFixedDelay(() -> {
             try {
+                rates.tick();
                 replication.tick();
             } catch (RuntimeException e) {
                 NodeLog.error("replication", "replication_tick_failed", java.util.Map.of(), e);

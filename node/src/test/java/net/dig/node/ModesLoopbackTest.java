@@ -28,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three running nodes on loopback (NodeRuntime, real TLS, SQLite, replication): A holds three datastores
- * it added itself and offers them; archive node B takes all three; selective node C (blacklist
- * {@code spam-1}, {@code max_size_gb} 0.001) takes only {@code keep} and refuses the others with their
- * reasons without fetching a window of them. Then B's config is reloaded to selective with {@code keep}
+ * it added itself and offers them, each offer naming its datastore; archive node B takes all three; selective
+ * node C (blacklist {@code spam*}, {@code max_size_gb} 0.001) takes only {@code keep} and refuses the others with
+ * their reasons without fetching a window of them: the glob is decided on the offered name, which C checks against
+ * the owner-signed name hash, and an offer that names no datastore is refused as {@code NAME_UNKNOWN}. Then B's config is reloaded to selective with {@code keep}
  * blacklisted: B evicts {@code keep}, which it took from A, and keeps the rest, its own datastore included.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -90,7 +91,7 @@ class ModesLoopbackTest {
         Setting archive = new Setting("node.mode", "archive", "test");
         try (NodeRuntime a = start(homeA, List.of());
              NodeRuntime b = start(homeB, bootstrapTo(a, archive));
-             NodeRuntime c = start(home("c"), bootstrapTo(a, new Setting("node.selective.blacklist", "spam-1", "test"),
+             NodeRuntime c = start(home("c"), bootstrapTo(a, new Setting("node.selective.blacklist", "spam*", "test"),
                      new Setting("node.selective.max_size_gb", "0.001", "test")))) {
             AtomicInteger windowsOfC = new AtomicInteger();
             c.fetches.observe(step -> {
@@ -105,11 +106,15 @@ class ModesLoopbackTest {
             assertThat(holds(c, own)).isFalse();
             // C fetched keep's two capsules and not one window of anything else; nothing refused is staged
             assertThat(windowsOfC).hasValue(2);
+            assertThat(c.fetches.bytesFetched()).isEqualTo(version(a, keep).totalSize());
             assertThat(c.fetches.staged()).isEmpty();
             PeerId fromA = PeerId.parse((String) a.facts().get("peer_id"));
-            assertThat(c.replication.onOffer(fromA, version(a, spam)).reason()).isEqualTo("BLACKLISTED");
-            assertThat(c.replication.onOffer(fromA, version(a, big)).reason()).isEqualTo("TOO_LARGE");
+            assertThat(c.replication.onOffer(fromA, version(a, spam), "spam-1").reason()).isEqualTo("BLACKLISTED");
+            assertThat(c.replication.onOffer(fromA, version(a, spam)).reason()).isEqualTo("NAME_UNKNOWN");
+            assertThat(c.replication.onOffer(fromA, version(a, spam), "ham").reason()).isEqualTo("NAME_UNKNOWN");
+            assertThat(c.replication.onOffer(fromA, version(a, big), "big").reason()).isEqualTo("TOO_LARGE");
             assertThat(windowsOfC).hasValue(2);
+            assertThat(c.fetches.bytesFetched()).isEqualTo(version(a, keep).totalSize());
             PeerId pidB = PeerId.parse((String) b.facts().get("peer_id"));
             await().atMost(Duration.ofSeconds(30)).until(() -> announcedMode(a, pidB).equals("archive"));
 

@@ -120,9 +120,8 @@ public final class CacheEviction<K> {
         if (e != null) {
             e.lastRead = Math.max(e.lastRead, nowMillis);
         }
-        if (++readsSinceAging >= settings.agingPeriod() || counts.size() > MAX_TRACKED) {
-            age();
-        }
+        readsSinceAging++;
+        ageIfDue();
     }
 
     /**
@@ -226,6 +225,34 @@ public final class CacheEviction<K> {
         return residents.size();
     }
 
+    /**
+     * The read counts and the reads since their last halving: what {@link #restoreCounts} takes back after a restart
+     * (the residents and their times to live are not in it).
+     */
+    public record Counts<K>(Map<K, Long> counts, long readsSinceAging) {
+        public Counts {
+            counts = Map.copyOf(counts);
+            if (readsSinceAging < 0 || counts.values().stream().anyMatch(c -> c < 1)) {
+                throw new IllegalArgumentException("counts must be positive");
+            }
+        }
+    }
+
+    /** Every read count now, and the reads since the last halving. */
+    public Counts<K> counts() {
+        return new Counts<>(counts, readsSinceAging);
+    }
+
+    /**
+     * Adds {@code saved} (counts of an earlier run) to the counts, and its reads since halving to this run's, halving
+     * at once when those reach the aging period or the keys exceed {@link #MAX_TRACKED}.
+     */
+    public void restoreCounts(Counts<K> saved) {
+        saved.counts().forEach((k, c) -> counts.merge(k, c, Long::sum));
+        readsSinceAging += saved.readsSinceAging();
+        ageIfDue();
+    }
+
     /** The current (decayed) read count of {@code key}. */
     public long count(K key) {
         return counts.getOrDefault(key, 0L);
@@ -233,6 +260,12 @@ public final class CacheEviction<K> {
 
     private boolean mayLeave(K key) {
         return providers.holders(key) >= settings.minProviders();
+    }
+
+    private void ageIfDue() {
+        if (readsSinceAging >= settings.agingPeriod() || counts.size() > MAX_TRACKED) {
+            age();
+        }
     }
 
     private void age() {

@@ -1,6 +1,7 @@
 package net.dig.service;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -42,9 +43,23 @@ import net.dig.storage.DatastoreVersion;
  * Only datastores this class fetched are ever dropped: a datastore ingested or pushed here is not an entry
  * and is never touched. The entries are listed in {@code keptFile} (one datastore id in hex per line,
  * rewritten whole through {@link AtomicFiles} after each change), so a restart keeps managing them; their
- * read counts and times to live start again at the restart. Stored plain: the fetch service lands versions
+ * times to live start again at the restart. Stored plain: the fetch service lands versions
  * with {@code compression: none} ({@link FetchConfig#compression}), so every capsule is served by
  * {@code sendFile}; a {@link FetchService} configured otherwise is refused at construction.
+ *
+ * <h2>Read counts across restarts</h2>
+ * The policy's read counts ({@link CacheEviction#counts}) are kept in {@code countsFile} (docs/decisions.md D63b),
+ * saved by {@link #tick} at most once a minute of the injected clock while reads arrive and by {@link #close}, read
+ * back (added to the counts) at construction, so a restart does not make every kept datastore look unread to the
+ * next admission. Big-endian, in a {@link StateFile} frame:
+ * <pre>
+ *   u32 magic "DIGC" (0x44494743) | u32 format version = 1
+ *   u64 reads since the counts were last halved | u32 n (at most CacheEviction.MAX_TRACKED)
+ *   n times: 32 datastore id | u64 count (at least 1)
+ *   32 SHA-256 of every byte before it
+ * </pre>
+ * A file that is not a whole frame of version 1, or whose body does not parse, is logged
+ * ({@code cache_counts_ignored}) and ignored: the counts start at 0, as before the file existed.
  *
  * <h2>Failure modes</h2>
  * A removal that fails is logged and retried at the next {@link #tick} (the entry stays listed); a list
@@ -66,6 +81,8 @@ public final class CacheMode implements ContentService.ReadThrough {
     }
 
     private static final System.Logger LOG = System.getLogger(CacheMode.class.getName());
+    static final int COUNTS_MAGIC = 0x44494743;
+    static final int COUNTS_VERSION = 1;
 
     private final CacheEviction<Bytes32> policy;
     private final DatastoreService datastores;
@@ -73,6 +90,9 @@ public final class CacheMode implements ContentService.ReadThrough {
     private final Clock clock;
     private final Executor worker;
     private final Path keptFile;
+    private final StateFile countsFile;
+    /** Reads counted by this object, the counts file's change count. */
+    private long reads;
     private final TreeSet<Bytes32> kept = new TreeSet<>();
     private final Object writing = new Object();
     private final List<Bytes32> toRemove = new ArrayList<>();
@@ -82,18 +102,27 @@ public final class CacheMode implements ContentService.ReadThrough {
     private long evicted;
 
     public CacheMode(CacheEviction<Bytes32> policy, DatastoreService datastores, FetchConfig fetchConfig, Source source, Clock clock,
-              Executor worker, Path keptFile) {
+              Executor worker, Path keptFile, Path countsFile) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.datastores = Objects.requireNonNull(datastores, "datastores");
         this.source = Objects.requireNonNull(source, "source");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.worker = Objects.requireNonNull(worker, "worker");
         this.keptFile = Objects.requireNonNull(keptFile, "keptFile");
+        this.countsFile = new StateFile(countsFile, COUNTS_MAGIC, COUNTS_VERSION, clock, this::readsCounted,
+                this::countsBody);
         if (fetchConfig.compression() != net.dig.storage.Compression.NONE) {
             throw new IllegalArgumentException("cache mode stores what it fetches plain; the fetch service compresses with "
                     + fetchConfig.compression());
         }
         restore();
+        this.countsFile.read("cache_counts_ignored").ifPresent(body -> {
+            try {
+                policy.restoreCounts(decodeCounts(body));
+            } catch (IllegalArgumentException e) {
+                this.countsFile.ignored("cache_counts_ignored", e);
+            }
+        });
     }
 
     /** What {@code /node/status} and tests read. */
@@ -111,6 +140,7 @@ public final class CacheMode implements ContentService.ReadThrough {
     @Override
     public synchronized void read(Bytes32 datastoreId) {
         policy.read(datastoreId, clock.millis());
+        reads++;
     }
 
     @Override
@@ -190,6 +220,41 @@ public final class CacheMode implements ContentService.ReadThrough {
             toRemove.addAll(policy.expired(clock.millis()));
         }
         removePending();
+        countsFile.tick();
+    }
+
+    /** Blocking: saves the read counts if reads arrived since the last save (a clean stop). */
+    public void close() {
+        countsFile.close();
+    }
+
+    private synchronized long readsCounted() {
+        return reads;
+    }
+
+    private synchronized byte[] countsBody() {
+        return encodeCounts(policy.counts());
+    }
+
+    static byte[] encodeCounts(CacheEviction.Counts<Bytes32> c) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 + (32 + 8) * c.counts().size()).putLong(c.readsSinceAging())
+                .putInt(c.counts().size());
+        c.counts().forEach((id, n) -> b.put(id.toArray()).putLong(n));
+        return b.array();
+    }
+
+    /** The counts a body holds; {@link IllegalArgumentException} when it does not parse. */
+    static CacheEviction.Counts<Bytes32> decodeCounts(ByteBuffer b) {
+        long since = b.remaining() < 12 ? -1 : b.getLong();
+        int n = since < 0 ? -1 : b.getInt();
+        if (n < 0 || n > CacheEviction.MAX_TRACKED || b.remaining() != (32L + 8) * n) {
+            throw new IllegalArgumentException("the body does not hold " + Integer.toUnsignedString(n) + " counts");
+        }
+        Map<Bytes32, Long> counts = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            counts.put(Bytes32.read(b), b.getLong());
+        }
+        return new CacheEviction.Counts<>(counts, since);
     }
 
     /** Blocking: removes the datastores the policy let go, crash-safely; a failed one stays queued. */

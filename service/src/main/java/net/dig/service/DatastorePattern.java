@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
  *
  * <p>A candidate matches when the glob matches its id (64 lower-case hex digits; a leading {@code 0x}
  * of the entry is ignored and the entry is lower-cased for this comparison), one of the handles
- * registered for it here, or its name. Before a fetch only the hash of the name is known: an entry
- * without {@code *} or {@code ?} is compared by that hash, so an exact name matches an offer; an entry
- * with a wildcard matches names only when the name is known (a version held here, as at re-evaluation).
+ * registered for it here, or its name. The signed record carries only the hash of the name: an entry
+ * without {@code *} or {@code ?} is compared by that hash, so an exact name matches whether or not the
+ * name is known; an entry with a wildcard matches names only when the name is known (offered with the
+ * version and checked against that hash, or held here). {@link #undecided} says when that is missing.
  */
 record DatastorePattern(String glob, Pattern compiled, Pattern hexCompiled) {
     static DatastorePattern of(String glob) {
@@ -30,6 +31,11 @@ record DatastorePattern(String glob, Pattern compiled, Pattern hexCompiled) {
 
     boolean wildcard() {
         return glob.indexOf('*') >= 0 || glob.indexOf('?') >= 0;
+    }
+
+    /** Whether this entry might match {@code c}'s name but cannot tell: a wildcard, and the name is not known. */
+    boolean undecided(HoldingCandidate c) {
+        return wildcard() && c.name().isEmpty();
     }
 
     boolean matches(HoldingCandidate c) {

@@ -9,8 +9,8 @@ import net.dig.storage.DatastoreVersion;
 
 /**
  * What a {@link HoldingPolicy} knows about a datastore version before fetching it: the signed record's
- * id, name hash, size and creation time; the name itself only when this node knows it (a version held
- * here; an offer carries only the hash); the handles registered for it here and the tier they give;
+ * id, name hash, size and creation time; the name itself only when it is known to be the signed one
+ * (offered with the version or held here, and its SHA-256 is the record's name hash); the handles registered for it here and the tier they give;
  * whether this node already holds an older version; and the demand signals a {@link ContentScorer}
  * reads ({@link Demand}).
  */

@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * <h2>What</h2>
  * {@link #decide} looks only at what is known without fetching ({@link HoldingCandidate}: the signed
- * version record, the name when this node knows it, demand signals) and answers a {@link Verdict} with a
+ * version record, the name when it is known to be the one the owner signed, demand signals) and answers a {@link Verdict} with a
  * typed {@link Reason}. {@link ReplicationService} asks it for every offer it would otherwise accept and
  * carries the reason's name in the offer answer; {@link HoldingReview} asks it again for what the node
  * holds when the mode changes. A refusal is clean: nothing is fetched, no peer is penalised.
@@ -39,6 +39,11 @@ public interface HoldingPolicy {
         BLACKLISTED(false),
         /** Selective mode: the whitelist is not empty and no entry matched. */
         NOT_WHITELISTED(false),
+        /**
+         * Selective mode: a list has a glob that could match the datastore's name, and the name is not known (no name
+         * was offered with the version, or the one offered does not hash to the owner-signed name hash).
+         */
+        NAME_UNKNOWN(false),
         /** Selective mode: larger than {@code max_size_gb}. */
         TOO_LARGE(false),
         /** Selective mode: the content scorer rated it below the threshold. */

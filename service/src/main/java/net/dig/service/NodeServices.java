@@ -164,6 +164,14 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         return v == null ? java.util.OptionalDouble.empty() : v.reputationIfKnown(nodeKey);
     }
 
+    /**
+     * Keeps the read rates ({@link ContentService#reads}) in {@code file} across restarts: restores them now and saves
+     * them on the returned file's ticks and close ({@link ReadRatesFile}). Once, at start, before reads are served.
+     */
+    public ReadRatesFile keepReadRatesIn(Path file) {
+        return ReadRatesFile.open(file, content.reads(), clock);
+    }
+
     /** Bytes of capsule windows uploaded to peers since start (the serving budget's grants; 0 before serving runs). */
     public long capsuleBytesUploaded() {
         UploadBudget u = uploads;

@@ -44,6 +44,17 @@ public final class ReReplicationService<P> {
     static final long ARCHIVE_FIRST_RETRY_NANOS = TimeUnit.MINUTES.toNanos(1);
     static final long ARCHIVE_MAX_RETRY_NANOS = TimeUnit.HOURS.toNanos(1);
 
+    /**
+     * A version record a holder gave, and the datastore name it gave with it: believed by the policy only when it hashes
+     * to the record's owner-signed name hash ({@link ReplicationService#keeps(DatastoreVersion, String)}).
+     */
+    public record Signed(DatastoreVersion version, String name) {
+        public Signed {
+            java.util.Objects.requireNonNull(version, "version");
+            java.util.Objects.requireNonNull(name, "name");
+        }
+    }
+
     /** What re-replication needs from the network. */
     public interface Network<P> {
         /** The datastores peers announced they hold. */
@@ -55,8 +66,8 @@ public final class ReReplicationService<P> {
         /** How many nodes, this one included, could take a copy of a datastore with {@code holders} holders. */
         int candidates(int holders);
 
-        /** The owner-signed latest version record of {@code datastoreId}, asked of {@code holders}. */
-        CompletionStage<Optional<DatastoreVersion>> record(Bytes32 datastoreId, List<P> holders);
+        /** The owner-signed latest version record of {@code datastoreId}, with its name, asked of {@code holders}. */
+        CompletionStage<Optional<Signed>> record(Bytes32 datastoreId, List<P> holders);
 
         /** A fetch link whose answers go to {@code sink}. */
         PeerLink<P> link(BiConsumer<P, FetchResponse> sink);
@@ -68,8 +79,11 @@ public final class ReReplicationService<P> {
 
         long roomBytes();
 
-        /** Whether the operating mode keeps this version (archive, selective); one it refuses is never volunteered for. */
-        boolean keeps(DatastoreVersion version);
+        /**
+         * Whether the operating mode keeps this version of a datastore a holder says is named {@code name} (archive,
+         * selective); one it refuses is never volunteered for.
+         */
+        boolean keeps(DatastoreVersion version, String name);
 
         /** Whether the mode takes a copy of everything it hears of, however many holders ({@link HoldingPolicy#takesEverything}). */
         default boolean takesEverything() {
@@ -88,7 +102,7 @@ public final class ReReplicationService<P> {
     private final Volunteering volunteering;
     private final Executor workers;
     private final Clock clock;
-    private final Map<Bytes32, DatastoreVersion> records = new HashMap<>();
+    private final Map<Bytes32, Signed> records = new HashMap<>();
     private final Map<Bytes32, FetchDriver<P>> running = new HashMap<>();
     /** Datastores fetched because the mode takes everything, not because the repair machine asked. */
     private final java.util.Set<Bytes32> archiving = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -141,14 +155,15 @@ public final class ReReplicationService<P> {
                 continue;
             }
             if (count >= repair.settings().targetHolders()) {
-                repair.observe(id, records.containsKey(id) ? records.get(id).totalSize() : 0, count, network.candidates(count));
+                repair.observe(id, records.containsKey(id) ? records.get(id).version().totalSize() : 0, count,
+                        network.candidates(count));
                 continue;
             }
-            Optional<DatastoreVersion> record = record(id, holders.get());
-            if (record.isPresent() && !volunteering.keeps(record.get())) {
+            Optional<Signed> record = record(id, holders.get());
+            if (record.isPresent() && !volunteering.keeps(record.get().version(), record.get().name())) {
                 repair.forget(id);
             } else if (record.isPresent()) {
-                repair.observe(id, record.get().totalSize(), count, network.candidates(count));
+                repair.observe(id, record.get().version().totalSize(), count, network.candidates(count));
             }
         }
         rounds++;
@@ -175,8 +190,9 @@ public final class ReReplicationService<P> {
         if (retry != null && clock.nanos() - retry.notBeforeNanos() < 0 || archiving.size() >= repair.settings().maxConcurrent()) {
             return;
         }
-        Optional<DatastoreVersion> record = record(id, holders);
-        if (record.isEmpty() || !volunteering.keeps(record.get()) || record.get().totalSize() > volunteering.roomBytes()) {
+        Optional<Signed> record = record(id, holders);
+        if (record.isEmpty() || !volunteering.keeps(record.get().version(), record.get().name())
+                || record.get().version().totalSize() > volunteering.roomBytes()) {
             return;
         }
         archiving.add(id);
@@ -204,7 +220,7 @@ public final class ReReplicationService<P> {
 
     @SuppressWarnings("unchecked")
     private void begin(Bytes32 id, List<P> holders) {
-        DatastoreVersion v = records.get(id);
+        DatastoreVersion v = records.get(id).version();
         BiConsumer<P, FetchResponse>[] sink = new BiConsumer[1];
         PeerLink<P> link = network.link((p, r) -> sink[0].accept(p, r));
         FetchSession<P> session;
@@ -259,16 +275,16 @@ public final class ReReplicationService<P> {
         archiveRetry.put(id, new Retry(clock.nanos() + wait, wait));
     }
 
-    private Optional<DatastoreVersion> record(Bytes32 id, List<P> holders) {
-        DatastoreVersion cached = records.get(id);
+    private Optional<Signed> record(Bytes32 id, List<P> holders) {
+        Signed cached = records.get(id);
         if (cached != null) {
             return Optional.of(cached);
         }
         if (holders.isEmpty()) {
             return Optional.empty();
         }
-        Optional<DatastoreVersion> found = await(network.record(id, holders)).flatMap(r -> r)
-                .filter(v -> v.datastoreId().equals(id) && v.idDerivationValid() && v.signatureValid());
+        Optional<Signed> found = await(network.record(id, holders)).flatMap(r -> r).filter(r -> r.version().datastoreId()
+                .equals(id) && r.version().idDerivationValid() && r.version().signatureValid());
         found.ifPresent(v -> {
             if (records.size() >= MAX_RECORDS) {
                 records.keySet().stream().findAny().ifPresent(records::remove);

@@ -26,12 +26,13 @@ import net.dig.storage.StorageEvents;
  * Push propagation of datastore versions between nodes (docs/decisions.md D40b): store and forward.
  *
  * <h2>Announcing</h2>
- * When a version becomes current here (a storage event: ingest, a push, a fetch that landed), it is
- * offered, with its owner-signed record, to every peer the {@link Transport} lists except those known to
- * hold it already (the peers that offered it to this node). Only stored versions are offered, so only
- * verified bytes travel on. {@link #announced} gives the answers ({@link Propagation}): the peers that
- * accepted, the free space they reported, and the storage estimate: the latest time by which an accepting
- * peer expects to hold the version, each peer estimating from the rate its own past fetches achieved.
+ * When a version becomes current here (a storage event: ingest, a push, a fetch that landed), it is offered,
+ * with its owner-signed record and its datastore's name, to every peer the {@link Transport} lists except
+ * those known to hold it already (the peers that offered it to this node). Only stored versions are offered,
+ * so only verified bytes travel on. {@link #announced} gives the answers ({@link Propagation}): the peers
+ * that accepted, the free space they reported, and the storage estimate: the latest time by which an
+ * accepting peer expects to hold the version, each peer estimating from the rate its own past fetches
+ * achieved.
  *
  * <p>A version counts as offered once a peer answered its offer; that mark is kept across restarts
  * ({@link OfferedVersions}, {@link #keepOfferedIn}). {@link #tick} offers every latest version held here
@@ -39,17 +40,19 @@ import net.dig.storage.StorageEvents;
  * while no peer answered, reaches the peers on the next start.
  *
  * <h2>Receiving an offer</h2>
- * {@link #onOffer} answers before anything is fetched: declined with {@link Decline#OPTED_OUT} when this
- * node does not replicate ({@code network.replicate}), {@link ErrorCode#BAD_SIGNATURE} when the record's
- * owner signature or id does not verify, {@link ErrorCode#OWNER_MISMATCH} for another owner's version of a
- * datastore held here, {@link Decline#ALREADY_HELD} for the version held, {@link ErrorCode#STALE_VERSION}
- * for an older one. A newer version that does not fit the free space is declined with
- * {@link ErrorCode#INSUFFICIENT_STORAGE} (a full node takes nothing new), and one the node's
- * {@link HoldingPolicy} (its operating mode) does not keep with the policy's {@link HoldingPolicy.Reason}
- * name: both without a byte fetched and without penalty. Otherwise it is accepted: its fetch begins (through {@link FetchService}, which
- * supersedes an older fetch of the same datastore) from the peer that offered it and every other peer known
- * to hold it; a peer that offers the version being fetched joins that fetch as a provider. The fetch's own
- * checks (signed root, chunk hashes, file table) decide what lands.
+ * {@link #onOffer} answers before anything is fetched: declined with {@link Decline#OPTED_OUT} when this node
+ * does not replicate ({@code network.replicate}), {@link ErrorCode#BAD_SIGNATURE} when the record's owner
+ * signature or id does not verify, {@link ErrorCode#OWNER_MISMATCH} for another owner's version of a
+ * datastore held here, {@link Decline#ALREADY_HELD} for the version held, {@link ErrorCode#STALE_VERSION} for
+ * an older one. A newer version that does not fit the free space is declined with
+ * {@link ErrorCode#INSUFFICIENT_STORAGE} (a full node takes nothing new), and one the node's {@link HoldingPolicy}
+ * (its operating mode) does not keep with the policy's {@link HoldingPolicy.Reason} name: both without a byte
+ * fetched and without penalty. The policy sees the offered name only when its SHA-256 is the record's
+ * owner-signed name hash (else no name, as for an offer that names none), so a peer cannot rename a datastore
+ * past a name glob (docs/decisions.md D62c). Otherwise it is accepted: its fetch begins (through
+ * {@link FetchService}, which supersedes an older fetch of the same datastore) from the peer that offered it and
+ * every other peer known to hold it; a peer that offers the version being fetched joins that fetch as a
+ * provider. The fetch's own checks (signed root, chunk hashes, file table) decide what lands.
  *
  * <h2>Holdings under a policy</h2>
  * A version a fetch of this node landed is marked as taken from peers ({@link #keepTakenIn}); only those are
@@ -58,9 +61,11 @@ import net.dig.storage.StorageEvents;
  * offered version.
  *
  * <h2>Resume</h2>
- * A fetch whose staging area survived a restart ({@link FetchService#staged}) is begun again by
- * {@link #tick} once peers are connected, if the policy still keeps it (else its staging area is deleted), asking every connected peer (one that does not hold the
- * version refuses and is dropped without penalty); it continues from the windows already staged.
+ * A fetch whose staging area survived a restart ({@link FetchService#staged}) is begun again by {@link #tick}
+ * once peers are connected, if the policy still keeps it (else its staging area is deleted; a staged
+ * version's name is not known, so {@link HoldingPolicy.Reason#NAME_UNKNOWN} resumes it and the review of the
+ * landed version decides), asking every connected peer (one that does not hold the version refuses and is
+ * dropped without penalty); it continues from the windows already staged.
  *
  * <h2>Concurrency and failure modes</h2>
  * Thread-safe. {@link #onOffer} blocks (SQLite, the staging area): call it from a worker. Fetch sessions
@@ -112,8 +117,11 @@ public final class ReplicationService<P> implements StorageEvents {
         /** The peers to offer versions to. */
         Collection<P> peers();
 
-        /** Offers {@code version} to {@code peer}; completes with its answer (exceptionally: no answer). */
-        CompletableFuture<Reply> offer(P peer, DatastoreVersion version);
+        /**
+         * Offers {@code version}, whose datastore is named {@code name}, to {@code peer}; completes with its answer
+         * (exceptionally: no answer).
+         */
+        CompletableFuture<Reply> offer(P peer, DatastoreVersion version, String name);
 
         /** A fetch link whose answers go to {@code sink}. */
         PeerLink<P> link(BiConsumer<P, FetchResponse> sink);
@@ -196,9 +204,17 @@ public final class ReplicationService<P> implements StorageEvents {
         return policy;
     }
 
-    /** Whether the current policy keeps {@code v}, asked before any fetch this node starts on its own. */
+    /** {@link #keeps(DatastoreVersion, String)} knowing no name beyond the held version's. */
     public boolean keeps(DatastoreVersion v) {
-        return policy.decide(candidate(v, datastores.manifest(v.datastoreId()))).keep();
+        return keeps(v, "");
+    }
+
+    /**
+     * Whether the current policy keeps {@code v}, asked before any fetch this node starts on its own; {@code name} is
+     * what a holder said the datastore is named, trusted only when it hashes to the record's signed name hash.
+     */
+    public boolean keeps(DatastoreVersion v, String name) {
+        return policy.decide(candidate(v, datastores.manifest(v.datastoreId()), name)).keep();
     }
 
     /** Evicts the datastores taken from peers that the current policy no longer keeps (see {@link HoldingReview}). Blocks. */
@@ -245,7 +261,7 @@ public final class ReplicationService<P> implements StorageEvents {
         if (!offering.add(key)) {
             return; // the tick is offering this version already, and completes the same result
         }
-        workers.execute(() -> announce(v).whenComplete((p, e) -> {
+        workers.execute(() -> announce(manifest).whenComplete((p, e) -> {
             offering.remove(key);
             result.complete(p != null ? p : new Propagation(v.datastoreId(), v.version(), List.of(), 0, now));
         }));
@@ -259,14 +275,15 @@ public final class ReplicationService<P> implements StorageEvents {
         return Optional.ofNullable(propagations.get(key(datastoreId, version)));
     }
 
-    /** Offers {@code v} to every peer not known to hold it. */
-    CompletableFuture<Propagation> announce(DatastoreVersion v) {
+    /** Offers {@code m}'s version to every peer not known to hold it. */
+    CompletableFuture<Propagation> announce(Manifest m) {
+        DatastoreVersion v = m.version();
         Set<P> skip = holdersOf(v);
         List<P> targets = transport.peers().stream().filter(p -> !skip.contains(p)).toList();
         List<CompletableFuture<Reply>> replies = new ArrayList<>();
         for (P p : targets) {
             steps.accept("offer " + p);
-            replies.add(transport.offer(p, v).exceptionally(e -> Reply.decline(ErrorCode.UNAVAILABLE.name())));
+            replies.add(transport.offer(p, v, m.name()).exceptionally(e -> Reply.decline(ErrorCode.UNAVAILABLE.name())));
         }
         long now = clock.millis();
         return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(done -> {
@@ -288,8 +305,16 @@ public final class ReplicationService<P> implements StorageEvents {
         });
     }
 
-    /** Answers {@code from}'s offer of {@code v} and, on accept, fetches it (see the class note). Blocks. */
+    /** {@link #onOffer(Object, DatastoreVersion, String)} of an offer that names no datastore. */
     public Reply onOffer(P from, DatastoreVersion v) {
+        return onOffer(from, v, "");
+    }
+
+    /**
+     * Answers {@code from}'s offer of {@code v}, which says the datastore is named {@code offeredName}, and, on
+     * accept, fetches it (see the class note). Blocks.
+     */
+    public Reply onOffer(P from, DatastoreVersion v, String offeredName) {
         remember(v, from);
         if (!replicate) {
             return Reply.decline(Decline.OPTED_OUT.name());
@@ -314,7 +339,7 @@ public final class ReplicationService<P> implements StorageEvents {
         if (growth > freeBytes.getAsLong()) {
             return Reply.decline(ErrorCode.INSUFFICIENT_STORAGE.name());
         }
-        HoldingPolicy.Verdict verdict = policy.decide(candidate(v, held));
+        HoldingPolicy.Verdict verdict = policy.decide(candidate(v, held, offeredName));
         if (!verdict.keep()) {
             steps.accept("refuse " + verdict.reason());
             return Reply.decline(verdict.reason().name());
@@ -337,9 +362,14 @@ public final class ReplicationService<P> implements StorageEvents {
         return accept;
     }
 
-    /** What the policy sees of an offered version: the name only when the held version has the same one. */
-    private HoldingCandidate candidate(DatastoreVersion v, Optional<Manifest> held) {
-        Optional<String> name = held.map(Manifest::name).filter(n -> DatastoreVersion.nameSha256(n).equals(v.nameSha256()));
+    /**
+     * What the policy sees of a version: its name when a name offered with it, or the held version's, is the one the
+     * owner signed (its SHA-256 is the record's name hash); otherwise no name.
+     */
+    private HoldingCandidate candidate(DatastoreVersion v, Optional<Manifest> held, String offeredName) {
+        Optional<String> name = java.util.stream.Stream.concat(java.util.stream.Stream.of(offeredName),
+                held.map(Manifest::name).stream()).filter(n -> DatastoreVersion.nameSha256(n).equals(v.nameSha256()))
+                .findFirst();
         HoldingFacts known = facts;
         return known.withHandles(HoldingCandidate.of(v, name, held.isPresent(), known.demand(v.datastoreId())));
     }
@@ -401,7 +431,7 @@ public final class ReplicationService<P> implements StorageEvents {
                 continue;
             }
             CompletableFuture<Propagation> result = propagations.computeIfAbsent(key, k -> new CompletableFuture<>());
-            announce(m.get().version()).whenComplete((p, e) -> {
+            announce(m.get()).whenComplete((p, e) -> {
                 offering.remove(key);
                 if (p != null) {
                     result.complete(p);
@@ -415,8 +445,8 @@ public final class ReplicationService<P> implements StorageEvents {
             if (fetchRunning(v.datastoreId())) {
                 continue;
             }
-            HoldingPolicy.Verdict verdict = policy.decide(candidate(v, datastores.manifest(v.datastoreId())));
-            if (!verdict.keep()) {
+            HoldingPolicy.Verdict verdict = policy.decide(candidate(v, datastores.manifest(v.datastoreId()), ""));
+            if (!verdict.keep() && verdict.reason() != HoldingPolicy.Reason.NAME_UNKNOWN) {
                 fetches.discard(v);
                 steps.accept("resume refused " + verdict.reason());
                 continue;

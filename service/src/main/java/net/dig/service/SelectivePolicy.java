@@ -9,8 +9,10 @@ import java.util.Optional;
  * ({@code node.selective.*}, docs/config.md).
  *
  * <p>The checks, in order, the first that refuses deciding: a {@link DatastorePattern} of
- * {@code blacklist} matches ({@link Reason#BLACKLISTED}); {@code whitelist} is not empty and none of it
- * matches ({@link Reason#NOT_WHITELISTED}); the signed total size is above {@code max_size_gb}
+ * {@code blacklist} matches ({@link Reason#BLACKLISTED}); the blacklist has a glob with a wildcard and the
+ * name is not known ({@link Reason#NAME_UNKNOWN}: a peer could otherwise withhold the name to pass the
+ * glob); {@code whitelist} is not empty and none of it matches ({@link Reason#NAME_UNKNOWN} when one of its
+ * globs has a wildcard and the name is not known, else {@link Reason#NOT_WHITELISTED}); the signed total size is above {@code max_size_gb}
  * ({@link Reason#TOO_LARGE}); a scorer is set and rates the candidate below {@code threshold}
  * ({@link Reason#LOW_SCORE}). Otherwise it is kept: {@link Reason#WHITELISTED} when a whitelist entry
  * matched, else {@link Reason#SCORED} when a scorer passed it, else {@link Reason#NOT_REFUSED}. So the
@@ -63,9 +65,12 @@ public final class SelectivePolicy implements HoldingPolicy {
         if (blacklist.stream().anyMatch(p -> p.matches(c))) {
             return Verdict.of(Reason.BLACKLISTED);
         }
+        if (blacklist.stream().anyMatch(p -> p.undecided(c))) {
+            return Verdict.of(Reason.NAME_UNKNOWN);
+        }
         boolean listed = whitelist.stream().anyMatch(p -> p.matches(c));
         if (!whitelist.isEmpty() && !listed) {
-            return Verdict.of(Reason.NOT_WHITELISTED);
+            return Verdict.of(whitelist.stream().anyMatch(p -> p.undecided(c)) ? Reason.NAME_UNKNOWN : Reason.NOT_WHITELISTED);
         }
         if (maxSizeBytes > 0 && c.totalSize() > maxSizeBytes) {
             return Verdict.of(Reason.TOO_LARGE);

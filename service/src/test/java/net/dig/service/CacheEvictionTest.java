@@ -18,6 +18,26 @@ class CacheEvictionTest {
     }
 
     @Test
+    void restoredCountsAddToThisRunsAndHalveOnceTheAgingPeriodIsReachedAcrossBoth() {
+        CacheEviction<String> before = new CacheEviction<>(new CacheEviction.Settings(Duration.ofHours(1), 0, 100, 10), k -> 0);
+        for (int i = 0; i < 6; i++) {
+            before.read("a", i);
+        }
+        before.read("b", 6);
+        CacheEviction.Counts<String> saved = before.counts();
+        assertThat(saved).isEqualTo(new CacheEviction.Counts<>(Map.of("a", 6L, "b", 1L), 7));
+
+        CacheEviction<String> after = new CacheEviction<>(before.settings(), k -> 0);
+        after.read("a", 10);
+        after.restoreCounts(saved);
+        assertThat(after.count("a")).isEqualTo(7);
+        assertThat(after.counts().readsSinceAging()).isEqualTo(8);
+        after.read("a", 11);
+        after.read("b", 12); // the tenth read since the last halving: 9 >> 1, 2 >> 1
+        assertThat(after.counts()).isEqualTo(new CacheEviction.Counts<>(Map.of("a", 4L, "b", 1L), 0));
+    }
+
+    @Test
     void aMissThatFitsIsAdmittedAndOneThatCannotBeatWarmResidentsIsBypassed() {
         CacheEviction<String> c = cache(100);
         for (int i = 0; i < 3; i++) {

@@ -41,8 +41,9 @@ class HoldingPolicyTest {
         SelectivePolicy p = selective(List.of(), List.of("spam*"), 0);
         assertThat(p.decide(candidate("spam-2024", true, 10)).reason()).isEqualTo(HoldingPolicy.Reason.BLACKLISTED);
         assertThat(p.decide(candidate("ham", true, 10)).reason()).isEqualTo(HoldingPolicy.Reason.NOT_REFUSED);
-        // a wildcard cannot be matched against a hash: an offer whose name is unknown passes it
-        assertThat(p.decide(candidate("spam-2024", false, 10)).keep()).isTrue();
+        // a wildcard cannot be matched against a hash: an offer whose name is unknown is refused for that
+        assertThat(p.decide(candidate("spam-2024", false, 10)).reason()).isEqualTo(HoldingPolicy.Reason.NAME_UNKNOWN);
+        assertThat(p.decide(candidate("ham", false, 10)).reason()).isEqualTo(HoldingPolicy.Reason.NAME_UNKNOWN);
         SelectivePolicy exact = selective(List.of(), List.of("spam-2024"), 0);
         assertThat(exact.decide(candidate("spam-2024", false, 10)).reason()).isEqualTo(HoldingPolicy.Reason.BLACKLISTED);
         assertThat(exact.decide(candidate("spam-2025", false, 10)).keep()).isTrue();
@@ -56,8 +57,13 @@ class HoldingPolicyTest {
                 .isEqualTo(HoldingPolicy.Reason.WHITELISTED);
         assertThat(p.decide(candidate("other", false, 1)).reason()).isEqualTo(HoldingPolicy.Reason.WHITELISTED);
         SelectivePolicy byName = selective(List.of("docs", "site-?"), List.of(), 0);
-        assertThat(byName.decide(candidate("other", false, 1)).reason()).isEqualTo(HoldingPolicy.Reason.NOT_WHITELISTED);
-        assertThat(byName.decide(candidate("other", false, 1).withHandles(List.of("site-ab"), OptionalInt.empty())).reason())
+        assertThat(byName.decide(candidate("other", true, 1)).reason()).isEqualTo(HoldingPolicy.Reason.NOT_WHITELISTED);
+        assertThat(byName.decide(candidate("other", true, 1).withHandles(List.of("site-ab"), OptionalInt.empty())).reason())
+                .isEqualTo(HoldingPolicy.Reason.NOT_WHITELISTED);
+        assertThat(byName.decide(candidate("site-b", true, 1)).reason()).isEqualTo(HoldingPolicy.Reason.WHITELISTED);
+        // the glob site-? might match a name not known: refused as such, not as unlisted
+        assertThat(byName.decide(candidate("other", false, 1)).reason()).isEqualTo(HoldingPolicy.Reason.NAME_UNKNOWN);
+        assertThat(selective(List.of("docs"), List.of(), 0).decide(candidate("other", false, 1)).reason())
                 .isEqualTo(HoldingPolicy.Reason.NOT_WHITELISTED);
         SelectivePolicy both = selective(List.of("docs"), List.of("ab*"), 0);
         assertThat(both.decide(candidate("docs", true, 1)).reason()).isEqualTo(HoldingPolicy.Reason.BLACKLISTED);

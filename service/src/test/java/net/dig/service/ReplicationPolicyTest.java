@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link ReplicationService} under a {@link HoldingPolicy}: a refused offer is answered with the policy's
  * reason and not a byte is asked for; a full node refuses with {@link ErrorCode#INSUFFICIENT_STORAGE};
  * a version taken from a peer is evicted by a review once the policy no longer keeps it, while what the
- * node holds otherwise stays.
+ * node holds otherwise stays. A name glob is decided before the fetch on the offered name, believed only when
+ * it hashes to the owner-signed name hash.
  */
 @Timeout(60)
 class ReplicationPolicyTest {
@@ -94,21 +95,30 @@ class ReplicationPolicyTest {
         }
     }
 
+    /**
+     * The steps of a destination, fetching through {@code fetches} from "source", whose fetch of the harness's version
+     * a stop left staged, ticked once under {@code policy}.
+     */
+    private static List<String> resumedUnder(FetchHarness h, ReplicationServiceTest.Transport t, FetchService fetches,
+            HoldingPolicy policy) throws Exception {
+        t.windows = h.windows;
+        t.peers.add("source");
+        FetchStaging.open(h.destEngine.config().dataDir().resolve("fetch"), h.manifest.version());
+        ReplicationService<String> dest = h.dest.replication(fetches, t, Runnable::run, true, () -> 10_000_000);
+        List<String> steps = new ArrayList<>();
+        dest.steps = steps::add;
+        dest.usePolicy(policy);
+        dest.tick();
+        return steps;
+    }
+
     @Test
     void aStagedFetchThePolicyNoLongerKeepsIsNotResumedAndItsStagingAreaIsDeleted() throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, 262_144, 2 * 262_144)) {
             ReplicationServiceTest.Transport t = new ReplicationServiceTest.Transport();
-            t.windows = h.windows;
-            t.peers.add("source");
             FetchService fetches = h.fetches(FetchHarness.config(262_144));
-            DatastoreVersion v = h.manifest.version();
-            FetchStaging.open(h.destEngine.config().dataDir().resolve("fetch"), v); // left by a stop mid-fetch
-            ReplicationService<String> dest = h.dest.replication(fetches, t, Runnable::run, true, () -> 10_000_000);
-            List<String> steps = new ArrayList<>();
-            dest.steps = steps::add;
-            dest.usePolicy(new SelectivePolicy(List.of(), List.of(), 1000, Optional.empty(), 0, h.clock));
-
-            dest.tick();
+            List<String> steps = resumedUnder(h, t, fetches, new SelectivePolicy(List.of(), List.of(), 1000, Optional.empty(), 0,
+                    h.clock));
             assertThat(steps).containsExactly("resume refused TOO_LARGE");
             assertThat(fetches.staged()).isEmpty();
             assertThat(t.asked).isEmpty();
@@ -116,17 +126,39 @@ class ReplicationPolicyTest {
     }
 
     @Test
-    void aLandedVersionWhoseKnownNameABlacklistGlobRefusesIsEvicted() throws Exception {
+    void nameGlobsAreDecidedBeforeTheFetchByTheOfferedNameOnlyWhenItHashesToTheSignedOne() throws Exception {
         try (FetchHarness h = FetchHarness.create(tmp, 262_144, 2 * 262_144)) {
             ReplicationServiceTest.Transport t = new ReplicationServiceTest.Transport();
             ReplicationService<String> dest = replicating(h, t);
-            List<String> steps = new ArrayList<>();
-            dest.steps = steps::add;
+            DatastoreVersion v = h.manifest.version(); // named content.bin
             dest.usePolicy(new SelectivePolicy(List.of(), List.of("content*"), 0, Optional.empty(), 0, h.clock));
+            assertThat(dest.onOffer("source", v, "content.bin")).isEqualTo(ReplicationService.Reply.decline("BLACKLISTED"));
+            // a peer that withholds the name, or gives another one, cannot pass the blacklist
+            assertThat(dest.onOffer("source", v)).isEqualTo(ReplicationService.Reply.decline("NAME_UNKNOWN"));
+            assertThat(dest.onOffer("source", v, "ham.bin")).isEqualTo(ReplicationService.Reply.decline("NAME_UNKNOWN"));
+            // nor make a whitelisted datastore look unlisted, or an unlisted one listed
+            dest.usePolicy(new SelectivePolicy(List.of("ham*"), List.of(), 0, Optional.empty(), 0, h.clock));
+            assertThat(dest.onOffer("source", v, "ham.bin")).isEqualTo(ReplicationService.Reply.decline("NAME_UNKNOWN"));
+            assertThat(dest.onOffer("source", v, "content.bin")).isEqualTo(ReplicationService.Reply.decline("NOT_WHITELISTED"));
+            assertThat(dest.keeps(v, "ham.bin")).isFalse();
+            assertThat(t.asked).as("not a byte asked for").isEmpty();
+            assertThat(dest.fetches().bytesFetched()).isZero();
+
+            dest.usePolicy(new SelectivePolicy(List.of("cont*"), List.of("spam*"), 0, Optional.empty(), 0, h.clock));
+            assertThat(dest.keeps(v, "content.bin")).isTrue();
+            assertThat(dest.onOffer("source", v, "content.bin").accepted()).isTrue();
+            FetchSessionTest.assertLanded(h, h.fetches(FetchHarness.config(262_144)));
+            assertThat(dest.reviewHoldings()).as("held, its name known: still kept").isEmpty();
+        }
+    }
+
+    @Test
+    void aStagedFetchWhoseNameIsNotKnownIsResumedAndTheLandedReviewDecidesWithTheName() throws Exception {
+        try (FetchHarness h = FetchHarness.create(tmp, 262_144, 2 * 262_144)) {
             DatastoreVersion v = h.manifest.version();
-            // the offer carries only the name's hash: the glob cannot refuse it before the fetch
-            assertThat(dest.onOffer("source", v).accepted()).isTrue();
-            assertThat(steps).contains("evicted BLACKLISTED");
+            List<String> steps = resumedUnder(h, new ReplicationServiceTest.Transport(), h.fetches(FetchHarness.config(262_144)),
+                    new SelectivePolicy(List.of(), List.of("content*"), 0, Optional.empty(), 0, h.clock));
+            assertThat(steps).contains("fetch " + v.version(), "evicted BLACKLISTED");
             assertThat(h.destEngine.manifest(v.datastoreId())).isEmpty();
         }
     }

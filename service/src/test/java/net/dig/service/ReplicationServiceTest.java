@@ -30,6 +30,7 @@ class ReplicationServiceTest {
         final List<FetchRequest> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
         final Map<String, ReplicationService.Reply> answers = new java.util.HashMap<>();
         final List<String> offered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> offeredNames = new java.util.concurrent.CopyOnWriteArrayList<>();
         CapsuleWindows windows;
 
         @Override
@@ -38,8 +39,9 @@ class ReplicationServiceTest {
         }
 
         @Override
-        public CompletableFuture<ReplicationService.Reply> offer(String peer, DatastoreVersion version) {
+        public CompletableFuture<ReplicationService.Reply> offer(String peer, DatastoreVersion version, String name) {
             offered.add(peer);
+            offeredNames.add(name);
             ReplicationService.Reply r = answers.get(peer);
             return r == null ? CompletableFuture.failedFuture(new IllegalStateException("no answer")) : CompletableFuture.completedFuture(r);
         }
@@ -90,6 +92,7 @@ class ReplicationServiceTest {
             // landed, then offered to "other" only: "source" offered it, so it holds it
             ReplicationService.Propagation p = dest.announced(v1.datastoreId(), v1.version()).orElseThrow().get(10, TimeUnit.SECONDS);
             assertThat(t.offered).containsExactly("other");
+            assertThat(t.offeredNames).as("the offer names the datastore").containsExactly("content.bin");
             assertThat(p.acceptedBy()).containsExactly("other");
             assertThat(p.freeBytes()).isEqualTo(500);
             assertThat(p.storedByMillis()).isEqualTo(later);

@@ -254,7 +254,7 @@ public final class NodeMessageCodec {
             case NodePayload.DataStoreGossip g -> NodeMessageProto.DataStoreGossip.newBuilder()
                     .setDatastoreId(bytes(g.datastoreId())).setVersion(g.version()).setMerkleRoot(bytes(g.merkleRoot()))
                     .setCapsuleCount(g.capsuleCount()).setTotalSize(g.totalSize())
-                    .setVersionRecord(ByteString.copyFrom(g.versionRecord())).build();
+                    .setVersionRecord(ByteString.copyFrom(g.versionRecord())).setName(g.name()).build();
             case NodePayload.CapsuleRequest r -> NodeMessageProto.CapsuleRequest.newBuilder()
                     .setDatastoreId(bytes(r.datastoreId())).setCapsuleIndex(r.capsuleIndex())
                     .setRequesterId(bytes(r.requesterId())).setMaxSize(r.maxSize()).setVersion(r.version())
@@ -329,7 +329,7 @@ public final class NodeMessageCodec {
                 NodeMessageProto.DataStoreGossip g = NodeMessageProto.DataStoreGossip.parser().parseFrom(nested(bytes));
                 yield new NodePayload.DataStoreGossip(bytes32(g.getDatastoreId(), "datastore_id"), g.getVersion(),
                         bytes32(g.getMerkleRoot(), "merkle_root"), g.getCapsuleCount(), g.getTotalSize(),
-                        g.getVersionRecord().toByteArray());
+                        g.getVersionRecord().toByteArray(), string(g.getNameBytes(), 4 * maxString, "name"));
             }
             case NodePayload.CapsuleRequest.FIELD -> {
                 NodeMessageProto.CapsuleRequest r = NodeMessageProto.CapsuleRequest.parser().parseFrom(nested(bytes));

@@ -58,15 +58,25 @@ public sealed interface NodePayload {
         }
     }
 
-    /** A datastore version the sender holds, with the owner-signed version record to check it by. */
+    /**
+     * A datastore version the sender holds, with the owner-signed version record to check it by and the
+     * datastore's name ({@code ""} when not given), which the record's signed name hash checks.
+     */
     record DataStoreGossip(Bytes32 datastoreId, long version, Bytes32 merkleRoot, long capsuleCount, long totalSize,
-            byte[] versionRecord) implements NodePayload {
+            byte[] versionRecord, String name) implements NodePayload {
         public static final int FIELD = 2;
 
         public DataStoreGossip {
             Objects.requireNonNull(datastoreId, "datastoreId");
             Objects.requireNonNull(merkleRoot, "merkleRoot");
+            Objects.requireNonNull(name, "name");
             versionRecord = versionRecord.clone();
+        }
+
+        /** Without a name. */
+        public DataStoreGossip(Bytes32 datastoreId, long version, Bytes32 merkleRoot, long capsuleCount, long totalSize,
+                byte[] versionRecord) {
+            this(datastoreId, version, merkleRoot, capsuleCount, totalSize, versionRecord, "");
         }
 
         @Override

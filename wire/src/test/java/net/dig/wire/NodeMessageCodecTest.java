@@ -79,6 +79,18 @@ class NodeMessageCodecTest {
     }
 
     @Test
+    void anOfferCarriesTheDatastoreNameAndAnOfferWithoutOneDecodesToTheEmptyName() {
+        var named = new NodePayload.DataStoreGossip(b32(0x20), 7, b32(0x30), 12, 12L << 20, seq(40, 9), "spam-1");
+        var back = (NodePayload.DataStoreGossip) NodeMessageCodec.decode(NodeMessageCodec.encode(
+                NodeMessageCodec.sign(named, KEY, 1, 1, "n")), L).payload();
+        assertThat(back.name()).isEqualTo("spam-1");
+        assertThat(back.versionRecord()).isEqualTo(seq(40, 9));
+        var unnamed = (NodePayload.DataStoreGossip) NodeMessageCodec.decode(NodeMessageCodec.encode(
+                NodeMessageCodec.sign(everyPayload().get(1), KEY, 1, 1, "n")), L).payload();
+        assertThat(unnamed.name()).isEmpty();
+    }
+
+    @Test
     void everyPayloadRoundTripsWithAValidSignature() {
         for (NodePayload p : everyPayload()) {
             NodeMessage signed = NodeMessageCodec.sign(p, KEY, 1_800_000_000L, 42, "testnet11");
