@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Proof bundle speed and soundness (net.dig.bench.ProofBench): honest generation p50/p99 (inclusion +
-# physical access; work per difficulty separately), one-thread verification throughput, both next to
+# physical access; work per difficulty separately), one-thread verification throughput (wall and CPU time)
+# with its floor (one Ed25519 verify over the signed bytes, SHA-256 over the hashed chunks), both next to
 # Ed25519 sign/verify measured in the same run, and a simulated run of a node missing 1 % of its
 # chunks against the detection formula. Prints the load average before and after.
 # Usage: bench/scripts/proof-bench.sh [iterations] [simulated_days] [challenges_per_day]

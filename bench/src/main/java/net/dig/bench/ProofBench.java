@@ -1,5 +1,7 @@
 package net.dig.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
 import net.dig.core.Bytes32;
 import net.dig.core.Clock;
 import net.dig.core.MerkleProof;
@@ -28,7 +31,8 @@ import net.dig.proof.Verdict;
  * Proof bundle speed and soundness (bench/scripts/proof-bench.sh): generation latency percentiles of
  * an honest node (inclusion + physical access; work stated separately per difficulty), single-thread
  * verification throughput, each next to a reference measured in the same run (one Ed25519 signature,
- * one Ed25519 verification), and a simulated day-by-day run of a node missing 1 % of its chunks,
+ * one Ed25519 verification; for verification also the thread's CPU time and the floor inside a bundle, one
+ * verification over its signed bytes plus the chunk hashing), and a simulated day-by-day run of a node missing 1 % of its chunks,
  * against the formula {@code P(caught in a day) = 1 − (1 − α)^((S + K) · c)}.
  *
  * <p>Arguments: {@code [iterations] [simulated days] [challenges per day]}.
@@ -38,6 +42,8 @@ public final class ProofBench {
     private static final int CAPSULE_SIZE = 1 << 20;
     private static final int SAMPLES = 4;
     private static final int READS = 16;
+    /** The signing domain of a v1 bundle (ProofBundle's class note). */
+    private static final byte[] BUNDLE_DOMAIN = "DIG-PROOF-BUNDLE-v1".getBytes(StandardCharsets.US_ASCII);
 
     private ProofBench() {}
 
@@ -108,9 +114,12 @@ public final class ProofBench {
                     w[n * 99 / 100] / 1e3);
         }
 
-        // verification throughput, one thread
+        // verification throughput, one thread: wall time, and the thread's CPU time (the per-core figure,
+        // less sensitive to other load on the machine)
         Bytes32 root = replica.root();
         int rounds = Math.max(1, iterations / bundles.size());
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        long startCpu = cpu.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         int valid = 0;
         for (int r = 0; r < rounds; r++) {
@@ -119,12 +128,37 @@ public final class ProofBench {
             }
         }
         long elapsed = System.nanoTime() - start;
+        long elapsedCpu = cpu.getCurrentThreadCpuTime() - startCpu;
         int total = rounds * bundles.size();
         if (valid != total) {
             throw new IllegalStateException("an honest bundle failed to verify");
         }
         System.out.printf("verify parts=inclusion+physical_access bundles_per_s_one_thread=%.0f us_per_bundle=%.1f"
-                + " over_ed25519_verify=%.2f%n", total * 1e9 / elapsed, elapsed / 1e3 / total, (double) elapsed / total / verifyNs);
+                + " over_ed25519_verify=%.2f bundles_per_cpu_s=%.0f cpu_us_per_bundle=%.1f%n", total * 1e9 / elapsed,
+                elapsed / 1e3 / total, (double) elapsed / total / verifyNs, total * 1e9 / elapsedCpu, elapsedCpu / 1e3 / total);
+
+        // the floor inside a bundle's verification, same run, CPU time: one Ed25519 verify over the bundle's
+        // signed bytes (the domain and every byte before the signature), and SHA-256 over the chunks it hashes
+        // (S + K leaves and K - 1 access links)
+        byte[] bundle = bundles.getFirst();
+        byte[] signed = Arrays.copyOf(BUNDLE_DOMAIN, BUNDLE_DOMAIN.length + bundle.length - 64);
+        System.arraycopy(bundle, 0, signed, BUNDLE_DOMAIN.length, bundle.length - 64);
+        byte[] bundleSig = Arrays.copyOfRange(bundle, bundle.length - 64, bundle.length);
+        if (!NodeIdentity.verify(node.publicKey(), signed, bundleSig)) {
+            throw new IllegalStateException("the bundle's signed bytes are not what this bench takes them for");
+        }
+        long signedCpu = perOp(iterations / 4, cpu::getCurrentThreadCpuTime, () -> NodeIdentity.verify(node.publicKey(), signed, bundleSig));
+        java.security.MessageDigest sha256 = Sha256.newDigest();
+        byte[] chunk = Arrays.copyOf(msg, ChallengeScope.CHUNK_SIZE);
+        long chunksCpu = perOp(iterations / 4, cpu::getCurrentThreadCpuTime, () -> {
+            for (int k = 0; k < SAMPLES + 2 * READS - 1; k++) {
+                sha256.update(chunk);
+                sha256.digest();
+            }
+        });
+        System.out.printf("floor cpu_us_ed25519_verify_signed_bytes=%.1f signed_bytes=%d cpu_us_sha256_chunks=%.1f chunks=%d"
+                + " sum_bundles_per_cpu_s=%.0f%n", signedCpu / 1e3, signed.length, chunksCpu / 1e3, SAMPLES + 2 * READS - 1,
+                1e9 / (signedCpu + chunksCpu));
 
         // detection: a node missing 1 % of its chunks, answering those with zeros
         double alpha = 0.01;
@@ -157,14 +191,19 @@ public final class ProofBench {
     }
 
     private static long perOp(int n, Runnable op) {
+        return perOp(n, System::nanoTime, op);
+    }
+
+    /** Nanoseconds of {@code clock} per run of {@code op}, after a quarter as many warm-up runs. */
+    private static long perOp(int n, LongSupplier clock, Runnable op) {
         for (int i = 0; i < n / 4; i++) {
             op.run();
         }
-        long start = System.nanoTime();
+        long start = clock.getAsLong();
         for (int i = 0; i < n; i++) {
             op.run();
         }
-        return (System.nanoTime() - start) / n;
+        return (clock.getAsLong() - start) / n;
     }
 
     /** The replica with some chunks lost: those read back as zeros (the cheapest lie). */

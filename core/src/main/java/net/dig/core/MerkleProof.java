@@ -1,6 +1,7 @@
 package net.dig.core;
 
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -103,15 +104,23 @@ public record MerkleProof(int leafIndex, int leafCount, List<Bytes32> siblings) 
 
     /** The root this proof leads to from {@code leafHash}; throws if the sibling count is wrong. */
     public Bytes32 computeRoot(Bytes32 leafHash) {
+        return computeRoot(Sha256.newDigest(), leafHash);
+    }
+
+    /**
+     * As {@link #computeRoot(Bytes32)}, hashing with {@code sha256}, a SHA-256 digest the caller reuses
+     * across proofs (reset before each hash; one per thread).
+     */
+    public Bytes32 computeRoot(MessageDigest sha256, Bytes32 leafHash) {
         checkShape();
         Bytes32 h = leafHash;
         int index = leafIndex;
         int next = 0;
         for (int n = leafCount; n > 1; n = (n + 1) >>> 1) {
             if ((index & 1) == 1) {
-                h = MerkleTree.nodeHash(siblings.get(next++), h);
+                h = MerkleTree.nodeHash(sha256, siblings.get(next++), h);
             } else if (index + 1 < n) {
-                h = MerkleTree.nodeHash(h, siblings.get(next++));
+                h = MerkleTree.nodeHash(sha256, h, siblings.get(next++));
             }
             index >>>= 1;
         }
@@ -120,8 +129,13 @@ public record MerkleProof(int leafIndex, int leafCount, List<Bytes32> siblings) 
 
     /** True iff the proof is well-shaped and leads from {@code leafHash} to {@code root}. */
     public boolean verifies(Bytes32 leafHash, Bytes32 root) {
+        return verifies(Sha256.newDigest(), leafHash, root);
+    }
+
+    /** As {@link #verifies(Bytes32, Bytes32)}, hashing with {@code sha256} (as {@link #computeRoot(MessageDigest, Bytes32)}). */
+    public boolean verifies(MessageDigest sha256, Bytes32 leafHash, Bytes32 root) {
         try {
-            return computeRoot(leafHash).equals(root);
+            return computeRoot(sha256, leafHash).equals(root);
         } catch (MalformedProofException e) {
             return false;
         }

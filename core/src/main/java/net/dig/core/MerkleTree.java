@@ -39,20 +39,34 @@ public final class MerkleTree {
 
     /** {@code SHA256(0x01 || data[off, off+len))}. */
     public static Bytes32 leafHash(byte[] data, int off, int len) {
+        return leafHash(Sha256.newDigest(), data, off, len);
+    }
+
+    /**
+     * As {@link #leafHash(byte[], int, int)}, computed with {@code sha256}, a SHA-256 digest the caller
+     * reuses across hashes (it is reset first; one per thread, as a digest is not thread-safe).
+     */
+    public static Bytes32 leafHash(MessageDigest sha256, byte[] data, int off, int len) {
         Objects.checkFromIndexSize(off, len, data.length);
-        MessageDigest d = Sha256.newDigest();
-        d.update(LEAF_PREFIX);
-        d.update(data, off, len);
-        return Bytes32.wrap(d.digest());
+        sha256.reset();
+        sha256.update(LEAF_PREFIX);
+        sha256.update(data, off, len);
+        return Bytes32.wrap(sha256.digest());
     }
 
     /** {@code SHA256(0x02 || left || right)}. */
     public static Bytes32 nodeHash(Bytes32 left, Bytes32 right) {
-        MessageDigest d = Sha256.newDigest();
-        d.update(NODE_PREFIX);
-        d.update(left.toArray());
-        d.update(right.toArray());
-        return Bytes32.wrap(d.digest());
+        return nodeHash(Sha256.newDigest(), left, right);
+    }
+
+    /** As {@link #nodeHash(Bytes32, Bytes32)}, computed with {@code sha256} (reset first, as in {@link #leafHash(MessageDigest, byte[], int, int)}). */
+    public static Bytes32 nodeHash(MessageDigest sha256, Bytes32 left, Bytes32 right) {
+        byte[] in = new byte[1 + 2 * Bytes32.SIZE];
+        in[0] = NODE_PREFIX;
+        left.copyTo(in, 1);
+        right.copyTo(in, 1 + Bytes32.SIZE);
+        sha256.reset();
+        return Bytes32.wrap(sha256.digest(in));
     }
 
     /** Builds the tree over already-hashed leaves (use {@link #leafHash} on the raw leaf inputs). */
@@ -66,10 +80,11 @@ public final class MerkleTree {
             return new MerkleTree(levels, 0);
         }
         levels.add(level);
+        MessageDigest sha256 = Sha256.newDigest();
         while (level.length > 1) {
             Bytes32[] next = new Bytes32[(level.length + 1) / 2];
             for (int i = 0; i < level.length; i += 2) {
-                next[i / 2] = i + 1 < level.length ? nodeHash(level[i], level[i + 1]) : level[i];
+                next[i / 2] = i + 1 < level.length ? nodeHash(sha256, level[i], level[i + 1]) : level[i];
             }
             levels.add(next);
             level = next;

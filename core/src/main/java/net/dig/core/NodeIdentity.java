@@ -9,23 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.interfaces.EdECPrivateKey;
-import java.security.spec.EdECPrivateKeySpec;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
- * The node's Ed25519 identity (JDK EdDSA): it signs datastore versions, plot ids and announcements.
+ * The node's Ed25519 identity (RFC 8032, Bouncy Castle's {@code org.bouncycastle.math.ec.rfc8032.Ed25519};
+ * docs/decisions.md D66a): it signs datastore versions, plot ids, announcements and proof bundles.
  * {@code node_id = "dig1" + the first 16 hex digits of the raw public key} (the seed's form).
  *
  * <p>Key file ({@link #loadOrCreate}), 104 bytes, big-endian, written with permissions 0600 through a
@@ -43,61 +34,46 @@ import java.util.HexFormat;
  * Loading checks the length, magic, version, checksum, and that the seed really signs for the stored
  * public key; each failure is an {@link IllegalStateException} naming the file and the problem.
  *
- * <p>Immutable and thread-safe (a {@link Signature} is created per call).
+ * <p>Verification is RFC 8032's: the signature's {@code S} must be below the group order and {@code R}
+ * a canonical encoding, and the public key a canonical point that is not of small order (such a key
+ * would accept forgeries); every malformed input gives {@code false}.
+ *
+ * <p>Immutable and thread-safe (the Ed25519 functions are stateless).
  */
 public final class NodeIdentity {
     static final int MAGIC = 0x4449474B;
     static final int VERSION = 1;
     static final int FILE_SIZE = 104;
-    private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+    static final int KEY_SIZE = Ed25519.PUBLIC_KEY_SIZE;
+    static final int SIGNATURE_SIZE = Ed25519.SIGNATURE_SIZE;
 
     /** Tests: runs after the temporary key file is durable, just before it gets its final name. */
     static volatile Runnable beforePublish;
 
-    private final PrivateKey privateKey;
     private final byte[] seed;
     private final byte[] publicKey;
 
-    private NodeIdentity(PrivateKey privateKey, byte[] seed, byte[] publicKey) {
-        this.privateKey = privateKey;
+    private NodeIdentity(byte[] seed, byte[] publicKey) {
         this.seed = seed;
         this.publicKey = publicKey;
     }
 
-    /** A fresh key pair drawn from {@code random}. */
+    /** A fresh key pair: the 32-byte seed is one {@code nextBytes} draw of {@code random}. */
     public static NodeIdentity generate(SecureRandom random) {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
-            g.initialize(NamedParameterSpec.ED25519, random);
-            KeyPair pair = g.generateKeyPair();
-            byte[] seed = ((EdECPrivateKey) pair.getPrivate()).getBytes()
-                    .orElseThrow(() -> new IllegalStateException("Ed25519 private key without its bytes"));
-            return new NodeIdentity(pair.getPrivate(), seed, rawPublicKey(pair.getPublic()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot generate Ed25519 keys", e);
-        }
+        byte[] seed = new byte[Ed25519.SECRET_KEY_SIZE];
+        random.nextBytes(seed);
+        return fromSeed(seed);
     }
 
     /** The identity whose RFC 8032 private seed is {@code seed32} (deterministic; for tests and vectors). */
     public static NodeIdentity fromSeed(byte[] seed32) {
-        if (seed32 == null || seed32.length != 32) {
+        if (seed32 == null || seed32.length != Ed25519.SECRET_KEY_SIZE) {
             throw new IllegalArgumentException("an Ed25519 seed is 32 bytes");
         }
-        try {
-            KeyFactory f = KeyFactory.getInstance("Ed25519");
-            PrivateKey priv = f.generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed32.clone()));
-            // The JDK offers no seed -> public key derivation; a generator seeded with the seed bytes does it.
-            KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
-            g.initialize(NamedParameterSpec.ED25519, new FixedBytesRandom(seed32));
-            KeyPair pair = g.generateKeyPair();
-            byte[] derivedSeed = ((EdECPrivateKey) pair.getPrivate()).getBytes().orElseThrow();
-            if (!Arrays.equals(derivedSeed, seed32)) {
-                throw new IllegalStateException("Ed25519 key generation did not use the given seed");
-            }
-            return new NodeIdentity(priv, seed32.clone(), rawPublicKey(pair.getPublic()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot build Ed25519 keys", e);
-        }
+        byte[] seed = seed32.clone();
+        byte[] pub = new byte[KEY_SIZE];
+        Ed25519.generatePublicKey(seed, 0, pub, 0);
+        return new NodeIdentity(seed, pub);
     }
 
     /** Loads the key at {@code keyFile}, or creates one (0600, atomically) if there is none. */
@@ -169,30 +145,20 @@ public final class NodeIdentity {
 
     /** A 64-byte Ed25519 signature of {@code message}. */
     public byte[] sign(byte[] message) {
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initSign(privateKey);
-            s.update(message);
-            return s.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 signing failed", e);
-        }
+        byte[] sig = new byte[SIGNATURE_SIZE];
+        Ed25519.sign(seed, 0, publicKey, 0, message, 0, message.length, sig, 0);
+        return sig;
     }
 
     /** True iff {@code signature64} is a valid signature of {@code message} by {@code publicKey32}; false for any malformed input. */
     public static boolean verify(byte[] publicKey32, byte[] message, byte[] signature64) {
-        if (publicKey32 == null || publicKey32.length != 32 || signature64 == null || signature64.length != 64 || message == null) {
+        if (publicKey32 == null || publicKey32.length != KEY_SIZE || signature64 == null || signature64.length != SIGNATURE_SIZE
+                || message == null) {
             return false;
         }
         try {
-            byte[] der = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + 32);
-            System.arraycopy(publicKey32, 0, der, X509_PREFIX.length, 32);
-            PublicKey pub = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
-            Signature s = Signature.getInstance("Ed25519");
-            s.initVerify(pub);
-            s.update(message);
-            return s.verify(signature64);
-        } catch (GeneralSecurityException | RuntimeException e) {
+            return Ed25519.verify(signature64, 0, publicKey32, 0, message, 0, message.length);
+        } catch (RuntimeException e) {
             return false;
         }
     }
@@ -238,31 +204,5 @@ public final class NodeIdentity {
             return "permission denied";
         }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
-    }
-
-    private static byte[] rawPublicKey(PublicKey key) {
-        byte[] der = key.getEncoded();
-        if (der.length != X509_PREFIX.length + 32 || !Arrays.equals(der, 0, X509_PREFIX.length, X509_PREFIX, 0, X509_PREFIX.length)) {
-            throw new IllegalStateException("unexpected Ed25519 public key encoding");
-        }
-        return Arrays.copyOfRange(der, X509_PREFIX.length, der.length);
-    }
-
-    /** Hands out the given bytes, for deriving the public key of a known seed. */
-    private static final class FixedBytesRandom extends SecureRandom {
-        private final byte[] bytes;
-
-        FixedBytesRandom(byte[] bytes) {
-            super(new byte[0]);
-            this.bytes = bytes.clone();
-        }
-
-        @Override
-        public void nextBytes(byte[] out) {
-            if (out.length != bytes.length) {
-                throw new IllegalStateException("expected a request for " + bytes.length + " bytes, got " + out.length);
-            }
-            System.arraycopy(bytes, 0, out, 0, out.length);
-        }
     }
 }

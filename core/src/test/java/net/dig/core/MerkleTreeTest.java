@@ -82,6 +82,44 @@ class MerkleTreeTest {
     }
 
     @Test
+    void oneReusedDigestGivesTheSameHashesRootsAndVerdicts() throws IOException {
+        java.security.MessageDigest d = Sha256.newDigest();
+        byte[] data = {9, 0, 1, 9};
+        assertThat(MerkleTree.leafHash(d, data, 1, 2)).isEqualTo(MerkleTree.leafHash(new byte[] {0, 1}));
+        Bytes32 a = MerkleTree.leafHash(d, data, 0, 4);
+        Bytes32 b = MerkleTree.leafHash(d, data, 0, 0);
+        assertThat(MerkleTree.nodeHash(d, a, b)).isEqualTo(MerkleTree.nodeHash(a, b))
+                .isEqualTo(Sha256.hash(new byte[] {2}, a.toArray(), b.toArray()));
+        assertThatThrownBy(() -> MerkleTree.leafHash(d, data, 3, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+        for (String[] row : vectorLines("merkle-proofs.txt")) {
+            int index = Integer.parseInt(row[0]);
+            int count = Integer.parseInt(row[1]);
+            List<Bytes32> ls = leaves(count);
+            MerkleProof proof = MerkleProof.decode(Hex.decode(row[2]));
+            Bytes32 root = MerkleTree.root(ls);
+            assertThat(proof.computeRoot(d, ls.get(index))).isEqualTo(proof.computeRoot(ls.get(index))).isEqualTo(root);
+            assertThat(proof.verifies(d, ls.get(index), root)).isTrue();
+            assertThat(proof.verifies(d, ls.get((index + 1) % count), root)).isEqualTo(count == 1);
+        }
+    }
+
+    @Test
+    void aDigestLeftHalfFedIsResetBeforeUse() {
+        java.security.MessageDigest d = Sha256.newDigest();
+        Bytes32 a = MerkleTree.leafHash(new byte[] {7});
+        d.update(new byte[] {1, 2, 3});
+        assertThat(MerkleTree.leafHash(d, new byte[] {7}, 0, 1)).isEqualTo(a);
+        d.update(new byte[] {4});
+        assertThat(MerkleTree.nodeHash(d, a, a)).isEqualTo(MerkleTree.nodeHash(a, a));
+        MerkleTree tree = MerkleTree.of(leaves(5));
+        MerkleProof p = tree.proof(4);
+        d.update(new byte[] {5});
+        assertThat(p.computeRoot(d, leaves(5).get(4))).isEqualTo(tree.root());
+        List<Bytes32> tooFew = p.siblings().subList(0, p.siblings().size() - 1);
+        assertThat(new MerkleProof(4, 5, tooFew).verifies(d, leaves(5).get(4), tree.root())).isFalse();
+    }
+
+    @Test
     void proofOutsideTreeIsRefused() {
         MerkleTree tree = MerkleTree.of(leaves(3));
         assertThatThrownBy(() -> tree.proof(3)).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("3 leaves");

@@ -37,10 +37,19 @@ class LayeringTest {
     }
 
     @Test
-    void coreDependsOnTheJdkOnly() {
+    void coreDependsOnTheJdkAndBouncyCastlesEd25519Only() {
         classes().that().resideInAPackage("net.dig.core..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "net.dig.core..", "")
-                .because("dig-core is the JDK-only base of every module")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "net.dig.core..", "",
+                        "org.bouncycastle.math.ec.rfc8032")
+                .because("dig-core is the base of every module: the JDK, and RFC 8032 Ed25519 from bcprov (decisions.md D66a)")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheNodeIdentityUsesBouncyCastleInCore() {
+        noClasses().that().resideInAPackage("net.dig.core..").and().doNotHaveFullyQualifiedName("net.dig.core.NodeIdentity")
+                .should().dependOnClassesThat().resideInAPackage("org.bouncycastle..")
+                .because("signing and verifying go through NodeIdentity, so the Ed25519 implementation stays replaceable")
                 .check(classes);
     }
 

@@ -2,6 +2,7 @@ package net.dig.proof;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.List;
 import net.dig.core.Bytes32;
 import net.dig.core.Clock;
@@ -22,7 +23,8 @@ import net.dig.core.Sha256;
  * <p>Timing ({@link #start}/{@link Pending#finish}): the verifier reads its injected clock when it
  * sends the challenge and when the bundle arrives, and a valid bundle past
  * {@link TimingPolicy#deadlineNanos} is {@link Verdict#LATE}. Nothing the prover reports about time is
- * used. Bad input never throws: every malformed byte string is a verdict. Thread-safe.
+ * used. Bad input never throws: every malformed byte string is a verdict. Thread-safe: each
+ * {@link #verify} hashes with one SHA-256 digest of its own, reused for every chunk, Merkle node and draw.
  */
 public final class BundleVerifier {
     private final Clock clock;
@@ -84,22 +86,23 @@ public final class BundleVerifier {
         if (b.parts().bits() != challenge.parts().bits()) {
             return Verdict.WRONG_PARTS;
         }
-        Verdict v = checkInclusion(b.inclusion(), challenge, datastoreRoot);
+        MessageDigest sha256 = Sha256.newDigest();
+        Verdict v = checkInclusion(b.inclusion(), challenge, datastoreRoot, sha256);
         if (v == Verdict.VALID) {
-            v = checkAccess(b.access(), challenge, datastoreRoot);
+            v = checkAccess(b.access(), challenge, datastoreRoot, sha256);
         }
         if (v == Verdict.VALID && b.work() != null) {
-            v = checkWork(b.work(), b.plotId(), challenge, datastoreRoot);
+            v = checkWork(b.work(), b.plotId(), challenge, datastoreRoot, sha256);
         }
         if (v != Verdict.VALID) {
             return v;
         }
-        byte[] body = java.util.Arrays.copyOf(bytes, bytes.length - 64);
-        byte[] sig = java.util.Arrays.copyOfRange(bytes, bytes.length - 64, bytes.length);
-        return NodeIdentity.verify(proverKey, ProofBundle.signingBytes(body), sig) ? Verdict.VALID : Verdict.BAD_SIGNATURE;
+        int bodyLength = bytes.length - ProofBundle.SIGNATURE;
+        byte[] sig = Arrays.copyOfRange(bytes, bodyLength, bytes.length);
+        return NodeIdentity.verify(proverKey, ProofBundle.signingBytes(bytes, bodyLength), sig) ? Verdict.VALID : Verdict.BAD_SIGNATURE;
     }
 
-    private static Verdict checkInclusion(List<ChunkRead> reads, Challenge challenge, Bytes32 root) {
+    private static Verdict checkInclusion(List<ChunkRead> reads, Challenge challenge, Bytes32 root, MessageDigest sha256) {
         if (!challenge.parts().inclusion()) {
             return Verdict.VALID;
         }
@@ -108,7 +111,7 @@ public final class BundleVerifier {
             return Verdict.WRONG_PARTS;
         }
         for (int i = 0; i < reads.size(); i++) {
-            Verdict v = checkRead(reads.get(i), expected.get(i), challenge.scope(), root);
+            Verdict v = checkRead(reads.get(i), expected.get(i), challenge.scope(), root, sha256);
             if (v != Verdict.VALID) {
                 return v;
             }
@@ -116,7 +119,7 @@ public final class BundleVerifier {
         return Verdict.VALID;
     }
 
-    private static Verdict checkAccess(List<ChunkRead> reads, Challenge challenge, Bytes32 root) {
+    private static Verdict checkAccess(List<ChunkRead> reads, Challenge challenge, Bytes32 root, MessageDigest sha256) {
         if (!challenge.parts().access()) {
             return Verdict.VALID;
         }
@@ -126,25 +129,25 @@ public final class BundleVerifier {
         ChunkPosition at = challenge.firstAccess();
         for (int i = 0; i < reads.size(); i++) {
             ChunkRead r = reads.get(i);
-            Verdict v = checkRead(r, at, challenge.scope(), root);
+            Verdict v = checkRead(r, at, challenge.scope(), root, sha256);
             if (v != Verdict.VALID) {
                 return v;
             }
             if (i + 1 < reads.size()) {
-                at = challenge.nextAccess(i, r.chunkBytes());
+                at = challenge.nextAccess(i, r.chunkBytes(), sha256);
             }
         }
         return Verdict.VALID;
     }
 
-    private static Verdict checkRead(ChunkRead r, ChunkPosition at, ChallengeScope scope, Bytes32 root) {
+    private static Verdict checkRead(ChunkRead r, ChunkPosition at, ChallengeScope scope, Bytes32 root, MessageDigest sha256) {
         if (r.capsuleIndex() != at.capsuleIndex() || r.chunkIndex() != at.chunkIndex()) {
             return Verdict.WRONG_POSITION;
         }
-        return r.provesAt(at, scope, root) ? Verdict.VALID : Verdict.BAD_CHUNK;
+        return r.provesAt(at, scope, root, sha256) ? Verdict.VALID : Verdict.BAD_CHUNK;
     }
 
-    private static Verdict checkWork(WorkProof w, Bytes32 plotId, Challenge challenge, Bytes32 root) {
+    private static Verdict checkWork(WorkProof w, Bytes32 plotId, Challenge challenge, Bytes32 root, MessageDigest sha256) {
         if (w.difficulty() != challenge.difficulty()) {
             return Verdict.WRONG_PARTS;
         }
@@ -152,12 +155,12 @@ public final class BundleVerifier {
             return Verdict.WRONG_POSITION;
         }
         if (w.capsuleProof().leafIndex() != w.capsuleIndex() || w.capsuleProof().leafCount() != challenge.scope().capsuleCount()
-                || !w.capsuleProof().verifies(ChunkRead.capsuleLeaf(w.capsuleHash(), w.chunkRoot()), root)) {
+                || !w.capsuleProof().verifies(sha256, ChunkRead.capsuleLeaf(sha256, w.capsuleHash(), w.chunkRoot()), root)) {
             return Verdict.BAD_CHUNK;
         }
-        MessageDigest d = Sha256.newDigest();
-        d.update(WorkProof.puzzlePrefix(plotId, w.capsuleHash(), challenge.id()));
-        d.update(ByteBuffer.allocate(8).putLong(w.nonce()).array());
-        return WorkProof.leadingZeroBits(d.digest()) >= w.difficulty() ? Verdict.VALID : Verdict.INSUFFICIENT_WORK;
+        sha256.reset();
+        sha256.update(WorkProof.puzzlePrefix(plotId, w.capsuleHash(), challenge.id()));
+        sha256.update(ByteBuffer.allocate(8).putLong(w.nonce()).array());
+        return WorkProof.leadingZeroBits(sha256.digest()) >= w.difficulty() ? Verdict.VALID : Verdict.INSUFFICIENT_WORK;
     }
 }

@@ -120,11 +120,16 @@ public final class Challenge {
      * sampling on whole numbers (class note).
      */
     static long draw(byte[] label, Bytes32 key, int i, int attempt, long n) {
+        return draw(Sha256.newDigest(), label, key, i, attempt, n);
+    }
+
+    /** As {@link #draw(byte[], Bytes32, int, int, long)}, hashing with {@code d} (reset first). */
+    static long draw(MessageDigest d, byte[] label, Bytes32 key, int i, int attempt, long n) {
         if (n <= 0) {
             throw new IllegalArgumentException("cannot draw from an empty range");
         }
         long reject = Long.remainderUnsigned(-n, n); // 2^64 mod n
-        MessageDigest d = Sha256.newDigest();
+        d.reset();
         byte[] k = key.toArray();
         for (int a = attempt; ; a++) {
             d.update(label);
@@ -163,8 +168,18 @@ public final class Challenge {
 
     /** Where read {@code i + 1} is, given the bytes read {@code i} returned. */
     public ChunkPosition nextAccess(int i, byte[] chunkOfRead) {
-        Bytes32 link = Sha256.hash(ACCESS_LINK, id.toArray(), ByteBuffer.allocate(4).putInt(i).array(), chunkOfRead);
-        return scope.locate(draw(ACCESS, link, i + 1, 0, scope.totalChunks()));
+        return nextAccess(i, chunkOfRead, Sha256.newDigest());
+    }
+
+    /** As {@link #nextAccess(int, byte[])}, hashing with {@code sha256} (reset first). */
+    ChunkPosition nextAccess(int i, byte[] chunkOfRead, MessageDigest sha256) {
+        sha256.reset();
+        sha256.update(ACCESS_LINK);
+        sha256.update(id.toArray());
+        sha256.update(ByteBuffer.allocate(4).putInt(i).array());
+        sha256.update(chunkOfRead);
+        Bytes32 link = Bytes32.wrap(sha256.digest());
+        return scope.locate(draw(sha256, ACCESS, link, i + 1, 0, scope.totalChunks()));
     }
 
     /** The capsule ownership and work are bound to. */

@@ -1,10 +1,12 @@
 package net.dig.proof;
 
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.util.Objects;
 import net.dig.core.Bytes32;
 import net.dig.core.MerkleProof;
 import net.dig.core.MerkleTree;
+import net.dig.core.Sha256;
 
 /**
  * One chunk with everything needed to check it against the datastore root alone. Layout (big-endian),
@@ -81,7 +83,7 @@ public record ChunkRead(int capsuleIndex, Bytes32 capsuleHash, int chunkIndex, b
      * Whether this is chunk {@code at} of the scope and chains up to {@code root}: positions, chunk length
      * for the capsule's size, both proofs' indexes and leaf counts, then the hashes.
      */
-    boolean provesAt(ChunkPosition at, ChallengeScope scope, Bytes32 root) {
+    boolean provesAt(ChunkPosition at, ChallengeScope scope, Bytes32 root, MessageDigest sha256) {
         if (capsuleIndex != at.capsuleIndex() || chunkIndex != at.chunkIndex()) {
             return false;
         }
@@ -93,18 +95,23 @@ public record ChunkRead(int capsuleIndex, Bytes32 capsuleHash, int chunkIndex, b
         }
         Bytes32 chunkRoot;
         try {
-            chunkRoot = chunkProof.computeRoot(MerkleTree.leafHash(chunk));
+            chunkRoot = chunkProof.computeRoot(sha256, MerkleTree.leafHash(sha256, chunk, 0, chunk.length));
         } catch (RuntimeException e) {
             return false;
         }
-        return capsuleProof.verifies(capsuleLeaf(capsuleHash, chunkRoot), root);
+        return capsuleProof.verifies(sha256, capsuleLeaf(sha256, capsuleHash, chunkRoot), root);
     }
 
     /** {@code leaf(capsule_hash ‖ chunk_root)}: a capsule's leaf in the datastore tree. */
     static Bytes32 capsuleLeaf(Bytes32 capsuleHash, Bytes32 chunkRoot) {
+        return capsuleLeaf(Sha256.newDigest(), capsuleHash, chunkRoot);
+    }
+
+    /** As {@link #capsuleLeaf(Bytes32, Bytes32)}, hashing with {@code sha256} (reset first). */
+    static Bytes32 capsuleLeaf(MessageDigest sha256, Bytes32 capsuleHash, Bytes32 chunkRoot) {
         byte[] in = new byte[64];
         capsuleHash.copyTo(in, 0);
         chunkRoot.copyTo(in, 32);
-        return MerkleTree.leafHash(in);
+        return MerkleTree.leafHash(sha256, in, 0, in.length);
     }
 }

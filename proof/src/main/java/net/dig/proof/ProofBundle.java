@@ -37,7 +37,7 @@ public record ProofBundle(ProofParts parts, Bytes32 challengeId, Bytes32 plotId,
     public static final byte[] MAGIC = {'D', 'I', 'G', 'B'};
     public static final int VERSION = 1;
     static final byte[] SIGNING_DOMAIN = "DIG-PROOF-BUNDLE-v1".getBytes(StandardCharsets.US_ASCII);
-    private static final int SIGNATURE = 64;
+    static final int SIGNATURE = 64;
 
     public ProofBundle {
         Objects.requireNonNull(parts, "parts");
@@ -64,8 +64,13 @@ public record ProofBundle(ProofParts parts, Bytes32 challengeId, Bytes32 plotId,
     }
 
     static byte[] signingBytes(byte[] body) {
-        byte[] m = Arrays.copyOf(SIGNING_DOMAIN, SIGNING_DOMAIN.length + body.length);
-        System.arraycopy(body, 0, m, SIGNING_DOMAIN.length, body.length);
+        return signingBytes(body, body.length);
+    }
+
+    /** The signed bytes of a bundle whose body is {@code bytes[0, bodyLength)}: the domain, then the body. */
+    static byte[] signingBytes(byte[] bytes, int bodyLength) {
+        byte[] m = Arrays.copyOf(SIGNING_DOMAIN, SIGNING_DOMAIN.length + bodyLength);
+        System.arraycopy(bytes, 0, m, SIGNING_DOMAIN.length, bodyLength);
         return m;
     }
 

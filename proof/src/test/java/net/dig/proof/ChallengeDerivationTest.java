@@ -39,6 +39,21 @@ class ChallengeDerivationTest {
         assertThat(new HashSet<>(c.inclusionPositions())).hasSize(6);
     }
 
+    @Test
+    void aReusedDigestGivesTheSameDrawsAndAccessPositions() {
+        ChallengeScope s = scope(3, 4096L * 7 + 5);
+        java.security.MessageDigest d = net.dig.core.Sha256.newDigest();
+        for (long epoch = 0; epoch < 50; epoch++) {
+            Challenge c = Challenge.derive(beacon, epoch, s, PROVER, ProofParts.FULL, 2, 4, 0);
+            byte[] read = Fixtures.stream("read" + epoch, 4096);
+            d.update(read, 0, 17); // left half-fed: the digest-taking forms reset it
+            assertThat(c.nextAccess((int) epoch % 4, read, d)).isEqualTo(c.nextAccess((int) epoch % 4, read));
+            d.update(read, 0, 3);
+            assertThat(Challenge.draw(d, new byte[] {1}, DS, (int) epoch, 0, 1000 + epoch))
+                    .isEqualTo(Challenge.draw(new byte[] {1}, DS, (int) epoch, 0, 1000 + epoch));
+        }
+    }
+
     /** Every chunk of a 97-chunk scope is drawn close to its share over 97,000 draws (chi-square bound). */
     @Test
     void positionsAreUniformOverChunks() {
