@@ -37,6 +37,17 @@ final class LoopbackRuntimes {
         return NodeRuntime.start(ctx, StorageWiring.identity(ctx), clock);
     }
 
+    /** {@code datastore add FILE --name NAME} on {@code home} (initialised here if needed), 256 KiB capsules; its id. */
+    static String addDatastore(Path home, Path file, String name) throws Exception {
+        CliRun cli = new CliRun(home, Map.of());
+        if (!java.nio.file.Files.exists(home.resolve("node.yaml"))) {
+            assertThat(cli.run("init").code()).isZero();
+        }
+        CliRun.Result added = cli.run("datastore", "add", file.toString(), "--capsule-size", "256KiB", "--json", "--name", name);
+        assertThat(added.code()).as(added.err()).isZero();
+        return new ObjectMapper().readTree(added.out()).get("datastore_id").asText();
+    }
+
     /** The PeerIds {@code GET /network/peers} lists. */
     static List<String> peerIds(NodeRuntime node) throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();

@@ -59,21 +59,16 @@ class TieringWiringTest {
         byte[] data = new byte[600_000];
         new SplittableRandom(5).nextBytes(data);
         Path file = Files.write(tmp.resolve("hot.bin"), data);
-        List<Setting> settings = new java.util.ArrayList<>(List.of(
-                set("api.listen_address", "127.0.0.1:0"), set("api.metrics_listen_address", "127.0.0.1:0"),
-                set("api.rate_limits.api_requests", "unlimited"), set("api.rate_limits.capsule_retrieval", "unlimited"),
-                set("network.listen_address", "127.0.0.1:0"), set("network.network_id", "testnet11"),
+        List<Setting> settings = new java.util.ArrayList<>(List.of(set("api.rate_limits.capsule_retrieval", "unlimited"),
                 set("storage.tiering.interval_secs", "1"), set("storage.tiering.promote_reads_per_hour", "5"),
                 set("storage.tiering.demote_reads_per_hour", "0.5")));
         settings.addAll(classed(home));
-        DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
-                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), settings), Optional.empty());
         String id;
-        try (NodeRuntime node = NodeRuntime.start(ctx, StorageWiring.identity(ctx), Clock.system())) {
+        try (NodeRuntime node = LoopbackRuntimes.startInitialised(home, "testnet11", Clock.system(), settings)) {
             int port = (int) node.facts().get("api_port");
             id = node.services().datastores().ingest(file,
                     new net.dig.storage.IngestOptions(262_144, net.dig.storage.Compression.NONE, "hot.bin"),
-                    StorageWiring.identity(ctx), net.dig.core.Progress.none()).version().datastoreId().toHex();
+                    node.services().identity(), net.dig.core.Progress.none()).version().datastoreId().toHex();
             assertThat(classOf(port, "ssd").get("plots").asInt()).isEqualTo(1);
             for (int i = 0; i < 20; i++) {
                 assertThat(get(port, "/datastore/" + id + "/manifest").statusCode()).isEqualTo(200);

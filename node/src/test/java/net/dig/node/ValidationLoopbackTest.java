@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import net.dig.core.Bytes32;
@@ -48,23 +47,13 @@ class ValidationLoopbackTest {
         if (!Files.exists(home.resolve("node.yaml"))) {
             assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
         }
-        List<Setting> settings = new ArrayList<>(List.of(set("api.listen_address", "127.0.0.1:0"),
-                set("api.metrics_listen_address", "127.0.0.1:0"), set("api.rate_limits.api_requests", "unlimited"),
-                set("network.listen_address", "127.0.0.1:0"), set("network.network_id", "testnet11"),
-                set("network.peer_connect_interval_secs", "1")));
+        List<Setting> settings = new ArrayList<>(List.of(set("network.peer_connect_interval_secs", "1")));
         settings.addAll(extra);
-        DigNodeCommand.NodeContext ctx = new DigNodeCommand.NodeContext(new NodeHome(home),
-                ConfigLoader.load(Optional.of(home.resolve("node.yaml")), Map.of(), settings), Optional.empty());
-        return NodeRuntime.start(ctx, StorageWiring.identity(ctx), Clock.system());
+        return LoopbackRuntimes.startInitialised(home, "testnet11", Clock.system(), settings);
     }
 
     private String add(String node, String fileName, byte[] data) throws Exception {
-        CliRun cli = new CliRun(tmp.resolve(node), Map.of());
-        assertThat(cli.run("init").code()).isZero();
-        Path file = Files.write(tmp.resolve(fileName), data);
-        CliRun.Result added = cli.run("datastore", "add", file.toString(), "--capsule-size", "256KiB", "--json", "--name", fileName);
-        assertThat(added.code()).as(added.err()).isZero();
-        return JSON.readTree(added.out()).get("datastore_id").asText();
+        return LoopbackRuntimes.addDatastore(tmp.resolve(node), Files.write(tmp.resolve(fileName), data), fileName);
     }
 
     private static Setting set(String key, String value) {
