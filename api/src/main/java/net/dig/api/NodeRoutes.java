@@ -11,6 +11,7 @@ import net.dig.core.Hex;
 import net.dig.core.NodeIdentity;
 import net.dig.proof.ProofBundle;
 import net.dig.proof.ProofParts;
+import net.dig.service.AttestationBook;
 import net.dig.service.CapsuleRepair;
 import net.dig.service.CapsuleTiers;
 import net.dig.service.ContentService;
@@ -204,10 +205,22 @@ final class NodeRoutes {
                                 .put("messages_in", d.messagesIn()).put("messages_out", d.messagesOut())
                                 .put("rejected", d.rejected())).orElse(null)))
                 .put("validation", c.services().validation().map(NodeRoutes::validation).orElse(null))
+                .put("attestations", attestations(c.services().attestations(), Bytes32.wrap(c.identity().publicKey())))
                 .put("earnings", new JsonObject().put("total_dig", 0.0).put("total_bribes", 0.0).put("pending_rewards", 0.0))
                 .put("datastores", datastores.datastores().size())
                 .put("handles", c.services().handles().count())
                 .put("cache", new JsonObject().put("l1", tier(l1)).put("l2", tier(l2)));
+    }
+
+    /** What validators attested of this node over the book's window, with a warning as soon as one failure is known. */
+    private JsonObject attestations(AttestationBook book, Bytes32 self) {
+        AttestationBook.Standing s = book.standing(self);
+        String warning = s.failed() == 0 ? null : s.failed() + " of " + (s.passed() + s.failed())
+                + " storage challenges attested failed in the last 7 days (last at " + Http.iso(s.lastFailureMillis())
+                + "): check the plots (dig-node plot verify) and the disks before validators count it against this node";
+        return new JsonObject().put("received", book.received()).put("passed", s.passed()).put("failed", s.failed())
+                .put("validators", s.validators()).put("reputation", s.passed() + s.failed() == 0 ? null : s.reputation())
+                .put("warning", warning);
     }
 
     private static JsonObject validation(ValidatorService.Status v) {

@@ -114,6 +114,15 @@ public final class NodeMessageValidator implements MessageValidator {
         if (handles != Verdict.ACCEPT) {
             return handles;
         }
+        if (m.payload() instanceof NodePayload.StorageAttestation a) {
+            // one hop from the validator itself (docs/decisions.md D68b): its key is the sender's, its signature holds
+            if (!a.validatorKey().equals(m.senderKey())) {
+                return Verdict.reject(PenaltyReason.UNBOUND_SENDER);
+            }
+            if (!a.signatureValid()) {
+                return Verdict.reject(PenaltyReason.INVALID_SIGNATURE);
+            }
+        }
         switch (replays.accept(m.senderKey(), m.sequence(), m.timestamp())) {
             case REPLAYED -> {
                 return Verdict.reject(PenaltyReason.REPLAYED_MESSAGE);

@@ -35,13 +35,18 @@ import net.dig.service.NodeServices;
 import net.dig.service.ServiceException;
 import net.dig.service.ValidatorService;
 import net.dig.storage.DatastoreVersion;
+import net.dig.wire.NodeMessage;
+import net.dig.wire.NodeMessageCodec;
+import net.dig.wire.NodeMessageLimits;
 import net.dig.wire.NodePayload;
+import net.dig.wire.WireException;
 
 /**
  * Storage challenges over the peer network (docs/decisions.md D68a). Every node answers them
  * ({@link ChallengeServing} on a small bounded pool: a full pool refuses with a retry). With {@code validation.enabled}
  * the node is also a validator: a {@link ValidatorService} ticked every {@code validation.interval_secs} on its own
- * thread, one challenge at a time, whose targets are the connected peers' holdings (opcode 222) joined with their
+ * thread, one challenge at a time, each outcome a signed attestation kept and sent to the connected peers (one
+ * hop; every node keeps the attestations its peers' validators send it, {@code NodeServices.attestations}), whose targets are the connected peers' holdings (opcode 222) joined with their
  * node keys (their announcements) and the owner-signed version record of each datastore, taken from a holder's
  * {@code GET /datastore/{id}/manifest} and kept once its id derivation and owner signature check. Its beacon is a
  * local one seeded by the network id (a devnet's public entropy); the Chia beacon sits behind the same interface.
@@ -59,13 +64,27 @@ final class ValidationWiring {
                 Thread.ofPlatform().name("dig-challenge-", 0).daemon().factory());
         runtime.add("challenge-workers", provers::shutdownNow);
         runtime.add("challenge-serving", ChallengeServing.start(peers, messaging, services.proofs(), provers));
+        runtime.add("attestations-in", peers.subscribe(t -> t == NodeMessage.OPCODE, (from, message) -> {
+            if (message.id().isEmpty()) {
+                try {
+                    if (NodeMessageCodec.decode(message.data(), NodeMessageLimits.DEFAULT).payload()
+                            instanceof NodePayload.StorageAttestation a) {
+                        services.attestations().add(a); // the bus checked the validator's signature and that it sent it
+                    }
+                } catch (WireException e) {
+                    // the bus accepted it, so it decodes
+                }
+            }
+            return CompletableFuture.completedFuture(null);
+        })::close);
         NodeConfig.ValidationSection v = config.validation();
         if (!v.enabled()) {
             return null;
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_WAIT).build();
         runtime.add("validation-http", http::shutdownNow);
-        ValidatorService<PeerId> validator = new ValidatorService<>(identity, transport(messaging, holdings, http),
+        ValidatorService<PeerId> validator = new ValidatorService<>(identity, transport(messaging, holdings, http, peers,
+                services),
                 new LocalBeacon(Sha256.hash(("dig:beacon:" + config.network().networkId()).getBytes(StandardCharsets.UTF_8))),
                 v.settings(), clock, random);
         services.useValidator(validator);
@@ -74,11 +93,11 @@ final class ValidationWiring {
         long period = v.interval().toMillis();
         ticks.scheduleWithFixedDelay(() -> {
             try {
-                ValidatorService.Attestation a = validator.tick().toCompletableFuture().get(ANSWER_WAIT.toSeconds(), TimeUnit.SECONDS);
+                NodePayload.StorageAttestation a = validator.tick().toCompletableFuture().get(ANSWER_WAIT.toSeconds(), TimeUnit.SECONDS);
                 if (a != null) {
                     NodeLog.info("validation", a.passed() ? "challenge_passed" : "challenge_failed", Map.of(
                             "prover", NodeIdentity.nodeIdOf(a.proverKey().toArray()), "datastore_id", a.datastoreId().toHex(),
-                            "verdict", a.verdict().name(), "elapsed_ms", a.elapsedNanos() / 1_000_000));
+                            "verdict", ValidatorService.verdictOf(a).name(), "elapsed_ms", a.elapsedNanos() / 1_000_000));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -94,7 +113,7 @@ final class ValidationWiring {
     }
 
     private static ValidatorService.Transport<PeerId> transport(NodeMessaging messaging, HoldingsExchange holdings,
-                                                               HttpClient http) {
+                                                               HttpClient http, GossipHandle peers, NodeServices services) {
         Map<Bytes32, DatastoreVersion> records = new ConcurrentHashMap<>();
         return new ValidatorService.Transport<>() {
             @Override
@@ -131,6 +150,14 @@ final class ValidationWiring {
                     NodeLog.warn("validation", "record_fetch_failed", Map.of("datastore_id", id.toHex(),
                             "error", String.valueOf(e.getMessage())));
                     return null;
+                }
+            }
+
+            @Override
+            public void publish(NodePayload.StorageAttestation attestation) {
+                services.attestations().add(attestation);
+                for (var c : peers.connectedPeers().getNow(List.of())) {
+                    messaging.send(c.peerId(), attestation); // one hop: receivers keep it, never forward it
                 }
             }
 

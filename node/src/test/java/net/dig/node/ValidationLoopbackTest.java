@@ -24,6 +24,7 @@ import net.dig.gossip.PeerId;
 import net.dig.node.ConfigLoader.Setting;
 import net.dig.proof.Verdict;
 import net.dig.service.ValidatorService;
+import net.dig.wire.NodePayload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * B takes X from A by replication, V runs with {@code validation.enabled} and holds nothing of X. V challenges both
  * holders from their holdings and the owner-signed record, verifies the bundles without the data, and their
  * reputation rises in {@code /node/status} and {@code /network/peers}. A challenge for a datastore A does not hold
- * fails, puts A in containment, is repeated on the next tick and only then counts; B never loses reputation.
+ * fails, puts A in containment, is repeated on the next tick and only then counts; B never loses reputation. The
+ * signed attestations reach every peer of V: A's {@code /node/status} warns its operator, B's does not.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ValidationLoopbackTest {
@@ -111,7 +113,7 @@ class ValidationLoopbackTest {
             assertThat(status.get("failed").asLong()).isZero();
             assertThat(status.get("passed").asLong()).isGreaterThanOrEqualTo(2);
             assertThat(v.validator.attestations()).allSatisfy(at -> {
-                assertThat(at.verdict()).isEqualTo(Verdict.VALID);
+                assertThat(ValidatorService.verdictOf(at)).isEqualTo(Verdict.VALID);
                 assertThat(at.signatureValid()).isTrue();
             });
             String aNodeId = net.dig.core.NodeIdentity.nodeIdOf(aKey.toArray());
@@ -126,7 +128,7 @@ class ValidationLoopbackTest {
 
             // a challenge for Y, which only V holds: A refuses, is contained, re-challenged on the next tick, then counted
             PeerId aPeer = PeerId.parse((String) a.facts().get("peer_id"));
-            ValidatorService.Attestation failed = v.validator.challenge(new ValidatorService.Target<>(aPeer, aKey,
+            NodePayload.StorageAttestation failed = v.validator.challenge(new ValidatorService.Target<>(aPeer, aKey,
                     v.services().datastores().manifest(Bytes32.fromHex(yId)).orElseThrow().version()))
                     .toCompletableFuture().get(60, TimeUnit.SECONDS);
             assertThat(failed.passed()).isFalse();
@@ -135,6 +137,18 @@ class ValidationLoopbackTest {
                             .anyMatch(p -> p.proverKey().equals(aKey) && p.confirmedFailures() == 1));
             assertThat(v.validator.status().provers()).filteredOn(p -> p.proverKey().equals(bKey)).singleElement()
                     .satisfies(p -> assertThat(p.confirmedFailures()).isZero());
+
+            // the attestations reach the peers, one hop: A's own status warns its operator, B's does not
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> json(a, "/node/status").path("attestations").path("failed").asLong() >= 1);
+            JsonNode aSays = json(a, "/node/status").path("attestations");
+            assertThat(aSays.path("warning").asText()).contains("storage challenges attested failed");
+            assertThat(aSays.path("validators").asInt()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> json(b, "/node/status").path("attestations").path("passed").asLong() >= 1);
+            assertThat(json(b, "/node/status").path("attestations").path("warning").isNull()).isTrue();
+            assertThat(json(b, "/node/status").path("attestations").path("failed").asLong()).isZero();
+            assertThat(b.services().attestedReputation(aKey)).as("B knows what V attested of A").isPresent();
         }
     }
 }

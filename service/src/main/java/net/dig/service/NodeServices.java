@@ -51,6 +51,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     private volatile FetchService fetches;
     private volatile TierBalancer tiering;
     private volatile ValidatorService<?> validator;
+    private final AttestationBook attestations;
     private final java.util.List<net.dig.storage.StorageEvents> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private NodeServices(StorageEngine storage, Clock clock, NodeIdentity identity, ContentService content,
@@ -62,6 +63,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         this.datastores = datastores;
         this.proofs = proofs;
         this.handles = handles;
+        this.attestations = new AttestationBook(clock);
     }
 
     /** Opens the services over {@code storage}; {@code identity} signs proofs. */
@@ -158,10 +160,14 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         return v == null ? java.util.Optional.empty() : java.util.Optional.of(v.status());
     }
 
-    /** The reputation this node's validator keeps of {@code nodeKey}; empty when it is no validator or never challenged it. */
+    /** The storage attestations this node knows: its validator's and its peers' ({@link AttestationBook}). */
+    public AttestationBook attestations() {
+        return attestations;
+    }
+
+    /** The reputation the attestations give {@code nodeKey}; empty when none is about it. */
     public java.util.OptionalDouble attestedReputation(net.dig.core.Bytes32 nodeKey) {
-        ValidatorService<?> v = validator;
-        return v == null ? java.util.OptionalDouble.empty() : v.reputationIfKnown(nodeKey);
+        return attestations.reputation(nodeKey);
     }
 
     /**

@@ -3,7 +3,6 @@ package net.dig.service;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +27,7 @@ import net.dig.proof.TimingPolicy;
 import net.dig.proof.Verdict;
 import net.dig.storage.DatastoreVersion;
 import net.dig.wire.NodePayload;
+import net.dig.wire.NodePayload.StorageAttestation;
 
 /**
  * The validator role: challenges holders of datastores it does not hold, verifies their proof bundles against the
@@ -53,9 +53,9 @@ import net.dig.wire.NodePayload;
  * one deadline (a GC pause) keeps its reputation; a node that lost the data fails every re-challenge.
  *
  * <h2>Attestations</h2>
- * {@code "dig:attestation:v1" ‖ validator key ‖ prover key ‖ datastore id ‖ u64 version ‖ challenge id ‖ u8 verdict
- * ordinal ‖ u64 elapsed nanos ‖ u64 Unix millis}, signed by the validator's node key; the last
- * {@link #KEPT_ATTESTATIONS} are kept. Anyone holding the validator's key can check one.
+ * Each outcome is a {@link StorageAttestation} signed by the validator's node key (layout drawn there; the verdict
+ * code is the {@link Verdict}'s ordinal), handed to {@link Transport#publish} and the last {@link #KEPT_ATTESTATIONS}
+ * kept. Anyone who knows the validator's key can check one.
  *
  * <h2>Concurrency</h2>
  * {@link #tick} may be called from one scheduler thread; answers complete on the transport's threads. State is
@@ -64,7 +64,6 @@ import net.dig.wire.NodePayload;
 public final class ValidatorService<P> implements MeterBinder {
     static final int KEPT_ATTESTATIONS = 256;
     private static final byte[] CHALLENGE_DOMAIN = "dig:validation:v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] ATTESTATION_DOMAIN = "dig:attestation:v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** What to ask and how forgiving to be. */
     public record Settings(String challengeType, int rechallenges, TimingPolicy timing, long epochMillis) {
@@ -89,29 +88,14 @@ public final class ValidatorService<P> implements MeterBinder {
 
         /** Sends {@code challenge}; completes with the bundle bytes, or exceptionally on a refusal or no answer. */
         CompletionStage<byte[]> challenge(P peer, NodePayload.ValidationChallenge challenge);
+
+        /** Makes a signed attestation known (the node sends it to its peers); nothing by default. */
+        default void publish(StorageAttestation attestation) {}
     }
 
-    /** One signed outcome. */
-    public record Attestation(Bytes32 validatorKey, Bytes32 proverKey, Bytes32 datastoreId, long version, Bytes32 challengeId,
-                              Verdict verdict, long elapsedNanos, long atMillis, byte[] signature) {
-        public Attestation {
-            signature = signature.clone();
-        }
-
-        public boolean passed() {
-            return verdict == Verdict.VALID;
-        }
-
-        /** The bytes the validator signs (class note). */
-        public byte[] signingBytes() {
-            return ByteBuffer.allocate(ATTESTATION_DOMAIN.length + 32 * 4 + 8 + 1 + 8 + 8).put(ATTESTATION_DOMAIN)
-                    .put(validatorKey.toArray()).put(proverKey.toArray()).put(datastoreId.toArray()).putLong(version)
-                    .put(challengeId.toArray()).put((byte) verdict.ordinal()).putLong(elapsedNanos).putLong(atMillis).array();
-        }
-
-        public boolean signatureValid() {
-            return NodeIdentity.verify(validatorKey.toArray(), signingBytes(), signature);
-        }
+    /** One signed outcome: the wire's attestation, its verdict the code of {@link Verdict} ({@link #verdictOf}). */
+    public static Verdict verdictOf(StorageAttestation a) {
+        return Verdict.values()[a.verdict()];
     }
 
     /** A prover as this validator sees it. */
@@ -144,7 +128,7 @@ public final class ValidatorService<P> implements MeterBinder {
     private final RandomGenerator random;
     private final BundleVerifier verifier;
     private final Map<Bytes32, Prover> provers = new HashMap<>();
-    private final ArrayDeque<Attestation> attestations = new ArrayDeque<>();
+    private final ArrayDeque<StorageAttestation> attestations = new ArrayDeque<>();
     private final AtomicLong challenges = new AtomicLong();
     private final AtomicLong passed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -162,7 +146,7 @@ public final class ValidatorService<P> implements MeterBinder {
 
     /** Challenges one target (a contained prover first); completes with its attestation, or null when there is none. */
     @SuppressWarnings("unchecked")
-    public CompletionStage<Attestation> tick() {
+    public CompletionStage<StorageAttestation> tick() {
         Target<P> target;
         synchronized (this) {
             target = provers.values().stream().filter(p -> p.containedOn != null).findFirst()
@@ -180,7 +164,7 @@ public final class ValidatorService<P> implements MeterBinder {
     }
 
     /** Challenges {@code target} once and records the outcome. */
-    public CompletionStage<Attestation> challenge(Target<P> target) {
+    public CompletionStage<StorageAttestation> challenge(Target<P> target) {
         DatastoreVersion v = target.version();
         int capsule = random.nextInt(v.capsuleCount());
         long size = capsule < v.capsuleCount() - 1 ? v.capsuleSize() : v.totalSize() - (long) v.capsuleSize() * (v.capsuleCount() - 1);
@@ -210,12 +194,10 @@ public final class ValidatorService<P> implements MeterBinder {
         });
     }
 
-    private Attestation record(Target<P> target, Bytes32 challengeId, Verdict verdict, long elapsedNanos) {
+    private StorageAttestation record(Target<P> target, Bytes32 challengeId, Verdict verdict, long elapsedNanos) {
         DatastoreVersion v = target.version();
-        Attestation unsigned = new Attestation(Bytes32.wrap(identity.publicKey()), target.proverKey(), v.datastoreId(),
-                v.version(), challengeId, verdict, elapsedNanos, clock.millis(), new byte[64]);
-        Attestation a = new Attestation(unsigned.validatorKey(), unsigned.proverKey(), unsigned.datastoreId(), unsigned.version(),
-                challengeId, verdict, elapsedNanos, unsigned.atMillis(), identity.sign(unsigned.signingBytes()));
+        StorageAttestation a = StorageAttestation.sign(identity, target.proverKey(), v.datastoreId(), v.version(), challengeId,
+                verdict.ordinal(), elapsedNanos, clock.millis());
         synchronized (this) {
             Prover p = provers.computeIfAbsent(target.proverKey(), k -> new Prover());
             if (a.passed()) {
@@ -239,6 +221,12 @@ public final class ValidatorService<P> implements MeterBinder {
                 attestations.removeFirst();
             }
         }
+        try {
+            transport.publish(a);
+        } catch (RuntimeException e) {
+            System.getLogger(ValidatorService.class.getName()).log(System.Logger.Level.WARNING,
+                    "attestation_publish_failed: " + e.getMessage());
+        }
         return a;
     }
 
@@ -248,14 +236,8 @@ public final class ValidatorService<P> implements MeterBinder {
         return p == null ? 0.5 : p.reputation();
     }
 
-    /** The reputation of {@code proverKey} if this validator has challenged it. */
-    public synchronized java.util.OptionalDouble reputationIfKnown(Bytes32 proverKey) {
-        Prover p = provers.get(proverKey);
-        return p == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(p.reputation());
-    }
-
     /** The last attestations, oldest first. */
-    public synchronized List<Attestation> attestations() {
+    public synchronized List<StorageAttestation> attestations() {
         return List.copyOf(attestations);
     }
 

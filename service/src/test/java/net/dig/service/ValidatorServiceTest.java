@@ -75,6 +75,7 @@ class ValidatorServiceTest {
     private static final class Network implements ValidatorService.Transport<Prover> {
         final List<ValidatorService.Target<Prover>> targets = new ArrayList<>();
         final List<Prover> asked = new ArrayList<>();
+        final List<NodePayload.StorageAttestation> published = new ArrayList<>();
         java.util.function.BiFunction<Prover, NodePayload.ValidationChallenge, byte[]> behaviour = Network::honest;
 
         static byte[] honest(Prover p, NodePayload.ValidationChallenge c) {
@@ -85,6 +86,11 @@ class ValidatorServiceTest {
         @Override
         public List<ValidatorService.Target<Prover>> targets() {
             return targets;
+        }
+
+        @Override
+        public void publish(NodePayload.StorageAttestation attestation) {
+            published.add(attestation);
         }
 
         @Override
@@ -118,21 +124,23 @@ class ValidatorServiceTest {
         net.targets.add(b.target());
         ValidatorService<Prover> v = validator(net, 2);
         for (int i = 0; i < 20; i++) {
-            ValidatorService.Attestation at = v.tick().toCompletableFuture().join();
-            assertThat(at.verdict()).isEqualTo(Verdict.VALID);
+            NodePayload.StorageAttestation at = v.tick().toCompletableFuture().join();
+            assertThat(ValidatorService.verdictOf(at)).isEqualTo(Verdict.VALID);
             assertThat(at.signatureValid()).isTrue();
             clock.advance(Duration.ofSeconds(31)); // a new beacon epoch each time
         }
         assertThat(net.asked).contains(a, b);
         assertThat(v.reputation(Bytes32.wrap(a.identity().publicKey()))).isGreaterThan(0.8);
         assertThat(v.status().passed()).isEqualTo(20);
-        assertThat(v.attestations()).hasSize(20).extracting(ValidatorService.Attestation::challengeId).doesNotHaveDuplicates();
+        assertThat(v.attestations()).hasSize(20).extracting(NodePayload.StorageAttestation::challengeId).doesNotHaveDuplicates();
 
-        ValidatorService.Attestation first = v.attestations().getFirst();
-        ValidatorService.Attestation forged = new ValidatorService.Attestation(first.validatorKey(), first.proverKey(),
-                first.datastoreId(), first.version(), first.challengeId(), Verdict.BAD_CHUNK, first.elapsedNanos(),
+        NodePayload.StorageAttestation first = v.attestations().getFirst();
+        NodePayload.StorageAttestation forged = new NodePayload.StorageAttestation(first.validatorKey(), first.proverKey(),
+                first.datastoreId(), first.version(), first.challengeId(), Verdict.BAD_CHUNK.ordinal(), first.elapsedNanos(),
                 first.atMillis(), first.signature());
         assertThat(forged.signatureValid()).isFalse();
+        assertThat(net.published).containsExactlyElementsOf(v.attestations());
+        assertThat(Verdict.values()).as("every verdict has a wire code").hasSize(NodePayload.StorageAttestation.MAX_VERDICT + 1);
     }
 
     @Test
@@ -147,7 +155,7 @@ class ValidatorServiceTest {
         Bytes32 liarKey = Bytes32.wrap(liar.identity().publicKey());
 
         // the first challenge that reaches the liar puts it in containment
-        ValidatorService.Attestation at;
+        NodePayload.StorageAttestation at;
         do {
             at = v.tick().toCompletableFuture().join();
         } while (!at.proverKey().equals(liarKey));
@@ -188,9 +196,9 @@ class ValidatorServiceTest {
             clock.advance(Duration.ofSeconds(1)); // past base 500 ms + 16 x 5 ms
             return bundle;
         };
-        assertThat(v.tick().toCompletableFuture().join().verdict()).isEqualTo(Verdict.LATE);
+        assertThat(ValidatorService.verdictOf(v.tick().toCompletableFuture().join())).isEqualTo(Verdict.LATE);
         net.behaviour = Network::honest;
-        assertThat(v.tick().toCompletableFuture().join().verdict()).isEqualTo(Verdict.VALID);
+        assertThat(ValidatorService.verdictOf(v.tick().toCompletableFuture().join())).isEqualTo(Verdict.VALID);
         assertThat(v.status().contained()).isZero();
         assertThat(v.reputation(key)).isGreaterThan(0.5);
 
@@ -198,9 +206,9 @@ class ValidatorServiceTest {
         net.behaviour = (prover, c) -> other.proofs().answerAt(Hex.encode(c.challengeId().toArray()),
                 other.manifest().version().datastoreId(), c.capsuleIndex(), ProofService.partsOf(c.challengeType()))
                 .generated().bytes();
-        assertThat(v.tick().toCompletableFuture().join().verdict()).isIn(Verdict.WRONG_PROVER, Verdict.WRONG_CHALLENGE,
+        assertThat(ValidatorService.verdictOf(v.tick().toCompletableFuture().join())).isIn(Verdict.WRONG_PROVER, Verdict.WRONG_CHALLENGE,
                 Verdict.BAD_CHUNK);
         net.behaviour = (prover, c) -> { throw new ServiceException(ErrorCode.UNKNOWN_CAPSULE, "gone"); };
-        assertThat(v.tick().toCompletableFuture().join().verdict()).isEqualTo(Verdict.MALFORMED);
+        assertThat(ValidatorService.verdictOf(v.tick().toCompletableFuture().join())).isEqualTo(Verdict.MALFORMED);
     }
 }

@@ -221,11 +221,11 @@ public final class NodeMessageCodec {
                 signedBytes(field, payloadBytes, networkId, senderKey, sequence, timestamp));
     }
 
-    /** The payload fields: the specification's 1..6 and this project's 12..15, 20 and 21..23. */
+    /** The payload fields: the specification's 1..6 and this project's 12..15, 20 and 21..24. */
     private static boolean isPayload(int number) {
         return number >= 1 && number <= 6 || number >= NodePayload.NodeRefusal.FIELD && number <= NodePayload.ReplicationReply.FIELD
                 || number == NodePayload.DatastoreTombstone.FIELD
-                || number >= NodePayload.HandleRegistration.FIELD && number <= NodePayload.HandleBatch.FIELD;
+                || number >= NodePayload.HandleRegistration.FIELD && number <= NodePayload.StorageAttestation.FIELD;
     }
 
     private static byte[] signedBytes(int field, byte[] payload, String networkId, Bytes32 sender, long sequence, long timestamp) {
@@ -298,6 +298,11 @@ public final class NodeMessageCodec {
             case NodePayload.HandleRegistration r -> handleProto(r);
             case NodePayload.HandleDigest d -> NodeMessageProto.HandleDigest.newBuilder()
                     .setBucketHashes(ByteString.copyFrom(d.bucketHashes())).setRecordCount(d.recordCount()).build();
+            case NodePayload.StorageAttestation a -> NodeMessageProto.StorageAttestation.newBuilder()
+                    .setValidatorKey(bytes(a.validatorKey())).setProverKey(bytes(a.proverKey()))
+                    .setDatastoreId(bytes(a.datastoreId())).setVersion(a.version()).setChallengeId(bytes(a.challengeId()))
+                    .setVerdict(a.verdict()).setElapsedNanos(a.elapsedNanos()).setAtMillis(a.atMillis())
+                    .setSignature(ByteString.copyFrom(a.signature())).build();
             case NodePayload.HandleBatch b -> NodeMessageProto.HandleBatch.newBuilder()
                     .addAllRegistrations(b.registrations().stream().map(NodeMessageCodec::handleProto).toList()).build();
             case NodePayload.ReplicationReply r -> NodeMessageProto.ReplicationReply.newBuilder()
@@ -400,6 +405,13 @@ public final class NodeMessageCodec {
             case NodePayload.HandleDigest.FIELD -> {
                 NodeMessageProto.HandleDigest d = NodeMessageProto.HandleDigest.parser().parseFrom(nested(bytes));
                 yield new NodePayload.HandleDigest(d.getBucketHashes().toByteArray(), d.getRecordCount());
+            }
+            case NodePayload.StorageAttestation.FIELD -> {
+                NodeMessageProto.StorageAttestation a = NodeMessageProto.StorageAttestation.parser().parseFrom(nested(bytes));
+                yield new NodePayload.StorageAttestation(bytes32(a.getValidatorKey(), "validator_key"),
+                        bytes32(a.getProverKey(), "prover_key"), bytes32(a.getDatastoreId(), "datastore_id"), a.getVersion(),
+                        bytes32(a.getChallengeId(), "challenge_id"), a.getVerdict(), a.getElapsedNanos(), a.getAtMillis(),
+                        a.getSignature().toByteArray());
             }
             case NodePayload.HandleBatch.FIELD -> {
                 NodeMessageProto.HandleBatch b = NodeMessageProto.HandleBatch.parser().parseFrom(nested(bytes));

@@ -538,4 +538,76 @@ public sealed interface NodePayload {
             return FIELD;
         }
     }
+
+    /**
+     * A validator's signed outcome of one storage challenge (docs/decisions.md D68b). {@code verdict} is the code of the
+     * proof module's verdict (0 valid ... 10 late, listed in the proto file). The validator signs {@link #signingBytes}:
+     * <pre>
+     *   size  field
+     *   18    "dig:attestation:v1" (ASCII)
+     *   32    validator key
+     *   32    prover key
+     *   32    datastore id
+     *   8     version (u64 big-endian)
+     *   32    challenge id
+     *   1     verdict code
+     *   8     elapsed nanoseconds, measured by the validator (u64 big-endian)
+     *   8     Unix milliseconds of the outcome (u64 big-endian)
+     * </pre>
+     */
+    record StorageAttestation(Bytes32 validatorKey, Bytes32 proverKey, Bytes32 datastoreId, long version, Bytes32 challengeId,
+            int verdict, long elapsedNanos, long atMillis, byte[] signature) implements NodePayload {
+        public static final int FIELD = 24;
+        public static final int VALID = 0;
+        public static final int MAX_VERDICT = 10;
+        private static final byte[] DOMAIN = "dig:attestation:v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        public StorageAttestation {
+            Objects.requireNonNull(validatorKey, "validatorKey");
+            Objects.requireNonNull(proverKey, "proverKey");
+            Objects.requireNonNull(datastoreId, "datastoreId");
+            Objects.requireNonNull(challengeId, "challengeId");
+            if (verdict < 0 || verdict > MAX_VERDICT || version < 0 || elapsedNanos < 0 || atMillis < 0) {
+                throw new IllegalArgumentException("an attestation's verdict is 0.." + MAX_VERDICT + " and its numbers >= 0");
+            }
+            if (signature.length != 64) {
+                throw new IllegalArgumentException("an attestation carries a 64-byte signature");
+            }
+            signature = signature.clone();
+        }
+
+        /** The attestation of these facts signed by {@code validator}. */
+        public static StorageAttestation sign(net.dig.core.NodeIdentity validator, Bytes32 proverKey, Bytes32 datastoreId,
+                                              long version, Bytes32 challengeId, int verdict, long elapsedNanos, long atMillis) {
+            Bytes32 key = Bytes32.wrap(validator.publicKey());
+            byte[] bytes = signingBytes(key, proverKey, datastoreId, version, challengeId, verdict, elapsedNanos, atMillis);
+            return new StorageAttestation(key, proverKey, datastoreId, version, challengeId, verdict, elapsedNanos, atMillis,
+                    validator.sign(bytes));
+        }
+
+        public boolean passed() {
+            return verdict == VALID;
+        }
+
+        public byte[] signingBytes() {
+            return signingBytes(validatorKey, proverKey, datastoreId, version, challengeId, verdict, elapsedNanos, atMillis);
+        }
+
+        private static byte[] signingBytes(Bytes32 validatorKey, Bytes32 proverKey, Bytes32 datastoreId, long version,
+                                           Bytes32 challengeId, int verdict, long elapsedNanos, long atMillis) {
+            return java.nio.ByteBuffer.allocate(DOMAIN.length + 32 * 4 + 8 + 1 + 8 + 8).put(DOMAIN).put(validatorKey.toArray())
+                    .put(proverKey.toArray()).put(datastoreId.toArray()).putLong(version).put(challengeId.toArray())
+                    .put((byte) verdict).putLong(elapsedNanos).putLong(atMillis).array();
+        }
+
+        /** Whether the validator key signed these facts. */
+        public boolean signatureValid() {
+            return net.dig.core.NodeIdentity.verify(validatorKey.toArray(), signingBytes(), signature);
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
 }

@@ -207,6 +207,36 @@ class NodeMessageCodecTest {
         assertThat(NodeMessageCodec.decode(altered, L).signatureValid()).as("one window byte changed").isFalse();
     }
 
+    static NodePayload.StorageAttestation attestation() {
+        return NodePayload.StorageAttestation.sign(KEY, b32(0x40), b32(0x20), 7, b32(7), 10, 123_456_789L, 1_800_000_000_123L);
+    }
+
+    @Test
+    void aStorageAttestationKeepsItsValidatorSignatureAndTheGoldenVectorHoldsIt() throws Exception {
+        NodePayload.StorageAttestation a = attestation();
+        assertThat(a.signatureValid()).isTrue();
+        java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+        jdk.initVerify(java.security.KeyFactory.getInstance("Ed25519").generatePublic(new java.security.spec.X509EncodedKeySpec(
+                HexFormat.of().parseHex("302a300506032b6570032100" + HexFormat.of().formatHex(KEY.publicKey())))));
+        jdk.update(a.signingBytes());
+        assertThat(jdk.verify(a.signature())).as("the JDK's Ed25519 agrees").isTrue();
+        assertThat(HexFormat.of().formatHex(a.signature())).isEqualTo(HexFormat.of().formatHex(VECTORS.get("storage_attestation_signature")));
+        NodeMessage signed = NodeMessageCodec.sign(a, KEY, 1_800_000_000L, 1_800_000_000_000_003L, "testnet11");
+        assertThat(HexFormat.of().formatHex(NodeMessageCodec.toMessage(signed, java.util.OptionalInt.empty()).encode()))
+                .isEqualTo(HexFormat.of().formatHex(VECTORS.get("frame_storage_attestation")));
+        NodeMessage decoded = NodeMessageCodec.decode(Message.decode(VECTORS.get("frame_storage_attestation"), WireLimits.DEFAULT).data(), L);
+        assertThat(decoded.signatureValid()).isTrue();
+        assertThat(decoded.payload()).usingRecursiveComparison().isEqualTo(a);
+        NodePayload.StorageAttestation back = (NodePayload.StorageAttestation) decoded.payload();
+        assertThat(back.signatureValid()).isTrue();
+        NodePayload.StorageAttestation claimedPass = new NodePayload.StorageAttestation(back.validatorKey(), back.proverKey(),
+                back.datastoreId(), back.version(), back.challengeId(), NodePayload.StorageAttestation.VALID, back.elapsedNanos(),
+                back.atMillis(), back.signature());
+        assertThat(claimedPass.signatureValid()).as("a failure turned into a pass").isFalse();
+        assertThatThrownBy(() -> new NodePayload.StorageAttestation(b32(1), b32(2), b32(3), 1, b32(4), 11, 0, 0, new byte[64]))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void malformedBodiesAreWireExceptions() throws IOException {
         byte[] good = NodeMessageCodec.encode(NodeMessageCodec.sign(request(), KEY, 5, 6, "n"));
