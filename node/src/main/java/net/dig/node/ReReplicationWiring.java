@@ -41,6 +41,7 @@ import net.dig.storage.DatastoreVersion;
  * itself, minus the holders; the signed version record comes from a holder's {@code GET /datastore/{id}/manifest}
  * (checked: owner signature, id) and the fetch itself runs over the peer connections. This node volunteers while
  * {@code enabled} and its announced free space holds the datastore, from {@link #SETTLE_PERIODS} periods after start.
+ * Each fetch it begins is logged ({@code rereplication_fetch_began}).
  */
 final class ReReplicationWiring {
     private static final Duration HTTP_WAIT = Duration.ofSeconds(10);
@@ -131,6 +132,8 @@ final class ReReplicationWiring {
 
             @Override
             public void fetching(DatastoreVersion version) {
+                NodeLog.info("rereplication", "rereplication_fetch_began", Map.of("datastore_id", version.datastoreId().toHex(),
+                        "version", version.version(), "total_size", version.totalSize()));
                 if (runtime.replication != null) {
                     runtime.replication.replicating(version);
                 }
