@@ -83,6 +83,14 @@ class ReReplicationWiringTest {
         return get(n, "/datastore/" + id + "/manifest").statusCode() == 200;
     }
 
+    private static com.fasterxml.jackson.databind.JsonNode details(String logLine) {
+        try {
+            return JSON.readTree(logLine).get("details");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A datastore of {@code data} added on A's home (A stopped); its id. */
     private String addedOnA(byte[] data) throws Exception {
         Path file = Files.write(tmp.resolve("rerep.bin"), data);
@@ -247,7 +255,7 @@ class ReReplicationWiringTest {
                         ReplicationWiring.KILL_AT, point), settings);
                 boolean[] probedAll = {false};
                 try {
-                    await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                    await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(20)).until(() -> {
                         if (!probedAll[0] && Files.exists(d.ready())) {
                             for (int i = 0; i < count; i++) {
                                 d.checkNothingPartial(id, capsules, i);
@@ -264,7 +272,10 @@ class ReReplicationWiringTest {
                 String log = Files.readString(d.log());
                 assertThat(log).contains("\"kill_point\"");
                 if (run++ == 0) {
-                    assertThat(log).as("the first run's fetch is a re-replication").contains("\"rereplication_fetch_began\"").contains(id);
+                    assertThat(log.lines().filter(l -> l.contains("\"rereplication_fetch_began\"")).map(ReReplicationWiringTest::details)
+                            .map(f -> f.get("datastore_id").asText() + " from " + f.get("holders").asInt()).toList())
+                            .as("the first run's fetch is a re-replication of a datastore with two holders")
+                            .isNotEmpty().containsOnly(id + " from 2");
                 }
                 CliRun.Result listed = cli.run("datastore", "list", "--json");
                 assertThat(listed.code()).as(listed.err()).isZero();
