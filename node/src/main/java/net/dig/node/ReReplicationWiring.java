@@ -42,6 +42,7 @@ import net.dig.storage.DatastoreVersion;
  * holder's {@code GET /datastore/{id}/manifest} (checked: owner signature, id) and the fetch itself runs over the
  * peer connections. This node volunteers while
  * {@code enabled} and its announced free space holds the datastore, from {@link #SETTLE_PERIODS} periods after start.
+ * Each fetch it begins is logged ({@code rereplication_fetch_began}, with the holders it counted).
  */
 final class ReReplicationWiring {
     private static final Duration HTTP_WAIT = Duration.ofSeconds(10);
@@ -133,7 +134,9 @@ final class ReReplicationWiring {
             }
 
             @Override
-            public void fetching(DatastoreVersion version) {
+            public void fetching(DatastoreVersion version, int holders) {
+                NodeLog.info("rereplication", "rereplication_fetch_began", Map.of("datastore_id", version.datastoreId().toHex(),
+                        "version", version.version(), "total_size", version.totalSize(), "holders", holders));
                 if (runtime.replication != null) {
                     runtime.replication.replicating(version);
                 }

@@ -3,12 +3,8 @@ package net.dig.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,13 +37,6 @@ class NodeFetchKillTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path tmp;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    private record Node(Process process, Path ready, Path log) {
-        int port(String name) throws IOException {
-            return JSON.readTree(Files.readString(ready)).get(name).asInt();
-        }
-    }
 
     @Test
     void aFetchingNodeKilledAtSeededPointsResumesAndEndsByteIdenticalWithNothingPartialSeen() throws Exception {
@@ -72,13 +61,12 @@ class NodeFetchKillTest {
         plan.add("land:1");
         plan.add("landed:1");
 
-        Node provider = start("a", homeA, List.of(), null);
+        ChildNode provider = start("a", homeA, List.of(), null);
         try {
-            awaitReady(provider);
-            int apiA = provider.port("api_port");
+            provider.awaitReady();
             List<byte[]> capsules = new ArrayList<>();
             for (int c = 0; c < CAPSULES; c++) {
-                HttpResponse<byte[]> r = getBytes(apiA, "/capsule/" + id + "/" + c);
+                HttpResponse<byte[]> r = provider.getBytes("/capsule/" + id + "/" + c);
                 assertThat(r.statusCode()).isEqualTo(200);
                 capsules.add(r.body());
             }
@@ -86,40 +74,36 @@ class NodeFetchKillTest {
             SplittableRandom probe = new SplittableRandom(SEED + 1);
             int run = 0;
             for (String point : plan) {
-                Node b = start("b" + run++, homeB, bootstrap, point);
+                ChildNode b = start("b" + run++, homeB, bootstrap, point);
                 try {
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
-                        if (Files.exists(b.ready()) && b.process().isAlive()) {
-                            checkNothingPartial(b, id, capsules, probe.nextInt(CAPSULES));
-                        }
+                        b.checkNothingPartial(id, capsules, probe.nextInt(CAPSULES));
                         return !b.process().isAlive();
                     });
                 } finally {
-                    b.process().destroyForcibly().waitFor();
+                    b.kill();
                 }
-                assertThat(b.process().exitValue()).as("killed at %s; log: %s", point, tail(b.log())).isEqualTo(137);
+                assertThat(b.process().exitValue()).as("killed at %s; log: %s", point, b.tail()).isEqualTo(137);
                 assertThat(Files.readString(b.log())).contains("\"kill_point\"");
                 CliRun.Result verify = new CliRun(homeB, Map.of()).run("plot", "verify");
                 assertThat(verify.code()).as("plot verify after the kill at %s: %s %s", point, verify.out(), verify.err()).isZero();
             }
 
-            Node b = start("b-final", homeB, bootstrap, null);
+            ChildNode b = start("b-final", homeB, bootstrap, null);
             try {
-                awaitReady(b);
-                int apiB = b.port("api_port");
+                b.awaitReady();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                    checkNothingPartial(b, id, capsules, probe.nextInt(CAPSULES));
-                    return get(apiB, "/datastore/" + id + "/manifest").statusCode() == 200;
+                    b.checkNothingPartial(id, capsules, probe.nextInt(CAPSULES));
+                    return b.get("/datastore/" + id + "/manifest").statusCode() == 200;
                 });
-                assertThat(JSON.readTree(get(apiB, "/datastore/" + id + "/manifest").body()))
-                        .isEqualTo(JSON.readTree(get(apiA, "/datastore/" + id + "/manifest").body()));
+                assertThat(JSON.readTree(b.get("/datastore/" + id + "/manifest").body()))
+                        .isEqualTo(JSON.readTree(provider.get("/datastore/" + id + "/manifest").body()));
                 for (int c = 0; c < CAPSULES; c++) {
-                    assertThat(getBytes(apiB, "/capsule/" + id + "/" + c).body()).as("capsule %d", c).isEqualTo(capsules.get(c));
+                    assertThat(b.getBytes("/capsule/" + id + "/" + c).body()).as("capsule %d", c).isEqualTo(capsules.get(c));
                 }
-                assertThat(getBytes(apiB, "/datastore/" + id + "/file/kill.bin").body()).isEqualTo(data);
+                assertThat(b.getBytes("/datastore/" + id + "/file/kill.bin").body()).isEqualTo(data);
             } finally {
-                b.process().destroy();
-                assertThat(b.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+                b.stop();
             }
             CliRun.Result verify = new CliRun(homeB, Map.of()).run("plot", "verify");
             assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
@@ -131,76 +115,13 @@ class NodeFetchKillTest {
                 }
             }
         } finally {
-            provider.process().destroyForcibly().waitFor();
+            provider.kill();
         }
     }
 
-    /**
-     * B counts no datastore until the version landed; a capsule is 404/503 until then, byte-identical once served.
-     * The status is read before the capsule: a version that lands between the two reads is then not mistaken for a
-     * listed datastore with a missing capsule.
-     */
-    private void checkNothingPartial(Node b, String id, List<byte[]> capsules, int c) {
-        int api;
-        HttpResponse<byte[]> capsule;
-        JsonNode status;
-        try {
-            api = b.port("api_port");
-            status = JSON.readTree(get(api, "/node/status").body());
-            capsule = getBytes(api, "/capsule/" + id + "/" + c);
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            return; // the process is being killed: nothing to read
-        }
-        if (capsule.statusCode() == 200) {
-            assertThat(capsule.body()).as("capsule %d served", c).isEqualTo(capsules.get(c));
-        } else {
-            assertThat(capsule.statusCode()).as("capsule %d before landing", c).isIn(404, 503);
-        }
-        long listed = status.get("datastores").asLong();
-        assertThat(listed).isBetween(0L, 1L);
-        if (listed == 1) {
-            assertThat(capsule.statusCode()).as("listed, so every capsule is served").isEqualTo(200);
-        }
-    }
-
-    private Node start(String name, Path home, List<String> extra, String killAt) throws IOException {
-        Path ready = tmp.resolve(name + ".ready.json");
-        Path log = tmp.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx256m"));
-        if (killAt != null) {
-            command.add("-D" + ReplicationWiring.KILL_AT + "=" + killAt);
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "net.dig.node.Main", "--data-dir", home.toString(),
-                "--set", "api.listen_address=127.0.0.1:0", "--set", "network.listen_address=127.0.0.1:0",
-                "--set", "monitoring.metrics_port=0", "--set", "network.network_id=testnet-kill",
-                "--set", "network.peer_connect_interval_secs=1"));
-        for (String s : extra) {
-            command.addAll(List.of("--set", s));
-        }
-        command.addAll(List.of("start", "--ready-file", ready.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("DIG_NODE_"));
-        return new Node(pb.start(), ready, log);
-    }
-
-    private static void awaitReady(Node n) throws IOException {
-        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(n.ready()) || !n.process().isAlive());
-        assertThat(n.process().isAlive()).as("running; log: %s", tail(n.log())).isTrue();
-    }
-
-    private static String tail(Path log) throws IOException {
-        String s = Files.readString(log);
-        return s.substring(Math.max(0, s.length() - 4000));
-    }
-
-    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<byte[]> getBytes(int port, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+    private ChildNode start(String name, Path home, List<String> extra, String killAt) throws IOException {
+        List<String> settings = new ArrayList<>(List.of("network.network_id=testnet-kill", "network.peer_connect_interval_secs=1"));
+        settings.addAll(extra);
+        return ChildNode.start(tmp, name, home, killAt == null ? Map.of() : Map.of(ReplicationWiring.KILL_AT, killAt), settings);
     }
 }

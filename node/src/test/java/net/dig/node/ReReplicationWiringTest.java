@@ -28,12 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  * hold it and takes no copy; C stops, the shared wall clock of the nodes moves past the DHT's 2 h record lifetime
  * (A and B republish, C cannot), and D, now seeing two holders, re-replicates the datastore through its fetch
  * staging and serves it byte-identical. The wall clock is the nodes' injected {@link Clock}; the monotonic reading
- * (timeouts, fetch stalls) is the machine's.
+ * (timeouts, fetch stalls) is the machine's. The same re-replication by a child JVM killed with SIGKILL while it fetches
+ * leaves nothing partial served and completes after restart.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ReReplicationWiringTest {
     private static final String NETWORK = "rerep-test";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where the re-replicating child node is killed, run after run ({@link ReplicationWiring#KILL_AT}). */
+    private static final List<String> KILL_POINTS = List.of("window:1", "window:2", "land:1", "landed:1");
     @TempDir
     Path tmp;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -80,6 +83,14 @@ class ReReplicationWiringTest {
         return get(n, "/datastore/" + id + "/manifest").statusCode() == 200;
     }
 
+    private static com.fasterxml.jackson.databind.JsonNode details(String logLine) {
+        try {
+            return JSON.readTree(logLine).get("details");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A datastore of {@code data} added on A's home (A stopped); its id. */
     private String addedOnA(byte[] data) throws Exception {
         Path file = Files.write(tmp.resolve("rerep.bin"), data);
@@ -108,17 +119,41 @@ class ReReplicationWiringTest {
         return e;
     }
 
+    /** A, B and C holding a datastore, and E, which answered their offers ({@link #heldByThreeAndOfferedToNoNewcomer}). */
+    private record HeldByThree(NodeRuntime a, NodeRuntime b, NodeRuntime c, NodeRuntime e) implements AutoCloseable {
+        @Override
+        public void close() {
+            for (NodeRuntime n : java.util.Arrays.asList(e, c, b, a)) {
+                if (n != null) {
+                    n.close();
+                }
+            }
+        }
+    }
+
+    /** A with A's datastore {@code id}, B and C replicating it, then E ({@link #heldByThreeAndOfferedToNoNewcomer}). */
+    private HeldByThree heldByThree(String id) {
+        NodeRuntime a = start("a", List.of());
+        NodeRuntime b = null;
+        NodeRuntime c = null;
+        try {
+            b = start("b", bootstrapTo(a));
+            c = start("c", bootstrapTo(a, b));
+            return new HeldByThree(a, b, c, heldByThreeAndOfferedToNoNewcomer(a, b, c, id));
+        } catch (RuntimeException | Error failed) {
+            new HeldByThree(a, b, c, null).close();
+            throw failed;
+        }
+    }
+
     @Test
     void anArchiveNodeThatJoinsLateTakesACopyOfADatastoreThatHasItsTargetOfHoldersAlready() throws Exception {
         byte[] data = new byte[3 * 262_144 + 5];
         new SplittableRandom(66).nextBytes(data);
         String id = addedOnA(data);
-        try (NodeRuntime a = start("a", List.of());
-             NodeRuntime b = start("b", bootstrapTo(a));
-             NodeRuntime c = start("c", bootstrapTo(a, b));
-             NodeRuntime e = heldByThreeAndOfferedToNoNewcomer(a, b, c, id)) {
-            assertThat(holds(e, id)).isFalse();
-            List<Setting> archive = new ArrayList<>(bootstrapTo(a, b, c));
+        try (HeldByThree held = heldByThree(id)) {
+            assertThat(holds(held.e(), id)).isFalse();
+            List<Setting> archive = new ArrayList<>(bootstrapTo(held.a(), held.b(), held.c()));
             archive.add(new Setting("node.mode", "archive", "test"));
             try (NodeRuntime d = start("d", archive)) {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> holds(d, id));
@@ -179,6 +214,94 @@ class ReReplicationWiringTest {
                     assertThat(all.toByteArray()).isEqualTo(data);
                 }
             }
+        }
+    }
+
+    /**
+     * The fourth node is a {@code dig-node start} child JVM in archive mode ({@link ChildNode}), first started once C
+     * is gone and its records expired (its wall clock moved with the others' through {@link StartCommand#CLOCK_OFFSET}),
+     * so it sees two holders of three and re-replicates. It is killed with SIGKILL at each of {@link #KILL_POINTS}
+     * ({@link ReplicationWiring#KILL_AT}) and started again. While it runs, nothing partial is listed or served (every
+     * capsule probed as it comes up, with its staging area from the last run on disk, then one at random); after each
+     * kill its store lists the datastore only once the version landed, and {@code plot verify} is clean; in the end it
+     * serves the datastore byte-identical and keeps no staging area.
+     */
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void anArchiveNodeKilledDuringReReplicationServesNothingPartialAndCompletesAfterRestart() throws Exception {
+        int count = 24;
+        byte[] data = new byte[count * 262_144 - 321];
+        new SplittableRandom(67).nextBytes(data);
+        String id = addedOnA(data);
+        try (HeldByThree held = heldByThree(id)) {
+            assertThat(holds(held.e(), id)).isFalse();
+            List<byte[]> capsules = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                capsules.add(get(held.a(), "/capsule/" + id + "/" + i).body());
+            }
+            held.c().close();
+            shift.addAndGet(Duration.ofHours(2).plusMinutes(5).toMillis());
+            Path home = tmp.resolve("d");
+            CliRun cli = new CliRun(home, Map.of());
+            assertThat(cli.run("init").code()).isZero();
+            List<String> settings = List.of("network.network_id=" + NETWORK, "network.peer_connect_interval_secs=1",
+                    "network.replication.target_holders=3", "network.replication.rereplication_period_secs=1",
+                    "node.mode=archive",
+                    "network.bootstrap_nodes=" + bootstrapTo(held.a(), held.b()).getFirst().value());
+            SplittableRandom probe = new SplittableRandom(68);
+            int run = 0;
+            for (String point : KILL_POINTS) {
+                ChildNode d = ChildNode.start(tmp, "d" + run, home, Map.of(StartCommand.CLOCK_OFFSET, Long.toString(shift.get()),
+                        ReplicationWiring.KILL_AT, point), settings);
+                boolean[] probedAll = {false};
+                try {
+                    await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                        if (!probedAll[0] && Files.exists(d.ready())) {
+                            for (int i = 0; i < count; i++) {
+                                d.checkNothingPartial(id, capsules, i);
+                            }
+                            probedAll[0] = true;
+                        }
+                        d.checkNothingPartial(id, capsules, probe.nextInt(count));
+                        return !d.process().isAlive();
+                    });
+                } finally {
+                    d.kill();
+                }
+                assertThat(d.process().exitValue()).as("killed at %s; log: %s", point, d.tail()).isEqualTo(137);
+                String log = Files.readString(d.log());
+                assertThat(log).contains("\"kill_point\"");
+                if (run++ == 0) {
+                    assertThat(log.lines().filter(l -> l.contains("\"rereplication_fetch_began\"")).map(ReReplicationWiringTest::details)
+                            .map(f -> f.get("datastore_id").asText() + " from " + f.get("holders").asInt()).toList())
+                            .as("the first run's fetch is a re-replication of a datastore with two holders")
+                            .isNotEmpty().containsOnly(id + " from 2");
+                }
+                CliRun.Result listed = cli.run("datastore", "list", "--json");
+                assertThat(listed.code()).as(listed.err()).isZero();
+                assertThat(JSON.readTree(listed.out()).findValuesAsText("datastore_id")).as("listed after the kill at %s", point)
+                        .isEqualTo(point.startsWith("landed:") ? List.of(id) : List.of());
+                CliRun.Result verify = cli.run("plot", "verify");
+                assertThat(verify.code()).as("plot verify after the kill at %s: %s %s", point, verify.out(), verify.err()).isZero();
+            }
+
+            ChildNode d = ChildNode.start(tmp, "d-final", home, Map.of(StartCommand.CLOCK_OFFSET, Long.toString(shift.get())), settings);
+            try {
+                d.awaitReady();
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                    d.checkNothingPartial(id, capsules, probe.nextInt(count));
+                    return d.get("/datastore/" + id + "/manifest").statusCode() == 200;
+                });
+                for (int i = 0; i < count; i++) {
+                    assertThat(d.getBytes("/capsule/" + id + "/" + i).body()).as("capsule %d", i).isEqualTo(capsules.get(i));
+                }
+                assertThat(d.getBytes("/datastore/" + id + "/file/rerep.bin").body()).isEqualTo(data);
+            } finally {
+                d.stop();
+            }
+            CliRun.Result verify = cli.run("plot", "verify");
+            assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+            assertThat(home.resolve("fetch")).as("staging areas left").isEmptyDirectory();
         }
     }
 }

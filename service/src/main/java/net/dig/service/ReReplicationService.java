@@ -90,8 +90,11 @@ public final class ReReplicationService<P> {
             return false;
         }
 
-        /** A fetch of {@code version} began ({@link ReplicationService#replicating}: once landed, it was taken from peers). */
-        default void fetching(DatastoreVersion version) {
+        /**
+         * A fetch of {@code version} began from the {@code holders} holders counted last ({@link ReplicationService#replicating}:
+         * once landed, it was taken from peers).
+         */
+        default void fetching(DatastoreVersion version, int holders) {
         }
     }
 
@@ -230,7 +233,7 @@ public final class ReReplicationService<P> {
             ended(id, e.code() == ErrorCode.STALE_VERSION);
             return;
         }
-        volunteering.fetching(v);
+        volunteering.fetching(v, holders.size());
         FetchDriver<P> driver = FetchDriver.of(session, workers, clock);
         sink[0] = driver::onResponse;
         synchronized (this) {
