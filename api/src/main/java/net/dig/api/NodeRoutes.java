@@ -232,7 +232,7 @@ final class NodeRoutes {
                     .put("reputation", p.reputation()));
         }
         return new JsonObject().put("challenges", v.challenges()).put("passed", v.passed()).put("failed", v.failed())
-                .put("contained", v.contained()).put("provers", provers);
+                .put("voided", v.voided()).put("contained", v.contained()).put("provers", provers);
     }
 
     private static JsonObject tiering(TierBalancer.Status t) {

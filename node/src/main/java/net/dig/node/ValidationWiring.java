@@ -154,6 +154,14 @@ final class ValidationWiring {
             }
 
             @Override
+            public Optional<DatastoreVersion> current(ValidatorService.Target<PeerId> target) {
+                Bytes32 id = target.version().datastoreId();
+                Optional<DatastoreVersion> now = messaging.directory().get(target.peer()).map(info -> fetchRecord(id, info));
+                now.ifPresent(v -> records.put(id, v));
+                return now;
+            }
+
+            @Override
             public void publish(NodePayload.StorageAttestation attestation) {
                 services.attestations().add(attestation);
                 for (var c : peers.connectedPeers().getNow(List.of())) {

@@ -43,7 +43,9 @@ import net.dig.wire.NodePayload.StorageAttestation;
  * {@code POST /validation/challenge} derives it ({@link ProofService#challengeFor}). The verifier rebuilds the
  * challenge from the record (capsule count, the capsule's size: every capsule full but the last), starts its
  * clock just before sending and checks the bundle and the deadline ({@link BundleVerifier}): it never needs the
- * data. A refusal, a transport failure or no answer within the transport's bound counts as a failure.
+ * data. A refusal, a transport failure or no answer within the transport's bound counts as a failure, unless the
+ * holder now serves a newer version than the record asked about ({@link Transport#current}): then the outcome is
+ * void (the verifier's record was stale) and nothing is attested.
  *
  * <h2>Containment and reputation (Storj-style)</h2>
  * A prover that fails is contained: it is challenged again on the next ticks, before anyone else, up to
@@ -89,6 +91,14 @@ public final class ValidatorService<P> implements MeterBinder {
         /** Sends {@code challenge}; completes with the bundle bytes, or exceptionally on a refusal or no answer. */
         CompletionStage<byte[]> challenge(P peer, NodePayload.ValidationChallenge challenge);
 
+        /**
+         * The owner-signed record of the version {@code target}'s holder serves now, checked, when it can be learnt (asked
+         * after a failure: a holder that moved to a newer version is not failed for the old one); empty by default.
+         */
+        default java.util.Optional<DatastoreVersion> current(Target<P> target) {
+            return java.util.Optional.empty();
+        }
+
         /** Makes a signed attestation known (the node sends it to its peers); nothing by default. */
         default void publish(StorageAttestation attestation) {}
     }
@@ -106,8 +116,8 @@ public final class ValidatorService<P> implements MeterBinder {
         }
     }
 
-    /** What the validator has done since start. */
-    public record Status(long challenges, long passed, long failed, int contained, List<ProverRecord> provers) {}
+    /** What the validator has done since start ({@code voided}: failures against a record the holder had moved past). */
+    public record Status(long challenges, long passed, long failed, long voided, int contained, List<ProverRecord> provers) {}
 
     private static final class Prover {
         long passes;
@@ -132,6 +142,7 @@ public final class ValidatorService<P> implements MeterBinder {
     private final AtomicLong challenges = new AtomicLong();
     private final AtomicLong passed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong voided = new AtomicLong();
 
     public ValidatorService(NodeIdentity identity, Transport<P> transport, Beacon beacon, Settings settings, Clock clock,
                             RandomGenerator random) {
@@ -163,7 +174,7 @@ public final class ValidatorService<P> implements MeterBinder {
         return challenge(target);
     }
 
-    /** Challenges {@code target} once and records the outcome. */
+    /** Challenges {@code target} once and records the outcome; completes with null when the outcome is void. */
     public CompletionStage<StorageAttestation> challenge(Target<P> target) {
         DatastoreVersion v = target.version();
         int capsule = random.nextInt(v.capsuleCount());
@@ -190,8 +201,22 @@ public final class ValidatorService<P> implements MeterBinder {
         return answer.handle((bundle, error) -> {
             Verdict verdict = error != null || bundle == null ? Verdict.MALFORMED
                     : pending.finish(bundle, v.merkleRoot(), target.proverKey().toArray());
-            return record(target, id, verdict, clock.nanos() - sent);
+            long elapsed = clock.nanos() - sent;
+            if (verdict != Verdict.VALID && stale(target)) {
+                voided.incrementAndGet();
+                return null; // the prover moved to a newer version than the record this validator asked about
+            }
+            return record(target, id, verdict, elapsed);
         });
+    }
+
+    /** Whether the holder now serves a newer version than {@code target}'s record (then a failure is the verifier's). */
+    private boolean stale(Target<P> target) {
+        try {
+            return transport.current(target).map(now -> now.version() > target.version().version()).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private StorageAttestation record(Target<P> target, Bytes32 challengeId, Verdict verdict, long elapsedNanos) {
@@ -249,7 +274,7 @@ public final class ValidatorService<P> implements MeterBinder {
             out.add(new ProverRecord(e.getKey(), p.passes, p.confirmedFailures, p.containmentFailures, p.reputation()));
             contained += p.containmentFailures > 0 ? 1 : 0;
         }
-        return new Status(challenges.get(), passed.get(), failed.get(), contained, List.copyOf(out));
+        return new Status(challenges.get(), passed.get(), failed.get(), voided.get(), contained, List.copyOf(out));
     }
 
     @Override

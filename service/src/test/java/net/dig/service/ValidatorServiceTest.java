@@ -76,6 +76,12 @@ class ValidatorServiceTest {
         final List<ValidatorService.Target<Prover>> targets = new ArrayList<>();
         final List<Prover> asked = new ArrayList<>();
         final List<NodePayload.StorageAttestation> published = new ArrayList<>();
+        java.util.Optional<net.dig.storage.DatastoreVersion> current = java.util.Optional.empty();
+
+        @Override
+        public java.util.Optional<net.dig.storage.DatastoreVersion> current(ValidatorService.Target<Prover> target) {
+            return current;
+        }
         java.util.function.BiFunction<Prover, NodePayload.ValidationChallenge, byte[]> behaviour = Network::honest;
 
         static byte[] honest(Prover p, NodePayload.ValidationChallenge c) {
@@ -210,5 +216,29 @@ class ValidatorServiceTest {
                 Verdict.BAD_CHUNK);
         net.behaviour = (prover, c) -> { throw new ServiceException(ErrorCode.UNKNOWN_CAPSULE, "gone"); };
         assertThat(ValidatorService.verdictOf(v.tick().toCompletableFuture().join())).isEqualTo(Verdict.MALFORMED);
+    }
+
+    @Test
+    void aFailureAgainstARecordTheHolderMovedPastIsVoidNotCounted() throws Exception {
+        Prover p = prover(2, data(400_000, 7));
+        Network net = new Network();
+        net.targets.add(p.target());
+        ValidatorService<Prover> v = validator(net, 0);
+        net.behaviour = (prover, c) -> { throw new ServiceException(ErrorCode.UNKNOWN_CAPSULE, "another version now"); };
+        net.current = java.util.Optional.of(p.manifest().version());
+        assertThat(v.tick().toCompletableFuture().join()).as("same version: a real failure").isNotNull();
+        net.asked.clear();
+        net.current = java.util.Optional.of(newer(p.manifest().version()));
+        assertThat(v.tick().toCompletableFuture().join()).as("the holder moved on").isNull();
+        assertThat(net.asked).hasSize(1);
+        ValidatorService.Status s = v.status();
+        assertThat(s.voided()).isEqualTo(1);
+        assertThat(s.failed()).isEqualTo(1);
+        assertThat(net.published).hasSize(1);
+    }
+
+    private static net.dig.storage.DatastoreVersion newer(net.dig.storage.DatastoreVersion v) {
+        return new net.dig.storage.DatastoreVersion(v.datastoreId(), v.nonce(), v.version() + 1, v.merkleRoot(), v.capsuleCount(),
+                v.totalSize(), v.capsuleSize(), v.creationTime(), v.nameSha256(), v.filesRoot(), v.ownerPublicKey(), v.signature());
     }
 }
