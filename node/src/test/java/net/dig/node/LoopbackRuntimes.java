@@ -16,8 +16,11 @@ import net.dig.node.ConfigLoader.Setting;
 final class LoopbackRuntimes {
     private LoopbackRuntimes() {}
 
+    /** Starts a node on {@code home}, running {@code init} first unless the home has its node.yaml already. */
     static NodeRuntime start(Path home, String network, List<Setting> more, Setting... extra) throws Exception {
-        assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
+        if (!java.nio.file.Files.exists(home.resolve("node.yaml"))) {
+            assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
+        }
         List<Setting> all = new ArrayList<>(more);
         all.addAll(List.of(extra));
         return startInitialised(home, network, Clock.system(), all);

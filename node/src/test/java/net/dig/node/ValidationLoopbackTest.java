@@ -12,13 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import net.dig.core.Bytes32;
-import net.dig.core.Clock;
 import net.dig.gossip.NodeDirectory;
 import net.dig.gossip.PeerId;
 import net.dig.node.ConfigLoader.Setting;
@@ -44,14 +42,8 @@ class ValidationLoopbackTest {
     Path tmp;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private NodeRuntime start(String name, List<Setting> extra) {
-        Path home = tmp.resolve(name);
-        if (!Files.exists(home.resolve("node.yaml"))) {
-            assertThat(new CliRun(home, Map.of()).run("init").code()).isZero();
-        }
-        List<Setting> settings = new ArrayList<>(List.of(set("network.peer_connect_interval_secs", "1")));
-        settings.addAll(extra);
-        return LoopbackRuntimes.startInitialised(home, "testnet11", Clock.system(), settings);
+    private NodeRuntime start(String name, List<Setting> extra) throws Exception {
+        return LoopbackRuntimes.start(tmp.resolve(name), "testnet11", extra, set("network.peer_connect_interval_secs", "1"));
     }
 
     private String add(String node, String fileName, byte[] data) throws Exception {
