@@ -48,6 +48,8 @@ final class DhtWiring implements ProviderSource {
     private final DhtService dht;
     private final NodeDirectory directory;
     private final Map<Bytes32, Bytes32> rootKeys = new HashMap<>();
+    /** What validators attested of a peer's node key (empty: nothing known); set once the services exist. */
+    private volatile java.util.function.Function<Bytes32, java.util.OptionalDouble> attested = key -> java.util.OptionalDouble.empty();
 
     private DhtWiring(DhtService dht, NodeDirectory directory) {
         this.dht = dht;
@@ -146,6 +148,18 @@ final class DhtWiring implements ProviderSource {
         }
     }
 
+    /**
+     * Holders are ranked by what validators attested of their node keys ({@code attested}), those at or below the DHT's
+     * reputation floor left out ({@link net.dig.service.ProviderRanking}).
+     */
+    void rankBy(java.util.function.Function<Bytes32, java.util.OptionalDouble> attested) {
+        this.attested = java.util.Objects.requireNonNull(attested, "attested");
+    }
+
+    private java.util.OptionalDouble reputationOf(net.dig.gossip.PeerId peer) {
+        return directory.get(peer).map(i -> attested.apply(i.nodeKey())).orElse(java.util.OptionalDouble.empty());
+    }
+
     @Override
     public CompletionStage<List<Provider>> providers(Bytes32 datastoreId) {
         return dht.findProviders(ProviderRecord.storeKey(datastoreId), DhtMessage.MAX_PROVIDERS).thenCompose(result -> {
@@ -156,7 +170,9 @@ final class DhtWiring implements ProviderSource {
                 }
             }
             return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
-                    .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
+                    .thenApply(done -> net.dig.service.ProviderRanking.byReputation(
+                            each.stream().map(CompletableFuture::join).toList(), this::reputationOf,
+                            DhtConfig.defaults().minReputation()));
         });
     }
 

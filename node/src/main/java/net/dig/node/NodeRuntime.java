@@ -118,6 +118,7 @@ final class NodeRuntime implements AutoCloseable {
             runtime.services = services;
             DhtWiring dht = DhtWiring.enable(gossip, nodeMessages.directory());
             services.useHolders(new Holders(dht, nodeMessages.directory()::get, HOLDERS_LISTED));
+            dht.rankBy(services::attestedReputation);
             runtime.holdings = HoldingsWiring.holdings(gossip, storage);
             GossipHandle peers = gossip.start();
             dht.announce(storage).bindTo(registry);
