@@ -171,7 +171,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeysAndSectionsAreRejected() {
         rejects("storage:\n  max_plot: 5\n",
-                "storage.max_plot: unknown key; known keys of storage: plots_dir, cache_dir, max_plots, compression, index, scrub");
+                "storage.max_plot: unknown key; known keys of storage: plots_dir, cache_dir, max_plots, compression, index, scrub, plot_classes, tiering");
         rejects("storaeg:\n  max_plots: 5\n",
                 "storaeg: unknown section; known sections: node, storage, network, validation, economic, monitoring, api");
         rejects("storage: 5\n", "storage: must be a mapping of keys, got 5");
