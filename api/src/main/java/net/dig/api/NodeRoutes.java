@@ -229,7 +229,9 @@ final class NodeRoutes {
             provers.add(new JsonObject().put("node_id", NodeIdentity.nodeIdOf(p.proverKey().toArray()))
                     .put("public_key", Hex.encode(p.proverKey().toArray())).put("passes", p.passes())
                     .put("confirmed_failures", p.confirmedFailures()).put("contained", p.contained())
-                    .put("reputation", p.reputation()));
+                    .put("reputation", p.reputation()).put("service", new JsonObject().put("reads", p.service().reads())
+                            .put("failed_reads", p.service().failedReads()).put("mean_ms", p.service().meanMillis())
+                            .put("bytes_per_second", p.service().bytesPerSecond())));
         }
         return new JsonObject().put("challenges", v.challenges()).put("passed", v.passed()).put("failed", v.failed())
                 .put("voided", v.voided()).put("contained", v.contained()).put("provers", provers);

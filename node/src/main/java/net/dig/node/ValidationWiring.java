@@ -50,6 +50,8 @@ import net.dig.wire.WireException;
  * node keys (their announcements) and the owner-signed version record of each datastore, taken from a holder's
  * {@code GET /datastore/{id}/manifest} and kept once its id derivation and owner signature check. Its beacon is a
  * local one seeded by the network id (a devnet's public entropy); the Chia beacon sits behind the same interface.
+ * After each pass it reads the proven capsule from the holder's HTTP API, as a client would, and checks it against
+ * the manifest's capsule hash (quality of service).
  */
 final class ValidationWiring {
     private static final Duration HTTP_WAIT = Duration.ofSeconds(10);
@@ -84,7 +86,7 @@ final class ValidationWiring {
         HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_WAIT).build();
         runtime.add("validation-http", http::shutdownNow);
         ValidatorService<PeerId> validator = new ValidatorService<>(identity, transport(messaging, holdings, http, peers,
-                services),
+                services, clock),
                 new LocalBeacon(Sha256.hash(("dig:beacon:" + config.network().networkId()).getBytes(StandardCharsets.UTF_8))),
                 v.settings(), clock, random);
         services.useValidator(validator);
@@ -113,8 +115,8 @@ final class ValidationWiring {
     }
 
     private static ValidatorService.Transport<PeerId> transport(NodeMessaging messaging, HoldingsExchange holdings,
-                                                               HttpClient http, GossipHandle peers, NodeServices services) {
-        Map<Bytes32, DatastoreVersion> records = new ConcurrentHashMap<>();
+            HttpClient http, GossipHandle peers, NodeServices services, Clock clock) {
+        Map<Bytes32, ManifestCodec.Decoded> records = new ConcurrentHashMap<>();
         return new ValidatorService.Transport<>() {
             @Override
             public List<ValidatorService.Target<PeerId>> targets() {
@@ -125,16 +127,16 @@ final class ValidationWiring {
                         if (info.isEmpty()) {
                             continue;
                         }
-                        DatastoreVersion record = records.computeIfAbsent(id, k -> fetchRecord(k, info.get()));
+                        ManifestCodec.Decoded record = records.computeIfAbsent(id, k -> fetchRecord(k, info.get()));
                         if (record != null) {
-                            out.add(new ValidatorService.Target<>(holder.peer(), info.get().nodeKey(), record));
+                            out.add(new ValidatorService.Target<>(holder.peer(), info.get().nodeKey(), record.version()));
                         }
                     }
                 }
                 return out;
             }
 
-            private DatastoreVersion fetchRecord(Bytes32 id, NodeDirectory.NodeInfo holder) {
+            private ManifestCodec.Decoded fetchRecord(Bytes32 id, NodeDirectory.NodeInfo holder) {
                 Optional<URI> base = DhtWiring.httpUri(holder.announcement().http(), List.of());
                 if (base.isEmpty()) {
                     return null;
@@ -144,8 +146,9 @@ final class ValidationWiring {
                     if (manifest.isEmpty()) {
                         return null;
                     }
-                    DatastoreVersion v = ManifestCodec.decode(manifest.get()).version();
-                    return v.datastoreId().equals(id) && v.idDerivationValid() && v.signatureValid() ? v : null;
+                    ManifestCodec.Decoded m = ManifestCodec.decode(manifest.get());
+                    DatastoreVersion v = m.version();
+                    return v.datastoreId().equals(id) && v.idDerivationValid() && v.signatureValid() ? m : null;
                 } catch (IOException | RuntimeException e) {
                     NodeLog.warn("validation", "record_fetch_failed", Map.of("datastore_id", id.toHex(),
                             "error", String.valueOf(e.getMessage())));
@@ -156,9 +159,30 @@ final class ValidationWiring {
             @Override
             public Optional<DatastoreVersion> current(ValidatorService.Target<PeerId> target) {
                 Bytes32 id = target.version().datastoreId();
-                Optional<DatastoreVersion> now = messaging.directory().get(target.peer()).map(info -> fetchRecord(id, info));
-                now.ifPresent(v -> records.put(id, v));
-                return now;
+                Optional<ManifestCodec.Decoded> now = messaging.directory().get(target.peer()).map(info -> fetchRecord(id, info));
+                now.ifPresent(m -> records.put(id, m));
+                return now.map(ManifestCodec.Decoded::version);
+            }
+
+            @Override
+            public CompletionStage<ValidatorService.Probe> probe(ValidatorService.Target<PeerId> target, int capsuleIndex) {
+                ManifestCodec.Decoded m = records.get(target.version().datastoreId());
+                Optional<URI> base = messaging.directory().get(target.peer())
+                        .flatMap(info -> DhtWiring.httpUri(info.announcement().http(), List.of()));
+                if (m == null || m.version().version() != target.version().version() || base.isEmpty()) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                return CompletableFuture.supplyAsync(() -> {
+                    long start = clock.nanos();
+                    try {
+                        byte[] bytes = new HttpNodeSource(base.get(), http, HTTP_WAIT).capsule(m.version().datastoreId(), capsuleIndex);
+                        long elapsed = clock.nanos() - start;
+                        return new ValidatorService.Probe(bytes.length, elapsed,
+                                Sha256.hash(bytes).equals(m.capsules().get(capsuleIndex).hash()));
+                    } catch (IOException | RuntimeException e) {
+                        return new ValidatorService.Probe(0, clock.nanos() - start, false);
+                    }
+                });
             }
 
             @Override

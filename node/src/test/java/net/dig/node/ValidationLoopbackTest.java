@@ -103,6 +103,10 @@ class ValidationLoopbackTest {
             assertThat(v.services().datastores().manifest(Bytes32.fromHex(xId))).as("the validator holds none of X").isEmpty();
             JsonNode status = json(v, "/node/status").path("validation");
             assertThat(status.get("failed").asLong()).isZero();
+            for (JsonNode p : status.path("provers")) {
+                assertThat(p.path("service").path("reads").asLong()).as("client reads after passes").isPositive();
+                assertThat(p.path("service").path("failed_reads").asLong()).isZero();
+            }
             assertThat(status.get("passed").asLong()).isGreaterThanOrEqualTo(2);
             assertThat(v.validator.attestations()).allSatisfy(at -> {
                 assertThat(ValidatorService.verdictOf(at)).isEqualTo(Verdict.VALID);

@@ -54,6 +54,11 @@ import net.dig.wire.NodePayload.StorageAttestation;
  * prover never challenged, rising with passes, falling with each confirmed failure. An honest node that misses
  * one deadline (a GC pause) keeps its reputation; a node that lost the data fails every re-challenge.
  *
+ * <h2>Quality of service (DATDOT)</h2>
+ * After a pass, the validator reads the same capsule as an ordinary client ({@link Transport#probe}: the holder's HTTP
+ * API in the node), checks it against the capsule's hash and counts the time to the whole capsule and the bytes per
+ * second per prover ({@link Service}). Shown beside the reputation, not folded into it.
+ *
  * <h2>Attestations</h2>
  * Each outcome is a {@link StorageAttestation} signed by the validator's node key (layout drawn there; the verdict
  * code is the {@link Verdict}'s ordinal), handed to {@link Transport#publish} and the last {@link #KEPT_ATTESTATIONS}
@@ -99,6 +104,14 @@ public final class ValidatorService<P> implements MeterBinder {
             return java.util.Optional.empty();
         }
 
+        /**
+         * Reads capsule {@code capsuleIndex} of {@code target} as an ordinary client would and checks it against its hash
+         * (quality of service); completes with null when no such read is possible; by default none.
+         */
+        default CompletionStage<Probe> probe(Target<P> target, int capsuleIndex) {
+            return CompletableFuture.completedFuture(null);
+        }
+
         /** Makes a signed attestation known (the node sends it to its peers); nothing by default. */
         default void publish(StorageAttestation attestation) {}
     }
@@ -108,9 +121,18 @@ public final class ValidatorService<P> implements MeterBinder {
         return Verdict.values()[a.verdict()];
     }
 
+    /** One client read of a holder: bytes received, the time it took on the validator's clock, and whether they hashed right. */
+    public record Probe(long bytes, long elapsedNanos, boolean verified) {}
+
+    /**
+     * Quality of service as this validator measured it with client reads: how many, how many failed (an error or
+     * bytes that do not hash to the capsule), the mean time to the whole capsule and the bytes per second over them.
+     */
+    public record Service(long reads, long failedReads, double meanMillis, double bytesPerSecond) {}
+
     /** A prover as this validator sees it. */
     public record ProverRecord(Bytes32 proverKey, long passes, long confirmedFailures, int containmentFailures,
-                               double reputation) {
+                               double reputation, Service service) {
         public boolean contained() {
             return containmentFailures > 0;
         }
@@ -124,6 +146,16 @@ public final class ValidatorService<P> implements MeterBinder {
         long confirmedFailures;
         int containmentFailures;
         Target<?> containedOn;
+        long reads;
+        long failedReads;
+        long readBytes;
+        long readNanos;
+
+        Service service() {
+            long good = reads - failedReads;
+            return new Service(reads, failedReads, good == 0 ? 0 : readNanos / 1e6 / good,
+                    readNanos == 0 ? 0 : readBytes * 1e9 / readNanos);
+        }
 
         double reputation() {
             return (1.0 + passes) / (2.0 + passes + confirmedFailures);
@@ -207,6 +239,33 @@ public final class ValidatorService<P> implements MeterBinder {
                 return null; // the prover moved to a newer version than the record this validator asked about
             }
             return record(target, id, verdict, elapsed);
+        }).thenCompose(a -> a == null || !a.passed() ? CompletableFuture.completedFuture(a)
+                : probe(target, capsule).thenApply(ignored -> a));
+    }
+
+    /** A client read of the capsule just proven, counted in the prover's quality of service; never fails. */
+    private CompletionStage<Void> probe(Target<P> target, int capsule) {
+        CompletionStage<Probe> read;
+        try {
+            read = transport.probe(target, capsule);
+        } catch (RuntimeException e) {
+            read = CompletableFuture.failedFuture(e);
+        }
+        return read.handle((probe, error) -> {
+            if (error == null && probe == null) {
+                return null;
+            }
+            synchronized (this) {
+                Prover p = provers.computeIfAbsent(target.proverKey(), k -> new Prover());
+                p.reads++;
+                if (error != null || !probe.verified()) {
+                    p.failedReads++;
+                } else {
+                    p.readBytes += probe.bytes();
+                    p.readNanos += probe.elapsedNanos();
+                }
+            }
+            return null;
         });
     }
 
@@ -271,7 +330,8 @@ public final class ValidatorService<P> implements MeterBinder {
         int contained = 0;
         for (Map.Entry<Bytes32, Prover> e : provers.entrySet()) {
             Prover p = e.getValue();
-            out.add(new ProverRecord(e.getKey(), p.passes, p.confirmedFailures, p.containmentFailures, p.reputation()));
+            out.add(new ProverRecord(e.getKey(), p.passes, p.confirmedFailures, p.containmentFailures, p.reputation(),
+                    p.service()));
             contained += p.containmentFailures > 0 ? 1 : 0;
         }
         return new Status(challenges.get(), passed.get(), failed.get(), voided.get(), contained, List.copyOf(out));

@@ -95,6 +95,13 @@ class ValidatorServiceTest {
         }
 
         @Override
+        public CompletionStage<ValidatorService.Probe> probe(ValidatorService.Target<Prover> target, int capsuleIndex) {
+            byte[] bytes = target.peer().engine().readCapsule(target.version().datastoreId(), capsuleIndex);
+            boolean ok = net.dig.core.Sha256.hash(bytes).equals(target.peer().manifest().capsules().get(capsuleIndex).hash());
+            return CompletableFuture.completedFuture(new ValidatorService.Probe(bytes.length, 2_000_000, ok));
+        }
+
+        @Override
         public void publish(NodePayload.StorageAttestation attestation) {
             published.add(attestation);
         }
@@ -139,6 +146,12 @@ class ValidatorServiceTest {
         assertThat(v.reputation(Bytes32.wrap(a.identity().publicKey()))).isGreaterThan(0.8);
         assertThat(v.status().passed()).isEqualTo(20);
         assertThat(v.attestations()).hasSize(20).extracting(NodePayload.StorageAttestation::challengeId).doesNotHaveDuplicates();
+        assertThat(v.status().provers()).allSatisfy(p -> {
+            assertThat(p.service().reads()).as("a client read after each pass").isPositive();
+            assertThat(p.service().failedReads()).isZero();
+            assertThat(p.service().meanMillis()).isEqualTo(2.0);
+            assertThat(p.service().bytesPerSecond()).isPositive();
+        });
 
         NodePayload.StorageAttestation first = v.attestations().getFirst();
         NodePayload.StorageAttestation forged = new NodePayload.StorageAttestation(first.validatorKey(), first.proverKey(),
