@@ -18,6 +18,7 @@ import net.dig.service.ContentService;
 import net.dig.service.DatastoreService;
 import net.dig.service.ErrorCode;
 import net.dig.service.ProofService;
+import net.dig.service.RewardTracker;
 import net.dig.service.ServiceException;
 import net.dig.service.TierBalancer;
 import net.dig.service.ValidatorService;
@@ -206,7 +207,7 @@ final class NodeRoutes {
                                 .put("rejected", d.rejected())).orElse(null)))
                 .put("validation", c.services().validation().map(NodeRoutes::validation).orElse(null))
                 .put("attestations", attestations(c.services().attestations(), Bytes32.wrap(c.identity().publicKey())))
-                .put("earnings", new JsonObject().put("total_dig", 0.0).put("total_bribes", 0.0).put("pending_rewards", 0.0))
+                .put("earnings", earnings(c.services().earnings()))
                 .put("datastores", datastores.datastores().size())
                 .put("handles", c.services().handles().count())
                 .put("cache", new JsonObject().put("l1", tier(l1)).put("l2", tier(l2)));
@@ -221,6 +222,13 @@ final class NodeRoutes {
         return new JsonObject().put("received", book.received()).put("passed", s.passed()).put("failed", s.failed())
                 .put("validators", s.validators()).put("reputation", s.passed() + s.failed() == 0 ? null : s.reputation())
                 .put("warning", warning);
+    }
+
+    /** The seed's three figures (bribes: none are offered yet, so 0) and how they were reached. */
+    private static JsonObject earnings(RewardTracker.Earnings e) {
+        return new JsonObject().put("total_dig", e.totalDig()).put("total_bribes", 0.0).put("pending_rewards", e.pendingDig())
+                .put("validation_success_rate", e.successRate()).put("earnings_per_tb", e.earningsPerTbDay())
+                .put("attestations", e.attestations());
     }
 
     private static JsonObject validation(ValidatorService.Status v) {

@@ -96,17 +96,17 @@ class NodeMessageValidatorTest {
     void anAttestationIsAcceptedOnlyFromItsValidatorWithItsSignature() throws Exception {
         assertThat(verdict(a.peer, a.signed(a.announcement(), now()))).isEqualTo(Verdict.ACCEPT);
         NodePayload.StorageAttestation own = NodePayload.StorageAttestation.sign(a.key, Bytes32.ZERO, Bytes32.ZERO, 1,
-                Bytes32.ZERO, 0, 10, clock.millis());
+                4096, Bytes32.ZERO, 0, 10, clock.millis());
         assertThat(verdict(a.peer, a.signed(own, now()))).isEqualTo(Verdict.ACCEPT);
 
         NodeIdentity someoneElse = NodeIdentity.generate(new java.security.SecureRandom());
         NodePayload.StorageAttestation relayed = NodePayload.StorageAttestation.sign(someoneElse, Bytes32.ZERO, Bytes32.ZERO, 1,
-                Bytes32.ZERO, 0, 10, clock.millis());
+                4096, Bytes32.ZERO, 0, 10, clock.millis());
         assertThat(verdict(a.peer, a.signed(relayed, now()))).as("another validator's, relayed")
                 .isEqualTo(Verdict.reject(PenaltyReason.UNBOUND_SENDER));
 
         NodePayload.StorageAttestation turned = new NodePayload.StorageAttestation(own.validatorKey(), own.proverKey(),
-                own.datastoreId(), own.version(), own.challengeId(), 7, own.elapsedNanos(), own.atMillis(), own.signature());
+                own.datastoreId(), own.version(), own.totalSize(), own.challengeId(), 7, own.elapsedNanos(), own.atMillis(), own.signature());
         assertThat(verdict(a.peer, a.signed(turned, now()))).as("a pass turned into a failure")
                 .isEqualTo(Verdict.reject(PenaltyReason.INVALID_SIGNATURE));
     }

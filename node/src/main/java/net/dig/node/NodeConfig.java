@@ -340,8 +340,11 @@ record NodeConfig(
     }
 
     /** {@code economic:} - what content this node prefers and accepts (not active yet). */
-    record EconomicSection(List<Integer> tierPreference, double minReward, boolean acceptBribes) {
+    record EconomicSection(List<Integer> tierPreference, double minReward, boolean acceptBribes, double rewardPerTbDay) {
         EconomicSection {
+            if (!(rewardPerTbDay >= 0) || Double.isInfinite(rewardPerTbDay)) {
+                throw new ConfigException("reward_per_tb_day", "must be a finite number >= 0, got " + rewardPerTbDay);
+            }
             require(tierPreference, "tier_preference");
             for (int i = 0; i < tierPreference.size(); i++) {
                 Integer tier = tierPreference.get(i);

@@ -110,6 +110,7 @@ final class NodeRuntime implements AutoCloseable {
             StorageEngine storage = StorageWiring.startServices(runtime, ctx, identity, clock);
             NodeServices services = NodeServices.open(storage, identity, clock, ApiServer.serviceSettings(apiConfig));
             runtime.add("services", services);
+            services.useRewardRate(config.economic().rewardPerTbDay());
             services.bindTo(registry);
             GossipService gossip = new GossipService(GossipWiring.gossipConfig(ctx), clock, new SecureRandom());
             AtomicReference<NodePayload.HttpEndpoint> http =

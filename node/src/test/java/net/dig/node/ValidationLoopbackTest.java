@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * holders from their holdings and the owner-signed record, verifies the bundles without the data, and their
  * reputation rises in {@code /node/status} and {@code /network/peers}. A challenge for a datastore A does not hold
  * fails, puts A in containment, is repeated on the next tick and only then counts; B never loses reputation. The
- * signed attestations reach every peer of V: A's {@code /node/status} warns its operator, B's does not.
+ * signed attestations reach every peer of V: A's {@code /node/status} warns its operator, B's does not, and their
+ * earnings follow from them.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ValidationLoopbackTest {
@@ -145,6 +146,14 @@ class ValidationLoopbackTest {
             assertThat(json(b, "/node/status").path("attestations").path("warning").isNull()).isTrue();
             assertThat(json(b, "/node/status").path("attestations").path("failed").asLong()).isZero();
             assertThat(b.services().attestedReputation(aKey)).as("B knows what V attested of A").isPresent();
+
+            // earnings follow from the attestations: B passed everything, A failed some
+            JsonNode bEarns = json(b, "/node/status").path("earnings");
+            assertThat(bEarns.path("pending_rewards").asDouble()).isPositive();
+            assertThat(bEarns.path("validation_success_rate").asDouble()).isEqualTo(1.0);
+            JsonNode aEarns = json(a, "/node/status").path("earnings");
+            assertThat(aEarns.path("validation_success_rate").asDouble()).isLessThan(1.0);
+            assertThat(aEarns.path("total_bribes").asDouble()).isZero();
         }
     }
 }

@@ -52,6 +52,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     private volatile TierBalancer tiering;
     private volatile ValidatorService<?> validator;
     private final AttestationBook attestations;
+    private volatile RewardTracker rewards;
     private final java.util.List<net.dig.storage.StorageEvents> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private NodeServices(StorageEngine storage, Clock clock, NodeIdentity identity, ContentService content,
@@ -64,6 +65,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         this.proofs = proofs;
         this.handles = handles;
         this.attestations = new AttestationBook(clock);
+        this.rewards = new RewardTracker(RewardTracker.DEFAULT_PER_TB_DAY, clock);
     }
 
     /** Opens the services over {@code storage}; {@code identity} signs proofs. */
@@ -163,6 +165,17 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     /** The storage attestations this node knows: its validator's and its peers' ({@link AttestationBook}). */
     public AttestationBook attestations() {
         return attestations;
+    }
+
+    /** Computes earnings at {@code rewardPerTbDay} DIG per attested TB and day ({@link RewardTracker}). */
+    public void useRewardRate(double rewardPerTbDay) {
+        this.rewards = new RewardTracker(rewardPerTbDay, clock);
+    }
+
+    /** What this node earned, from the attestations about it that it knows ({@link RewardTracker}). */
+    public RewardTracker.Earnings earnings() {
+        net.dig.core.Bytes32 self = net.dig.core.Bytes32.wrap(identity.publicKey());
+        return rewards.earnings(self, attestations.about(self));
     }
 
     /** The reputation the attestations give {@code nodeKey}; empty when none is about it. */
@@ -268,6 +281,13 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
         datastores.bindTo(registry);
         proofs.bindTo(registry);
         bindTiering(registry);
+        io.micrometer.core.instrument.Gauge.builder("validation_success_rate", this, s -> s.earnings().successRate())
+                .description("attested storage challenges this node passed, over all attested (the last 7 days)")
+                .strongReference(true).register(registry);
+        io.micrometer.core.instrument.Gauge.builder("earnings_per_tb", this, s -> s.earnings().earningsPerTbDay())
+                .description("DIG per attested TB per day, the last completed day").strongReference(true).register(registry);
+        io.micrometer.core.instrument.Gauge.builder("pending_rewards", this, s -> s.earnings().pendingDig())
+                .description("DIG earned today so far, not yet in a completed day").strongReference(true).register(registry);
     }
 
     /** Tiering's meters, zero until {@link #tierBalancer} made it (a node with one storage class shows zeros). */

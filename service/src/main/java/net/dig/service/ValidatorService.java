@@ -280,7 +280,7 @@ public final class ValidatorService<P> implements MeterBinder {
 
     private StorageAttestation record(Target<P> target, Bytes32 challengeId, Verdict verdict, long elapsedNanos) {
         DatastoreVersion v = target.version();
-        StorageAttestation a = StorageAttestation.sign(identity, target.proverKey(), v.datastoreId(), v.version(), challengeId,
+        StorageAttestation a = StorageAttestation.sign(identity, target.proverKey(), v.datastoreId(), v.version(), v.totalSize(), challengeId,
                 verdict.ordinal(), elapsedNanos, clock.millis());
         synchronized (this) {
             Prover p = provers.computeIfAbsent(target.proverKey(), k -> new Prover());

@@ -23,7 +23,7 @@ class AttestationBookTest {
     private StorageAttestation attest(int validator, int challenge, boolean passed, long atMillis) {
         byte[] c = new byte[32];
         c[0] = (byte) challenge;
-        return StorageAttestation.sign(validator(validator), PROVER, Bytes32.wrap(new byte[32]), 1, Bytes32.wrap(c),
+        return StorageAttestation.sign(validator(validator), PROVER, Bytes32.wrap(new byte[32]), 1, 1L << 30, Bytes32.wrap(c),
                 passed ? StorageAttestation.VALID : 7, 1000, atMillis);
     }
 

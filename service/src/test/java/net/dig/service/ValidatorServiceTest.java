@@ -155,7 +155,7 @@ class ValidatorServiceTest {
 
         NodePayload.StorageAttestation first = v.attestations().getFirst();
         NodePayload.StorageAttestation forged = new NodePayload.StorageAttestation(first.validatorKey(), first.proverKey(),
-                first.datastoreId(), first.version(), first.challengeId(), Verdict.BAD_CHUNK.ordinal(), first.elapsedNanos(),
+                first.datastoreId(), first.version(), first.totalSize(), first.challengeId(), Verdict.BAD_CHUNK.ordinal(), first.elapsedNanos(),
                 first.atMillis(), first.signature());
         assertThat(forged.signatureValid()).isFalse();
         assertThat(net.published).containsExactlyElementsOf(v.attestations());

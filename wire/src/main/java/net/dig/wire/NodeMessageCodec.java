@@ -300,7 +300,8 @@ public final class NodeMessageCodec {
                     .setBucketHashes(ByteString.copyFrom(d.bucketHashes())).setRecordCount(d.recordCount()).build();
             case NodePayload.StorageAttestation a -> NodeMessageProto.StorageAttestation.newBuilder()
                     .setValidatorKey(bytes(a.validatorKey())).setProverKey(bytes(a.proverKey()))
-                    .setDatastoreId(bytes(a.datastoreId())).setVersion(a.version()).setChallengeId(bytes(a.challengeId()))
+                    .setDatastoreId(bytes(a.datastoreId())).setVersion(a.version()).setTotalSize(a.totalSize())
+                    .setChallengeId(bytes(a.challengeId()))
                     .setVerdict(a.verdict()).setElapsedNanos(a.elapsedNanos()).setAtMillis(a.atMillis())
                     .setSignature(ByteString.copyFrom(a.signature())).build();
             case NodePayload.HandleBatch b -> NodeMessageProto.HandleBatch.newBuilder()
@@ -410,7 +411,7 @@ public final class NodeMessageCodec {
                 NodeMessageProto.StorageAttestation a = NodeMessageProto.StorageAttestation.parser().parseFrom(nested(bytes));
                 yield new NodePayload.StorageAttestation(bytes32(a.getValidatorKey(), "validator_key"),
                         bytes32(a.getProverKey(), "prover_key"), bytes32(a.getDatastoreId(), "datastore_id"), a.getVersion(),
-                        bytes32(a.getChallengeId(), "challenge_id"), a.getVerdict(), a.getElapsedNanos(), a.getAtMillis(),
+                        a.getTotalSize(), bytes32(a.getChallengeId(), "challenge_id"), a.getVerdict(), a.getElapsedNanos(), a.getAtMillis(),
                         a.getSignature().toByteArray());
             }
             case NodePayload.HandleBatch.FIELD -> {

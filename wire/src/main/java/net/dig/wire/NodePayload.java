@@ -549,14 +549,15 @@ public sealed interface NodePayload {
      *   32    prover key
      *   32    datastore id
      *   8     version (u64 big-endian)
+     *   8     the version's total size in bytes, from its owner-signed record (u64 big-endian)
      *   32    challenge id
      *   1     verdict code
      *   8     elapsed nanoseconds, measured by the validator (u64 big-endian)
      *   8     Unix milliseconds of the outcome (u64 big-endian)
      * </pre>
      */
-    record StorageAttestation(Bytes32 validatorKey, Bytes32 proverKey, Bytes32 datastoreId, long version, Bytes32 challengeId,
-            int verdict, long elapsedNanos, long atMillis, byte[] signature) implements NodePayload {
+    record StorageAttestation(Bytes32 validatorKey, Bytes32 proverKey, Bytes32 datastoreId, long version, long totalSize,
+            Bytes32 challengeId, int verdict, long elapsedNanos, long atMillis, byte[] signature) implements NodePayload {
         public static final int FIELD = 24;
         public static final int VALID = 0;
         public static final int MAX_VERDICT = 10;
@@ -567,7 +568,7 @@ public sealed interface NodePayload {
             Objects.requireNonNull(proverKey, "proverKey");
             Objects.requireNonNull(datastoreId, "datastoreId");
             Objects.requireNonNull(challengeId, "challengeId");
-            if (verdict < 0 || verdict > MAX_VERDICT || version < 0 || elapsedNanos < 0 || atMillis < 0) {
+            if (verdict < 0 || verdict > MAX_VERDICT || version < 0 || totalSize < 0 || elapsedNanos < 0 || atMillis < 0) {
                 throw new IllegalArgumentException("an attestation's verdict is 0.." + MAX_VERDICT + " and its numbers >= 0");
             }
             if (signature.length != 64) {
@@ -578,11 +579,12 @@ public sealed interface NodePayload {
 
         /** The attestation of these facts signed by {@code validator}. */
         public static StorageAttestation sign(net.dig.core.NodeIdentity validator, Bytes32 proverKey, Bytes32 datastoreId,
-                                              long version, Bytes32 challengeId, int verdict, long elapsedNanos, long atMillis) {
+                                              long version, long totalSize, Bytes32 challengeId, int verdict, long elapsedNanos,
+                                              long atMillis) {
             Bytes32 key = Bytes32.wrap(validator.publicKey());
-            byte[] bytes = signingBytes(key, proverKey, datastoreId, version, challengeId, verdict, elapsedNanos, atMillis);
-            return new StorageAttestation(key, proverKey, datastoreId, version, challengeId, verdict, elapsedNanos, atMillis,
-                    validator.sign(bytes));
+            byte[] bytes = signingBytes(key, proverKey, datastoreId, version, totalSize, challengeId, verdict, elapsedNanos, atMillis);
+            return new StorageAttestation(key, proverKey, datastoreId, version, totalSize, challengeId, verdict, elapsedNanos,
+                    atMillis, validator.sign(bytes));
         }
 
         public boolean passed() {
@@ -590,14 +592,15 @@ public sealed interface NodePayload {
         }
 
         public byte[] signingBytes() {
-            return signingBytes(validatorKey, proverKey, datastoreId, version, challengeId, verdict, elapsedNanos, atMillis);
+            return signingBytes(validatorKey, proverKey, datastoreId, version, totalSize, challengeId, verdict, elapsedNanos,
+                    atMillis);
         }
 
         private static byte[] signingBytes(Bytes32 validatorKey, Bytes32 proverKey, Bytes32 datastoreId, long version,
-                                           Bytes32 challengeId, int verdict, long elapsedNanos, long atMillis) {
-            return java.nio.ByteBuffer.allocate(DOMAIN.length + 32 * 4 + 8 + 1 + 8 + 8).put(DOMAIN).put(validatorKey.toArray())
-                    .put(proverKey.toArray()).put(datastoreId.toArray()).putLong(version).put(challengeId.toArray())
-                    .put((byte) verdict).putLong(elapsedNanos).putLong(atMillis).array();
+                                           long totalSize, Bytes32 challengeId, int verdict, long elapsedNanos, long atMillis) {
+            return java.nio.ByteBuffer.allocate(DOMAIN.length + 32 * 4 + 8 + 8 + 1 + 8 + 8).put(DOMAIN).put(validatorKey.toArray())
+                    .put(proverKey.toArray()).put(datastoreId.toArray()).putLong(version).putLong(totalSize)
+                    .put(challengeId.toArray()).put((byte) verdict).putLong(elapsedNanos).putLong(atMillis).array();
         }
 
         /** Whether the validator key signed these facts. */

@@ -208,7 +208,8 @@ class NodeMessageCodecTest {
     }
 
     static NodePayload.StorageAttestation attestation() {
-        return NodePayload.StorageAttestation.sign(KEY, b32(0x40), b32(0x20), 7, b32(7), 10, 123_456_789L, 1_800_000_000_123L);
+        return NodePayload.StorageAttestation.sign(KEY, b32(0x40), b32(0x20), 7, 12L << 20, b32(7), 10, 123_456_789L,
+                1_800_000_000_123L);
     }
 
     @Test
@@ -230,10 +231,10 @@ class NodeMessageCodecTest {
         NodePayload.StorageAttestation back = (NodePayload.StorageAttestation) decoded.payload();
         assertThat(back.signatureValid()).isTrue();
         NodePayload.StorageAttestation claimedPass = new NodePayload.StorageAttestation(back.validatorKey(), back.proverKey(),
-                back.datastoreId(), back.version(), back.challengeId(), NodePayload.StorageAttestation.VALID, back.elapsedNanos(),
+                back.datastoreId(), back.version(), back.totalSize(), back.challengeId(), NodePayload.StorageAttestation.VALID, back.elapsedNanos(),
                 back.atMillis(), back.signature());
         assertThat(claimedPass.signatureValid()).as("a failure turned into a pass").isFalse();
-        assertThatThrownBy(() -> new NodePayload.StorageAttestation(b32(1), b32(2), b32(3), 1, b32(4), 11, 0, 0, new byte[64]))
+        assertThatThrownBy(() -> new NodePayload.StorageAttestation(b32(1), b32(2), b32(3), 1, 0, b32(4), 11, 0, 0, new byte[64]))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
