@@ -56,6 +56,10 @@ import net.dig.wire.WireException;
 final class ValidationWiring {
     private static final Duration HTTP_WAIT = Duration.ofSeconds(10);
     private static final Duration ANSWER_WAIT = Duration.ofSeconds(60);
+    /** A tick draws its target among this many at most (datastores in random order), so it stays cheap with many. */
+    private static final int TARGETS_A_TICK = 32;
+    /** Version records a tick may fetch over HTTP at most (the rest wait for later ticks). */
+    private static final int RECORD_FETCHES_A_TICK = 4;
 
     private ValidationWiring() {}
 
@@ -86,7 +90,7 @@ final class ValidationWiring {
         HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_WAIT).build();
         runtime.add("validation-http", http::shutdownNow);
         ValidatorService<PeerId> validator = new ValidatorService<>(identity, transport(messaging, holdings, http, peers,
-                services, clock),
+                services, clock, new java.util.Random(random.nextLong())),
                 new LocalBeacon(Sha256.hash(("dig:beacon:" + config.network().networkId()).getBytes(StandardCharsets.UTF_8))),
                 v.settings(), clock, random);
         services.useValidator(validator);
@@ -115,19 +119,32 @@ final class ValidationWiring {
     }
 
     private static ValidatorService.Transport<PeerId> transport(NodeMessaging messaging, HoldingsExchange holdings,
-            HttpClient http, GossipHandle peers, NodeServices services, Clock clock) {
+            HttpClient http, GossipHandle peers, NodeServices services, Clock clock, java.util.Random random) {
         Map<Bytes32, ManifestCodec.Decoded> records = new ConcurrentHashMap<>();
         return new ValidatorService.Transport<>() {
             @Override
             public List<ValidatorService.Target<PeerId>> targets() {
+                List<Bytes32> ids = new ArrayList<>(holdings.book().contentKeys());
+                java.util.Collections.shuffle(ids, random);
                 List<ValidatorService.Target<PeerId>> out = new ArrayList<>();
-                for (Bytes32 id : holdings.book().contentKeys()) {
+                int fetches = 0;
+                for (Bytes32 id : ids) {
+                    if (out.size() >= TARGETS_A_TICK) {
+                        break;
+                    }
                     for (var holder : holdings.connectedHolders(id)) {
                         Optional<NodeDirectory.NodeInfo> info = messaging.directory().get(holder.peer());
                         if (info.isEmpty()) {
                             continue;
                         }
-                        ManifestCodec.Decoded record = records.computeIfAbsent(id, k -> fetchRecord(k, info.get()));
+                        ManifestCodec.Decoded record = records.get(id);
+                        if (record == null && fetches < RECORD_FETCHES_A_TICK) {
+                            fetches++;
+                            record = fetchRecord(id, info.get());
+                            if (record != null) {
+                                records.put(id, record);
+                            }
+                        }
                         if (record != null) {
                             out.add(new ValidatorService.Target<>(holder.peer(), info.get().nodeKey(), record.version()));
                         }
