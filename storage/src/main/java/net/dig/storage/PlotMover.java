@@ -10,7 +10,8 @@ import net.dig.core.AtomicFiles;
 import net.dig.core.Bytes32;
 
 /**
- * Moves a plot file to a directory of another {@link StorageClass}: copy, index the copy, drop the original.
+ * Moves a plot file to a directory of another {@link StorageClass}: copy, index the copy, drop the original; and
+ * lists the plots and plot directories by class for the caller that decides the moves.
  *
  * <h2>Steps</h2>
  * <ol>
@@ -111,6 +112,34 @@ final class PlotMover {
             usage.removed(path);
         }
         CommitPolicy.deletePlot(path);
+    }
+
+    /** {@code plots} (from the index) that are not quarantined, with their directory's class and their datastores. */
+    List<PlotFile> files(List<PlotSummary> plots) {
+        List<PlotFile> out = new java.util.ArrayList<>();
+        for (PlotSummary p : plots) {
+            if (p.status() == PlotStatus.QUARANTINED) {
+                continue;
+            }
+            java.util.Set<Bytes32> held = new java.util.HashSet<>();
+            try {
+                readers.get(p.path().toString()).entries().forEach(e -> held.add(e.datastoreId()));
+            } catch (IOException | PlotReader.Corrupt e) {
+                continue; // quarantined by the next read or verify
+            }
+            out.add(new PlotFile(p.plotId(), p.path(), placement.classOf(p.path().getParent()), p.sizeBytes(),
+                    p.creationTime(), held, p.servable()));
+        }
+        return out;
+    }
+
+    /** The plot directories with their class and free space, and which of {@code plots} are in each. */
+    List<PlotDirectory> directories(List<PlotSummary> plots) {
+        return placement.directories().stream().map(d -> {
+            List<PlotSummary> in = plots.stream().filter(p -> d.path().equals(p.path().getParent())).toList();
+            return new PlotDirectory(d.path(), d.storageClass(), d.usableBytes(), in.size(),
+                    in.stream().mapToLong(PlotSummary::sizeBytes).sum());
+        }).toList();
     }
 
     private PlotReader servableReader(Path from) {

@@ -332,33 +332,13 @@ public final class StorageEngine implements AutoCloseable {
     /** Every indexed plot with its directory's class and the datastores it holds (opens readers not yet open). */
     public List<PlotFile> plotFiles() {
         checkOpen();
-        List<PlotFile> out = new ArrayList<>();
-        for (PlotSummary p : plots()) {
-            if (p.status() == PlotStatus.QUARANTINED) {
-                continue;
-            }
-            java.util.Set<Bytes32> held = new java.util.HashSet<>();
-            try {
-                readers.get(p.path().toString()).entries().forEach(e -> held.add(e.datastoreId()));
-            } catch (IOException | PlotReader.Corrupt e) {
-                continue; // quarantined by the next read or verify
-            }
-            out.add(new PlotFile(p.plotId(), p.path(), placement.classOf(p.path().getParent()), p.sizeBytes(),
-                    p.creationTime(), held,
-                    p.servable()));
-        }
-        return out;
+        return mover.files(plots());
     }
 
     /** The plot directories with their class, free space and plots. */
     public List<PlotDirectory> plotDirectories() {
         checkOpen();
-        List<PlotSummary> plots = plots();
-        return placement.directories().stream().map(d -> {
-            List<PlotSummary> in = plots.stream().filter(p -> d.path().equals(p.path().getParent())).toList();
-            return new PlotDirectory(d.path(), d.storageClass(), d.usableBytes(), in.size(),
-                    in.stream().mapToLong(PlotSummary::sizeBytes).sum());
-        }).toList();
+        return mover.directories(plots());
     }
 
     /**
