@@ -308,13 +308,18 @@ record NodeConfig(
     /**
      * {@code validation:} - the validator role ({@link net.dig.service.ValidatorService}: {@code enabled}, one challenge
      * every {@code interval_secs}, of {@code challenge_type}, {@code rechallenges} in containment, the deadline
-     * {@code deadline_base_ms + dependent reads x deadline_per_read_ms}); {@code stake_amount} and {@code min_uptime}
+     * {@code deadline_base_ms + dependent reads x deadline_per_read_ms}), a storage report every {@code report_interval_secs}
+     * (0 = none); {@code stake_amount} and {@code min_uptime}
      * are not active yet (see {@link ConfigLoader#refuseInactive}).
      */
     record ValidationSection(double stakeAmount, double minUptime, boolean enabled,
                              @JsonProperty("interval_secs") @JsonDeserialize(using = ConfigValues.Seconds.class) Duration interval,
-                             String challengeType, int rechallenges, long deadlineBaseMs, long deadlinePerReadMs) {
+                             String challengeType, int rechallenges, long deadlineBaseMs, long deadlinePerReadMs,
+                             @JsonProperty("report_interval_secs") @JsonDeserialize(using = ConfigValues.Seconds.class)
+                             Duration reportInterval) {
         ValidationSection {
+            require(reportInterval, "report_interval_secs");
+            atLeast("report_interval_secs", reportInterval.toSeconds(), 0);
             if (!(stakeAmount >= 0) || Double.isInfinite(stakeAmount)) {
                 throw new ConfigException("stake_amount", "must be a finite number >= 0, got " + stakeAmount);
             }

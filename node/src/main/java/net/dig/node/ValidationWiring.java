@@ -84,15 +84,16 @@ final class ValidationWiring {
             return CompletableFuture.completedFuture(null);
         })::close);
         NodeConfig.ValidationSection v = config.validation();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_WAIT).build();
+        runtime.add("validation-http", http::shutdownNow);
+        LocalBeacon beacon = new LocalBeacon(Sha256.hash(("dig:beacon:" + config.network().networkId())
+                .getBytes(StandardCharsets.UTF_8)));
+        ReportWiring.start(runtime, v.reportInterval(), services, identity, peers, messaging, http, beacon, clock);
         if (!v.enabled()) {
             return null;
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_WAIT).build();
-        runtime.add("validation-http", http::shutdownNow);
         ValidatorService<PeerId> validator = new ValidatorService<>(identity, transport(messaging, holdings, http, peers,
-                services, clock, new java.util.Random(random.nextLong())),
-                new LocalBeacon(Sha256.hash(("dig:beacon:" + config.network().networkId()).getBytes(StandardCharsets.UTF_8))),
-                v.settings(), clock, random);
+                services, clock, new java.util.Random(random.nextLong())), beacon, v.settings(), clock, random);
         services.useValidator(validator);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("dig-validator").daemon().factory());

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reputation rises in {@code /node/status} and {@code /network/peers}. A challenge for a datastore A does not hold
  * fails, puts A in containment, is repeated on the next tick and only then counts; B never loses reputation. The
  * signed attestations reach every peer of V: A's {@code /node/status} warns its operator, B's does not, and their
- * earnings follow from them.
+ * earnings follow from them. Every node's periodic storage report is verified by its peers from the signed records.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ValidationLoopbackTest {
@@ -44,7 +44,8 @@ class ValidationLoopbackTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private NodeRuntime start(String name, List<Setting> extra) throws Exception {
-        return LoopbackRuntimes.start(tmp.resolve(name), "testnet11", extra, set("network.peer_connect_interval_secs", "1"));
+        return LoopbackRuntimes.start(tmp.resolve(name), "testnet11", extra, set("network.peer_connect_interval_secs", "1"),
+                set("validation.report_interval_secs", "1"));
     }
 
     private String add(String node, String fileName, byte[] data) throws Exception {
@@ -99,7 +100,11 @@ class ValidationLoopbackTest {
             Bytes32 bKey = keyOf(v, b);
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 JsonNode s = json(v, "/node/status");
-                return reputation(s, aKey) > 0.5 && reputation(s, bKey) > 0.5;
+                boolean read = true;
+                for (JsonNode p : s.path("validation").path("provers")) {
+                    read &= p.path("service").path("reads").asLong() > 0; // a client read follows each pass
+                }
+                return reputation(s, aKey) > 0.5 && reputation(s, bKey) > 0.5 && read;
             });
             assertThat(v.services().datastores().manifest(Bytes32.fromHex(xId))).as("the validator holds none of X").isEmpty();
             JsonNode status = json(v, "/node/status").path("validation");
@@ -154,6 +159,13 @@ class ValidationLoopbackTest {
             JsonNode aEarns = json(a, "/node/status").path("earnings");
             assertThat(aEarns.path("validation_success_rate").asDouble()).isLessThan(1.0);
             assertThat(aEarns.path("total_bribes").asDouble()).isZero();
+
+            // storage reports: A and B report X every second; V (which holds none of X) and each other verify them
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> json(v, "/node/status").path("reports").path("verified").asLong() >= 2
+                            && json(b, "/node/status").path("reports").path("verified").asLong() >= 1);
+            assertThat(json(v, "/node/status").path("reports").path("flagged").asLong()).isZero();
+            assertThat(json(a, "/node/status").path("reports").path("built").asLong()).isPositive();
         }
     }
 }

@@ -53,6 +53,7 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     private volatile ValidatorService<?> validator;
     private final AttestationBook attestations;
     private volatile RewardTracker rewards;
+    private volatile StorageReports reports;
     private final java.util.List<net.dig.storage.StorageEvents> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private NodeServices(StorageEngine storage, Clock clock, NodeIdentity identity, ContentService content,
@@ -165,6 +166,17 @@ public final class NodeServices implements MeterBinder, AutoCloseable {
     /** The storage attestations this node knows: its validator's and its peers' ({@link AttestationBook}). */
     public AttestationBook attestations() {
         return attestations;
+    }
+
+    /** Makes {@code reports} this node's storage reports, for status. */
+    public void useReports(StorageReports reports) {
+        this.reports = Objects.requireNonNull(reports, "reports");
+    }
+
+    /** What this node's storage reports and its checks of its peers' did; empty before {@link #useReports}. */
+    public java.util.Optional<StorageReports.Status> reports() {
+        StorageReports r = reports;
+        return r == null ? java.util.Optional.empty() : java.util.Optional.of(r.status());
     }
 
     /** Computes earnings at {@code rewardPerTbDay} DIG per attested TB and day ({@link RewardTracker}). */

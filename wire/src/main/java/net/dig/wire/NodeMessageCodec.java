@@ -221,11 +221,11 @@ public final class NodeMessageCodec {
                 signedBytes(field, payloadBytes, networkId, senderKey, sequence, timestamp));
     }
 
-    /** The payload fields: the specification's 1..6 and this project's 12..15, 20 and 21..24. */
+    /** The payload fields: the specification's 1..6 and this project's 12..15, 20 and 21..25. */
     private static boolean isPayload(int number) {
         return number >= 1 && number <= 6 || number >= NodePayload.NodeRefusal.FIELD && number <= NodePayload.ReplicationReply.FIELD
                 || number == NodePayload.DatastoreTombstone.FIELD
-                || number >= NodePayload.HandleRegistration.FIELD && number <= NodePayload.StorageAttestation.FIELD;
+                || number >= NodePayload.HandleRegistration.FIELD && number <= NodePayload.StorageReport.FIELD;
     }
 
     private static byte[] signedBytes(int field, byte[] payload, String networkId, Bytes32 sender, long sequence, long timestamp) {
@@ -298,6 +298,18 @@ public final class NodeMessageCodec {
             case NodePayload.HandleRegistration r -> handleProto(r);
             case NodePayload.HandleDigest d -> NodeMessageProto.HandleDigest.newBuilder()
                     .setBucketHashes(ByteString.copyFrom(d.bucketHashes())).setRecordCount(d.recordCount()).build();
+            case NodePayload.StorageReport r -> {
+                NodeMessageProto.StorageReport.Builder b = NodeMessageProto.StorageReport.newBuilder().setEpoch(r.epoch());
+                for (NodePayload.ReportEntry e : r.entries()) {
+                    b.addEntries(NodeMessageProto.ReportEntry.newBuilder().setDatastoreId(bytes(e.datastoreId()))
+                            .setVersion(e.version()).setTotalSize(e.totalSize()).setCapsuleCount(e.capsuleCount()));
+                }
+                for (NodePayload.ReportSample x : r.samples()) {
+                    b.addSamples(NodeMessageProto.ReportSample.newBuilder().setEntry(x.entry()).setCapsuleIndex(x.capsuleIndex())
+                            .setBundle(ByteString.copyFrom(x.bundle())));
+                }
+                yield b.build();
+            }
             case NodePayload.StorageAttestation a -> NodeMessageProto.StorageAttestation.newBuilder()
                     .setValidatorKey(bytes(a.validatorKey())).setProverKey(bytes(a.proverKey()))
                     .setDatastoreId(bytes(a.datastoreId())).setVersion(a.version()).setTotalSize(a.totalSize())
@@ -406,6 +418,24 @@ public final class NodeMessageCodec {
             case NodePayload.HandleDigest.FIELD -> {
                 NodeMessageProto.HandleDigest d = NodeMessageProto.HandleDigest.parser().parseFrom(nested(bytes));
                 yield new NodePayload.HandleDigest(d.getBucketHashes().toByteArray(), d.getRecordCount());
+            }
+            case NodePayload.StorageReport.FIELD -> {
+                NodeMessageProto.StorageReport r = NodeMessageProto.StorageReport.parser().parseFrom(nested(bytes));
+                if (r.getEntriesCount() > NodePayload.StorageReport.MAX_ENTRIES
+                        || r.getSamplesCount() > NodePayload.StorageReport.MAX_SAMPLES) {
+                    throw new WireException("a report of " + r.getEntriesCount() + " entries and " + r.getSamplesCount()
+                            + " samples exceeds the limits");
+                }
+                List<NodePayload.ReportEntry> entries = new ArrayList<>();
+                for (NodeMessageProto.ReportEntry e : r.getEntriesList()) {
+                    entries.add(new NodePayload.ReportEntry(bytes32(e.getDatastoreId(), "datastore_id"), e.getVersion(),
+                            e.getTotalSize(), e.getCapsuleCount()));
+                }
+                List<NodePayload.ReportSample> samples = new ArrayList<>();
+                for (NodeMessageProto.ReportSample x : r.getSamplesList()) {
+                    samples.add(new NodePayload.ReportSample(x.getEntry(), x.getCapsuleIndex(), x.getBundle().toByteArray()));
+                }
+                yield new NodePayload.StorageReport(r.getEpoch(), entries, samples);
             }
             case NodePayload.StorageAttestation.FIELD -> {
                 NodeMessageProto.StorageAttestation a = NodeMessageProto.StorageAttestation.parser().parseFrom(nested(bytes));

@@ -613,4 +613,54 @@ public sealed interface NodePayload {
             return FIELD;
         }
     }
+
+    /**
+     * What the sender holds ({@code entries}, at most {@link #MAX_ENTRIES}) with proof bundles for samples a beacon
+     * drew ({@code samples}, at most {@link #MAX_SAMPLES}); the draw is drawn in the proto file and in the service
+     * that builds and checks reports (docs/decisions.md D69b).
+     */
+    record StorageReport(long epoch, List<ReportEntry> entries, List<ReportSample> samples) implements NodePayload {
+        public static final int FIELD = 25;
+        public static final int MAX_ENTRIES = 256;
+        public static final int MAX_SAMPLES = 4;
+
+        public StorageReport {
+            entries = List.copyOf(entries);
+            samples = List.copyOf(samples);
+            if (epoch < 0 || entries.size() > MAX_ENTRIES || samples.size() > MAX_SAMPLES) {
+                throw new IllegalArgumentException("a report has an epoch >= 0, at most " + MAX_ENTRIES + " entries and "
+                        + MAX_SAMPLES + " samples");
+            }
+            for (ReportSample r : samples) {
+                if (r.entry() >= entries.size()) {
+                    throw new IllegalArgumentException("sample of entry " + r.entry() + " of " + entries.size());
+                }
+            }
+        }
+
+        @Override
+        public int fieldNumber() {
+            return FIELD;
+        }
+    }
+
+    /** One datastore version a report claims. */
+    record ReportEntry(Bytes32 datastoreId, long version, long totalSize, int capsuleCount) {
+        public ReportEntry {
+            Objects.requireNonNull(datastoreId, "datastoreId");
+            if (version < 0 || totalSize < 0 || capsuleCount < 1) {
+                throw new IllegalArgumentException("an entry has a version and size >= 0 and at least one capsule");
+            }
+        }
+    }
+
+    /** The proof of one drawn sample: entry, capsule and the DIGB/1 bundle (empty: not proven). */
+    record ReportSample(int entry, int capsuleIndex, byte[] bundle) {
+        public ReportSample {
+            if (entry < 0 || capsuleIndex < 0) {
+                throw new IllegalArgumentException("entry and capsule index must be >= 0");
+            }
+            bundle = bundle.clone();
+        }
+    }
 }

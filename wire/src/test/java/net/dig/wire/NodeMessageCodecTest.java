@@ -238,6 +238,24 @@ class NodeMessageCodecTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    static NodePayload.StorageReport report() {
+        return new NodePayload.StorageReport(20_833, List.of(new NodePayload.ReportEntry(b32(0x20), 7, 12L << 20, 48),
+                new NodePayload.ReportEntry(b32(0x40), 1, 5000, 1)), List.of(new NodePayload.ReportSample(1, 0, seq(40, 3)),
+                new NodePayload.ReportSample(0, 47, new byte[0])));
+    }
+
+    @Test
+    void aStorageReportRoundTripsAndTheGoldenVectorHoldsIt() {
+        NodeMessage signed = NodeMessageCodec.sign(report(), KEY, 1_800_000_000L, 1_800_000_000_000_004L, "testnet11");
+        assertThat(HexFormat.of().formatHex(NodeMessageCodec.toMessage(signed, java.util.OptionalInt.empty()).encode()))
+                .isEqualTo(HexFormat.of().formatHex(VECTORS.get("frame_storage_report")));
+        NodeMessage decoded = NodeMessageCodec.decode(Message.decode(VECTORS.get("frame_storage_report"), WireLimits.DEFAULT).data(), L);
+        assertThat(decoded.signatureValid()).isTrue();
+        assertThat(decoded.payload()).usingRecursiveComparison().isEqualTo(report());
+        assertThatThrownBy(() -> new NodePayload.StorageReport(1, List.of(), List.of(new NodePayload.ReportSample(0, 0, new byte[0]))))
+                .as("a sample of an entry that is not there").isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void malformedBodiesAreWireExceptions() throws IOException {
         byte[] good = NodeMessageCodec.encode(NodeMessageCodec.sign(request(), KEY, 5, 6, "n"));
