@@ -42,16 +42,18 @@ import net.dig.wire.NodePayload;
 import net.dig.wire.WireException;
 
 /**
- * Storage challenges over the peer network (docs/decisions.md D68a). Every node answers them
- * ({@link ChallengeServing} on a small bounded pool: a full pool refuses with a retry). With {@code validation.enabled}
- * the node is also a validator: a {@link ValidatorService} ticked every {@code validation.interval_secs} on its own
- * thread, one challenge at a time, each outcome a signed attestation kept and sent to the connected peers (one
- * hop; every node keeps the attestations its peers' validators send it, {@code NodeServices.attestations}), whose targets are the connected peers' holdings (opcode 222) joined with their
- * node keys (their announcements) and the owner-signed version record of each datastore, taken from a holder's
- * {@code GET /datastore/{id}/manifest} and kept once its id derivation and owner signature check. Its beacon is a
- * local one seeded by the network id (a devnet's public entropy); the Chia beacon sits behind the same interface.
- * After each pass it reads the proven capsule from the holder's HTTP API, as a client would, and checks it against
- * the manifest's capsule hash (quality of service).
+ * Storage challenges over the peer network (docs/decisions.md D68a, D68b). Every node answers them
+ * ({@link ChallengeServing} on a small bounded pool: a full pool refuses with a retry), keeps the attestations its
+ * peers' validators send it ({@code NodeServices.attestations}) and runs storage reports ({@link ReportWiring}).
+ *
+ * <p>With {@code validation.enabled} the node is also a validator: a {@link ValidatorService} ticked every
+ * {@code validation.interval_secs} on its own thread, one challenge at a time. Its targets are the connected peers'
+ * holdings (opcode 222) joined with their node keys (their announcements) and the owner-signed version record of
+ * each datastore, taken from a holder's {@code GET /datastore/{id}/manifest} and kept once its id derivation and
+ * owner signature check. Each outcome is a signed attestation, kept and sent to the connected peers, one hop. After
+ * each pass the validator reads the proven capsule from the holder's HTTP API, as a client would, and checks it
+ * against the manifest's capsule hash (quality of service). The beacon is a local one seeded by the network id (a
+ * devnet's public entropy); the Chia beacon sits behind the same interface.
  */
 final class ValidationWiring {
     private static final Duration HTTP_WAIT = Duration.ofSeconds(10);

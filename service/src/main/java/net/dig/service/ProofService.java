@@ -190,7 +190,7 @@ public final class ProofService implements MeterBinder {
      */
     public Answer answer(String challengeId, Bytes32 capsuleHash, ProofParts parts) {
         try {
-            return answer(challengeId, locateHash(capsuleHash), parts);
+            return answer(challengeId, locateHash(capsuleHash), parts, true);
         } catch (StorageException e) {
             throw ServiceException.of(e);
         }
@@ -202,6 +202,18 @@ public final class ProofService implements MeterBinder {
      * {@link ErrorCode#UNKNOWN_CAPSULE} when this node stores no such capsule.
      */
     public Answer answerAt(String challengeId, Bytes32 datastoreId, int capsuleIndex, ProofParts parts) {
+        return at(challengeId, datastoreId, capsuleIndex, parts, true);
+    }
+
+    /**
+     * {@link #answerAt} for a proof this node makes of its own accord (a storage report's sample): the same bundle, not
+     * counted as a challenge answered ({@code validation_challenges_total}, {@link #validations24h}).
+     */
+    public Answer proveAt(String challengeId, Bytes32 datastoreId, int capsuleIndex, ProofParts parts) {
+        return at(challengeId, datastoreId, capsuleIndex, parts, false);
+    }
+
+    private Answer at(String challengeId, Bytes32 datastoreId, int capsuleIndex, ProofParts parts, boolean counted) {
         try {
             Manifest m = storage.manifest(datastoreId).orElse(null);
             if (m == null || capsuleIndex < 0 || capsuleIndex >= m.capsules().size()) {
@@ -209,13 +221,13 @@ public final class ProofService implements MeterBinder {
                         + datastoreId.toHex() + " on this node");
             }
             CapsuleInfo ci = m.capsules().get(capsuleIndex);
-            return answer(challengeId, new Located(datastoreId, ci.index(), ci.size()), parts);
+            return answer(challengeId, new Located(datastoreId, ci.index(), ci.size()), parts, counted);
         } catch (StorageException e) {
             throw ServiceException.of(e);
         }
     }
 
-    private Answer answer(String challengeId, Located at, ProofParts parts) {
+    private Answer answer(String challengeId, Located at, ProofParts parts, boolean counted) {
         try {
             Manifest m = storage.manifest(at.datastoreId()).orElseThrow(() -> new ServiceException(ErrorCode.UNKNOWN_CAPSULE,
                     "no datastore " + at.datastoreId().toHex() + " on this node"));
@@ -234,9 +246,11 @@ public final class ProofService implements MeterBinder {
             if (t != null) {
                 t.record(generated.elapsedNanos(), TimeUnit.NANOSECONDS);
             }
-            answered.increment();
-            synchronized (recentValidations) {
-                recentValidations.addLast(clock.millis());
+            if (counted) {
+                answered.increment();
+                synchronized (recentValidations) {
+                    recentValidations.addLast(clock.millis());
+                }
             }
             return new Answer(challenge, generated, at.datastoreId(), held.get(at.index()).hash());
         } catch (StorageException e) {

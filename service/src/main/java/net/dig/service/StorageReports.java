@@ -114,7 +114,7 @@ public final class StorageReports {
             ReportEntry e = entries.get(d.entry());
             byte[] bundle;
             try {
-                bundle = proofs.answerAt(d.challengeId(), e.datastoreId(), d.capsule(), ProofParts.INCLUSION).generated().bytes();
+                bundle = proofs.proveAt(d.challengeId(), e.datastoreId(), d.capsule(), ProofParts.INCLUSION).generated().bytes();
             } catch (RuntimeException unprovable) {
                 bundle = new byte[0];
             }

@@ -79,9 +79,10 @@ class StorageReportsTest {
     void anHonestReportVerifiesFromTheSignedRecordsAlone() throws Exception {
         Map<Bytes32, DatastoreVersion> records = holding(3);
         StorageReports mine = new StorageReports(beacon, clock);
-        StorageReport report = mine.build(Bytes32.wrap(NODE.publicKey()), engine.datastores(),
-                new ProofService(engine, NODE, clock, Set.of()));
+        ProofService proofs = new ProofService(engine, NODE, clock, Set.of());
+        StorageReport report = mine.build(Bytes32.wrap(NODE.publicKey()), engine.datastores(), proofs);
         assertThat(report.entries()).hasSize(3);
+        assertThat(proofs.validations24h()).as("a report's own proofs are not challenges answered").isZero();
         assertThat(report.samples()).hasSize(StorageReports.SAMPLES).allSatisfy(s -> assertThat(s.bundle()).isNotEmpty());
 
         StorageReports theirs = new StorageReports(beacon, clock);
