@@ -54,14 +54,7 @@ final class ReportWiring {
         ThreadPoolExecutor checks = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16),
                 Thread.ofPlatform().name("dig-report-check").daemon().factory());
         runtime.add("report-checks", checks::shutdownNow);
-        Map<String, DatastoreVersion> records = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, DatastoreVersion> eldest) {
-                return size() > KEPT_RECORDS;
-            }
-        });
+        Map<String, DatastoreVersion> records = lastUsed(KEPT_RECORDS);
         runtime.add("reports-in", peers.subscribe(t -> t == NodeMessage.OPCODE, (from, message) -> {
             if (message.id().isEmpty()) {
                 try {
@@ -97,6 +90,18 @@ final class ReportWiring {
             });
         }
         return reports;
+    }
+
+    /** A thread-safe map that keeps the {@code max} entries used last (the version records a node keeps). */
+    static <K, V> Map<K, V> lastUsed(int max) {
+        return java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > max;
+            }
+        });
     }
 
     private static void check(StorageReports reports, Bytes32 reporter, PeerId from, NodePayload.StorageReport r,

@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -123,7 +122,7 @@ final class ValidationWiring {
 
     private static ValidatorService.Transport<PeerId> transport(NodeMessaging messaging, HoldingsExchange holdings,
             HttpClient http, GossipHandle peers, NodeServices services, Clock clock, java.util.Random random) {
-        Map<Bytes32, ManifestCodec.Decoded> records = new ConcurrentHashMap<>();
+        Map<Bytes32, ManifestCodec.Decoded> records = ReportWiring.lastUsed(ReportWiring.KEPT_RECORDS);
         return new ValidatorService.Transport<>() {
             @Override
             public List<ValidatorService.Target<PeerId>> targets() {
