@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import net.dig.core.Bytes32;
 import net.dig.gossip.MessageBus;
 import net.dig.gossip.PeerId;
@@ -100,14 +99,7 @@ public final class CapsuleServing implements AutoCloseable {
         if (request == null) {
             return CompletableFuture.completedFuture(null);
         }
-        int id = message.id().getAsInt();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            workers.execute(() -> reply(from, id, payload(request, answer(from, request)), done));
-        } catch (RejectedExecutionException e) {
-            reply(from, id, new NodePayload.NodeRefusal(ErrorCode.RATE_LIMITED.name(), "this node is busy", 1000), done);
-        }
-        return done;
+        return WorkerReplies.answer(messaging, workers, from, message.id().getAsInt(), () -> payload(request, answer(from, request)));
     }
 
     private FetchResponse answer(PeerId from, FetchRequest request) {
@@ -116,10 +108,6 @@ public final class CapsuleServing implements AutoCloseable {
         } catch (RuntimeException e) {
             return new FetchResponse.Refused(0, ErrorCode.INTERNAL_ERROR, "cannot answer: " + e.getMessage(), 0);
         }
-    }
-
-    private void reply(PeerId to, int id, NodePayload payload, CompletableFuture<Void> done) {
-        messaging.reply(to, id, payload).whenComplete((v, e) -> done.complete(null));
     }
 
     private NodePayload payload(FetchRequest request, FetchResponse response) {

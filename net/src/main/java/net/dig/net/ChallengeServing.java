@@ -4,7 +4,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import net.dig.core.Hex;
 import net.dig.gossip.MessageBus;
 import net.dig.gossip.PeerId;
@@ -65,14 +64,7 @@ public final class ChallengeServing implements AutoCloseable {
         } catch (WireException e) {
             return CompletableFuture.completedFuture(null); // the validator accepted it, so it decodes
         }
-        int id = message.id().getAsInt();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            workers.execute(() -> reply(from, id, answer(challenge), done));
-        } catch (RejectedExecutionException e) {
-            reply(from, id, new NodePayload.NodeRefusal(ErrorCode.RATE_LIMITED.name(), "this node is busy", 1000), done);
-        }
-        return done;
+        return WorkerReplies.answer(messaging, workers, from, message.id().getAsInt(), () -> answer(challenge));
     }
 
     private NodePayload answer(NodePayload.ValidationChallenge c) {
@@ -91,10 +83,6 @@ public final class ChallengeServing implements AutoCloseable {
         } catch (RuntimeException e) {
             return new NodePayload.NodeRefusal(ErrorCode.INTERNAL_ERROR.name(), "cannot answer: " + e.getMessage(), 0);
         }
-    }
-
-    private void reply(PeerId to, int id, NodePayload payload, CompletableFuture<Void> done) {
-        messaging.reply(to, id, payload).whenComplete((v, e) -> done.complete(null));
     }
 
     @Override
