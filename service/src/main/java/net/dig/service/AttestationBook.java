@@ -41,6 +41,8 @@ public final class AttestationBook {
 
     private final Clock clock;
     private final Map<Key, StorageAttestation> kept = new LinkedHashMap<>();
+    /** The kept attestations of each node, oldest first (an index of {@link #kept}: reads touch one node's). */
+    private final Map<Bytes32, java.util.ArrayDeque<StorageAttestation>> byProver = new java.util.HashMap<>();
     private long received;
 
     public AttestationBook(Clock clock) {
@@ -58,9 +60,17 @@ public final class AttestationBook {
             return false;
         }
         kept.put(k, a);
+        byProver.computeIfAbsent(a.proverKey(), p -> new java.util.ArrayDeque<>()).addLast(a);
         received++;
         while (kept.size() > MAX_KEPT) {
-            kept.remove(kept.keySet().iterator().next());
+            var oldest = kept.entrySet().iterator();
+            StorageAttestation gone = oldest.next().getValue();
+            oldest.remove();
+            java.util.ArrayDeque<StorageAttestation> of = byProver.get(gone.proverKey());
+            of.remove(gone);
+            if (of.isEmpty()) {
+                byProver.remove(gone.proverKey());
+            }
         }
         return true;
     }
@@ -72,8 +82,8 @@ public final class AttestationBook {
         long failed = 0;
         long lastFailure = 0;
         java.util.Set<Bytes32> validators = new java.util.HashSet<>();
-        for (StorageAttestation a : kept.values()) {
-            if (a.proverKey().equals(nodeKey) && a.atMillis() >= since) {
+        for (StorageAttestation a : byProver.getOrDefault(nodeKey, new java.util.ArrayDeque<>())) {
+            if (a.atMillis() >= since) {
                 validators.add(a.validatorKey());
                 if (a.passed()) {
                     passed++;
@@ -94,13 +104,7 @@ public final class AttestationBook {
 
     /** The attestations about {@code nodeKey} kept now, oldest first. */
     public synchronized List<StorageAttestation> about(Bytes32 nodeKey) {
-        List<StorageAttestation> out = new ArrayList<>();
-        for (StorageAttestation a : kept.values()) {
-            if (a.proverKey().equals(nodeKey)) {
-                out.add(a);
-            }
-        }
-        return out;
+        return new ArrayList<>(byProver.getOrDefault(nodeKey, new java.util.ArrayDeque<>()));
     }
 
     /** Attestations taken in since start. */

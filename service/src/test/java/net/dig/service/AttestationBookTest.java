@@ -50,4 +50,21 @@ class AttestationBookTest {
         assertThat(book.reputation(PROVER)).as("out of the window").isEmpty();
         assertThat(book.received()).isEqualTo(3);
     }
+
+    @Test
+    void theOldestAreForgottenPastTheBoundFromTheIndexToo() {
+        AttestationBook book = new AttestationBook(clock);
+        NodeIdentity v = validator(5);
+        Bytes32 other = Bytes32.wrap(new byte[] {
+            7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+        long now = clock.millis();
+        for (int i = 0; i <= AttestationBook.MAX_KEPT; i++) {
+            byte[] c = java.nio.ByteBuffer.allocate(32).putInt(i).array();
+            assertThat(book.add(StorageAttestation.sign(v, i == 0 ? PROVER : other, Bytes32.wrap(new byte[32]), 1, 1,
+                    Bytes32.wrap(c), StorageAttestation.VALID, 1, now))).isTrue();
+        }
+        assertThat(book.about(PROVER)).as("the oldest, forgotten").isEmpty();
+        assertThat(book.reputation(PROVER)).isEmpty();
+        assertThat(book.about(other)).hasSize(AttestationBook.MAX_KEPT);
+    }
 }
