@@ -101,13 +101,14 @@ public final class StorageReports {
     /** This node's report now: its current versions (a window of them past the limit) and its proofs of the draw. */
     public StorageReport build(Bytes32 self, List<DatastoreSummary> held, ProofService proofs) {
         long epoch = epoch();
-        List<DatastoreSummary> sorted = held.stream().sorted(Comparator.comparing(d -> d.datastoreId().toHex())).toList();
+        List<DatastoreSummary> sorted = held.stream().filter(d -> d.capsuleCount() > 0) // nothing to sample in an empty one
+                .sorted(Comparator.comparing(d -> d.datastoreId().toHex())).toList();
         List<ReportEntry> entries = new ArrayList<>();
         int n = sorted.size();
         int from = n <= StorageReport.MAX_ENTRIES ? 0 : (int) Math.floorMod(epoch * StorageReport.MAX_ENTRIES, (long) n);
         for (int i = 0; i < Math.min(n, StorageReport.MAX_ENTRIES); i++) {
             DatastoreSummary d = sorted.get((from + i) % n);
-            entries.add(new ReportEntry(d.datastoreId(), d.version(), d.totalSize(), Math.max(1, d.capsuleCount())));
+            entries.add(new ReportEntry(d.datastoreId(), d.version(), d.totalSize(), d.capsuleCount()));
         }
         List<ReportSample> samples = new ArrayList<>();
         for (Draw d : draws(beacon, epoch, self, entries)) {

@@ -197,7 +197,8 @@ public final class ValidatorService<P> implements MeterBinder {
         }
         if (target == null) {
             List<Target<P>> all = transport.targets().stream()
-                    .filter(t -> !t.proverKey().equals(Bytes32.wrap(identity.publicKey()))).toList();
+                    .filter(t -> !t.proverKey().equals(Bytes32.wrap(identity.publicKey())))
+                    .filter(t -> t.version().capsuleCount() > 0).toList(); // an empty datastore has nothing to prove
             if (all.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }

@@ -80,8 +80,10 @@ class StorageReportsTest {
         Map<Bytes32, DatastoreVersion> records = holding(3);
         StorageReports mine = new StorageReports(beacon, clock);
         ProofService proofs = new ProofService(engine, NODE, clock, Set.of());
-        StorageReport report = mine.build(Bytes32.wrap(NODE.publicKey()), engine.datastores(), proofs);
-        assertThat(report.entries()).hasSize(3);
+        List<net.dig.storage.DatastoreSummary> held = new ArrayList<>(engine.datastores());
+        held.add(new net.dig.storage.DatastoreSummary(Bytes32.wrap(seed(9)), "empty", 1, 0, 0, Bytes32.ZERO, 0));
+        StorageReport report = mine.build(Bytes32.wrap(NODE.publicKey()), held, proofs);
+        assertThat(report.entries()).as("an empty datastore has nothing to sample").hasSize(3);
         assertThat(proofs.validations24h()).as("a report's own proofs are not challenges answered").isZero();
         assertThat(report.samples()).hasSize(StorageReports.SAMPLES).allSatisfy(s -> assertThat(s.bundle()).isNotEmpty());
 
