@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -93,8 +94,10 @@ final class ValidationWiring {
         if (!v.enabled()) {
             return null;
         }
+        java.util.concurrent.ExecutorService verifying = Executors.newVirtualThreadPerTaskExecutor();
+        runtime.add("validation-workers", verifying::shutdownNow);
         ValidatorService<PeerId> validator = new ValidatorService<>(identity, transport(messaging, holdings, http, peers,
-                services, clock, new java.util.Random(random.nextLong())), beacon, v.settings(), clock, random);
+                services, clock, new java.util.Random(random.nextLong()), verifying), beacon, v.settings(), clock, random);
         services.useValidator(validator);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("dig-validator").daemon().factory());
@@ -121,7 +124,8 @@ final class ValidationWiring {
     }
 
     private static ValidatorService.Transport<PeerId> transport(NodeMessaging messaging, HoldingsExchange holdings,
-            HttpClient http, GossipHandle peers, NodeServices services, Clock clock, java.util.Random random) {
+            HttpClient http, GossipHandle peers, NodeServices services, Clock clock, java.util.Random random,
+            java.util.concurrent.Executor workers) {
         Map<Bytes32, ManifestCodec.Decoded> records = ReportWiring.lastUsed(ReportWiring.KEPT_RECORDS);
         return new ValidatorService.Transport<>() {
             @Override
@@ -214,13 +218,19 @@ final class ValidationWiring {
 
             @Override
             public CompletionStage<byte[]> challenge(PeerId peer, NodePayload.ValidationChallenge challenge) {
-                return messaging.request(peer, challenge).thenCompose(checked -> switch (checked.message().payload()) {
-                    case NodePayload.ProofResponse p when p.challengeId().equals(challenge.challengeId()) ->
-                            CompletableFuture.completedFuture(p.bundle());
-                    case NodePayload.NodeRefusal r -> CompletableFuture.failedFuture(new ServiceException(ErrorCode.NOT_FOUND,
-                            "refused: " + r.code() + ": " + r.reason()));
-                    default -> CompletableFuture.failedFuture(new ServiceException(ErrorCode.NOT_FOUND, "no proof in the answer"));
-                });
+                // the answer arrives on the connection's event loop: verification (and a record re-fetch after a failure)
+                // continue on a worker, whichever way the request ended
+                return messaging.request(peer, challenge).handleAsync((checked, error) -> {
+                    if (error != null) {
+                        throw error instanceof CompletionException c ? c : new CompletionException(error);
+                    }
+                    return switch (checked.message().payload()) {
+                        case NodePayload.ProofResponse p when p.challengeId().equals(challenge.challengeId()) -> p.bundle();
+                        case NodePayload.NodeRefusal r -> throw new CompletionException(new ServiceException(ErrorCode.NOT_FOUND,
+                                "refused: " + r.code() + ": " + r.reason()));
+                        default -> throw new CompletionException(new ServiceException(ErrorCode.NOT_FOUND, "no proof in the answer"));
+                    };
+                }, workers);
             }
         };
     }
