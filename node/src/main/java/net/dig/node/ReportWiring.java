@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,15 +27,12 @@ import net.dig.service.NodeServices;
 import net.dig.service.StorageReports;
 import net.dig.storage.DatastoreVersion;
 import net.dig.wire.NodeMessage;
-import net.dig.wire.NodeMessageCodec;
-import net.dig.wire.NodeMessageLimits;
 import net.dig.wire.NodePayload;
-import net.dig.wire.WireException;
 
 /**
  * Storage reports for a running node (docs/decisions.md D69b): every {@code validation.report_interval_secs} (0 =
  * none) it builds its report ({@link StorageReports#build}) and sends it to the connected peers, one hop; reports
- * from peers are checked on one worker (sixteen waiting at most, the rest dropped) against owner-signed records: its
+ * from peers (handed over by {@link ValidationWiring}'s subscription) are checked on one worker (sixteen waiting at most, the rest dropped) against owner-signed records: its
  * own version when it holds the same one, else the reporter's {@code GET /datastore/{id}/manifest}, kept once its id
  * derivation and owner signature check (the last {@link #KEPT_RECORDS}). Outcomes are counted in the service's status
  * and a false report is logged ({@code storage_report_false}).
@@ -47,27 +43,19 @@ final class ReportWiring {
 
     private ReportWiring() {}
 
-    static StorageReports start(NodeRuntime runtime, Duration interval, NodeServices services, NodeIdentity identity,
-                                GossipHandle peers, NodeMessaging messaging, HttpClient http, Beacon beacon, Clock clock) {
+    /**
+     * Starts the reports; what to do with a report a peer sent (the caller's one subscription to node messages
+     * decodes it and hands it here, on the event loop: the check is queued).
+     */
+    static java.util.function.BiConsumer<PeerId, NodeMessage> start(NodeRuntime runtime, Duration interval,
+            NodeServices services, NodeIdentity identity, GossipHandle peers, NodeMessaging messaging, HttpClient http,
+            Beacon beacon, Clock clock) {
         StorageReports reports = new StorageReports(beacon, clock);
         services.useReports(reports);
         ThreadPoolExecutor checks = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16),
                 Thread.ofPlatform().name("dig-report-check").daemon().factory());
         runtime.add("report-checks", checks::shutdownNow);
         Map<String, DatastoreVersion> records = lastUsed(KEPT_RECORDS);
-        runtime.add("reports-in", peers.subscribe(t -> t == NodeMessage.OPCODE, (from, message) -> {
-            if (message.id().isEmpty()) {
-                try {
-                    NodeMessage m = NodeMessageCodec.decode(message.data(), NodeMessageLimits.DEFAULT);
-                    if (m.payload() instanceof NodePayload.StorageReport r) {
-                        checks.execute(() -> check(reports, m.senderKey(), from, r, services, messaging, http, records));
-                    }
-                } catch (WireException | RejectedExecutionException e) {
-                    // the bus accepted it, so it decodes; a full queue drops the check
-                }
-            }
-            return CompletableFuture.completedFuture(null);
-        })::close);
         if (!interval.isZero()) {
             ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("dig-reports").daemon().factory());
@@ -89,7 +77,15 @@ final class ReportWiring {
                 ticks.awaitTermination(10, TimeUnit.SECONDS);
             });
         }
-        return reports;
+        return (from, m) -> {
+            if (m.payload() instanceof NodePayload.StorageReport r) {
+                try {
+                    checks.execute(() -> check(reports, m.senderKey(), from, r, services, messaging, http, records));
+                } catch (RejectedExecutionException full) {
+                    // a full queue drops the check
+                }
+            }
+        };
     }
 
     /** A thread-safe map that keeps the {@code max} entries used last (the version records a node keeps). */
@@ -131,20 +127,30 @@ final class ReportWiring {
 
     private static Optional<DatastoreVersion> fetch(NodePayload.ReportEntry e, PeerId from, NodeMessaging messaging,
                                                     HttpClient http) {
-        Optional<URI> base = messaging.directory().get(from).map(NodeDirectory.NodeInfo::announcement)
-                .flatMap(a -> DhtWiring.httpUri(a.http(), List.of()));
+        return messaging.directory().get(from).flatMap(info -> checkedManifest(e.datastoreId(), info, http))
+                .map(ManifestCodec.Decoded::version).filter(v -> v.version() == e.version());
+    }
+
+    /**
+     * The manifest of {@code id} as {@code holder}'s HTTP API serves it, kept only if its id derivation and owner
+     * signature check (whoever serves it, the owner signed it); empty when it cannot be had.
+     */
+    static Optional<ManifestCodec.Decoded> checkedManifest(Bytes32 id, NodeDirectory.NodeInfo holder, HttpClient http) {
+        Optional<URI> base = DhtWiring.httpUri(holder.announcement().http(), List.of());
         if (base.isEmpty()) {
             return Optional.empty();
         }
         try {
-            Optional<String> manifest = new HttpNodeSource(base.get(), http, HTTP_WAIT).manifest(e.datastoreId());
+            Optional<String> manifest = new HttpNodeSource(base.get(), http, HTTP_WAIT).manifest(id);
             if (manifest.isEmpty()) {
                 return Optional.empty();
             }
-            DatastoreVersion v = ManifestCodec.decode(manifest.get()).version();
-            boolean sound = v.datastoreId().equals(e.datastoreId()) && v.idDerivationValid() && v.signatureValid();
-            return sound && v.version() == e.version() ? Optional.of(v) : Optional.empty();
+            ManifestCodec.Decoded m = ManifestCodec.decode(manifest.get());
+            DatastoreVersion v = m.version();
+            return v.datastoreId().equals(id) && v.idDerivationValid() && v.signatureValid() ? Optional.of(m) : Optional.empty();
         } catch (IOException | RuntimeException ex) {
+            NodeLog.warn("validation", "record_fetch_failed", Map.of("datastore_id", id.toHex(),
+                    "error", String.valueOf(ex.getMessage())));
             return Optional.empty();
         }
     }

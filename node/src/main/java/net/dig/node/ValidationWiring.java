@@ -72,12 +72,21 @@ final class ValidationWiring {
                 Thread.ofPlatform().name("dig-challenge-", 0).daemon().factory());
         runtime.add("challenge-workers", provers::shutdownNow);
         runtime.add("challenge-serving", ChallengeServing.start(peers, messaging, services.proofs(), provers));
-        runtime.add("attestations-in", peers.subscribe(t -> t == NodeMessage.OPCODE, (from, message) -> {
+        NodeConfig.ValidationSection v = config.validation();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_WAIT).build();
+        runtime.add("validation-http", http::shutdownNow);
+        LocalBeacon beacon = new LocalBeacon(Sha256.hash(("dig:beacon:" + config.network().networkId())
+                .getBytes(StandardCharsets.UTF_8)));
+        var reports = ReportWiring.start(runtime, v.reportInterval(), services, identity, peers, messaging, http, beacon, clock);
+        // one subscription, one decode, for what validators and reporters send without a request id
+        runtime.add("attestations-and-reports-in", peers.subscribe(t -> t == NodeMessage.OPCODE, (from, message) -> {
             if (message.id().isEmpty()) {
                 try {
-                    if (NodeMessageCodec.decode(message.data(), NodeMessageLimits.DEFAULT).payload()
-                            instanceof NodePayload.StorageAttestation a) {
+                    NodeMessage m = NodeMessageCodec.decode(message.data(), NodeMessageLimits.DEFAULT);
+                    if (m.payload() instanceof NodePayload.StorageAttestation a) {
                         services.attestations().add(a); // the bus checked the validator's signature and that it sent it
+                    } else {
+                        reports.accept(from, m);
                     }
                 } catch (WireException e) {
                     // the bus accepted it, so it decodes
@@ -85,12 +94,6 @@ final class ValidationWiring {
             }
             return CompletableFuture.completedFuture(null);
         })::close);
-        NodeConfig.ValidationSection v = config.validation();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_WAIT).build();
-        runtime.add("validation-http", http::shutdownNow);
-        LocalBeacon beacon = new LocalBeacon(Sha256.hash(("dig:beacon:" + config.network().networkId())
-                .getBytes(StandardCharsets.UTF_8)));
-        ReportWiring.start(runtime, v.reportInterval(), services, identity, peers, messaging, http, beacon, clock);
         if (!v.enabled()) {
             return null;
         }
@@ -160,23 +163,7 @@ final class ValidationWiring {
             }
 
             private ManifestCodec.Decoded fetchRecord(Bytes32 id, NodeDirectory.NodeInfo holder) {
-                Optional<URI> base = DhtWiring.httpUri(holder.announcement().http(), List.of());
-                if (base.isEmpty()) {
-                    return null;
-                }
-                try {
-                    Optional<String> manifest = new HttpNodeSource(base.get(), http, HTTP_WAIT).manifest(id);
-                    if (manifest.isEmpty()) {
-                        return null;
-                    }
-                    ManifestCodec.Decoded m = ManifestCodec.decode(manifest.get());
-                    DatastoreVersion v = m.version();
-                    return v.datastoreId().equals(id) && v.idDerivationValid() && v.signatureValid() ? m : null;
-                } catch (IOException | RuntimeException e) {
-                    NodeLog.warn("validation", "record_fetch_failed", Map.of("datastore_id", id.toHex(),
-                            "error", String.valueOf(e.getMessage())));
-                    return null;
-                }
+                return ReportWiring.checkedManifest(id, holder, http).orElse(null);
             }
 
             @Override
